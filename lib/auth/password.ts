@@ -1,0 +1,24 @@
+import { hash, verify, Algorithm } from "@node-rs/argon2";
+
+// argon2id with OWASP's recommended floor (19 MiB, 2 passes, 1 lane).
+const OPTIONS = { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, OPTIONS);
+}
+
+export async function verifyPassword(hashed: string, password: string): Promise<boolean> {
+  try {
+    return await verify(hashed, password);
+  } catch {
+    return false;
+  }
+}
+
+// Verifying against this when the account does not exist keeps the response time the same, so the
+// timing of a failed sign-in does not tell whether the email is registered.
+let dummy: Promise<string> | undefined;
+export function dummyHash(): Promise<string> {
+  dummy ??= hashPassword("skjold-timing-equaliser");
+  return dummy;
+}

@@ -1,0 +1,76 @@
+import { randomUUID } from "node:crypto";
+import { ZodError } from "zod";
+
+// One error type for everything a user or operator is meant to read. Its code decides the HTTP
+// status (in one place, below); anything that is not an AppError is unexpected and is reported only
+// by its correlation id.
+export const ERROR_STATUS = {
+  BAD_REQUEST: 400,
+  VALIDATION: 422,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  QUOTA_EXCEEDED: 409,
+  POLICY_VIOLATION: 409,
+  NO_CAPACITY: 409,
+  HOST_UNREACHABLE: 502,
+  HOST_KEY_MISMATCH: 502,
+  HOST_COMMAND_FAILED: 502,
+  TIMEOUT: 504,
+  INTERNAL: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: unknown;
+  readonly transient: boolean;
+  constructor(code: ErrorCode, message: string, opts: { details?: unknown; transient?: boolean; cause?: unknown } = {}) {
+    super(message, { cause: opts.cause });
+    this.name = "AppError";
+    this.code = code;
+    this.details = opts.details;
+    this.transient = opts.transient ?? false;
+  }
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export const notFound = (what = "Not found") => new AppError("NOT_FOUND", what);
+export const forbidden = (what = "You do not have permission to do that") => new AppError("FORBIDDEN", what);
+
+export function fromZod(err: ZodError, what = "Invalid input"): AppError {
+  const issues = err.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+  return new AppError("VALIDATION", `${what}: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ")}`, {
+    details: issues,
+  });
+}
+
+export interface PublicError {
+  error: { code: ErrorCode; message: string; details?: unknown; correlationId?: string };
+}
+
+/** Turns any thrown value into what a client may see, logging the unexpected ones with an id. */
+export function toPublicError(err: unknown): { status: number; body: PublicError } {
+  if (err instanceof ZodError) err = fromZod(err);
+  if (err instanceof AppError) {
+    return { status: err.status, body: { error: { code: err.code, message: err.message, details: err.details } } };
+  }
+  const correlationId = randomUUID();
+  console.error(`[skjold] unexpected error ${correlationId}:`, err instanceof Error ? err.stack : String(err));
+  return {
+    status: 500,
+    body: {
+      error: {
+        code: "INTERNAL",
+        message: `Something went wrong on our side. Quote this id to your operator: ${correlationId}`,
+        correlationId,
+      },
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+const alias = { "@": path.resolve(import.meta.dirname) };
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [
+      {
+        resolve: { alias },
+        test: { name: "unit", include: ["tests/unit/**/*.test.ts"], environment: "node" },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: "integration",
+          include: ["tests/integration/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+          // Files share the lab host and the machine's two cores: run them one at a time.
+          fileParallelism: false,
+          env: { NODE_ENV: "test", SKJOLD_DATA_DIR: path.resolve(import.meta.dirname, ".skjold/test-data") },
+        },
+      },
+    ],
+  },
+});
