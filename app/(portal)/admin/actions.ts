@@ -1,0 +1,43 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { createPlan, createRegion, setPlanActive, setRegionActive } from "@/lib/catalog/catalog";
+import { getPrisma } from "@/lib/db";
+import { formObject, runAction, type ActionState } from "../../_server/actions";
+import { requestMeta, requireUser } from "../../_server/request";
+
+async function ctx() {
+  return { prisma: await getPrisma(), principal: await requireUser(), meta: await requestMeta() };
+}
+
+export async function createRegionAction(_p: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    const input = formObject(form);
+    if (!input.datacenter) delete input.datacenter;
+    const r = await createRegion({ ...(await ctx()), input });
+    revalidatePath("/admin/regions");
+    return { message: `Region ${r.name} created.` };
+  });
+}
+
+export async function toggleRegionAction(_p: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    await setRegionActive({ ...(await ctx()), code: String(form.get("code")), active: form.get("active") === "1" });
+    revalidatePath("/admin/regions");
+  });
+}
+
+export async function createPlanAction(_p: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    const p = await createPlan({ ...(await ctx()), input: formObject(form) });
+    revalidatePath("/admin/plans");
+    return { message: `Plan ${p.name} created.` };
+  });
+}
+
+export async function togglePlanAction(_p: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    await setPlanActive({ ...(await ctx()), code: String(form.get("code")), active: form.get("active") === "1" });
+    revalidatePath("/admin/plans");
+  });
+}

@@ -1,0 +1,24 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import type { ReactNode } from "react";
+import { getT } from "../../_i18n/server";
+import { requireUser } from "../../_server/request";
+
+export default async function AdminLayout({ children }: { children: ReactNode }) {
+  const user = await requireUser();
+  if (!user.isAdmin) notFound();
+  const { t } = await getT(user.locale);
+  return (
+    <div className="stack">
+      <nav aria-label="Admin" className="row">
+        <Link href="/admin">{t("admin.title")}</Link>
+        <Link href="/admin/hosts">{t("admin.hosts")}</Link>
+        <Link href="/admin/regions">{t("admin.regions")}</Link>
+        <Link href="/admin/plans">{t("admin.plans")}</Link>
+        <Link href="/admin/users">{t("admin.users")}</Link>
+        <Link href="/admin/audit">{t("admin.audit")}</Link>
+      </nav>
+      {children}
+    </div>
+  );
+}

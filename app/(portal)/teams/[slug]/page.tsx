@@ -1,0 +1,206 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { ActionForm } from "@/components/action-form";
+import { requireTeam, roleCan } from "@/lib/access/team-access";
+import { listApiTokens } from "@/lib/auth/api-tokens";
+import { AppError } from "@/lib/core/errors";
+import { getPrisma } from "@/lib/db";
+import { listMembers } from "@/lib/teams/list-teams";
+import { getT } from "../../../_i18n/server";
+import { requireUser } from "../../../_server/request";
+import { changeRoleAction, createTokenAction, inviteAction, removeMemberAction, revokeTokenAction } from "../actions";
+
+export const metadata: Metadata = { title: "Team" };
+
+const ROLES = ["OWNER", "MEMBER", "VIEWER", "AUDITOR"] as const;
+
+export default async function TeamPage({ params }: { params: Promise<{ slug: string }> }) {
+  const { slug } = await params;
+  const user = await requireUser();
+  const prisma = await getPrisma();
+  const { t } = await getT(user.locale);
+  const found = await requireTeam({ prisma, principal: user, slug, need: "read" }).catch((e) => {
+    if (e instanceof AppError && e.code === "NOT_FOUND") notFound();
+    throw e;
+  });
+  const { team, role } = found;
+  const manage = roleCan(role, "manage");
+  const [members, tokens, vms] = await Promise.all([
+    listMembers({ prisma, teamId: team.id }),
+    manage ? listApiTokens({ prisma, teamId: team.id }) : Promise.resolve([]),
+    prisma.virtualMachine.findMany({ where: { teamId: team.id, state: { not: "DELETED" } }, include: { region: true, plan: true }, orderBy: { createdAt: "desc" } }),
+  ]);
+  return (
+    <div className="stack">
+      <div className="row">
+        <h1 style={{ margin: 0 }}>{team.name}</h1>
+        <span className="badge">{role.toLowerCase()}</span>
+      </div>
+      <section className="card" aria-labelledby="vms">
+        <h2 id="vms">{t("team.vms")}</h2>
+        {vms.length === 0 ? (
+          <p className="muted">{t("team.noVms")}</p>
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th>{t("common.name")}</th>
+                  <th>{t("common.region")}</th>
+                  <th>Plan</th>
+                  <th>{t("common.status")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {vms.map((vm) => (
+                  <tr key={vm.id}>
+                    <td className="mono">{vm.name}</td>
+                    <td>
+                      {vm.region.name} ({vm.region.country})
+                    </td>
+                    <td>{vm.plan.name}</td>
+                    <td>
+                      <span className="badge">{vm.state.toLowerCase()}</span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <p className="muted">
+          {t("team.quota")}: {team.maxVms} VMs · {team.maxVcpus} vCPU · {team.maxMemoryMb / 1024} GiB RAM · {team.maxDiskGb} GB NVMe
+        </p>
+      </section>
+
+      <div className="grid">
+        <section className="card" aria-labelledby="members">
+          <h2 id="members">{t("team.members")}</h2>
+          <div className="table-wrap">
+            <table data-testid="members">
+              <thead>
+                <tr>
+                  <th>{t("common.name")}</th>
+                  <th>{t("common.email")}</th>
+                  <th>{t("common.role")}</th>
+                  {manage ? <th /> : null}
+                </tr>
+              </thead>
+              <tbody>
+                {members.map((m) => (
+                  <tr key={m.id}>
+                    <td>{m.user.name}</td>
+                    <td>{m.user.email}</td>
+                    <td>
+                      {manage ? (
+                        <ActionForm action={changeRoleAction} submit={t("common.save")} inline variant="secondary">
+                          <input type="hidden" name="slug" value={team.slug} />
+                          <input type="hidden" name="userId" value={m.user.id} />
+                          <select name="role" defaultValue={m.role} aria-label={`${t("common.role")} ${m.user.email}`}>
+                            {ROLES.map((r) => (
+                              <option key={r} value={r}>
+                                {r.toLowerCase()}
+                              </option>
+                            ))}
+                          </select>
+                        </ActionForm>
+                      ) : (
+                        m.role.toLowerCase()
+                      )}
+                    </td>
+                    {manage ? (
+                      <td>
+                        <ActionForm action={removeMemberAction} submit={t("common.remove")} variant="danger" confirm={`Remove ${m.user.email} from ${team.name}?`}>
+                          <input type="hidden" name="slug" value={team.slug} />
+                          <input type="hidden" name="userId" value={m.user.id} />
+                        </ActionForm>
+                      </td>
+                    ) : null}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {manage ? (
+            <>
+              <h2 style={{ marginTop: 20 }}>{t("team.invite")}</h2>
+              <ActionForm action={inviteAction} submit={t("team.inviteSubmit")} inline secretLabel={t("team.inviteLink")} testId="invite-form">
+                <input type="hidden" name="slug" value={team.slug} />
+                <label>
+                  {t("common.email")}
+                  <input name="email" type="email" required maxLength={254} />
+                </label>
+                <label>
+                  {t("common.role")}
+                  <select name="role" defaultValue="MEMBER">
+                    {ROLES.map((r) => (
+                      <option key={r} value={r}>
+                        {r.toLowerCase()}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              </ActionForm>
+            </>
+          ) : null}
+        </section>
+
+        {manage ? (
+          <section className="card" aria-labelledby="tokens">
+            <h2 id="tokens">{t("team.tokens")}</h2>
+            {tokens.length > 0 ? (
+              <div className="table-wrap">
+                <table>
+                  <thead>
+                    <tr>
+                      <th>{t("common.name")}</th>
+                      <th>{t("common.role")}</th>
+                      <th>{t("common.status")}</th>
+                      <th />
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {tokens.map((tok) => (
+                      <tr key={tok.id}>
+                        <td>
+                          {tok.name} <span className="mono muted">skj_{tok.prefix}_…</span>
+                        </td>
+                        <td>{tok.role.toLowerCase()}</td>
+                        <td>{tok.revokedAt ? <span className="badge bad">revoked</span> : <span className="badge ok">active</span>}</td>
+                        <td>
+                          {tok.revokedAt ? null : (
+                            <ActionForm action={revokeTokenAction} submit={t("team.revoke")} variant="danger">
+                              <input type="hidden" name="slug" value={team.slug} />
+                              <input type="hidden" name="tokenId" value={tok.id} />
+                            </ActionForm>
+                          )}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            ) : null}
+            <ActionForm action={createTokenAction} submit={t("team.tokenCreate")} inline secretLabel={t("team.tokenShown")} testId="token-form">
+              <input type="hidden" name="slug" value={team.slug} />
+              <label>
+                {t("team.tokenName")}
+                <input name="name" required maxLength={60} />
+              </label>
+              <label>
+                {t("common.role")}
+                <select name="role" defaultValue="MEMBER">
+                  {ROLES.map((r) => (
+                    <option key={r} value={r}>
+                      {r.toLowerCase()}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            </ActionForm>
+          </section>
+        ) : null}
+      </div>
+    </div>
+  );
+}

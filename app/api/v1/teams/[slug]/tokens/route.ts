@@ -1,0 +1,15 @@
+import { requireTeam } from "@/lib/access/team-access";
+import { createApiToken, listApiTokens } from "@/lib/auth/api-tokens";
+import { readJsonBody } from "@/lib/core/validation";
+import { apiRoute } from "../../../../../_server/api";
+
+export const GET = apiRoute<{ slug: string }>(async ({ prisma, principal }, { slug }) => {
+  const { team } = await requireTeam({ prisma, principal, slug, need: "manage" });
+  return { tokens: await listApiTokens({ prisma, teamId: team.id }) };
+});
+
+/** Owners only, from a browser session; the token is in this response and nowhere else, ever. */
+export const POST = apiRoute<{ slug: string }>(async ({ prisma, principal, meta, req }, { slug }) => {
+  const created = await createApiToken({ prisma, principal, teamSlug: slug, input: await readJsonBody(req), meta });
+  return Response.json(created, { status: 201 });
+});

@@ -1,0 +1,14 @@
+import { readJsonBody } from "@/lib/core/validation";
+import { createTeam } from "@/lib/teams/create-team";
+import { listTeams } from "@/lib/teams/list-teams";
+import { apiRoute } from "../../../_server/api";
+
+export const GET = apiRoute(async ({ prisma, principal }) => {
+  const teams = await listTeams({ prisma, principal });
+  return { teams: teams.map(({ team, role }) => ({ slug: team.slug, name: team.name, role, residencyPolicy: team.residencyPolicy })) };
+});
+
+export const POST = apiRoute(async ({ prisma, principal, meta, req }) => {
+  const team = await createTeam({ prisma, principal, input: await readJsonBody(req), meta });
+  return Response.json({ slug: team.slug, name: team.name, id: team.id }, { status: 201 });
+});

@@ -1,0 +1,31 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { ActionForm } from "@/components/action-form";
+import { getT } from "../_i18n/server";
+import { currentSession } from "../_server/request";
+import { signInAction } from "./actions";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+export default async function SignInPage() {
+  if ((await currentSession()).state === "active") redirect("/teams");
+  const { t } = await getT();
+  return (
+    <main id="main">
+      <div className="card auth-box">
+        <h1>{t("signIn.title")}</h1>
+        <p className="muted">{t("app.tagline")}</p>
+        <ActionForm action={signInAction} submit={t("signIn.submit")} testId="sign-in-form">
+          <label>
+            {t("signIn.email")}
+            <input name="email" type="email" autoComplete="username" required maxLength={254} autoFocus />
+          </label>
+          <label>
+            {t("signIn.password")}
+            <input name="password" type="password" autoComplete="current-password" required maxLength={256} />
+          </label>
+        </ActionForm>
+      </div>
+    </main>
+  );
+}

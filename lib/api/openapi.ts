@@ -1,0 +1,84 @@
+import { z } from "zod";
+import { SignInInput } from "../auth/sign-in";
+import { PlanInput, RegionInput } from "../catalog/catalog";
+import { CreateApiTokenInput, CreateTeamInput, InviteMemberInput } from "../teams/schemas";
+
+// The /api/v1 contract. Request bodies come from the same zod schemas the handlers validate with,
+// so the document cannot drift from what the server accepts. Other domains add their paths here.
+
+type Op = { summary: string; body?: z.ZodType; auth?: boolean; roles?: string; responses?: Record<string, string> };
+type Paths = Record<string, Partial<Record<"get" | "post" | "put" | "patch" | "delete", Op>>>;
+
+export const API_PATHS: Paths = {
+  "/api/health": { get: { summary: "Liveness and database readiness", auth: false } },
+  "/api/v1/auth/session": {
+    post: { summary: "Sign in with email and password (sets the session cookie)", body: SignInInput, auth: false },
+    delete: { summary: "Sign out this session" },
+  },
+  "/api/v1/teams": {
+    get: { summary: "Teams you can see, with your role in each" },
+    post: { summary: "Create a team", body: CreateTeamInput, roles: "platform admin" },
+  },
+  "/api/v1/teams/{slug}": { get: { summary: "One team, its quota and residency policy", roles: "any member" } },
+  "/api/v1/teams/{slug}/members": {
+    get: { summary: "Members and their roles", roles: "any member" },
+    post: { summary: "Invite an email with a role; returns the one-time invitation path", body: InviteMemberInput, roles: "owner" },
+  },
+  "/api/v1/teams/{slug}/tokens": {
+    get: { summary: "API tokens (never their secret)", roles: "owner" },
+    post: { summary: "Create an API token (browser session only); the token is shown once", body: CreateApiTokenInput, roles: "owner" },
+  },
+  "/api/v1/teams/{slug}/tokens/{id}": { delete: { summary: "Revoke an API token", roles: "owner" } },
+  "/api/v1/teams/{slug}/vms": { get: { summary: "The team's virtual machines (up to 1,000)", roles: "any member" } },
+  "/api/v1/regions": {
+    get: { summary: "Active regions with country and jurisdiction" },
+    post: { summary: "Create a region", body: RegionInput, roles: "platform admin" },
+  },
+  "/api/v1/plans": {
+    get: { summary: "Active plans" },
+    post: { summary: "Create a plan", body: PlanInput, roles: "platform admin" },
+  },
+  "/api/v1/admin/audit": { get: { summary: "Audit log, newest first (filters: action, actor, teamId, before, limit)", roles: "platform admin" } },
+};
+
+const ErrorBody = {
+  type: "object",
+  properties: {
+    error: {
+      type: "object",
+      properties: { code: { type: "string" }, message: { type: "string" }, details: {}, correlationId: { type: "string" } },
+      required: ["code", "message"],
+    },
+  },
+};
+
+export function buildOpenApi(extra: Paths = {}) {
+  const all = { ...API_PATHS, ...extra };
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const [path, ops] of Object.entries(all)) {
+    paths[path] = {};
+    for (const [method, op] of Object.entries(ops)) {
+      const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
+      paths[path]![method] = {
+        summary: op.summary,
+        ...(op.roles ? { description: `Requires: ${op.roles}.` } : {}),
+        ...(params.length ? { parameters: params } : {}),
+        ...(op.auth === false ? { security: [] } : {}),
+        ...(op.body
+          ? { requestBody: { required: true, content: { "application/json": { schema: z.toJSONSchema(op.body, { io: "input", unrepresentable: "any" }) } } } }
+          : {}),
+        responses: {
+          "200": { description: "OK" },
+          "4XX": { description: "A clear error the caller can act on", content: { "application/json": { schema: ErrorBody } } },
+        },
+      };
+    }
+  }
+  return {
+    openapi: "3.1.0",
+    info: { title: "Skjold API", version: "1", description: "Authenticate with `Authorization: Bearer skj_…` (team API token) or a browser session." },
+    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+    security: [{ bearer: [] }],
+    paths,
+  };
+}

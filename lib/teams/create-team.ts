@@ -1,0 +1,23 @@
+import { actorOf, recordAudit } from "../audit/record-audit";
+import type { Principal, RequestMeta } from "../auth/principal";
+import { requireAdmin } from "../access/team-access";
+import { AppError, fromZod } from "../core/errors";
+import type { PrismaClient } from "../generated/prisma/client";
+import { CreateTeamInput } from "./schemas";
+
+/** Platform admins create teams; the owner, if named, must already have an account. */
+export async function createTeam(opts: { prisma: PrismaClient; principal: Principal; input: unknown; meta?: RequestMeta }) {
+  requireAdmin(opts.principal);
+  const parsed = CreateTeamInput.safeParse(opts.input);
+  if (!parsed.success) throw fromZod(parsed.error, "Team");
+  const { name, slug, ownerEmail } = parsed.data;
+  return opts.prisma.$transaction(async (tx) => {
+    if (await tx.team.findUnique({ where: { slug } })) throw new AppError("CONFLICT", `A team with the address "${slug}" already exists.`);
+    const owner = ownerEmail ? await tx.user.findUnique({ where: { email: ownerEmail } }) : null;
+    if (ownerEmail && !owner) throw new AppError("VALIDATION", `No account uses ${ownerEmail}. Create the team, then invite them.`);
+    const team = await tx.team.create({ data: { name, slug } });
+    if (owner) await tx.membership.create({ data: { teamId: team.id, userId: owner.id, role: "OWNER" } });
+    await recordAudit({ prisma: tx, ...actorOf(opts.principal), action: "team.create", teamId: team.id, targetType: "team", targetId: team.id, details: { slug, name }, meta: opts.meta });
+    return team;
+  });
+}
