@@ -1,0 +1,57 @@
+import type { PrismaClient } from "../generated/prisma/client";
+import type { JobDefinition, Json, StepContext } from "./define";
+import { releaseLease, type LeaseRef } from "./lease";
+import type { LeaseGuard } from "./lease-guard";
+
+// What one worker knows while it runs one claimed job; shared by the forward and rollback phases.
+
+export type JobOutcome =
+  | "SUCCEEDED"
+  | "RETRYING" // transient failure: back in the queue with a backoff
+  | "ROLLED_BACK"
+  | "FAILED"
+  | "CANCELLED"
+  | "LEASE_LOST" // another worker owns the job now; nothing of ours was committed after that
+  | "ABANDONED"; // the worker is stopping: the lease was released for another worker to resume
+
+export interface JobRun {
+  ref: LeaseRef & { prisma: PrismaClient };
+  def: JobDefinition<unknown>;
+  payload: unknown;
+  job: { id: string; kind: string; attempts: number; maxAttempts: number };
+  guard: LeaseGuard;
+  log(line: string): void;
+}
+
+export function stepContext(run: JobRun, key: string, outputs: Record<string, Json>, signal: AbortSignal): StepContext<unknown> {
+  return {
+    payload: run.payload,
+    outputs: { ...outputs },
+    prisma: run.ref.prisma,
+    job: { id: run.job.id, kind: run.job.kind, attempt: run.job.attempts, maxAttempts: run.job.maxAttempts },
+    signal,
+    log: (message) => run.log(`[job ${run.job.kind} ${run.job.id}] ${key}: ${message}`),
+  };
+}
+
+export async function loadSteps(run: JobRun) {
+  return run.ref.prisma.jobStep.findMany({ where: { jobId: run.job.id }, orderBy: { seq: "asc" } });
+}
+
+export async function abandon(run: JobRun): Promise<JobOutcome> {
+  await releaseLease(run.ref).catch(() => undefined);
+  return "ABANDONED";
+}
+
+/** A fenced write was refused: either the job was cancelled under us (roll back) or we lost it. */
+export async function whyRefused(run: JobRun): Promise<"CANCELLED" | "LEASE_LOST"> {
+  const job = await run.ref.prisma.job.findUnique({ where: { id: run.job.id }, select: { state: true, lockedBy: true, finishedAt: true } });
+  if (job && job.lockedBy === run.ref.lease && job.state === "CANCELLED" && !job.finishedAt) return "CANCELLED";
+  return "LEASE_LOST";
+}
+
+/** Step outputs are stored as JSON: what a resumed job reads must equal what this run passes on. */
+export function toJson(value: unknown): Json {
+  if (value === undefined) return null;
+  return JSON.parse(JSON.stringify(value)) as Json;
+}

@@ -1,0 +1,29 @@
+import type { JobDefinition } from "./define";
+import { createJobRegistry } from "./job-registry";
+import type { ScheduledTask } from "./schedules";
+
+// The application's jobs and schedules: what `scripts/worker.ts` (and an inline worker) runs.
+// To add a job: define it next to its domain (lib/<domain>/jobs/<name>.ts, with `defineJob`) and
+// register it here. Keep an old version registered while jobs enqueued with it may still run.
+//
+//   import { provisionVmJob } from "../provisioning/jobs/provision-vm";
+//   registerJob(provisionVmJob);
+
+export const jobRegistry = createJobRegistry();
+
+/** Adds job definitions to the application registry (idempotent for the same definition object). */
+export function registerJob(...definitions: JobDefinition<any>[]): void {
+  jobRegistry.register(...definitions);
+}
+
+const scheduledTasks: ScheduledTask[] = [];
+
+/** Adds a cluster-wide schedule run by every worker (one replica wins each interval). */
+export function registerSchedule(task: ScheduledTask): void {
+  if (scheduledTasks.some((t) => t.name === task.name)) throw new Error(`schedule ${task.name} is registered twice`);
+  scheduledTasks.push(task);
+}
+
+export function listSchedules(): readonly ScheduledTask[] {
+  return scheduledTasks;
+}

@@ -1,0 +1,78 @@
+import { Prisma } from "../generated/prisma/client";
+import type { JobState } from "../generated/prisma/enums";
+import { inMs, NOW } from "./db";
+import { fence, type LeaseRef } from "./lease";
+
+// The checkpoint writes of a running job. Each is one statement fenced on the lease (see lease.ts):
+// `false`/`null` means this worker no longer owns the job, or (for starting a step) it was cancelled.
+
+type FencedResult = { state: JobState }[];
+
+async function stepWrite(ref: LeaseRef, requireRunning: boolean, key: string, set: Prisma.Sql, lastError?: string): Promise<JobState | null> {
+  const rows = await ref.prisma.$queryRaw<FencedResult>`
+    WITH fence AS (${fence(ref, { requireRunning, lastError })})
+    UPDATE "JobStep" AS s SET ${set}
+    FROM fence WHERE s."jobId" = fence.id AND s.key = ${key}
+    RETURNING fence.state::text AS state`;
+  return rows[0]?.state ?? null;
+}
+
+/** Marks a step RUNNING before it runs; refuses when the job was cancelled. */
+export async function startStep(ref: LeaseRef, key: string): Promise<boolean> {
+  const set = Prisma.sql`state = 'RUNNING', attempts = s.attempts + 1, "startedAt" = ${NOW}, "finishedAt" = NULL, error = NULL`;
+  return (await stepWrite(ref, true, key, set)) !== null;
+}
+
+/** Checkpoints a step's output; returns the job's state (CANCELLED means: roll back now). */
+export async function commitStep(ref: LeaseRef, key: string, outputJson: string): Promise<JobState | null> {
+  const set = Prisma.sql`state = 'SUCCEEDED', output = ${outputJson}::jsonb, "finishedAt" = ${NOW}, error = NULL`;
+  return stepWrite(ref, false, key, set);
+}
+
+/** Records a permanent step failure; the job then rolls back. */
+export async function failStep(ref: LeaseRef, key: string, error: string): Promise<boolean> {
+  const set = Prisma.sql`state = 'FAILED', error = ${error}, "finishedAt" = ${NOW}`;
+  return (await stepWrite(ref, false, key, set, error)) !== null;
+}
+
+export async function markStepCompensated(ref: LeaseRef, key: string): Promise<boolean> {
+  return (await stepWrite(ref, false, key, Prisma.sql`state = 'COMPENSATED', "finishedAt" = ${NOW}`)) !== null;
+}
+
+/** Keeps the step SUCCEEDED (its effect is still there) and says why undoing it failed. */
+export async function recordCompensationError(ref: LeaseRef, key: string, error: string): Promise<boolean> {
+  return (await stepWrite(ref, false, key, Prisma.sql`error = ${`rollback failed: ${error}`}`)) !== null;
+}
+
+/** Puts the job back in the queue after a transient failure; the failed step waits as PENDING. */
+export async function retryJobLater(ref: LeaseRef, key: string, error: string, delayMs: number): Promise<boolean> {
+  const rows = await ref.prisma.$queryRaw<{ id: string }[]>`
+    WITH job AS (
+      UPDATE "Job" SET state = 'QUEUED', "runAt" = ${NOW} + ${inMs(delayMs)}, "lockedBy" = NULL,
+        "lockedUntil" = NULL, "lastError" = ${error}
+      WHERE id = ${ref.jobId}::uuid AND "lockedBy" = ${ref.lease} AND state = 'RUNNING'
+      RETURNING id
+    )
+    UPDATE "JobStep" AS s SET state = 'PENDING', error = ${error}, "finishedAt" = ${NOW}
+    FROM job WHERE s."jobId" = job.id AND s.key = ${key}
+    RETURNING s.id::text AS id`;
+  return rows.length > 0;
+}
+
+/** Ends the job and frees it; a step left RUNNING (interrupted by cancel or failure) becomes FAILED. */
+export async function finishJob(ref: Omit<LeaseRef, "leaseMs">, state: JobState, lastError?: string): Promise<boolean> {
+  // Success only from RUNNING: a cancel that lands after the last step still rolls the job back.
+  const running = state === "SUCCEEDED" ? Prisma.sql`AND state = 'RUNNING'` : Prisma.empty;
+  const rows = await ref.prisma.$queryRaw<{ id: string }[]>`
+    WITH job AS (
+      UPDATE "Job" SET state = ${state}::"JobState", "finishedAt" = ${NOW}, "lockedBy" = NULL, "lockedUntil" = NULL,
+        "lastError" = COALESCE(${lastError ?? null}::text, "lastError")
+      WHERE id = ${ref.jobId}::uuid AND "lockedBy" = ${ref.lease} AND "finishedAt" IS NULL ${running}
+      RETURNING id
+    ), interrupted AS (
+      UPDATE "JobStep" AS s SET state = 'FAILED', error = COALESCE(s.error, 'interrupted'), "finishedAt" = ${NOW}
+      FROM job WHERE s."jobId" = job.id AND s.state = 'RUNNING'
+    )
+    SELECT id::text AS id FROM job`;
+  return rows.length > 0;
+}
