@@ -1,0 +1,43 @@
+import { control, type ControlResult } from "../report";
+import type { GuestEvidence } from "./guest-evidence";
+import type { GuestExpectations } from "./guest-controls";
+
+/** Splits `nft list ruleset` into chains: `family table/chain` → body lines. */
+export function parseNftChains(ruleset: string): Map<string, string[]> {
+  const chains = new Map<string, string[]>();
+  let table = "";
+  let chain: string | null = null;
+  for (const raw of ruleset.split("\n")) {
+    const l = raw.trim();
+    const t = /^table (\S+) (\S+) \{$/.exec(l);
+    if (t) { table = `${t[1]} ${t[2]}`; continue; }
+    const c = /^chain (\S+) \{$/.exec(l);
+    if (c) { chain = `${table}/${c[1]}`; chains.set(chain, []); continue; }
+    if (l === "}") { chain = null; continue; }
+    if (chain && l) chains.get(chain)!.push(l);
+  }
+  return chains;
+}
+
+const isInputDrop = (body: string[]) => body.some((l) => /type filter hook input .*policy drop;/.test(l));
+
+export function firewallControls(e: GuestEvidence, expect: GuestExpectations): ControlResult[] {
+  const chains = parseNftChains(e.nftRuleset);
+  const inputs = [...chains.entries()].filter(([, b]) => b.some((l) => /hook input/.test(l)));
+  const dropping = inputs.filter(([, b]) => isInputDrop(b));
+  const rules = dropping.flatMap(([, b]) => b);
+  const port = expect.sshPort ?? 22;
+  const k3s = expect.role !== "vm";
+  const portRules = (p: string) => rules.filter((l) => new RegExp(`dport ${p}\\b.*accept`).test(l));
+  const openToAll = (p: string) => portRules(p).some((l) => !/saddr/.test(l));
+  const k3sPorts = ["6443", "10250", "8472"];
+  return [
+    control("fw.default-deny-inbound", "Inbound traffic is denied by default", ["CIS Debian 12 4.3.x", "seed §4"],
+      inputs.map(([n, b]) => `${n}: ${b[0] ?? ""}`).join("; ") || "no input chain", dropping.length > 0),
+    control("fw.ssh-allowed", `SSH (port ${port}) is allowed in`, ["CIS Debian 12 4.3.x"], portRules(String(port)).join("; "), portRules(String(port)).length > 0),
+    control("fw.k3s-ports", "k3s ports are open only to the cluster's nodes", ["k3s docs: inbound rules for k3s nodes", "seed §5"],
+      k3sPorts.map((p) => `${p}: ${portRules(p).join(" | ") || "closed"}`).join("; "),
+      k3s ? !k3sPorts.some(openToAll) : !k3sPorts.some((p) => portRules(p).length > 0)),
+    control("fw.persistent", "The firewall is loaded at boot", ["CIS Debian 12 4.3.x"], `nftables.service ${e.units["nftables.service"] ?? "?"}`, e.units["nftables.service"] === "enabled"),
+  ];
+}
