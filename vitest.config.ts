@@ -24,6 +24,18 @@ export default defineConfig({
           env: { NODE_ENV: "test", SKJOLD_DATA_DIR: path.resolve(import.meta.dirname, ".skjold/test-data") },
         },
       },
+      {
+        resolve: { alias },
+        test: {
+          name: "e2e",
+          include: ["e2e/**/*.spec.ts"],
+          environment: "node",
+          globalSetup: ["e2e/harness/global-setup.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

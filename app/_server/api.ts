@@ -27,10 +27,21 @@ async function authenticate(req: NextRequest, prisma: PrismaClient): Promise<Pri
   const s = await lookupSession({ prisma, token: req.cookies.get(SESSION_COOKIE)?.value });
   if (s.state !== "active") throw new AppError("UNAUTHENTICATED", "Sign in or send an API token as `Authorization: Bearer skj_…`.");
   if (UNSAFE.has(req.method)) {
-    const origin = req.headers.get("origin");
-    if (!origin || origin !== req.nextUrl.origin) throw new AppError("FORBIDDEN", "Cross-site request refused.");
+    if (!sameOrigin(req)) throw new AppError("FORBIDDEN", "Cross-site request refused.");
   }
   return s.principal;
+}
+
+/** A cookie-authenticated write must come from a page of this portal (CSRF defence). */
+function sameOrigin(req: NextRequest): boolean {
+  const origin = req.headers.get("origin");
+  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
+  if (!origin || !host) return false;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }
 
 export function metaOf(req: NextRequest): RequestMeta {

@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// `npm test`: the whole suite, in the order a failure is cheapest to find.
+//   1. type check   2. unit tests   3. lab host + guest image (root only; idempotent)
+//   4. integration tests (both databases, real sshd/libvirt/guest)   5. end-to-end in Chromium
+// Prints one closing line "N passed, N failed" summed over every runner.
+// Flags: --skip-lab (no libvirt lab: tests that need it fail loudly), --only unit|integration|e2e
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..");
+process.chdir(root);
+const args = process.argv.slice(2);
+const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : null;
+const want = (stage) => !only || only === stage;
+const reports = path.join(root, ".skjold", "reports");
+rmSync(reports, { recursive: true, force: true });
+mkdirSync(reports, { recursive: true });
+
+let passed = 0, failed = 0, skipped = 0;
+const failures = [];
+
+function run(label, cmd, cmdArgs, env = {}) {
+  console.log(`\n━━ ${label}: ${cmd} ${cmdArgs.join(" ")}`);
+  const r = spawnSync(cmd, cmdArgs, { stdio: "inherit", env: { ...process.env, ...env } });
+  if (r.status !== 0) failures.push(`${label} (exit ${r.status ?? r.signal})`);
+  return r.status === 0;
+}
+
+function vitest(project) {
+  const out = path.join(reports, `${project}.json`);
+  run(`${project} tests`, process.execPath, ["node_modules/vitest/vitest.mjs", "run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${out}`]);
+  if (!existsSync(out)) {
+    failed += 1;
+    return;
+  }
+  const r = JSON.parse(readFileSync(out, "utf8"));
+  passed += r.numPassedTests;
+  failed += r.numFailedTests;
+  skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+  if (r.numTotalTests === 0) failures.push(`${project}: no tests ran`);
+}
+
+if (want("unit")) {
+  if (!run("type check", process.execPath, ["node_modules/typescript/bin/tsc", "--noEmit", "-p", "."])) failed += 1;
+  else passed += 1;
+  vitest("unit");
+}
+if (want("integration")) {
+  if (!args.includes("--skip-lab") && process.getuid?.() === 0) {
+    if (existsSync("scripts/lab-host")) run("lab host", "bash", ["scripts/lab-host", "up"]);
+    if (existsSync("scripts/build-guest-image")) run("guest image", "bash", ["scripts/build-guest-image"]);
+  }
+  vitest("integration");
+}
+if (want("e2e")) vitest("e2e");
+
+console.log(`\n━━ summary${failures.length ? `\nproblems:\n  - ${failures.join("\n  - ")}` : ""}`);
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(failed > 0 || failures.length > 0 ? 1 : 0);
