@@ -58,7 +58,7 @@ export function parsePingOutput({ text, exitCode, count }: PingParseInput): Meas
     } else if (stage === "statistics" && (m = SUMMARY.exec(line))) {
       summary = m;
       stage = "summary";
-    } else if (stage === "summary" && (RTT_LINE.test(line) || PIPE.test(line))) {
+    } else if (stage === "summary" && (line === "" || RTT_LINE.test(line) || PIPE.test(line))) {
       continue;
     } else {
       return fail(`unexpected output from ping: "${sanitizeForReason(line, 80)}"`);

@@ -16,7 +16,8 @@ function micros(sec: string, frac: string): number {
 export function connectFailureReason(exitCode: number, message: string): string {
   if (exitCode === 124) return "connect timed out";
   if (/refused/i.test(message)) return "connection refused (nothing listens on that port)";
-  if (/no route to host|unreachable/i.test(message)) return "no route to host";
+  if (/no route to host|host is unreachable/i.test(message)) return "no route to host";
+  if (/network is unreachable/i.test(message)) return "network unreachable (no route on the host)";
   if (/invalid argument|not known|resolv/i.test(message)) return "cannot connect to that address";
   const shown = sanitizeForReason(message, 80);
   return shown ? `connect failed: ${shown}` : `connect failed (exit ${exitCode})`;

@@ -26,7 +26,11 @@ export interface ExecResult {
   code: number | null;
 }
 
-export type ProbeExec = (host: ProbeHost, command: string) => Promise<ExecResult>;
+/**
+ * Runs one command on a host over its pooled SSH connection. `command` is a complete, quoted shell
+ * line; `argv` is the same command unquoted, for an executor that quotes argv itself.
+ */
+export type ProbeExec = (host: ProbeHost, command: string, argv: readonly string[]) => Promise<ExecResult>;
 
 export interface HostRoundResult {
   hostId: string;
@@ -63,13 +67,13 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 }
 
 async function probeHost(host: ProbeHost, targets: LatencyTarget[], opts: RunProbeRoundOptions & { timeoutMs: number }): Promise<Measurement[][]> {
-  const { command, nonce } = buildProbeScript({ targets });
+  const { command, argv, nonce } = buildProbeScript({ targets });
   const perTarget = (fn: (t: LatencyTarget, i: number) => Measurement[]) => targets.map(fn);
   const failAll = (reason: string) =>
     perTarget((t) => [...(t.icmp ? [failedMeasurement("ICMP", reason)] : []), ...(t.tcp ? [failedMeasurement("TCP", reason)] : [])]);
   let result: ExecResult;
   try {
-    result = await withTimeout(opts.exec(host, command), opts.timeoutMs);
+    result = await withTimeout(opts.exec(host, command, argv), opts.timeoutMs);
   } catch (err) {
     return failAll(`host unreachable: ${sanitizeForReason(err instanceof Error ? err.message : String(err))}`);
   }

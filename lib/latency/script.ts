@@ -30,7 +30,10 @@ export interface ScriptTarget {
 }
 
 export interface ProbeScript {
+  /** one shell command line, every argument quoted */
   command: string;
+  /** the same as an argv (bash -c BODY), for executors that quote argv themselves (lib/ssh pool) */
+  argv: readonly string[];
   nonce: string;
 }
 
@@ -83,5 +86,6 @@ export function buildProbeScript(opts: { targets: readonly ScriptTarget[]; nonce
     }
   });
   const body = [`n=${nonce}`, PRELUDE, `echo "SKJOLD-PROBE 1 $n"`, ...runs, "wait", ...prints, `echo "DONE $n"`].join("\n");
-  return { command: `bash --norc --noprofile -c ${shQuote(body)}`, nonce };
+  const argv = ["bash", "--norc", "--noprofile", "-c", body] as const;
+  return { command: argv.map(shQuote).join(" "), argv, nonce };
 }
