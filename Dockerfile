@@ -22,7 +22,7 @@ FROM deps AS build
 COPY . .
 RUN npm run build \
  && npm prune --omit=dev --ignore-scripts \
- && rm -rf .next/cache .next/standalone/node_modules
+ && rm -rf .next/cache .next/standalone
 
 # --- runtime: what runs in production, nothing else.
 FROM node:20-bookworm-slim@sha256:2cf067cfed83d5ea958367df9f966191a942351a2df77d6f0193e162b5febfc0 AS runtime
@@ -55,6 +55,8 @@ EXPOSE 3000
 STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=30s --timeout=5s --start-period=90s --retries=3 \
   CMD ["node", "deploy/healthcheck.mjs", "portal"]
-# The worker and the migrator run from the same image (docker-compose.yml, deploy/k8s):
+# `next start` serves the prebuilt portal; instrumentation migrates and seeds on boot. (scripts/start.mjs
+# is the checkout's launcher: it rebuilds when git says the sources changed, which a read-only image
+# without git must never do.) The worker and the migrator run from the same image:
 #   node --import tsx scripts/worker.ts      node --import tsx scripts/migrate.ts
-CMD ["node", "scripts/start.mjs"]
+CMD ["node", "node_modules/next/dist/bin/next", "start", "--hostname", "0.0.0.0", "--port", "3000"]

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -85,6 +85,15 @@ describe("docker-compose.yml", () => {
     it("is built from this repository's Dockerfile", () => {
       expect(s.build).toBeDefined();
     });
+  });
+
+  it("starts only programs that exist in the image", () => {
+    for (const [name, s] of Object.entries(compose.services)) {
+      const args = [...(s.command ?? []), ...(s.healthcheck?.test ?? [])];
+      for (const file of args.filter((a) => /^(scripts|deploy|node_modules)\//.test(a))) {
+        expect(existsSync(path.join(ROOT, file)), `${name}: ${file}`).toBe(true);
+      }
+    }
   });
 
   it("migrates once before the portal and the worker start", () => {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { Deployment } from "kubernetes-models/apps/v1";
 import { Job } from "kubernetes-models/batch/v1";
@@ -78,6 +78,17 @@ describe("k3s manifests", () => {
         for (const p of c.ports ?? []) expect(p.containerPort).toBeGreaterThan(1024);
       }
     });
+  });
+
+  it("start only programs that exist in the image", () => {
+    for (const w of workloads) {
+      for (const c of w.spec.template.spec.containers) {
+        const args: string[] = [...c.command, ...["startupProbe", "readinessProbe", "livenessProbe"].flatMap((p) => c[p]?.exec?.command ?? [])];
+        for (const file of args.filter((a) => /^(scripts|deploy|node_modules)\//.test(a))) {
+          expect(existsSync(path.resolve(DIR, "../..", file)), `${w.metadata.name}: ${file}`).toBe(true);
+        }
+      }
+    }
   });
 
   it("probe the portal and the worker from inside the container", () => {
