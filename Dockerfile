@@ -3,6 +3,7 @@
 # multi-stage, base images pinned by digest, production dependencies only, no npm or compilers in the
 # runtime stage, a dedicated non-root user (UID 10001), files owned by root and read-only to the app,
 # a health check. Refresh the digests as described in docs/operations.md ("Base image digests").
+# The node digest is the one public references give for node:20.20.2-bookworm-slim (engines: >=20.19).
 
 # --- deps: every dependency, exactly as locked. Install scripts stay off (package.json allowScripts
 # approves none); the Prisma client is generated explicitly, which needs no engine download.
