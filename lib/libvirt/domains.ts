@@ -1,0 +1,83 @@
+import { AppError } from "../core/errors";
+import { assertDomainName } from "../ssh/quote";
+import { targetLabel } from "../ssh/target";
+import { DomainStateSchema, parseOrFail, type DomainState } from "./parse";
+import { runVirsh, runVirshWithXml, type HostContext } from "./virsh";
+import { buildDomainXml, type DomainSpec } from "./xml/domain";
+
+/** Defines (creates or updates) a persistent domain from a spec. Returns its name. */
+export async function defineDomain(ctx: HostContext & { spec: DomainSpec }): Promise<string> {
+  const xml = buildDomainXml(ctx.spec);
+  await runVirshWithXml({ ...ctx, args: ["define"], xml, step: `define domain ${ctx.spec.name}` });
+  return ctx.spec.name;
+}
+
+export async function startDomain(ctx: HostContext & { name: string }): Promise<void> {
+  const name = assertDomainName(ctx.name);
+  if ((await getDomainState({ ...ctx, name })) === "running") return;
+  await runVirsh({ ...ctx, args: ["start", "--", name], step: `start domain ${name}`, timeoutMs: 120_000 });
+}
+
+/** The domain's state, or null when no such domain is defined. */
+export async function getDomainState(ctx: HostContext & { name: string }): Promise<DomainState | null> {
+  const name = assertDomainName(ctx.name);
+  const r = await runVirsh({ ...ctx, args: ["domstate", "--", name], step: `read state of ${name}`, allowFailure: true });
+  if (r.code !== 0) {
+    if (/failed to get domain|Domain not found/i.test(r.stderr)) return null;
+    throw new AppError("HOST_COMMAND_FAILED", `${targetLabel(ctx.target)}: read state of ${name}: ${r.stderr.trim().slice(0, 300)}`);
+  }
+  return parseOrFail(DomainStateSchema, r.stdout.trim(), `the state of ${name}`);
+}
+
+/** Stops the domain; no error if it is already off. */
+export async function destroyDomain(ctx: HostContext & { name: string }): Promise<void> {
+  const name = assertDomainName(ctx.name);
+  const state = await getDomainState({ ...ctx, name });
+  if (state === null || state === "shut off") return;
+  await runVirsh({ ...ctx, args: ["destroy", "--", name], step: `force off ${name}` });
+}
+
+/**
+ * Asks the guest to power off (ACPI) and waits up to `timeoutMs`; forces it off after that.
+ * Returns how it ended: "graceful", "forced", or "already-off".
+ */
+export async function shutdownDomain(ctx: HostContext & { name: string; timeoutMs?: number; pollMs?: number }): Promise<"graceful" | "forced" | "already-off"> {
+  const name = assertDomainName(ctx.name);
+  const state = await getDomainState({ ...ctx, name });
+  if (state === null || state === "shut off") return "already-off";
+  await runVirsh({ ...ctx, args: ["shutdown", "--", name], step: `shut down ${name}` });
+  const deadline = Date.now() + (ctx.timeoutMs ?? 60_000);
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, ctx.pollMs ?? 1000));
+    if ((await getDomainState({ ...ctx, name })) === "shut off") return "graceful";
+  }
+  await destroyDomain({ ...ctx, name });
+  return "forced";
+}
+
+/** Removes the definition (forcing the domain off first); with `removeStorage`, its volumes too. */
+export async function undefineDomain(ctx: HostContext & { name: string; removeStorage: boolean }): Promise<void> {
+  const name = assertDomainName(ctx.name);
+  if ((await getDomainState({ ...ctx, name })) === null) return;
+  await destroyDomain({ ...ctx, name });
+  const args = ["undefine", "--nvram", ...(ctx.removeStorage ? ["--remove-all-storage"] : []), "--", name];
+  await runVirsh({ ...ctx, args, step: `undefine ${name}` });
+}
+
+export interface DomainSummary {
+  name: string;
+  state: DomainState;
+}
+
+/** Every defined domain with its state, in one round trip (`virsh list --all` table). */
+export async function listDomains(ctx: HostContext): Promise<DomainSummary[]> {
+  const r = await runVirsh({ ...ctx, args: ["list", "--all"], step: "list domains" });
+  return r.stdout
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((line) => {
+      const m = /^\s*(?:\d+|-)\s+(\S+)\s+(.+?)\s*$/.exec(line);
+      if (!m?.[1] || !m[2]) return parseOrFail(DomainStateSchema, undefined, `the domain list line ${JSON.stringify(line.slice(0, 80))}`) && ({} as never);
+      return { name: m[1], state: parseOrFail(DomainStateSchema, m[2], `the state of ${m[1]}`) };
+    });
+}
