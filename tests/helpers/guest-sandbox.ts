@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { createReadStream, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { GuestShell } from "@/lib/guest/shell";
@@ -24,7 +24,14 @@ const FAKE_SYSCTLS: Record<string, string> = {
   "fs/suid_dumpable": "2",
 };
 
-export type GuestSandbox = { shell: GuestShell; run(cmd: string): Promise<string>; stop(): void; execCount(): number };
+export type GuestSandbox = {
+  shell: GuestShell;
+  run(cmd: string): Promise<string>;
+  /** Copies a local file into the sandbox byte for byte (what SFTP does for a real guest). */
+  upload(opts: { localPath: string; remotePath: string }): Promise<void>;
+  stop(): void;
+  execCount(): number;
+};
 
 export async function startGuestSandbox(): Promise<GuestSandbox> {
   const dir = mkdtempSync(path.join(tmpdir(), "skjold-guest-"));
@@ -60,6 +67,7 @@ export async function startGuestSandbox(): Promise<GuestSandbox> {
         p.stdout.on("data", (d) => (stdout += d));
         p.stderr.on("data", (d) => (stderr += d));
         p.on("close", (code) => resolve({ stdout, stderr, code: code ?? 1 }));
+        p.stdin.on("error", () => {}); // a command that exits without reading stdin: its exit code tells
         p.stdin.end(opts?.stdin ?? "");
       });
     },
@@ -71,6 +79,14 @@ export async function startGuestSandbox(): Promise<GuestSandbox> {
       count--;
       if (r.code !== 0) throw new Error(`sandbox command failed (${r.code}): ${cmd}\n${r.stderr}`);
       return r.stdout;
+    },
+    upload({ localPath, remotePath }) {
+      return new Promise((resolve, reject) => {
+        const p = spawn("nsenter", ["-t", String(inner), "-m", "-n", "-p", "--", "sh", "-c", 'cat > "$1"', "sh", remotePath], { stdio: ["pipe", "ignore", "pipe"] });
+        p.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`upload to ${remotePath} failed (${code})`))));
+        p.stdin.on("error", () => {});
+        createReadStream(localPath).pipe(p.stdin);
+      });
     },
     execCount: () => count,
     stop() {

@@ -21,7 +21,8 @@ export function buildSectionScript(sections: Section[], nonce: string): string {
 /** Splits the output back into sections; refuses output with missing, repeated or stray sections. */
 export function parseSections(stdout: string, names: string[], nonce: string): Record<string, string> {
   const out: Record<string, string> = {};
-  const re = new RegExp(`^@@SKJOLD ${nonce} (BEGIN|END) ([a-z0-9-]+)$`);
+  // An END marker may follow output that had no final newline: whatever precedes it is content.
+  const re = new RegExp(`^(.*?)@@SKJOLD ${nonce} (BEGIN|END) ([a-z0-9-]+)$`);
   let current: string | null = null;
   let lines: string[] = [];
   for (const line of stdout.split("\n")) {
@@ -31,7 +32,9 @@ export function parseSections(stdout: string, names: string[], nonce: string): R
       else if (line.trim()) throw bad(`output outside any section: ${line.slice(0, 80)}`);
       continue;
     }
-    const [, edge, name] = m as unknown as [string, string, string];
+    const [, before, edge, name] = m as unknown as [string, string, string, string];
+    if (before && edge === "END" && current) lines.push(before);
+    else if (before) throw bad(`marker not at the start of a line: ${line.slice(0, 80)}`);
     if (edge === "BEGIN") {
       if (current || name in out) throw bad(`section ${name} opened twice or inside another`);
       current = name;
