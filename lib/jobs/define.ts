@@ -40,10 +40,11 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
-export interface JobDefinition<P = unknown> {
+/** P: the payload steps see (schema output); I: what enqueueJob accepts (schema input, defaults optional). */
+export interface JobDefinition<P = unknown, I = P> {
   name: string;
   version: number;
-  payload: z.ZodType<P>;
+  payload: z.ZodType<P, I>;
   steps: readonly StepDefinition<P>[];
   retry: RetryPolicy;
 }
@@ -60,7 +61,7 @@ export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 1_000, 
 
 const NAME = /^[a-z][a-z0-9]*(?:[.:_-][a-z0-9]+)*$/;
 
-export function defineJob<S extends z.ZodType>(opts: DefineJobOptions<S>): JobDefinition<z.output<S>> {
+export function defineJob<S extends z.ZodType>(opts: DefineJobOptions<S>): JobDefinition<z.output<S>, z.input<S>> {
   if (!NAME.test(opts.name)) throw new Error(`job name "${opts.name}" must be lower-case words joined by . : _ or -`);
   if (opts.steps.length === 0) throw new Error(`job ${opts.name} has no steps`);
   const keys = new Set<string>();
@@ -76,7 +77,7 @@ export function defineJob<S extends z.ZodType>(opts: DefineJobOptions<S>): JobDe
   return {
     name: opts.name,
     version: opts.version ?? 1,
-    payload: opts.payload as unknown as z.ZodType<z.output<S>>,
+    payload: opts.payload as unknown as z.ZodType<z.output<S>, z.input<S>>,
     steps: opts.steps,
     retry,
   };

@@ -3,12 +3,12 @@ import type { JobDefinition } from "./define";
 import type { DbClient } from "./db";
 import type { JobRegistry } from "./job-registry";
 
-export interface EnqueueJobOptions<P> {
+export interface EnqueueJobOptions<P, I = P> {
   /** A client or a transaction client: enqueue together with the rows the job is about. */
   prisma: DbClient;
   /** The definition itself (typed payload), or its name looked up in `registry` (default: the app's). */
-  kind: JobDefinition<P> | string;
-  payload: P;
+  kind: JobDefinition<P, I> | string;
+  payload: I;
   registry?: JobRegistry;
   /** At most one job ever exists per key; enqueuing again returns the existing job. */
   dedupeKey?: string;
@@ -26,15 +26,15 @@ export interface EnqueuedJob {
   created: boolean;
 }
 
-async function resolveDefinition<P>(kind: JobDefinition<P> | string, registry?: JobRegistry): Promise<JobDefinition<P>> {
+async function resolveDefinition<P, I>(kind: JobDefinition<P, I> | string, registry?: JobRegistry): Promise<JobDefinition<P, I>> {
   if (typeof kind !== "string") return kind;
   // Imported lazily: registry.ts imports the job definitions, which import this module.
   const found = (registry ?? (await import("./registry")).jobRegistry).find(kind);
   if (!found) throw new AppError("BAD_REQUEST", `Unknown job kind "${kind}"`);
-  return found as JobDefinition<P>;
+  return found as JobDefinition<P, I>;
 }
 
-export async function enqueueJob<P>(opts: EnqueueJobOptions<P>): Promise<EnqueuedJob> {
+export async function enqueueJob<P, I = P>(opts: EnqueueJobOptions<P, I>): Promise<EnqueuedJob> {
   const def = await resolveDefinition(opts.kind, opts.registry);
   // Validate what will be stored: the worker re-validates the same JSON when it runs the job.
   const stored = opts.payload === undefined ? undefined : JSON.parse(JSON.stringify(opts.payload));

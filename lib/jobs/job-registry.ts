@@ -4,13 +4,13 @@ import type { JobDefinition } from "./define";
 // with, so a deploy that changes a job's steps keeps the old version registered until its jobs drain.
 
 export interface JobRegistry {
-  register(...definitions: JobDefinition<any>[]): JobRegistry;
+  register(...definitions: JobDefinition<any, any>[]): JobRegistry;
   find(name: string, version?: number): JobDefinition<unknown> | undefined;
   /** Names of all registered jobs: a worker claims only these. */
   kinds(): string[];
 }
 
-export function createJobRegistry(...initial: JobDefinition<any>[]): JobRegistry {
+export function createJobRegistry(...initial: JobDefinition<any, any>[]): JobRegistry {
   const byName = new Map<string, Map<number, JobDefinition<unknown>>>();
   const registry: JobRegistry = {
     register(...definitions) {

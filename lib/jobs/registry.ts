@@ -12,7 +12,7 @@ import type { ScheduledTask } from "./schedules";
 export const jobRegistry = createJobRegistry();
 
 /** Adds job definitions to the application registry (idempotent for the same definition object). */
-export function registerJob(...definitions: JobDefinition<any>[]): void {
+export function registerJob(...definitions: JobDefinition<any, any>[]): void {
   jobRegistry.register(...definitions);
 }
 

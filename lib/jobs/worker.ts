@@ -37,6 +37,13 @@ export interface WorkerHandle {
   stats(): { running: number; finished: Partial<Record<JobOutcome, number>> };
 }
 
+/** Waits for `done` or `ms`, whichever comes first, without leaving a timer behind. */
+async function settle(done: Promise<unknown>, ms: number): Promise<void> {
+  const over = new AbortController();
+  await Promise.race([done, sleep(ms, over.signal)]);
+  over.abort();
+}
+
 export function defaultWorkerId(): string {
   return `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
 }
@@ -109,11 +116,12 @@ export function startWorker(opts: StartWorkerOptions): WorkerHandle {
       await Promise.all([claimLoop, scheduleLoop]);
       const graceMs = stopOpts.graceMs ?? opts.shutdownGraceMs ?? 20_000;
       const allDone = Promise.all([...running.values()].map((r) => r.done));
-      const graceOver = new AbortController();
-      await Promise.race([allDone, sleep(graceMs, graceOver.signal)]);
-      graceOver.abort();
+      await settle(allDone, graceMs);
       if (running.size > 0) {
-        handBack.abort();
+        handBack.abort(); // steps see ctx.signal abort; the runner hands their jobs back
+        await settle(allDone, 1_000);
+      }
+      if (running.size > 0) {
         // A step that ignores its signal may still be running: give its job back now; its later
         // writes are fenced out once another worker claims it.
         await Promise.all([...running.values()].map((r) => releaseLease({ prisma, jobId: r.claimed.id, lease: r.claimed.lease }).catch(() => false)));
