@@ -94,3 +94,28 @@ export async function startImpostorSshd(): Promise<{ port: number; stop: () => v
 export function rootVirsh(...args: string[]): string {
   return execFileSync("virsh", ["-q", "-c", "qemu:///system", ...args], { encoding: "utf8" });
 }
+
+/** Stops libvirtd on the lab (SIGTERM, as an operator or a crash would). Running guests survive. */
+export async function stopLibvirtd(): Promise<void> {
+  const pid = Number(readFileSync("/run/libvirtd.pid", "utf8").trim());
+  process.kill(pid, "SIGTERM");
+  for (let i = 0; i < 100; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("libvirtd did not stop");
+}
+
+/** Starts libvirtd again the way scripts/lab-host does, and waits until it answers. */
+export async function startLibvirtd(): Promise<void> {
+  spawnSync("libvirtd", ["-d", "-f", "/var/lib/skjold-lab/libvirtd.conf"]);
+  for (let i = 0; i < 100; i++) {
+    if (spawnSync("virsh", ["-q", "-c", "qemu:///system", "version"]).status === 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("libvirtd did not come back");
+}
