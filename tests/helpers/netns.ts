@@ -1,7 +1,9 @@
 import { spawn, execFile, type ChildProcess } from "node:child_process";
 import { randomBytes, randomInt } from "node:crypto";
+import path from "node:path";
+import { createInterface } from "node:readline";
 import { promisify } from "node:util";
-import { startDelayResponder, type DelayResponder } from "./netns-responder";
+import type { ResponderBehaviour } from "./netns-responder";
 
 // A latency lab made of a network namespace this test creates (root required):
 //
@@ -12,9 +14,9 @@ import { startDelayResponder, type DelayResponder } from "./netns-responder";
 //
 // Addresses are documentation ranges (TEST-NET-2 and TEST-NET-3), only on the veth pair, so no
 // traffic leaves the machine. socat opens the TUN device in the root namespace and the device is
-// then moved into the lab namespace: the open file keeps working, so the responder (in this test
-// process) answers packets that arrive there. 198.51.100.(8k+5) is on the link but has no owner:
-// pinging it yields real "Destination Host Unreachable" errors.
+// then moved into the lab namespace: the open file keeps working, so the responder (a child process,
+// netns-responder-process.ts) answers packets that arrive there. 198.51.100.(8k+5) is on the link
+// but has no owner: pinging it long enough yields real "Destination Host Unreachable" errors.
 
 const run = promisify(execFile);
 
@@ -29,8 +31,40 @@ export interface LatencyNetns {
   /** on the link, owned by nobody */
   unreachableAddress: string;
   delayMs: number;
-  responder: DelayResponder;
+  /** change what the responder does (duplicate replies, drop some) */
+  setBehaviour(b: Partial<ResponderBehaviour>): Promise<void>;
+  /** how many packets the responder has answered */
+  answered(): Promise<number>;
   close(): Promise<void>;
+}
+
+/** Starts the responder in its own process and talks to it over stdio. */
+async function spawnResponder(delayMs: number) {
+  const entry = path.join(import.meta.dirname, "netns-responder-process.ts");
+  // Raised priority (we are root): on a loaded machine the relay's wake-ups, not the network, would
+  // otherwise dominate the measured time.
+  const argv = ["-n", "-10", process.execPath, "--import", "tsx", entry, String(delayMs)];
+  const child = spawn("nice", argv, { stdio: ["pipe", "pipe", "inherit"] });
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const next = async () => {
+    const { value, done } = await lines.next();
+    if (done) throw new Error("the latency responder exited");
+    return JSON.parse(value as string) as { port?: number; answered?: number };
+  };
+  const { port } = await next();
+  const ask = async (msg: object) => {
+    child.stdin!.write(`${JSON.stringify(msg)}\n`);
+    return next();
+  };
+  return {
+    port: port!,
+    setBehaviour: async (b: Partial<ResponderBehaviour>) => void (await ask({ behaviour: b })),
+    answered: async () => (await ask({ answered: true })).answered!,
+    close: () => {
+      child.stdin!.end();
+      child.kill("SIGTERM");
+    },
+  };
 }
 
 async function ip(...args: string[]): Promise<string> {
@@ -61,14 +95,14 @@ export async function createLatencyNetns(opts: { delayMs: number }): Promise<Lat
   const k = await freeSlot();
   const net = (n: number) => `198.51.100.${8 * k + n}`;
   const delayedAddress = `203.0.113.${k + 1}`;
-  const responder = await startDelayResponder({ delayMs: opts.delayMs });
+  const responder = await spawnResponder(opts.delayMs);
   let socat: ChildProcess | undefined;
 
   const close = async () => {
     socat?.kill("SIGTERM");
     await ip("netns", "del", name).catch(() => undefined);
     await ip("link", "del", vethHost).catch(() => undefined);
-    await responder.close();
+    responder.close();
   };
   try {
     await ip("netns", "add", name);
@@ -80,15 +114,18 @@ export async function createLatencyNetns(opts: { delayMs: number }): Promise<Lat
     await ip("-n", name, "link", "set", vethPeer, "up");
     await ip("-n", name, "link", "set", "lo", "up");
     await run("ip", ["netns", "exec", name, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1", "net.ipv4.conf.all.rp_filter=0"]);
-    socat = spawn("socat", [`TUN,tun-name=${tun},tun-type=tun,iff-no-pi`, `UDP:127.0.0.1:${responder.port}`], { stdio: "ignore" });
+    socat = spawn("nice", ["-n", "-10", "socat", `TUN,tun-name=${tun},tun-type=tun,iff-no-pi`, `UDP:127.0.0.1:${responder.port}`], { stdio: "ignore" });
     await waitForLink(tun);
     await ip("link", "set", tun, "netns", name);
     await ip("-n", name, "link", "set", tun, "up");
     await ip("-n", name, "route", "add", `${delayedAddress}/32`, "dev", tun);
     await ip("route", "add", `${delayedAddress}/32`, "via", net(2));
+    // Warm up: resolve the neighbour and wake the responder, so the first measured probe is not
+    // the one that pays for ARP and a cold process.
+    await run("ping", ["-n", "-c", "2", "-i", "0.2", "-W", "2", delayedAddress]);
   } catch (err) {
     await close();
     throw err;
   }
-  return { name, hostAddress: net(1), directAddress: net(2), delayedAddress, unreachableAddress: net(5), delayMs: opts.delayMs, responder, close };
+  return { name, hostAddress: net(1), directAddress: net(2), delayedAddress, unreachableAddress: net(5), delayMs: opts.delayMs, setBehaviour: responder.setBehaviour, answered: responder.answered, close };
 }
