@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { AppError, fromZod } from "../core/errors";
 import type { PrismaClient } from "../generated/prisma/client";
 import type { LatencyTarget } from "../generated/prisma/client";
@@ -15,6 +16,12 @@ import {
 
 export function targetMethod(t: Pick<LatencyTarget, "icmp" | "tcp">): ProbeMethodChoice {
   return t.icmp && t.tcp ? "both" : t.tcp ? "tcp" : "icmp";
+}
+
+const notFound = () => new AppError("NOT_FOUND", "That probe target does not exist");
+
+function assertTargetId(id: string): void {
+  if (!z.uuid().safeParse(id).success) throw notFound();
 }
 
 function isUniqueViolation(err: unknown): boolean {
@@ -44,8 +51,9 @@ export async function updateLatencyTarget(opts: {
 }): Promise<LatencyTarget> {
   const parsed = LatencyTargetUpdateSchema.safeParse(opts.input);
   if (!parsed.success) throw fromZod(parsed.error, "Invalid probe target");
+  assertTargetId(opts.id);
   const current = await opts.prisma.latencyTarget.findUnique({ where: { id: opts.id } });
-  if (!current) throw new AppError("NOT_FOUND", "That probe target does not exist");
+  if (!current) throw notFound();
   const { method: newMethod, ...rest } = parsed.data;
   const method = newMethod ?? targetMethod(current);
   const port = rest.port !== undefined ? rest.port : current.port;
@@ -60,9 +68,10 @@ export async function updateLatencyTarget(opts: {
 
 /** Deletes a target with its raw samples (cascade) and its hourly roll-ups (no foreign key). */
 export async function deleteLatencyTarget(opts: { prisma: PrismaClient; id: string }): Promise<void> {
+  assertTargetId(opts.id);
   await opts.prisma.$transaction(async (tx) => {
     const { count } = await tx.latencyTarget.deleteMany({ where: { id: opts.id } });
-    if (count === 0) throw new AppError("NOT_FOUND", "That probe target does not exist");
+    if (count === 0) throw notFound();
     await tx.latencyRollup.deleteMany({ where: { targetId: opts.id } });
   });
 }
