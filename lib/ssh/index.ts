@@ -4,5 +4,6 @@ export { HostKeyUnconfirmedError, hostKeyMismatch } from "./errors";
 export { fingerprintKeyBlob, fingerprintPublicKey, FingerprintSchema } from "./fingerprint";
 export { generateKeyPair, type GeneratedKeyPair } from "./keygen";
 export { writeRemoteFile } from "./sftp";
+export { waitForSsh } from "./wait";
 export { SshTargetSchema, targetLabel, type SshTarget } from "./target";
 export * from "./quote";
