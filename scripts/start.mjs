@@ -24,7 +24,9 @@ function sourceStamp() {
 
 const stampFile = path.join(root, ".next", "skjold-source");
 const stamp = sourceStamp();
-const built = existsSync(path.join(root, ".next", "BUILD_ID")) && existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp && stamp !== "unknown";
+// Without git (an installed copy, a container image) a finished build is taken as it is.
+const hasBuild = existsSync(path.join(root, ".next", "BUILD_ID"));
+const built = hasBuild && (stamp === "unknown" || (existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp));
 if (!built || process.argv.includes("--rebuild")) {
   console.log("[skjold] building the portal (first run or changed sources)…");
   execFileSync(process.execPath, [next, "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
