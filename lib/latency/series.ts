@@ -5,7 +5,7 @@ import { mergeRollupParts } from "./rollup";
 import { latencyStatsOfRuns } from "./stats";
 
 // A time series for a chart: one point per bucket between `from` and `to` for one region, target
-// and method. Buckets are at least 5 minutes and grow so a range has at most ~300 points. Raw
+// and method. Buckets are 5 min … 1 day, grown so a range has at most ~300 points. Raw
 // samples give exact figures; hours that were already rolled up contribute their hourly figures as
 // received-weighted means (an approximation, marked with source "rollup" or "mixed").
 
