@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 
@@ -15,8 +16,20 @@ declare module "vitest" {
 }
 
 const root = path.resolve(import.meta.dirname, "../..");
-const PORT = Number(process.env.SKJOLD_E2E_PORT ?? 3210);
 let server: ChildProcess | undefined;
+let dataDirInUse: string | undefined;
+
+/** A free loopback port, so that several e2e runs on one machine do not meet. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
 
 async function waitForHealth(url: string, ms: number): Promise<void> {
   const until = Date.now() + ms;
@@ -35,12 +48,15 @@ async function waitForHealth(url: string, ms: number): Promise<void> {
 export async function setup(project: TestProject) {
   const next = path.join(root, "node_modules/next/dist/bin/next");
   if (!process.env.SKJOLD_E2E_SKIP_BUILD || !existsSync(path.join(root, ".next/BUILD_ID"))) {
-    const b = spawnSync(process.execPath, [next, "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" } });
+    // Serialised with any other build on this machine (several engineers, one .next folder).
+    const b = spawnSync("flock", ["/tmp/skjold-build.lock", process.execPath, next, "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" } });
     if (b.status !== 0) throw new Error("next build failed");
   }
-  const dataDir = path.join(root, ".skjold/e2e-data");
+  const PORT = Number(process.env.SKJOLD_E2E_PORT ?? (await freePort()));
+  const dataDir = path.join(root, `.skjold/e2e-data-${process.pid}`);
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
+  dataDirInUse = dataDir;
   const adminEmail = "admin@e2e.skjold.test";
   const adminPassword = "e2e-admin-password-0001";
   const baseUrl = `http://127.0.0.1:${PORT}`;
@@ -68,4 +84,5 @@ export async function teardown() {
   server.kill("SIGTERM");
   await new Promise((r) => setTimeout(r, 500));
   if (server.exitCode === null) server.kill("SIGKILL");
+  if (dataDirInUse) rmSync(dataDirInUse, { recursive: true, force: true });
 }
