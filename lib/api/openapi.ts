@@ -2,6 +2,7 @@ import { z } from "zod";
 import { SignInInput } from "../auth/sign-in";
 import { PlanInput, RegionInput } from "../catalog/catalog";
 import { CreateApiTokenInput, CreateTeamInput, InviteMemberInput } from "../teams/schemas";
+import { AddSshKeyInput } from "../users/ssh-keys";
 
 // The /api/v1 contract. Request bodies come from the same zod schemas the handlers validate with,
 // so the document cannot drift from what the server accepts. Other domains add their paths here.
@@ -38,6 +39,11 @@ export const API_PATHS: Paths = {
     get: { summary: "Active plans" },
     post: { summary: "Create a plan", body: PlanInput, roles: "platform admin" },
   },
+  "/api/v1/account/keys": {
+    get: { summary: "Your SSH public keys with type, bits and SHA256 fingerprint (browser session)" },
+    post: { summary: "Add an SSH public key: ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ssh-rsa of 3072+ bits", body: AddSshKeyInput },
+  },
+  "/api/v1/account/keys/{id}": { delete: { summary: "Remove one of your SSH keys (VMs that have it keep it)" } },
   "/api/v1/admin/audit": { get: { summary: "Audit log, newest first (filters: action, actor, teamId, before, limit)", roles: "platform admin" } },
 };
 
