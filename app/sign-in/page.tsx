@@ -3,13 +3,14 @@ import { redirect } from "next/navigation";
 import { ActionForm } from "@/components/action-form";
 import { getT } from "../_i18n/server";
 import { currentSession } from "../_server/request";
+import { switchLanguageAction } from "../(portal)/actions";
 import { signInAction } from "./actions";
 
 export const metadata: Metadata = { title: "Sign in" };
 
 export default async function SignInPage() {
   if ((await currentSession()).state === "active") redirect("/teams");
-  const { t } = await getT();
+  const { t, locale } = await getT();
   return (
     <main id="main">
       <div className="card auth-box">
@@ -25,6 +26,13 @@ export default async function SignInPage() {
             <input name="password" type="password" autoComplete="current-password" required maxLength={256} />
           </label>
         </ActionForm>
+        <form action={switchLanguageAction}>
+          <input type="hidden" name="locale" value={locale === "nb" ? "en" : "nb"} />
+          <input type="hidden" name="back" value="/sign-in" />
+          <button type="submit" className="secondary" lang={locale === "nb" ? "en" : "nb"}>
+            {locale === "nb" ? "English" : "Norsk (bokmål)"}
+          </button>
+        </form>
       </div>
     </main>
   );

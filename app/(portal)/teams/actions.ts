@@ -6,6 +6,7 @@ import { getPrisma } from "@/lib/db";
 import { createTeam } from "@/lib/teams/create-team";
 import { inviteMember } from "@/lib/teams/invitations";
 import { changeMemberRole, removeMember } from "@/lib/teams/members";
+import { setTeamQuota } from "@/lib/teams/quota";
 import { formObject, runAction, type ActionState } from "../../_server/actions";
 import { requestMeta, requireUser } from "../../_server/request";
 
@@ -64,5 +65,14 @@ export async function revokeTokenAction(_p: ActionState, form: FormData): Promis
     const { slug, tokenId } = formObject(form);
     await revokeApiToken({ ...(await ctx()), teamSlug: slug ?? "", tokenId: tokenId ?? "" });
     revalidatePath(`/teams/${slug}`);
+  });
+}
+
+export async function setQuotaAction(_p: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    const { slug, ...input } = formObject(form);
+    await setTeamQuota({ ...(await ctx()), teamSlug: slug ?? "", input });
+    revalidatePath(`/teams/${slug}`);
+    return { message: "Quota saved." };
   });
 }

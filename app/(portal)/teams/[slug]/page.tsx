@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ActionForm } from "@/components/action-form";
 import { requireTeam, roleCan } from "@/lib/access/team-access";
@@ -8,7 +9,7 @@ import { getPrisma } from "@/lib/db";
 import { listMembers } from "@/lib/teams/list-teams";
 import { getT } from "../../../_i18n/server";
 import { requireUser } from "../../../_server/request";
-import { changeRoleAction, createTokenAction, inviteAction, removeMemberAction, revokeTokenAction } from "../actions";
+import { changeRoleAction, createTokenAction, inviteAction, removeMemberAction, revokeTokenAction, setQuotaAction } from "../actions";
 
 export const metadata: Metadata = { title: "Team" };
 
@@ -25,6 +26,8 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
   });
   const { team, role } = found;
   const manage = roleCan(role, "manage");
+  const operate = roleCan(role, "operate");
+  const audit = roleCan(role, "audit");
   const [members, tokens, vms] = await Promise.all([
     listMembers({ prisma, teamId: team.id }),
     manage ? listApiTokens({ prisma, teamId: team.id }) : Promise.resolve([]),
@@ -36,6 +39,24 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
         <h1 style={{ margin: 0 }}>{team.name}</h1>
         <span className="badge">{role.toLowerCase()}</span>
       </div>
+      <nav aria-label={team.name} className="row">
+        {operate ? (
+          <Link className="button" href={`/teams/${team.slug}/order`}>
+            {t("team.orderVm")}
+          </Link>
+        ) : null}
+        <Link className="button secondary" href={`/teams/${team.slug}/vms`}>
+          {t("team.vms")}
+        </Link>
+        <Link className="button secondary" href={`/teams/${team.slug}/clusters`}>
+          {t("team.clusters")}
+        </Link>
+        {audit ? (
+          <Link className="button secondary" href={`/teams/${team.slug}/residency`}>
+            {t("team.residencyReport")}
+          </Link>
+        ) : null}
+      </nav>
       <section className="card" aria-labelledby="vms">
         <h2 id="vms">{t("team.vms")}</h2>
         {vms.length === 0 ? (
@@ -71,6 +92,30 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
         <p className="muted">
           {t("team.quota")}: {team.maxVms} VMs · {team.maxVcpus} vCPU · {team.maxMemoryMb / 1024} GiB RAM · {team.maxDiskGb} GB NVMe
         </p>
+        {user.isAdmin ? (
+          <details>
+            <summary>{t("team.editQuota")}</summary>
+            <ActionForm action={setQuotaAction} submit={t("common.save")} inline testId="quota-form">
+              <input type="hidden" name="slug" value={team.slug} />
+              <label>
+                VMs
+                <input name="maxVms" type="number" min={0} defaultValue={team.maxVms} required />
+              </label>
+              <label>
+                vCPU
+                <input name="maxVcpus" type="number" min={0} defaultValue={team.maxVcpus} required />
+              </label>
+              <label>
+                RAM (MiB)
+                <input name="maxMemoryMb" type="number" min={0} defaultValue={team.maxMemoryMb} required />
+              </label>
+              <label>
+                NVMe (GB)
+                <input name="maxDiskGb" type="number" min={0} defaultValue={team.maxDiskGb} required />
+              </label>
+            </ActionForm>
+          </details>
+        ) : null}
       </section>
 
       <div className="grid">
