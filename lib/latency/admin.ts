@@ -1,0 +1,65 @@
+import { requireAdmin } from "../access/team-access";
+import { actorOf, recordAudit } from "../audit/record-audit";
+import type { Principal, RequestMeta } from "../auth/principal";
+import type { LatencyTarget, PrismaClient } from "../generated/prisma/client";
+import { runProbeRound, type ProbeExec, type ProbeRoundResult } from "./round";
+import type { LatencyTargetInput, LatencyTargetUpdate } from "./schemas";
+import { createLatencyTarget, deleteLatencyTarget, targetMethod, updateLatencyTarget } from "./targets";
+
+// Probe targets as the admin page and the admin API manage them: platform admins only (everyone
+// else gets the same 404 as for a page that does not exist), every change in the audit log. Input
+// is `unknown` here on purpose: the domain functions validate it with their zod schemas.
+
+interface AdminContext {
+  prisma: PrismaClient;
+  principal: Principal;
+  meta?: RequestMeta;
+}
+
+export type LatencyTargetView = Omit<LatencyTarget, "icmp" | "tcp"> & { method: "icmp" | "tcp" | "both" };
+
+export function viewLatencyTarget(t: LatencyTarget): LatencyTargetView {
+  const { icmp: _i, tcp: _t, ...rest } = t;
+  return { ...rest, method: targetMethod(t) };
+}
+
+async function audit(ctx: AdminContext, action: string, targetId: string, details?: Record<string, unknown>) {
+  await recordAudit({ prisma: ctx.prisma, ...actorOf(ctx.principal), action, targetType: "latency-target", targetId, details, meta: ctx.meta });
+}
+
+const auditDetails = (t: LatencyTargetView) => ({ exchange: t.exchange, name: t.name, address: t.address, port: t.port, method: t.method, enabled: t.enabled });
+
+export async function listLatencyTargets(ctx: AdminContext): Promise<LatencyTargetView[]> {
+  requireAdmin(ctx.principal);
+  const rows = await ctx.prisma.latencyTarget.findMany({ orderBy: [{ exchange: "asc" }, { name: "asc" }] });
+  return rows.map(viewLatencyTarget);
+}
+
+export async function addLatencyTarget(ctx: AdminContext & { input: unknown }): Promise<LatencyTargetView> {
+  requireAdmin(ctx.principal);
+  const target = viewLatencyTarget(await createLatencyTarget({ prisma: ctx.prisma, input: ctx.input as LatencyTargetInput }));
+  await audit(ctx, "latency.target.create", target.id, auditDetails(target));
+  return target;
+}
+
+export async function editLatencyTarget(ctx: AdminContext & { id: string; input: unknown }): Promise<LatencyTargetView> {
+  requireAdmin(ctx.principal);
+  const target = viewLatencyTarget(await updateLatencyTarget({ prisma: ctx.prisma, id: ctx.id, input: ctx.input as LatencyTargetUpdate }));
+  await audit(ctx, "latency.target.update", target.id, auditDetails(target));
+  return target;
+}
+
+export async function removeLatencyTarget(ctx: AdminContext & { id: string }): Promise<void> {
+  requireAdmin(ctx.principal);
+  await deleteLatencyTarget({ prisma: ctx.prisma, id: ctx.id });
+  await audit(ctx, "latency.target.delete", ctx.id);
+}
+
+/** "Probe now": every enabled target from every online host, whatever their intervals. */
+export async function probeLatencyNow(ctx: AdminContext & { exec: ProbeExec }): Promise<ProbeRoundResult> {
+  requireAdmin(ctx.principal);
+  const round = await runProbeRound({ prisma: ctx.prisma, exec: ctx.exec, force: true });
+  const failed = round.hosts.filter((h) => h.error).length;
+  await audit(ctx, "latency.probe", "all", { targets: round.targets, hosts: round.hosts.length, failedHosts: failed });
+  return round;
+}
