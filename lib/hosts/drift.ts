@@ -1,0 +1,88 @@
+// Pure: what libvirt really has on a host against what Skjold's database believes. Only objects
+// named with Skjold's prefix may be cleaned up automatically; anything else is only reported.
+
+export const SKJOLD_PREFIX = "skj-";
+const TRANSIENT_PREFIX = "skjold-probe-"; // the accelerator probe's short-lived domains
+const BASE_IMAGE = /-base-.*\.qcow2$/;
+
+export interface DriftInput {
+  domains: ReadonlyArray<{ name: string; state: string }>;
+  /** disk paths of each domain, as `virsh domblklist` reports them (needed for unknown domains) */
+  domainDisks: Readonly<Record<string, readonly string[]>>;
+  volumes: ReadonlyArray<{ pool: string; name: string; path: string }>;
+  vms: ReadonlyArray<{ id: string; name: string; domainName: string; state: string; diskVolume: string | null; seedVolume: string | null }>;
+  imageVolumes: ReadonlyArray<{ pool: string; volume: string }>;
+  adopted: { domains: readonly string[]; volumes: readonly string[] };
+}
+
+export interface Drift {
+  /** `volumes`: this domain's disks that go with it on clean-up (Skjold-named, unknown, not a base image) */
+  unknownDomains: Array<{ name: string; state: string; disks: string[]; volumes: Array<{ pool: string; name: string }>; cleanable: boolean }>;
+  missingDomains: Array<{ vmId: string; vmName: string; domainName: string; state: string }>;
+  orphanVolumes: Array<{ pool: string; name: string; path: string; cleanable: boolean }>;
+  missingVolumes: Array<{ pool: string; name: string; owner: string }>;
+  unregisteredImages: Array<{ pool: string; name: string; path: string; slug?: string | null; kernelPath?: string | null; initrdPath?: string | null }>;
+}
+
+/** States in which a VM's domain must exist on its host. */
+const NEEDS_DOMAIN = new Set(["RUNNING", "STOPPED"]);
+const HOLDS_VOLUMES = new Set(["PROVISIONING", "RUNNING", "STOPPED", "DELETING"]);
+
+export const volumeKey = (pool: string, name: string) => `${pool}/${name}`;
+
+export function computeDrift(input: DriftInput): Drift {
+  const liveVms = input.vms.filter((v) => v.state !== "DELETED");
+  const knownDomains = new Set([...liveVms.map((v) => v.domainName), ...input.adopted.domains]);
+  const knownVolumeNames = new Set(liveVms.flatMap((v) => [v.diskVolume, v.seedVolume]).filter((n): n is string => Boolean(n)));
+  const knownVolumes = new Set([...input.imageVolumes.map((i) => volumeKey(i.pool, i.volume)), ...input.adopted.volumes]);
+  const libvirtDomains = new Set(input.domains.map((d) => d.name));
+
+  const isKnownVolume = (v: { pool: string; name: string }) => knownVolumes.has(volumeKey(v.pool, v.name)) || knownVolumeNames.has(v.name);
+  const ownedBy = (disks: readonly string[]) =>
+    input.volumes
+      .filter((v) => disks.includes(v.path) && !isKnownVolume(v) && !BASE_IMAGE.test(v.name) && v.name.startsWith(SKJOLD_PREFIX))
+      .map((v) => ({ pool: v.pool, name: v.name }));
+  const unknownDomains = input.domains
+    .filter((d) => !knownDomains.has(d.name) && !d.name.startsWith(TRANSIENT_PREFIX))
+    .map((d) => {
+      const disks = [...(input.domainDisks[d.name] ?? [])];
+      return { name: d.name, state: d.state, disks, volumes: ownedBy(disks), cleanable: d.name.startsWith(SKJOLD_PREFIX) };
+    });
+  const usedPaths = new Set(Object.values(input.domainDisks).flat());
+
+  const orphanVolumes: Drift["orphanVolumes"] = [];
+  const unregisteredImages: Drift["unregisteredImages"] = [];
+  for (const v of input.volumes) {
+    if (isKnownVolume(v) || usedPaths.has(v.path)) continue;
+    if (BASE_IMAGE.test(v.name)) unregisteredImages.push(v);
+    else orphanVolumes.push({ ...v, cleanable: v.name.startsWith(SKJOLD_PREFIX) });
+  }
+
+  const present = new Set(input.volumes.map((v) => v.name));
+  const presentKeys = new Set(input.volumes.map((v) => volumeKey(v.pool, v.name)));
+  const missingVolumes: Drift["missingVolumes"] = [
+    ...input.imageVolumes.filter((i) => !presentKeys.has(volumeKey(i.pool, i.volume))).map((i) => ({ pool: i.pool, name: i.volume, owner: "image copy" })),
+    ...liveVms
+      .filter((v) => HOLDS_VOLUMES.has(v.state))
+      .flatMap((v) => [v.diskVolume, v.seedVolume].filter((n): n is string => Boolean(n) && !present.has(n!)).map((n) => ({ pool: "", name: n, owner: `VM ${v.name}` }))),
+  ];
+
+  const missingDomains = liveVms
+    .filter((v) => NEEDS_DOMAIN.has(v.state) && !libvirtDomains.has(v.domainName))
+    .map((v) => ({ vmId: v.id, vmName: v.name, domainName: v.domainName, state: v.state }));
+
+  return { unknownDomains, missingDomains, orphanVolumes, missingVolumes, unregisteredImages };
+}
+
+export function driftCount(d: Drift): number {
+  return d.unknownDomains.length + d.missingDomains.length + d.orphanVolumes.length + d.missingVolumes.length;
+}
+
+/** Pure: parses `virsh -q domblklist --details` lines into the disk paths (files and block devices). */
+export function parseDomainDisks(text: string): string[] {
+  return text
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/))
+    .filter((cols) => cols.length === 4 && cols[3]!.startsWith("/"))
+    .map((cols) => cols[3]!);
+}

@@ -1,0 +1,16 @@
+export { addHost, type AddHostResult } from "./add-host";
+export { confirmHostKey, reconfirmHostKey, type ConfirmHostKeyOptions } from "./confirm-host-key";
+export { refreshHost, refreshHostFacts, type RefreshHostFactsOptions } from "./refresh-host";
+export { drainHost, undrainHost } from "./drain-host";
+export { removeHost, LIVE_VM_STATES } from "./remove-host";
+export { listHosts, getHostDetail, type HostListItem, type HostDetail } from "./list-hosts";
+export { registerImage, listImages } from "./register-image";
+export { reconcileHost, reconcileHostNow } from "./reconcile-host";
+export { cleanUpDrift, adoptDrift, type CleanUpResult } from "./clean-up-drift";
+export { computeDrift, driftCount, SKJOLD_PREFIX, type Drift } from "./drift";
+export { summarizeCapacity, type HostCapacity } from "./capacity";
+export { runOnHost, recordHostFailure, judgeHostFailure } from "./run-on-host";
+export { loadHost, toPublicHost, authorizedKeysLine, PUBLIC_HOST, type PublicHost } from "./host-record";
+export { hostHealthTask, reconcileAllHostsTask } from "./tasks";
+export { AddHostInput, ConfirmHostKeyInput, RegisterImageInput, DriftSelectionInput } from "./schemas";
+export { hostContext, hostTarget, assertHostUsable, sharedSshPool } from "./host-target";
