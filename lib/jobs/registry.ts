@@ -1,6 +1,9 @@
 import type { JobDefinition } from "./define";
 import { createJobRegistry } from "./job-registry";
 import type { ScheduledTask } from "./schedules";
+import { deleteVmJob } from "../provisioning/jobs/delete-vm";
+import { powerVmJob } from "../provisioning/jobs/power-vm";
+import { provisionVmJob } from "../provisioning/jobs/provision-vm";
 
 // The application's jobs and schedules: what `scripts/worker.ts` (and an inline worker) runs.
 // To add a job: define it next to its domain (lib/<domain>/jobs/<name>.ts, with `defineJob`) and
@@ -9,7 +12,7 @@ import type { ScheduledTask } from "./schedules";
 //   import { provisionVmJob } from "../provisioning/jobs/provision-vm";
 //   registerJob(provisionVmJob);
 
-export const jobRegistry = createJobRegistry();
+export const jobRegistry = createJobRegistry(provisionVmJob, powerVmJob, deleteVmJob);
 
 /** Adds job definitions to the application registry (idempotent for the same definition object). */
 export function registerJob(...definitions: JobDefinition<any, any>[]): void {
