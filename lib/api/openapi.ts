@@ -2,6 +2,7 @@ import { z } from "zod";
 import { SignInInput } from "../auth/sign-in";
 import { PlanInput, RegionInput } from "../catalog/catalog";
 import { CreateApiTokenInput, CreateTeamInput, InviteMemberInput } from "../teams/schemas";
+import { OrderVmInput, VmPowerActionSchema } from "../orders/schemas";
 import { AddSshKeyInput } from "../users/ssh-keys";
 
 // The /api/v1 contract. Request bodies come from the same zod schemas the handlers validate with,
@@ -30,7 +31,20 @@ export const API_PATHS: Paths = {
     post: { summary: "Create an API token (browser session only); the token is shown once", body: CreateApiTokenInput, roles: "owner" },
   },
   "/api/v1/teams/{slug}/tokens/{id}": { delete: { summary: "Revoke an API token", roles: "owner" } },
-  "/api/v1/teams/{slug}/vms": { get: { summary: "The team's virtual machines (up to 1,000)", roles: "any member" } },
+  "/api/v1/teams/{slug}/vms": {
+    get: { summary: "The team's virtual machines, newest first (deleted ones stay as history)", roles: "any member" },
+    post: { summary: "Order a VM: 202 with vmId and the provisioning jobId (follow …/vms/{id}/events)", body: OrderVmInput, roles: "owner, member" },
+  },
+  "/api/v1/teams/{slug}/vms/{id}": {
+    get: { summary: "One VM: region, host, address, ssh command, guest host key, jobs with steps, events, latest hardening report", roles: "any member" },
+    delete: { summary: "Delete the VM (domain, disk, seed): 202 with the jobId", roles: "owner, member" },
+  },
+  "/api/v1/teams/{slug}/vms/{id}/actions": {
+    post: { summary: "Power action: 202 with the jobId", body: z.strictObject({ action: VmPowerActionSchema }), roles: "owner, member" },
+  },
+  "/api/v1/teams/{slug}/vms/{id}/events": {
+    get: { summary: "text/event-stream of the VM's latest job (or ?job=<id>): `snapshot` events, heartbeat comments, a final `end` event", roles: "any member" },
+  },
   "/api/v1/regions": {
     get: { summary: "Active regions with country and jurisdiction" },
     post: { summary: "Create a region", body: RegionInput, roles: "platform admin" },
@@ -40,10 +54,10 @@ export const API_PATHS: Paths = {
     post: { summary: "Create a plan", body: PlanInput, roles: "platform admin" },
   },
   "/api/v1/account/keys": {
-    get: { summary: "Your SSH public keys with type, bits and SHA256 fingerprint (browser session)" },
-    post: { summary: "Add an SSH public key: ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ssh-rsa of 3072+ bits", body: AddSshKeyInput },
+    get: { summary: "Your SSH public keys with type, bits and SHA256 fingerprint (with a team token: its creator's keys)" },
+    post: { summary: "Add an SSH public key (browser session): ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ssh-rsa of 3072+ bits", body: AddSshKeyInput },
   },
-  "/api/v1/account/keys/{id}": { delete: { summary: "Remove one of your SSH keys (VMs that have it keep it)" } },
+  "/api/v1/account/keys/{id}": { delete: { summary: "Remove one of your SSH keys (browser session; VMs that have it keep it)" } },
   "/api/v1/admin/audit": { get: { summary: "Audit log, newest first (filters: action, actor, teamId, before, limit)", roles: "platform admin" } },
 };
 

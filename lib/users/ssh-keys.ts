@@ -6,7 +6,8 @@ import { safeText, uuid } from "../core/validation";
 import type { PrismaClient } from "../generated/prisma/client";
 import { parseSshPublicKey } from "./ssh-key-parse";
 
-// SSH public keys on a person's profile. They are personal: a team API token cannot manage them.
+// SSH public keys on a person's profile. They are personal: a team API token cannot add or delete
+// them, but it can list its creator's keys, because an order placed with that token may use them.
 // A key is installed for the guest's admin user when a VM is ordered with it.
 
 export { parseSshPublicKey, type ParsedSshKey } from "./ssh-key-parse";
@@ -30,8 +31,7 @@ function personOf(principal: Principal) {
 }
 
 export async function listSshKeys(opts: Ctx): Promise<SshKeyView[]> {
-  const user = personOf(opts.principal);
-  return opts.prisma.sshKey.findMany({ where: { userId: user.userId }, select: PUBLIC_FIELDS, orderBy: { createdAt: "asc" } });
+  return opts.prisma.sshKey.findMany({ where: { userId: opts.principal.userId }, select: PUBLIC_FIELDS, orderBy: { createdAt: "asc" } });
 }
 
 function isUniqueViolation(err: unknown): boolean {

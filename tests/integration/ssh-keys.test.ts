@@ -78,7 +78,7 @@ describe.each(DB_KINDS)("SSH keys on %s", (kind) => {
     const team = await makeTeam(db.prisma, [{ userId: user.id, role: "OWNER" }]);
     const token: Principal = { kind: "token", tokenId: user.id, teamId: team.id, role: "OWNER", userId: user.id, label: "ci" };
     await expect(addSshKey({ prisma: db.prisma, principal: token, input: { name: "x", publicKey: ed } })).rejects.toMatchObject({ code: "FORBIDDEN" });
-    await expect(listSshKeys({ prisma: db.prisma, principal: token })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(deleteSshKey({ prisma: db.prisma, principal: token, keyId: user.id })).rejects.toMatchObject({ code: "FORBIDDEN" });
     for (const input of [
       { name: "x", publicKey: readFileSync(path.join(dir, "ed"), "utf8") },
       { name: "\u202Egnp.exe", publicKey: ed },
@@ -91,5 +91,15 @@ describe.each(DB_KINDS)("SSH keys on %s", (kind) => {
       await expect(addSshKey({ prisma: db.prisma, principal, input })).rejects.toMatchObject({ code: "VALIDATION" });
     }
     expect(await db.prisma.sshKey.count({ where: { userId: user.id } })).toBe(0);
+  });
+
+  it("lets a team token list its creator's keys (an order through that token may use them), nobody else's", async () => {
+    const { user, principal } = await makeUser(db.prisma);
+    const other = await makeUser(db.prisma);
+    await addSshKey({ prisma: db.prisma, principal, input: { name: "ci", publicKey: ed } });
+    await addSshKey({ prisma: db.prisma, principal: other.principal, input: { name: "theirs", publicKey: ec } });
+    const team = await makeTeam(db.prisma, [{ userId: user.id, role: "MEMBER" }]);
+    const token: Principal = { kind: "token", tokenId: user.id, teamId: team.id, role: "MEMBER", userId: user.id, label: "ci" };
+    expect((await listSshKeys({ prisma: db.prisma, principal: token })).map((k) => k.name)).toEqual(["ci"]);
   });
 });

@@ -1,16 +1,17 @@
-import { requireTeam } from "@/lib/access/team-access";
+import { readJsonBody } from "@/lib/core/validation";
+import { placeOrder } from "@/lib/orders/place-order";
+import { listVms } from "@/lib/orders/queries";
 import { apiRoute } from "../../../../../_server/api";
 
-export const GET = apiRoute<{ slug: string }>(async ({ prisma, principal }, { slug }) => {
-  const { team } = await requireTeam({ prisma, principal, slug, need: "read" });
-  const vms = await prisma.virtualMachine.findMany({
-    where: { teamId: team.id, state: { not: "DELETED" } },
-    select: {
-      id: true, name: true, state: true, vcpus: true, memoryMb: true, diskGb: true, sshHost: true, sshPort: true,
-      ipAddress: true, createdAt: true, readyAt: true, region: { select: { code: true, country: true } }, plan: { select: { code: true } },
-    },
-    orderBy: { createdAt: "desc" },
-    take: 1000,
-  });
-  return { vms };
+export const GET = apiRoute<{ slug: string }>(async ({ prisma, principal }, { slug }) => ({
+  vms: await listVms({ prisma, principal, teamSlug: slug }),
+}));
+
+/** Orders a VM: 202 Accepted with the VM and the provisioning job to follow (…/vms/{id}/events). */
+export const POST = apiRoute<{ slug: string }>(async ({ prisma, principal, meta, req }, { slug }) => {
+  const { vm, jobId } = await placeOrder({ prisma, principal, teamSlug: slug, input: await readJsonBody(req, 8 * 1024), meta });
+  return Response.json(
+    { vmId: vm.id, jobId, vm: { id: vm.id, name: vm.name, state: vm.state }, links: { self: `/api/v1/teams/${slug}/vms/${vm.id}`, events: `/api/v1/teams/${slug}/vms/${vm.id}/events` } },
+    { status: 202, headers: { location: `/api/v1/teams/${slug}/vms/${vm.id}` } },
+  );
 });

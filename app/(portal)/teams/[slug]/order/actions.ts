@@ -1,0 +1,20 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { getPrisma } from "@/lib/db";
+import { placeOrder } from "@/lib/orders/place-order";
+import { formObject, runAction, type ActionState } from "../../../../_server/actions";
+import { requestMeta, requireUser } from "../../../../_server/request";
+
+/** Places the order and goes to the new VM's page, where its provisioning shows live. */
+export async function placeOrderAction(slug: string, _p: ActionState, form: FormData): Promise<ActionState> {
+  let target = "";
+  const state = await runAction(async () => {
+    const { vm } = await placeOrder({ prisma: await getPrisma(), principal: await requireUser(), teamSlug: slug, input: formObject(form), meta: await requestMeta() });
+    revalidatePath(`/teams/${slug}/vms`);
+    target = `/teams/${encodeURIComponent(slug)}/vms/${vm.id}`;
+  });
+  if (state.ok && target) redirect(target);
+  return state;
+}

@@ -1,0 +1,70 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { AppError } from "@/lib/core/errors";
+import { getPrisma } from "@/lib/db";
+import { orderOptions } from "@/lib/orders/queries";
+import { getT } from "../../../../_i18n/server";
+import { requireUser } from "../../../../_server/request";
+import { placeOrderAction } from "./actions";
+import { OrderForm } from "./order-form";
+
+export const metadata: Metadata = { title: "Order a VM" };
+
+const JURISDICTIONS = ["NO_EEA", "EU", "EEA_OTHER", "THIRD_COUNTRY"] as const;
+
+export default async function OrderPage({ params }: { params: Promise<{ slug: string }> }) {
+  const { slug } = await params;
+  const user = await requireUser();
+  const { t } = await getT(user.locale);
+  const options = await orderOptions({ prisma: await getPrisma(), principal: user, teamSlug: slug }).catch((e: unknown) => {
+    if (e instanceof AppError && e.code === "NOT_FOUND") notFound();
+    if (e instanceof AppError && e.code === "FORBIDDEN") return null;
+    throw e;
+  });
+  const header = (
+    <p className="muted">
+      <Link href={`/teams/${slug}`}>← {slug}</Link> · <Link href={`/teams/${slug}/vms`}>{t("team.vms")}</Link>
+    </p>
+  );
+  if (!options) {
+    return (
+      <div className="stack">
+        {header}
+        <h1>{t("order.title")}</h1>
+        <p className="alert error">{t("order.cannotOrder")}</p>
+      </div>
+    );
+  }
+  const policy = t(`policy.${options.policy}`);
+  return (
+    <div className="stack">
+      {header}
+      <h1>{t("order.title")}</h1>
+      <section className="card">
+        <OrderForm
+          // LATENCY SLOT: the lead passes regionLatency() figures as `latency` on each region.
+          regions={options.regions.map((r) => ({ code: r.code, name: r.name, city: r.city, country: r.country, jurisdiction: r.jurisdiction, allowedByPolicy: r.allowedByPolicy, hasCapacity: r.hasCapacity, latency: null }))}
+          plans={options.plans.map((p) => ({ code: p.code, name: p.name, vcpus: p.vcpus, memoryMb: p.memoryMb, diskGb: p.diskGb, priceNokMonthly: p.priceNokMonthly }))}
+          images={options.images.map((i) => ({ slug: i.slug, name: i.name }))}
+          sshKeys={options.sshKeys.map((k) => ({ id: k.id, name: k.name, keyType: k.keyType, fingerprint: k.fingerprint }))}
+          quota={options.quota}
+          action={placeOrderAction.bind(null, slug)}
+          regionLabels={{
+            legend: t("order.region"),
+            latency: t("order.latency"),
+            noLatency: t("order.noLatency"),
+            outsidePolicy: t("order.outsidePolicy", { policy }),
+            noCapacity: t("order.noCapacity"),
+            jurisdiction: Object.fromEntries(JURISDICTIONS.map((j) => [j, t(`jurisdiction.${j}`)])),
+          }}
+          labels={{
+            plan: t("order.plan"), image: t("order.image"), sshKey: t("order.sshKey"), noKeys: t("order.noKeys"), addKey: t("order.addKey"),
+            hostname: t("order.hostname"), hostnameHint: t("order.hostnameHint"), submit: t("order.submit"), quota: t("order.quota"),
+            overQuota: t("order.overQuota"), perMonth: t("order.perMonth"), vcpus: t("plans.vcpus"), memory: t("plans.memory"), disk: t("plans.disk"),
+          }}
+        />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,34 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { AppError } from "@/lib/core/errors";
+import { getPrisma } from "@/lib/db";
+import { getVmDetail } from "@/lib/orders/queries";
+import { VmPowerActionSchema } from "@/lib/orders/schemas";
+import { deleteVm, vmPowerAction } from "@/lib/orders/vm-actions";
+import { runAction, type ActionState } from "../../../../../_server/actions";
+import { requestMeta, requireUser } from "../../../../../_server/request";
+
+async function ctx() {
+  return { prisma: await getPrisma(), principal: await requireUser(), meta: await requestMeta() };
+}
+
+export async function powerAction(slug: string, vmId: string, _p: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    const action = VmPowerActionSchema.parse(form.get("action"));
+    await vmPowerAction({ ...(await ctx()), teamSlug: slug, vmId, action });
+    revalidatePath(`/teams/${slug}/vms/${vmId}`);
+  });
+}
+
+/** The typed name is checked here too: the dialog's disabled button is a convenience, not a guard. */
+export async function deleteVmAction(slug: string, vmId: string, _p: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    const c = await ctx();
+    const vm = await getVmDetail({ ...c, teamSlug: slug, vmId });
+    if (form.get("confirmName") !== vm.name) throw new AppError("VALIDATION", `Type ${vm.name} exactly to delete it.`);
+    await deleteVm({ ...c, teamSlug: slug, vmId });
+    revalidatePath(`/teams/${slug}/vms/${vmId}`);
+    revalidatePath(`/teams/${slug}/vms`);
+  });
+}

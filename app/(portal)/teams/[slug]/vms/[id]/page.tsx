@@ -1,0 +1,106 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { ActionForm } from "@/components/action-form";
+import { JobProgress } from "@/components/job-progress";
+import { requireTeam, roleCan } from "@/lib/access/team-access";
+import { AppError } from "@/lib/core/errors";
+import { getPrisma } from "@/lib/db";
+import { getVmDetail } from "@/lib/orders/queries";
+import { getT } from "../../../../../_i18n/server";
+import { requireUser } from "../../../../../_server/request";
+import { deleteVmAction, powerAction } from "./actions";
+import { CopyLine } from "./copy-button";
+import { DeleteVmDialog } from "./delete-dialog";
+import { HardeningReportCard } from "./hardening-report";
+import { VmFacts } from "./vm-facts";
+
+export const metadata: Metadata = { title: "Virtual machine" };
+
+const POWER = [
+  ["start", "vm.start"],
+  ["shutdown", "vm.shutdown"],
+  ["reboot", "vm.reboot"],
+  ["force-off", "vm.forceOff"],
+] as const;
+
+export default async function VmPage({ params }: { params: Promise<{ slug: string; id: string }> }) {
+  const { slug, id } = await params;
+  const user = await requireUser();
+  const prisma = await getPrisma();
+  const { t } = await getT(user.locale);
+  const hide = (e: unknown): never => {
+    if (e instanceof AppError && (e.code === "NOT_FOUND" || e.code === "VALIDATION")) notFound();
+    throw e;
+  };
+  const { role } = await requireTeam({ prisma, principal: user, slug, need: "read" }).catch(hide);
+  const vm = await getVmDetail({ prisma, principal: user, teamSlug: slug, vmId: id }).catch(hide);
+  const snapshot = vm.jobs[0] ?? null;
+  const operate = roleCan(role, "operate") && vm.state !== "DELETED" && vm.state !== "DELETING";
+  return (
+    <div className="stack">
+      <p className="muted">
+        <Link href={`/teams/${slug}`}>← {slug}</Link> · <Link href={`/teams/${slug}/vms`}>{t("team.vms")}</Link>
+      </p>
+      <div className="row">
+        <h1 style={{ margin: 0 }} className="mono">
+          {vm.name}
+        </h1>
+        <span className="badge" data-testid="vm-state">
+          {vm.state.toLowerCase()}
+        </span>
+      </div>
+      <section className="card" aria-label={vm.name}>
+        <VmFacts vm={vm} t={t} />
+        <h2 style={{ marginTop: 16 }}>{t("vm.sshCommand")}</h2>
+        {vm.sshCommand ? <CopyLine text={vm.sshCommand} copy={t("vm.copy")} copied={t("vm.copied")} testId="ssh-command" /> : null}
+        <p className="muted">{vm.sshNote}</p>
+        <h2 style={{ marginTop: 16 }}>{t("vm.hostKey")}</h2>
+        {vm.guestHostKeyFingerprint ? (
+          <p>
+            <code data-testid="guest-host-key">{vm.guestHostKeyFingerprint}</code> <span className="muted">{t("vm.hostKeyHint")}</span>
+          </p>
+        ) : (
+          <p className="muted">{t("vm.notReady")}</p>
+        )}
+      </section>
+      {snapshot ? (
+        <JobProgress
+          initial={snapshot}
+          eventsUrl={`/api/v1/teams/${slug}/vms/${vm.id}/events?job=${snapshot.id}`}
+          labels={{ title: `${t("vm.progress")} · ${snapshot.kind}`, step: t("vm.step"), state: t("vm.state"), duration: t("vm.duration"), live: t("vm.live") }}
+        />
+      ) : null}
+      {operate ? (
+        <section className="card" aria-labelledby="vm-actions">
+          <h2 id="vm-actions">{t("vm.actions")}</h2>
+          <div className="row">
+            {POWER.map(([action, label]) => (
+              <ActionForm key={action} action={powerAction.bind(null, slug, vm.id)} submit={t(label)} variant="secondary" inline>
+                <input type="hidden" name="action" value={action} />
+              </ActionForm>
+            ))}
+            <DeleteVmDialog
+              vmName={vm.name}
+              action={deleteVmAction.bind(null, slug, vm.id)}
+              labels={{ open: t("vm.delete"), title: t("vm.deleteTitle", { name: vm.name }), body: t("vm.deleteBody"), confirm: t("vm.deleteConfirm"), cancel: t("vm.cancel") }}
+            />
+          </div>
+        </section>
+      ) : null}
+      <div className="grid">
+        <section className="card" aria-labelledby="vm-events">
+          <h2 id="vm-events">{t("vm.events")}</h2>
+          <ol className="timeline" data-testid="vm-events">
+            {vm.events.map((e) => (
+              <li key={String(e.id)}>
+                <span className="mono muted">{e.at.toISOString().replace("T", " ").slice(0, 19)}</span> <span className="badge">{e.kind}</span> {e.message}
+              </li>
+            ))}
+          </ol>
+        </section>
+      </div>
+      <HardeningReportCard report={vm.hardeningReport} t={t} />
+    </div>
+  );
+}

@@ -1,0 +1,50 @@
+import type { T } from "../../../../../_i18n/server";
+
+// Where the VM is and how to reach it, as a definition list.
+export interface VmFactsView {
+  region: { name: string; code: string; city?: string; country: string; jurisdiction: string };
+  host: { name: string; accelerator?: string } | null;
+  plan: { name: string };
+  vcpus: number;
+  memoryMb: number;
+  diskGb: number;
+  image: { name: string };
+  sshHost: string | null;
+  sshPort: number | null;
+  createdAt: Date;
+  readyAt: Date | null;
+}
+
+const when = (d: Date | null) => (d ? `${d.toISOString().replace("T", " ").slice(0, 19)} UTC` : "–");
+
+export function VmFacts({ vm, t }: { vm: VmFactsView; t: T }) {
+  const address = vm.sshHost && vm.sshPort ? `${vm.sshHost}:${vm.sshPort}` : null;
+  return (
+    <dl className="facts" data-testid="vm-facts">
+      <dt>{t("common.region")}</dt>
+      <dd>
+        {vm.region.name} <span className="mono muted">{vm.region.code}</span> · {vm.region.city ? `${vm.region.city}, ` : ""}{vm.region.country} ·{" "}
+        <span className={`badge${vm.region.jurisdiction === "NO_EEA" ? " no" : ""}`}>{t(`jurisdiction.${vm.region.jurisdiction}` as "jurisdiction.EU")}</span>
+      </dd>
+      <dt>{t("vm.host")}</dt>
+      <dd>
+        <span className="mono">{vm.host?.name ?? "–"}</span>
+        {vm.host?.accelerator && vm.host.accelerator !== "UNKNOWN" ? <span className="muted"> · {vm.host.accelerator}</span> : null}
+      </dd>
+      <dt>{t("vm.plan")}</dt>
+      <dd>
+        {vm.plan.name} · {vm.vcpus} vCPU · {Math.round(vm.memoryMb / 102.4) / 10} GiB RAM · {vm.diskGb} GB NVMe
+      </dd>
+      <dt>{t("vm.image")}</dt>
+      <dd>{vm.image.name}</dd>
+      <dt>{t("vm.address")}</dt>
+      <dd className="mono" data-testid="vm-address">
+        {address ?? "–"}
+      </dd>
+      <dt>{t("common.created")}</dt>
+      <dd>
+        {when(vm.createdAt)} {vm.readyAt ? <span className="muted">→ ready {when(vm.readyAt)}</span> : null}
+      </dd>
+    </dl>
+  );
+}

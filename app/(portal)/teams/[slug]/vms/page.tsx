@@ -1,0 +1,81 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { requireTeam, roleCan } from "@/lib/access/team-access";
+import { AppError } from "@/lib/core/errors";
+import { getPrisma } from "@/lib/db";
+import { listVms } from "@/lib/orders/queries";
+import { getT } from "../../../../_i18n/server";
+import { requireUser } from "../../../../_server/request";
+
+export const metadata: Metadata = { title: "Virtual machines" };
+
+const BADGE: Record<string, string> = { RUNNING: "ok", PROVISIONING: "warn", PENDING: "warn", DELETING: "warn", FAILED: "bad", STOPPED: "" };
+
+export default async function VmListPage({ params }: { params: Promise<{ slug: string }> }) {
+  const { slug } = await params;
+  const user = await requireUser();
+  const prisma = await getPrisma();
+  const { t } = await getT(user.locale);
+  const hide = (e: unknown): never => {
+    if (e instanceof AppError && e.code === "NOT_FOUND") notFound();
+    throw e;
+  };
+  const { team, role } = await requireTeam({ prisma, principal: user, slug, need: "read" }).catch(hide);
+  const vms = await listVms({ prisma, principal: user, teamSlug: slug }).catch(hide);
+  return (
+    <div className="stack">
+      <p className="muted">
+        <Link href={`/teams/${slug}`}>← {team.name}</Link>
+      </p>
+      <div className="row">
+        <h1 style={{ margin: 0 }}>{t("team.vms")}</h1>
+        {roleCan(role, "operate") ? (
+          <Link className="button" href={`/teams/${slug}/order`}>
+            {t("vm.order")}
+          </Link>
+        ) : null}
+      </div>
+      <section className="card">
+        {vms.length === 0 ? (
+          <p className="muted">{t("vm.none")}</p>
+        ) : (
+          <div className="table-wrap">
+            <table data-testid="vm-list">
+              <thead>
+                <tr>
+                  <th>{t("common.name")}</th>
+                  <th>{t("vm.state")}</th>
+                  <th>{t("common.region")}</th>
+                  <th>{t("vm.plan")}</th>
+                  <th>{t("vm.host")}</th>
+                  <th>{t("vm.address")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {vms.map((vm) => (
+                  <tr key={vm.id}>
+                    <td>
+                      <Link className="mono" href={`/teams/${slug}/vms/${vm.id}`}>
+                        {vm.name}
+                      </Link>
+                    </td>
+                    <td>
+                      <span className={`badge ${BADGE[vm.state] ?? ""}`}>{vm.state.toLowerCase()}</span>
+                    </td>
+                    <td>
+                      {vm.region.name} <span className="muted">({vm.region.country})</span>
+                    </td>
+                    <td>{vm.plan.name}</td>
+                    <td className="mono">{vm.host?.name ?? "–"}</td>
+                    <td className="mono">{vm.sshHost && vm.sshPort ? `${vm.sshHost}:${vm.sshPort}` : "–"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}

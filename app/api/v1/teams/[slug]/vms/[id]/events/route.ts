@@ -1,0 +1,15 @@
+import { z } from "zod";
+import { notFound } from "@/lib/core/errors";
+import { getVmDetail } from "@/lib/orders/queries";
+import { apiRoute } from "../../../../../../../_server/api";
+import { SSE_HEADERS, streamJobEvents } from "./sse";
+
+/** GET /api/v1/teams/{slug}/vms/{id}/events[?job=<id>]: the VM's latest (or the given) job, live. */
+export const GET = apiRoute<{ slug: string; id: string }>(async ({ prisma, principal, req }, { slug, id }) => {
+  if (!z.uuid().safeParse(id).success) throw notFound("VM not found");
+  const vm = await getVmDetail({ prisma, principal, teamSlug: slug, vmId: id });
+  const wanted = req.nextUrl.searchParams.get("job");
+  const job = wanted ? vm.jobs.find((j) => j.id === wanted) : vm.jobs[0];
+  if (!job) throw notFound(wanted ? "That job does not belong to this VM" : "This VM has no job to follow");
+  return new Response(streamJobEvents({ prisma, jobId: job.id, signal: req.signal }), { headers: SSE_HEADERS });
+});

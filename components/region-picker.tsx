@@ -1,0 +1,87 @@
+// Region cards for ordering: where the VM will live (city, country), under which jurisdiction
+// (Norway is in the EEA but not in the EU), how far it is from NIX, and, for a region the team may
+// not use, why not. Plain radio inputs: it works inside any form, with or without JavaScript.
+
+export interface RegionChoice {
+  code: string;
+  name: string;
+  city: string;
+  country: string;
+  jurisdiction: string;
+  allowedByPolicy: boolean;
+  hasCapacity: boolean;
+  /** LATENCY SLOT: filled from lib/latency regionLatency() once wired; absent or null shows "no data". */
+  latency?: { medianMs: number | null; p95Ms?: number | null } | null;
+}
+
+export interface RegionPickerLabels {
+  legend: string;
+  latency: string;
+  noLatency: string;
+  outsidePolicy: string;
+  noCapacity: string;
+  jurisdiction: Record<string, string>;
+}
+
+const FLAGS: Record<string, string> = { NO: "🇳🇴", SE: "🇸🇪", FI: "🇫🇮", DK: "🇩🇰", DE: "🇩🇪", NL: "🇳🇱", IS: "🇮🇸", FR: "🇫🇷", IE: "🇮🇪" };
+
+export function regionUnavailable(r: RegionChoice, labels: RegionPickerLabels): string | null {
+  if (!r.allowedByPolicy) return labels.outsidePolicy;
+  if (!r.hasCapacity) return labels.noCapacity;
+  return null;
+}
+
+function LatencySlot({ region, labels }: { region: RegionChoice; labels: RegionPickerLabels }) {
+  const median = region.latency?.medianMs;
+  return (
+    <span className="latency" data-testid={`latency-${region.code}`}>
+      {labels.latency}:{" "}
+      {typeof median === "number" ? (
+        <strong>
+          {median.toFixed(1)} ms{typeof region.latency?.p95Ms === "number" ? <span className="muted"> (p95 {region.latency.p95Ms.toFixed(1)})</span> : null}
+        </strong>
+      ) : (
+        <span className="muted">{labels.noLatency}</span>
+      )}
+    </span>
+  );
+}
+
+export function RegionPicker(props: {
+  regions: RegionChoice[];
+  labels: RegionPickerLabels;
+  value: string;
+  onChange?: (code: string) => void;
+  name?: string;
+}) {
+  return (
+    <fieldset className="choices" data-testid="region-picker">
+      <legend>{props.labels.legend}</legend>
+      {props.regions.map((r) => {
+        const why = regionUnavailable(r, props.labels);
+        return (
+          <label key={r.code} className={`choice${why ? " disabled" : ""}`} aria-disabled={why ? true : undefined}>
+            <input
+              type="radio"
+              name={props.name ?? "regionCode"}
+              value={r.code}
+              checked={props.value === r.code}
+              disabled={why !== null}
+              onChange={() => props.onChange?.(r.code)}
+            />
+            <span className="choice-body">
+              <span className="choice-title">
+                <span aria-hidden="true">{FLAGS[r.country] ?? "🌐"}</span> {r.name} <span className="mono muted">{r.code}</span>
+              </span>
+              <span>
+                {r.city}, {r.country} · <span className={`badge${r.jurisdiction === "NO_EEA" ? " no" : ""}`}>{props.labels.jurisdiction[r.jurisdiction] ?? r.jurisdiction}</span>
+              </span>
+              <LatencySlot region={r} labels={props.labels} />
+              {why ? <span className="choice-reason">{why}</span> : null}
+            </span>
+          </label>
+        );
+      })}
+    </fieldset>
+  );
+}
