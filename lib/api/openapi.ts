@@ -2,6 +2,9 @@ import { z } from "zod";
 import { SignInInput } from "../auth/sign-in";
 import { PlanInput, RegionInput } from "../catalog/catalog";
 import { CreateApiTokenInput, CreateTeamInput, InviteMemberInput } from "../teams/schemas";
+import { OperatorFormSchema } from "../residency/operator-settings";
+import { PolicyChangeInput } from "../residency/policy-input";
+import { PortalLocationInputSchema } from "../residency/portal-location";
 import { OrderVmInput, VmPowerActionSchema } from "../orders/schemas";
 import { AddSshKeyInput } from "../users/ssh-keys";
 
@@ -58,6 +61,27 @@ export const API_PATHS: Paths = {
     post: { summary: "Add an SSH public key (browser session): ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ssh-rsa of 3072+ bits", body: AddSshKeyInput },
   },
   "/api/v1/account/keys/{id}": { delete: { summary: "Remove one of your SSH keys (browser session; VMs that have it keep it)" } },
+  "/api/v1/teams/{slug}/residency/policy": {
+    get: { summary: "The team's residency policy, the regions it allows, and what each policy allows", roles: "any member" },
+    put: { summary: "Change the residency policy; 409 POLICY_VIOLATION lists resources outside it (details.violations)", body: PolicyChangeInput, roles: "owner" },
+  },
+  "/api/v1/teams/{slug}/residency/report": {
+    get: { summary: "Residency report, streamed. Query: format=csv|json|pdf (required), asOf=YYYY-MM-DD or ISO time, since=…. Headers: X-Skjold-Ledger-Head (seq:hash), X-Skjold-Report-Id", roles: "owner or auditor" },
+  },
+  "/api/v1/teams/{slug}/residency/reports/{id}": {
+    get: { summary: "A completed export by its X-Skjold-Report-Id: contentSha256, bytes, ledgerHead (recorded before the body ends)", roles: "owner or auditor" },
+  },
+  "/api/v1/teams/{slug}/residency/verify": { post: { summary: "Verify the ledger's hash chain: {ok, count, head} or {ok: false, brokenAt}", roles: "owner or auditor" } },
+  "/api/v1/admin/residency/report": { get: { summary: "Platform-wide residency report, streamed (same query and headers as the team report)", roles: "platform admin" } },
+  "/api/v1/admin/residency/reports/{id}": { get: { summary: "A completed platform export by its X-Skjold-Report-Id: contentSha256, bytes, ledgerHead", roles: "platform admin" } },
+  "/api/v1/admin/residency/verify": { post: { summary: "Verify the ledger's hash chain", roles: "platform admin" } },
+  "/api/v1/admin/residency/operator": {
+    get: { summary: "Operator (processor) details printed on reports", roles: "platform admin" },
+    put: { summary: "Save operator details (flat fields: company, orgNumber, address, email, phone, dpoName, dpoEmail, dpoPhone, securityMeasures)", body: OperatorFormSchema, roles: "platform admin" },
+  },
+  "/api/v1/admin/residency/portal-location": {
+    put: { summary: "Set the portal's location; each team's portal-held data moves in the ledger (refused if a team's policy forbids it)", body: PortalLocationInputSchema, roles: "platform admin" },
+  },
   "/api/v1/admin/audit": { get: { summary: "Audit log, newest first (filters: action, actor, teamId, before, limit)", roles: "platform admin" } },
 };
 

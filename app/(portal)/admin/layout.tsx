@@ -17,6 +17,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
         <Link href="/admin/plans">{t("admin.plans")}</Link>
         <Link href="/admin/users">{t("admin.users")}</Link>
         <Link href="/admin/audit">{t("admin.audit")}</Link>
+        <Link href="/admin/residency">{t("admin.residency")}</Link>
       </nav>
       {children}
     </div>

@@ -1,0 +1,41 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { requireAdmin } from "@/lib/access/team-access";
+import { actorOf } from "@/lib/audit/record-audit";
+import { getPrisma } from "@/lib/db";
+import { verifyLedger } from "@/lib/residency";
+import { changeOperatorDetails } from "@/lib/residency/operator-settings";
+import { changePortalLocation } from "@/lib/residency/portal-location";
+import { formObject, runAction, type ActionState } from "@/app/_server/actions";
+import { requestMeta, requireUser } from "@/app/_server/request";
+import { verificationMessage } from "../../teams/[slug]/residency/_ui/verify";
+
+async function adminCtx() {
+  const principal = await requireUser();
+  requireAdmin(principal);
+  return { prisma: await getPrisma(), actor: actorOf(principal), meta: await requestMeta() };
+}
+
+export async function saveOperatorAction(_p: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    const saved = await changeOperatorDetails({ ...(await adminCtx()), input: formObject(form) });
+    revalidatePath("/admin/residency");
+    return { message: `Operator details saved: ${saved.company}.` };
+  });
+}
+
+export async function setPortalLocationAction(_p: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    const { location, teamsMoved } = await changePortalLocation({ ...(await adminCtx()), input: formObject(form) });
+    revalidatePath("/admin/residency");
+    return { message: `Portal location set to ${location.regionCode}${location.hostName ? ` (${location.hostName})` : ""}; ${teamsMoved} team(s) recorded there.` };
+  });
+}
+
+export async function verifyPlatformLedgerAction(): Promise<ActionState> {
+  return runAction(async () => {
+    const { prisma } = await adminCtx();
+    return verificationMessage(await verifyLedger({ prisma }));
+  });
+}

@@ -1,0 +1,84 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { ActionForm } from "@/components/action-form";
+import { requireTeam, roleCan } from "@/lib/access/team-access";
+import { AppError } from "@/lib/core/errors";
+import { getPrisma } from "@/lib/db";
+import { POLICY_LABELS } from "@/lib/residency";
+import { parseAsOfParam } from "@/lib/residency/report-query";
+import { listReportExports } from "@/lib/residency/report-response";
+import { readResidencyView } from "@/lib/residency/view";
+import { getT } from "@/app/_i18n/server";
+import { requireUser } from "@/app/_server/request";
+import { changePolicyAction, verifyTeamLedgerAction } from "./actions";
+import { ExportsSection } from "./_ui/exports";
+import { LocationsSection } from "./_ui/locations";
+import { PoliciesTable } from "./_ui/policies";
+import { PolicyForm } from "./policy-form";
+
+export const metadata: Metadata = { title: "Data residency" };
+
+export default async function TeamResidencyPage(props: { params: Promise<{ slug: string }>; searchParams: Promise<{ asOf?: string }> }) {
+  const [{ slug }, { asOf: asOfParam }] = await Promise.all([props.params, props.searchParams]);
+  const user = await requireUser();
+  const prisma = await getPrisma();
+  const { t } = await getT(user.locale);
+  const { team, role } = await requireTeam({ prisma, principal: user, slug, need: "read" }).catch((e) => {
+    if (e instanceof AppError && e.code === "NOT_FOUND") notFound();
+    throw e;
+  });
+  const audit = roleCan(role, "audit");
+  const regions = await prisma.region.findMany({ where: { active: true }, orderBy: { code: "asc" } });
+  const asOf = typeof asOfParam === "string" ? parseAsOfParam({ value: asOfParam || undefined }) : parseAsOfParam({ value: undefined });
+  const apiBase = `/api/v1/teams/${team.slug}/residency`;
+  const [view, exports] = audit && !("error" in asOf)
+    ? await Promise.all([readResidencyView({ prisma, teamId: team.id, asOf: asOf.asOf }), listReportExports({ prisma, teamId: team.id })])
+    : [null, []];
+  return (
+    <div className="stack">
+      <p><Link href={`/teams/${team.slug}`}>← {team.name}</Link></p>
+      <div className="row">
+        <h1 style={{ margin: 0 }}>{t("residency.title")} — {team.name}</h1>
+        <span className="badge">{role.toLowerCase()}</span>
+      </div>
+
+      <section className="card stack" aria-labelledby="policy">
+        <h2 id="policy">{t("team.residency")}: <span data-testid="current-policy">{POLICY_LABELS[team.residencyPolicy]}</span></h2>
+        <PoliciesTable t={t} regions={regions} current={team.residencyPolicy} />
+        {roleCan(role, "manage") ? (
+          <PolicyForm
+            action={changePolicyAction}
+            slug={team.slug}
+            current={team.residencyPolicy}
+            options={Object.entries(POLICY_LABELS).map(([value, label]) => ({ value, label }))}
+            labels={{
+              policy: t("residency.newPolicy"), submit: t("residency.changePolicy"), violationsTitle: t("residency.violations"),
+              resource: t("residency.resource"), type: t("residency.kind"), region: t("common.region"), jurisdiction: t("regions.jurisdiction"),
+            }}
+          />
+        ) : (
+          <p className="muted">{t("residency.ownersChange")}</p>
+        )}
+      </section>
+
+      {!audit ? (
+        <p className="alert error" role="alert" data-testid="residency-forbidden">{t("residency.forbidden", { role: role.toLowerCase() })}</p>
+      ) : "error" in asOf ? (
+        <p className="alert error" role="alert">{asOf.error} <Link href="?">{t("residency.now")}</Link></p>
+      ) : (
+        <>
+          <LocationsSection view={view!} t={t} isNow={asOf.isNow} asOfValue={asOfParam} showTeam={false} />
+          <ExportsSection t={t} apiBase={apiBase} asOf={asOf.isNow ? undefined : asOfParam} ledgerHead={view!.ledgerHead} exports={exports} />
+          <section className="card stack" aria-labelledby="verify">
+            <h2 id="verify">{t("residency.verifyTitle")}</h2>
+            <p className="muted">{t("residency.verifyHelp")}</p>
+            <ActionForm action={verifyTeamLedgerAction} submit={t("residency.verify")} variant="secondary" testId="verify-form">
+              <input type="hidden" name="slug" value={team.slug} />
+            </ActionForm>
+          </section>
+        </>
+      )}
+    </div>
+  );
+}
