@@ -97,7 +97,9 @@ export function createSshPool(options: SshPoolOptions = {}): SshPool {
       fresh.ssh = dial(target, step, fresh);
       entries.set(key, fresh);
       fresh.ssh.then(
-        (s) => s.connection?.on("close", () => drop(key, fresh)),
+        // An idle connection the host resets emits "error" with no other listener: without this
+        // handler that would crash the process. Drop it; the next exec reconnects.
+        (s) => s.connection?.on("close", () => drop(key, fresh)).on("error", () => drop(key, fresh)),
         () => drop(key, fresh),
       );
       entry = fresh;
