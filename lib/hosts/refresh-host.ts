@@ -9,6 +9,7 @@ import type { HostContext } from "../libvirt/virsh";
 import type { SshPool } from "../ssh/pool";
 import { listBootFiles } from "./boot-files";
 import { loadHost } from "./host-record";
+import { assertHostUsable } from "./host-target";
 import { runOnHost } from "./run-on-host";
 import { saveHostFacts } from "./save-host-facts";
 
@@ -25,6 +26,7 @@ export interface RefreshHostFactsOptions {
 /** Re-discovers a host and stores its facts. Not authorised: for jobs; admins call `refreshHost`. */
 export async function refreshHostFacts(opts: RefreshHostFactsOptions): Promise<HostFacts> {
   const host = await loadHost(opts.prisma, opts.hostId);
+  assertHostUsable(host); // a refusal says nothing new about the host: not recorded as an error
   try {
     const facts = await runOnHost({ prisma: opts.prisma, host, sshPool: opts.sshPool }, async (ctx) => {
       const found = await discoverHost(ctx);
