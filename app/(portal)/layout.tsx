@@ -20,6 +20,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
           </Link>
           <nav aria-label="Main">
             <Link href="/teams">{t("nav.teams")}</Link>
+            <Link href="/regions">{t("nav.regions")}</Link>
             {user.isAdmin ? <Link href="/admin">{t("nav.admin")}</Link> : null}
             <Link href="/account">{t("nav.account")}</Link>
           </nav>

@@ -14,6 +14,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
         <Link href="/admin">{t("admin.title")}</Link>
         <Link href="/admin/hosts">{t("admin.hosts")}</Link>
         <Link href="/admin/regions">{t("admin.regions")}</Link>
+        <Link href="/admin/latency">{t("admin.latency")}</Link>
         <Link href="/admin/plans">{t("admin.plans")}</Link>
         <Link href="/admin/users">{t("admin.users")}</Link>
         <Link href="/admin/audit">{t("admin.audit")}</Link>
