@@ -2,6 +2,7 @@ import { z } from "zod";
 import { SignInInput } from "../auth/sign-in";
 import { PlanInput, RegionInput } from "../catalog/catalog";
 import { CreateApiTokenInput, CreateTeamInput, InviteMemberInput } from "../teams/schemas";
+import { LatencyTargetInputSchema, LatencyTargetUpdateSchema } from "../latency/schemas";
 import { OperatorFormSchema } from "../residency/operator-settings";
 import { PolicyChangeInput } from "../residency/policy-input";
 import { PortalLocationInputSchema } from "../residency/portal-location";
@@ -83,6 +84,20 @@ export const API_PATHS: Paths = {
     put: { summary: "Set the portal's location; each team's portal-held data moves in the ledger (refused if a team's policy forbids it)", body: PortalLocationInputSchema, roles: "platform admin" },
   },
   "/api/v1/admin/audit": { get: { summary: "Audit log, newest first (filters: action, actor, teamId, before, limit)", roles: "platform admin" } },
+  "/api/v1/regions/{code}/latency": { get: { summary: "Current latency of a region to each exchange target: median, p95, jitter, loss, last measurement, status ok | stale | no-data" } },
+  "/api/v1/regions/{code}/latency/series": { get: { summary: "Chart points for one target (query: target, method icmp|tcp, from, to as ISO 8601; default the last 24 h)" } },
+  "/api/v1/admin/latency/targets": {
+    get: { summary: "Latency probe targets", roles: "platform admin" },
+    post: { summary: "Add a probe target (Skjold ships no addresses: use your exchange's route server or looking glass)", body: LatencyTargetInputSchema, roles: "platform admin" },
+  },
+  "/api/v1/admin/latency/targets/{id}": {
+    patch: { summary: "Change a probe target", body: LatencyTargetUpdateSchema, roles: "platform admin" },
+    delete: { summary: "Delete a probe target with its samples and roll-ups", roles: "platform admin" },
+  },
+  "/api/v1/admin/latency/probe": { post: { summary: "Probe every enabled target from every online host now; returns each host's result", roles: "platform admin" } },
+  "/api/v1/admin/metrics": {
+    get: { summary: "Prometheus text format 0.0.4 (latency per region, exchange, target, method); also `Authorization: Bearer <SKJOLD_METRICS_TOKEN>`", roles: "platform admin" },
+  },
 };
 
 const ErrorBody = {
