@@ -7,7 +7,7 @@ const BASE_IMAGE = /-base-.*\.qcow2$/;
 
 export interface DriftInput {
   domains: ReadonlyArray<{ name: string; state: string }>;
-  /** disk paths of each domain, as `virsh domblklist` reports them (needed for unknown domains) */
+  /** each domain's disk sources as `virsh domblklist` reports them: file paths, or volume names for pool volumes */
   domainDisks: Readonly<Record<string, readonly string[]>>;
   volumes: ReadonlyArray<{ pool: string; name: string; path: string }>;
   vms: ReadonlyArray<{ id: string; name: string; domainName: string; state: string; diskVolume: string | null; seedVolume: string | null }>;
@@ -40,7 +40,7 @@ export function computeDrift(input: DriftInput): Drift {
   const isKnownVolume = (v: { pool: string; name: string }) => knownVolumes.has(volumeKey(v.pool, v.name)) || knownVolumeNames.has(v.name);
   const ownedBy = (disks: readonly string[]) =>
     input.volumes
-      .filter((v) => disks.includes(v.path) && !isKnownVolume(v) && !BASE_IMAGE.test(v.name) && v.name.startsWith(SKJOLD_PREFIX))
+      .filter((v) => (disks.includes(v.path) || disks.includes(v.name)) && !isKnownVolume(v) && !BASE_IMAGE.test(v.name) && v.name.startsWith(SKJOLD_PREFIX))
       .map((v) => ({ pool: v.pool, name: v.name }));
   const unknownDomains = input.domains
     .filter((d) => !knownDomains.has(d.name) && !d.name.startsWith(TRANSIENT_PREFIX))
@@ -53,7 +53,7 @@ export function computeDrift(input: DriftInput): Drift {
   const orphanVolumes: Drift["orphanVolumes"] = [];
   const unregisteredImages: Drift["unregisteredImages"] = [];
   for (const v of input.volumes) {
-    if (isKnownVolume(v) || usedPaths.has(v.path)) continue;
+    if (isKnownVolume(v) || usedPaths.has(v.path) || usedPaths.has(v.name)) continue;
     if (BASE_IMAGE.test(v.name)) unregisteredImages.push(v);
     else orphanVolumes.push({ ...v, cleanable: v.name.startsWith(SKJOLD_PREFIX) });
   }
@@ -78,11 +78,12 @@ export function driftCount(d: Drift): number {
   return d.unknownDomains.length + d.missingDomains.length + d.orphanVolumes.length + d.missingVolumes.length;
 }
 
-/** Pure: parses `virsh -q domblklist --details` lines into the disk paths (files and block devices). */
+/** Pure: `virsh -q domblklist --details` lines → disk sources (a path for file/block, the volume name for a pool volume). */
 export function parseDomainDisks(text: string): string[] {
   return text
     .split("\n")
     .map((l) => l.trim().split(/\s+/))
-    .filter((cols) => cols.length === 4 && cols[3]!.startsWith("/"))
+    .filter((cols) => cols.length === 4 && cols[1] === "disk" && cols[3] !== "-")
+    .filter(([type, , , source]) => (type === "volume" ? /^[A-Za-z0-9][A-Za-z0-9_.-]*$/ : /^\//).test(source!))
     .map((cols) => cols[3]!);
 }
