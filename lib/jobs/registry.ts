@@ -1,6 +1,8 @@
 import type { JobDefinition } from "./define";
 import { createJobRegistry } from "./job-registry";
 import type { ScheduledTask } from "./schedules";
+import { hostHealthTask, reconcileAllHostsTask } from "../hosts/tasks";
+import { latencyScheduledTasks } from "../latency/scheduled-tasks";
 import { deleteVmJob } from "../provisioning/jobs/delete-vm";
 import { powerVmJob } from "../provisioning/jobs/power-vm";
 import { provisionVmJob } from "../provisioning/jobs/provision-vm";
@@ -19,7 +21,9 @@ export function registerJob(...definitions: JobDefinition<any, any>[]): void {
   jobRegistry.register(...definitions);
 }
 
-const scheduledTasks: ScheduledTask[] = [];
+// Cluster-wide schedules: every worker (and the portal's inline worker) ticks them; one replica
+// wins each interval (lib/jobs/schedules.ts).
+const scheduledTasks: ScheduledTask[] = [...latencyScheduledTasks(), hostHealthTask, reconcileAllHostsTask];
 
 /** Adds a cluster-wide schedule run by every worker (one replica wins each interval). */
 export function registerSchedule(task: ScheduledTask): void {
