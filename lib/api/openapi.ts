@@ -8,6 +8,7 @@ import { PolicyChangeInput } from "../residency/policy-input";
 import { PortalLocationInputSchema } from "../residency/portal-location";
 import { OrderVmInput, VmPowerActionSchema } from "../orders/schemas";
 import { AddSshKeyInput } from "../users/ssh-keys";
+import { AddHostInput, ConfirmHostKeyInput, DriftSelectionInput, RegisterImageInput } from "../hosts/schemas";
 
 // The /api/v1 contract. Request bodies come from the same zod schemas the handlers validate with,
 // so the document cannot drift from what the server accepts. Other domains add their paths here.
@@ -84,6 +85,26 @@ export const API_PATHS: Paths = {
     put: { summary: "Set the portal's location; each team's portal-held data moves in the ledger (refused if a team's policy forbids it)", body: PortalLocationInputSchema, roles: "platform admin" },
   },
   "/api/v1/admin/audit": { get: { summary: "Audit log, newest first (filters: action, actor, teamId, before, limit)", roles: "platform admin" } },
+  "/api/v1/admin/hosts": {
+    get: { summary: "Hosts with status, accelerator, capacity and health (never their private key)", roles: "platform admin" },
+    post: { summary: "Add a host (paste a private key or generate a pair); reads its host key for confirmation", body: AddHostInput, roles: "platform admin" },
+  },
+  "/api/v1/admin/hosts/{id}": {
+    get: { summary: "One host: facts, pools with NVMe statement, images, VMs, last drift", roles: "platform admin" },
+    delete: { summary: "Remove a host that runs no VMs", roles: "platform admin" },
+  },
+  "/api/v1/admin/hosts/{id}/confirm-key": { post: { summary: "Pin the host key fingerprint the admin compared, then discover the host", body: ConfirmHostKeyInput, roles: "platform admin" } },
+  "/api/v1/admin/hosts/{id}/refresh": { post: { summary: "Re-discover the host now (reprobe: true also re-tests KVM/TCG)", roles: "platform admin" } },
+  "/api/v1/admin/hosts/{id}/drain": { post: { summary: "No new placements on this host", roles: "platform admin" } },
+  "/api/v1/admin/hosts/{id}/undrain": { post: { summary: "Take new placements again", roles: "platform admin" } },
+  "/api/v1/admin/hosts/{id}/reconcile": {
+    get: { summary: "Compare libvirt with the database now: unknown/missing domains, orphan volumes", roles: "platform admin" },
+    post: { summary: "Clean up (skj- objects only) or adopt chosen drift: { action: cleanup|adopt, domains, volumes }", body: DriftSelectionInput.extend({ action: z.enum(["cleanup", "adopt"]) }), roles: "platform admin" },
+  },
+  "/api/v1/admin/images": {
+    get: { summary: "Image catalogue with the copies registered on hosts", roles: "platform admin" },
+    post: { summary: "Register a base image on a host's pool; sha256 computed on the host", body: RegisterImageInput, roles: "platform admin" },
+  },
   "/api/v1/regions/{code}/latency": { get: { summary: "Current latency of a region to each exchange target: median, p95, jitter, loss, last measurement, status ok | stale | no-data" } },
   "/api/v1/regions/{code}/latency/series": { get: { summary: "Chart points for one target (query: target, method icmp|tcp, from, to as ISO 8601; default the last 24 h)" } },
   "/api/v1/admin/latency/targets": {

@@ -1,0 +1,8 @@
+import { getHostDetail, removeHost } from "@/lib/hosts";
+import { apiRoute } from "../../../../../_server/api";
+
+type P = { id: string };
+
+export const GET = apiRoute<P>(async ({ prisma, principal }, { id }) => getHostDetail({ prisma, principal, hostId: id }));
+
+export const DELETE = apiRoute<P>(async ({ prisma, principal, meta }, { id }) => removeHost({ prisma, principal, meta, hostId: id }));
