@@ -1,4 +1,5 @@
-import { utils } from "ssh2";
+// ssh2 is CommonJS: a default import works under node ESM (tsx, the worker) as well as in bundlers.
+import ssh2 from "ssh2";
 import { fingerprintPublicKey } from "./fingerprint";
 
 export interface GeneratedKeyPair {
@@ -12,7 +13,7 @@ export interface GeneratedKeyPair {
 /** A fresh ed25519 key pair, e.g. for "generate a key pair and show me the public key to install". */
 export function generateKeyPair(opts: { comment?: string } = {}): GeneratedKeyPair {
   const comment = (opts.comment ?? "skjold").replace(/[^\w.@-]/g, "_").slice(0, 64);
-  const pair = utils.generateKeyPairSync("ed25519", { comment });
+  const pair = ssh2.utils.generateKeyPairSync("ed25519", { comment });
   const publicKey = pair.public.trim();
   return { privateKey: pair.private, publicKey, fingerprint: fingerprintPublicKey(publicKey) };
 }
