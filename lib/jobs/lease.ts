@@ -25,16 +25,23 @@ export async function claimJobs(opts: ClaimJobsOptions): Promise<ClaimedJob[]> {
   const { prisma, kinds, leaseMs } = opts;
   if (kinds.length === 0) return [];
   const lease = `${opts.workerId}#${randomBytes(4).toString("hex")}`;
+  const limit = opts.limit ?? 1;
+  // One leg per kind of claimable job, each an ordered index scan on (state, runAt) that stops after
+  // `limit` rows it could lock: the cost does not grow with the length of the queue.
   return prisma.$queryRaw<ClaimedJob[]>`
-    WITH next AS (
-      SELECT id FROM "Job"
-      WHERE kind = ANY(${kinds}::text[]) AND (
-        (state = 'QUEUED' AND "runAt" <= ${NOW})
-        OR (state = 'RUNNING' AND "lockedUntil" < ${NOW})
-        OR (state = 'CANCELLED' AND "finishedAt" IS NULL AND ("lockedUntil" IS NULL OR "lockedUntil" < ${NOW})))
-      ORDER BY "runAt", "createdAt"
-      LIMIT ${opts.limit ?? 1}
-      FOR UPDATE SKIP LOCKED
+    WITH queued AS (
+      SELECT id, "runAt" FROM "Job" WHERE state = 'QUEUED' AND "runAt" <= ${NOW} AND kind = ANY(${kinds}::text[])
+      ORDER BY "runAt" LIMIT ${limit} FOR UPDATE SKIP LOCKED
+    ), expired AS (
+      SELECT id, "runAt" FROM "Job" WHERE state = 'RUNNING' AND "lockedUntil" < ${NOW} AND kind = ANY(${kinds}::text[])
+      ORDER BY "runAt" LIMIT ${limit} FOR UPDATE SKIP LOCKED
+    ), cancelled AS (
+      SELECT id, "runAt" FROM "Job" WHERE state = 'CANCELLED' AND "finishedAt" IS NULL
+        AND ("lockedUntil" IS NULL OR "lockedUntil" < ${NOW}) AND kind = ANY(${kinds}::text[])
+      ORDER BY "runAt" LIMIT ${limit} FOR UPDATE SKIP LOCKED
+    ), next AS (
+      SELECT id FROM (SELECT * FROM expired UNION ALL SELECT * FROM cancelled UNION ALL SELECT * FROM queued) due
+      ORDER BY "runAt" LIMIT ${limit}
     )
     UPDATE "Job" AS j SET
       state = CASE WHEN j.state = 'QUEUED' THEN 'RUNNING'::"JobState" ELSE j.state END,
