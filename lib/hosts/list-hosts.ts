@@ -16,7 +16,7 @@ export async function listHosts(opts: { prisma: PrismaClient; principal: Princip
     include: { region: { select: { code: true, name: true, country: true } }, pools: true, vms: { select: { state: true, vcpus: true, memoryMb: true, diskGb: true } } },
     orderBy: [{ name: "asc" }],
   });
-  return hosts.map(({ pools, vms, ...host }) => ({ ...host, capacity: summarizeCapacity({ host, pools, vms }) }));
+  return hosts.map(({ pools, vms, ...host }) => ({ ...host, pools, capacity: summarizeCapacity({ host, pools, vms }) }));
 }
 
 export type HostListItem = Awaited<ReturnType<typeof listHosts>>[number];

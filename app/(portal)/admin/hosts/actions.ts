@@ -1,0 +1,92 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { addHost, adoptDrift, cleanUpDrift, confirmHostKey, drainHost, reconcileHost, refreshHost, registerImage, removeHost, undrainHost } from "@/lib/hosts";
+import { driftCount } from "@/lib/hosts/drift";
+import { getPrisma } from "@/lib/db";
+import { formObject, runAction, type ActionState } from "../../../_server/actions";
+import { requestMeta, requireUser } from "../../../_server/request";
+
+async function ctx() {
+  return { prisma: await getPrisma(), principal: await requireUser(), meta: await requestMeta() };
+}
+
+const hostIdOf = (form: FormData) => String(form.get("hostId") ?? "");
+const done = (hostId: string) => revalidatePath(`/admin/hosts/${hostId}`);
+
+export async function addHostAction(_p: ActionState, form: FormData): Promise<ActionState> {
+  let id = "";
+  const state = await runAction(async () => {
+    id = (await addHost({ ...(await ctx()), input: formObject(form) })).host.id;
+  });
+  if (state.ok) redirect(`/admin/hosts/${id}`); // the confirmation screen
+  return state;
+}
+
+export async function confirmKeyAction(_p: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    const input = { fingerprint: form.get("fingerprint"), probeKernelPath: form.get("probeKernelPath") ?? undefined };
+    const r = await confirmHostKey({ ...(await ctx()), hostId: hostIdOf(form), input });
+    done(hostIdOf(form));
+    return r.error ? { ok: false, error: `Key pinned, but discovery failed: ${r.error}` } : { message: "Host key pinned and host discovered." };
+  });
+}
+
+export async function refreshHostAction(_p: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    await refreshHost({ ...(await ctx()), hostId: hostIdOf(form), reprobe: form.get("reprobe") === "1" });
+    done(hostIdOf(form));
+    return { message: "Facts refreshed." };
+  });
+}
+
+export async function drainHostAction(_p: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    const draining = form.get("draining") === "1";
+    await (draining ? drainHost : undrainHost)({ ...(await ctx()), hostId: hostIdOf(form) });
+    done(hostIdOf(form));
+  });
+}
+
+export async function removeHostAction(_p: ActionState, form: FormData): Promise<ActionState> {
+  const state = await runAction(async () => {
+    await removeHost({ ...(await ctx()), hostId: hostIdOf(form) });
+  });
+  if (state.ok) redirect("/admin/hosts");
+  return state;
+}
+
+export async function reconcileHostAction(_p: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    const drift = await reconcileHost({ ...(await ctx()), hostId: hostIdOf(form) });
+    done(hostIdOf(form));
+    return { message: `${driftCount(drift)} drift item(s) found.` };
+  });
+}
+
+/** One drift item: kind=domain|volume, name, pool; op=cleanup|adopt. */
+export async function driftItemAction(_p: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    const name = String(form.get("name") ?? "");
+    const input = form.get("kind") === "domain" ? { domains: [name] } : { volumes: [{ pool: String(form.get("pool") ?? ""), name }] };
+    const op = form.get("op") === "adopt" ? adoptDrift : cleanUpDrift;
+    const r = await op({ ...(await ctx()), hostId: hostIdOf(form), input });
+    done(hostIdOf(form));
+    const refused = "refused" in r ? r.refused : [];
+    if (refused.length) return { ok: false, error: refused.map((x) => `${x.name}: ${x.reason}`).join("; ") };
+    return { message: "cleaned" in r ? `Cleaned: ${r.cleaned.join(", ")}` : `Adopted: ${r.adopted.join(", ")}` };
+  });
+}
+
+export async function registerImageAction(_p: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    const input: Record<string, string> = formObject(form);
+    if (input.hostPool) [input.hostId = "", input.pool = ""] = input.hostPool.split("/"); // the images page picks both at once
+    delete input.hostPool;
+    const copy = await registerImage({ ...(await ctx()), input });
+    revalidatePath("/admin/images");
+    done(copy.hostId);
+    return { message: `Registered ${copy.volume} (sha256 ${copy.checksumSha256.slice(0, 16)}…).` };
+  });
+}
