@@ -24,9 +24,9 @@ export async function cancelJob(opts: CancelJobOptions): Promise<{ state: JobSta
     RETURNING j."finishedAt" IS NOT NULL AS finished`;
   const row = rows[0];
   if (!row) {
-    const job = await opts.prisma.job.findUnique({ where: { id: opts.jobId }, select: { state: true } });
+    const job = await opts.prisma.job.findUnique({ where: { id: opts.jobId }, select: { state: true, finishedAt: true } });
     if (!job) throw new AppError("NOT_FOUND", "Job not found");
-    if (job.state === "CANCELLED") return { state: job.state, rollingBack: false };
+    if (job.state === "CANCELLED") return { state: job.state, rollingBack: job.finishedAt === null };
     throw new AppError("CONFLICT", `The job has already ended (${job.state.toLowerCase().replace("_", " ")})`);
   }
   return { state: "CANCELLED", rollingBack: !row.finished };
