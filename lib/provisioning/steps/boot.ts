@@ -9,6 +9,7 @@ import { addVmEvent, diskVolumeName, guestTarget, loadVm, requirePlaced, seedVol
 // The image's own kernel and initrd boot the guest directly (the lab image has no bootloader).
 const DIRECT_BOOT_CMDLINE = "root=/dev/vda rw console=ttyS0";
 export const SSH_READY_TIMEOUT_MS = 300_000;
+const CLOUD_INIT_TIMEOUT_MS = 240_000;
 
 /** A stable MAC from the VM id: a guest keeps its address across redefinitions. */
 export const macFor = (vmId: string) => `52:54:00:${vmId.slice(0, 2)}:${vmId.slice(2, 4)}:${vmId.slice(4, 6)}`;
@@ -53,8 +54,14 @@ export const waitSshStep: StepDefinition<ProvisionVmPayload> = {
   key: "wait-ssh",
   async run({ prisma, payload, signal }) {
     const vm = requirePlaced(await loadVm(prisma, payload.vmId));
-    const answered = await waitForGuestSsh({ pool: sharedSshPool(), target: guestTarget(vm), timeoutMs: SSH_READY_TIMEOUT_MS, signal });
-    await addVmEvent(prisma, vm.id, "ssh-ready", `SSH answers with the pinned host key ${vm.guestHostKeyFingerprint} (after ${(answered.elapsedMs / 1000).toFixed(1)} s in this attempt)`);
-    return { elapsedMs: answered.elapsedMs, attempts: answered.attempts };
+    const pool = sharedSshPool();
+    const target = guestTarget(vm);
+    const answered = await waitForGuestSsh({ pool, target, timeoutMs: SSH_READY_TIMEOUT_MS, signal });
+    // cloud-init's last stage (firewall, sysctls, sshd reload) may still run when SSH first answers:
+    // hardening starts only after it, so the two never edit the guest at the same time.
+    const init = await pool.exec({ target, argv: ["cloud-init", "status", "--wait"], step: "wait for cloud-init", timeoutMs: CLOUD_INIT_TIMEOUT_MS, allowFailure: true });
+    const status = /status: (\w+)/.exec(init.stdout)?.[1] ?? "unknown";
+    await addVmEvent(prisma, vm.id, "ssh-ready", `SSH answers with the pinned host key ${vm.guestHostKeyFingerprint} (after ${(answered.elapsedMs / 1000).toFixed(1)} s in this attempt); cloud-init: ${status}`);
+    return { elapsedMs: answered.elapsedMs, attempts: answered.attempts, cloudInit: status };
   },
 };

@@ -1,0 +1,119 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type Database } from "@/lib/db/connect";
+import { sharedSshPool } from "@/lib/hosts/host-target";
+import { jobRegistry } from "@/lib/jobs/registry";
+import { startWorker, type WorkerHandle } from "@/lib/jobs/worker";
+import { getDomainState } from "@/lib/libvirt/domains";
+import { listVolumes } from "@/lib/libvirt/volumes";
+import { placeOrder } from "@/lib/orders/place-order";
+import { getVmDetail } from "@/lib/orders/queries";
+import { deleteVm, vmPowerAction } from "@/lib/orders/vm-actions";
+import { openEntries } from "@/lib/residency/open-entries";
+import { createPostgresDatabase } from "@/tests/helpers/jobs-processes";
+import { findOrphans, makeTenant, onboardLabHost, tenantTarget, waitForJob } from "@/tests/helpers/provision-lab";
+
+// One real order, end to end on PostgreSQL and the lab host: the pipeline places, clones, seeds,
+// boots under TCG, waits for SSH with the guest's key pinned, hardens and verifies; the tenant then
+// logs in with their own key, with the exact command the VM page shows. Then power off and delete.
+
+describe("ordering a VM on the lab host", () => {
+  let target: Awaited<ReturnType<typeof createPostgresDatabase>>;
+  let db: Database;
+  let worker: WorkerHandle;
+  let env: Awaited<ReturnType<typeof onboardLabHost>>;
+  let tenant: Awaited<ReturnType<typeof makeTenant>>;
+  let vmId = "";
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    target = await createPostgresDatabase();
+    db = await openDatabase({ kind: "postgres", url: target.url, poolSize: 6 });
+    env = await onboardLabHost(db.prisma);
+    tenant = await makeTenant(db.prisma);
+    worker = startWorker({ prisma: db.prisma, registry: jobRegistry, pollMs: 100, leaseMs: 10_000, log: (l) => logs.push(l) });
+  });
+
+  afterAll(async () => {
+    await worker?.stop({ graceMs: 1_000 });
+    if (vmId && db) {
+      const vm = await db.prisma.virtualMachine.findUnique({ where: { id: vmId } });
+      if (vm && vm.state !== "DELETED") execFileSync("virsh", ["-q", "-c", "qemu:///system", "destroy", vm.domainName], { stdio: "ignore" });
+    }
+    await db?.close();
+    await target?.drop();
+  });
+
+  it("orders a VM that answers SSH with the tenant's key, hardened and on the residency ledger", async () => {
+    const input = { name: "web-1", regionCode: "osl1", planCode: "nano", imageSlug: "debian-12", sshKeyId: tenant.sshKey.id };
+    const { vm, jobId } = await placeOrder({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, input });
+    vmId = vm.id;
+    expect(vm).toMatchObject({ state: "PENDING", hostId: env.host.id, domainName: `skj-${vm.id.replaceAll("-", "").slice(0, 12)}` });
+    worker.wake();
+
+    const end = await waitForJob(db, jobId, () => false);
+    expect(end.state, `${end.lastError}\n${logs.join("\n")}`).toBe("SUCCEEDED");
+    expect(end.steps.map((s) => s.key)).toEqual(["reserve", "place", "allocate-port", "clone-disk", "build-seed", "define-start", "wait-ssh", "harden", "verify", "ready"]);
+
+    const detail = await getVmDetail({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, vmId });
+    expect(detail.state).toBe("RUNNING");
+    expect(detail.sshCommand).toBe(`ssh -p ${detail.sshPort} skjold@127.0.0.1`);
+    expect(detail.guestHostKeyFingerprint).toMatch(/^SHA256:/);
+    expect(detail.events.map((e) => e.kind)).toEqual(["ordered", "provisioning", "placed", "port", "disk", "seed", "started", "ssh-ready", "hardened", "verified", "ready"]);
+
+    // The tenant's own key, through the host as a jump, with the guest's seeded host key pinned.
+    const pool = sharedSshPool();
+    const asTenant = tenantTarget(env.lab, detail, tenant.privateKey);
+    expect((await pool.exec({ target: asTenant, argv: ["hostname"], step: "tenant login" })).stdout.trim()).toBe("web-1");
+
+    // The exact command from the VM page, with OpenSSH, strict host key checking on the pinned key.
+    const dir = mkdtempSync(path.join(tmpdir(), "skjold-tenant-"));
+    try {
+      writeFileSync(path.join(dir, "id"), tenant.privateKey, { mode: 0o600 });
+      writeFileSync(path.join(dir, "known_hosts"), `[127.0.0.1]:${detail.sshPort} ${detail.guestHostKey}\n`);
+      const [, ...args] = detail.sshCommand!.split(" ");
+      const out = execFileSync("ssh", ["-i", path.join(dir, "id"), "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", `UserKnownHostsFile=${dir}/known_hosts`, ...args, "id", "-un"], { encoding: "utf8", timeout: 60_000 });
+      expect(out.trim()).toBe("skjold");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+
+    expect(detail.hardeningReport).not.toBeNull();
+    expect(detail.hardeningReport!.passed).toBeGreaterThan(30);
+    const failing = (detail.hardeningReport!.controls as { id: string; status: string }[]).filter((c) => c.status === "fail").map((c) => c.id);
+    expect(failing).toEqual([]);
+
+    const ledger = await db.prisma.dataLocation.findMany({ where: { resourceId: vmId }, orderBy: { seq: "asc" } });
+    expect(openEntries(ledger).map((e) => `${e.resourceKind}@${e.hostName}/${e.poolName}`).sort()).toEqual([`VM_DISK@${env.host.name}/${env.pool.name}`, `VM_SEED@${env.host.name}/${env.pool.name}`]);
+  }, 900_000);
+
+  it("forces the VM off through a power job", async () => {
+    const { jobId } = await vmPowerAction({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, vmId, action: "force-off" });
+    worker.wake();
+    expect((await waitForJob(db, jobId, () => false)).state).toBe("SUCCEEDED");
+    const vm = await db.prisma.virtualMachine.findUniqueOrThrow({ where: { id: vmId } });
+    expect(vm.state).toBe("STOPPED");
+    expect(await getDomainState({ pool: sharedSshPool(), target: env.lab.target, name: vm.domainName })).toBe("shut off");
+  }, 120_000);
+
+  it("deletes the VM: no domain, no volumes, ledger closed, the row kept as history", async () => {
+    const { jobId } = await deleteVm({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, vmId });
+    worker.wake();
+    expect((await waitForJob(db, jobId, () => false)).state).toBe("SUCCEEDED");
+    const vm = await db.prisma.virtualMachine.findUniqueOrThrow({ where: { id: vmId } });
+    expect(vm).toMatchObject({ state: "DELETED", sshPort: null });
+    expect(vm.deletedAt).not.toBeNull();
+    expect(await getDomainState({ pool: sharedSshPool(), target: env.lab.target, name: vm.domainName })).toBeNull();
+    const volumes = (await listVolumes({ pool: sharedSshPool(), target: env.lab.target, storagePool: env.lab.pool })).map((v) => v.name);
+    expect(volumes.filter((v) => v.startsWith(vm.domainName))).toEqual([]);
+    expect(volumes).toContain(env.lab.image.volume);
+    const ledger = await db.prisma.dataLocation.findMany({ where: { resourceId: vmId }, orderBy: { seq: "asc" } });
+    expect(openEntries(ledger)).toEqual([]);
+    expect(ledger.map((e) => e.action)).toEqual(["OPEN", "OPEN", "CLOSE", "CLOSE"]);
+    expect(await db.prisma.vmEvent.count({ where: { vmId } })).toBeGreaterThan(10);
+    expect(await findOrphans(db, env.lab)).toEqual([]);
+  }, 180_000);
+});
