@@ -43,6 +43,9 @@ function pgRunner(pool: pg.Pool): SqlRunner {
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.kind === "postgres") {
     const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
+    // An idle pooled connection that the server closes (restart, failover, DROP DATABASE … FORCE)
+    // emits 'error' on the pool; unhandled, that would crash the process. The pool replaces it.
+    pool.on("error", (err) => console.warn(`[skjold] idle database connection closed: ${err.message}`));
     // The migrator holds an advisory lock on one connection for its whole run.
     const client = await pool.connect();
     try {
