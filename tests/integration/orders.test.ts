@@ -4,6 +4,8 @@ import type { Database } from "@/lib/db/connect";
 import { placeOrder } from "@/lib/orders/place-order";
 import { getVmDetail, listVms, orderOptions } from "@/lib/orders/queries";
 import { deleteVm, vmPowerAction } from "@/lib/orders/vm-actions";
+import { jobRegistry } from "@/lib/jobs/registry";
+import { startWorker } from "@/lib/jobs/worker";
 import { DB_KINDS, freshDatabase } from "@/tests/helpers/db";
 import { makeUser } from "@/tests/helpers/factories";
 import { makeTenant, onboardLabHost } from "@/tests/helpers/provision-lab";
@@ -144,4 +146,29 @@ describe("200 orders at once on postgres", () => {
     expect(await db.prisma.job.count({ where: { kind: "vm.provision", state: "QUEUED" } })).toBe(60);
     expect(await db.prisma.auditEvent.count({ where: { action: "vm.order" } })).toBe(60);
   }, 120_000);
+
+  it("two workers racing through the 60 deletions run each job once", async () => {
+    const vms = await db.prisma.virtualMachine.findMany({ include: { team: true } });
+    const tenants = new Map<string, Awaited<ReturnType<typeof makeTenant>>["principal"]>();
+    for (const m of await db.prisma.membership.findMany({ include: { user: true } })) {
+      tenants.set(m.teamId, { kind: "user", userId: m.userId, email: m.user.email, name: m.user.name, isAdmin: false, locale: "en", sessionId: "00000000-0000-0000-0000-000000000000" });
+    }
+    for (const vm of vms) await deleteVm({ prisma: db.prisma, principal: tenants.get(vm.teamId)!, teamSlug: vm.team.slug, vmId: vm.id });
+    // Each delete really asks the lab host (over SSH) for the domain and volumes it then finds absent.
+    const workers = [1, 2].map((i) => startWorker({ prisma: db.prisma, registry: jobRegistry, workerId: `racer-${i}`, concurrency: 4, pollMs: 20, log: () => undefined }));
+    while ((await db.prisma.job.count({ where: { kind: "vm.delete", finishedAt: null } })) > 0) await new Promise((r) => setTimeout(r, 100));
+    await Promise.all(workers.map((w) => w.stop({ graceMs: 1_000 })));
+    const jobs = await db.prisma.job.groupBy({ by: ["kind", "state", "attempts"], _count: true, orderBy: { kind: "asc" } });
+    expect(jobs).toEqual([
+      { kind: "vm.delete", state: "SUCCEEDED", attempts: 1, _count: 60 },
+      { kind: "vm.provision", state: "CANCELLED", attempts: 0, _count: 60 },
+    ]);
+    const perVm = await db.prisma.vmEvent.groupBy({ by: ["vmId"], where: { kind: "deleted" }, _count: true });
+    expect(perVm).toHaveLength(60);
+    expect(perVm.every((r) => r._count === 1)).toBe(true);
+    expect(await db.prisma.virtualMachine.count({ where: { state: "DELETED" } })).toBe(60);
+    const finished = workers.map((w) => w.stats().finished.SUCCEEDED ?? 0);
+    expect(finished[0]! + finished[1]!).toBe(60);
+    expect(finished.every((n) => n > 0)).toBe(true); // both took part
+  }, 300_000);
 });
