@@ -17,11 +17,21 @@ export interface LatencyChartLabels {
 
 const COLOURS = { ICMP: "#0b4f71", TCP: "#c8102e" } as const;
 
+const TICK_STEPS_MS = [10, 30, 60, 120, 240, 360, 720, 1440].map((m) => m * 60_000);
+
+/** Round ticks across the whole window (about six), so the axis shows the window, not only the data. */
+export function timeTicks(from: number, to: number): number[] {
+  const step = TICK_STEPS_MS.find((s) => (to - from) / s <= 8) ?? TICK_STEPS_MS.at(-1)!;
+  const ticks: number[] = [];
+  for (let t = Math.ceil(from / step) * step; t <= to; t += step) ticks.push(t);
+  return ticks;
+}
+
 function tickFormatter(rangeMs: number) {
   const long = rangeMs > 2 * 86_400_000;
   return (t: number) => {
     const iso = new Date(t).toISOString();
-    return long ? `${iso.slice(8, 10)}.${iso.slice(5, 7)} ${iso.slice(11, 13)}h` : iso.slice(11, 16);
+    return long ? `${iso.slice(8, 10)}.${iso.slice(5, 7)}` : iso.slice(11, 16);
   };
 }
 
@@ -50,7 +60,7 @@ export function LatencyChart({ chart, labels }: { chart: TargetChart; labels: La
         <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 600, height: 260 }}>
           <LineChart data={chart.rows} margin={{ top: 12, right: 16, bottom: 4, left: 4 }}>
             <CartesianGrid stroke="#dde3e9" strokeDasharray="3 3" />
-            <XAxis dataKey="t" type="number" scale="time" domain={[chart.from, chart.to]} tickFormatter={format} minTickGap={40} />
+            <XAxis dataKey="t" type="number" scale="time" domain={[chart.from, chart.to]} ticks={timeTicks(chart.from, chart.to)} tickFormatter={format} />
             <YAxis unit=" ms" width={70} allowDecimals domain={[0, "auto"]} />
             <Tooltip
               labelFormatter={(t) => `${new Date(Number(t)).toISOString().slice(0, 16).replace("T", " ")} UTC`}
@@ -65,7 +75,7 @@ export function LatencyChart({ chart, labels }: { chart: TargetChart; labels: La
                 stroke={COLOURS[l.method]}
                 strokeWidth={l.stat === "median" ? 2 : 1.5}
                 strokeDasharray={l.stat === "p95" ? "5 4" : undefined}
-                dot={chart.rows.length < 30}
+                dot={chart.rows.length < 30 ? { r: 3, strokeDasharray: "0" } : false}
                 connectNulls={false}
                 isAnimationActive={false}
               />

@@ -51,7 +51,7 @@ describe("latency on the shared portal, before any host measures", () => {
     const problems = watchPage(page);
     await page.goto("/admin/latency");
     expect(await page.getByTestId("no-shipped-addresses").textContent()).toContain("add the route server or looking-glass address of your exchange");
-    expect(await page.getByTestId("latency-targets").getByText(`rs-${suffix}`).count()).toBe(1);
+    expect(await page.getByTestId("latency-targets").locator(`tr[data-target="rs-${suffix}"]`).count()).toBe(1);
     await page.getByTestId("probe-now").getByRole("button", { name: "Probe now" }).click();
     await expect.poll(() => page.getByTestId("probe-section").locator("p.alert.error").textContent()).toContain("No host is online");
     await screenshot(page, "latency-admin-empty");
@@ -155,9 +155,9 @@ describe("latency measured through the onboarded lab host", () => {
     await add.getByLabel("Port (for TCP)").fill("179");
     await add.getByLabel("Method").selectOption("both");
     await add.getByRole("button", { name: "Add target" }).click();
-    await expect.poll(() => page.getByTestId("latency-targets").getByText("rs-lab").count()).toBe(1);
+    await expect.poll(() => page.getByTestId("latency-targets").locator('tr[data-target="rs-lab"]').count(), { timeout: 15_000 }).toBe(1);
     await page.getByTestId("probe-now").getByRole("button", { name: "Probe now" }).click();
-    await expect.poll(() => page.getByTestId("probe-section").locator("p.alert.ok").textContent(), { timeout: 60_000 }).toContain("lab-osl: 2/2 probes answered");
+    await expect.poll(() => page.getByTestId("probe-section").locator("p.alert.ok").textContent(), { timeout: 60_000 }).toContain("lab-osl: 2/2 probe runs answered");
     await screenshot(page, "latency-admin");
 
     await page.goto("/regions/osl1?window=1h");
@@ -170,9 +170,11 @@ describe("latency measured through the onboarded lab host", () => {
     }
     const chart = page.getByTestId("latency-chart").filter({ hasText: "rs-lab" });
     expect(await chart.getAttribute("data-empty")).toBe("false");
-    await chart.locator("svg.recharts-surface path.recharts-curve").first().waitFor({ timeout: 15_000 });
-    expect(await chart.locator(".recharts-legend-item").allTextContents()).toEqual(["ICMP median", "ICMP p95", "TCP median", "TCP p95"]);
+    // One probe run is one point per line: recharts draws it as a dot (a line needs two points).
+    await chart.locator("svg.recharts-surface .recharts-line-dots circle").first().waitFor({ timeout: 15_000 });
     await screenshot(page, "latency-region");
+    expect(await chart.locator("svg.recharts-surface .recharts-line-dots circle").count()).toBe(4);
+    expect(await chart.locator(".recharts-legend-item").allTextContents()).toEqual(["ICMP median", "ICMP p95", "TCP median", "TCP p95"]);
     await page.goto("/regions");
     expect(await page.locator('tr[data-region="osl1"] [data-status="ok"] strong').textContent()).toMatch(/^\d+(\.\d+)? ms$/);
     expect(await page.locator('tr[data-region="bgo1"] [data-status="no-data"]').count()).toBe(1);
