@@ -144,6 +144,19 @@ describe.each(DB_KINDS)("accounts, teams and access on %s", (kind) => {
     expect(await code(createTeam({ prisma, principal: user.principal, input: { name: "Mine", slug: "mine" } }))).toBe("NOT_FOUND");
   });
 
+  it("records a new team's account data where the portal runs, once that is configured", async () => {
+    const { prisma } = db;
+    const admin = await makeUser(prisma, { isAdmin: true });
+    const before = await createTeam({ prisma, principal: admin.principal, input: { name: "Before", slug: `before-${kind}` } });
+    expect(await prisma.dataLocation.count({ where: { teamId: before.id } })).toBe(0);
+    await prisma.setting.create({ data: { key: "portal.location", value: { regionCode: "osl1" } } });
+    const after = await createTeam({ prisma, principal: admin.principal, input: { name: "After", slug: `after-${kind}` } });
+    const rows = await prisma.dataLocation.findMany({ where: { teamId: after.id } });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ resourceKind: "PORTAL_DATABASE", action: "OPEN", regionCode: "osl1", country: "NO", jurisdiction: "NO_EEA" });
+    await prisma.setting.delete({ where: { key: "portal.location" } });
+  });
+
   it("writes who did what from where to the audit log, filterable and paged", async () => {
     const { prisma } = db;
     const admin = await makeUser(prisma, { isAdmin: true });
