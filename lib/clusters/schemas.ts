@@ -1,0 +1,29 @@
+import { z } from "zod";
+import { k3sVersionSchema } from "../k3s/inputs";
+import { OrderVmInput } from "../orders/schemas";
+
+// What a tenant sends to order a k3s cluster (form and POST /api/v1/teams/{slug}/clusters alike).
+
+/** The k3s release Skjold installs unless the order pins another (the operator's artifacts must match). */
+export const DEFAULT_K3S_VERSION = "v1.31.4+k3s1";
+
+export const ClusterNameSchema = z
+  .string()
+  .max(40, "must be at most 40 characters")
+  .regex(/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/, "use 1–40 lowercase letters, digits and inner dashes");
+
+export const OrderClusterInput = z.strictObject({
+  name: ClusterNameSchema,
+  regionCode: OrderVmInput.shape.regionCode,
+  planCode: OrderVmInput.shape.planCode,
+  imageSlug: OrderVmInput.shape.imageSlug,
+  sshKeyId: OrderVmInput.shape.sshKeyId,
+  k3sVersion: k3sVersionSchema.default(DEFAULT_K3S_VERSION),
+});
+export type OrderClusterInput = z.infer<typeof OrderClusterInput>;
+
+export const ProvisionClusterPayload = z.strictObject({ clusterId: z.uuid() });
+export type ProvisionClusterPayload = z.infer<typeof ProvisionClusterPayload>;
+
+/** The server node's VM name: the cluster's name plus a fixed suffix (fits a 63-character label). */
+export const serverNodeName = (cluster: string) => `${cluster}-server`;

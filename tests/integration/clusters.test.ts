@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { provisionClusterJob } from "@/lib/clusters/jobs/provision-cluster";
+import { orderCluster } from "@/lib/clusters/order-cluster";
+import { deleteCluster } from "@/lib/clusters/delete-cluster";
+import { downloadKubeconfig, getCluster, listClusters } from "@/lib/clusters/queries";
+import { AppError } from "@/lib/core/errors";
+import { encryptSecret } from "@/lib/core/secrets";
+import type { Database } from "@/lib/db/connect";
+import { recordPortalHeldData } from "@/lib/residency/portal-held";
+import { PORTAL_LOCATION_SETTING } from "@/lib/residency/settings";
+import { DB_KINDS, freshDatabase } from "@/tests/helpers/db";
+import { makeUser } from "@/tests/helpers/factories";
+import { makeTenant, onboardLabHost } from "@/tests/helpers/provision-lab";
+
+// Ordering, viewing, downloading and deleting tenant clusters, without booting anything (no worker
+// runs; the k3s half on a real guest is proven in k3s-booted.test.ts).
+
+const refusal = async (p: Promise<unknown>) => (await p.then(() => null, (e: unknown) => e)) as AppError;
+const KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters:\n- name: default\n  cluster:\n    server: https://c1-server:6443\nusers:\n- name: default\n";
+
+describe.each(DB_KINDS)("tenant clusters (%s)", (kind) => {
+  let db: Database;
+  let tenant: Awaited<ReturnType<typeof makeTenant>>;
+  const order = (over: Record<string, unknown> = {}) => ({ name: "c1", regionCode: "osl1", planCode: "nano", imageSlug: "debian-12", sshKeyId: tenant.sshKey.id, ...over });
+  const ctx = () => ({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug });
+
+  beforeAll(async () => {
+    db = await freshDatabase(kind);
+    await onboardLabHost(db.prisma, { cpuCount: 4, memoryMb: 8192, vcpuOvercommit: 1 });
+    await db.prisma.setting.create({ data: { key: PORTAL_LOCATION_SETTING, value: { regionCode: "osl1" } } });
+    tenant = await makeTenant(db.prisma, { maxVms: 3 });
+  });
+  afterAll(async () => db?.close());
+
+  it("refuses a hostile name, a viewer and an outsider, and creates nothing", async () => {
+    for (const name of ["C1", "c1;reboot", "a".repeat(41), ""]) expect((await refusal(orderCluster({ ...ctx(), input: order({ name }) }))).code).toBe("VALIDATION");
+    expect((await refusal(orderCluster({ ...ctx(), input: order({ k3sVersion: "v1.29.0+k3s1" }) }))).message).toMatch(/k3sVersion: must be a pinned k3s release v1\.30 or newer/);
+    const { user, principal } = await makeUser(db.prisma);
+    await db.prisma.membership.create({ data: { userId: user.id, teamId: tenant.team.id, role: "VIEWER" } });
+    expect((await refusal(orderCluster({ ...ctx(), principal, input: order() }))).code).toBe("FORBIDDEN");
+    const other = await makeTenant(db.prisma);
+    expect((await refusal(orderCluster({ ...ctx(), principal: other.principal, input: order() }))).code).toBe("NOT_FOUND");
+    expect(await db.prisma.cluster.count()).toBe(0);
+    expect(await db.prisma.virtualMachine.count({ where: { teamId: tenant.team.id } })).toBe(0);
+  });
+
+  it("orders a server node as a VM with the cluster's role, a cluster.provision job and an audit entry", async () => {
+    const { cluster, vmId, jobId } = await orderCluster({ ...ctx(), input: order() });
+    expect(cluster).toMatchObject({ name: "c1", state: "PROVISIONING", k3sVersion: "v1.31.4+k3s1", installMode: "AIRGAP", kubeconfigEnc: null });
+    expect(await db.prisma.virtualMachine.findUniqueOrThrow({ where: { id: vmId } })).toMatchObject({ name: "c1-server", clusterId: cluster.id, clusterRole: "server", state: "PENDING" });
+    expect(await db.prisma.job.findUniqueOrThrow({ where: { id: jobId } })).toMatchObject({ kind: "cluster.provision", clusterId: cluster.id, payload: { clusterId: cluster.id } });
+    expect(await db.prisma.job.count({ where: { vmId, kind: "vm.provision" } })).toBe(1);
+    expect(await db.prisma.auditEvent.count({ where: { action: "cluster.order", targetId: cluster.id } })).toBe(1);
+    const dup = await refusal(orderCluster({ ...ctx(), input: order() }));
+    expect(dup).toMatchObject({ code: "CONFLICT", message: 'Your team already has a cluster named "c1". Pick another name.' });
+    expect(await db.prisma.virtualMachine.count({ where: { teamId: tenant.team.id } })).toBe(1);
+  });
+
+  it("shows the cluster without its kubeconfig, and hands the kubeconfig out only when ready, audited", async () => {
+    const [c] = await listClusters(ctx());
+    const view = await getCluster({ ...ctx(), clusterId: c!.id });
+    expect(view).toMatchObject({ name: "c1", kubeconfigReady: false, nodes: [{ name: "c1-server", clusterRole: "server" }] });
+    expect(JSON.stringify(view)).not.toMatch(/kubeconfigEnc/);
+    expect((await refusal(downloadKubeconfig({ ...ctx(), clusterId: c!.id }))).message).toBe("Cluster c1 is provisioning: its kubeconfig is available once it is ready.");
+    await db.prisma.cluster.update({ where: { id: c!.id }, data: { state: "READY", kubeconfigEnc: encryptSecret(KUBECONFIG) } });
+    await recordPortalHeldData({ prisma: db.prisma, teamId: tenant.team.id, resourceKind: "KUBECONFIG", resourceId: c!.id, resourceName: "kubeconfig of c1" });
+    expect(await downloadKubeconfig({ ...ctx(), clusterId: c!.id })).toEqual({ name: "c1", kubeconfig: KUBECONFIG });
+    expect(await db.prisma.auditEvent.count({ where: { action: "cluster.kubeconfig.download", targetId: c!.id } })).toBe(1);
+    const viewer = await db.prisma.membership.findFirstOrThrow({ where: { teamId: tenant.team.id, role: "VIEWER" }, include: { user: true } });
+    const viewerPrincipal = { ...tenant.principal, userId: viewer.userId, email: viewer.user.email };
+    expect((await refusal(downloadKubeconfig({ ...ctx(), principal: viewerPrincipal, clusterId: c!.id }))).code).toBe("FORBIDDEN");
+    expect((await refusal(getCluster({ ...ctx(), clusterId: "00000000-0000-4000-8000-000000000000" }))).code).toBe("NOT_FOUND");
+  });
+
+  it("cluster.provision ends the cluster FAILED with the node's reason when the node failed", async () => {
+    const { cluster, vmId } = await orderCluster({ ...ctx(), input: order({ name: "c2" }) });
+    const wait = provisionClusterJob.steps[0]!;
+    const stepCtx = { prisma: db.prisma, payload: { clusterId: cluster.id }, outputs: {}, job: { id: "j", kind: "cluster.provision", attempt: 1, maxAttempts: 1 }, signal: new AbortController().signal, log: () => {} };
+    await expect(Promise.resolve(wait.run(stepCtx))).rejects.toThrow(/still pending/);
+    await db.prisma.virtualMachine.update({ where: { id: vmId }, data: { state: "FAILED", lastError: "no SSH answer within 420 s" } });
+    await expect(Promise.resolve(wait.run(stepCtx))).rejects.toThrow("The server node c2-server is failed: no SSH answer within 420 s");
+    expect(await db.prisma.cluster.findUniqueOrThrow({ where: { id: cluster.id } })).toMatchObject({ state: "FAILED", lastError: "The server node c2-server is failed: no SSH answer within 420 s" });
+  });
+
+  it("deletes a cluster: node deletion jobs, kubeconfig erased, residency entry closed, audited", async () => {
+    const c = (await listClusters(ctx())).find((x) => x.name === "c1")!;
+    const { jobIds } = await deleteCluster({ ...ctx(), clusterId: c.id });
+    expect(jobIds).toHaveLength(1);
+    expect(await db.prisma.job.findUniqueOrThrow({ where: { id: jobIds[0]! } })).toMatchObject({ kind: "vm.delete" });
+    expect(await db.prisma.cluster.findUniqueOrThrow({ where: { id: c.id } })).toMatchObject({ state: "DELETED", kubeconfigEnc: null });
+    const ledger = await db.prisma.dataLocation.findMany({ where: { resourceId: c.id }, orderBy: { seq: "asc" } });
+    expect(ledger.map((l) => [l.resourceKind, l.action])).toEqual([["KUBECONFIG", "OPEN"], ["KUBECONFIG", "CLOSE"]]);
+    expect(await db.prisma.auditEvent.count({ where: { action: "cluster.delete", targetId: c.id } })).toBe(1);
+    expect((await refusal(deleteCluster({ ...ctx(), clusterId: c.id }))).message).toBe("c1 is already deleted.");
+  });
+});
