@@ -1,6 +1,7 @@
 import type { JobDefinition } from "./define";
 import { createJobRegistry } from "./job-registry";
 import type { ScheduledTask } from "./schedules";
+import { provisionClusterJob } from "../clusters/jobs/provision-cluster";
 import { hostHealthTask, reconcileAllHostsTask } from "../hosts/tasks";
 import { latencyScheduledTasks } from "../latency/scheduled-tasks";
 import { deleteVmJob } from "../provisioning/jobs/delete-vm";
@@ -14,7 +15,7 @@ import { provisionVmJob } from "../provisioning/jobs/provision-vm";
 //   import { provisionVmJob } from "../provisioning/jobs/provision-vm";
 //   registerJob(provisionVmJob);
 
-export const jobRegistry = createJobRegistry(provisionVmJob, powerVmJob, deleteVmJob);
+export const jobRegistry = createJobRegistry(provisionVmJob, powerVmJob, deleteVmJob, provisionClusterJob);
 
 /** Adds job definitions to the application registry (idempotent for the same definition object). */
 export function registerJob(...definitions: JobDefinition<any, any>[]): void {
