@@ -1,0 +1,18 @@
+import { orderCluster } from "@/lib/clusters/order-cluster";
+import { listClusters } from "@/lib/clusters/queries";
+import { readJsonBody } from "@/lib/core/validation";
+import { apiRoute } from "../../../../../_server/api";
+
+export const GET = apiRoute<{ slug: string }>(async ({ prisma, principal }, { slug }) => ({
+  clusters: await listClusters({ prisma, principal, teamSlug: slug }),
+}));
+
+/** Orders a one-server k3s cluster: 202 Accepted with the cluster, its server VM and the job to follow. */
+export const POST = apiRoute<{ slug: string }>(async ({ prisma, principal, meta, req }, { slug }) => {
+  const { cluster, vmId, jobId } = await orderCluster({ prisma, principal, teamSlug: slug, input: await readJsonBody(req, 8 * 1024), meta });
+  const self = `/api/v1/teams/${slug}/clusters/${cluster.id}`;
+  return Response.json(
+    { clusterId: cluster.id, serverVmId: vmId, jobId, cluster: { id: cluster.id, name: cluster.name, state: cluster.state, k3sVersion: cluster.k3sVersion }, links: { self, kubeconfig: `${self}/kubeconfig` } },
+    { status: 202, headers: { location: self } },
+  );
+});
