@@ -13,6 +13,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
       <nav aria-label="Admin" className="row">
         <Link href="/admin">{t("admin.title")}</Link>
         <Link href="/admin/hosts">{t("admin.hosts")}</Link>
+        <Link href="/admin/images">{t("admin.images")}</Link>
         <Link href="/admin/regions">{t("admin.regions")}</Link>
         <Link href="/admin/latency">{t("admin.latency")}</Link>
         <Link href="/admin/plans">{t("admin.plans")}</Link>
