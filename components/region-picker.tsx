@@ -23,8 +23,6 @@ export interface RegionPickerLabels {
   jurisdiction: Record<string, string>;
 }
 
-const FLAGS: Record<string, string> = { NO: "🇳🇴", SE: "🇸🇪", FI: "🇫🇮", DK: "🇩🇰", DE: "🇩🇪", NL: "🇳🇱", IS: "🇮🇸", FR: "🇫🇷", IE: "🇮🇪" };
-
 export function regionUnavailable(r: RegionChoice, labels: RegionPickerLabels): string | null {
   if (!r.allowedByPolicy) return labels.outsidePolicy;
   if (!r.hasCapacity) return labels.noCapacity;
@@ -71,7 +69,7 @@ export function RegionPicker(props: {
             />
             <span className="choice-body">
               <span className="choice-title">
-                <span aria-hidden="true">{FLAGS[r.country] ?? "🌐"}</span> {r.name} <span className="mono muted">{r.code}</span>
+                {r.name} <span className="mono muted">{r.code}</span>
               </span>
               <span>
                 {r.city}, {r.country} · <span className={`badge${r.jurisdiction === "NO_EEA" ? " no" : ""}`}>{props.labels.jurisdiction[r.jurisdiction] ?? r.jurisdiction}</span>

@@ -43,7 +43,7 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
         <Link href={`/teams/${slug}`}>← {slug}</Link> · <Link href={`/teams/${slug}/vms`}>{t("team.vms")}</Link>
       </p>
       <div className="row">
-        <h1 style={{ margin: 0 }} className="mono">
+        <h1 style={{ margin: 0 }}>
           {vm.name}
         </h1>
         <span className="badge" data-testid="vm-state">
@@ -75,7 +75,7 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
         <section className="card" aria-labelledby="vm-actions">
           <h2 id="vm-actions">{t("vm.actions")}</h2>
           <div className="row">
-            {POWER.map(([action, label]) => (
+            {(vm.state === "RUNNING" || vm.state === "STOPPED" ? POWER : []).map(([action, label]) => (
               <ActionForm key={action} action={powerAction.bind(null, slug, vm.id)} submit={t(label)} variant="secondary" inline>
                 <input type="hidden" name="action" value={action} />
               </ActionForm>

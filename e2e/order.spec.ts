@@ -1,0 +1,147 @@
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateKeyPair } from "@/lib/ssh/keygen";
+import { createSshPool } from "@/lib/ssh/pool";
+import { getLab } from "@/tests/helpers/lab";
+import { launchBrowser } from "./harness/browser";
+import { startOrderPortal, type OrderPortal } from "./harness/order-portal";
+
+// Ordering as a tenant meets it, on a real lab host: add a key in the browser, order a VM, watch its
+// provisioning steps arrive live, then SSH into the guest with that key (through the lab host, the
+// guest's host key pinned to what the page shows) and run a command. Finally delete it by name.
+
+describe("ordering a VM", () => {
+  let portal: OrderPortal;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const slug = `order-${Date.now().toString(36)}`;
+  const vmName = `web-${Date.now().toString(36).slice(-5)}`;
+  const key = generateKeyPair({ comment: "kari@laptop" });
+  let vmPath = "";
+  const api = async (method: string, url: string, data?: unknown) => {
+    const r = await context.request.fetch(`${portal.baseUrl}${url}`, { method, data, headers: { origin: portal.baseUrl } });
+    return { status: r.status(), body: (await r.json().catch(() => null)) as Record<string, any> | null };
+  };
+
+  beforeAll(async () => {
+    portal = await startOrderPortal();
+    browser = await launchBrowser();
+    context = await browser.newContext({ baseURL: portal.baseUrl });
+    const signIn = await context.request.post("/api/v1/auth/session", { data: { email: portal.adminEmail, password: portal.adminPassword } });
+    expect(signIn.ok()).toBe(true);
+    expect((await api("POST", "/api/v1/teams", { name: "Fjord Data AS", slug })).status).toBe(201);
+    page = await context.newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await portal?.stop();
+  });
+
+  it("adds an SSH key in the browser and refuses a private key pasted by mistake", async () => {
+    await page.goto("/account/keys");
+    const form = page.getByTestId("add-key-form");
+    await form.getByLabel("Key name").fill("laptop");
+    await form.getByLabel("Public key (one line from your .pub file)").fill(key.privateKey);
+    await form.getByRole("button", { name: "Add a key" }).click();
+    await page.getByText(/This is a PRIVATE key\. Never paste it anywhere/).waitFor();
+    // The form is reset after each submission (React form actions): fill both fields again.
+    await form.getByLabel("Key name").fill("laptop");
+    await form.getByLabel("Public key (one line from your .pub file)").fill(key.publicKey);
+    await form.getByRole("button", { name: "Add a key" }).click();
+    await expect.poll(() => page.getByTestId("ssh-keys").textContent()).toContain(key.fingerprint);
+    expect(await page.getByTestId("ssh-keys").textContent()).toContain("ssh-ed25519 256 bits");
+    await page.screenshot({ path: ".skjold/screenshots/order-keys.png", fullPage: true });
+  });
+
+  it("refuses hostile orders through the API with a clear 4xx and creates nothing", async () => {
+    const keys = (await api("GET", "/api/v1/account/keys")).body!.keys as { id: string }[];
+    const good = { name: "api-probe", regionCode: "osl1", planCode: "nano", imageSlug: "debian-12", sshKeyId: keys[0]!.id };
+    for (const [body, status] of [
+      [{ ...good, name: "Bad_Name; rm -rf /" }, 422],
+      [{ ...good, extra: true }, 422],
+      [{ ...good, sshKeyId: "00000000-0000-4000-8000-000000000000" }, 422],
+      [{ ...good, regionCode: "xx9" }, 422],
+      [{ ...good, planCode: "nano", regionCode: "fra1" }, 409], // no host in Frankfurt: no capacity
+    ] as const) {
+      const r = await api("POST", `/api/v1/teams/${slug}/vms`, body);
+      expect(r.status, JSON.stringify(r.body)).toBe(status);
+      expect(String(r.body?.error?.message)).not.toMatch(/prisma|stack|at \w+ \(/i);
+    }
+    expect((await api("GET", `/api/v1/teams/${slug}/vms`)).body!.vms).toEqual([]);
+  });
+
+  it("orders a VM on the order page and shows the quota it uses", async () => {
+    await page.goto(`/teams/${slug}/order`);
+    const picker = page.getByTestId("region-picker");
+    expect(await picker.getByRole("radio", { name: /Oslo/ }).isChecked()).toBe(true);
+    expect(await picker.getByRole("radio", { name: /Frankfurt/ }).isDisabled()).toBe(true);
+    expect(await picker.textContent()).toContain("Norway · EEA, not EU");
+    expect(await page.getByTestId("latency-osl1").textContent()).toContain("no data");
+    await page.getByTestId("plan-picker").getByRole("radio", { name: /Nano/ }).check();
+    expect(await page.getByTestId("quota-line").textContent()).toContain("This order uses 1 vCPU");
+    expect(await page.getByTestId("quota-line").textContent()).toContain("1 of 32 vCPU");
+    await page.getByLabel("Hostname").fill(vmName);
+    await page.screenshot({ path: ".skjold/screenshots/order.png", fullPage: true });
+    await page.getByRole("button", { name: "Order VM" }).click();
+    await page.waitForURL(new RegExp(`/teams/${slug}/vms/[0-9a-f-]{36}$`));
+    vmPath = new URL(page.url()).pathname;
+  });
+
+  it("streams the provisioning steps live until the VM is running", { timeout: 900_000 }, async () => {
+    const progress = page.getByTestId("job-progress");
+    await progress.locator(".badge.live").waitFor({ timeout: 30_000 });
+    const seen = new Set<string>();
+    let shot = false;
+    for (const until = Date.now() + 840_000; Date.now() < until; ) {
+      const states = await progress.locator("tr[data-step]").evaluateAll((rows) => rows.map((r) => `${r.getAttribute("data-step")}:${r.getAttribute("data-state")}`));
+      states.forEach((s) => seen.add(s));
+      if (!shot && states.some((s) => s.endsWith(":SUCCEEDED")) && states.some((s) => s.endsWith(":PENDING"))) {
+        await page.screenshot({ path: ".skjold/screenshots/vm-progress.png", fullPage: true });
+        shot = true;
+      }
+      const state = await progress.getAttribute("data-job-state");
+      if (state !== "QUEUED" && state !== "RUNNING") break;
+      await page.waitForTimeout(300);
+    }
+    expect(await progress.getAttribute("data-job-state")).toBe("SUCCEEDED");
+    // The page was never reloaded: steps were seen pending or running first, then succeeded.
+    expect([...seen].some((s) => s.endsWith(":RUNNING") || s.endsWith(":PENDING"))).toBe(true);
+    expect([...seen].filter((s) => s.endsWith(":SUCCEEDED")).length).toBeGreaterThan(3);
+    await expect.poll(() => page.getByTestId("vm-state").textContent(), { timeout: 30_000 }).toBe("running");
+    await page.getByTestId("ssh-command").waitFor();
+    await page.screenshot({ path: ".skjold/screenshots/vm.png", fullPage: true });
+  });
+
+  it("lets the tenant SSH into the guest with their key, the host key pinned to what the page shows", { timeout: 120_000 }, async () => {
+    const command = (await page.getByTestId("ssh-command").textContent())!;
+    const match = command.match(/-p (\d+) (\w+)@(127\.0\.0\.1)$/);
+    expect(match, command).not.toBeNull();
+    const fingerprint = (await page.getByTestId("guest-host-key").textContent())!;
+    expect(fingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
+    const pool = createSshPool({ connectTimeoutMs: 20_000 });
+    try {
+      const target = { host: match![3]!, port: Number(match![1]), username: match![2]!, privateKey: key.privateKey, hostKeyFingerprint: fingerprint, via: getLab().target };
+      const r = await pool.exec({ target, argv: ["sh", "-c", "hostname; id -un"], step: "e2e tenant login" });
+      expect(r.stdout.trim().split("\n")).toEqual([vmName, match![2]]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("deletes the VM only after its name is typed into the confirmation dialog", { timeout: 300_000 }, async () => {
+    await page.getByRole("button", { name: "Delete VM" }).click();
+    const dialog = page.getByTestId("delete-dialog");
+    const confirm = dialog.getByRole("button", { name: "Delete for good" });
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByRole("textbox").fill(vmName.slice(0, -1));
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByRole("textbox").fill(vmName);
+    await page.screenshot({ path: ".skjold/screenshots/vm-delete.png", fullPage: true });
+    await confirm.click();
+    const id = vmPath.split("/").pop()!;
+    await expect
+      .poll(async () => (await api("GET", `/api/v1/teams/${slug}/vms/${id}`)).body?.vm?.state, { timeout: 280_000, interval: 1_000 })
+      .toBe("DELETED");
+  });
+});
