@@ -1,6 +1,8 @@
 // Region cards for ordering: where the VM will live (city, country), under which jurisdiction
 // (Norway is in the EEA but not in the EU), how far it is from NIX, and, for a region the team may
 // not use, why not. Plain radio inputs: it works inside any form, with or without JavaScript.
+import type { RegionLatencyFigure } from "@/lib/latency/nix-latency";
+import { RegionLatency, type RegionLatencyLabels } from "./region-latency";
 
 export interface RegionChoice {
   code: string;
@@ -10,14 +12,15 @@ export interface RegionChoice {
   jurisdiction: string;
   allowedByPolicy: boolean;
   hasCapacity: boolean;
-  /** LATENCY SLOT: filled from lib/latency regionLatency() once wired; absent or null shows "no data". */
-  latency?: { medianMs: number | null; p95Ms?: number | null } | null;
+  /** The region's current latency to NIX (lib/latency nixLatencyByRegion); null: nothing measures it. */
+  latency?: RegionLatencyFigure | null;
 }
 
 export interface RegionPickerLabels {
   legend: string;
   latency: string;
   noLatency: string;
+  latencyFigure?: RegionLatencyLabels;
   outsidePolicy: string;
   noCapacity: string;
   jurisdiction: Record<string, string>;
@@ -30,17 +33,10 @@ export function regionUnavailable(r: RegionChoice, labels: RegionPickerLabels): 
 }
 
 function LatencySlot({ region, labels }: { region: RegionChoice; labels: RegionPickerLabels }) {
-  const median = region.latency?.medianMs;
   return (
     <span className="latency" data-testid={`latency-${region.code}`}>
       {labels.latency}:{" "}
-      {typeof median === "number" ? (
-        <strong>
-          {median.toFixed(1)} ms{typeof region.latency?.p95Ms === "number" ? <span className="muted"> (p95 {region.latency.p95Ms.toFixed(1)})</span> : null}
-        </strong>
-      ) : (
-        <span className="muted">{labels.noLatency}</span>
-      )}
+      {region.latency ? <RegionLatency figure={region.latency} labels={labels.latencyFigure} /> : <span className="muted">{labels.noLatency}</span>}
     </span>
   );
 }

@@ -179,6 +179,19 @@ describe("latency measured through the onboarded lab host", () => {
     expect(await page.locator('tr[data-region="osl1"] [data-status="ok"] strong').textContent()).toMatch(/^\d+(\.\d+)? ms$/);
     expect(await page.locator('tr[data-region="bgo1"] [data-status="no-data"]').count()).toBe(1);
     await screenshot(page, "latency-regions");
+
+    // Where users choose a region, the order page shows the same figure the database holds.
+    const figures = await db.prisma.latencySample.findMany({ where: { target: { name: "rs-lab" }, received: { gt: 0 } } });
+    expect(figures.length).toBeGreaterThan(0);
+    expect((await context.request.post("/api/v1/teams", { data: { name: "Latency AS", slug: "latency-as" }, headers: { origin: url } })).status()).toBe(201);
+    await page.goto("/teams/latency-as/order");
+    const osl = page.getByTestId("latency-osl1");
+    const shown = Number((await osl.locator("strong").textContent())!.replace(" ms", ""));
+    const medians = figures.map((f) => f.medianMs!).sort((a, b) => a - b);
+    expect(shown).toBeGreaterThanOrEqual(medians[0]! - 0.1);
+    expect(shown).toBeLessThanOrEqual(medians[medians.length - 1]! + 0.1);
+    expect(await page.getByTestId("latency-bgo1").textContent()).toMatch(/no data|not measured/);
+    await screenshot(page, "latency-order");
     expect(problems).toEqual([]);
 
     const scrape = (token: string) => fetch(`${url}/api/v1/admin/metrics`, { headers: { authorization: `Bearer ${token}` } });

@@ -3,7 +3,9 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AppError } from "@/lib/core/errors";
 import { getPrisma } from "@/lib/db";
+import { nixLatencyByRegion } from "@/lib/latency/nix-latency";
 import { orderOptions } from "@/lib/orders/queries";
+import { regionLatencyLabels } from "../../../regions/labels";
 import { getT } from "../../../../_i18n/server";
 import { requireUser } from "../../../../_server/request";
 import { placeOrderAction } from "./actions";
@@ -17,7 +19,8 @@ export default async function OrderPage({ params }: { params: Promise<{ slug: st
   const { slug } = await params;
   const user = await requireUser();
   const { t } = await getT(user.locale);
-  const options = await orderOptions({ prisma: await getPrisma(), principal: user, teamSlug: slug }).catch((e: unknown) => {
+  const prisma = await getPrisma();
+  const options = await orderOptions({ prisma, principal: user, teamSlug: slug }).catch((e: unknown) => {
     if (e instanceof AppError && e.code === "NOT_FOUND") notFound();
     if (e instanceof AppError && e.code === "FORBIDDEN") return null;
     throw e;
@@ -37,14 +40,14 @@ export default async function OrderPage({ params }: { params: Promise<{ slug: st
     );
   }
   const policy = t(`policy.${options.policy}`);
+  const latency = await nixLatencyByRegion({ prisma });
   return (
     <div className="stack">
       {header}
       <h1>{t("order.title")}</h1>
       <section className="card">
         <OrderForm
-          // LATENCY SLOT: the lead passes regionLatency() figures as `latency` on each region.
-          regions={options.regions.map((r) => ({ code: r.code, name: r.name, city: r.city, country: r.country, jurisdiction: r.jurisdiction, allowedByPolicy: r.allowedByPolicy, hasCapacity: r.hasCapacity, latency: null }))}
+          regions={options.regions.map((r) => ({ code: r.code, name: r.name, city: r.city, country: r.country, jurisdiction: r.jurisdiction, allowedByPolicy: r.allowedByPolicy, hasCapacity: r.hasCapacity, latency: latency[r.code] ?? null }))}
           plans={options.plans.map((p) => ({ code: p.code, name: p.name, vcpus: p.vcpus, memoryMb: p.memoryMb, diskGb: p.diskGb, priceNokMonthly: p.priceNokMonthly }))}
           images={options.images.map((i) => ({ slug: i.slug, name: i.name }))}
           sshKeys={options.sshKeys.map((k) => ({ id: k.id, name: k.name, keyType: k.keyType, fingerprint: k.fingerprint }))}
@@ -54,6 +57,7 @@ export default async function OrderPage({ params }: { params: Promise<{ slug: st
             legend: t("order.region"),
             latency: t("order.latency"),
             noLatency: t("order.noLatency"),
+            latencyFigure: regionLatencyLabels(t),
             outsidePolicy: t("order.outsidePolicy", { policy }),
             noCapacity: t("order.noCapacity"),
             jurisdiction: Object.fromEntries(JURISDICTIONS.map((j) => [j, t(`jurisdiction.${j}`)])),
