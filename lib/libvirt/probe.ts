@@ -39,6 +39,9 @@ async function guestRuns(opts: ProbeAcceleratorOptions, type: "kvm" | "qemu"): P
       kernel: { kernelPath: opts.kernelPath, cmdline: "console=ttyS0 panic=-1 loglevel=4" },
       serialTcpPort: port,
       description: "Skjold accelerator probe (transient)",
+      // The kernel panics (no root disk) and panic=-1 reboots it: the domain then ends by itself,
+      // so a probe whose caller died (lost SSH, killed process) leaves no guest spinning.
+      onReboot: "destroy",
     });
     const created = await runVirshWithXml({ ...opts, args: ["create"], xml, step }).then(
       () => true,

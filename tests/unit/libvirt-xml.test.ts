@@ -91,3 +91,13 @@ describe("buildVolumeXml", () => {
     expect(() => buildVolumeXml({ name: "--pool", capacityBytes: 1, format: "raw" })).toThrow();
   });
 });
+
+describe("accelerator probe domain", () => {
+  it("ends itself when its kernel reboots, so a dead prober leaves nothing running", async () => {
+    const { buildDomainXml } = await import("@/lib/libvirt/xml/domain");
+    const probe = buildDomainXml({ name: "skjold-probe-qemu-1", type: "qemu", vcpus: 1, memoryMiB: 128, kernel: { kernelPath: "/var/lib/x/vmlinuz", cmdline: "console=ttyS0 panic=-1" }, onReboot: "destroy" });
+    expect(probe).toContain("<on_reboot>destroy</on_reboot>");
+    const vm = buildDomainXml({ name: "skj-1", type: "qemu", vcpus: 1, memoryMiB: 512 });
+    expect(vm).toContain("<on_reboot>restart</on_reboot>");
+  });
+});

@@ -40,6 +40,8 @@ export const DomainSpecSchema = z.object({
   /** serial console copied to this file on the host (root-readable; for diagnosis) */
   serialLogPath: RemotePathSchema.optional(),
   description: z.string().max(500).optional(),
+  /** "destroy" makes a guest that reboots end instead (the probe: its kernel panics, then reboots) */
+  onReboot: z.enum(["restart", "destroy"]).default("restart"),
 });
 
 export type DomainSpec = z.input<typeof DomainSpecSchema>;
@@ -67,7 +69,7 @@ export function buildDomainXml(input: DomainSpec): string {
   if (spec.type === "kvm") root.ele("cpu", { mode: "host-passthrough", check: "none" });
   root.ele("clock", { offset: "utc" });
   root.ele("on_poweroff").txt("destroy");
-  root.ele("on_reboot").txt("restart");
+  root.ele("on_reboot").txt(spec.onReboot);
   root.ele("on_crash").txt("destroy");
 
   const devices = root.ele("devices");
