@@ -4,6 +4,7 @@
 // SIGINT: no new claims, running jobs get SKJOLD_WORKER_GRACE_MS to finish, the rest are handed back.
 import { z } from "zod";
 import { getDatabase } from "@/lib/db";
+import { sharedSshPool } from "@/lib/hosts/host-target";
 import { jobRegistry, listSchedules } from "@/lib/jobs/registry";
 import { defaultWorkerId, startWorker } from "@/lib/jobs/worker";
 
@@ -42,6 +43,9 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => controller.signal.addEventListener("abort", () => resolve(), { once: true }));
   await worker.stop();
   await db.close();
+  // Pooled SSH connections to hosts stay open for a minute after their last use: close them, or the
+  // process lingers after "stopped" until a supervisor kills it.
+  await sharedSshPool().close();
   console.log(`[worker ${workerId}] stopped`);
 }
 
