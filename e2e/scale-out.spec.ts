@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import type { Browser } from "playwright-core";
@@ -179,6 +179,7 @@ describe("scale-out: 2 portals + 3 workers on one PostgreSQL", () => {
     }
     lock?.release();
     await adminSql(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    rmSync(dataRoot, { recursive: true, force: true }); // the logs stay, under .skjold/logs
     console.log(`[scale-out] figures\n${JSON.stringify(figures, null, 2)}`);
   });
 
