@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
+import { holdBuildLockShared } from "./processes";
 
 // Builds the portal once, starts it on a fresh embedded database with a known admin password, and
 // hands its URL to the specs. The specs drive Debian's Chromium through playwright-core.
@@ -18,6 +19,7 @@ declare module "vitest" {
 const root = path.resolve(import.meta.dirname, "../..");
 let server: ChildProcess | undefined;
 let dataDirInUse: string | undefined;
+let buildLock: { release(): void } | undefined;
 
 /** A free loopback port, so that several e2e runs on one machine do not meet. */
 function freePort(): Promise<number> {
@@ -52,6 +54,8 @@ export async function setup(project: TestProject) {
     const b = spawnSync("flock", ["/tmp/skjold-build.lock", process.execPath, next, "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" } });
     if (b.status !== 0) throw new Error("next build failed");
   }
+  // Hold the build lock shared while the portal runs: another build must not swap .next under it.
+  buildLock = await holdBuildLockShared();
   const PORT = Number(process.env.SKJOLD_E2E_PORT ?? (await freePort()));
   const dataDir = path.join(root, `.skjold/e2e-data-${process.pid}`);
   rmSync(dataDir, { recursive: true, force: true });
@@ -85,4 +89,5 @@ export async function teardown() {
   await new Promise((r) => setTimeout(r, 500));
   if (server.exitCode === null) server.kill("SIGKILL");
   if (dataDirInUse) rmSync(dataDirInUse, { recursive: true, force: true });
+  buildLock?.release();
 }
