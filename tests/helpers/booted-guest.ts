@@ -106,7 +106,7 @@ export async function bootGuest(opts: BootGuestOptions): Promise<BootedGuest> {
     await runVirshWithXml({ ...ctx, args: ["define"], xml, step: `define domain ${name}` });
     await startDomain({ ...ctx, name });
     const target: SshTarget = { label: name, host: "127.0.0.1", port: forwards[22]!, username: opts.adminUser, privateKey: opts.adminPrivateKey, hostKeyFingerprint: hostKey.fingerprint, via: lab.target };
-    const answered = await waitForSsh({ pool, target, timeoutMs: 420_000 });
+    const answered = await waitForSsh({ pool, target, timeoutMs: 600_000 });
     await pool.exec({ target, argv: ["cloud-init", "status", "--wait"], step: "wait for cloud-init", timeoutMs: 420_000, allowFailure: true });
     let count = 0;
     const inner = createGuestShell({ pool, target, privilege: "sudo", step: `guest ${name}` });
