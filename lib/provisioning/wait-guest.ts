@@ -13,6 +13,15 @@ import type { SshTarget } from "../ssh/target";
 
 const PROBE_PHASE_MS = 15_000;
 
+export interface GuestProbeOptions {
+  pool: SshPool;
+  target: SshTarget;
+  /** deadline of each phase; a starved TCG guest needs longer handshakes than a KVM one */
+  phaseMs?: number;
+  /** run on the same connection once logged in (e.g. `cloud-init status --wait`), with its own deadline */
+  then?: { command: string; timeoutMs: number };
+}
+
 function within<T>(p: Promise<T>, ms: number, what: string, onLate?: (value: T) => void): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   let late = false;
@@ -32,17 +41,20 @@ function within<T>(p: Promise<T>, ms: number, what: string, onLate?: (value: T) 
 const isKeyProblem = (err: unknown) => err instanceof AppError && (err.code === "HOST_KEY_MISMATCH" || err.code === "CONFLICT");
 
 /** One probe: tunnel through the host, handshake with the pinned guest key, log in, run `true`. */
-export async function probeGuestSsh(opts: { pool: SshPool; target: SshTarget; step: string }): Promise<void> {
+export async function probeGuestSsh(opts: GuestProbeOptions & { step: string }): Promise<{ stdout: string }> {
   const { target } = opts;
+  const phaseMs = opts.phaseMs ?? PROBE_PHASE_MS;
   if (!target.via) throw new AppError("VALIDATION", "probeGuestSsh needs a guest reached through its host");
-  const hostSsh = await within(opts.pool.connection(target.via, opts.step), PROBE_PHASE_MS, "connecting to the host");
+  const hostSsh = await within(opts.pool.connection(target.via, opts.step), phaseMs, "connecting to the host");
   let sock: Duplex | undefined;
   let guest: NodeSSH | undefined;
   try {
-    sock = await within(hostSsh.forwardOut("127.0.0.1", 0, target.host, target.port), PROBE_PHASE_MS, "opening the tunnel", (s) => s.destroy());
-    guest = await within(openConnection({ target: { ...target, via: undefined }, sock, timeoutMs: PROBE_PHASE_MS, step: opts.step }), PROBE_PHASE_MS + 2_000, "the SSH handshake", (c) => c.dispose());
-    const r = await within(guest.execCommand("true"), PROBE_PHASE_MS, "running a command");
+    sock = await within(hostSsh.forwardOut("127.0.0.1", 0, target.host, target.port), phaseMs, "opening the tunnel", (s) => s.destroy());
+    guest = await within(openConnection({ target: { ...target, via: undefined }, sock, timeoutMs: phaseMs, step: opts.step }), phaseMs + 2_000, "the SSH handshake", (c) => c.dispose());
+    const r = await within(guest.execCommand("true"), phaseMs, "running a command");
     if (r.code !== 0) throw new AppError("HOST_UNREACHABLE", `${target.label ?? "guest"}: logged in, but \`true\` exited ${r.code}`, { transient: true });
+    if (!opts.then) return { stdout: "" };
+    return { stdout: (await within(guest.execCommand(opts.then.command), opts.then.timeoutMs, `\`${opts.then.command}\``)).stdout };
   } catch (err) {
     if (isKeyProblem(err)) throw err;
     throw err instanceof AppError ? err : new AppError("HOST_UNREACHABLE", `${target.label ?? "guest"}: ${(err as Error).message}`, { transient: true, cause: err });
@@ -57,7 +69,7 @@ export async function probeGuestSsh(opts: { pool: SshPool; target: SshTarget; st
  * `signal` aborts (cancel, worker stopping) and on a host-key problem; otherwise retries until
  * `timeoutMs`, then fails with a transient TIMEOUT (the job retries the step with backoff).
  */
-export async function waitForGuestSsh(opts: { pool: SshPool; target: SshTarget; timeoutMs: number; signal: AbortSignal; intervalMs?: number }): Promise<{ attempts: number; elapsedMs: number }> {
+export async function waitForGuestSsh(opts: GuestProbeOptions & { timeoutMs: number; signal: AbortSignal; intervalMs?: number }): Promise<{ attempts: number; elapsedMs: number; stdout: string }> {
   const started = Date.now();
   let attempts = 0;
   let last: unknown;
@@ -65,8 +77,8 @@ export async function waitForGuestSsh(opts: { pool: SshPool; target: SshTarget; 
     if (opts.signal.aborted) throw new AppError("CONFLICT", "Stopped waiting for SSH: the job was cancelled or handed over", { transient: true });
     attempts++;
     try {
-      await probeGuestSsh({ pool: opts.pool, target: opts.target, step: "wait for the guest's SSH" });
-      return { attempts, elapsedMs: Date.now() - started };
+      const { stdout } = await probeGuestSsh({ ...opts, step: "wait for the guest's SSH" });
+      return { attempts, elapsedMs: Date.now() - started, stdout };
     } catch (err) {
       if (isKeyProblem(err)) throw err;
       last = err; // refused, closed before the banner, timed out: the guest is still booting

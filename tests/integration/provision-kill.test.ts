@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "@/lib/db/connect";
 import { sharedSshPool } from "@/lib/hosts/host-target";
@@ -48,7 +49,12 @@ describe("provisioning survives killed workers", () => {
     for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill("SIGKILL");
     await Promise.all(workers.map((w) => w.exited));
     const left = await db?.prisma.virtualMachine.findMany({ where: { state: { notIn: ["DELETED"] } } });
-    for (const vm of left ?? []) await import("node:child_process").then((cp) => cp.spawnSync("virsh", ["-q", "-c", "qemu:///system", "undefine", "--remove-all-storage", vm.domainName]));
+    // Only after a failed test: what a VM of this database may still have on the host.
+    for (const vm of left ?? []) {
+      for (const args of [["destroy", vm.domainName], ["undefine", vm.domainName], ["vol-delete", "--pool", env.lab.pool, `${vm.domainName}.qcow2`], ["vol-delete", "--pool", env.lab.pool, `${vm.domainName}-seed.img`]]) {
+        spawnSync("virsh", ["-q", "-c", "qemu:///system", ...args]);
+      }
+    }
     await db?.close();
     await target?.drop();
   });

@@ -54,13 +54,18 @@ export const waitSshStep: StepDefinition<ProvisionVmPayload> = {
   key: "wait-ssh",
   async run({ prisma, payload, signal }) {
     const vm = requirePlaced(await loadVm(prisma, payload.vmId));
-    const pool = sharedSshPool();
-    const target = guestTarget(vm);
-    const answered = await waitForGuestSsh({ pool, target, timeoutMs: SSH_READY_TIMEOUT_MS, signal });
     // cloud-init's last stage (firewall, sysctls, sshd reload) may still run when SSH first answers:
-    // hardening starts only after it, so the two never edit the guest at the same time.
-    const init = await pool.exec({ target, argv: ["cloud-init", "status", "--wait"], step: "wait for cloud-init", timeoutMs: CLOUD_INIT_TIMEOUT_MS, allowFailure: true });
-    const status = /status: (\w+)/.exec(init.stdout)?.[1] ?? "unknown";
+    // the probe waits for it on the same connection, so hardening never runs beside it.
+    const tcg = vm.host.accelerator !== "KVM";
+    const answered = await waitForGuestSsh({
+      pool: sharedSshPool(),
+      target: guestTarget(vm),
+      timeoutMs: tcg ? 2 * SSH_READY_TIMEOUT_MS : SSH_READY_TIMEOUT_MS,
+      phaseMs: tcg ? 45_000 : 15_000,
+      signal,
+      then: { command: "cloud-init status --wait", timeoutMs: CLOUD_INIT_TIMEOUT_MS },
+    });
+    const status = /status: (\w+)/.exec(answered.stdout)?.[1] ?? "unknown";
     await addVmEvent(prisma, vm.id, "ssh-ready", `SSH answers with the pinned host key ${vm.guestHostKeyFingerprint} (after ${(answered.elapsedMs / 1000).toFixed(1)} s in this attempt); cloud-init: ${status}`);
     return { elapsedMs: answered.elapsedMs, attempts: answered.attempts, cloudInit: status };
   },

@@ -1,0 +1,140 @@
+// Provisioning benchmark on the lab host (scripts/lab-host up && scripts/build-guest-image first).
+//   npx tsx scripts/bench/provision.ts [--rounds 1] [--parallel 10]
+// Baseline, same host, same run: the same image cloned, seeded and booted with plain virsh commands
+// (root, local), waited on the same way (SSH through the host with the guest key pinned, then
+// `cloud-init status --wait`). Pipeline: placeOrder → vm.provision on an in-process worker, on a
+// fresh PostgreSQL database, timed from the order to the end of its wait-ssh step (SSH-ready);
+// hardening and verification are reported separately. Then N orders at once on the one host.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { openDatabase } from "@/lib/db/connect";
+import { sharedSshPool } from "@/lib/hosts/host-target";
+import { jobRegistry } from "@/lib/jobs/registry";
+import { getJobSnapshot, type JobSnapshot } from "@/lib/jobs/watch";
+import { startWorker } from "@/lib/jobs/worker";
+import { buildDomainXml } from "@/lib/libvirt/xml/domain";
+import { placeOrder } from "@/lib/orders/place-order";
+import { deleteVm } from "@/lib/orders/vm-actions";
+import { buildVmSeed } from "@/lib/provisioning/seed";
+import { waitForGuestSsh } from "@/lib/provisioning/wait-guest";
+import { generateKeyPair } from "@/lib/ssh/keygen";
+import { createPostgresDatabase } from "@/tests/helpers/jobs-processes";
+import { freeLoopbackPort } from "@/tests/helpers/lab";
+import { makeTenant, onboardLabHost } from "@/tests/helpers/provision-lab";
+
+const arg = (name: string, fallback: number) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback);
+const rounds = arg("--rounds", 1);
+const parallel = arg("--parallel", 10);
+const virsh = (...args: string[]) => execFileSync("virsh", ["-q", "-c", "qemu:///system", ...args], { encoding: "utf8" });
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+const target = await createPostgresDatabase();
+const db = await openDatabase({ kind: "postgres", url: target.url, poolSize: 12 });
+const env = await onboardLabHost(db.prisma);
+const tenant = await makeTenant(db.prisma, { maxVms: parallel + 2, maxVcpus: 64, maxMemoryMb: 65_536 });
+const worker = startWorker({ prisma: db.prisma, registry: jobRegistry, pollMs: 50, concurrency: parallel, log: () => undefined });
+const pool = sharedSshPool();
+
+async function baseline(i: number): Promise<number> {
+  const name = `skjbench-base-${process.pid}-${i}`;
+  const port = await freeLoopbackPort();
+  const mgmt = generateKeyPair();
+  const hostKey = generateKeyPair();
+  const dir = mkdtempSync(path.join(tmpdir(), "skjold-bench-"));
+  const started = performance.now();
+  try {
+    virsh("vol-create-as", env.lab.pool, `${name}.qcow2`, "10G", "--format", "qcow2", "--backing-vol", env.lab.image.volume, "--backing-vol-format", "qcow2");
+    const seed = buildVmSeed({ hostname: "bench", instanceId: name, adminUser: "skjold", tenantPublicKey: mgmt.publicKey, managementPublicKey: mgmt.publicKey, hostKey });
+    writeFileSync(`${dir}/user-data`, seed.userData);
+    writeFileSync(`${dir}/meta-data`, seed.metaData);
+    execFileSync("cloud-localds", [`${dir}/seed.img`, `${dir}/user-data`, `${dir}/meta-data`]);
+    virsh("vol-create-as", env.lab.pool, `${name}-seed.img`, "1M", "--format", "raw");
+    virsh("vol-upload", "--pool", env.lab.pool, `${name}-seed.img`, `${dir}/seed.img`);
+    writeFileSync(`${dir}/domain.xml`, buildDomainXml({
+      name, type: "qemu", vcpus: 1, memoryMiB: 512,
+      kernel: { kernelPath: env.lab.image.kernelPath, initrdPath: env.lab.image.initrdPath, cmdline: env.lab.image.cmdline },
+      disk: { pool: env.lab.pool, volume: `${name}.qcow2` }, seed: { pool: env.lab.pool, volume: `${name}-seed.img` },
+      network: { mode: "user-forward", sshPort: port },
+    }));
+    virsh("define", `${dir}/domain.xml`);
+    virsh("start", name);
+    const guest = { label: name, host: "127.0.0.1", port, username: "skjold", privateKey: mgmt.privateKey, hostKeyFingerprint: hostKey.fingerprint, via: env.lab.target };
+    // The same wait as the pipeline's wait-ssh step on a TCG host.
+    await waitForGuestSsh({ pool, target: guest, timeoutMs: 1_800_000, phaseMs: 45_000, signal: new AbortController().signal, then: { command: "cloud-init status --wait", timeoutMs: 240_000 } });
+    return performance.now() - started;
+  } finally {
+    // libvirt's --remove-all-storage skips read-only disks: the seed is deleted by name.
+    for (const args of [["destroy", name], ["undefine", name], ["vol-delete", "--pool", env.lab.pool, `${name}.qcow2`], ["vol-delete", "--pool", env.lab.pool, `${name}-seed.img`]]) {
+      try {
+        virsh(...args);
+      } catch {
+        /* already off or gone */
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const stepMs = (snap: JobSnapshot, key: string) => {
+  const st = snap.steps.find((x) => x.key === key)!;
+  return st.startedAt && st.finishedAt ? Date.parse(st.finishedAt) - Date.parse(st.startedAt) : NaN;
+};
+
+async function orderOne(name: string): Promise<{ sshReadyMs: number; readyMs: number; snap: JobSnapshot; vmId: string }> {
+  const started = performance.now();
+  const input = { name, regionCode: "osl1", planCode: "nano", imageSlug: "debian-12", sshKeyId: tenant.sshKey.id };
+  const { vm, jobId } = await placeOrder({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, input });
+  worker.wake();
+  let sshReadyMs = NaN;
+  for (;;) {
+    const snap = (await getJobSnapshot({ prisma: db.prisma, jobId }))!;
+    if (Number.isNaN(sshReadyMs) && snap.steps.find((x) => x.key === "wait-ssh")?.state === "SUCCEEDED") sshReadyMs = performance.now() - started;
+    if (snap.done) {
+      if (snap.state !== "SUCCEEDED") throw new Error(`order ${name} ended ${snap.state}: ${snap.lastError}`);
+      return { sshReadyMs, readyMs: performance.now() - started, snap, vmId: vm.id };
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function remove(vmId: string) {
+  const { jobId } = await deleteVm({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, vmId });
+  worker.wake();
+  while (!(await getJobSnapshot({ prisma: db.prisma, jobId }))!.done) await new Promise((r) => setTimeout(r, 200));
+}
+
+const base: number[] = [];
+const piped: Awaited<ReturnType<typeof orderOne>>[] = [];
+for (let i = 0; i < rounds; i++) {
+  base.push(await baseline(i));
+  console.log(`baseline ${i + 1}: ${s(base.at(-1)!)}`);
+  const one = await orderOne(`bench-${i}`);
+  piped.push(one);
+  console.log(`pipeline ${i + 1}: SSH-ready ${s(one.sshReadyMs)}, ready (hardened + verified) ${s(one.readyMs)}`);
+  await remove(one.vmId);
+}
+const b = median(base);
+const p = median(piped.map((x) => x.sshReadyMs));
+console.log(`\norder → SSH-ready: pipeline ${s(p)} vs plain virsh ${s(b)} → ratio ${(p / b).toFixed(2)} (target ≤ 1.15)`);
+console.log(`order → ready incl. hardening + verification: ${s(median(piped.map((x) => x.readyMs)))}`);
+console.log("\nper step (median over rounds):");
+for (const st of piped[0]!.snap.steps) console.log(`  ${st.key.padEnd(14)} ${s(median(piped.map((x) => stepMs(x.snap, st.key))))}`);
+
+if (parallel > 1) {
+  const started = performance.now();
+  const all = await Promise.all(Array.from({ length: parallel }, (_, i) => orderOne(`bench-par-${i}`)));
+  const total = performance.now() - started;
+  const lastSsh = Math.max(...all.map((x) => x.sshReadyMs));
+  console.log(`\n${parallel} parallel orders on one host (nano: 1 vCPU, 512 MiB each, TCG):`);
+  console.log(`  all SSH-ready after ${s(lastSsh)} = ${(lastSsh / p).toFixed(2)} × one order; all ready after ${s(total)}`);
+  console.log(`  per-order SSH-ready: median ${s(median(all.map((x) => x.sshReadyMs)))}, max ${s(lastSsh)}`);
+  for (const x of all) await remove(x.vmId);
+}
+
+await worker.stop({ graceMs: 1_000 });
+await pool.close();
+await db.close();
+await target.drop();
