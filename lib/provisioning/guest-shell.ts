@@ -4,6 +4,16 @@ import type { SshPool } from "../ssh/pool";
 import { targetLabel, type SshTarget } from "../ssh/target";
 
 /**
+ * A guest that answered SSH before and drops a handshake now (starved under TCG, sshd reloading, the
+ * host's connection busy with many tunnels) is worth another try; a rejected key or host key is not.
+ */
+function asTransient(err: unknown): unknown {
+  if (!(err instanceof AppError) || err.code !== "HOST_UNREACHABLE" || err.transient) return err;
+  if ((err.details as { reason?: string } | undefined)?.reason === "auth") return err;
+  return new AppError("HOST_UNREACHABLE", err.message, { transient: true, details: err.details, cause: err });
+}
+
+/**
  * lib/guest's shell over the pooled connection to a guest. Its commands are fixed strings from
  * lib/guest (`sudo -n /bin/sh -s`); every input travels in the script on stdin, quoted there.
  */
@@ -11,7 +21,9 @@ export function guestShell(opts: { pool: SshPool; target: SshTarget; step: strin
   const timeoutMs = opts.timeoutMs ?? 300_000;
   return {
     async exec(cmd, execOpts) {
-      const ssh = await opts.pool.connection(opts.target, opts.step);
+      const ssh = await opts.pool.connection(opts.target, opts.step).catch((err: unknown) => {
+        throw asTransient(err);
+      });
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(
