@@ -1,10 +1,15 @@
 import { renderAuthorizedKeys, renderGuestFiles } from "./files";
 import { NFT_TABLE } from "./files/nftables";
+import { SSHD_DROPIN_PATH } from "./files/sshd";
 import { hardeningSysctls, kubeletSysctls } from "./files/sysctl";
 import type { GuestHardening } from "./inputs";
 import { SCRIPT_PRELUDE, ensureSysctl, putFile, shQuote } from "./script-lib";
 
 export const NFT_STATE_FILE = "/var/lib/skjold/nftables.sha256";
+// sshd keeps the first value it reads for a keyword. Including Skjold's drop-in on the first line of
+// sshd_config makes its settings win over every other drop-in (a foreign "0-override.conf" sorts
+// before "00-skjold-…") and over the main file; the later glob include reads it again, harmlessly.
+export const SSHD_INCLUDE_FIRST = `Include ${SSHD_DROPIN_PATH}`;
 const UNITS = ["nftables.service", "apt-daily.timer", "apt-daily-upgrade.timer", "unattended-upgrades.service"];
 
 /**
@@ -27,6 +32,7 @@ export function buildHardenScript(opts: GuestHardening): string {
     putFile(keys, { path: '"$home/.ssh/authorized_keys"', owner: u, group: '"$grp"' }),
     "# configuration files",
     ...files.map((f) => putFile(f)),
+    `head -n 1 /etc/ssh/sshd_config | grep -qxF ${shQuote(SSHD_INCLUDE_FIRST)} || { sed -i ${shQuote(`1i ${SSHD_INCLUDE_FIRST}`)} /etc/ssh/sshd_config; mark sshd:include-first; mark apply:sshd; }`,
     "# file permissions (CIS 5.1.1-5.1.3)",
     `[ "$(stat -c '%a %U' /etc/ssh/sshd_config)" = "600 root" ] || { chown root:root /etc/ssh/sshd_config; chmod 600 /etc/ssh/sshd_config; mark perms:sshd_config; }`,
     `for k in /etc/ssh/ssh_host_*_key; do [ -f "$k" ] || continue; [ "$(stat -c '%a %U' "$k")" = "600 root" ] || { chown root:root "$k"; chmod 600 "$k"; mark "perms:$k"; }; done`,

@@ -1,4 +1,5 @@
-import { utils } from "ssh2";
+// ssh2 is CommonJS: a default import works under node ESM (tsx, the worker) as well as in bundlers.
+import ssh2 from "ssh2";
 import { actorOf, recordAudit } from "../audit/record-audit";
 import type { Principal, RequestMeta } from "../auth/principal";
 import { requireAdmin } from "../access/team-access";
@@ -63,7 +64,7 @@ export async function addHost(opts: { prisma: PrismaClient; principal: Principal
 
 /** A pasted private key must parse and carry no passphrase; its public half is derived, not trusted from input. */
 function fromPastedKey(privateKey: string): { privateKey: string; publicKey: string } {
-  const parsed = utils.parseKey(privateKey.trim() + "\n");
+  const parsed = ssh2.utils.parseKey(privateKey.trim() + "\n");
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   if (!key || key instanceof Error || !key.isPrivateKey()) {
     const why = key instanceof Error && /passphrase|encrypted/i.test(key.message) ? "it is protected by a passphrase; paste an unencrypted key" : "it could not be read";

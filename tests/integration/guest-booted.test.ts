@@ -152,30 +152,32 @@ describe("hardening on a booted guest", () => {
     expect((await hardenGuest({ ...hardening, shell: guest.shell, privilege: "sudo" })).changed).toBe(false);
   }, 300_000);
 
-  it("sees a foreign sshd drop-in that overrides Skjold's (sorted first)", async () => {
-    const good = await report();
+  it("keeps Skjold's sshd settings in force over a foreign drop-in that sorts first", async () => {
     try {
       await run("echo 'PermitRootLogin yes' | sudo -n tee /etc/ssh/sshd_config.d/0-override.conf >/dev/null && sudo -n systemctl reload ssh.service");
-      const weak = await report();
-      expect(ids(weak, "fail")).toEqual(["ssh.permit-root-login"]);
-      expect(diffReports({ previous: good, current: weak }).map((d) => d.id)).toEqual(["ssh.permit-root-login"]);
-    } finally {
-      await run("sudo -n rm -f /etc/ssh/sshd_config.d/0-override.conf && sudo -n systemctl reload ssh.service");
-    }
-    expect(ids(await report(), "fail")).toEqual([]);
-  }, 300_000);
-
-  // KNOWN GAP (reported to the hardening owner): hardenGuest rewrites only its own drop-in, and sshd
-  // takes the FIRST value it reads, so a drop-in sorting before 00-skjold-hardening.conf wins and
-  // survives re-hardening. The evidence above does catch it. Remove `.fails` once hardening handles it.
-  it.fails("re-hardening repairs a foreign drop-in that overrides Skjold's", async () => {
-    try {
-      await run("echo 'PermitRootLogin yes' | sudo -n tee /etc/ssh/sshd_config.d/0-override.conf >/dev/null && sudo -n systemctl reload ssh.service");
-      await hardenGuest({ ...hardening, shell: guest.shell, privilege: "sudo" });
+      expect(await run("sudo -n sshd -T | grep -i '^permitrootlogin '")).toMatch(/^permitrootlogin no/i);
       expect(ids(await report(), "fail")).toEqual([]);
     } finally {
       await run("sudo -n rm -f /etc/ssh/sshd_config.d/0-override.conf && sudo -n systemctl reload ssh.service");
     }
+  }, 300_000);
+
+  // sshd keeps the FIRST value it reads: with Skjold's include-first line removed by hand, a drop-in
+  // sorting before 00-skjold-hardening.conf wins. The evidence sees it as drift; hardening repairs it.
+  it("sees an override once the include-first line is gone, and re-hardening repairs it", async () => {
+    const good = await report();
+    try {
+      await run(`sudo -n sed -i '1{/^Include .*00-skjold-hardening.conf$/d}' /etc/ssh/sshd_config && echo 'PermitRootLogin yes' | sudo -n tee /etc/ssh/sshd_config.d/0-override.conf >/dev/null && sudo -n systemctl reload ssh.service`);
+      const weak = await report();
+      expect(ids(weak, "fail")).toEqual(["ssh.permit-root-login"]);
+      expect(diffReports({ previous: good, current: weak }).map((d) => d.id)).toEqual(["ssh.permit-root-login"]);
+      const repair = await hardenGuest({ ...hardening, shell: guest.shell, privilege: "sudo" });
+      expect(repair.changes).toContain("sshd:include-first");
+      expect(ids(await report(), "fail")).toEqual([]);
+    } finally {
+      await run("sudo -n rm -f /etc/ssh/sshd_config.d/0-override.conf && sudo -n systemctl reload ssh.service");
+    }
+    expect(ids(await report(), "fail")).toEqual([]);
   }, 300_000);
 });
 

@@ -4,6 +4,7 @@ import { hardenGuest } from "../../guest/harden-guest";
 import { collectGuestEvidence } from "../../guest/verify/guest-evidence";
 import { evaluateGuestControls } from "../../guest/verify/guest-controls";
 import { AppError } from "../../core/errors";
+import { guestRoleOf } from "../../guest/verify-vm";
 import { guestShell } from "../guest-shell";
 import type { ProvisionVmPayload } from "../payload";
 import { addVmEvent, guestTarget, loadVm, requirePlaced } from "../vm-context";
@@ -17,7 +18,7 @@ export const hardenStep: StepDefinition<ProvisionVmPayload> = {
     const vm = requirePlaced(await loadVm(prisma, payload.vmId));
     if (!vm.sshKey) throw new AppError("VALIDATION", `The SSH key chosen for ${vm.name} was deleted; order again with another key`);
     const shell = guestShell({ pool: sharedSshPool(), target: guestTarget(vm), step: "harden the guest" });
-    const r = await hardenGuest({ shell, privilege: "sudo", adminUser: vm.adminUser, sshPublicKey: vm.sshKey.publicKey, extraSshPublicKeys: [vm.mgmtPublicKey!], role: "vm" });
+    const r = await hardenGuest({ shell, privilege: "sudo", adminUser: vm.adminUser, sshPublicKey: vm.sshKey.publicKey, extraSshPublicKeys: [vm.mgmtPublicKey!], role: guestRoleOf(vm.clusterRole) });
     await addVmEvent(prisma, vm.id, "hardened", r.changed ? `Hardening converged: ${r.changes.length} change(s) (${r.changes.slice(0, 5).join(", ")})` : "Hardening: the guest already matched (set up by cloud-init)");
     return { changed: r.changed, changes: r.changes.length };
   },
@@ -29,7 +30,7 @@ export const verifyStep: StepDefinition<ProvisionVmPayload> = {
     const vm = requirePlaced(await loadVm(prisma, payload.vmId));
     const shell = guestShell({ pool: sharedSshPool(), target: guestTarget(vm), step: "collect hardening evidence" });
     const evidence = await collectGuestEvidence({ shell, adminUser: vm.adminUser, privilege: "sudo" });
-    const report = evaluateGuestControls({ evidence, expect: { role: "vm", adminUser: vm.adminUser } });
+    const report = evaluateGuestControls({ evidence, expect: { role: guestRoleOf(vm.clusterRole), adminUser: vm.adminUser } });
     const started = (await prisma.job.findUnique({ where: { id: job.id }, select: { startedAt: true } }))?.startedAt ?? new Date(0);
     // A re-run of this step replaces the report it wrote before, instead of adding a second one.
     await prisma.hardeningReport.deleteMany({ where: { vmId: vm.id, scope: "guest", createdAt: { gte: started } } });

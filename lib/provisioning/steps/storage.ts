@@ -5,6 +5,7 @@ import { createCloneVolume, createSeedVolume, deleteVolume } from "../../libvirt
 import { generateKeyPair } from "../../ssh/keygen";
 import type { ProvisionVmPayload } from "../payload";
 import { closeVmLocations, openVmLocation } from "../residency";
+import { guestRoleOf } from "../../guest/verify-vm";
 import { buildVmSeed } from "../seed";
 import { addVmEvent, diskVolumeName, loadVm, requirePlaced, seedVolumeName, vmHostContext } from "../vm-context";
 
@@ -50,6 +51,7 @@ export const buildSeedStep: StepDefinition<ProvisionVmPayload> = {
       tenantPublicKey: tenantKey.publicKey,
       managementPublicKey: vm.mgmtPublicKey!,
       hostKey,
+      role: guestRoleOf(vm.clusterRole),
     });
     const ctx = vmHostContext(vm);
     const vol = await createSeedVolume({ ...ctx, storagePool: vm.pool.name, name: seedVolumeName(vm.domainName), ...seed });
