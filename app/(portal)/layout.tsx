@@ -27,7 +27,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
           <div className="right">
             <form action={switchLanguageAction} className="row">
               <input type="hidden" name="locale" value={locale === "nb" ? "en" : "nb"} />
-              <button className="link" type="submit" aria-label={t("nav.language")} lang={locale === "nb" ? "en" : "nb"}>
+              <button className="link" type="submit" title={t("nav.language")} lang={locale === "nb" ? "en" : "nb"}>
                 {locale === "nb" ? "English" : "Norsk (bokmål)"}
               </button>
             </form>
