@@ -15,6 +15,19 @@ export const metadata: Metadata = { title: "Team" };
 
 const ROLES = ["OWNER", "MEMBER", "VIEWER", "AUDITOR"] as const;
 
+/** The role picker of the member, invitation and token forms. */
+function RoleSelect(props: { defaultValue: string; label?: string }) {
+  return (
+    <select name="role" defaultValue={props.defaultValue} aria-label={props.label}>
+      {ROLES.map((r) => (
+        <option key={r} value={r}>
+          {r.toLowerCase()}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 export default async function TeamPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   const user = await requireUser();
@@ -141,13 +154,7 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
                         <ActionForm action={changeRoleAction} submit={t("common.save")} inline variant="secondary">
                           <input type="hidden" name="slug" value={team.slug} />
                           <input type="hidden" name="userId" value={m.user.id} />
-                          <select name="role" defaultValue={m.role} aria-label={`${t("common.role")} ${m.user.email}`}>
-                            {ROLES.map((r) => (
-                              <option key={r} value={r}>
-                                {r.toLowerCase()}
-                              </option>
-                            ))}
-                          </select>
+                          <RoleSelect defaultValue={m.role} label={`${t("common.role")} ${m.user.email}`} />
                         </ActionForm>
                       ) : (
                         m.role.toLowerCase()
@@ -177,13 +184,7 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
                 </label>
                 <label>
                   {t("common.role")}
-                  <select name="role" defaultValue="MEMBER">
-                    {ROLES.map((r) => (
-                      <option key={r} value={r}>
-                        {r.toLowerCase()}
-                      </option>
-                    ))}
-                  </select>
+                  <RoleSelect defaultValue="MEMBER" />
                 </label>
               </ActionForm>
             </>
@@ -234,13 +235,7 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
               </label>
               <label>
                 {t("common.role")}
-                <select name="role" defaultValue="MEMBER">
-                  {ROLES.map((r) => (
-                    <option key={r} value={r}>
-                      {r.toLowerCase()}
-                    </option>
-                  ))}
-                </select>
+                <RoleSelect defaultValue="MEMBER" />
               </label>
             </ActionForm>
           </section>
