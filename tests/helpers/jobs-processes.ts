@@ -31,9 +31,10 @@ export interface WorkerChild {
   stderr(): string;
 }
 
-export function spawnWorkerChild(opts: { url: string; workerId: string; env?: Record<string, string> }): WorkerChild {
+/** A worker child process; `script` picks its job registry (default: the engine tests' jobs). */
+export function spawnWorkerChild(opts: { url: string; workerId: string; env?: Record<string, string>; script?: string }): WorkerChild {
   const root = path.resolve(import.meta.dirname, "../..");
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "tests/helpers/jobs-worker-child.ts")], {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, opts.script ?? "tests/helpers/jobs-worker-child.ts")], {
     cwd: root,
     env: { ...process.env, JOBS_TEST_DB_URL: opts.url, JOBS_TEST_WORKER: opts.workerId, ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],
