@@ -19,6 +19,8 @@ export const OrderClusterInput = z.strictObject({
   imageSlug: OrderVmInput.shape.imageSlug,
   sshKeyId: OrderVmInput.shape.sshKeyId,
   k3sVersion: k3sVersionSchema.default(DEFAULT_K3S_VERSION),
+  /** Worker nodes besides the one server (each is its own VM, placed and billed like any other). */
+  agentCount: z.number().int().min(0).max(3).default(0),
 });
 export type OrderClusterInput = z.infer<typeof OrderClusterInput>;
 
@@ -27,3 +29,6 @@ export type ProvisionClusterPayload = z.infer<typeof ProvisionClusterPayload>;
 
 /** The server node's VM name: the cluster's name plus a fixed suffix (fits a 63-character label). */
 export const serverNodeName = (cluster: string) => `${cluster}-server`;
+
+/** The i-th agent node's VM name (i counts from 1): `<cluster>-agent-<i>`. */
+export const agentNodeName = (cluster: string, i: number) => `${cluster}-agent-${i}`;
