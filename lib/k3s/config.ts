@@ -12,7 +12,7 @@ export const KUBELET_TLS_CIPHERS = [
 ];
 
 /** Namespaces that run system pods and may not meet `restricted`. */
-export const PSA_EXEMPT_NAMESPACES = ["kube-system", "falco", "trivy-system"];
+export const PSA_EXEMPT_NAMESPACES = ["kube-system", "falco", "trivy-system", "kyverno"];
 
 export type ConfigFile = { path: string; mode: string; content: string };
 

@@ -9,7 +9,7 @@ export const k3sVersionSchema = z
 export const tenantNamespaceSchema = z
   .string()
   .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "must be a Kubernetes namespace name")
-  .refine((n) => !n.startsWith("kube-") && !["default", "falco", "trivy-system", "skjold-system"].includes(n), "is reserved");
+  .refine((n) => !n.startsWith("kube-") && !["default", "falco", "trivy-system", "kyverno", "skjold-system"].includes(n), "is reserved");
 
 export const imageRefSchema = z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$/, "must be an image reference");
 
