@@ -22,7 +22,12 @@ export async function listClusters(opts: TeamQuery) {
   return opts.prisma.cluster.findMany({ where: { teamId: team.id }, orderBy: { createdAt: "desc" }, select: CLUSTER_SUMMARY });
 }
 
-/** One cluster with its nodes, its latest k3s hardening report and whether a kubeconfig is ready. */
+/** The server node(s) first, then the agents, each group in the order they were ordered (stable sort). */
+export function serverFirst<N extends { clusterRole: string | null }>(nodes: N[]): N[] {
+  return [...nodes].sort((a, b) => Number(a.clusterRole !== "server") - Number(b.clusterRole !== "server"));
+}
+
+/** One cluster with its nodes (server first; each with the address tenants reach it by), its latest k3s hardening report and whether a kubeconfig is ready. */
 export async function getCluster(opts: TeamQuery & { clusterId: string }) {
   const { team } = await requireTeam({ prisma: opts.prisma, principal: opts.principal, slug: opts.teamSlug, need: "read" });
   const cluster = isUuid(opts.clusterId)
@@ -30,14 +35,14 @@ export async function getCluster(opts: TeamQuery & { clusterId: string }) {
         where: { id: opts.clusterId },
         select: {
           ...CLUSTER_SUMMARY, teamId: true, kubeconfigEnc: true,
-          nodes: { select: { id: true, name: true, state: true, clusterRole: true, lastError: true }, orderBy: { createdAt: "asc" } },
+          nodes: { select: { id: true, name: true, state: true, clusterRole: true, lastError: true, sshHost: true, sshPort: true }, orderBy: [{ createdAt: "asc" }, { name: "asc" }] },
           reports: { where: { scope: "k3s" }, orderBy: { createdAt: "desc" }, take: 1 },
         },
       })
     : null;
   if (!cluster || cluster.teamId !== team.id) throw notFound("Cluster not found");
-  const { kubeconfigEnc, reports, teamId: _teamId, ...rest } = cluster;
-  return { ...rest, kubeconfigReady: kubeconfigEnc !== null, hardeningReport: reports[0] ?? null };
+  const { kubeconfigEnc, reports, teamId: _teamId, nodes, ...rest } = cluster;
+  return { ...rest, nodes: serverFirst(nodes), kubeconfigReady: kubeconfigEnc !== null, hardeningReport: reports[0] ?? null };
 }
 
 /** The cluster's admin kubeconfig, decrypted for its owner or a member; every download is audited. */
