@@ -8,15 +8,22 @@ import { DEFAULT_K3S_VERSION } from "@/lib/clusters/schemas";
 import { AppError } from "@/lib/core/errors";
 import { getPrisma } from "@/lib/db";
 import { orderOptions } from "@/lib/orders/queries";
-import { requireUser } from "../../../../_server/request";
+import { getT } from "../../../../_i18n/server";
+import { currentUser, requireUser } from "../../../../_server/request";
 import { orderClusterAction } from "./actions";
+import { AGENTS } from "./agent-count";
+import { CLUSTER_BADGE } from "./badges";
 
-export const metadata: Metadata = { title: "k3s clusters" };
+export async function generateMetadata(): Promise<Metadata> {
+  const { t } = await getT((await currentUser())?.locale);
+  return { title: t("team.clusters") };
+}
 
 export default async function ClusterListPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   const user = await requireUser();
   const prisma = await getPrisma();
+  const { t } = await getT(user.locale);
   const hide = (e: unknown): never => {
     if (e instanceof AppError && e.code === "NOT_FOUND") notFound();
     throw e;
@@ -24,30 +31,47 @@ export default async function ClusterListPage({ params }: { params: Promise<{ sl
   const { team, role } = await requireTeam({ prisma, principal: user, slug, need: "read" }).catch(hide);
   const clusters = await listClusters({ prisma, principal: user, teamSlug: slug });
   const options = roleCan(role, "operate") ? await orderOptions({ prisma, principal: user, teamSlug: slug }) : null;
-  const regions = options?.regions.filter((r) => r.allowedByPolicy && r.hasCapacity) ?? [];
+  const range = { min: String(AGENTS.min), max: String(AGENTS.max) };
+  const unavailable = options ? { outsidePolicy: t("order.outsidePolicy", { policy: t(`policy.${options.policy}`) }), noCapacity: t("order.noCapacity") } : null;
   return (
     <div className="stack">
       <p className="muted">
         <Link href={`/teams/${slug}`}>← {team.name}</Link>
       </p>
-      <h1>k3s clusters</h1>
+      <h1>{t("team.clusters")}</h1>
       <section className="card">
         {clusters.length === 0 ? (
-          <p className="muted">No clusters yet.</p>
+          <p className="muted">{t("cluster.none")}</p>
         ) : (
           <div className="table-wrap">
             <table data-testid="cluster-list">
               <thead>
-                <tr><th>Name</th><th>State</th><th>Region</th><th>k3s</th><th>API</th></tr>
+                <tr>
+                  <th>{t("common.name")}</th>
+                  <th>{t("vm.state")}</th>
+                  <th>{t("common.region")}</th>
+                  <th>{t("cluster.k3sVersion")}</th>
+                  <th>{t("cluster.api")}</th>
+                </tr>
               </thead>
               <tbody>
                 {clusters.map((c) => (
-                  <tr key={c.id}>
-                    <td><Link className="mono" href={`/teams/${slug}/clusters/${c.id}`}>{c.name}</Link></td>
-                    <td>{c.state.toLowerCase()}</td>
-                    <td>{c.region.name} ({c.region.country})</td>
+                  <tr key={c.id} data-cluster={c.name}>
+                    <td>
+                      <Link className="mono" href={`/teams/${slug}/clusters/${c.id}`}>
+                        {c.name}
+                      </Link>
+                    </td>
+                    <td>
+                      <span className={`badge ${CLUSTER_BADGE[c.state]}`} data-state={c.state}>
+                        {t(`clusterState.${c.state}`)}
+                      </span>
+                    </td>
+                    <td>
+                      {c.region.name} <span className="muted">({c.region.country})</span>
+                    </td>
                     <td className="mono">{c.k3sVersion}</td>
-                    <td className="mono">{c.apiEndpoint ?? "—"}</td>
+                    <td className="mono">{c.apiEndpoint ?? "–"}</td>
                   </tr>
                 ))}
               </tbody>
@@ -55,17 +79,80 @@ export default async function ClusterListPage({ params }: { params: Promise<{ sl
           </div>
         )}
       </section>
-      {options ? (
-        <section className="card">
-          <h2>Order a cluster</h2>
-          <p className="muted">One hardened k3s server (Pod Security restricted, secrets encryption, audit log, default-deny policies), installed from the operator&apos;s air-gap artifacts.</p>
-          <ActionForm action={orderClusterAction.bind(null, slug)} submit="Order cluster" testId="order-cluster">
-            <label>Name <input name="name" required pattern="[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?" /></label>
-            <label>Region <select name="regionCode">{regions.map((r) => <option key={r.code} value={r.code}>{r.name} ({r.country}, {r.jurisdiction})</option>)}</select></label>
-            <label>Plan <select name="planCode">{options.plans.map((p) => <option key={p.code} value={p.code}>{p.name}: {p.vcpus} vCPU, {p.memoryMb} MB, {p.diskGb} GB</option>)}</select></label>
-            <label>Image <select name="imageSlug">{options.images.map((i) => <option key={i.slug} value={i.slug}>{i.name}</option>)}</select></label>
-            <label>SSH key <select name="sshKeyId">{options.sshKeys.map((k) => <option key={k.id} value={k.id}>{k.name} ({k.fingerprint})</option>)}</select></label>
-            <label>k3s version <input name="k3sVersion" defaultValue={DEFAULT_K3S_VERSION} /></label>
+      {options && unavailable ? (
+        <section className="card" aria-labelledby="order-cluster">
+          <h2 id="order-cluster">{t("cluster.order")}</h2>
+          <p className="muted">{t("cluster.orderIntro", { max: range.max })}</p>
+          <ActionForm action={orderClusterAction.bind(null, slug)} submit={t("cluster.submit")} testId="order-cluster">
+            <div className="grid">
+              <label>
+                {t("common.name")}
+                <input name="name" required maxLength={40} pattern="[a-z0-9]([a-z0-9\-]{0,38}[a-z0-9])?" autoComplete="off" spellCheck={false} aria-describedby="cluster-name-hint" />
+                <span id="cluster-name-hint" className="muted">
+                  {t("cluster.nameHint")}
+                </span>
+              </label>
+              <label>
+                {t("cluster.agents")}
+                <input name="agentCount" type="number" inputMode="numeric" min={AGENTS.min} max={AGENTS.max} step={1} defaultValue={AGENTS.min} aria-describedby="cluster-agents-hint" />
+                <span id="cluster-agents-hint" className="muted">
+                  {t("cluster.agentsHint", range)}
+                </span>
+              </label>
+              <label>
+                {t("order.region")}
+                <select name="regionCode" required>
+                  {options.regions.map((r) => {
+                    const why = !r.allowedByPolicy ? unavailable.outsidePolicy : !r.hasCapacity ? unavailable.noCapacity : null;
+                    return (
+                      <option key={r.code} value={r.code} disabled={why !== null}>
+                        {r.name} ({r.country}, {t(`jurisdiction.${r.jurisdiction}`)}){why ? ` — ${why}` : ""}
+                      </option>
+                    );
+                  })}
+                </select>
+              </label>
+              <label>
+                {t("order.plan")}
+                <select name="planCode" required>
+                  {options.plans.map((p) => (
+                    <option key={p.code} value={p.code}>
+                      {p.name}: {p.vcpus} vCPU · {Math.round(p.memoryMb / 102.4) / 10} GiB RAM · {p.diskGb} GB NVMe
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                {t("order.image")}
+                <select name="imageSlug" required>
+                  {options.images.map((i) => (
+                    <option key={i.slug} value={i.slug}>
+                      {i.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                {t("order.sshKey")}
+                {options.sshKeys.length === 0 ? (
+                  <span className="muted">
+                    {t("order.noKeys")} <Link href="/account/keys">{t("order.addKey")}</Link>
+                  </span>
+                ) : (
+                  <select name="sshKeyId" required>
+                    {options.sshKeys.map((k) => (
+                      <option key={k.id} value={k.id}>
+                        {k.name} ({k.fingerprint})
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </label>
+              <label>
+                {t("cluster.k3sVersion")}
+                <input name="k3sVersion" defaultValue={DEFAULT_K3S_VERSION} autoComplete="off" spellCheck={false} />
+              </label>
+            </div>
           </ActionForm>
         </section>
       ) : null}

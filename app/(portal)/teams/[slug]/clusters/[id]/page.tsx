@@ -6,44 +6,124 @@ import { requireTeam, roleCan } from "@/lib/access/team-access";
 import { getCluster } from "@/lib/clusters/queries";
 import { AppError } from "@/lib/core/errors";
 import { getPrisma } from "@/lib/db";
-import { requireUser } from "../../../../../_server/request";
+import { getT } from "../../../../../_i18n/server";
+import { currentUser, requireUser } from "../../../../../_server/request";
+import { HardeningReportCard } from "../../vms/[id]/hardening-report";
 import { deleteClusterAction } from "../actions";
+import { CLUSTER_BADGE, NODE_BADGE } from "../badges";
 
-export const metadata: Metadata = { title: "k3s cluster" };
+export async function generateMetadata(): Promise<Metadata> {
+  const { t } = await getT((await currentUser())?.locale);
+  return { title: t("team.clusters") };
+}
 
-type Control = { id: string; title: string; status: string; evidence: string };
+const when = (d: Date) => `${d.toISOString().replace("T", " ").slice(0, 19)} UTC`;
 
 export default async function ClusterPage({ params }: { params: Promise<{ slug: string; id: string }> }) {
   const { slug, id } = await params;
   const user = await requireUser();
   const prisma = await getPrisma();
+  const { t } = await getT(user.locale);
   const hide = (e: unknown): never => {
     if (e instanceof AppError && e.code === "NOT_FOUND") notFound();
     throw e;
   };
-  const { role } = await requireTeam({ prisma, principal: user, slug, need: "read" }).catch(hide);
+  const { team, role } = await requireTeam({ prisma, principal: user, slug, need: "read" }).catch(hide);
   const c = await getCluster({ prisma, principal: user, teamSlug: slug, clusterId: id }).catch(hide);
   const canOperate = roleCan(role, "operate");
-  const controls = (c.hardeningReport?.controls ?? []) as Control[];
+  const roleLabel = (r: string | null) => (r === "server" || r === "agent" ? t(`cluster.role.${r}`) : (r ?? "–"));
   return (
     <div className="stack">
-      <p className="muted"><Link href={`/teams/${slug}/clusters`}>← k3s clusters</Link></p>
-      <h1 className="mono">{c.name}</h1>
-      <section className="card" data-testid="cluster-facts">
-        <p>State: <strong>{c.state.toLowerCase()}</strong>{c.lastError ? <span className="alert error" role="alert"> {c.lastError}</span> : null}</p>
-        <p>k3s <span className="mono">{c.k3sVersion}</span> ({c.installMode === "AIRGAP" ? "air-gapped" : "online"}) in {c.region.name} ({c.region.country}, {c.region.jurisdiction})</p>
-        <p>API: <span className="mono">{c.apiEndpoint ?? "not yet"}</span></p>
-        <p>Nodes: {c.nodes.map((n) => <Link key={n.id} className="mono" href={`/teams/${slug}/vms/${n.id}`}>{n.name} ({n.clusterRole}, {n.state.toLowerCase()}) </Link>)}</p>
-        {canOperate && c.kubeconfigReady ? <p><a className="button" href={`/api/v1/teams/${slug}/clusters/${c.id}/kubeconfig`} download>Download kubeconfig</a> <span className="muted">(every download is recorded in the audit log)</span></p> : null}
-      </section>
-      {c.hardeningReport ? (
-        <section className="card">
-          <h2>k3s hardening: {c.hardeningReport.passed} pass, {c.hardeningReport.failed} fail</h2>
-          <ul>{controls.map((ctl) => <li key={ctl.id}><strong>{ctl.status}</strong> {ctl.title} <span className="muted mono">{ctl.evidence}</span></li>)}</ul>
-        </section>
+      <p className="muted">
+        <Link href={`/teams/${slug}`}>← {team.name}</Link> · <Link href={`/teams/${slug}/clusters`}>{t("team.clusters")}</Link>
+      </p>
+      <div className="row">
+        <h1 className="mono" style={{ margin: 0 }}>
+          {c.name}
+        </h1>
+        <span className={`badge ${CLUSTER_BADGE[c.state]}`} data-testid="cluster-state" data-state={c.state}>
+          {t(`clusterState.${c.state}`)}
+        </span>
+      </div>
+      {c.lastError ? (
+        <p className="alert error" role="alert">
+          {c.lastError}
+        </p>
       ) : null}
+      <section className="card" aria-label={c.name}>
+        <dl className="facts" data-testid="cluster-facts">
+          <dt>{t("common.region")}</dt>
+          <dd>
+            {c.region.name} <span className="mono muted">{c.region.code}</span> · {c.region.country} ·{" "}
+            <span className={`badge${c.region.jurisdiction === "NO_EEA" ? " no" : ""}`}>{t(`jurisdiction.${c.region.jurisdiction}`)}</span>
+          </dd>
+          <dt>{t("cluster.k3sVersion")}</dt>
+          <dd>
+            <span className="mono">{c.k3sVersion}</span> <span className="muted">· {t(c.installMode === "AIRGAP" ? "cluster.airgap" : "cluster.online")}</span>
+          </dd>
+          <dt>{t("cluster.api")}</dt>
+          <dd className="mono">{c.apiEndpoint ?? t("cluster.notYet")}</dd>
+          <dt>{t("common.created")}</dt>
+          <dd>
+            {when(c.createdAt)} {c.readyAt ? <span className="muted">→ {t("clusterState.READY")} {when(c.readyAt)}</span> : null}
+          </dd>
+        </dl>
+        {canOperate && c.state !== "DELETED" ? (
+          c.kubeconfigReady && c.state === "READY" ? (
+            <p style={{ marginTop: 16 }}>
+              <a className="button" href={`/api/v1/teams/${slug}/clusters/${c.id}/kubeconfig`} download data-testid="kubeconfig">
+                {t("cluster.kubeconfig")}
+              </a>{" "}
+              <span className="muted">{t("cluster.kubeconfigAudited")}</span>
+            </p>
+          ) : (
+            <p className="muted" style={{ marginTop: 16 }}>
+              {t("cluster.kubeconfigLater")}
+            </p>
+          )
+        ) : null}
+      </section>
+      <section className="card" aria-labelledby="cluster-nodes">
+        <h2 id="cluster-nodes">{t("cluster.nodes")}</h2>
+        {c.nodes.length === 0 ? (
+          <p className="muted">{t("cluster.noNodes")}</p>
+        ) : (
+          <div className="table-wrap">
+            <table data-testid="cluster-nodes">
+              <thead>
+                <tr>
+                  <th>{t("common.role")}</th>
+                  <th>{t("common.name")}</th>
+                  <th>{t("vm.state")}</th>
+                  <th>{t("vm.address")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {c.nodes.map((n) => (
+                  <tr key={n.id} data-node={n.name} data-role={n.clusterRole ?? ""}>
+                    <td>{roleLabel(n.clusterRole)}</td>
+                    <td>
+                      <Link className="mono" href={`/teams/${slug}/vms/${n.id}`}>
+                        {n.name}
+                      </Link>
+                    </td>
+                    <td>
+                      <span className={`badge ${NODE_BADGE[n.state]}`} data-state={n.state}>
+                        {t(`vmState.${n.state}`)}
+                      </span>
+                      {n.lastError ? <div className="step-error">{n.lastError}</div> : null}
+                    </td>
+                    <td className="mono">{n.sshHost && n.sshPort ? `${n.sshHost}:${n.sshPort}` : "–"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      <HardeningReportCard report={c.hardeningReport} t={t} />
       {canOperate && c.state !== "DELETED" ? (
-        <ActionForm action={deleteClusterAction.bind(null, slug, c.id)} submit="Delete cluster" variant="danger" confirm={`Delete ${c.name} and its nodes?`} />
+        <ActionForm action={deleteClusterAction.bind(null, slug, c.id)} submit={t("cluster.delete")} variant="danger" confirm={t("cluster.deleteConfirm", { name: c.name })} />
       ) : null}
     </div>
   );
