@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { cidrSchema, hostnameSchema } from "../guest/inputs";
+import { signingPublicKeysSchema } from "./signing-keys";
 
 /** A pinned k3s release, e.g. v1.31.4+k3s1 (1.30 or newer: ValidatingAdmissionPolicy is GA there). */
 export const k3sVersionSchema = z
@@ -35,6 +36,10 @@ export const k3sClusterSchema = z.object({
     .default({ falco: "docker.io/falcosecurity/falco:0.39.2" }),
   /** Helm chart versions k3s's helm-controller installs for the scanner. */
   trivyOperatorChartVersion: z.string().regex(/^\d+\.\d+\.\d+$/).default("0.24.1"),
+  /** Helm chart version of Kyverno, the admission gate for signed, clean image scans (3.5.2 = Kyverno 1.15.2). */
+  kyvernoChartVersion: z.string().regex(/^\d+\.\d+\.\d+$/).default("3.5.2"),
+  /** The team's cosign public keys: an image is admitted only with a clean Trivy scan signed by one of them. */
+  imageSigningKeys: signingPublicKeysSchema.default([]),
 });
 export type K3sClusterInput = z.input<typeof k3sClusterSchema>;
 export type K3sCluster = z.output<typeof k3sClusterSchema>;

@@ -24,7 +24,7 @@ function evidenceFrom(objs: unknown[]) {
     cmdline: "/usr/local/bin/k3s server", config: buildK3sConfigYaml(cluster), admission: buildAdmissionConfig(), audit: buildK3sConfigFiles(cluster)[3]!.content,
     modes: "600 root /etc/rancher/k3s/k3s.yaml\n600 root /etc/rancher/k3s/config.yaml\n700 root /var/lib/rancher/k3s/server/logs", readyz: "ok",
     namespaces: list(["Namespace"]), netpol: list(["NetworkPolicy"]), vap: list(["ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"]),
-    falco: list(["DaemonSet", "ConfigMap"]), helmcharts: list(["HelmChart"]),
+    falco: list(["DaemonSet", "ConfigMap"]), helmcharts: list(["HelmChart"]), kyverno: list(["ClusterPolicy"]),
   });
 }
 const failedWith = (objs: unknown[]) => evaluateK3sControls({ evidence: evidenceFrom(objs), tenantNamespaces: ["apps", "web"] }).controls.filter((c) => c.status === "fail").map((c) => c.id);
@@ -62,7 +62,7 @@ describe("k3s manifests", () => {
     const policies = objects.filter((o) => o.kind === "NetworkPolicy");
     for (const p of policies) expect(() => new NetworkPolicy(p as never).validate()).not.toThrow();
     expect(() => new NetworkPolicy({ ...(policies[0] as object), spec: { podSelector: {}, policyTypes: ["Sideways" as never] } }).validate()).toThrow();
-    expect(objects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name)).toEqual(["apps", "web", "falco", "trivy-system"]);
+    expect(objects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name)).toEqual(["apps", "web", "falco", "trivy-system", "kyverno"]);
   });
 
   it("pass every k3s control when applied as written", () => {
@@ -86,7 +86,8 @@ describe("k3s manifests", () => {
   });
 
   it("seed §2 and §3: the scanner gates HIGH/CRITICAL with a fix, Falco carries both rules", () => {
-    expect(failedWith(objects.filter((o) => o.kind !== "HelmChart"))).toEqual(["k3s.image-scanning"]);
+    expect(failedWith(objects.filter((o) => o.kind !== "HelmChart"))).toEqual(["k3s.image-admission", "k3s.image-scanning"]);
+    expect(failedWith(objects.filter((o) => o.kind !== "ClusterPolicy"))).toEqual(["k3s.image-admission"]);
     const noShellRule = objects.map((o) => (o.kind === "ConfigMap" ? { ...o, data: { "falco.yaml": "" } } : o));
     expect(failedWith(noShellRule)).toEqual(["k3s.falco"]);
     expect(JSON.stringify(objects.find((o) => o.kind === "ConfigMap"))).toContain("Terminal shell in container");

@@ -26,18 +26,16 @@ export const TRIVY_VALUES = {
   excludeNamespaces: "kube-system,falco",
 };
 
-export function trivyOperatorChart(version: string): HelmChart {
+/** A chart for k3s's helm-controller to install into its own (pre-created) namespace. */
+export function helmChart(opts: { name: string; repo: string; version: string; targetNamespace: string; values: object }): HelmChart {
   return helmChartSchema.parse({
     apiVersion: "helm.cattle.io/v1",
     kind: "HelmChart",
-    metadata: { name: "trivy-operator", namespace: "kube-system" },
-    spec: {
-      chart: "trivy-operator",
-      repo: "https://aquasecurity.github.io/helm-charts/",
-      version,
-      targetNamespace: "trivy-system",
-      createNamespace: false,
-      valuesContent: stringify(TRIVY_VALUES),
-    },
+    metadata: { name: opts.name, namespace: "kube-system" },
+    spec: { chart: opts.name, repo: opts.repo, version: opts.version, targetNamespace: opts.targetNamespace, createNamespace: false, valuesContent: stringify(opts.values) },
   });
+}
+
+export function trivyOperatorChart(version: string): HelmChart {
+  return helmChart({ name: "trivy-operator", repo: "https://aquasecurity.github.io/helm-charts/", version, targetNamespace: "trivy-system", values: TRIVY_VALUES });
 }

@@ -1,6 +1,7 @@
 import { stringify } from "yaml";
 import type { K3sCluster } from "../inputs";
 import { falcoManifests } from "./falco";
+import { imageAdmissionPolicy, kyvernoChart } from "./image-admission";
 import { helmChartSchema, trivyOperatorChart } from "./image-scanning";
 import { systemNamespace, tenantNamespace } from "./namespaces";
 import { systemNetworkPolicies, tenantNetworkPolicies } from "./network-policies";
@@ -18,11 +19,13 @@ const plain = (objs: Validatable[]) =>
 /** The manifests k3s applies from server/manifests, every object schema-checked (pure). */
 export function buildK3sManifests(c: K3sCluster): ManifestFile[] {
   return [
-    { name: "skjold-namespaces.yaml", objects: plain([...c.tenantNamespaces.map(tenantNamespace), systemNamespace("falco", "privileged"), systemNamespace("trivy-system", "baseline")]) },
+    { name: "skjold-namespaces.yaml", objects: plain([...c.tenantNamespaces.map(tenantNamespace), systemNamespace("falco", "privileged"), systemNamespace("trivy-system", "baseline"), systemNamespace("kyverno", "baseline")]) },
     { name: "skjold-network-policies.yaml", objects: plain([...systemNetworkPolicies(), ...c.tenantNamespaces.flatMap(tenantNetworkPolicies)]) },
     { name: "skjold-pod-hardening.yaml", objects: plain(podHardeningPolicy()) },
     { name: "skjold-falco.yaml", objects: plain(falcoManifests(c.images.falco)) },
     { name: "skjold-trivy-operator.yaml", objects: [helmChartSchema.parse(trivyOperatorChart(c.trivyOperatorChartVersion))] },
+    // k3s applies the policy once Kyverno's CRDs exist (its deploy controller retries until then).
+    { name: "skjold-image-admission.yaml", objects: [kyvernoChart(c.kyvernoChartVersion), imageAdmissionPolicy(c.imageSigningKeys)] },
   ];
 }
 

@@ -15,6 +15,6 @@ export function tenantNamespace(name: string): Namespace {
 }
 
 /** Falco reads the host kernel and must run privileged; its namespace says so explicitly. */
-export function systemNamespace(name: "falco" | "trivy-system", enforce: Level): Namespace {
+export function systemNamespace(name: "falco" | "trivy-system" | "kyverno", enforce: Level): Namespace {
   return new Namespace({ metadata: { name, labels: psaLabels(enforce) } });
 }

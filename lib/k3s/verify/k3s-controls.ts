@@ -1,6 +1,8 @@
 import { parse } from "yaml";
 import { control, summariseControls, type ControlResult, type HardeningReportData } from "../../guest/report";
 import { AUDIT_LOG, KUBECONFIG, K3S_CONFIG, SERVER_DIR } from "../paths";
+import { IMAGE_GATE_POLICY } from "../manifests/image-admission";
+import { judgeImageGate } from "./image-gate";
 import type { K3sEvidence, KubeObject } from "./k3s-evidence";
 
 const G = "k3s CIS hardening guide";
@@ -32,6 +34,8 @@ export function evaluateK3sControls(opts: { evidence: K3sEvidence; tenantNamespa
   const falcoRules = JSON.stringify(find("ConfigMap", "falco").map((o) => (o as unknown as { data?: unknown }).data));
   const trivy = find("HelmChart", "kube-system").find((o) => o.metadata.name === "trivy-operator");
   const trivyValues = JSON.stringify(trivy ? specOf(trivy).valuesContent ?? "" : "");
+  const kyverno = find("HelmChart", "kube-system").find((o) => o.metadata.name === "kyverno");
+  const gate = judgeImageGate({ policy: find("ClusterPolicy").find((o) => o.metadata.name === IMAGE_GATE_POLICY), kyvernoVersion: kyverno ? String(specOf(kyverno).version) : null });
 
   const controls: ControlResult[] = [
     control("k3s.api-ready", "The API server answers /readyz", [`${G}`], `readyz: ${e.readyz || "(no answer)"}`, e.readyz === "ok"),
@@ -50,7 +54,8 @@ export function evaluateK3sControls(opts: { evidence: K3sEvidence; tenantNamespa
     control("k3s.pod-hardening-policy", "Pods must be non-root, read-only root, drop ALL, no privilege escalation", ["seed §1", "ValidatingAdmissionPolicy"], `${names(vap).join(",") || "no policy"}; bindings ${names(find("ValidatingAdmissionPolicyBinding")).join(",") || "none"}`,
       vapText.includes("readOnlyRootFilesystem == true") && vapText.includes("runAsNonRoot == true") && vapText.includes("'ALL' in") && vapText.includes("allowPrivilegeEscalation == false") && find("ValidatingAdmissionPolicyBinding").some((b) => JSON.stringify(specOf(b)).includes('"Deny"'))),
     control("k3s.falco", "Falco runs with shell-in-container and /etc write rules", ["seed §3"], `daemonsets ${names(find("DaemonSet", "falco")).join(",") || "none"}`, find("DaemonSet", "falco").length > 0 && falcoRules.includes("Terminal shell in container") && falcoRules.includes("Write below etc")),
-    control("k3s.image-scanning", "Images are scanned for fixable HIGH/CRITICAL findings", ["seed §2"], trivy ? `trivy-operator ${String(specOf(trivy).version)}: ${trivyValues}` : "no scanner", !!trivy && trivyValues.includes("HIGH,CRITICAL") && trivyValues.includes("ignoreUnfixed: true")),
+    control("k3s.image-admission", "Images without a clean signed scan (no fixable HIGH/CRITICAL) are refused", ["seed §2", "Kyverno verifyImages"], gate.evidence, gate.enforced),
+    control("k3s.image-scanning", "Running images are re-scanned for fixable HIGH/CRITICAL findings", ["seed §2"], trivy ? `trivy-operator ${String(specOf(trivy).version)}: ${trivyValues}` : "no scanner", !!trivy && trivyValues.includes("HIGH,CRITICAL") && trivyValues.includes("ignoreUnfixed: true")),
   ];
   return summariseControls("k3s", controls);
 }

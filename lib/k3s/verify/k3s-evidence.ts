@@ -18,6 +18,7 @@ export const K3S_SECTIONS: Section[] = [
   { name: "vap", command: kubectl("validatingadmissionpolicies,validatingadmissionpolicybindings") },
   { name: "falco", command: kubectl("daemonsets,configmaps -n falco") },
   { name: "helmcharts", command: kubectl("helmcharts.helm.cattle.io -n kube-system") },
+  { name: "kyverno", command: kubectl("clusterpolicies.kyverno.io") },
 ];
 
 const objectSchema = z.object({ kind: z.string(), metadata: z.object({ name: z.string(), namespace: z.string().optional(), labels: z.record(z.string(), z.string()).optional() }).passthrough() }).passthrough();
@@ -58,7 +59,7 @@ export function parseK3sEvidence(raw: Record<string, string>): K3sEvidence {
     const m = /^([0-7]{3,4}) (\S+) (\/\S+)$/.exec(l.trim());
     if (m) modes[m[3]!] = `${m[1]} ${m[2]}`;
   }
-  const objects = ["namespaces", "netpol", "vap", "falco", "helmcharts"].flatMap((s) => items(get(s))).flatMap((o) => {
+  const objects = ["namespaces", "netpol", "vap", "falco", "helmcharts", "kyverno"].flatMap((s) => items(get(s))).flatMap((o) => {
     const r = objectSchema.safeParse(o);
     return r.success ? [r.data] : [];
   });
