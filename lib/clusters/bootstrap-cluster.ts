@@ -5,7 +5,8 @@ import { encryptSecret } from "../core/secrets";
 import type { Prisma, PrismaClient } from "../generated/prisma/client";
 import { guestTarget } from "../guest/verify-vm";
 import { hostContext } from "../hosts/host-target";
-import { bootstrapK3s } from "../k3s/bootstrap";
+import { isTransientError } from "../jobs/errors";
+import { bootstrapK3s, readJoinToken, type K3sShell } from "../k3s/bootstrap";
 import { fetchKubeconfig } from "../k3s/kubeconfig";
 import { evaluateK3sControls } from "../k3s/verify/k3s-controls";
 import { collectK3sEvidence } from "../k3s/verify/k3s-evidence";
@@ -13,52 +14,146 @@ import { recordPortalHeldData } from "../residency/portal-held";
 import type { SshPool } from "../ssh/pool";
 import { createGuestShell } from "./guest-shell";
 
-// The k3s half of a cluster order: the server node VM is already provisioned and hardened (role
-// k3s-server) by the VM pipeline. This installs hardened k3s on it, proves it, and stores the
-// kubeconfig encrypted with its residency entry. A failure ends the cluster FAILED with the reason
-// an operator can act on (e.g. the missing air-gap artifact), never a faked success.
+// The k3s half of a cluster order: the nodes are already provisioned and hardened (roles k3s-server
+// and k3s-agent) by the VM pipeline. This installs hardened k3s on the server, joins the agents to
+// it with the server's join token, proves the server's controls, and stores the kubeconfig encrypted
+// with its residency entry. A failure ends the cluster FAILED with the reason an operator can act on
+// (e.g. the missing air-gap artifact), never a faked success. Each piece converges, so a job killed
+// half-way re-runs it safely.
 
 export const TENANT_NAMESPACES = ["apps"];
 
-const inputSchema = z.object({ clusterId: z.string().uuid(), artifactsDir: z.string().min(1).optional(), readyTimeoutSeconds: z.number().int().min(10).max(3600).optional() });
+const inputSchema = z.object({
+  clusterId: z.string().uuid(),
+  artifactsDir: z.string().min(1).optional(),
+  readyTimeoutSeconds: z.number().int().min(10).max(3600).optional(),
+  /** node id → the node's address inside its network (from the firewall step); defaults to the recorded IP or name. */
+  addresses: z.record(z.string(), z.string().min(1).max(253)).optional(),
+});
+export type ClusterK3sOptions = z.input<typeof inputSchema> & { prisma: PrismaClient; pool?: SshPool };
 
 export type BootstrapClusterResult = { state: "READY"; passed: number; failed: number; changed: boolean };
 
-export async function bootstrapClusterNode(opts: z.input<typeof inputSchema> & { prisma: PrismaClient; pool?: SshPool }): Promise<BootstrapClusterResult> {
-  const parsed = inputSchema.safeParse({ clusterId: opts.clusterId, artifactsDir: opts.artifactsDir, readyTimeoutSeconds: opts.readyTimeoutSeconds });
+const NODE_SELECT = { id: true, name: true, state: true, adminUser: true, sshHost: true, sshPort: true, ipAddress: true, guestHostKeyFingerprint: true, mgmtKeyEnc: true, clusterRole: true, host: true } as const;
+
+async function loadCluster(opts: ClusterK3sOptions) {
+  const parsed = inputSchema.safeParse({ clusterId: opts.clusterId, artifactsDir: opts.artifactsDir, readyTimeoutSeconds: opts.readyTimeoutSeconds, addresses: opts.addresses });
   if (!parsed.success) throw fromZod(parsed.error, "Invalid cluster bootstrap");
-  const { prisma } = opts;
-  const { clusterId, readyTimeoutSeconds } = parsed.data;
-  const cluster = await prisma.cluster.findUnique({
-    where: { id: clusterId },
-    select: { id: true, name: true, teamId: true, k3sVersion: true, installMode: true, nodes: { where: { clusterRole: "server" }, select: { id: true, name: true, state: true, adminUser: true, sshHost: true, sshPort: true, ipAddress: true, guestHostKeyFingerprint: true, mgmtKeyEnc: true, clusterRole: true, host: true } } },
+  const cluster = await opts.prisma.cluster.findUnique({
+    where: { id: parsed.data.clusterId },
+    select: { id: true, name: true, teamId: true, k3sVersion: true, installMode: true, state: true, nodes: { where: { clusterRole: { in: ["server", "agent"] }, state: { not: "DELETED" } }, select: NODE_SELECT, orderBy: { name: "asc" } } },
   });
   if (!cluster) throw new AppError("NOT_FOUND", "No such cluster");
-  const server = cluster.nodes[0];
+  const server = cluster.nodes.find((n) => n.clusterRole === "server");
   if (!server?.host || server.state !== "RUNNING") throw new AppError("CONFLICT", `Cluster ${cluster.name} has no running server node yet`);
+  const agents = cluster.nodes.filter((n) => n.clusterRole === "agent");
+  const artifactsDir = parsed.data.artifactsDir ?? env().SKJOLD_K3S_ARTIFACTS_DIR;
+  const addressOf = (n: (typeof cluster.nodes)[number]) => parsed.data.addresses?.[n.id] ?? n.ipAddress ?? n.name;
+  const shellOf = (n: (typeof cluster.nodes)[number]): K3sShell => {
+    if (!n.host || n.state !== "RUNNING") throw new AppError("CONFLICT", `Node ${n.name} of cluster ${cluster.name} is not running`);
+    const ctx = hostContext(n.host, opts.pool);
+    return createGuestShell({ pool: ctx.pool, target: guestTarget({ vm: n, host: n.host, via: ctx.target }), privilege: "sudo", step: `k3s on ${n.name}` });
+  };
+  const install = () => {
+    if (cluster.installMode !== "AIRGAP") return { mode: "online" as const };
+    if (!artifactsDir) throw new AppError("CONFLICT", "k3s air-gap artifacts are not configured: set SKJOLD_K3S_ARTIFACTS_DIR to the folder with the release files (see docs/k3s.md)");
+    return { mode: "airgap" as const, artifactsDir };
+  };
+  // Clients (kubeconfig, serving certificate) use the recorded address or the name; agents join the server's node address.
+  const apiAddress = server.ipAddress ?? server.name;
+  return { cluster, server, agents, apiAddress, serverAddress: addressOf(server), shellOf, install, readyTimeoutSeconds: parsed.data.readyTimeoutSeconds };
+}
 
+/**
+ * Runs one piece of the cluster's k3s half; a permanent failure ends the cluster FAILED with its
+ * reason (never a deleted cluster), a transient one leaves it PROVISIONING for the job's retry.
+ * `secret`, when given, is scrubbed from the message before anything stores it.
+ */
+export async function failClusterOn<T>(opts: { prisma: PrismaClient; clusterId: string; giveUp?: boolean; secret?: () => string | undefined }, run: () => Promise<T>): Promise<T> {
   try {
-    const artifactsDir = parsed.data.artifactsDir ?? env().SKJOLD_K3S_ARTIFACTS_DIR;
-    if (cluster.installMode === "AIRGAP" && !artifactsDir) throw new AppError("CONFLICT", "k3s air-gap artifacts are not configured: set SKJOLD_K3S_ARTIFACTS_DIR to the folder with the release files (see docs/k3s.md)");
-    await prisma.cluster.update({ where: { id: cluster.id }, data: { state: "PROVISIONING", lastError: null } });
-    const ctx = hostContext(server.host, opts.pool);
-    const shell = createGuestShell({ pool: ctx.pool, target: guestTarget({ vm: server, host: server.host, via: ctx.target }), privilege: "sudo", step: `k3s on ${server.name}` });
-    const apiAddress = server.ipAddress ?? server.name;
-    const install = cluster.installMode === "AIRGAP" ? { mode: "airgap" as const, artifactsDir: artifactsDir! } : { mode: "online" as const };
-    const boot = await bootstrapK3s({ shell, privilege: "sudo", version: cluster.k3sVersion, install, nodeName: server.name, apiAddress, tenantNamespaces: TENANT_NAMESPACES, readyTimeoutSeconds });
-    if (!boot.ready) throw new AppError("TIMEOUT", `k3s on ${server.name} did not report ready`);
-    const kubeconfig = await fetchKubeconfig({ shell, apiAddress, privilege: "sudo" });
-    const report = evaluateK3sControls({ evidence: await collectK3sEvidence({ shell, privilege: "sudo" }), tenantNamespaces: TENANT_NAMESPACES });
-    await prisma.$transaction(async (tx) => {
-      await tx.hardeningReport.create({ data: { clusterId: cluster.id, scope: "k3s", passed: report.passed, failed: report.failed, notApplicable: report.notApplicable, controls: report.controls as unknown as Prisma.InputJsonValue } });
-      await tx.cluster.update({ where: { id: cluster.id }, data: { state: "READY", readyAt: new Date(), kubeconfigEnc: encryptSecret(kubeconfig), apiEndpoint: `https://${apiAddress}:6443`, lastError: null } });
-      await recordPortalHeldData({ prisma: tx, teamId: cluster.teamId, resourceKind: "KUBECONFIG", resourceId: cluster.id, resourceName: `kubeconfig of ${cluster.name}`, actor: "cluster.provision" });
-    });
-    return { state: "READY", passed: report.passed, failed: report.failed, changed: boot.changed };
+    return await run();
   } catch (err) {
-    if (err instanceof AppError && err.transient) throw err; // the job retries; the cluster stays PROVISIONING
-    const message = err instanceof AppError ? err.message : "k3s bootstrap failed unexpectedly (see the portal log)";
-    await prisma.cluster.update({ where: { id: cluster.id }, data: { state: "FAILED", lastError: message } });
+    const secret = opts.secret?.();
+    const scrub = (m: string) => (secret ? m.split(secret).join("[join token]") : m);
+    if (isTransientError(err) && !opts.giveUp) throw err;
+    const message = scrub(err instanceof Error && (err instanceof AppError || isTransientError(err)) ? err.message : "k3s bootstrap failed unexpectedly (see the portal log)");
+    if (z.uuid().safeParse(opts.clusterId).success) {
+      await opts.prisma.cluster.updateMany({ where: { id: opts.clusterId, state: { notIn: ["DELETED", "DELETING"] } }, data: { state: "FAILED", lastError: message.slice(0, 2_000) } });
+    }
+    if (secret && err instanceof Error && err.message.includes(secret)) throw new AppError(err instanceof AppError ? err.code : "HOST_COMMAND_FAILED", message);
     throw err;
   }
+}
+
+/** Installs or converges hardened k3s on the server node; nothing is stored. */
+export async function bootstrapClusterServer(opts: ClusterK3sOptions & { giveUp?: boolean }): Promise<{ changed: boolean }> {
+  return failClusterOn({ prisma: opts.prisma, clusterId: opts.clusterId, giveUp: opts.giveUp }, async () => {
+    const c = await loadCluster(opts);
+    const install = c.install();
+    const boot = await bootstrapK3s({ shell: c.shellOf(c.server), privilege: "sudo", version: c.cluster.k3sVersion, install, nodeName: c.server.name, apiAddress: c.apiAddress, tenantNamespaces: TENANT_NAMESPACES, readyTimeoutSeconds: c.readyTimeoutSeconds });
+    if (!boot.ready) throw new AppError("TIMEOUT", `k3s on ${c.server.name} did not report ready`);
+    return { changed: boot.changed };
+  });
+}
+
+/**
+ * Joins every agent node to the server: the join token is read from the server over SSH and goes
+ * only into each agent's install script (on stdin, as the installer's environment). It is never
+ * stored, logged or returned, and is scrubbed from any error message.
+ */
+export async function joinClusterAgents(opts: ClusterK3sOptions & { giveUp?: boolean }): Promise<{ agents: number; changed: string[]; serverUrl: string }> {
+  let token: string | undefined;
+  return failClusterOn({ prisma: opts.prisma, clusterId: opts.clusterId, giveUp: opts.giveUp, secret: () => token }, async () => {
+    const c = await loadCluster(opts);
+    const host = c.serverAddress.includes(":") ? `[${c.serverAddress}]` : c.serverAddress;
+    const serverUrl = `https://${host}:6443`;
+    if (c.agents.length === 0) return { agents: 0, changed: [], serverUrl };
+    const install = c.install();
+    token = await readJoinToken({ shell: c.shellOf(c.server), privilege: "sudo", server: c.server.name });
+    const changed: string[] = [];
+    for (const agent of c.agents) {
+      const boot = await bootstrapK3s({ shell: c.shellOf(agent), privilege: "sudo", role: "agent", version: c.cluster.k3sVersion, install, nodeName: agent.name, apiAddress: c.serverAddress, join: { serverUrl, token } });
+      if (boot.changed) changed.push(agent.name);
+    }
+    return { agents: c.agents.length, changed, serverUrl };
+  });
+}
+
+/** Proves the server's k3s controls, stores the report and the encrypted kubeconfig, and marks the cluster READY. */
+export async function finishCluster(opts: ClusterK3sOptions & { giveUp?: boolean }): Promise<{ passed: number; failed: number }> {
+  return failClusterOn({ prisma: opts.prisma, clusterId: opts.clusterId, giveUp: opts.giveUp }, async () => {
+    const c = await loadCluster(opts);
+    if (c.cluster.state === "READY") {
+      // A re-run after the READY transaction committed (the worker died before its checkpoint).
+      const last = await opts.prisma.hardeningReport.findFirst({ where: { clusterId: c.cluster.id, scope: "k3s" }, orderBy: { createdAt: "desc" }, select: { passed: true, failed: true } });
+      if (last) return last;
+    }
+    const shell = c.shellOf(c.server);
+    const kubeconfig = await fetchKubeconfig({ shell, apiAddress: c.apiAddress, privilege: "sudo" });
+    const report = evaluateK3sControls({ evidence: await collectK3sEvidence({ shell, privilege: "sudo" }), tenantNamespaces: TENANT_NAMESPACES });
+    await opts.prisma.$transaction(async (tx) => {
+      // Only a cluster still being provisioned becomes READY: a cluster deleted meanwhile stays deleted, without a kubeconfig.
+      const won = await tx.cluster.updateMany({ where: { id: c.cluster.id, state: "PROVISIONING" }, data: { state: "READY", readyAt: new Date(), kubeconfigEnc: encryptSecret(kubeconfig), apiEndpoint: `https://${c.apiAddress}:6443`, lastError: null } });
+      if (won.count === 0) throw new AppError("CONFLICT", `Cluster ${c.cluster.name} is no longer being provisioned`);
+      await tx.hardeningReport.deleteMany({ where: { clusterId: c.cluster.id, scope: "k3s" } });
+      await tx.hardeningReport.create({ data: { clusterId: c.cluster.id, scope: "k3s", passed: report.passed, failed: report.failed, notApplicable: report.notApplicable, controls: report.controls as unknown as Prisma.InputJsonValue } });
+      const open = await tx.dataLocation.count({ where: { resourceId: c.cluster.id, resourceKind: "KUBECONFIG" } });
+      if (open === 0) await recordPortalHeldData({ prisma: tx, teamId: c.cluster.teamId, resourceKind: "KUBECONFIG", resourceId: c.cluster.id, resourceName: `kubeconfig of ${c.cluster.name}`, actor: "cluster.provision" });
+    });
+    return { passed: report.passed, failed: report.failed };
+  });
+}
+
+/** Marks the cluster PROVISIONING (first run, or a re-run after FAILED); never revives a deleted cluster. */
+export async function resumeCluster(prisma: PrismaClient, clusterId: string): Promise<void> {
+  await prisma.cluster.updateMany({ where: { id: clusterId, state: { in: ["PENDING", "FAILED"] } }, data: { state: "PROVISIONING", lastError: null } });
+}
+
+/** The whole k3s half in one call: server, agents, proof, READY (the job runs the same pieces as separate steps). */
+export async function bootstrapClusterNode(opts: ClusterK3sOptions): Promise<BootstrapClusterResult> {
+  await resumeCluster(opts.prisma, opts.clusterId);
+  const server = await bootstrapClusterServer(opts);
+  const agents = await joinClusterAgents(opts);
+  const done = await finishCluster(opts);
+  return { state: "READY", ...done, changed: server.changed || agents.changed.length > 0 };
 }

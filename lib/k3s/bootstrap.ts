@@ -4,7 +4,8 @@ import { shQuote } from "../guest/script-lib";
 import { resolveAirgapArtifacts, type Artifact } from "./artifacts";
 import { k3sClusterSchema, type K3sClusterInput } from "./inputs";
 import { buildK3sInstallScript, type AgentJoin } from "./install-script";
-import { STAGING_DIR } from "./paths";
+import { NODE_TOKEN, STAGING_DIR } from "./paths";
+import { z } from "zod";
 
 /** An SSH session that can also copy a local file to the guest (SFTP); only air-gap installs upload. */
 export type K3sShell = GuestShell & {
@@ -53,4 +54,20 @@ export async function bootstrapK3s(opts: K3sClusterInput & { shell: K3sShell; pr
   if (!stdout.includes("SKJOLD_DONE")) throw new Error("k3s bootstrap script ended without its completion marker");
   const changes = parseChangedMarkers(stdout);
   return { changed: changes.length > 0 || uploaded.length > 0, changes, uploaded, ready: stdout.includes("SKJOLD_READY"), roundTrips };
+}
+
+/** What k3s writes as the server's node token (`K10<ca hash>::server:<secret>`) or an operator-set token. */
+const joinTokenSchema = z.string().min(16).max(512).regex(/^[A-Za-z0-9._:+/=-]+$/);
+
+/**
+ * Reads the join token agents need from the server (one exec; the path is fixed, nothing in argv).
+ * The token is a secret: the caller passes it only into the agent's install script (stdin) and
+ * never stores or logs it. Errors never contain it.
+ */
+export async function readJoinToken(opts: { shell: GuestShell; privilege?: Privilege; server: string }): Promise<string> {
+  const r = await opts.shell.exec(opts.privilege === "root" ? "/bin/sh -s" : "sudo -n /bin/sh -s", { stdin: `cat ${NODE_TOKEN}\n` });
+  if (r.code !== 0) throw new AppError("HOST_COMMAND_FAILED", `Cannot read the k3s join token on ${opts.server} (${NODE_TOKEN}): ${r.stderr.trim().split("\n").slice(-1)[0] || `exit ${r.code}`}`);
+  const token = joinTokenSchema.safeParse(r.stdout.trim());
+  if (!token.success) throw new AppError("HOST_COMMAND_FAILED", `The k3s join token in ${NODE_TOKEN} on ${opts.server} is not a valid token (${r.stdout.trim().length} characters)`);
+  return token.data;
 }

@@ -10,3 +10,4 @@ export const KUBECONFIG = "/etc/rancher/k3s/k3s.yaml";
 export const AIRGAP_IMAGES_DIR = "/var/lib/rancher/k3s/agent/images";
 export const STAGING_DIR = "/var/lib/skjold/k3s-artifacts";
 export const K3S_BIN = "/usr/local/bin/k3s";
+export const NODE_TOKEN = `${SERVER_DIR}/node-token`;

@@ -1,4 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sharedSshPool } from "@/lib/hosts/host-target";
+import { createJobRegistry } from "@/lib/jobs/job-registry";
+import { startWorker } from "@/lib/jobs/worker";
+import { listDomains } from "@/lib/libvirt/domains";
+import { listVolumes } from "@/lib/libvirt/volumes";
+import { deleteVmJob } from "@/lib/provisioning/jobs/delete-vm";
 import { provisionClusterJob } from "@/lib/clusters/jobs/provision-cluster";
 import { orderCluster } from "@/lib/clusters/order-cluster";
 import { deleteCluster } from "@/lib/clusters/delete-cluster";
@@ -10,10 +16,11 @@ import { recordPortalHeldData } from "@/lib/residency/portal-held";
 import { PORTAL_LOCATION_SETTING } from "@/lib/residency/settings";
 import { DB_KINDS, freshDatabase } from "@/tests/helpers/db";
 import { makeUser } from "@/tests/helpers/factories";
-import { makeTenant, onboardLabHost } from "@/tests/helpers/provision-lab";
+import { findOrphans, makeTenant, onboardLabHost, waitForJob } from "@/tests/helpers/provision-lab";
 
-// Ordering, viewing, downloading and deleting tenant clusters, without booting anything (no worker
-// runs; the k3s half on a real guest is proven in k3s-booted.test.ts).
+// Ordering, viewing, downloading and deleting tenant clusters, without booting anything (no
+// provisioning worker runs; only "vm.delete" jobs are run, against the real lab host). The k3s half
+// on real guests is proven in k3s-booted.test.ts and cluster-provision.test.ts.
 
 const refusal = async (p: Promise<unknown>) => (await p.then(() => null, (e: unknown) => e)) as AppError;
 const KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters:\n- name: default\n  cluster:\n    server: https://c1-server:6443\nusers:\n- name: default\n";
@@ -21,14 +28,24 @@ const KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters:\n- name: default\n  
 describe.each(DB_KINDS)("tenant clusters (%s)", (kind) => {
   let db: Database;
   let tenant: Awaited<ReturnType<typeof makeTenant>>;
+  let lab: Awaited<ReturnType<typeof onboardLabHost>>["lab"];
+  /** Runs only the "vm.delete" jobs (nothing boots) until the given jobs ended. */
+  const runDeletes = async (jobIds: string[]) => {
+    const worker = startWorker({ prisma: db.prisma, registry: createJobRegistry(deleteVmJob), pollMs: 50, leaseMs: 10_000, log: () => {} });
+    try {
+      for (const id of jobIds) expect((await waitForJob(db, id, () => false, 120_000)).state).toBe("SUCCEEDED");
+    } finally {
+      await worker.stop({ graceMs: 1_000 });
+    }
+  };
   const order = (over: Record<string, unknown> = {}) => ({ name: "c1", regionCode: "osl1", planCode: "nano", imageSlug: "debian-12", sshKeyId: tenant.sshKey.id, ...over });
   const ctx = () => ({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug });
 
   beforeAll(async () => {
     db = await freshDatabase(kind);
-    await onboardLabHost(db.prisma, { cpuCount: 4, memoryMb: 8192, vcpuOvercommit: 1 });
+    lab = (await onboardLabHost(db.prisma, { cpuCount: 8, memoryMb: 8192, vcpuOvercommit: 1 })).lab;
     await db.prisma.setting.create({ data: { key: PORTAL_LOCATION_SETTING, value: { regionCode: "osl1" } } });
-    tenant = await makeTenant(db.prisma, { maxVms: 3 });
+    tenant = await makeTenant(db.prisma, { maxVms: 6 });
   });
   afterAll(async () => db?.close());
 
@@ -75,12 +92,49 @@ describe.each(DB_KINDS)("tenant clusters (%s)", (kind) => {
   it("cluster.provision ends the cluster FAILED with the node's reason when the node failed", async () => {
     const { cluster, vmId } = await orderCluster({ ...ctx(), input: order({ name: "c2" }) });
     const wait = provisionClusterJob.steps[0]!;
-    const stepCtx = { prisma: db.prisma, payload: { clusterId: cluster.id }, outputs: {}, job: { id: "j", kind: "cluster.provision", attempt: 1, maxAttempts: 1 }, signal: new AbortController().signal, log: () => {} };
-    await expect(Promise.resolve(wait.run(stepCtx))).rejects.toThrow(/still pending/);
+    const stepCtx = { prisma: db.prisma, payload: { clusterId: cluster.id }, outputs: {}, job: { id: "j", kind: "cluster.provision", attempt: 1, maxAttempts: 90 }, signal: new AbortController().signal, log: () => {} };
+    await expect(Promise.resolve(wait.run(stepCtx))).rejects.toThrow("waiting for server node c2-server (pending)");
+    expect(await db.prisma.cluster.findUniqueOrThrow({ where: { id: cluster.id } })).toMatchObject({ state: "PROVISIONING", lastError: null });
     await db.prisma.virtualMachine.update({ where: { id: vmId }, data: { state: "FAILED", lastError: "no SSH answer within 420 s" } });
     await expect(Promise.resolve(wait.run(stepCtx))).rejects.toThrow("The server node c2-server is failed: no SSH answer within 420 s");
     expect(await db.prisma.cluster.findUniqueOrThrow({ where: { id: cluster.id } })).toMatchObject({ state: "FAILED", lastError: "The server node c2-server is failed: no SSH answer within 420 s" });
   });
+
+  it("orders a cluster with agents: every node a VM with its role, the count on the cluster, one job", async () => {
+    const { cluster, vmId, agentVmIds, jobId } = await orderCluster({ ...ctx(), input: order({ name: "c3", agentCount: 2 }) });
+    expect(cluster).toMatchObject({ name: "c3", state: "PROVISIONING", agentCount: 2 });
+    const nodes = await db.prisma.virtualMachine.findMany({ where: { clusterId: cluster.id }, orderBy: { name: "asc" } });
+    expect(nodes.map((n) => [n.name, n.clusterRole, n.state])).toEqual([["c3-agent-1", "agent", "PENDING"], ["c3-agent-2", "agent", "PENDING"], ["c3-server", "server", "PENDING"]]);
+    expect(nodes.find((n) => n.clusterRole === "server")!.id).toBe(vmId);
+    expect(agentVmIds.sort()).toEqual(nodes.filter((n) => n.clusterRole === "agent").map((n) => n.id).sort());
+    expect(await db.prisma.job.count({ where: { vmId: { in: nodes.map((n) => n.id) }, kind: "vm.provision" } })).toBe(3);
+    expect(await db.prisma.job.count({ where: { clusterId: cluster.id, kind: "cluster.provision" } })).toBe(1);
+    expect((await db.prisma.job.findUniqueOrThrow({ where: { id: jobId } })).kind).toBe("cluster.provision");
+    const audit = await db.prisma.auditEvent.findFirstOrThrow({ where: { action: "cluster.order", targetId: cluster.id } });
+    expect(audit.details).toMatchObject({ serverVmId: vmId, agentVmIds: expect.arrayContaining(agentVmIds) });
+    for (const agentCount of [-1, 4, 1.5, "2"]) expect((await refusal(orderCluster({ ...ctx(), input: order({ name: "c9", agentCount }) }))).code).toBe("VALIDATION");
+  });
+
+  it("refuses a cluster whose nodes do not all fit the quota: clear error, the placed nodes deleted, no cluster", async () => {
+    const small = await makeTenant(db.prisma, { maxVms: 2 });
+    const sctx = { prisma: db.prisma, principal: small.principal, teamSlug: small.team.slug };
+    const input = { name: "big", regionCode: "osl1", planCode: "nano", imageSlug: "debian-12", sshKeyId: small.sshKey.id, agentCount: 2 };
+    const err = await refusal(orderCluster({ ...sctx, input }));
+    expect(err).toMatchObject({ code: "QUOTA_EXCEEDED", message: "Cluster big needs 3 nodes (1 server, 2 agents); node big-agent-2 was refused: Your team's quota allows 2 VMs; 2 are in use. Nothing was ordered." });
+    expect(await db.prisma.cluster.count({ where: { teamId: small.team.id } })).toBe(0);
+    const placed = await db.prisma.virtualMachine.findMany({ where: { teamId: small.team.id } });
+    expect(placed.map((v) => v.name).sort()).toEqual(["big-agent-1", "big-server"]);
+    expect(placed.every((v) => v.clusterId === null)).toBe(true);
+    const provisions = await db.prisma.job.findMany({ where: { vmId: { in: placed.map((v) => v.id) }, kind: "vm.provision" } });
+    expect(provisions.map((j) => j.state)).toEqual(["CANCELLED", "CANCELLED"]);
+    const deletes = await db.prisma.job.findMany({ where: { vmId: { in: placed.map((v) => v.id) }, kind: "vm.delete" } });
+    expect(deletes).toHaveLength(2);
+    await runDeletes(deletes.map((j) => j.id));
+    expect((await db.prisma.virtualMachine.findMany({ where: { teamId: small.team.id } })).map((v) => v.state)).toEqual(["DELETED", "DELETED"]);
+    // The quota is free again: a cluster that fits is accepted.
+    const ok = await orderCluster({ ...sctx, input: { ...input, name: "fits", agentCount: 1 } });
+    expect(ok.agentVmIds).toHaveLength(1);
+  }, 180_000);
 
   it("deletes a cluster: node deletion jobs, kubeconfig erased, residency entry closed, audited", async () => {
     const c = (await listClusters(ctx())).find((x) => x.name === "c1")!;
@@ -93,4 +147,25 @@ describe.each(DB_KINDS)("tenant clusters (%s)", (kind) => {
     expect(await db.prisma.auditEvent.count({ where: { action: "cluster.delete", targetId: c.id } })).toBe(1);
     expect((await refusal(deleteCluster({ ...ctx(), clusterId: c.id }))).message).toBe("c1 is already deleted.");
   });
+
+  it("deletes a cluster with agents: every node is deleted and nothing of theirs is left on the host", async () => {
+    const c = (await listClusters(ctx())).find((x) => x.name === "c3")!;
+    const nodes = await db.prisma.virtualMachine.findMany({ where: { clusterId: c.id } });
+    expect(nodes).toHaveLength(3);
+    const { jobIds } = await deleteCluster({ ...ctx(), clusterId: c.id });
+    expect(jobIds).toHaveLength(3);
+    const jobs = await db.prisma.job.findMany({ where: { id: { in: jobIds } } });
+    expect(jobs.map((j) => [j.kind, j.vmId]).sort()).toEqual(nodes.map((n) => ["vm.delete", n.id]).sort());
+    await runDeletes(jobIds);
+    const after = await db.prisma.virtualMachine.findMany({ where: { clusterId: c.id } });
+    expect(after.map((n) => n.state)).toEqual(["DELETED", "DELETED", "DELETED"]);
+    const pool = sharedSshPool();
+    const domains = (await listDomains({ pool, target: lab.target })).map((d) => d.name);
+    const volumes = (await listVolumes({ pool, target: lab.target, storagePool: lab.pool })).map((v) => v.name);
+    for (const n of nodes) {
+      expect(domains).not.toContain(n.domainName);
+      expect(volumes.filter((v) => v.startsWith(n.domainName))).toEqual([]);
+    }
+    expect(await findOrphans(db, lab)).toEqual([]);
+  }, 180_000);
 });

@@ -1,31 +1,74 @@
-import { AppError } from "../../core/errors";
-import { defineJob, type StepDefinition } from "../../jobs/define";
-import { TransientError } from "../../jobs/errors";
-import { bootstrapClusterNode } from "../bootstrap-cluster";
+import { z } from "zod";
+import { defineJob, type StepContext, type StepDefinition } from "../../jobs/define";
+import { bootstrapClusterServer, failClusterOn, finishCluster, joinClusterAgents, resumeCluster } from "../bootstrap-cluster";
+import { applyClusterFirewall, awaitClusterNodes } from "../cluster-nodes";
 import { ProvisionClusterPayload } from "../schemas";
 
-// A cluster order: the server node is an ordinary VM order (the "vm.provision" job places, boots,
-// hardens and verifies it); this job waits for it, then installs hardened k3s on it and stores the
-// kubeconfig. A node that failed, or missing air-gap artifacts, end the cluster FAILED with the reason.
+// A cluster order: each node is an ordinary VM order (its "vm.provision" job places, boots, hardens
+// and verifies it). This job waits for ALL nodes, re-applies every node's firewall so the k3s ports
+// are open only between the cluster's node addresses, installs hardened k3s on the server, joins the
+// agents with the server's join token (read over SSH, never stored), proves the server's controls,
+// stores the kubeconfig and marks the cluster READY. A failed node, or missing air-gap artifacts,
+// end the cluster FAILED with the reason. Every step converges: a killed job re-runs safely.
 
-const waitNodeStep: StepDefinition<ProvisionClusterPayload> = {
+type Ctx = StepContext<ProvisionClusterPayload>;
+const lastTry = (ctx: Ctx) => ctx.job.attempt >= ctx.job.maxAttempts;
+
+const waitNodesStep: StepDefinition<ProvisionClusterPayload> = {
+  // The key is the one version 1 used for its server-only wait, so jobs enqueued before agents existed resume here.
   key: "wait-node",
-  async run({ prisma, payload }) {
-    const node = await prisma.virtualMachine.findFirst({ where: { clusterId: payload.clusterId, clusterRole: "server" }, select: { id: true, name: true, state: true, lastError: true } });
-    if (!node) throw new AppError("NOT_FOUND", "The cluster has no server node");
-    if (node.state === "RUNNING") return { nodeId: node.id };
-    if (node.state === "PENDING" || node.state === "PROVISIONING") throw new TransientError(`server node ${node.name} is still ${node.state.toLowerCase()}`);
-    const reason = `The server node ${node.name} is ${node.state.toLowerCase()}${node.lastError ? `: ${node.lastError}` : ""}`;
-    await prisma.cluster.update({ where: { id: payload.clusterId }, data: { state: "FAILED", lastError: reason } });
-    throw new AppError("CONFLICT", reason);
+  async run(ctx) {
+    const { prisma, payload } = ctx;
+    await resumeCluster(prisma, payload.clusterId);
+    const nodes = await failClusterOn({ prisma, clusterId: payload.clusterId, giveUp: lastTry(ctx) }, () => awaitClusterNodes(prisma, payload.clusterId));
+    ctx.log(`all ${nodes.length} node(s) running: ${nodes.map((n) => n.name).join(", ")}`);
+    return { nodes };
   },
 };
 
-const k3sStep: StepDefinition<ProvisionClusterPayload> = {
-  key: "k3s",
-  async run({ prisma, payload, log }) {
-    const r = await bootstrapClusterNode({ prisma, clusterId: payload.clusterId });
-    log(`k3s ready: ${r.passed} controls pass, ${r.failed} fail`);
+const nodesOutput = z.object({ nodes: z.array(z.object({ id: z.uuid(), name: z.string(), role: z.enum(["server", "agent"]) })) });
+const firewallOutput = z.object({ addresses: z.record(z.string(), z.string()) });
+
+const firewallStep: StepDefinition<ProvisionClusterPayload> = {
+  key: "firewall",
+  async run(ctx) {
+    const { prisma, payload } = ctx;
+    const r = await failClusterOn({ prisma, clusterId: payload.clusterId, giveUp: lastTry(ctx) }, async () => {
+      // A version-1 job's checkpointed wait recorded only the server: ask again.
+      const waited = nodesOutput.safeParse(ctx.outputs["wait-node"]);
+      const nodes = waited.success ? waited.data.nodes : await awaitClusterNodes(prisma, payload.clusterId);
+      return applyClusterFirewall({ prisma, nodes });
+    });
+    ctx.log(`k3s ports open only between ${[...new Set(Object.values(r.addresses))].join(", ")}; changed on ${r.changed.length} node(s)`);
+    return r;
+  },
+};
+
+const addressesOf = (ctx: Ctx) => firewallOutput.parse(ctx.outputs["firewall"]).addresses;
+
+const serverStep: StepDefinition<ProvisionClusterPayload> = {
+  key: "k3s-server",
+  async run(ctx) {
+    const r = await bootstrapClusterServer({ prisma: ctx.prisma, clusterId: ctx.payload.clusterId, addresses: addressesOf(ctx), giveUp: lastTry(ctx) });
+    ctx.log(`k3s server ready${r.changed ? " (changed)" : " (already converged)"}`);
+    return r;
+  },
+};
+
+const agentsStep: StepDefinition<ProvisionClusterPayload> = {
+  key: "k3s-agents",
+  async run(ctx) {
+    const r = await joinClusterAgents({ prisma: ctx.prisma, clusterId: ctx.payload.clusterId, addresses: addressesOf(ctx), giveUp: lastTry(ctx) });
+    ctx.log(`${r.agents} agent(s) joined to ${r.serverUrl}`);
+    return r;
+  },
+};
+
+const readyStep: StepDefinition<ProvisionClusterPayload> = {
+  key: "ready",
+  async run(ctx) {
+    const r = await finishCluster({ prisma: ctx.prisma, clusterId: ctx.payload.clusterId, addresses: addressesOf(ctx), giveUp: lastTry(ctx) });
+    ctx.log(`k3s ready: ${r.passed} controls pass, ${r.failed} fail`);
     return r;
   },
 };
@@ -33,7 +76,7 @@ const k3sStep: StepDefinition<ProvisionClusterPayload> = {
 export const provisionClusterJob = defineJob({
   name: "cluster.provision",
   payload: ProvisionClusterPayload,
-  steps: [waitNodeStep, k3sStep],
-  // The node takes minutes under software emulation: wait with backoff up to about 40 minutes.
+  steps: [waitNodesStep, firewallStep, serverStep, agentsStep, readyStep],
+  // The nodes take minutes under software emulation: wait with backoff up to about 40 minutes.
   retry: { maxAttempts: 90, baseDelayMs: 5_000, maxDelayMs: 30_000 },
 });

@@ -7,18 +7,28 @@ import { AppError } from "../../core/errors";
 import { guestRoleOf } from "../../guest/verify-vm";
 import { guestShell } from "../guest-shell";
 import type { ProvisionVmPayload } from "../payload";
-import { addVmEvent, guestTarget, loadVm, requirePlaced } from "../vm-context";
+import { addVmEvent, guestTarget, loadVm, requirePlaced, type LoadedVm } from "../vm-context";
 
 // After SSH answers: converge the hardening (cloud-init already wrote the same files), prove it with
 // evidence read from the guest, and hand the VM to its team.
+
+/**
+ * The hardening input of a VM as Skjold provisioned it: its tenant's key, Skjold's management key and
+ * the guest role of its cluster role. A k3s cluster re-applies it with its nodes' addresses.
+ */
+export function hardeningInputOf(vm: LoadedVm) {
+  if (!vm.sshKey) throw new AppError("VALIDATION", `The SSH key chosen for ${vm.name} was deleted; order again with another key`);
+  if (!vm.mgmtPublicKey) throw new AppError("CONFLICT", `VM ${vm.name} has no management key recorded (was it provisioned by Skjold?)`);
+  return { adminUser: vm.adminUser, sshPublicKey: vm.sshKey.publicKey, extraSshPublicKeys: [vm.mgmtPublicKey], role: guestRoleOf(vm.clusterRole) };
+}
 
 export const hardenStep: StepDefinition<ProvisionVmPayload> = {
   key: "harden",
   async run({ prisma, payload }) {
     const vm = requirePlaced(await loadVm(prisma, payload.vmId));
-    if (!vm.sshKey) throw new AppError("VALIDATION", `The SSH key chosen for ${vm.name} was deleted; order again with another key`);
+    const input = hardeningInputOf(vm);
     const shell = guestShell({ pool: sharedSshPool(), target: guestTarget(vm), step: "harden the guest" });
-    const r = await hardenGuest({ shell, privilege: "sudo", adminUser: vm.adminUser, sshPublicKey: vm.sshKey.publicKey, extraSshPublicKeys: [vm.mgmtPublicKey!], role: guestRoleOf(vm.clusterRole) });
+    const r = await hardenGuest({ shell, privilege: "sudo", ...input });
     await addVmEvent(prisma, vm.id, "hardened", r.changed ? `Hardening converged: ${r.changes.length} change(s) (${r.changes.slice(0, 5).join(", ")})` : "Hardening: the guest already matched (set up by cloud-init)");
     return { changed: r.changed, changes: r.changes.length };
   },
