@@ -8,6 +8,7 @@ import { PolicyChangeInput } from "../residency/policy-input";
 import { PortalLocationInputSchema } from "../residency/portal-location";
 import { OrderVmInput, VmPowerActionSchema } from "../orders/schemas";
 import { AddSshKeyInput } from "../users/ssh-keys";
+import { AddSigningKeyInput } from "../teams/signing-keys";
 import { AddHostInput, ConfirmHostKeyInput, DriftSelectionInput, RegisterImageInput } from "../hosts/schemas";
 
 // The /api/v1 contract. Request bodies come from the same zod schemas the handlers validate with,
@@ -36,6 +37,11 @@ export const API_PATHS: Paths = {
     post: { summary: "Create an API token (browser session only); the token is shown once", body: CreateApiTokenInput, roles: "owner" },
   },
   "/api/v1/teams/{slug}/tokens/{id}": { delete: { summary: "Revoke an API token", roles: "owner" } },
+  "/api/v1/teams/{slug}/signing-keys": {
+    get: { summary: "The team's image signing keys (cosign public keys) with type and SHA256 fingerprint", roles: "any member" },
+    post: { summary: "Register a cosign public key (PEM: ECDSA P-256/P-384, RSA 2048+, Ed25519); 201 with clustersUpdated, the ready clusters whose admission policy is re-applied", body: AddSigningKeyInput, roles: "owner" },
+  },
+  "/api/v1/teams/{slug}/signing-keys/{id}": { delete: { summary: "Remove a signing key; images signed only with it are refused from then on", roles: "owner" } },
   "/api/v1/teams/{slug}/vms": {
     get: { summary: "The team's virtual machines, newest first (deleted ones stay as history)", roles: "any member" },
     post: { summary: "Order a VM: 202 with vmId and the provisioning jobId (follow …/vms/{id}/events)", body: OrderVmInput, roles: "owner, member" },

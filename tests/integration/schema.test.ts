@@ -7,7 +7,7 @@ import { DB_KINDS, freshDatabase } from "../helpers/db";
 // Every model is read through Prisma after the migrations ran: Prisma selects every column it knows,
 // so a migration that drifted from schema.prisma (a missing column, a wrong type) fails here.
 const MODELS = [
-  "user", "team", "membership", "invitation", "session", "apiToken", "rateLimit", "sshKey", "region", "host",
+  "user", "team", "membership", "invitation", "session", "apiToken", "rateLimit", "sshKey", "imageSigningKey", "region", "host",
   "storagePool", "image", "imageCopy", "plan", "ipPool", "ipLease", "virtualMachine", "vmEvent", "cluster",
   "hardeningReport", "job", "jobStep", "schedule", "dataLocation", "latencyTarget", "latencySample",
   "latencyRollup", "auditEvent", "setting",
