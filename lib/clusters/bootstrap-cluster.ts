@@ -11,6 +11,7 @@ import { fetchKubeconfig } from "../k3s/kubeconfig";
 import { evaluateK3sControls } from "../k3s/verify/k3s-controls";
 import { collectK3sEvidence } from "../k3s/verify/k3s-evidence";
 import { recordPortalHeldData } from "../residency/portal-held";
+import { teamSigningKeys } from "../teams/team-signing-keys";
 import type { SshPool } from "../ssh/pool";
 import { createGuestShell } from "./guest-shell";
 
@@ -90,7 +91,7 @@ export async function bootstrapClusterServer(opts: ClusterK3sOptions & { giveUp?
   return failClusterOn({ prisma: opts.prisma, clusterId: opts.clusterId, giveUp: opts.giveUp }, async () => {
     const c = await loadCluster(opts);
     const install = c.install();
-    const boot = await bootstrapK3s({ shell: c.shellOf(c.server), privilege: "sudo", version: c.cluster.k3sVersion, install, nodeName: c.server.name, apiAddress: c.apiAddress, tenantNamespaces: TENANT_NAMESPACES, readyTimeoutSeconds: c.readyTimeoutSeconds });
+    const boot = await bootstrapK3s({ shell: c.shellOf(c.server), privilege: "sudo", version: c.cluster.k3sVersion, install, nodeName: c.server.name, apiAddress: c.apiAddress, tenantNamespaces: TENANT_NAMESPACES, imageSigningKeys: await teamSigningKeys(opts.prisma, c.cluster.teamId), readyTimeoutSeconds: c.readyTimeoutSeconds });
     if (!boot.ready) throw new AppError("TIMEOUT", `k3s on ${c.server.name} did not report ready`);
     return { changed: boot.changed };
   });

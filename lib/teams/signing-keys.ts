@@ -10,6 +10,8 @@ import type { PrismaClient } from "../generated/prisma/client";
 import { enqueueJob } from "../jobs/enqueue";
 import { parseSigningPublicKey } from "../k3s/signing-keys";
 
+export { teamSigningKeys } from "./team-signing-keys";
+
 // A team's image signing keys: the public halves of the cosign keys its pipeline signs Trivy scan
 // attestations with. Every cluster of the team admits an image only with a clean scan signed by one
 // of them, so adding or removing a key is an owner's decision, audited, and it re-applies the
@@ -44,12 +46,6 @@ function keyTypeOf(pem: string): string {
 export async function listSigningKeys(opts: Ctx): Promise<SigningKeyView[]> {
   const { team } = await requireTeam({ prisma: opts.prisma, principal: opts.principal, slug: opts.teamSlug, need: "read" });
   return opts.prisma.imageSigningKey.findMany({ where: { teamId: team.id }, select: PUBLIC_FIELDS, orderBy: { createdAt: "asc" } });
-}
-
-/** The canonical PEM keys a team's clusters trust, oldest first (what the admission policy lists). */
-export async function teamSigningKeys(prisma: PrismaClient, teamId: string): Promise<string[]> {
-  const rows = await prisma.imageSigningKey.findMany({ where: { teamId }, select: { publicKey: true }, orderBy: { createdAt: "asc" } });
-  return rows.map((r) => r.publicKey);
 }
 
 /** Re-applies the admission policy on the team's ready clusters (the bootstrap is idempotent: only the policy changes). */
