@@ -32,7 +32,11 @@ export default async function ClusterListPage({ params }: { params: Promise<{ sl
   const clusters = await listClusters({ prisma, principal: user, teamSlug: slug });
   const options = roleCan(role, "operate") ? await orderOptions({ prisma, principal: user, teamSlug: slug }) : null;
   const range = { min: String(AGENTS.min), max: String(AGENTS.max) };
-  const unavailable = options ? { outsidePolicy: t("order.outsidePolicy", { policy: t(`policy.${options.policy}`) }), noCapacity: t("order.noCapacity") } : null;
+  const outsidePolicy = options ? t("order.outsidePolicy", { policy: t(`policy.${options.policy}`) }) : "";
+  const regions = (options?.regions ?? []).map((r) => ({ ...r, why: !r.allowedByPolicy ? outsidePolicy : !r.hasCapacity ? t("order.noCapacity") : null }));
+  // With no region to choose, show the first one with its reason rather than an empty picker.
+  const firstRegion = (regions.find((r) => r.why === null) ?? regions[0])?.code;
+  const noRegion = regions.every((r) => r.why !== null);
   return (
     <div className="stack">
       <p className="muted">
@@ -79,7 +83,7 @@ export default async function ClusterListPage({ params }: { params: Promise<{ sl
           </div>
         )}
       </section>
-      {options && unavailable ? (
+      {options ? (
         <section className="card" aria-labelledby="order-cluster">
           <h2 id="order-cluster">{t("cluster.order")}</h2>
           <p className="muted">{t("cluster.orderIntro", { max: range.max })}</p>
@@ -101,16 +105,18 @@ export default async function ClusterListPage({ params }: { params: Promise<{ sl
               </label>
               <label>
                 {t("order.region")}
-                <select name="regionCode" required>
-                  {options.regions.map((r) => {
-                    const why = !r.allowedByPolicy ? unavailable.outsidePolicy : !r.hasCapacity ? unavailable.noCapacity : null;
-                    return (
-                      <option key={r.code} value={r.code} disabled={why !== null}>
-                        {r.name} ({r.country}, {t(`jurisdiction.${r.jurisdiction}`)}){why ? ` — ${why}` : ""}
-                      </option>
-                    );
-                  })}
+                <select name="regionCode" required defaultValue={firstRegion} aria-describedby={noRegion ? "cluster-region-hint" : undefined}>
+                  {regions.map((r) => (
+                    <option key={r.code} value={r.code} disabled={r.why !== null}>
+                      {r.name} ({r.country}, {t(`jurisdiction.${r.jurisdiction}`)}){r.why ? ` — ${r.why}` : ""}
+                    </option>
+                  ))}
                 </select>
+                {noRegion ? (
+                  <span id="cluster-region-hint" className="muted" data-testid="cluster-no-region">
+                    {t("cluster.noRegion")}
+                  </span>
+                ) : null}
               </label>
               <label>
                 {t("order.plan")}

@@ -38,8 +38,8 @@ export default async function ClusterPage({ params }: { params: Promise<{ slug: 
         <Link href={`/teams/${slug}`}>← {team.name}</Link> · <Link href={`/teams/${slug}/clusters`}>{t("team.clusters")}</Link>
       </p>
       <div className="row">
-        <h1 className="mono" style={{ margin: 0 }}>
-          {c.name}
+        <h1 style={{ margin: 0 }}>
+          <span className="mono">{c.name}</span>
         </h1>
         <span className={`badge ${CLUSTER_BADGE[c.state]}`} data-testid="cluster-state" data-state={c.state}>
           {t(`clusterState.${c.state}`)}
