@@ -53,6 +53,12 @@ export const API_PATHS: Paths = {
   "/api/v1/teams/{slug}/vms/{id}/actions": {
     post: { summary: "Power action: 202 with the jobId", body: z.strictObject({ action: VmPowerActionSchema }), roles: "owner, member" },
   },
+  "/api/v1/teams/{slug}/vms/{id}/verify": {
+    post: { summary: "Re-run the hardening checks on a running VM: 202 with the vm.verify jobId; the new report flags controls that drifted from pass to fail", roles: "any member" },
+  },
+  "/api/v1/teams/{slug}/vms/{id}/hardening-report": {
+    get: { summary: "The latest hardening evidence report as a JSON download: every control with status, evidence read on the machine, references, and driftFrom", roles: "any member" },
+  },
   "/api/v1/teams/{slug}/vms/{id}/events": {
     get: { summary: "text/event-stream of the VM's latest job (or ?job=<id>): `snapshot` events, heartbeat comments, a final `end` event", roles: "any member" },
   },

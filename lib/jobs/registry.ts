@@ -7,6 +7,7 @@ import { latencyScheduledTasks } from "../latency/scheduled-tasks";
 import { deleteVmJob } from "../provisioning/jobs/delete-vm";
 import { powerVmJob } from "../provisioning/jobs/power-vm";
 import { provisionVmJob } from "../provisioning/jobs/provision-vm";
+import { verifyVmJob } from "../provisioning/jobs/verify-vm";
 
 // The application's jobs and schedules: what `scripts/worker.ts` (and an inline worker) runs.
 // To add a job: define it next to its domain (lib/<domain>/jobs/<name>.ts, with `defineJob`) and
@@ -15,7 +16,7 @@ import { provisionVmJob } from "../provisioning/jobs/provision-vm";
 //   import { provisionVmJob } from "../provisioning/jobs/provision-vm";
 //   registerJob(provisionVmJob);
 
-export const jobRegistry = createJobRegistry(provisionVmJob, powerVmJob, deleteVmJob, provisionClusterJob);
+export const jobRegistry = createJobRegistry(provisionVmJob, powerVmJob, deleteVmJob, verifyVmJob, provisionClusterJob);
 
 /** Adds job definitions to the application registry (idempotent for the same definition object). */
 export function registerJob(...definitions: JobDefinition<any, any>[]): void {

@@ -9,3 +9,6 @@ export type PowerVmPayload = z.infer<typeof PowerVmPayload>;
 
 export const DeleteVmPayload = z.strictObject({ vmId: z.uuid() });
 export type DeleteVmPayload = z.infer<typeof DeleteVmPayload>;
+
+export const VerifyVmPayload = z.strictObject({ vmId: z.uuid() });
+export type VerifyVmPayload = z.infer<typeof VerifyVmPayload>;
