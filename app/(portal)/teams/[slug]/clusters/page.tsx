@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { ActionForm } from "@/components/action-form";
 import { requireTeam, roleCan } from "@/lib/access/team-access";
 import { listClusters } from "@/lib/clusters/queries";
 import { DEFAULT_K3S_VERSION } from "@/lib/clusters/schemas";
@@ -13,6 +12,7 @@ import { currentUser, requireUser } from "../../../../_server/request";
 import { orderClusterAction } from "./actions";
 import { AGENTS } from "./agent-count";
 import { CLUSTER_BADGE } from "./badges";
+import { OrderClusterForm } from "./order-cluster-form";
 
 export async function generateMetadata(): Promise<Metadata> {
   const { t } = await getT((await currentUser())?.locale);
@@ -87,7 +87,7 @@ export default async function ClusterListPage({ params }: { params: Promise<{ sl
         <section className="card" aria-labelledby="order-cluster">
           <h2 id="order-cluster">{t("cluster.order")}</h2>
           <p className="muted">{t("cluster.orderIntro", { max: range.max })}</p>
-          <ActionForm action={orderClusterAction.bind(null, slug)} submit={t("cluster.submit")} testId="order-cluster">
+          <OrderClusterForm action={orderClusterAction.bind(null, slug)} submit={t("cluster.submit")}>
             <div className="grid">
               <label>
                 {t("common.name")}
@@ -159,7 +159,7 @@ export default async function ClusterListPage({ params }: { params: Promise<{ sl
                 <input name="k3sVersion" defaultValue={DEFAULT_K3S_VERSION} autoComplete="off" spellCheck={false} />
               </label>
             </div>
-          </ActionForm>
+          </OrderClusterForm>
         </section>
       ) : null}
     </div>
