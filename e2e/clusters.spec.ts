@@ -195,6 +195,8 @@ describe("k3s clusters", () => {
     expect(Object.keys(body.cluster)).toEqual(expect.arrayContaining(["id", "name", "state", "k3sVersion", "installMode", "apiEndpoint", "lastError", "region", "nodes", "kubeconfigReady", "hardeningReport"]));
     expect(body.cluster.nodes.map((n) => [n.clusterRole, n.name, n.state, n.sshPort])).toEqual([["server", "edge-server", "RUNNING", 22200], ["agent", "edge-agent-1", "RUNNING", 22201], ["agent", "edge-agent-2", "PROVISIONING", null]]);
     expect(JSON.stringify(body)).not.toContain("kubeconfigEnc");
+    const doc = (await (await context.request.get("/api/v1/openapi.json")).json()) as { paths: Record<string, Record<string, any>> };
+    expect(doc.paths["/api/v1/teams/{slug}/clusters"]!.post.requestBody.content["application/json"].schema.properties.agentCount).toMatchObject({ type: "integer", minimum: 0, maximum: 3, default: 0 });
   });
 
   it("speaks Norwegian on both cluster pages once the user switches to Norsk", async () => {

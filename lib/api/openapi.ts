@@ -6,6 +6,7 @@ import { LatencyTargetInputSchema, LatencyTargetUpdateSchema } from "../latency/
 import { OperatorFormSchema } from "../residency/operator-settings";
 import { PolicyChangeInput } from "../residency/policy-input";
 import { PortalLocationInputSchema } from "../residency/portal-location";
+import { OrderClusterInput } from "../clusters/schemas";
 import { OrderVmInput, VmPowerActionSchema } from "../orders/schemas";
 import { AddSshKeyInput } from "../users/ssh-keys";
 import { AddSigningKeyInput } from "../teams/signing-keys";
@@ -62,6 +63,15 @@ export const API_PATHS: Paths = {
   "/api/v1/teams/{slug}/vms/{id}/events": {
     get: { summary: "text/event-stream of the VM's latest job (or ?job=<id>): `snapshot` events, heartbeat comments, a final `end` event", roles: "any member" },
   },
+  "/api/v1/teams/{slug}/clusters": {
+    get: { summary: "The team's k3s clusters, newest first (deleted ones stay as history)", roles: "any member" },
+    post: { summary: "Order a k3s cluster (one server, agentCount 0–3 agents, each a VM on the team's quota; all or nothing): 202 with clusterId, serverVmId, agentVmIds and the cluster.provision jobId", body: OrderClusterInput, roles: "owner, member" },
+  },
+  "/api/v1/teams/{slug}/clusters/{id}": {
+    get: { summary: "One cluster: state, region, API endpoint, its nodes (server first; role, state, lastError, sshHost, sshPort), latest k3s hardening report, whether a kubeconfig is ready", roles: "any member" },
+    delete: { summary: "Delete the cluster and all its nodes: 202 with the nodes' vm.delete jobIds", roles: "owner, member" },
+  },
+  "/api/v1/teams/{slug}/clusters/{id}/kubeconfig": { get: { summary: "The cluster's admin kubeconfig once it is ready (every download is audited)", roles: "owner, member" } },
   "/api/v1/regions": {
     get: { summary: "Active regions with country and jurisdiction" },
     post: { summary: "Create a region", body: RegionInput, roles: "platform admin" },
