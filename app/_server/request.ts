@@ -1,10 +1,11 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { cookies, headers } from "next/headers";
-import { redirect } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import type { Principal, RequestMeta } from "@/lib/auth/principal";
 import { lookupSession, SESSION_COOKIE } from "@/lib/auth/session";
+import { AppError } from "@/lib/core/errors";
 import { getPrisma } from "@/lib/db";
 
 export type UserPrincipal = Extract<Principal, { kind: "user" }>;
@@ -40,4 +41,10 @@ export async function requireUser(): Promise<UserPrincipal> {
 export function sessionCookieOptions(expiresAt: Date) {
   const secure = (process.env.SKJOLD_PUBLIC_URL ?? "").startsWith("https://");
   return { httpOnly: true, sameSite: "lax" as const, secure, path: "/", expires: expiresAt };
+}
+
+/** For `.catch(…)` on a page's lookup: a NOT_FOUND from lib/ renders the 404 page; anything else propagates. */
+export function notFoundIfMissing(e: unknown): never {
+  if (e instanceof AppError && e.code === "NOT_FOUND") notFound();
+  throw e;
 }

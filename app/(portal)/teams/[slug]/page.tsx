@@ -1,14 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { ActionForm } from "@/components/action-form";
 import { requireTeam, roleCan } from "@/lib/access/team-access";
 import { listApiTokens } from "@/lib/auth/api-tokens";
-import { AppError } from "@/lib/core/errors";
 import { getPrisma } from "@/lib/db";
 import { listMembers } from "@/lib/teams/list-teams";
 import { getT } from "../../../_i18n/server";
-import { requireUser } from "../../../_server/request";
+import { notFoundIfMissing, requireUser } from "../../../_server/request";
 import { changeRoleAction, createTokenAction, inviteAction, removeMemberAction, revokeTokenAction, setQuotaAction } from "../actions";
 
 export const metadata: Metadata = { title: "Team" };
@@ -33,10 +31,7 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
   const user = await requireUser();
   const prisma = await getPrisma();
   const { t } = await getT(user.locale);
-  const found = await requireTeam({ prisma, principal: user, slug, need: "read" }).catch((e) => {
-    if (e instanceof AppError && e.code === "NOT_FOUND") notFound();
-    throw e;
-  });
+  const found = await requireTeam({ prisma, principal: user, slug, need: "read" }).catch(notFoundIfMissing);
   const { team, role } = found;
   const manage = roleCan(role, "manage");
   const operate = roleCan(role, "operate");
@@ -63,6 +58,9 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
         </Link>
         <Link className="button secondary" href={`/teams/${team.slug}/clusters`}>
           {t("team.clusters")}
+        </Link>
+        <Link className="button secondary" href={`/teams/${team.slug}/signing-keys`}>
+          {t("team.signingKeys")}
         </Link>
         {audit ? (
           <Link className="button secondary" href={`/teams/${team.slug}/residency`}>

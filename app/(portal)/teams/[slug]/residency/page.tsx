@@ -1,16 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { ActionForm } from "@/components/action-form";
 import { requireTeam, roleCan } from "@/lib/access/team-access";
-import { AppError } from "@/lib/core/errors";
 import { getPrisma } from "@/lib/db";
 import { POLICY_LABELS } from "@/lib/residency";
 import { parseAsOfParam } from "@/lib/residency/report-query";
 import { listReportExports } from "@/lib/residency/report-response";
 import { readResidencyView } from "@/lib/residency/view";
 import { getT } from "@/app/_i18n/server";
-import { requireUser } from "@/app/_server/request";
+import { notFoundIfMissing, requireUser } from "@/app/_server/request";
 import { changePolicyAction, verifyTeamLedgerAction } from "./actions";
 import { ExportsSection } from "./_ui/exports";
 import { LocationsSection } from "./_ui/locations";
@@ -24,10 +22,7 @@ export default async function TeamResidencyPage(props: { params: Promise<{ slug:
   const user = await requireUser();
   const prisma = await getPrisma();
   const { t } = await getT(user.locale);
-  const { team, role } = await requireTeam({ prisma, principal: user, slug, need: "read" }).catch((e) => {
-    if (e instanceof AppError && e.code === "NOT_FOUND") notFound();
-    throw e;
-  });
+  const { team, role } = await requireTeam({ prisma, principal: user, slug, need: "read" }).catch(notFoundIfMissing);
   const audit = roleCan(role, "audit");
   const regions = await prisma.region.findMany({ where: { active: true }, orderBy: { code: "asc" } });
   const asOf = typeof asOfParam === "string" ? parseAsOfParam({ value: asOfParam || undefined }) : parseAsOfParam({ value: undefined });

@@ -1,0 +1,30 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { getPrisma } from "@/lib/db";
+import { addSigningKey, deleteSigningKey } from "@/lib/teams/signing-keys";
+import { formObject, runAction, type ActionState } from "../../../../_server/actions";
+import { requestMeta, requireUser } from "../../../../_server/request";
+
+async function ctx(form: FormData) {
+  return { prisma: await getPrisma(), principal: await requireUser(), meta: await requestMeta(), teamSlug: String(form.get("slug") ?? "") };
+}
+
+export async function addSigningKeyAction(_p: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    const c = await ctx(form);
+    const { slug: _slug, ...input } = formObject(form);
+    const key = await addSigningKey({ ...c, input });
+    revalidatePath(`/teams/${c.teamSlug}/signing-keys`);
+    const clusters = key.clustersUpdated ? `; ${key.clustersUpdated} ready cluster(s) get the updated policy` : "";
+    return { message: `Key "${key.name}" registered (${key.fingerprint})${clusters}.` };
+  });
+}
+
+export async function deleteSigningKeyAction(_p: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    const c = await ctx(form);
+    await deleteSigningKey({ ...c, keyId: String(form.get("keyId") ?? "") });
+    revalidatePath(`/teams/${c.teamSlug}/signing-keys`);
+  });
+}
