@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, type ReactNode } from "react";
+import { useActionState, useEffect, useRef, type ReactNode } from "react";
 import { useFormStatus } from "react-dom";
 
 export interface ActionState {
@@ -21,9 +21,20 @@ function Submit({ label, variant }: { label: string; variant?: "danger" | "secon
   );
 }
 
+/** Puts submitted values back after a refusal (React resets a form once its action ran); never passwords. */
+function restoreFields(form: HTMLFormElement, sent: [string, string][]) {
+  for (const [name, value] of sent) {
+    const field = form.elements.namedItem(name);
+    if (typeof RadioNodeList !== "undefined" && field instanceof RadioNodeList) field.value = value;
+    else if (field instanceof HTMLInputElement && (field.type === "checkbox" || field.type === "radio")) field.checked = true;
+    else if ((field instanceof HTMLInputElement && field.type !== "password" && field.type !== "hidden") || field instanceof HTMLSelectElement || field instanceof HTMLTextAreaElement) field.value = value;
+  }
+}
+
 /**
  * A form bound to a server action. Shows the action's error or message next to the form, and a
- * one-time secret (token, invitation link) in a box the user can copy.
+ * one-time secret (token, invitation link) in a box the user can copy. A refused submission keeps
+ * what was typed, so the user corrects it instead of starting over.
  */
 export function ActionForm(props: {
   action: Action;
@@ -36,14 +47,24 @@ export function ActionForm(props: {
   testId?: string;
 }) {
   const [state, formAction] = useActionState(props.action, {});
+  const form = useRef<HTMLFormElement>(null);
+  const sent = useRef<[string, string][]>([]);
+  useEffect(() => {
+    if (state.error && form.current) restoreFields(form.current, sent.current);
+  }, [state]);
   return (
     <div className="stack">
       <form
+        ref={form}
         action={formAction}
         className={props.inline ? "inline" : "stack"}
         data-testid={props.testId}
         onSubmit={(e) => {
-          if (props.confirm && !window.confirm(props.confirm)) e.preventDefault();
+          if (props.confirm && !window.confirm(props.confirm)) {
+            e.preventDefault();
+            return;
+          }
+          sent.current = [...new FormData(e.currentTarget).entries()].flatMap(([k, v]) => (typeof v === "string" ? [[k, v] as [string, string]] : []));
         }}
       >
         {props.children}

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { ActionForm } from "@/components/action-form";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireTeam, roleCan } from "@/lib/access/team-access";
@@ -12,7 +13,6 @@ import { currentUser, requireUser } from "../../../../_server/request";
 import { orderClusterAction } from "./actions";
 import { AGENTS } from "./agent-count";
 import { CLUSTER_BADGE } from "./badges";
-import { OrderClusterForm } from "./order-cluster-form";
 
 export async function generateMetadata(): Promise<Metadata> {
   const { t } = await getT((await currentUser())?.locale);
@@ -87,7 +87,7 @@ export default async function ClusterListPage({ params }: { params: Promise<{ sl
         <section className="card" aria-labelledby="order-cluster">
           <h2 id="order-cluster">{t("cluster.order")}</h2>
           <p className="muted">{t("cluster.orderIntro", { max: range.max })}</p>
-          <OrderClusterForm action={orderClusterAction.bind(null, slug)} submit={t("cluster.submit")}>
+          <ActionForm action={orderClusterAction.bind(null, slug)} submit={t("cluster.submit")} testId="order-cluster">
             <div className="grid">
               <label>
                 {t("common.name")}
@@ -159,7 +159,7 @@ export default async function ClusterListPage({ params }: { params: Promise<{ sl
                 <input name="k3sVersion" defaultValue={DEFAULT_K3S_VERSION} autoComplete="off" spellCheck={false} />
               </label>
             </div>
-          </OrderClusterForm>
+          </ActionForm>
         </section>
       ) : null}
     </div>
