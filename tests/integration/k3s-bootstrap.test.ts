@@ -75,7 +75,7 @@ describe("k3s bootstrap against a sandboxed guest", () => {
       ["600 root /etc/rancher/k3s/config.yaml", "600 root /var/lib/rancher/k3s/server/psa.yaml", "600 root /var/lib/rancher/k3s/server/audit.yaml", "700 root /var/lib/rancher/k3s/server/logs", "600 root /etc/rancher/k3s/k3s.yaml", ""].join("\n"),
     );
     expect((await box.run("ls /var/lib/rancher/k3s/server/manifests")).trim().split("\n")).toEqual([
-      "skjold-falco.yaml", "skjold-namespaces.yaml", "skjold-network-policies.yaml", "skjold-pod-hardening.yaml", "skjold-trivy-operator.yaml",
+      "skjold-falco.yaml", "skjold-image-admission.yaml", "skjold-namespaces.yaml", "skjold-network-policies.yaml", "skjold-pod-hardening.yaml", "skjold-trivy-operator.yaml",
     ]);
     expect(await box.run("sha256sum /var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst")).toContain(sha(readFileSync(path.join(artifacts, "k3s-airgap-images-amd64.tar.zst"))));
   });
