@@ -10,8 +10,8 @@ import { startWorker, type WorkerHandle } from "@/lib/jobs/worker";
 import { getDomainState } from "@/lib/libvirt/domains";
 import { listVolumes } from "@/lib/libvirt/volumes";
 import { placeOrder } from "@/lib/orders/place-order";
-import { getVmDetail } from "@/lib/orders/queries";
-import { deleteVm, vmPowerAction } from "@/lib/orders/vm-actions";
+import { getVmDetail, latestVmHardeningReport } from "@/lib/orders/queries";
+import { deleteVm, verifyVmNow, vmPowerAction } from "@/lib/orders/vm-actions";
 import { openEntries } from "@/lib/residency/open-entries";
 import { createPostgresDatabase } from "@/tests/helpers/jobs-processes";
 import { findOrphans, makeTenant, onboardLabHost, tenantTarget, waitForJob } from "@/tests/helpers/provision-lab";
@@ -90,6 +90,28 @@ describe("ordering a VM on the lab host", () => {
     expect(openEntries(ledger).map((e) => `${e.resourceKind}@${e.hostName}/${e.poolName}`).sort()).toEqual([`VM_DISK@${env.host.name}/${env.pool.name}`, `VM_SEED@${env.host.name}/${env.pool.name}`]);
   }, 900_000);
 
+  it("re-runs the checks on demand as a job: a setting weakened by the tenant shows as drift, and clears once restored", async () => {
+    const pool = sharedSshPool();
+    const detail = await getVmDetail({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, vmId });
+    const asTenant = tenantTarget(env.lab, detail, tenant.privateKey);
+    const ctx = { prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, vmId };
+    const verifyOnce = async () => {
+      const { jobId } = await verifyVmNow(ctx);
+      worker.wake();
+      const end = await waitForJob(db, jobId, () => false);
+      expect(end.state, end.lastError ?? "").toBe("SUCCEEDED");
+      return latestVmHardeningReport(ctx);
+    };
+    await pool.exec({ target: asTenant, argv: ["sudo", "-n", "sysctl", "-q", "-w", "net.ipv4.tcp_syncookies=0"], step: "weaken by hand" });
+    const drifted = await verifyOnce();
+    expect(drifted).toMatchObject({ vm: "web-1", failed: 1, driftFrom: ["net.syncookies"] });
+    await pool.exec({ target: asTenant, argv: ["sudo", "-n", "sysctl", "-q", "-w", "net.ipv4.tcp_syncookies=1"], step: "restore" });
+    expect(await verifyOnce()).toMatchObject({ failed: 0, driftFrom: [] });
+    const events = (await db.prisma.vmEvent.findMany({ where: { vmId }, orderBy: { id: "asc" } })).slice(-2);
+    expect(events.map((e) => [e.kind, e.message])).toEqual([["hardening.drift", "Hardening drifted: net.syncookies now fail"], ["hardening.verified", expect.stringMatching(/^Hardening verified: \d+ pass, 0 fail/)]]);
+    expect(await db.prisma.auditEvent.count({ where: { action: "vm.verify", targetId: vmId } })).toBe(2);
+  }, 300_000);
+
   it("forces the VM off through a power job", async () => {
     const { jobId } = await vmPowerAction({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, vmId, action: "force-off" });
     worker.wake();
@@ -97,6 +119,8 @@ describe("ordering a VM on the lab host", () => {
     const vm = await db.prisma.virtualMachine.findUniqueOrThrow({ where: { id: vmId } });
     expect(vm.state).toBe("STOPPED");
     expect(await getDomainState({ pool: sharedSshPool(), target: env.lab.target, name: vm.domainName })).toBe("shut off");
+    const refused = await verifyVmNow({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, vmId }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: "CONFLICT", message: "web-1 is stopped: only a running VM can be checked." });
   }, 120_000);
 
   it("deletes the VM: no domain, no volumes, ledger closed, the row kept as history", async () => {

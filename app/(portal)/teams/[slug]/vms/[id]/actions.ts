@@ -5,7 +5,7 @@ import { AppError } from "@/lib/core/errors";
 import { getPrisma } from "@/lib/db";
 import { getVmDetail } from "@/lib/orders/queries";
 import { VmPowerActionSchema } from "@/lib/orders/schemas";
-import { deleteVm, vmPowerAction } from "@/lib/orders/vm-actions";
+import { deleteVm, verifyVmNow, vmPowerAction } from "@/lib/orders/vm-actions";
 import { runAction, type ActionState } from "../../../../../_server/actions";
 import { requestMeta, requireUser } from "../../../../../_server/request";
 
@@ -30,5 +30,13 @@ export async function deleteVmAction(slug: string, vmId: string, _p: ActionState
     await deleteVm({ ...c, teamSlug: slug, vmId });
     revalidatePath(`/teams/${slug}/vms/${vmId}`);
     revalidatePath(`/teams/${slug}/vms`);
+  });
+}
+
+/** Re-runs the hardening checks (a "vm.verify" job); the page follows it like any other job. */
+export async function verifyAction(slug: string, vmId: string, _p: ActionState): Promise<ActionState> {
+  return runAction(async () => {
+    await verifyVmNow({ ...(await ctx()), teamSlug: slug, vmId });
+    revalidatePath(`/teams/${slug}/vms/${vmId}`);
   });
 }

@@ -9,7 +9,7 @@ import { getPrisma } from "@/lib/db";
 import { getVmDetail } from "@/lib/orders/queries";
 import { getT } from "../../../../../_i18n/server";
 import { requireUser } from "../../../../../_server/request";
-import { deleteVmAction, powerAction } from "./actions";
+import { deleteVmAction, powerAction, verifyAction } from "./actions";
 import { CopyLine } from "./copy-button";
 import { DeleteVmDialog } from "./delete-dialog";
 import { HardeningReportCard } from "./hardening-report";
@@ -100,7 +100,14 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
           </ol>
         </section>
       </div>
-      <HardeningReportCard report={vm.hardeningReport} t={t} />
+      <HardeningReportCard report={vm.hardeningReport} t={t}>
+        {vm.state === "RUNNING" ? <ActionForm action={verifyAction.bind(null, slug, vm.id)} submit={t("vm.verifyNow")} variant="secondary" inline testId="verify-form" /> : null}
+        {vm.hardeningReport ? (
+          <a className="button secondary" href={`/api/v1/teams/${slug}/vms/${vm.id}/hardening-report`} download>
+            {t("vm.downloadReport")}
+          </a>
+        ) : null}
+      </HardeningReportCard>
     </div>
   );
 }
