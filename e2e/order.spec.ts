@@ -129,6 +129,22 @@ describe("ordering a VM", () => {
     }
   });
 
+  it("re-runs the hardening checks from the VM page and exports the report as JSON", { timeout: 600_000 }, async () => {
+    await page.getByRole("button", { name: "Re-run checks" }).click();
+    const progress = page.getByTestId("job-progress");
+    await expect.poll(() => progress.textContent(), { timeout: 60_000 }).toContain("vm.verify");
+    await expect.poll(() => progress.getAttribute("data-job-state"), { timeout: 540_000, interval: 1_000 }).toBe("SUCCEEDED");
+    await page.reload();
+    expect(await page.getByTestId("hardening-drift").count()).toBe(0);
+    const link = page.getByRole("link", { name: "Download report (JSON)" });
+    const res = await page.request.get((await link.getAttribute("href"))!);
+    expect(res.headers()["content-disposition"]).toMatch(new RegExp(`^attachment; filename="skjold-hardening-${vmName}-\\d{8}-\\d{6}\\.json"$`));
+    const report = (await res.json()) as { vm: string; failed: number; driftFrom: string[]; controls: { id: string; status: string; evidence: string }[] };
+    expect(report).toMatchObject({ vm: vmName, failed: 0, driftFrom: [] });
+    expect(report.controls.find((c) => c.id === "net.syncookies")).toMatchObject({ status: "pass" });
+    expect(report.controls.length).toBeGreaterThan(30);
+  });
+
   it("deletes the VM only after its name is typed into the confirmation dialog", { timeout: 300_000 }, async () => {
     await page.getByRole("button", { name: "Delete VM" }).click();
     const dialog = page.getByTestId("delete-dialog");
