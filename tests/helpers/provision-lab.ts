@@ -118,3 +118,24 @@ export async function waitForJob(db: Database, jobId: string, check: (s: import(
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Only after a failed test: removes whatever a not-deleted VM of this database may still have on the lab host. */
+export async function removeLeftoverVms(db: Database | undefined, storagePool: string): Promise<void> {
+  const { spawnSync } = await import("node:child_process");
+  const left = await db?.prisma.virtualMachine.findMany({ where: { state: { notIn: ["DELETED"] } } });
+  for (const vm of left ?? []) {
+    for (const args of [["destroy", vm.domainName], ["undefine", vm.domainName], ["vol-delete", "--pool", storagePool, `${vm.domainName}.qcow2`], ["vol-delete", "--pool", storagePool, `${vm.domainName}-seed.img`]]) {
+      spawnSync("virsh", ["-q", "-c", "qemu:///system", ...args]);
+    }
+  }
+}
+
+/** A fresh PostgreSQL database (worker processes reach it by URL) with the lab host onboarded. */
+export async function openLabDatabase() {
+  const { createPostgresDatabase } = await import("./jobs-processes");
+  const { openDatabase } = await import("@/lib/db/connect");
+  const target = await createPostgresDatabase();
+  const db = await openDatabase({ kind: "postgres", url: target.url, poolSize: 4 });
+  const env = await onboardLabHost(db.prisma);
+  return { url: target.url, db, env, async close() { await db.close(); await target.drop(); } };
+}

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "@/lib/db/connect";
 import { sharedSshPool } from "@/lib/hosts/host-target";
@@ -8,8 +7,8 @@ import { placeOrder } from "@/lib/orders/place-order";
 import { deleteVm } from "@/lib/orders/vm-actions";
 import { openEntries } from "@/lib/residency/open-entries";
 import { createPostgresDatabase } from "@/tests/helpers/jobs-processes";
-import { spawnProvisionWorker, type ProvisionWorker } from "@/tests/helpers/provision-processes";
-import { findOrphans, makeTenant, onboardLabHost, tenantTarget, waitForJob } from "@/tests/helpers/provision-lab";
+import { workerFleet } from "@/tests/helpers/provision-processes";
+import { findOrphans, makeTenant, onboardLabHost, removeLeftoverVms, tenantTarget, waitForJob } from "@/tests/helpers/provision-lab";
 
 // Worker processes SIGKILLed in the middle of provisioning, on PostgreSQL and the real lab host:
 // after the disk clone, and while the booting guest is awaited; then during a rollback. Another
@@ -23,18 +22,10 @@ describe("provisioning survives killed workers", () => {
   let db: Database;
   let env: Awaited<ReturnType<typeof onboardLabHost>>;
   let tenant: Awaited<ReturnType<typeof makeTenant>>;
-  const workers: ProvisionWorker[] = [];
-  let n = 0;
-  const spawnWorker = async () => {
-    const w = spawnProvisionWorker({ url: target.url, workerId: `killable-${++n}`, env: { JOBS_TEST_LEASE_MS: "4000" } });
-    workers.push(w);
-    await w.ready;
-    return w;
-  };
-  const kill = async (w: ProvisionWorker) => {
-    w.child.kill("SIGKILL");
-    await w.exited;
-  };
+  const fleet = workerFleet({ url: () => target.url, prefix: "killable" });
+  const workers = fleet.workers;
+  const spawnWorker = () => fleet.spawn();
+  const kill = fleet.kill;
   const order = (name: string) =>
     placeOrder({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, input: { name, regionCode: "osl1", planCode: "nano", imageSlug: "debian-12", sshKeyId: tenant.sshKey.id } });
 
@@ -46,15 +37,8 @@ describe("provisioning survives killed workers", () => {
   });
 
   afterAll(async () => {
-    for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill("SIGKILL");
-    await Promise.all(workers.map((w) => w.exited));
-    const left = await db?.prisma.virtualMachine.findMany({ where: { state: { notIn: ["DELETED"] } } });
-    // Only after a failed test: what a VM of this database may still have on the host.
-    for (const vm of left ?? []) {
-      for (const args of [["destroy", vm.domainName], ["undefine", vm.domainName], ["vol-delete", "--pool", env.lab.pool, `${vm.domainName}.qcow2`], ["vol-delete", "--pool", env.lab.pool, `${vm.domainName}-seed.img`]]) {
-        spawnSync("virsh", ["-q", "-c", "qemu:///system", ...args]);
-      }
-    }
+    await fleet.killAll();
+    await removeLeftoverVms(db, env.lab.pool);
     await db?.close();
     await target?.drop();
   });
