@@ -34,6 +34,7 @@ describe("hostile input on /api/v1", () => {
     teams: JSON.stringify((await api(admin, "GET", "/api/v1/teams")).body),
     members: JSON.stringify((await api(admin, "GET", `/api/v1/teams/${slug}/members`)).body),
     tokens: JSON.stringify((await api(admin, "GET", `/api/v1/teams/${slug}/tokens`)).body),
+    signingKeys: JSON.stringify((await api(admin, "GET", `/api/v1/teams/${slug}/signing-keys`)).body),
     regions: JSON.stringify((await api(admin, "GET", "/api/v1/regions")).body),
     plans: JSON.stringify((await api(admin, "GET", "/api/v1/plans")).body),
   });
@@ -42,6 +43,7 @@ describe("hostile input on /api/v1", () => {
     { url: "/api/v1/teams", body: (s: string) => ({ name: s, slug: s }) },
     { url: `/api/v1/teams/${slug}/members`, body: (s: string) => ({ email: s, role: s }) },
     { url: `/api/v1/teams/${slug}/tokens`, body: (s: string) => ({ name: s, role: "OWNER", expiresInDays: s }) },
+    { url: `/api/v1/teams/${slug}/signing-keys`, body: (s: string) => ({ name: s, publicKey: `-----BEGIN PUBLIC KEY-----\n${s}\n-----END PUBLIC KEY-----` }) },
     { url: "/api/v1/regions", body: (s: string) => ({ code: s, name: s, city: s, country: s, jurisdiction: s }) },
     { url: "/api/v1/plans", body: (s: string) => ({ code: s, name: s, vcpus: s, memoryMb: -1, diskGb: 1e12 }) },
   ];
