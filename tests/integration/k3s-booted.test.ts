@@ -1,6 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootstrapClusterNode } from "@/lib/clusters/bootstrap-cluster";
@@ -23,16 +21,15 @@ import { PORTAL_LOCATION_SETTING } from "@/lib/residency/settings";
 import { bootGuest, type BootedGuest } from "@/tests/helpers/booted-guest";
 import { DB_KINDS, freshDatabase } from "@/tests/helpers/db";
 import { makeTeam } from "@/tests/helpers/factories";
+import { makeFakeK3sArtifacts, sha256 as sha } from "@/tests/helpers/fake-k3s-artifacts";
 
 // Hardened k3s bootstrapped air-gapped onto a REAL booted lab guest (role k3s-server) over the SSH
 // jump, as the admin user with sudo. The k3s binary and install.sh are the TEST-ONLY stand-ins in
 // tests/helpers/fake-k3s-guest (no real k3s exists on this machine); systemd on the guest is real.
 
 const VERSION = "v1.31.4+k3s1";
-const FAKES = path.resolve("tests/helpers/fake-k3s-guest");
 const ADMIN = "skjold";
 const name = `skj-k3s-${process.pid}`;
-const sha = (b: Buffer | string) => createHash("sha256").update(b).digest("hex");
 const tenantKey = generateKeyPair({ comment: "tenant@example" });
 const mgmtKey = generateKeyPair({ comment: "skjold-mgmt" });
 const hardening = { adminUser: ADMIN, sshPublicKey: tenantKey.publicKey, extraSshPublicKeys: [mgmtKey.publicKey], role: "k3s-server" as const, k3sNodeCidrs: ["10.0.2.15/32"] };
@@ -41,15 +38,9 @@ let guest: BootedGuest;
 let artifacts: string;
 
 function makeArtifacts(opts: { withImages?: boolean } = {}): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "skjold-k3s-booted-"));
-  dirs.push(dir);
-  const k3s = readFileSync(path.join(FAKES, "k3s"), "utf8").replace("__FAKE_K3S_VERSION__", VERSION);
-  const images = randomBytes(512 * 1024);
-  writeFileSync(path.join(dir, "k3s"), k3s, { mode: 0o755 });
-  writeFileSync(path.join(dir, "install.sh"), readFileSync(path.join(FAKES, "install.sh")));
-  if (opts.withImages !== false) writeFileSync(path.join(dir, "k3s-airgap-images-amd64.tar.zst"), images);
-  writeFileSync(path.join(dir, "sha256sum-amd64.txt"), `${sha(k3s)}  k3s\n${sha(images)}  k3s-airgap-images-amd64.tar.zst\n`);
-  return dir;
+  const made = makeFakeK3sArtifacts({ version: VERSION, withImages: opts.withImages });
+  dirs.push(made.dir);
+  return made.dir;
 }
 
 const run = async (cmd: string) => {
