@@ -8,6 +8,8 @@ import { hostContext } from "../hosts/host-target";
 import { isTransientError } from "../jobs/errors";
 import { bootstrapK3s, readJoinToken, type K3sShell } from "../k3s/bootstrap";
 import { fetchKubeconfig } from "../k3s/kubeconfig";
+import { summariseControls, type ControlResult } from "../guest/report";
+import { collectAgentEvidence, evaluateAgentControls } from "../k3s/verify/agent-controls";
 import { evaluateK3sControls } from "../k3s/verify/k3s-controls";
 import { collectK3sEvidence } from "../k3s/verify/k3s-evidence";
 import { recordPortalHeldData } from "../residency/portal-held";
@@ -62,7 +64,9 @@ async function loadCluster(opts: ClusterK3sOptions) {
   };
   // Clients (kubeconfig, serving certificate) use the recorded address or the name; agents join the server's node address.
   const apiAddress = server.ipAddress ?? server.name;
-  return { cluster, server, agents, apiAddress, serverAddress: addressOf(server), shellOf, install, readyTimeoutSeconds: parsed.data.readyTimeoutSeconds };
+  const serverAddress = addressOf(server);
+  const serverUrl = `https://${serverAddress.includes(":") ? `[${serverAddress}]` : serverAddress}:6443`;
+  return { cluster, server, agents, apiAddress, serverAddress, serverUrl, shellOf, install, readyTimeoutSeconds: parsed.data.readyTimeoutSeconds };
 }
 
 /**
@@ -106,8 +110,7 @@ export async function joinClusterAgents(opts: ClusterK3sOptions & { giveUp?: boo
   let token: string | undefined;
   return failClusterOn({ prisma: opts.prisma, clusterId: opts.clusterId, giveUp: opts.giveUp, secret: () => token }, async () => {
     const c = await loadCluster(opts);
-    const host = c.serverAddress.includes(":") ? `[${c.serverAddress}]` : c.serverAddress;
-    const serverUrl = `https://${host}:6443`;
+    const serverUrl = c.serverUrl;
     if (c.agents.length === 0) return { agents: 0, changed: [], serverUrl };
     const install = c.install();
     token = await readJoinToken({ shell: c.shellOf(c.server), privilege: "sudo", server: c.server.name });
@@ -120,7 +123,7 @@ export async function joinClusterAgents(opts: ClusterK3sOptions & { giveUp?: boo
   });
 }
 
-/** Proves the server's k3s controls, stores the report and the encrypted kubeconfig, and marks the cluster READY. */
+/** Proves the server's and each agent's k3s controls, stores the report and the encrypted kubeconfig, and marks the cluster READY. */
 export async function finishCluster(opts: ClusterK3sOptions & { giveUp?: boolean }): Promise<{ passed: number; failed: number }> {
   return failClusterOn({ prisma: opts.prisma, clusterId: opts.clusterId, giveUp: opts.giveUp }, async () => {
     const c = await loadCluster(opts);
@@ -131,7 +134,13 @@ export async function finishCluster(opts: ClusterK3sOptions & { giveUp?: boolean
     }
     const shell = c.shellOf(c.server);
     const kubeconfig = await fetchKubeconfig({ shell, apiAddress: c.apiAddress, privilege: "sudo" });
-    const report = evaluateK3sControls({ evidence: await collectK3sEvidence({ shell, privilege: "sudo" }), tenantNamespaces: TENANT_NAMESPACES });
+    const server = evaluateK3sControls({ evidence: await collectK3sEvidence({ shell, privilege: "sudo" }), tenantNamespaces: TENANT_NAMESPACES });
+    // One k3s report for the whole cluster: the server's controls, then each agent's.
+    const agentControls: ControlResult[] = [];
+    for (const agent of c.agents) {
+      agentControls.push(...evaluateAgentControls({ evidence: await collectAgentEvidence({ shell: c.shellOf(agent), privilege: "sudo" }), nodeName: agent.name, serverUrl: c.serverUrl }));
+    }
+    const report = summariseControls("k3s", [...server.controls, ...agentControls]);
     await opts.prisma.$transaction(async (tx) => {
       // Only a cluster still being provisioned becomes READY: a cluster deleted meanwhile stays deleted, without a kubeconfig.
       const won = await tx.cluster.updateMany({ where: { id: c.cluster.id, state: "PROVISIONING" }, data: { state: "READY", readyAt: new Date(), kubeconfigEnc: encryptSecret(kubeconfig), apiEndpoint: `https://${c.apiAddress}:6443`, lastError: null } });

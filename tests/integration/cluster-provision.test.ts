@@ -119,6 +119,9 @@ describe("a k3s cluster with an agent, provisioned by worker processes on the la
     expect(decryptSecret(cluster.kubeconfigEnc!)).toContain("server: https://k1-server:6443");
     const k3sReports = await db.prisma.hardeningReport.findMany({ where: { clusterId, scope: "k3s" } });
     expect(k3sReports.map((r) => r.failed)).toEqual([0]);
+    // The agent's controls sit in the cluster's k3s report, read from the agent guest.
+    const agentControls = (k3sReports[0]!.controls as { id: string; status: string }[]).filter((c) => c.id.startsWith("k3s.agent."));
+    expect(agentControls.map((c) => [c.id, c.status])).toEqual(["running", "server", "config", "file-modes"].map((w) => [`k3s.agent.${w}[k1-agent-1]`, "pass"]));
     // Each node: its newest guest report (after the firewall re-apply) passes every control, fw.k3s-ports included.
     for (const name of ["k1-server", "k1-agent-1"]) {
       const vm = await db.prisma.virtualMachine.findFirstOrThrow({ where: { clusterId, name } });
