@@ -8,7 +8,7 @@ import { hostContext } from "../hosts/host-target";
 import { isTransientError } from "../jobs/errors";
 import { bootstrapK3s, readJoinToken, type K3sShell } from "../k3s/bootstrap";
 import { fetchKubeconfig } from "../k3s/kubeconfig";
-import { summariseControls, type ControlResult } from "../guest/report";
+import { diffReports, hardeningReportSchema, summariseControls, type ControlResult, type HardeningReportData } from "../guest/report";
 import { collectAgentEvidence, evaluateAgentControls } from "../k3s/verify/agent-controls";
 import { evaluateK3sControls } from "../k3s/verify/k3s-controls";
 import { collectK3sEvidence } from "../k3s/verify/k3s-evidence";
@@ -123,24 +123,43 @@ export async function joinClusterAgents(opts: ClusterK3sOptions & { giveUp?: boo
   });
 }
 
+/** Reads the server's and each agent's k3s controls: one k3s report for the whole cluster, server first. */
+async function collectClusterReport(c: Awaited<ReturnType<typeof loadCluster>>): Promise<HardeningReportData> {
+  const server = evaluateK3sControls({ evidence: await collectK3sEvidence({ shell: c.shellOf(c.server), privilege: "sudo" }), tenantNamespaces: TENANT_NAMESPACES });
+  const agentControls: ControlResult[] = [];
+  for (const agent of c.agents) {
+    agentControls.push(...evaluateAgentControls({ evidence: await collectAgentEvidence({ shell: c.shellOf(agent), privilege: "sudo" }), nodeName: agent.name, serverUrl: c.serverUrl }));
+  }
+  return summariseControls("k3s", [...server.controls, ...agentControls]);
+}
+
+export type ClusterVerifyResult = { passed: number; failed: number; drift: string[] };
+
+/**
+ * Re-reads a ready cluster's k3s controls and stores a new report next to the earlier ones, with the
+ * controls that went from pass to fail since the last one (a weakened policy, a deleted NetworkPolicy…).
+ */
+export async function verifyClusterK3s(opts: ClusterK3sOptions): Promise<ClusterVerifyResult> {
+  const c = await loadCluster(opts);
+  if (c.cluster.state !== "READY") throw new AppError("CONFLICT", `Cluster ${c.cluster.name} is ${c.cluster.state.toLowerCase()}: only a ready cluster can be checked`);
+  const current = await collectClusterReport(c);
+  const last = await opts.prisma.hardeningReport.findFirst({ where: { clusterId: c.cluster.id, scope: "k3s" }, orderBy: { createdAt: "desc" }, select: { controls: true, passed: true, failed: true, notApplicable: true } });
+  const previous = last ? hardeningReportSchema.safeParse({ scope: "k3s", ...last }) : null;
+  const drift = diffReports({ previous: previous?.success ? previous.data : null, current }).map((d) => d.id);
+  await opts.prisma.hardeningReport.create({ data: { clusterId: c.cluster.id, scope: "k3s", passed: current.passed, failed: current.failed, notApplicable: current.notApplicable, controls: current.controls as unknown as Prisma.InputJsonValue, driftFrom: drift.length ? drift.join(",") : null } });
+  return { passed: current.passed, failed: current.failed, drift };
+}
+
 /** Proves the server's and each agent's k3s controls, stores the report and the encrypted kubeconfig, and marks the cluster READY. */
 export async function finishCluster(opts: ClusterK3sOptions & { giveUp?: boolean }): Promise<{ passed: number; failed: number }> {
   return failClusterOn({ prisma: opts.prisma, clusterId: opts.clusterId, giveUp: opts.giveUp }, async () => {
     const c = await loadCluster(opts);
-    if (c.cluster.state === "READY") {
-      // A re-run after the READY transaction committed (the worker died before its checkpoint).
-      const last = await opts.prisma.hardeningReport.findFirst({ where: { clusterId: c.cluster.id, scope: "k3s" }, orderBy: { createdAt: "desc" }, select: { passed: true, failed: true } });
-      if (last) return last;
-    }
+    // Already READY: a re-run after the READY transaction committed (the worker died before its
+    // checkpoint), or a re-apply of a ready cluster (e.g. its team's signing keys changed): prove it again.
+    if (c.cluster.state === "READY") return verifyClusterK3s(opts);
     const shell = c.shellOf(c.server);
     const kubeconfig = await fetchKubeconfig({ shell, apiAddress: c.apiAddress, privilege: "sudo" });
-    const server = evaluateK3sControls({ evidence: await collectK3sEvidence({ shell, privilege: "sudo" }), tenantNamespaces: TENANT_NAMESPACES });
-    // One k3s report for the whole cluster: the server's controls, then each agent's.
-    const agentControls: ControlResult[] = [];
-    for (const agent of c.agents) {
-      agentControls.push(...evaluateAgentControls({ evidence: await collectAgentEvidence({ shell: c.shellOf(agent), privilege: "sudo" }), nodeName: agent.name, serverUrl: c.serverUrl }));
-    }
-    const report = summariseControls("k3s", [...server.controls, ...agentControls]);
+    const report = await collectClusterReport(c);
     await opts.prisma.$transaction(async (tx) => {
       // Only a cluster still being provisioned becomes READY: a cluster deleted meanwhile stays deleted, without a kubeconfig.
       const won = await tx.cluster.updateMany({ where: { id: c.cluster.id, state: "PROVISIONING" }, data: { state: "READY", readyAt: new Date(), kubeconfigEnc: encryptSecret(kubeconfig), apiEndpoint: `https://${c.apiAddress}:6443`, lastError: null } });

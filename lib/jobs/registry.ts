@@ -2,6 +2,7 @@ import type { JobDefinition } from "./define";
 import { createJobRegistry } from "./job-registry";
 import type { ScheduledTask } from "./schedules";
 import { provisionClusterJob } from "../clusters/jobs/provision-cluster";
+import { verifyClusterJob } from "../clusters/jobs/verify-cluster";
 import { hostHealthTask, reconcileAllHostsTask } from "../hosts/tasks";
 import { latencyScheduledTasks } from "../latency/scheduled-tasks";
 import { deleteVmJob } from "../provisioning/jobs/delete-vm";
@@ -16,7 +17,7 @@ import { verifyVmJob } from "../provisioning/jobs/verify-vm";
 //   import { provisionVmJob } from "../provisioning/jobs/provision-vm";
 //   registerJob(provisionVmJob);
 
-export const jobRegistry = createJobRegistry(provisionVmJob, powerVmJob, deleteVmJob, verifyVmJob, provisionClusterJob);
+export const jobRegistry = createJobRegistry(provisionVmJob, powerVmJob, deleteVmJob, verifyVmJob, provisionClusterJob, verifyClusterJob);
 
 /** Adds job definitions to the application registry (idempotent for the same definition object). */
 export function registerJob(...definitions: JobDefinition<any, any>[]): void {

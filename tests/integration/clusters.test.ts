@@ -7,6 +7,7 @@ import { listVolumes } from "@/lib/libvirt/volumes";
 import { deleteVmJob } from "@/lib/provisioning/jobs/delete-vm";
 import { provisionClusterJob } from "@/lib/clusters/jobs/provision-cluster";
 import { orderCluster } from "@/lib/clusters/order-cluster";
+import { retryCluster, verifyClusterNow } from "@/lib/clusters/cluster-actions";
 import { deleteCluster } from "@/lib/clusters/delete-cluster";
 import { downloadKubeconfig, getCluster, listClusters } from "@/lib/clusters/queries";
 import { AppError } from "@/lib/core/errors";
@@ -135,6 +136,32 @@ describe.each(DB_KINDS)("tenant clusters (%s)", (kind) => {
     const ok = await orderCluster({ ...sctx, input: { ...input, name: "fits", agentCount: 1 } });
     expect(ok.agentVmIds).toHaveLength(1);
   }, 180_000);
+
+  it("re-runs checks only on a ready cluster and retries only a failed one; a viewer may check but not retry", async () => {
+    const region = await db.prisma.region.findUniqueOrThrow({ where: { code: "osl1" } });
+    const make = (name: string, state: "READY" | "FAILED" | "PROVISIONING") => db.prisma.cluster.create({ data: { teamId: tenant.team.id, name, regionId: region.id, k3sVersion: "v1.31.4+k3s1", state } });
+    const [ready, failed, busy] = [await make("chk-ready", "READY"), await make("chk-failed", "FAILED"), await make("chk-busy", "PROVISIONING")];
+    const { user, principal } = await makeUser(db.prisma);
+    await db.prisma.membership.create({ data: { userId: user.id, teamId: tenant.team.id, role: "VIEWER" } });
+    const viewer = { ...ctx(), principal };
+
+    const { jobId } = await verifyClusterNow({ ...viewer, clusterId: ready.id });
+    expect(await db.prisma.job.findUniqueOrThrow({ where: { id: jobId } })).toMatchObject({ kind: "cluster.verify", clusterId: ready.id, state: "QUEUED" });
+    expect(await verifyClusterNow({ ...ctx(), clusterId: ready.id })).toEqual({ jobId }); // one waiting run, not two
+    expect(await refusal(verifyClusterNow({ ...ctx(), clusterId: busy.id }))).toMatchObject({ code: "CONFLICT", message: "chk-busy is provisioning: only a ready cluster can be checked." });
+
+    expect((await refusal(retryCluster({ ...viewer, clusterId: failed.id }))).code).toBe("FORBIDDEN");
+    expect(await refusal(retryCluster({ ...ctx(), clusterId: ready.id }))).toMatchObject({ code: "CONFLICT", message: "chk-ready is ready: only a failed cluster can be retried." });
+    const retried = await retryCluster({ ...ctx(), clusterId: failed.id });
+    expect(await db.prisma.job.findUniqueOrThrow({ where: { id: retried.jobId } })).toMatchObject({ kind: "cluster.provision", clusterId: failed.id });
+    expect(await db.prisma.auditEvent.findMany({ where: { targetId: { in: [ready.id, failed.id] } }, select: { action: true }, orderBy: { at: "asc" } })).toEqual([{ action: "cluster.verify" }, { action: "cluster.retry" }]);
+
+    const other = await makeTenant(db.prisma);
+    expect((await refusal(verifyClusterNow({ ...ctx(), principal: other.principal, clusterId: ready.id }))).code).toBe("NOT_FOUND");
+    expect((await refusal(verifyClusterNow({ ...ctx(), clusterId: "nope" }))).code).toBe("NOT_FOUND");
+    await db.prisma.job.deleteMany({ where: { clusterId: { in: [ready.id, failed.id] } } });
+    await db.prisma.cluster.deleteMany({ where: { id: { in: [ready.id, failed.id, busy.id] } } });
+  });
 
   it("deletes a cluster: node deletion jobs, kubeconfig erased, residency entry closed, audited", async () => {
     const c = (await listClusters(ctx())).find((x) => x.name === "c1")!;

@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
+import { retryCluster, verifyClusterNow } from "@/lib/clusters/cluster-actions";
 import { deleteCluster } from "@/lib/clusters/delete-cluster";
 import { orderCluster } from "@/lib/clusters/order-cluster";
 import { getPrisma } from "@/lib/db";
@@ -37,5 +38,24 @@ export async function deleteClusterAction(slug: string, clusterId: string, _p: A
     revalidatePath(`/teams/${slug}/clusters`);
     const { t } = await getT(user.locale);
     return { message: t("cluster.deleting", { count: String(jobIds.length) }) };
+  });
+}
+
+/** Re-runs a ready cluster's checks ("cluster.verify"); the new reports show up when it finishes. */
+export async function verifyClusterAction(slug: string, clusterId: string, _p: ActionState): Promise<ActionState> {
+  const user = await requireUser();
+  return runAction(async () => {
+    await verifyClusterNow({ prisma: await getPrisma(), principal: user, teamSlug: slug, clusterId, meta: await requestMeta() });
+    const { t } = await getT(user.locale);
+    return { message: t("cluster.verifying") };
+  });
+}
+
+/** Provisions a failed cluster again (e.g. once the operator placed the missing air-gap file). */
+export async function retryClusterAction(slug: string, clusterId: string, _p: ActionState): Promise<ActionState> {
+  const user = await requireUser();
+  return runAction(async () => {
+    await retryCluster({ prisma: await getPrisma(), principal: user, teamSlug: slug, clusterId, meta: await requestMeta() });
+    revalidatePath(`/teams/${slug}/clusters/${clusterId}`);
   });
 }

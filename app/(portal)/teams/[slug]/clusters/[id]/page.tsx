@@ -9,7 +9,7 @@ import { getPrisma } from "@/lib/db";
 import { getT } from "../../../../../_i18n/server";
 import { currentUser, requireUser } from "../../../../../_server/request";
 import { HardeningReportCard } from "../../vms/[id]/hardening-report";
-import { deleteClusterAction } from "../actions";
+import { deleteClusterAction, retryClusterAction, verifyClusterAction } from "../actions";
 import { CLUSTER_BADGE, NODE_BADGE } from "../badges";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -49,6 +49,9 @@ export default async function ClusterPage({ params }: { params: Promise<{ slug: 
         <p className="alert error" role="alert">
           {c.lastError}
         </p>
+      ) : null}
+      {canOperate && c.state === "FAILED" ? (
+        <ActionForm action={retryClusterAction.bind(null, slug, c.id)} submit={t("cluster.retry")} variant="secondary" testId="retry-cluster" />
       ) : null}
       <section className="card" aria-label={c.name}>
         <dl className="facts" data-testid="cluster-facts">
@@ -121,7 +124,9 @@ export default async function ClusterPage({ params }: { params: Promise<{ slug: 
           </div>
         )}
       </section>
-      <HardeningReportCard report={c.hardeningReport} t={t} />
+      <HardeningReportCard report={c.hardeningReport} t={t}>
+        {c.state === "READY" ? <ActionForm action={verifyClusterAction.bind(null, slug, c.id)} submit={t("vm.verifyNow")} variant="secondary" inline testId="verify-cluster" /> : null}
+      </HardeningReportCard>
       {canOperate && c.state !== "DELETED" ? (
         <ActionForm action={deleteClusterAction.bind(null, slug, c.id)} submit={t("cluster.delete")} variant="danger" confirm={t("cluster.deleteConfirm", { name: c.name })} />
       ) : null}
