@@ -197,6 +197,12 @@ describe("k3s clusters", () => {
     expect(JSON.stringify(body)).not.toContain("kubeconfigEnc");
     const doc = (await (await context.request.get("/api/v1/openapi.json")).json()) as { paths: Record<string, Record<string, any>> };
     expect(doc.paths["/api/v1/teams/{slug}/clusters"]!.post.requestBody.content["application/json"].schema.properties.agentCount).toMatchObject({ type: "integer", minimum: 0, maximum: 3, default: 0 });
+
+    // "Re-run checks" on a ready cluster queues a cluster.verify job (no worker runs in this spec) and says so.
+    await page.getByTestId("verify-cluster").getByRole("button", { name: "Re-run checks" }).click();
+    await expect.poll(() => page.getByRole("status").textContent()).toMatch(/Checks are running on every node/);
+    expect(await db.prisma.job.count({ where: { clusterId, kind: "cluster.verify", state: "QUEUED" } })).toBe(1);
+    expect(await page.getByTestId("retry-cluster").count()).toBe(0); // only a failed cluster offers a retry
   });
 
   it("speaks Norwegian on both cluster pages once the user switches to Norsk", async () => {
