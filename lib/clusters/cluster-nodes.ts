@@ -59,6 +59,20 @@ async function nodeAddress(vm: Awaited<ReturnType<typeof loadVm>>, shell: Return
   return parsed.data;
 }
 
+async function readNodeAddresses(opts: { prisma: PrismaClient; nodes: { id: string }[]; pool?: SshPool }) {
+  const pool = opts.pool ?? sharedSshPool();
+  const loaded = await Promise.all(opts.nodes.map(async (n) => requirePlaced(await loadVm(opts.prisma, n.id))));
+  const shells = new Map(loaded.map((vm) => [vm.id, guestShell({ pool, target: guestTarget(vm), step: `k3s firewall on ${vm.name}` })]));
+  const addresses: Record<string, string> = {};
+  for (const vm of loaded) addresses[vm.id] = await nodeAddress(vm, shells.get(vm.id)!);
+  return { pool, loaded, shells, addresses };
+}
+
+/** node id → the address the node has inside its network, read over SSH (what agents join and the firewall allows). */
+export async function readClusterAddresses(opts: { prisma: PrismaClient; nodes: { id: string }[]; pool?: SshPool }): Promise<Record<string, string>> {
+  return (await readNodeAddresses(opts)).addresses;
+}
+
 const asCidr = (a: string) => (a.includes(":") ? `${a}/128` : `${a}/32`);
 
 /**
@@ -67,11 +81,7 @@ const asCidr = (a: string) => (a.includes(":") ? `${a}/128` : `${a}/32`);
  * script converges and reloads the firewall only when its file changed.
  */
 export async function applyClusterFirewall(opts: { prisma: PrismaClient; nodes: ClusterNode[]; pool?: SshPool }): Promise<{ addresses: Record<string, string>; changed: string[]; failedControls: number }> {
-  const pool = opts.pool ?? sharedSshPool();
-  const loaded = await Promise.all(opts.nodes.map(async (n) => requirePlaced(await loadVm(opts.prisma, n.id))));
-  const shells = new Map(loaded.map((vm) => [vm.id, guestShell({ pool, target: guestTarget(vm), step: `k3s firewall on ${vm.name}` })]));
-  const addresses: Record<string, string> = {};
-  for (const vm of loaded) addresses[vm.id] = await nodeAddress(vm, shells.get(vm.id)!);
+  const { pool, loaded, shells, addresses } = await readNodeAddresses(opts);
   const k3sNodeCidrs = [...new Set(Object.values(addresses).map(asCidr))].sort();
   const changed: string[] = [];
   let failedControls = 0;

@@ -1,17 +1,18 @@
+import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { retryCluster, verifyClusterNow } from "@/lib/clusters/cluster-actions";
 import { deleteCluster } from "@/lib/clusters/delete-cluster";
-import { provisionClusterJob } from "@/lib/clusters/jobs/provision-cluster";
 import { orderCluster } from "@/lib/clusters/order-cluster";
 import { createGuestShell } from "@/lib/clusters/guest-shell";
 import { decryptSecret } from "@/lib/core/secrets";
 import type { Database } from "@/lib/db/connect";
 import { guestTarget } from "@/lib/guest/verify-vm";
 import { hostContext, sharedSshPool } from "@/lib/hosts/host-target";
-import { enqueueJob } from "@/lib/jobs/enqueue";
 import type { JobSnapshot } from "@/lib/jobs/watch";
 import { listDomains } from "@/lib/libvirt/domains";
 import { listVolumes } from "@/lib/libvirt/volumes";
 import { PORTAL_LOCATION_SETTING } from "@/lib/residency/settings";
+import { addSigningKey } from "@/lib/teams/signing-keys";
 import { makeFakeK3sArtifacts } from "@/tests/helpers/fake-k3s-artifacts";
 import { workerFleet } from "@/tests/helpers/provision-processes";
 import { findOrphans, makeTenant, openLabDatabase, removeLeftoverVms, waitForJob } from "@/tests/helpers/provision-lab";
@@ -102,8 +103,9 @@ describe("a k3s cluster with an agent, provisioned by worker processes on the la
   }, 1_800_000);
 
   it("provisioned again with the artifacts in place, through a worker killed mid-job, ends READY", async () => {
-    // What an operator's retry does: the same job enqueued once more (the first one has ended).
-    const { jobId } = await enqueueJob({ prisma: db.prisma, kind: provisionClusterJob, payload: { clusterId }, dedupeKey: `cluster.provision:${clusterId}:retry`, teamId: tenant.team.id, clusterId });
+    // The tenant's "Retry provisioning" (the first job has ended): the same job, enqueued once more.
+    const { jobId } = await retryCluster({ ...ctx(), clusterId });
+    expect(await retryCluster({ ...ctx(), clusterId })).toEqual({ jobId }); // a second click while it waits: the same run
     const second = await spawnWorker(good.dir);
     await waitForJob(db, jobId, (s) => step(s, "k3s-server").state === "SUCCEEDED", 900_000);
     await kill(second);
@@ -181,6 +183,37 @@ describe("a k3s cluster with an agent, provisioned by worker processes on the la
       }
     }
   }, 120_000);
+
+  it("re-runs the checks on demand: a removed admission policy is drift; a registered signing key puts it back, with the key", async () => {
+    const server = await nodeShell("k1-server");
+    const latestK3s = () => db.prisma.hardeningReport.findFirstOrThrow({ where: { clusterId, scope: "k3s" }, orderBy: { createdAt: "desc" } });
+    const gateOf = async () => ((await latestK3s()).controls as { id: string; status: string; evidence: string }[]).find((c) => c.id === "k3s.image-admission");
+    expect(await gateOf()).toMatchObject({ status: "pass", evidence: expect.stringContaining("no signing key registered, every tenant pod is refused") });
+    await server("sudo -n rm /var/lib/rancher/k3s/server/manifests/skjold-image-admission.yaml");
+    const worker = await spawnWorker(good.dir);
+    try {
+      const { jobId } = await verifyClusterNow({ ...ctx(), clusterId });
+      const checked = await waitForJob(db, jobId, () => false, 300_000);
+      expect(checked.state, checked.lastError ?? "").toBe("SUCCEEDED");
+      expect(checked.steps.map((x) => x.key)).toEqual(["k3s", "nodes"]);
+      expect((await latestK3s()).driftFrom).toBe("k3s.image-admission");
+      expect(await gateOf()).toMatchObject({ status: "fail", evidence: "Kyverno is not installed" });
+
+      // The team's owner registers its cosign key: the ready cluster is converged again, policy and key included.
+      await db.prisma.membership.updateMany({ where: { teamId: tenant.team.id, userId: tenant.user.id }, data: { role: "OWNER" } });
+      const pem = String(generateKeyPairSync("ec", { namedCurve: "prime256v1" }).publicKey.export({ type: "spki", format: "pem" }));
+      const key = await addSigningKey({ ...ctx(), input: { name: "ci", publicKey: pem } });
+      expect(key.clustersUpdated).toBe(1);
+      const rerun = await db.prisma.job.findFirstOrThrow({ where: { clusterId, kind: "cluster.provision", state: { in: ["QUEUED", "RUNNING"] } } });
+      const end = await waitForJob(db, rerun.id, () => false, 900_000);
+      expect(end.state, `${end.lastError}\n${worker.stderr()}`).toBe("SUCCEEDED");
+      expect(await server("sudo -n cat /var/lib/rancher/k3s/server/manifests/skjold-image-admission.yaml")).toContain(key.publicKey.split("\n")[1]!);
+      expect(await gateOf()).toMatchObject({ status: "pass", evidence: expect.stringContaining("(1 signing key)") });
+      expect(await db.prisma.cluster.findUniqueOrThrow({ where: { id: clusterId } })).toMatchObject({ state: "READY", lastError: null });
+    } finally {
+      await kill(worker);
+    }
+  }, 1_200_000);
 
   it("deletes the cluster: both nodes gone from the host, no domain, no volume", async () => {
     const nodes = await db.prisma.virtualMachine.findMany({ where: { clusterId } });

@@ -1,7 +1,7 @@
 import { verifyVm } from "../../guest/verify-vm";
 import { defineJob } from "../../jobs/define";
 import { verifyClusterK3s } from "../bootstrap-cluster";
-import { listClusterNodes } from "../cluster-nodes";
+import { listClusterNodes, readClusterAddresses } from "../cluster-nodes";
 import { ProvisionClusterPayload } from "../schemas";
 
 // Re-runs a ready cluster's checks on demand: its k3s controls (server and agents) into a new k3s
@@ -16,7 +16,9 @@ export const verifyClusterJob = defineJob({
     {
       key: "k3s",
       async run({ prisma, payload, log }) {
-        const r = await verifyClusterK3s({ prisma, clusterId: payload.clusterId });
+        // The agents' controls check the server URL they joined, which uses the nodes' own addresses.
+        const addresses = await readClusterAddresses({ prisma, nodes: await listClusterNodes(prisma, payload.clusterId) });
+        const r = await verifyClusterK3s({ prisma, clusterId: payload.clusterId, addresses });
         log(r.drift.length ? `k3s drift: ${r.drift.join(", ")} now fail` : `k3s: ${r.passed} pass, ${r.failed} fail`);
         return r;
       },
