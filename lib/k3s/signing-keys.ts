@@ -1,4 +1,4 @@
-import { createPublicKey, type KeyObject } from "node:crypto";
+import { createHash, createPublicKey, type KeyObject } from "node:crypto";
 import { z } from "zod";
 
 // The public keys a team signs its image scan attestations with (cosign: `cosign generate-key-pair`
@@ -16,8 +16,26 @@ function keyProblem(key: KeyObject): string | null {
   return `${key.asymmetricKeyType ?? "this"} keys cannot sign image attestations (use ECDSA P-256, RSA or Ed25519)`;
 }
 
-/** One PEM public key → canonical SPKI PEM, or a readable reason it is refused. */
-export function parseSigningPublicKey(text: string): { ok: true; pem: string } | { ok: false; reason: string } {
+function keyTypeOf(key: KeyObject): string {
+  const d = key.asymmetricKeyDetails ?? {};
+  if (key.asymmetricKeyType === "ec") return d.namedCurve === "prime256v1" ? "ECDSA P-256" : "ECDSA P-384";
+  if (key.asymmetricKeyType === "rsa") return `RSA ${d.modulusLength ?? "?"}`;
+  return "Ed25519";
+}
+
+/** SHA256 of the key's DER SubjectPublicKeyInfo, printed as OpenSSH prints fingerprints. */
+function fingerprintOf(key: KeyObject): string {
+  return `SHA256:${createHash("sha256").update(key.export({ type: "spki", format: "der" })).digest("base64").replace(/=+$/, "")}`;
+}
+
+export function signingKeyFingerprint(pem: string): string {
+  return fingerprintOf(createPublicKey(pem));
+}
+
+export type ParsedSigningKey = { ok: true; pem: string; keyType: string; fingerprint: string };
+
+/** One PEM public key → canonical SPKI PEM with its type and fingerprint, or a readable reason it is refused. */
+export function parseSigningPublicKey(text: string): ParsedSigningKey | { ok: false; reason: string } {
   const trimmed = text.trim();
   if (trimmed.length > 4096) return { ok: false, reason: "is too long for a public key" };
   if (trimmed.includes("PRIVATE KEY")) return { ok: false, reason: "is a private key: paste only the public key (cosign.pub), and keep the private key secret" };
@@ -30,7 +48,7 @@ export function parseSigningPublicKey(text: string): { ok: true; pem: string } |
   }
   const problem = keyProblem(key);
   if (problem) return { ok: false, reason: problem };
-  return { ok: true, pem: String(key.export({ type: "spki", format: "pem" })).trim() };
+  return { ok: true, pem: String(key.export({ type: "spki", format: "pem" })).trim(), keyType: keyTypeOf(key), fingerprint: fingerprintOf(key) };
 }
 
 /** Splits pasted text holding one or more PEM public keys into blocks (blank lines and spaces between them ignored). */

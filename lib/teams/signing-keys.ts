@@ -1,4 +1,3 @@
-import { createHash, createPublicKey } from "node:crypto";
 import { z } from "zod";
 import { requireTeam } from "../access/team-access";
 import { actorOf, recordAudit } from "../audit/record-audit";
@@ -9,6 +8,8 @@ import { safeText, uuid } from "../core/validation";
 import type { PrismaClient } from "../generated/prisma/client";
 import { enqueueJob } from "../jobs/enqueue";
 import { parseSigningPublicKey } from "../k3s/signing-keys";
+
+export { signingKeyFingerprint } from "../k3s/signing-keys";
 
 export { teamSigningKeys } from "./team-signing-keys";
 
@@ -28,20 +29,6 @@ export type SigningKeyView = { id: string; name: string; keyType: string; finger
 const PUBLIC_FIELDS = { id: true, name: true, keyType: true, fingerprint: true, publicKey: true, createdAt: true } as const;
 
 type Ctx = { prisma: PrismaClient; principal: Principal; teamSlug: string; meta?: RequestMeta };
-
-/** SHA256 of the key's DER SubjectPublicKeyInfo, printed as OpenSSH prints fingerprints. */
-export function signingKeyFingerprint(pem: string): string {
-  const der = createPublicKey(pem).export({ type: "spki", format: "der" });
-  return `SHA256:${createHash("sha256").update(der).digest("base64").replace(/=+$/, "")}`;
-}
-
-function keyTypeOf(pem: string): string {
-  const k = createPublicKey(pem);
-  const d = k.asymmetricKeyDetails ?? {};
-  if (k.asymmetricKeyType === "ec") return d.namedCurve === "prime256v1" ? "ECDSA P-256" : "ECDSA P-384";
-  if (k.asymmetricKeyType === "rsa") return `RSA ${d.modulusLength ?? "?"}`;
-  return "Ed25519";
-}
 
 export async function listSigningKeys(opts: Ctx): Promise<SigningKeyView[]> {
   const { team } = await requireTeam({ prisma: opts.prisma, principal: opts.principal, slug: opts.teamSlug, need: "read" });
@@ -71,14 +58,14 @@ export async function addSigningKey(opts: Ctx & { input: unknown }): Promise<Sig
   const key = parseSigningPublicKey(parsed.data.publicKey);
   if (!key.ok) throw new AppError("VALIDATION", `Signing key: publicKey: ${key.reason}`, { details: [{ path: "publicKey", message: key.reason }] });
   const { name } = parsed.data;
-  const fingerprint = signingKeyFingerprint(key.pem);
+  const { fingerprint, keyType } = key;
   const existing = await prisma.imageSigningKey.findMany({ where: { teamId: team.id }, select: { name: true, fingerprint: true } });
   const same = existing.find((k) => k.fingerprint === fingerprint);
   if (same) throw new AppError("CONFLICT", `This key is already registered for the team as "${same.name}" (${fingerprint}).`);
   if (existing.some((k) => k.name === name)) throw new AppError("CONFLICT", `The team already has a signing key named "${name}". Pick another name.`);
   if (existing.length >= MAX_SIGNING_KEYS_PER_TEAM) throw new AppError("QUOTA_EXCEEDED", `A team can register at most ${MAX_SIGNING_KEYS_PER_TEAM} signing keys. Remove one you no longer sign with.`);
   try {
-    const row = await prisma.imageSigningKey.create({ data: { teamId: team.id, name, publicKey: key.pem, keyType: keyTypeOf(key.pem), fingerprint }, select: PUBLIC_FIELDS });
+    const row = await prisma.imageSigningKey.create({ data: { teamId: team.id, name, publicKey: key.pem, keyType, fingerprint }, select: PUBLIC_FIELDS });
     await recordAudit({ prisma, ...actorOf(principal), action: "team.signing_key.add", teamId: team.id, targetType: "signing_key", targetId: row.id, details: { name, keyType: row.keyType, fingerprint }, meta: opts.meta });
     return { ...row, clustersUpdated: await reapplyToClusters(prisma, team.id) };
   } catch (err) {
