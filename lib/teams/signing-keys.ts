@@ -19,6 +19,8 @@ export { teamSigningKeys } from "./team-signing-keys";
 // admission policy on the team's ready clusters.
 
 export const MAX_SIGNING_KEYS_PER_TEAM = 5;
+/** How long a re-apply waits when the cluster is being converged already (a converge takes about a minute). */
+const REAPPLY_AFTER_RUNNING_MS = 5 * 60_000;
 
 export const AddSigningKeyInput = z.strictObject({
   name: safeText(60),
@@ -39,9 +41,11 @@ export async function listSigningKeys(opts: Ctx): Promise<SigningKeyView[]> {
 async function reapplyToClusters(prisma: PrismaClient, teamId: string): Promise<number> {
   const clusters = await prisma.cluster.findMany({ where: { teamId, state: "READY" }, select: { id: true } });
   for (const c of clusters) {
-    const waiting = await prisma.job.count({ where: { clusterId: c.id, kind: provisionClusterJob.name, state: "QUEUED" } });
-    if (waiting > 0) continue; // a queued run reads the keys when it starts
-    await enqueueJob({ prisma, kind: provisionClusterJob, payload: { clusterId: c.id }, teamId, clusterId: c.id });
+    const open = await prisma.job.findMany({ where: { clusterId: c.id, kind: provisionClusterJob.name, state: { in: ["QUEUED", "RUNNING"] } }, select: { state: true } });
+    if (open.some((j) => j.state === "QUEUED")) continue; // a queued run reads the keys when it starts
+    // A run already under way may have read the old keys: start after it rather than beside it.
+    const runAt = open.length ? new Date(Date.now() + REAPPLY_AFTER_RUNNING_MS) : undefined;
+    await enqueueJob({ prisma, kind: provisionClusterJob, payload: { clusterId: c.id }, teamId, clusterId: c.id, runAt });
   }
   return clusters.length;
 }

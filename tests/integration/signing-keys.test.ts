@@ -46,7 +46,12 @@ describe.each(DB_KINDS)("image signing keys (%s)", (kind) => {
     const key2 = await addSigningKey({ ...ctx(owner), input: { name: "rotation", publicKey: pem(ecKey()) } });
     expect(await db.prisma.job.count({ where: { kind: "cluster.provision", teamId: team.id } })).toBe(1);
     expect((await listSigningKeys(ctx(viewer))).map((k) => k.name)).toEqual(["ci", "rotation"]);
-    await deleteSigningKey({ ...ctx(owner), keyId: key2.id });
+    // Once that run is under way (it may have read the old keys), the next change queues a run after it, not beside it.
+    await db.prisma.job.updateMany({ where: { id: jobs[0]!.id }, data: { state: "RUNNING" } });
+    const before = Date.now();
+    expect(await deleteSigningKey({ ...ctx(owner), keyId: key2.id })).toEqual({ clustersUpdated: 1 });
+    const next = await db.prisma.job.findFirstOrThrow({ where: { kind: "cluster.provision", teamId: team.id, state: "QUEUED" } });
+    expect(next.runAt.getTime()).toBeGreaterThanOrEqual(before + 4 * 60_000);
   });
 
   it("refuses members, viewers and outsiders, and bad keys with a readable reason; nothing is stored", async () => {
