@@ -45,7 +45,8 @@ async function guestRuns(opts: ProbeAcceleratorOptions, type: "kvm" | "qemu"): P
     });
     const created = await runVirshWithXml({ ...opts, args: ["create"], xml, step }).then(
       () => true,
-      (err: AppError) => {
+      async (err: AppError) => {
+        await endProbeDomain(opts, name, step); // a create that reported an error may still have left it running
         if (/Address already in use/i.test(err.message)) return false;
         if (type === "kvm") return null; // KVM refused to start: that is an answer, not a failure
         throw err;
@@ -56,10 +57,20 @@ async function guestRuns(opts: ProbeAcceleratorOptions, type: "kvm" | "qemu"): P
     try {
       return await readConsoleUntil(opts, port, opts.attemptTimeoutMs ?? 45_000);
     } finally {
-      await runVirsh({ ...opts, args: ["destroy", "--", name], step, allowFailure: true });
+      await endProbeDomain(opts, name, step);
     }
   }
   return false;
+}
+
+/** Destroys the transient probe domain and checks it is gone (a destroy can fail while qemu is still starting). */
+async function endProbeDomain(opts: ProbeAcceleratorOptions, name: string, step: string): Promise<void> {
+  for (let i = 0; i < 5; i++) {
+    await runVirsh({ ...opts, args: ["destroy", "--", name], step, allowFailure: true });
+    const state = await runVirsh({ ...opts, args: ["domstate", "--", name], step, allowFailure: true });
+    if (state.code !== 0) return; // no such domain any more
+    await new Promise((r) => setTimeout(r, 500 * (i + 1)));
+  }
 }
 
 async function readConsoleUntil(ctx: HostContext, port: number, timeoutMs: number): Promise<boolean> {
