@@ -1,15 +1,13 @@
 import type { Metadata } from "next";
 import { ActionForm } from "@/components/action-form";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { requireTeam, roleCan } from "@/lib/access/team-access";
 import { listClusters } from "@/lib/clusters/queries";
 import { DEFAULT_K3S_VERSION } from "@/lib/clusters/schemas";
-import { AppError } from "@/lib/core/errors";
 import { getPrisma } from "@/lib/db";
 import { orderOptions } from "@/lib/orders/queries";
 import { getT } from "../../../../_i18n/server";
-import { currentUser, requireUser } from "../../../../_server/request";
+import { currentUser, notFoundIfMissing, requireUser } from "../../../../_server/request";
 import { orderClusterAction } from "./actions";
 import { AGENTS } from "./agent-count";
 import { CLUSTER_BADGE } from "./badges";
@@ -24,11 +22,7 @@ export default async function ClusterListPage({ params }: { params: Promise<{ sl
   const user = await requireUser();
   const prisma = await getPrisma();
   const { t } = await getT(user.locale);
-  const hide = (e: unknown): never => {
-    if (e instanceof AppError && e.code === "NOT_FOUND") notFound();
-    throw e;
-  };
-  const { team, role } = await requireTeam({ prisma, principal: user, slug, need: "read" }).catch(hide);
+  const { team, role } = await requireTeam({ prisma, principal: user, slug, need: "read" }).catch(notFoundIfMissing);
   const clusters = await listClusters({ prisma, principal: user, teamSlug: slug });
   const options = roleCan(role, "operate") ? await orderOptions({ prisma, principal: user, teamSlug: slug }) : null;
   const range = { min: String(AGENTS.min), max: String(AGENTS.max) };

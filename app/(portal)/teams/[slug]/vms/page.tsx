@@ -1,12 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { requireTeam, roleCan } from "@/lib/access/team-access";
-import { AppError } from "@/lib/core/errors";
 import { getPrisma } from "@/lib/db";
 import { listVms } from "@/lib/orders/queries";
 import { getT } from "../../../../_i18n/server";
-import { requireUser } from "../../../../_server/request";
+import { notFoundIfMissing, requireUser } from "../../../../_server/request";
 
 export const metadata: Metadata = { title: "Virtual machines" };
 
@@ -17,12 +15,8 @@ export default async function VmListPage({ params }: { params: Promise<{ slug: s
   const user = await requireUser();
   const prisma = await getPrisma();
   const { t } = await getT(user.locale);
-  const hide = (e: unknown): never => {
-    if (e instanceof AppError && e.code === "NOT_FOUND") notFound();
-    throw e;
-  };
-  const { team, role } = await requireTeam({ prisma, principal: user, slug, need: "read" }).catch(hide);
-  const vms = await listVms({ prisma, principal: user, teamSlug: slug }).catch(hide);
+  const { team, role } = await requireTeam({ prisma, principal: user, slug, need: "read" }).catch(notFoundIfMissing);
+  const vms = await listVms({ prisma, principal: user, teamSlug: slug }).catch(notFoundIfMissing);
   return (
     <div className="stack">
       <p className="muted">

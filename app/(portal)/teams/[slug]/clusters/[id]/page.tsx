@@ -1,13 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { ActionForm } from "@/components/action-form";
 import { requireTeam, roleCan } from "@/lib/access/team-access";
 import { getCluster } from "@/lib/clusters/queries";
-import { AppError } from "@/lib/core/errors";
 import { getPrisma } from "@/lib/db";
 import { getT } from "../../../../../_i18n/server";
-import { currentUser, requireUser } from "../../../../../_server/request";
+import { currentUser, notFoundIfMissing, requireUser } from "../../../../../_server/request";
 import { HardeningReportCard } from "../../vms/[id]/hardening-report";
 import { deleteClusterAction, retryClusterAction, verifyClusterAction } from "../actions";
 import { CLUSTER_BADGE, NODE_BADGE } from "../badges";
@@ -24,12 +22,8 @@ export default async function ClusterPage({ params }: { params: Promise<{ slug: 
   const user = await requireUser();
   const prisma = await getPrisma();
   const { t } = await getT(user.locale);
-  const hide = (e: unknown): never => {
-    if (e instanceof AppError && e.code === "NOT_FOUND") notFound();
-    throw e;
-  };
-  const { team, role } = await requireTeam({ prisma, principal: user, slug, need: "read" }).catch(hide);
-  const c = await getCluster({ prisma, principal: user, teamSlug: slug, clusterId: id }).catch(hide);
+  const { team, role } = await requireTeam({ prisma, principal: user, slug, need: "read" }).catch(notFoundIfMissing);
+  const c = await getCluster({ prisma, principal: user, teamSlug: slug, clusterId: id }).catch(notFoundIfMissing);
   const canOperate = roleCan(role, "operate");
   const roleLabel = (r: string | null) => (r === "server" || r === "agent" ? t(`cluster.role.${r}`) : (r ?? "–"));
   return (
