@@ -93,6 +93,11 @@ export async function createSeedVolume(ctx: HostContext & { storagePool: string;
     await cleanupOnFailure(ctx, pool, name, async () => {
       await runVirshWithXml({ ...ctx, args: ["vol-create", "--pool", pool], xml, step });
       await runVirsh({ ...ctx, args: ["vol-upload", "--pool", pool, name, `${dir}/seed.img`], step });
+      // vol-upload can report success when the daemon's write failed (a full pool, seen here): compare the bytes.
+      const volPath = await getVolumePath({ ...ctx, storagePool: pool, volume: name });
+      const sums = await ctx.pool.exec({ target: ctx.target, argv: ["sha256sum", "--", `${dir}/seed.img`, volPath ?? "/nonexistent"], step, allowFailure: true });
+      const [want, got] = sums.stdout.split("\n").map((l) => /^([a-f0-9]{64}) /.exec(l)?.[1]);
+      if (!want || want !== got) throw new AppError("HOST_COMMAND_FAILED", `${step}: the uploaded seed in pool ${pool} does not match what was built (is the pool full?)`);
     });
   });
   const path = await getVolumePath({ ...ctx, storagePool: pool, volume: name });
