@@ -140,13 +140,16 @@ export type ClusterVerifyResult = { passed: number; failed: number; drift: strin
  * controls that went from pass to fail since the last one (a weakened policy, a deleted NetworkPolicy…).
  */
 export async function verifyClusterK3s(opts: ClusterK3sOptions): Promise<ClusterVerifyResult> {
-  const c = await loadCluster(opts);
+  return verifyLoadedCluster(opts.prisma, await loadCluster(opts));
+}
+
+async function verifyLoadedCluster(prisma: PrismaClient, c: Awaited<ReturnType<typeof loadCluster>>): Promise<ClusterVerifyResult> {
   if (c.cluster.state !== "READY") throw new AppError("CONFLICT", `Cluster ${c.cluster.name} is ${c.cluster.state.toLowerCase()}: only a ready cluster can be checked`);
   const current = await collectClusterReport(c);
-  const last = await opts.prisma.hardeningReport.findFirst({ where: { clusterId: c.cluster.id, scope: "k3s" }, orderBy: { createdAt: "desc" }, select: { controls: true, passed: true, failed: true, notApplicable: true } });
+  const last = await prisma.hardeningReport.findFirst({ where: { clusterId: c.cluster.id, scope: "k3s" }, orderBy: { createdAt: "desc" }, select: { controls: true, passed: true, failed: true, notApplicable: true } });
   const previous = last ? hardeningReportSchema.safeParse({ scope: "k3s", ...last }) : null;
   const drift = diffReports({ previous: previous?.success ? previous.data : null, current }).map((d) => d.id);
-  await opts.prisma.hardeningReport.create({ data: { clusterId: c.cluster.id, scope: "k3s", passed: current.passed, failed: current.failed, notApplicable: current.notApplicable, controls: current.controls as unknown as Prisma.InputJsonValue, driftFrom: drift.length ? drift.join(",") : null } });
+  await prisma.hardeningReport.create({ data: { clusterId: c.cluster.id, scope: "k3s", passed: current.passed, failed: current.failed, notApplicable: current.notApplicable, controls: current.controls as unknown as Prisma.InputJsonValue, driftFrom: drift.length ? drift.join(",") : null } });
   return { passed: current.passed, failed: current.failed, drift };
 }
 
@@ -156,7 +159,7 @@ export async function finishCluster(opts: ClusterK3sOptions & { giveUp?: boolean
     const c = await loadCluster(opts);
     // Already READY: a re-run after the READY transaction committed (the worker died before its
     // checkpoint), or a re-apply of a ready cluster (e.g. its team's signing keys changed): prove it again.
-    if (c.cluster.state === "READY") return verifyClusterK3s(opts);
+    if (c.cluster.state === "READY") return verifyLoadedCluster(opts.prisma, c);
     const shell = c.shellOf(c.server);
     const kubeconfig = await fetchKubeconfig({ shell, apiAddress: c.apiAddress, privilege: "sudo" });
     const report = await collectClusterReport(c);

@@ -80,7 +80,7 @@ export async function createSeedVolume(ctx: HostContext & { storagePool: string;
   const name = assertVolumeName(ctx.name);
   const step = `build seed ${name}`;
   await deleteVolume({ ...ctx, storagePool: pool, volume: name });
-  await withRemoteTempDir({ ...ctx, step }, async (dir) => {
+  const path = await withRemoteTempDir({ ...ctx, step }, async (dir): Promise<string> => {
     const files: Array<[string, string]> = [["user-data", ctx.userData], ["meta-data", ctx.metaData]];
     if (ctx.networkConfig !== undefined) files.push(["network-config", ctx.networkConfig]);
     for (const [file, content] of files) await writeRemoteFile({ ...ctx, path: `${dir}/${file}`, content, step });
@@ -90,25 +90,25 @@ export async function createSeedVolume(ctx: HostContext & { storagePool: string;
     const bytes = Number(size.stdout.trim());
     if (!Number.isInteger(bytes) || bytes <= 0) throw new AppError("HOST_COMMAND_FAILED", `${step}: cloud-localds made no image`);
     const xml = buildVolumeXml({ name, capacityBytes: bytes, format: "raw", mode: "0644" });
-    await cleanupOnFailure(ctx, pool, name, async () => {
+    return cleanupOnFailure(ctx, pool, name, async () => {
       await runVirshWithXml({ ...ctx, args: ["vol-create", "--pool", pool], xml, step });
       await runVirsh({ ...ctx, args: ["vol-upload", "--pool", pool, name, `${dir}/seed.img`], step });
       // vol-upload can report success when the daemon's write failed (a full pool, seen here): compare the bytes.
       const volPath = await getVolumePath({ ...ctx, storagePool: pool, volume: name });
-      const sums = await ctx.pool.exec({ target: ctx.target, argv: ["sha256sum", "--", `${dir}/seed.img`, volPath ?? "/nonexistent"], step, allowFailure: true });
+      if (!volPath) throw new AppError("HOST_COMMAND_FAILED", `${step}: the seed volume is not in pool ${pool}`);
+      const sums = await ctx.pool.exec({ target: ctx.target, argv: ["sha256sum", "--", `${dir}/seed.img`, volPath], step, allowFailure: true });
       const [want, got] = sums.stdout.split("\n").map((l) => /^([a-f0-9]{64}) /.exec(l)?.[1]);
       if (!want || want !== got) throw new AppError("HOST_COMMAND_FAILED", `${step}: the uploaded seed in pool ${pool} does not match what was built (is the pool full?)`);
+      return volPath;
     });
   });
-  const path = await getVolumePath({ ...ctx, storagePool: pool, volume: name });
-  if (!path) throw new AppError("HOST_COMMAND_FAILED", `${step}: the seed volume is not in pool ${pool}`);
   return { name, path };
 }
 
 /** Runs a create step; if it throws, deletes whatever part of `volume` it left, then rethrows. */
-async function cleanupOnFailure(ctx: HostContext, pool: string, volume: string, create: () => Promise<unknown>): Promise<void> {
+async function cleanupOnFailure<T>(ctx: HostContext, pool: string, volume: string, create: () => Promise<T>): Promise<T> {
   try {
-    await create();
+    return await create();
   } catch (err) {
     await deleteVolume({ ...ctx, storagePool: pool, volume }).catch(() => undefined);
     throw err;
