@@ -1,7 +1,8 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { AppError } from "../core/errors";
 import { targetLabel } from "../ssh/target";
-import { runVirsh, runVirshWithXml, type HostContext } from "./virsh";
+import { writeRemoteFile } from "../ssh/sftp";
+import { openVirshSession, runVirsh, withRemoteTempDir, type HostContext } from "./virsh";
 import { buildDomainXml } from "./xml/domain";
 
 export type Accelerator = "kvm" | "tcg";
@@ -20,16 +21,51 @@ export interface ProbeAcceleratorOptions extends HostContext {
 
 /** Returns "kvm" when a KVM guest really runs on the host, else "tcg" when a software one does. */
 export async function probeAccelerator(opts: ProbeAcceleratorOptions): Promise<Accelerator> {
+  await sweepStaleProbeDomains(opts);
   const kvmOffered = (await runVirsh({ ...opts, args: ["domcapabilities", "--virttype", "kvm"], step: "probe accelerator", allowFailure: true })).code === 0;
   if (kvmOffered && (await guestRuns(opts, "kvm"))) return "kvm";
   if (await guestRuns(opts, "qemu")) return "tcg";
   throw new AppError("HOST_COMMAND_FAILED", `${targetLabel(opts.target)}: probe accelerator: neither a KVM nor a TCG guest ran on this host`);
 }
 
+// A probe domain is created `--autodestroy` from an interactive virsh that stays open while the
+// console is read: libvirt destroys it when that virsh exits, also when the prober dies or its SSH
+// connection drops, and also when the create hangs (qemu stuck starting, as KVM can be on nested
+// hosts) and returns only after the prober gave up. Its name carries its start time, so a probe
+// domain that outlived all that (an older Skjold made them without --autodestroy) is swept by the
+// next probe once it is older than any probe can run.
+const PROBE_NAME = /^skjold-probe-(?:kvm|qemu)-(?:([0-9a-z]{6,8})-)?[0-9a-f]{8}$/;
+const PROBE_MAX_AGE_MS = 10 * 60_000;
+const DOMAIN_STATE_LINE = /^(running|idle|paused|in shutdown|shut off|crashed|pmsuspended)\s*$/m;
+
+export function probeDomainName(type: "kvm" | "qemu", now = Date.now()): string {
+  return `skjold-probe-${type}-${Math.floor(now / 1000).toString(36)}-${randomBytes(4).toString("hex")}`;
+}
+
+/** Probe domains among `names` that no running probe can own any more (older than 10 minutes, or unnamed by time). */
+export function staleProbeDomains(names: readonly string[], now = Date.now()): string[] {
+  return names.filter((name) => {
+    const m = PROBE_NAME.exec(name);
+    if (!m) return false;
+    if (!m[1]) return true; // an older Skjold's name, without a start time: never an autodestroy domain
+    return now - parseInt(m[1], 36) * 1000 > PROBE_MAX_AGE_MS;
+  });
+}
+
+/** Destroys probe domains left on the host by probes that could not clean up. Returns their names. */
+export async function sweepStaleProbeDomains(ctx: HostContext, now = Date.now()): Promise<string[]> {
+  const list = await runVirsh({ ...ctx, args: ["list", "--all", "--name"], step: "sweep probe domains" });
+  const stale = staleProbeDomains(list.stdout.split("\n").map((l) => l.trim()).filter(Boolean), now);
+  for (const name of stale) await endProbeDomain(ctx, name, "sweep probe domains");
+  return stale;
+}
+
+type Attempt = { kind: "ran"; ran: boolean } | { kind: "refused"; why: string } | { kind: "hung" };
+
 async function guestRuns(opts: ProbeAcceleratorOptions, type: "kvm" | "qemu"): Promise<boolean> {
-  const name = `skjold-probe-${type}-${randomBytes(4).toString("hex")}`;
   const step = `probe accelerator (${type})`;
   for (let attempt = 0; attempt < 3; attempt++) {
+    const name = probeDomainName(type);
     const port = randomInt(40_000, 49_999);
     const xml = buildDomainXml({
       name,
@@ -38,38 +74,49 @@ async function guestRuns(opts: ProbeAcceleratorOptions, type: "kvm" | "qemu"): P
       memoryMiB: 128,
       kernel: { kernelPath: opts.kernelPath, cmdline: "console=ttyS0 panic=-1 loglevel=4" },
       serialTcpPort: port,
-      description: "Skjold accelerator probe (transient)",
-      // The kernel panics (no root disk) and panic=-1 reboots it: the domain then ends by itself,
-      // so a probe whose caller died (lost SSH, killed process) leaves no guest spinning.
+      description: "Skjold accelerator probe (transient, destroyed with the virsh that made it)",
+      // The kernel panics (no root disk) and panic=-1 reboots it: the domain then ends by itself.
       onReboot: "destroy",
     });
-    const created = await runVirshWithXml({ ...opts, args: ["create"], xml, step }).then(
-      () => true,
-      async (err: AppError) => {
-        await endProbeDomain(opts, name, step); // a create that reported an error may still have left it running
-        if (/Address already in use/i.test(err.message)) return false;
-        if (type === "kvm") return null; // KVM refused to start: that is an answer, not a failure
-        throw err;
-      },
+    const outcome = await withRemoteTempDir({ ...opts, step }, async (dir): Promise<Attempt> => {
+      const file = `${dir}/probe.xml`;
+      await writeRemoteFile({ pool: opts.pool, target: opts.target, path: file, content: xml, step });
+      const session = await openVirshSession({ ...opts, step });
+      try {
+        session.send(["create", "--autodestroy", file]);
+        session.send(["domstate", name]);
+        const answered = await session.waitFor((o) => DOMAIN_STATE_LINE.test(o.stdout) || o.stderr.includes(`failed to get domain '${name}'`), opts.attemptTimeoutMs ?? 45_000);
+        if (!answered) return { kind: "hung" };
+        const out = session.output();
+        if (!DOMAIN_STATE_LINE.test(out.stdout)) return { kind: "refused", why: virshError(out.stderr) };
+        return { kind: "ran", ran: await readConsoleUntil(opts, port, opts.attemptTimeoutMs ?? 45_000) };
+      } finally {
+        await session.close();
+        await endProbeDomain(opts, name, step);
+      }
+    });
+    if (outcome.kind === "ran") return outcome.ran;
+    if (outcome.kind === "refused" && /Address already in use/i.test(outcome.why)) continue;
+    if (type === "kvm") return false; // KVM refused or hung: that is an answer, not a failure
+    throw new AppError(
+      "HOST_COMMAND_FAILED",
+      `${targetLabel(opts.target)}: ${step}: ${outcome.kind === "hung" ? "virsh create did not answer" : `virsh create failed: ${outcome.why}`}`,
     );
-    if (created === null) return false;
-    if (!created) continue;
-    try {
-      return await readConsoleUntil(opts, port, opts.attemptTimeoutMs ?? 45_000);
-    } finally {
-      await endProbeDomain(opts, name, step);
-    }
   }
   return false;
 }
 
-/** Destroys the transient probe domain and checks it is gone (a destroy can fail while qemu is still starting). */
-async function endProbeDomain(opts: ProbeAcceleratorOptions, name: string, step: string): Promise<void> {
+function virshError(stderr: string): string {
+  return stderr.replace(/^error:\s*/gim, "").split("\n").filter(Boolean).filter((l) => !/^failed to get domain/.test(l)).slice(-2).join(" | ").slice(0, 400);
+}
+
+/** Destroys a probe domain and checks it is gone (a destroy can fail while qemu is still starting). */
+async function endProbeDomain(ctx: HostContext, name: string, step: string): Promise<void> {
   for (let i = 0; i < 5; i++) {
-    await runVirsh({ ...opts, args: ["destroy", "--", name], step, allowFailure: true });
-    const state = await runVirsh({ ...opts, args: ["domstate", "--", name], step, allowFailure: true });
-    if (state.code !== 0) return; // no such domain any more
-    await new Promise((r) => setTimeout(r, 500 * (i + 1)));
+    const state = await runVirsh({ ...ctx, args: ["domstate", "--", name], step, allowFailure: true });
+    if (state.code !== 0) return; // no such domain (any more)
+    await runVirsh({ ...ctx, args: ["destroy", "--", name], step, allowFailure: true });
+    await new Promise((r) => setTimeout(r, 500 * i));
   }
 }
 

@@ -1,6 +1,8 @@
+import { PassThrough } from "node:stream";
+import type { ClientChannel } from "ssh2";
 import { AppError } from "../core/errors";
 import type { RemoteExecResult, SshPool } from "../ssh/pool";
-import { RemotePathSchema } from "../ssh/quote";
+import { quoteCommand, RemotePathSchema } from "../ssh/quote";
 import { writeRemoteFile } from "../ssh/sftp";
 import { targetLabel, type SshTarget } from "../ssh/target";
 
@@ -52,4 +54,73 @@ export async function runVirshWithXml(ctx: HostContext & { args: readonly string
     await writeRemoteFile({ pool: ctx.pool, target: ctx.target, path: file, content: ctx.xml, step: ctx.step });
     return runVirsh({ ...ctx, args: [...ctx.args, file] });
   });
+}
+
+/** One interactive `virsh` on the host: a single libvirt connection that lives until `close`. */
+export interface VirshSession {
+  /** runs one virsh command in the session; every argument must be a plain word (names, paths) */
+  send(args: readonly string[]): void;
+  /** what virsh printed so far, its prompts and echoed commands removed */
+  output(): { stdout: string; stderr: string };
+  /** resolves true once `ready` holds for the output, false after `timeoutMs` */
+  waitFor(ready: (out: { stdout: string; stderr: string }) => boolean, timeoutMs: number): Promise<boolean>;
+  /** ends virsh's input and waits (at most `timeoutMs`) for it to exit and drop its connection */
+  close(timeoutMs?: number): Promise<boolean>;
+}
+
+const PLAIN_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+/**
+ * Opens an interactive virsh over SSH. For domains created `--autodestroy`: libvirt destroys them
+ * when this connection ends, also when the caller's process or its SSH connection dies.
+ */
+export async function openVirshSession(ctx: HostContext & { step: string }): Promise<VirshSession> {
+  const ssh = await ctx.pool.connection(ctx.target, ctx.step);
+  const input = new PassThrough();
+  let stdout = "";
+  let stderr = "";
+  let exited = false;
+  const waiters = new Set<() => void>();
+  const changed = () => waiters.forEach((w) => w());
+  let channel: ClientChannel | undefined;
+  const run = ssh
+    .execCommand(quoteCommand(["virsh", "-q", "-c", "qemu:///system"]), {
+      stdin: input,
+      onChannel: (c) => (channel = c),
+      onStdout: (chunk) => ((stdout = (stdout + chunk.toString("utf8")).slice(-16_384)), changed()),
+      onStderr: (chunk) => ((stderr = (stderr + chunk.toString("utf8")).slice(-16_384)), changed()),
+    })
+    .catch(() => undefined)
+    .finally(() => ((exited = true), changed()));
+  const output = () => ({ stdout: stdout.replace(/virsh # [^\n]*(\n|$)/g, ""), stderr });
+  return {
+    send(args) {
+      if (!args.every((a) => PLAIN_WORD.test(a))) throw new AppError("VALIDATION", `${ctx.step}: a virsh session takes plain words only`);
+      input.write(`${args.join(" ")}\n`);
+    },
+    output,
+    waitFor(ready, timeoutMs) {
+      return new Promise<boolean>((resolve) => {
+        const check = () => {
+          if (!ready(output()) && !exited) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve(ready(output()));
+        };
+        const timer = setTimeout(() => (waiters.delete(check), resolve(false)), timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+    async close(timeoutMs = 20_000) {
+      input.end();
+      let timer: NodeJS.Timeout | undefined;
+      const gone = await Promise.race([run.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeoutMs)))]);
+      clearTimeout(timer);
+      // Still running (a command that hangs): let it go rather than kill it. virsh reads the end of
+      // its input once that command returns, exits, and only then drops its libvirt connection.
+      if (!gone) channel?.close();
+      return gone;
+    },
+  };
 }

@@ -1,8 +1,12 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, rmdirSync } from "node:fs";
+import { randomInt } from "node:crypto";
+import { chmodSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/core/errors";
 import { discoverHost } from "@/lib/libvirt/discover";
+import { probeAccelerator, probeDomainName } from "@/lib/libvirt/probe";
+import { openVirshSession } from "@/lib/libvirt/virsh";
+import { buildDomainXml } from "@/lib/libvirt/xml/domain";
 import { createCloneVolume, createSeedVolume, deleteVolume, listVolumes } from "@/lib/libvirt/volumes";
 import { createSshPool, type SshPool } from "@/lib/ssh/pool";
 import { getLab, rootVirsh, startLibvirtd, stopLibvirtd, type Lab } from "@/tests/helpers/lab";
@@ -55,6 +59,67 @@ describe("discoverHost", () => {
       await startLibvirtd();
     }
     expect((await discoverHost({ pool, target: lab.target })).pools.length).toBeGreaterThan(0);
+  });
+});
+
+describe("accelerator probe domains", () => {
+  // A kernel-only domain as the probe makes them, written where the lab's SSH user can read it.
+  function probeLikeXml(name: string): string {
+    const dir = mkdtempSync("/tmp/skjold-probe-test-");
+    chmodSync(dir, 0o755);
+    const file = `${dir}/d.xml`;
+    writeFileSync(file, buildDomainXml({ name, type: "qemu", vcpus: 1, memoryMiB: 128, kernel: { kernelPath: lab.image.kernelPath, cmdline: "console=ttyS0" }, serialTcpPort: randomInt(40_000, 49_999), onReboot: "destroy" }), { mode: 0o644 });
+    return file;
+  }
+  const domainNames = () => rootVirsh("list", "--all", "--name").split("\n").map((l) => l.trim()).filter(Boolean);
+
+  it("are swept by the next probe once no probe can own them, and a running probe's is left alone", async () => {
+    const leftovers = ["skjold-probe-kvm-0a1b2c3d", probeDomainName("kvm", Date.now() - 20 * 60_000)];
+    const young = probeDomainName("qemu");
+    const files = [...leftovers, young].map((name) => {
+      const file = probeLikeXml(name);
+      rootVirsh("create", "--paused", file); // paused: it costs nothing while it waits
+      return file;
+    });
+    try {
+      expect(domainNames()).toEqual(expect.arrayContaining([...leftovers, young]));
+      expect(["kvm", "tcg"]).toContain(await probeAccelerator({ pool, target: lab.target, kernelPath: lab.image.kernelPath }));
+      const after = domainNames();
+      expect(after).toContain(young);
+      expect(after.filter((n) => n.startsWith("skjold-probe-") && n !== young)).toEqual([]);
+    } finally {
+      execFileSync("virsh", ["-q", "-c", "qemu:///system", "destroy", young], { stdio: "ignore" });
+      for (const f of files) rmSync(f.replace(/\/d\.xml$/, ""), { recursive: true, force: true });
+    }
+  });
+
+  it("die with the virsh session that made them, also when its SSH connection drops", async () => {
+    const own = createSshPool();
+    const name = probeDomainName("qemu");
+    const file = probeLikeXml(name);
+    try {
+      const session = await openVirshSession({ pool: own, target: lab.target, step: "autodestroy test" });
+      session.send(["create", "--autodestroy", "--paused", file]);
+      session.send(["domstate", name]);
+      const paused = await session.waitFor((o) => /^paused\s*$/m.test(o.stdout), 30_000);
+      expect(paused, JSON.stringify(session.output())).toBe(true);
+      expect(domainNames()).toContain(name);
+      await own.close(); // the prober's connection goes away without a word
+      for (let i = 0; i < 40 && domainNames().includes(name); i++) await new Promise((r) => setTimeout(r, 250));
+      expect(domainNames()).not.toContain(name);
+    } finally {
+      if (domainNames().includes(name)) rootVirsh("destroy", name);
+      rmSync(file.replace(/\/d\.xml$/, ""), { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a session command that is not plain words, before anything reaches the host", async () => {
+    const session = await openVirshSession({ pool, target: lab.target, step: "hostile session" });
+    try {
+      for (const bad of ["a;reboot", "$(id)", "two words", "x\ny"]) expect(() => session.send(["domstate", bad])).toThrow(/plain words only/);
+    } finally {
+      await session.close();
+    }
   });
 });
 
