@@ -75,7 +75,7 @@ const PLAIN_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
  * when this connection ends, also when the caller's process or its SSH connection dies.
  */
 export async function openVirshSession(ctx: HostContext & { step: string }): Promise<VirshSession> {
-  const ssh = await ctx.pool.connection(ctx.target, ctx.step);
+  const { ssh, release } = await ctx.pool.lease(ctx.target, ctx.step);
   const input = new PassThrough();
   let stdout = "";
   let stderr = "";
@@ -91,7 +91,7 @@ export async function openVirshSession(ctx: HostContext & { step: string }): Pro
       onStderr: (chunk) => ((stderr = (stderr + chunk.toString("utf8")).slice(-16_384)), changed()),
     })
     .catch(() => undefined)
-    .finally(() => ((exited = true), changed()));
+    .finally(() => ((exited = true), release(), changed()));
   const output = () => ({ stdout: stdout.replace(/virsh # [^\n]*(\n|$)/g, ""), stderr });
   return {
     send(args) {

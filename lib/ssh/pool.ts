@@ -38,6 +38,8 @@ export interface SshPool {
   exec(opts: RemoteExecOptions): Promise<RemoteExecResult>;
   /** the live pooled connection (for SFTP or forwardOut); do not dispose it */
   connection(target: SshTarget, step: string): Promise<NodeSSH>;
+  /** the live pooled connection, kept open (never idle) until `release` is called */
+  lease(target: SshTarget, step: string): Promise<{ ssh: NodeSSH; release: () => void }>;
   stats(): { connectsOpened: number; commandsRun: number; open: number };
   close(): Promise<void>;
 }
@@ -170,6 +172,7 @@ export function createSshPool(options: SshPoolOptions = {}): SshPool {
       release();
       return ssh;
     },
+    lease: (target, step) => acquire(target, step),
     stats: () => ({ ...counters, open: entries.size }),
     async close() {
       for (const [key, entry] of [...entries]) drop(key, entry);
