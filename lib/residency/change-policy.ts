@@ -42,10 +42,9 @@ export async function changeResidencyPolicy(
     if (current === policy) return { policy, changed: false };
 
     const live = { teamId, state: { not: "DELETED" as const } };
-    const [vms, clusters] = await Promise.all([
-      tx.virtualMachine.findMany({ where: live, select: { id: true, name: true, region: true } }),
-      tx.cluster.findMany({ where: live, select: { id: true, name: true, region: true } }),
-    ]);
+    // One after the other: a transaction is one connection, and pg queues (and deprecates) overlapping queries on it.
+    const vms = await tx.virtualMachine.findMany({ where: live, select: { id: true, name: true, region: true } });
+    const clusters = await tx.cluster.findMany({ where: live, select: { id: true, name: true, region: true } });
     const violations: PolicyViolation[] = [
       ...vms.map((v) => ({ type: "vm" as const, id: v.id, name: v.name, regionCode: v.region.code, jurisdiction: v.region.jurisdiction })),
       ...clusters.map((c) => ({ type: "cluster" as const, id: c.id, name: c.name, regionCode: c.region.code, jurisdiction: c.region.jurisdiction })),
