@@ -121,6 +121,17 @@ describe("k3s clusters", () => {
     }
     expect(await teamRows()).toEqual({ clusters: 0, vms: 0, jobs: 0, audits: 0 });
 
+    // The API's networks: the whole internet is refused in words, and what was typed stays.
+    const api = form.getByLabel("Kubernetes API reachable from");
+    expect(await api.getAttribute("aria-describedby")).toBe("cluster-api-hint");
+    await form.getByLabel("Name").fill("web");
+    await api.fill("203.0.113.0/24\n0.0.0.0/0");
+    await form.getByRole("button", { name: "Order cluster" }).click();
+    await expect.poll(() => page.locator("p.alert.error").textContent()).toBe("“0.0.0.0/0” is not a network Skjold can open the API to: /0 would open the API to the whole internet; name your own networks.");
+    expect(await api.inputValue()).toBe("203.0.113.0/24\n0.0.0.0/0");
+    expect(await teamRows()).toEqual({ clusters: 0, vms: 0, jobs: 0, audits: 0 });
+    await page.reload();
+
     // A valid count reaches the order as a number: refused for capacity (no host), not for its type.
     await oslo.evaluate((o: HTMLOptionElement) => {
       o.disabled = false;
@@ -128,6 +139,7 @@ describe("k3s clusters", () => {
     });
     await form.getByLabel("Name").fill("web");
     await agents.fill("2");
+    await api.fill("203.0.113.0/24");
     await form.getByRole("button", { name: "Order cluster" }).click();
     await expect.poll(() => page.locator("p.alert.error").textContent()).toMatch(/^Cluster web needs 3 nodes \(1 server, 2 agents\); node web-server was refused: Oslo \(osl1\) has no room/);
     // A refused order keeps what was typed (React resets a form after its action).
@@ -144,7 +156,7 @@ describe("k3s clusters", () => {
     ]);
     const t0 = Date.now() - 60_000;
     const cluster = await db.prisma.cluster.create({
-      data: { teamId: team.id, name: "edge", regionId: region.id, k3sVersion: "v1.31.4+k3s1", installMode: "AIRGAP", agentCount: 2, state: "READY", apiEndpoint: "https://10.0.2.15:6443", kubeconfigEnc: encryptSecret(KUBECONFIG), createdAt: new Date(t0), readyAt: new Date(t0 + 30_000) },
+      data: { teamId: team.id, name: "edge", regionId: region.id, k3sVersion: "v1.31.4+k3s1", installMode: "AIRGAP", agentCount: 2, apiAllowFrom: ["203.0.113.0/24"], state: "READY", apiEndpoint: "https://10.0.2.15:6443", kubeconfigEnc: encryptSecret(KUBECONFIG), createdAt: new Date(t0), readyAt: new Date(t0 + 30_000) },
     });
     clusterId = cluster.id;
     // The agents are written before the server: the page must still list the server first.
@@ -185,6 +197,7 @@ describe("k3s clusters", () => {
     expect(facts).toContain("v1.31.4+k3s1");
     expect(facts).toContain("air-gapped, from the operator's artifacts");
     expect(facts).toContain("https://10.0.2.15:6443");
+    expect(await page.getByTestId("cluster-api-allow").textContent()).toBe("the cluster's nodes and 203.0.113.0/24");
     expect(await page.getByTestId("hardening-report").textContent()).toContain("Every tenant namespace has a default-deny NetworkPolicy");
     const download = page.getByRole("link", { name: "Download kubeconfig" });
     expect(await context.request.get((await download.getAttribute("href"))!).then((r) => r.text())).toBe(KUBECONFIG);
@@ -192,11 +205,12 @@ describe("k3s clusters", () => {
 
     // The API shows the same nodes in the same order; the fields it had before are all still there.
     const body = (await (await context.request.get(`/api/v1/teams/${slug}/clusters/${clusterId}`)).json()) as { cluster: Record<string, unknown> & { nodes: Record<string, unknown>[] } };
-    expect(Object.keys(body.cluster)).toEqual(expect.arrayContaining(["id", "name", "state", "k3sVersion", "installMode", "apiEndpoint", "lastError", "region", "nodes", "kubeconfigReady", "hardeningReport"]));
+    expect(Object.keys(body.cluster)).toEqual(expect.arrayContaining(["id", "name", "state", "k3sVersion", "installMode", "apiEndpoint", "apiAllowFrom", "lastError", "region", "nodes", "kubeconfigReady", "hardeningReport"]));
     expect(body.cluster.nodes.map((n) => [n.clusterRole, n.name, n.state, n.sshPort])).toEqual([["server", "edge-server", "RUNNING", 22200], ["agent", "edge-agent-1", "RUNNING", 22201], ["agent", "edge-agent-2", "PROVISIONING", null]]);
     expect(JSON.stringify(body)).not.toContain("kubeconfigEnc");
     const doc = (await (await context.request.get("/api/v1/openapi.json")).json()) as { paths: Record<string, Record<string, any>> };
     expect(doc.paths["/api/v1/teams/{slug}/clusters"]!.post.requestBody.content["application/json"].schema.properties.agentCount).toMatchObject({ type: "integer", minimum: 0, maximum: 3, default: 0 });
+    expect(doc.paths["/api/v1/teams/{slug}/clusters"]!.post.requestBody.content["application/json"].schema.properties.apiAllowFrom).toMatchObject({ type: "array", maxItems: 10, default: [] });
 
     // "Re-run checks" on a ready cluster queues a cluster.verify job (no worker runs in this spec) and says so.
     await page.getByTestId("verify-cluster").getByRole("button", { name: "Re-run checks" }).click();

@@ -76,17 +76,25 @@ export async function readClusterAddresses(opts: { prisma: PrismaClient; nodes: 
 const asCidr = (a: string) => (a.includes(":") ? `${a}/128` : `${a}/32`);
 
 /**
- * Re-applies each node's hardening with `k3sNodeCidrs` = every node's address, then re-verifies it
+ * Re-applies each node's hardening with `k3sNodeCidrs` = every node's address (and the API open to
+ * `apiAllowFrom` too on the server), then re-verifies it
  * (a guest hardening report per node, with drift against the last one). Idempotent: the hardening
  * script converges and reloads the firewall only when its file changed.
  */
-export async function applyClusterFirewall(opts: { prisma: PrismaClient; nodes: ClusterNode[]; pool?: SshPool }): Promise<{ addresses: Record<string, string>; changed: string[]; failedControls: number }> {
+export async function applyClusterFirewall(opts: {
+  prisma: PrismaClient;
+  nodes: ClusterNode[];
+  /** networks the tenant opened the API (6443, servers only) to, besides the nodes */
+  apiAllowFrom?: readonly string[];
+  pool?: SshPool;
+}): Promise<{ addresses: Record<string, string>; changed: string[]; failedControls: number }> {
   const { pool, loaded, shells, addresses } = await readNodeAddresses(opts);
+  const k3sApiAllowFrom = [...(opts.apiAllowFrom ?? [])];
   const k3sNodeCidrs = [...new Set(Object.values(addresses).map(asCidr))].sort();
   const changed: string[] = [];
   let failedControls = 0;
   for (const vm of loaded) {
-    const r = await hardenGuest({ shell: shells.get(vm.id)!, privilege: "sudo", ...hardeningInputOf(vm), k3sNodeCidrs });
+    const r = await hardenGuest({ shell: shells.get(vm.id)!, privilege: "sudo", ...hardeningInputOf(vm), k3sNodeCidrs, k3sApiAllowFrom });
     if (r.changed) changed.push(vm.name);
     failedControls += (await verifyVm({ prisma: opts.prisma, vmId: vm.id, pool })).failed;
   }

@@ -71,10 +71,10 @@ async function linkCluster(opts: { prisma: PrismaClient; principal: Principal; t
   const server = nodes.find((n) => n.role === "server")!.vm;
   const agentVmIds = nodes.filter((n) => n.role === "agent").map((n) => n.vm.id);
   return prisma.$transaction(async (tx) => {
-    const cluster = await tx.cluster.create({ data: { teamId: opts.teamId, name: input.name, regionId: server.regionId, k3sVersion: input.k3sVersion, installMode: "AIRGAP", state: "PROVISIONING", agentCount: input.agentCount } });
+    const cluster = await tx.cluster.create({ data: { teamId: opts.teamId, name: input.name, regionId: server.regionId, k3sVersion: input.k3sVersion, installMode: "AIRGAP", state: "PROVISIONING", agentCount: input.agentCount, apiAllowFrom: [...new Set(input.apiAllowFrom)] } });
     for (const n of nodes) await tx.virtualMachine.update({ where: { id: n.vm.id }, data: { clusterId: cluster.id, clusterRole: n.role } });
     const { jobId } = await enqueueJob({ prisma: tx, kind: provisionClusterJob, payload: { clusterId: cluster.id }, dedupeKey: `cluster.provision:${cluster.id}`, teamId: opts.teamId, clusterId: cluster.id });
-    await recordAudit({ prisma: tx, ...actorOf(principal), action: "cluster.order", teamId: opts.teamId, targetType: "cluster", targetId: cluster.id, details: { name: cluster.name, k3sVersion: cluster.k3sVersion, serverVmId: server.id, agentVmIds, jobId }, meta: opts.meta });
+    await recordAudit({ prisma: tx, ...actorOf(principal), action: "cluster.order", teamId: opts.teamId, targetType: "cluster", targetId: cluster.id, details: { name: cluster.name, k3sVersion: cluster.k3sVersion, apiAllowFrom: cluster.apiAllowFrom, serverVmId: server.id, agentVmIds, jobId }, meta: opts.meta });
     return { cluster, vmId: server.id, agentVmIds, jobId };
   });
 }

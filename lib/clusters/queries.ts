@@ -11,7 +11,7 @@ type TeamQuery = { prisma: PrismaClient; principal: Principal; teamSlug: string 
 // own audited download, for owners and members only.
 
 const CLUSTER_SUMMARY = {
-  id: true, name: true, state: true, k3sVersion: true, installMode: true, apiEndpoint: true, lastError: true, createdAt: true, readyAt: true, deletedAt: true,
+  id: true, name: true, state: true, k3sVersion: true, installMode: true, apiEndpoint: true, apiAllowFrom: true, lastError: true, createdAt: true, readyAt: true, deletedAt: true,
   region: { select: { code: true, name: true, country: true, jurisdiction: true } },
 } as const;
 

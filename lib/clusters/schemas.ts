@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { cidrSchema } from "../guest/inputs";
 import { k3sVersionSchema } from "../k3s/inputs";
 import { OrderVmInput } from "../orders/schemas";
 
@@ -12,6 +13,11 @@ export const ClusterNameSchema = z
   .max(40, "must be at most 40 characters")
   .regex(/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/, "use 1–40 lowercase letters, digits and inner dashes");
 
+/** A network the tenant opens the Kubernetes API to: a real prefix, never the whole internet. */
+export const ApiSourceSchema = cidrSchema
+  .refine((c) => Number(c.split("/")[1]) <= (c.includes(":") ? 128 : 32), "has a prefix length longer than the address")
+  .refine((c) => Number(c.split("/")[1]) > 0, "would open the Kubernetes API to every address on the internet; name your own networks");
+
 export const OrderClusterInput = z.strictObject({
   name: ClusterNameSchema,
   regionCode: OrderVmInput.shape.regionCode,
@@ -21,6 +27,8 @@ export const OrderClusterInput = z.strictObject({
   k3sVersion: k3sVersionSchema.default(DEFAULT_K3S_VERSION),
   /** Worker nodes besides the one server (each is its own VM, placed and billed like any other). */
   agentCount: z.number().int().min(0).max(3).default(0),
+  /** Networks (CIDR) that may reach the Kubernetes API on 6443 besides the nodes; empty: nodes only. */
+  apiAllowFrom: z.array(ApiSourceSchema).max(10, "at most 10 networks").default([]),
 });
 export type OrderClusterInput = z.infer<typeof OrderClusterInput>;
 

@@ -30,6 +30,7 @@ import { findOrphans, makeTenant, openLabDatabase, removeLeftoverVms, waitForJob
 
 const VERSION = "v1.31.4+k3s1";
 const K3S_PORTS = ["6443", "10250", "8472"];
+const TENANT_NET = "198.51.100.0/24"; // the tenant's office, opened to the API on the server only
 const step = (s: JobSnapshot, key: string) => s.steps.find((x) => x.key === key)!;
 
 /** `ip saddr …` sources of each accept rule in the skjold input chain that names `dport <port>`. */
@@ -84,7 +85,7 @@ describe("a k3s cluster with an agent, provisioned by worker processes on the la
   }, 120_000);
 
   it("ends FAILED naming the missing air-gap file once both nodes are up, and leaves the nodes running", async () => {
-    const { cluster, vmId, agentVmIds, jobId } = await orderCluster({ ...ctx(), input: { name: "k1", regionCode: "osl1", planCode: "nano", imageSlug: "debian-12", sshKeyId: tenant.sshKey.id, agentCount: 1 } });
+    const { cluster, vmId, agentVmIds, jobId } = await orderCluster({ ...ctx(), input: { name: "k1", regionCode: "osl1", planCode: "nano", imageSlug: "debian-12", sshKeyId: tenant.sshKey.id, agentCount: 1, apiAllowFrom: [TENANT_NET] } });
     clusterId = cluster.id;
     expect(agentVmIds).toHaveLength(1);
     const first = await spawnWorker(incomplete.dir);
@@ -165,7 +166,7 @@ describe("a k3s cluster with an agent, provisioned by worker processes on the la
     for (const w of workers) expect(w.stderr() + w.stdout()).not.toContain(token.split("::server:")[1]);
   }, 300_000);
 
-  it("opens 6443, 10250 and 8472 on each node only to the cluster's node addresses", async () => {
+  it("opens 6443, 10250 and 8472 on each node only to the cluster's node addresses, and the server's API also to the tenant's network", async () => {
     const shells = { server: await nodeShell("k1-server"), agent: await nodeShell("k1-agent-1") };
     const addresses = [...new Set(await Promise.all(Object.values(shells).map((s) => s("ip -4 -o route get 1.1.1.1 | sed -n 's/.* src \\([0-9.]*\\).*/\\1/p'"))))].sort();
     expect(addresses.length).toBeGreaterThan(0);
@@ -179,7 +180,7 @@ describe("a k3s cluster with an agent, provisioned by worker processes on the la
           continue;
         }
         expect(rules.length, `${role} ${port}: ${ruleset}`).toBeGreaterThan(0);
-        expect(sources, `${role} ${port}`).toEqual(addresses);
+        expect(sources, `${role} ${port}`).toEqual(port === "6443" ? [...addresses, TENANT_NET].sort() : addresses);
       }
     }
   }, 120_000);

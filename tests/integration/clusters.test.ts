@@ -116,6 +116,21 @@ describe.each(DB_KINDS)("tenant clusters (%s)", (kind) => {
     for (const agentCount of [-1, 4, 1.5, "2"]) expect((await refusal(orderCluster({ ...ctx(), input: order({ name: "c9", agentCount }) }))).code).toBe("VALIDATION");
   });
 
+  it("records the networks the tenant opened the API to, audited, and refuses the whole internet before ordering anything", async () => {
+    const vmsBefore = await db.prisma.virtualMachine.count();
+    for (const apiAllowFrom of [["0.0.0.0/0"], ["::/0"], ["10.0.0.0/33"], ["office"]]) {
+      const err = await refusal(orderCluster({ ...ctx(), input: order({ name: "c8", apiAllowFrom }) }));
+      expect(err.code).toBe("VALIDATION");
+      expect(err.message).toMatch(/apiAllowFrom/);
+    }
+    expect(await db.prisma.virtualMachine.count()).toBe(vmsBefore);
+    const { cluster } = await orderCluster({ ...ctx(), input: order({ name: "c7", apiAllowFrom: ["203.0.113.0/24", "2001:db8::/48", "203.0.113.0/24"] }) });
+    expect((await db.prisma.cluster.findUniqueOrThrow({ where: { id: cluster.id } })).apiAllowFrom).toEqual(["203.0.113.0/24", "2001:db8::/48"]);
+    const audit = await db.prisma.auditEvent.findFirstOrThrow({ where: { action: "cluster.order", targetId: cluster.id } });
+    expect(audit.details).toMatchObject({ apiAllowFrom: ["203.0.113.0/24", "2001:db8::/48"] });
+    expect((await getCluster({ ...ctx(), clusterId: cluster.id })).apiAllowFrom).toEqual(["203.0.113.0/24", "2001:db8::/48"]);
+  });
+
   it("refuses a cluster whose nodes do not all fit the quota: clear error, the placed nodes deleted, no cluster", async () => {
     const small = await makeTenant(db.prisma, { maxVms: 2 });
     const sctx = { prisma: db.prisma, principal: small.principal, teamSlug: small.team.slug };

@@ -37,9 +37,11 @@ const firewallStep: StepDefinition<ProvisionClusterPayload> = {
       // A version-1 job's checkpointed wait recorded only the server: ask again.
       const waited = nodesOutput.safeParse(ctx.outputs["wait-node"]);
       const nodes = waited.success ? waited.data.nodes : await awaitClusterNodes(prisma, payload.clusterId);
-      return applyClusterFirewall({ prisma, nodes });
+      const { apiAllowFrom } = await prisma.cluster.findUniqueOrThrow({ where: { id: payload.clusterId }, select: { apiAllowFrom: true } });
+      return { ...(await applyClusterFirewall({ prisma, nodes, apiAllowFrom })), apiAllowFrom };
     });
-    ctx.log(`k3s ports open only between ${[...new Set(Object.values(r.addresses))].join(", ")}; changed on ${r.changed.length} node(s)`);
+    const api = r.apiAllowFrom.length ? `; the API also from ${r.apiAllowFrom.join(", ")}` : "";
+    ctx.log(`k3s ports open only between ${[...new Set(Object.values(r.addresses))].join(", ")}${api}; changed on ${r.changed.length} node(s)`);
     return r;
   },
 };

@@ -10,19 +10,22 @@ import { getT } from "../../../../_i18n/server";
 import { formObject, runAction, type ActionState } from "../../../../_server/actions";
 import { requestMeta, requireUser } from "../../../../_server/request";
 import { AGENTS, parseAgentCount } from "./agent-count";
+import { parseApiAllowFrom } from "./api-allow-from";
 
 /** Orders the cluster and goes to its page. A bad "Agent nodes" value is refused here, before anything is ordered. */
 export async function orderClusterAction(slug: string, _p: ActionState, form: FormData): Promise<ActionState> {
   const user = await requireUser();
-  const { agentCount: rawAgents, ...fields } = formObject(form);
+  const { agentCount: rawAgents, apiAllowFrom: rawApi, ...fields } = formObject(form);
   const agentCount = parseAgentCount(rawAgents);
-  if (agentCount === null) {
+  const api = parseApiAllowFrom(rawApi);
+  if (agentCount === null || !api.ok) {
     const { t } = await getT(user.locale);
+    if (!api.ok) return { ok: false, error: t("cluster.apiAllowFromInvalid", { value: api.value, why: t(`cluster.apiReason.${api.reason}`) }) };
     return { ok: false, error: t("cluster.agentsInvalid", { min: String(AGENTS.min), max: String(AGENTS.max) }) };
   }
   let target = "";
   const state = await runAction(async () => {
-    const { cluster } = await orderCluster({ prisma: await getPrisma(), principal: user, teamSlug: slug, input: { ...fields, agentCount }, meta: await requestMeta() });
+    const { cluster } = await orderCluster({ prisma: await getPrisma(), principal: user, teamSlug: slug, input: { ...fields, agentCount, apiAllowFrom: api.networks }, meta: await requestMeta() });
     revalidatePath(`/teams/${slug}/clusters`);
     target = `/teams/${encodeURIComponent(slug)}/clusters/${cluster.id}`;
   });

@@ -98,6 +98,13 @@ export default async function ClusterListPage({ params }: { params: Promise<{ sl
                 </span>
               </label>
               <label>
+                {t("cluster.apiAllowFrom")}
+                <textarea name="apiAllowFrom" rows={2} autoComplete="off" spellCheck={false} placeholder="203.0.113.0/24" aria-describedby="cluster-api-hint" />
+                <span id="cluster-api-hint" className="muted">
+                  {t("cluster.apiAllowFromHint")}
+                </span>
+              </label>
+              <label>
                 {t("order.region")}
                 <select name="regionCode" required defaultValue={firstRegion} aria-describedby={noRegion ? "cluster-region-hint" : undefined}>
                   {regions.map((r) => (

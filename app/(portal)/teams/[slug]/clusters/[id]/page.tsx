@@ -60,6 +60,10 @@ export default async function ClusterPage({ params }: { params: Promise<{ slug: 
           </dd>
           <dt>{t("cluster.api")}</dt>
           <dd className="mono">{c.apiEndpoint ?? t("cluster.notYet")}</dd>
+          <dt>{t("cluster.apiAllowFrom")}</dt>
+          <dd data-testid="cluster-api-allow">
+            {c.apiAllowFrom.length ? t("cluster.apiNodesAnd", { networks: c.apiAllowFrom.join(", ") }) : t("cluster.apiNodesOnly")}
+          </dd>
           <dt>{t("common.created")}</dt>
           <dd>
             {when(c.createdAt)} {c.readyAt ? <span className="muted">→ {t("clusterState.READY")} {when(c.readyAt)}</span> : null}
