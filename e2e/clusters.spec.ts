@@ -217,6 +217,31 @@ describe("k3s clusters", () => {
     await expect.poll(() => page.getByRole("status").textContent()).toMatch(/Checks are running on every node/);
     expect(await db.prisma.job.count({ where: { clusterId, kind: "cluster.verify", state: "QUEUED" } })).toBe(1);
     expect(await page.getByTestId("retry-cluster").count()).toBe(0); // only a failed cluster offers a retry
+
+    // The API's networks can be changed on a ready cluster: saving queues its provisioning job, which re-applies the firewall.
+    const access = page.locator('section[aria-labelledby="cluster-api-access"]');
+    const field = access.getByLabel("Kubernetes API reachable from");
+    expect(await field.inputValue()).toBe("203.0.113.0/24");
+    await field.fill("::/0");
+    await access.getByRole("button", { name: "Save networks" }).click();
+    await expect.poll(() => access.locator("p.alert.error").textContent()).toBe("“::/0” is not a network Skjold can open the API to: /0 would open the API to the whole internet; name your own networks.");
+    expect(await field.inputValue()).toBe("::/0");
+    expect(await db.prisma.job.count({ where: { clusterId, kind: "cluster.provision" } })).toBe(0);
+    await field.fill("203.0.113.0/24\n198.51.100.0/24");
+    await access.getByRole("button", { name: "Save networks" }).click();
+    await expect.poll(() => access.getByRole("status").textContent()).toBe("Saved. The server's firewall is being re-applied.");
+    expect((await db.prisma.cluster.findUniqueOrThrow({ where: { id: clusterId } })).apiAllowFrom).toEqual(["203.0.113.0/24", "198.51.100.0/24"]);
+    expect(await db.prisma.job.count({ where: { clusterId, kind: "cluster.provision", state: "QUEUED" } })).toBe(1);
+    await expect.poll(() => page.getByTestId("cluster-api-allow").textContent()).toBe("the cluster's nodes and 203.0.113.0/24, 198.51.100.0/24");
+    // Over the API: the same list changes nothing (200); the whole internet is refused (422).
+    const patch = async (apiAllowFrom: unknown) => {
+      const r = await context.request.fetch(`/api/v1/teams/${slug}/clusters/${clusterId}`, { method: "PATCH", data: { apiAllowFrom }, headers: { origin: portal!.baseUrl! } });
+      return [r.status(), await r.json()];
+    };
+    expect(await patch(["203.0.113.0/24", "198.51.100.0/24"])).toEqual([200, { apiAllowFrom: ["203.0.113.0/24", "198.51.100.0/24"], changed: false, jobId: null }]);
+    expect((await patch(["0.0.0.0/0"]))[0]).toBe(422);
+    expect(doc.paths["/api/v1/teams/{slug}/clusters/{id}"]!.patch.requestBody.content["application/json"].schema.properties.apiAllowFrom).toMatchObject({ type: "array", maxItems: 10 });
+    await db.prisma.job.deleteMany({ where: { clusterId, kind: "cluster.provision" } });
   });
 
   it("speaks Norwegian on both cluster pages once the user switches to Norsk", async () => {

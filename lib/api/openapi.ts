@@ -10,7 +10,7 @@ import { OrderClusterInput } from "../clusters/schemas";
 import { OrderVmInput, VmPowerActionSchema } from "../orders/schemas";
 import { AddSshKeyInput } from "../users/ssh-keys";
 import { AddSigningKeyInput } from "../teams/signing-keys";
-import { ClusterActionBody } from "../clusters/cluster-actions";
+import { ClusterActionBody, UpdateClusterInput } from "../clusters/cluster-actions";
 import { AddHostInput, ConfirmHostKeyInput, DriftSelectionInput, RegisterImageInput } from "../hosts/schemas";
 
 // The /api/v1 contract. Request bodies come from the same zod schemas the handlers validate with,
@@ -71,6 +71,7 @@ export const API_PATHS: Paths = {
   "/api/v1/teams/{slug}/clusters/{id}": {
     get: { summary: "One cluster: state, region, API endpoint, its nodes (server first; role, state, lastError, sshHost, sshPort), latest k3s hardening report, whether a kubeconfig is ready", roles: "any member" },
     delete: { summary: "Delete the cluster and all its nodes: 202 with the nodes' vm.delete jobIds", roles: "owner, member" },
+    patch: { summary: "Set the networks (CIDR, up to 10, never /0) the Kubernetes API is open to besides the nodes. A ready cluster's firewall is re-applied by cluster.provision: 202 with its jobId; 200 when nothing changed or the cluster failed (its retry applies it)", body: UpdateClusterInput, roles: "owner, member" },
   },
   "/api/v1/teams/{slug}/clusters/{id}/actions": {
     post: { summary: "{action: verify} re-runs a ready cluster's k3s and node checks (any member; drift from pass to fail is flagged in the new reports); {action: retry} re-provisions a failed cluster (owner, member). 202 with the jobId", body: ClusterActionBody, roles: "any member / owner, member" },

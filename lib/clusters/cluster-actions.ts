@@ -2,14 +2,17 @@ import { z } from "zod";
 import { requireTeam } from "../access/team-access";
 import { actorOf, recordAudit } from "../audit/record-audit";
 import type { Principal, RequestMeta } from "../auth/principal";
-import { AppError, notFound } from "../core/errors";
+import { AppError, fromZod, notFound } from "../core/errors";
 import type { PrismaClient } from "../generated/prisma/client";
+import type { DbClient } from "../jobs/db";
 import { enqueueJob } from "../jobs/enqueue";
 import { provisionClusterJob } from "./jobs/provision-cluster";
 import { verifyClusterJob } from "./jobs/verify-cluster";
+import { OrderClusterInput } from "./schemas";
 
 // What a tenant can ask of an existing cluster besides deleting it: re-run its checks (any member,
-// auditors included: it only reads), or retry a cluster whose provisioning failed (operators).
+// auditors included: it only reads), retry a cluster whose provisioning failed, or change the
+// networks its Kubernetes API is open to (operators).
 
 export const ClusterActionBody = z.strictObject({ action: z.enum(["verify", "retry"]) });
 
@@ -46,4 +49,44 @@ export async function retryCluster(opts: ClusterAction): Promise<{ jobId: string
   const { jobId } = await enqueueJob({ prisma: opts.prisma, kind: provisionClusterJob, payload: { clusterId: cluster.id }, teamId: team.id, clusterId: cluster.id });
   await recordAudit({ prisma: opts.prisma, ...actorOf(opts.principal), action: "cluster.retry", teamId: team.id, targetType: "cluster", targetId: cluster.id, details: { name: cluster.name, jobId }, meta: opts.meta });
   return { jobId };
+}
+
+/** How long a re-apply waits when the cluster is being converged already (a converge takes about a minute). */
+const REAPPLY_AFTER_RUNNING_MS = 5 * 60_000;
+
+/**
+ * Queues "cluster.provision" again for a ready cluster so a changed input (signing keys, API
+ * networks) reaches its nodes. A queued run reads the inputs when it starts and is enough; a run
+ * already under way may have read the old ones, so the new one starts after it rather than beside it.
+ */
+export async function reapplyToCluster(prisma: DbClient, cluster: { id: string; teamId: string }): Promise<{ jobId: string }> {
+  const open = await prisma.job.findMany({ where: { clusterId: cluster.id, kind: provisionClusterJob.name, state: { in: ["QUEUED", "RUNNING"] } }, select: { id: true, state: true } });
+  const queued = open.find((j) => j.state === "QUEUED");
+  if (queued) return { jobId: queued.id };
+  const runAt = open.length ? new Date(Date.now() + REAPPLY_AFTER_RUNNING_MS) : undefined;
+  return enqueueJob({ prisma, kind: provisionClusterJob, payload: { clusterId: cluster.id }, teamId: cluster.teamId, clusterId: cluster.id, runAt });
+}
+
+export const UpdateClusterInput = z.strictObject({ apiAllowFrom: OrderClusterInput.shape.apiAllowFrom.unwrap() });
+
+/**
+ * Sets the networks (besides the nodes) the cluster's Kubernetes API is open to. On a READY cluster
+ * the firewall is re-applied by "cluster.provision"; a FAILED one takes the list on its retry.
+ */
+export async function setClusterApiAccess(opts: ClusterAction & { input: unknown }): Promise<{ apiAllowFrom: string[]; changed: boolean; jobId: string | null }> {
+  const parsed = UpdateClusterInput.safeParse(opts.input);
+  if (!parsed.success) throw fromZod(parsed.error, "Cluster API networks");
+  const { team, cluster } = await findTeamCluster(opts, "operate");
+  if (cluster.state !== "READY" && cluster.state !== "FAILED") {
+    throw new AppError("CONFLICT", `${cluster.name} is ${cluster.state.toLowerCase()}: the API's networks can be changed once it is ready (or has failed).`);
+  }
+  const apiAllowFrom = [...new Set(parsed.data.apiAllowFrom)];
+  const { apiAllowFrom: before } = await opts.prisma.cluster.findUniqueOrThrow({ where: { id: cluster.id }, select: { apiAllowFrom: true } });
+  if (before.length === apiAllowFrom.length && before.every((n, i) => n === apiAllowFrom[i])) return { apiAllowFrom, changed: false, jobId: null };
+  return opts.prisma.$transaction(async (tx) => {
+    await tx.cluster.update({ where: { id: cluster.id }, data: { apiAllowFrom } });
+    const jobId = cluster.state === "READY" ? (await reapplyToCluster(tx, { id: cluster.id, teamId: team.id })).jobId : null;
+    await recordAudit({ prisma: tx, ...actorOf(opts.principal), action: "cluster.api-access", teamId: team.id, targetType: "cluster", targetId: cluster.id, details: { name: cluster.name, from: before, to: apiAllowFrom, jobId }, meta: opts.meta });
+    return { apiAllowFrom, changed: true, jobId };
+  });
 }

@@ -2,11 +2,10 @@ import { z } from "zod";
 import { requireTeam } from "../access/team-access";
 import { actorOf, recordAudit } from "../audit/record-audit";
 import type { Principal, RequestMeta } from "../auth/principal";
-import { provisionClusterJob } from "../clusters/jobs/provision-cluster";
+import { reapplyToCluster } from "../clusters/cluster-actions";
 import { AppError, fromZod, notFound } from "../core/errors";
 import { safeText, uuid } from "../core/validation";
 import type { PrismaClient } from "../generated/prisma/client";
-import { enqueueJob } from "../jobs/enqueue";
 import { parseSigningPublicKey } from "../k3s/signing-keys";
 
 export { signingKeyFingerprint } from "../k3s/signing-keys";
@@ -19,8 +18,6 @@ export { teamSigningKeys } from "./team-signing-keys";
 // admission policy on the team's ready clusters.
 
 export const MAX_SIGNING_KEYS_PER_TEAM = 5;
-/** How long a re-apply waits when the cluster is being converged already (a converge takes about a minute). */
-const REAPPLY_AFTER_RUNNING_MS = 5 * 60_000;
 
 export const AddSigningKeyInput = z.strictObject({
   name: safeText(60),
@@ -39,14 +36,8 @@ export async function listSigningKeys(opts: Ctx): Promise<SigningKeyView[]> {
 
 /** Re-applies the admission policy on the team's ready clusters (the bootstrap is idempotent: only the policy changes). */
 async function reapplyToClusters(prisma: PrismaClient, teamId: string): Promise<number> {
-  const clusters = await prisma.cluster.findMany({ where: { teamId, state: "READY" }, select: { id: true } });
-  for (const c of clusters) {
-    const open = await prisma.job.findMany({ where: { clusterId: c.id, kind: provisionClusterJob.name, state: { in: ["QUEUED", "RUNNING"] } }, select: { state: true } });
-    if (open.some((j) => j.state === "QUEUED")) continue; // a queued run reads the keys when it starts
-    // A run already under way may have read the old keys: start after it rather than beside it.
-    const runAt = open.length ? new Date(Date.now() + REAPPLY_AFTER_RUNNING_MS) : undefined;
-    await enqueueJob({ prisma, kind: provisionClusterJob, payload: { clusterId: c.id }, teamId, clusterId: c.id, runAt });
-  }
+  const clusters = await prisma.cluster.findMany({ where: { teamId, state: "READY" }, select: { id: true, teamId: true } });
+  for (const c of clusters) await reapplyToCluster(prisma, c);
   return clusters.length;
 }
 

@@ -7,7 +7,7 @@ import { listVolumes } from "@/lib/libvirt/volumes";
 import { deleteVmJob } from "@/lib/provisioning/jobs/delete-vm";
 import { provisionClusterJob } from "@/lib/clusters/jobs/provision-cluster";
 import { orderCluster } from "@/lib/clusters/order-cluster";
-import { retryCluster, verifyClusterNow } from "@/lib/clusters/cluster-actions";
+import { retryCluster, setClusterApiAccess, verifyClusterNow } from "@/lib/clusters/cluster-actions";
 import { deleteCluster } from "@/lib/clusters/delete-cluster";
 import { downloadKubeconfig, getCluster, listClusters } from "@/lib/clusters/queries";
 import { AppError } from "@/lib/core/errors";
@@ -152,12 +152,19 @@ describe.each(DB_KINDS)("tenant clusters (%s)", (kind) => {
     expect(ok.agentVmIds).toHaveLength(1);
   }, 180_000);
 
-  it("re-runs checks only on a ready cluster and retries only a failed one; a viewer may check but not retry", async () => {
+  /** A ready, a failed and a provisioning cluster (no nodes) in the tenant's team, and a new viewer of that team. */
+  async function clustersInEachState(prefix: string) {
     const region = await db.prisma.region.findUniqueOrThrow({ where: { code: "osl1" } });
-    const make = (name: string, state: "READY" | "FAILED" | "PROVISIONING") => db.prisma.cluster.create({ data: { teamId: tenant.team.id, name, regionId: region.id, k3sVersion: "v1.31.4+k3s1", state } });
-    const [ready, failed, busy] = [await make("chk-ready", "READY"), await make("chk-failed", "FAILED"), await make("chk-busy", "PROVISIONING")];
+    const make = (state: "READY" | "FAILED" | "PROVISIONING", suffix: string) =>
+      db.prisma.cluster.create({ data: { teamId: tenant.team.id, name: `${prefix}-${suffix}`, regionId: region.id, k3sVersion: "v1.31.4+k3s1", state } });
+    const [ready, failed, busy] = [await make("READY", "ready"), await make("FAILED", "failed"), await make("PROVISIONING", "busy")];
     const { user, principal } = await makeUser(db.prisma);
     await db.prisma.membership.create({ data: { userId: user.id, teamId: tenant.team.id, role: "VIEWER" } });
+    return { ready, failed, busy, viewerPrincipal: principal };
+  }
+
+  it("re-runs checks only on a ready cluster and retries only a failed one; a viewer may check but not retry", async () => {
+    const { ready, failed, busy, viewerPrincipal: principal } = await clustersInEachState("chk");
     const viewer = { ...ctx(), principal };
 
     const { jobId } = await verifyClusterNow({ ...viewer, clusterId: ready.id });
@@ -175,6 +182,45 @@ describe.each(DB_KINDS)("tenant clusters (%s)", (kind) => {
     expect((await refusal(verifyClusterNow({ ...ctx(), principal: other.principal, clusterId: ready.id }))).code).toBe("NOT_FOUND");
     expect((await refusal(verifyClusterNow({ ...ctx(), clusterId: "nope" }))).code).toBe("NOT_FOUND");
     await db.prisma.job.deleteMany({ where: { clusterId: { in: [ready.id, failed.id] } } });
+    await db.prisma.cluster.deleteMany({ where: { id: { in: [ready.id, failed.id, busy.id] } } });
+  });
+
+  it("changes the API's networks on a ready cluster by re-applying it, audited; refuses the internet, a viewer, a busy cluster, an outsider", async () => {
+    const { ready, failed, busy, viewerPrincipal: principal } = await clustersInEachState("api");
+    const networks = async (id: string) => (await db.prisma.cluster.findUniqueOrThrow({ where: { id } })).apiAllowFrom;
+    const provisionJobs = (id: string) => db.prisma.job.count({ where: { clusterId: id, kind: "cluster.provision" } });
+
+    const set = await setClusterApiAccess({ ...ctx(), clusterId: ready.id, input: { apiAllowFrom: ["192.0.2.0/24", "2001:db8::/48", "192.0.2.0/24"] } });
+    expect(set).toMatchObject({ apiAllowFrom: ["192.0.2.0/24", "2001:db8::/48"], changed: true, jobId: expect.any(String) });
+    expect(await db.prisma.job.findUniqueOrThrow({ where: { id: set.jobId! } })).toMatchObject({ kind: "cluster.provision", clusterId: ready.id, state: "QUEUED" });
+    expect(await networks(ready.id)).toEqual(["192.0.2.0/24", "2001:db8::/48"]);
+    // A second change while that run still waits joins it; the same list again changes nothing.
+    expect((await setClusterApiAccess({ ...ctx(), clusterId: ready.id, input: { apiAllowFrom: ["192.0.2.0/24"] } })).jobId).toBe(set.jobId);
+    expect(await setClusterApiAccess({ ...ctx(), clusterId: ready.id, input: { apiAllowFrom: ["192.0.2.0/24"] } })).toEqual({ apiAllowFrom: ["192.0.2.0/24"], changed: false, jobId: null });
+    expect(await provisionJobs(ready.id)).toBe(1);
+    const audits = await db.prisma.auditEvent.findMany({ where: { action: "cluster.api-access", targetId: ready.id }, orderBy: { id: "asc" } });
+    expect(audits.map((a) => a.details)).toEqual([
+      expect.objectContaining({ from: [], to: ["192.0.2.0/24", "2001:db8::/48"], jobId: set.jobId }),
+      expect.objectContaining({ from: ["192.0.2.0/24", "2001:db8::/48"], to: ["192.0.2.0/24"], jobId: set.jobId }),
+    ]);
+
+    // A failed cluster takes the list for its retry; nothing runs now.
+    expect(await setClusterApiAccess({ ...ctx(), clusterId: failed.id, input: { apiAllowFrom: ["198.51.100.0/24"] } })).toEqual({ apiAllowFrom: ["198.51.100.0/24"], changed: true, jobId: null });
+    expect(await provisionJobs(failed.id)).toBe(0);
+
+    for (const apiAllowFrom of [["0.0.0.0/0"], ["::/0"], ["10.0.0.0/33"], ["x; reboot"], "192.0.2.0/24"]) {
+      expect((await refusal(setClusterApiAccess({ ...ctx(), clusterId: ready.id, input: { apiAllowFrom } }))).code).toBe("VALIDATION");
+    }
+    expect((await refusal(setClusterApiAccess({ ...ctx(), clusterId: ready.id, input: { apiAllowFrom: [], extra: 1 } }))).code).toBe("VALIDATION");
+    expect((await refusal(setClusterApiAccess({ ...ctx(), principal, clusterId: ready.id, input: { apiAllowFrom: [] } }))).code).toBe("FORBIDDEN");
+    expect(await refusal(setClusterApiAccess({ ...ctx(), clusterId: busy.id, input: { apiAllowFrom: [] } }))).toMatchObject({
+      code: "CONFLICT",
+      message: "api-busy is provisioning: the API's networks can be changed once it is ready (or has failed).",
+    });
+    const other = await makeTenant(db.prisma);
+    expect((await refusal(setClusterApiAccess({ ...ctx(), principal: other.principal, clusterId: ready.id, input: { apiAllowFrom: [] } }))).code).toBe("NOT_FOUND");
+    expect(await networks(ready.id)).toEqual(["192.0.2.0/24"]);
+    await db.prisma.job.deleteMany({ where: { clusterId: { in: [ready.id, failed.id, busy.id] } } });
     await db.prisma.cluster.deleteMany({ where: { id: { in: [ready.id, failed.id, busy.id] } } });
   });
 

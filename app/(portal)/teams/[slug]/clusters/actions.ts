@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { retryCluster, verifyClusterNow } from "@/lib/clusters/cluster-actions";
+import { retryCluster, setClusterApiAccess, verifyClusterNow } from "@/lib/clusters/cluster-actions";
 import { deleteCluster } from "@/lib/clusters/delete-cluster";
 import { orderCluster } from "@/lib/clusters/order-cluster";
 import { getPrisma } from "@/lib/db";
@@ -60,5 +60,18 @@ export async function retryClusterAction(slug: string, clusterId: string, _p: Ac
   return runAction(async () => {
     await retryCluster({ prisma: await getPrisma(), principal: user, teamSlug: slug, clusterId, meta: await requestMeta() });
     revalidatePath(`/teams/${slug}/clusters/${clusterId}`);
+  });
+}
+
+/** Sets the networks the API is open to; a ready cluster's firewall is re-applied by its provisioning job. */
+export async function setClusterApiAccessAction(slug: string, clusterId: string, _p: ActionState, form: FormData): Promise<ActionState> {
+  const user = await requireUser();
+  const { t } = await getT(user.locale);
+  const api = parseApiAllowFrom(formObject(form).apiAllowFrom);
+  if (!api.ok) return { ok: false, error: t("cluster.apiAllowFromInvalid", { value: api.value, why: t(`cluster.apiReason.${api.reason}`) }) };
+  return runAction(async () => {
+    const r = await setClusterApiAccess({ prisma: await getPrisma(), principal: user, teamSlug: slug, clusterId, input: { apiAllowFrom: api.networks }, meta: await requestMeta() });
+    revalidatePath(`/teams/${slug}/clusters/${clusterId}`);
+    return { message: t(!r.changed ? "cluster.apiAccessUnchanged" : r.jobId ? "cluster.apiAccessApplying" : "cluster.apiAccessSaved") };
   });
 }

@@ -7,7 +7,7 @@ import { getPrisma } from "@/lib/db";
 import { getT } from "../../../../../_i18n/server";
 import { currentUser, notFoundIfMissing, requireUser } from "../../../../../_server/request";
 import { HardeningReportCard } from "../../vms/[id]/hardening-report";
-import { deleteClusterAction, retryClusterAction, verifyClusterAction } from "../actions";
+import { deleteClusterAction, retryClusterAction, setClusterApiAccessAction, verifyClusterAction } from "../actions";
 import { CLUSTER_BADGE, NODE_BADGE } from "../badges";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -84,6 +84,20 @@ export default async function ClusterPage({ params }: { params: Promise<{ slug: 
           )
         ) : null}
       </section>
+      {canOperate && (c.state === "READY" || c.state === "FAILED") ? (
+        <section className="card" aria-labelledby="cluster-api-access">
+          <h2 id="cluster-api-access">{t("cluster.apiAccess")}</h2>
+          <ActionForm action={setClusterApiAccessAction.bind(null, slug, c.id)} submit={t("cluster.apiAccessSave")} variant="secondary" testId="cluster-api-access">
+            <label>
+              {t("cluster.apiAllowFrom")}
+              <textarea name="apiAllowFrom" rows={2} autoComplete="off" spellCheck={false} placeholder="203.0.113.0/24" defaultValue={c.apiAllowFrom.join("\n")} aria-describedby="cluster-api-access-hint" />
+              <span id="cluster-api-access-hint" className="muted">
+                {t("cluster.apiAllowFromHint")} {t(c.state === "READY" ? "cluster.apiAccessReapply" : "cluster.apiAccessOnRetry")}
+              </span>
+            </label>
+          </ActionForm>
+        </section>
+      ) : null}
       <section className="card" aria-labelledby="cluster-nodes">
         <h2 id="cluster-nodes">{t("cluster.nodes")}</h2>
         {c.nodes.length === 0 ? (

@@ -1,4 +1,6 @@
+import { setClusterApiAccess } from "@/lib/clusters/cluster-actions";
 import { deleteCluster } from "@/lib/clusters/delete-cluster";
+import { readJsonBody } from "@/lib/core/validation";
 import { getCluster } from "@/lib/clusters/queries";
 import { apiRoute } from "../../../../../../_server/api";
 
@@ -10,4 +12,10 @@ export const GET = apiRoute<{ slug: string; id: string }>(async ({ prisma, princ
 export const DELETE = apiRoute<{ slug: string; id: string }>(async ({ prisma, principal, meta }, { slug, id }) => {
   const { jobIds } = await deleteCluster({ prisma, principal, teamSlug: slug, clusterId: id, meta });
   return Response.json({ jobIds }, { status: 202 });
+});
+
+/** PATCH {apiAllowFrom: [CIDR…]}: the networks besides the nodes the API is open to; a ready cluster's firewall is re-applied (202 with the job). */
+export const PATCH = apiRoute<{ slug: string; id: string }>(async ({ prisma, principal, meta, req }, { slug, id }) => {
+  const r = await setClusterApiAccess({ prisma, principal, teamSlug: slug, clusterId: id, meta, input: await readJsonBody(req, 4096) });
+  return Response.json(r, { status: r.jobId ? 202 : 200 });
 });
