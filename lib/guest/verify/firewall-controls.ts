@@ -35,7 +35,7 @@ export function firewallControls(e: GuestEvidence, expect: GuestExpectations): C
     control("fw.default-deny-inbound", "Inbound traffic is denied by default", ["CIS Debian 12 4.3.x", "seed §4"],
       inputs.map(([n, b]) => `${n}: ${b[0] ?? ""}`).join("; ") || "no input chain", dropping.length > 0),
     control("fw.ssh-allowed", `SSH (port ${port}) is allowed in`, ["CIS Debian 12 4.3.x"], portRules(String(port)).join("; "), portRules(String(port)).length > 0),
-    control("fw.k3s-ports", "k3s ports are open only to the cluster's nodes", ["k3s docs: inbound rules for k3s nodes", "seed §5"],
+    control("fw.k3s-ports", "k3s ports are open only to the cluster's nodes (the API also to the tenant's own networks)", ["k3s docs: inbound rules for k3s nodes", "seed §5"],
       k3sPorts.map((p) => `${p}: ${portRules(p).join(" | ") || "closed"}`).join("; "),
       k3s ? !k3sPorts.some(openToAll) : !k3sPorts.some((p) => portRules(p).length > 0)),
     control("fw.persistent", "The firewall is loaded at boot", ["CIS Debian 12 4.3.x"], `nftables.service ${e.units["nftables.service"] ?? "?"}`, e.units["nftables.service"] === "enabled"),
