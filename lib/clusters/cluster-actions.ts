@@ -77,15 +77,19 @@ export async function setClusterApiAccess(opts: ClusterAction & { input: unknown
   const parsed = UpdateClusterInput.safeParse(opts.input);
   if (!parsed.success) throw fromZod(parsed.error, "Cluster API networks");
   const { team, cluster } = await findTeamCluster(opts, "operate");
-  if (cluster.state !== "READY" && cluster.state !== "FAILED") {
-    throw new AppError("CONFLICT", `${cluster.name} is ${cluster.state.toLowerCase()}: the API's networks can be changed once it is ready (or has failed).`);
-  }
   const apiAllowFrom = [...new Set(parsed.data.apiAllowFrom)];
-  const { apiAllowFrom: before } = await opts.prisma.cluster.findUniqueOrThrow({ where: { id: cluster.id }, select: { apiAllowFrom: true } });
-  if (before.length === apiAllowFrom.length && before.every((n, i) => n === apiAllowFrom[i])) return { apiAllowFrom, changed: false, jobId: null };
   return opts.prisma.$transaction(async (tx) => {
+    // Locked, so two changes at once are applied and audited one after the other, each with its true "from".
+    const [row] = await tx.$queryRaw<{ state: string; apiAllowFrom: string[] | null }[]>`
+      SELECT state::text AS state, "apiAllowFrom" FROM "Cluster" WHERE id = ${cluster.id}::uuid FOR UPDATE`;
+    if (!row) throw notFound("Cluster not found");
+    if (row.state !== "READY" && row.state !== "FAILED") {
+      throw new AppError("CONFLICT", `${cluster.name} is ${row.state.toLowerCase()}: the API's networks can be changed once it is ready (or has failed).`);
+    }
+    const before = row.apiAllowFrom ?? [];
+    if (before.length === apiAllowFrom.length && before.every((n, i) => n === apiAllowFrom[i])) return { apiAllowFrom, changed: false, jobId: null };
     await tx.cluster.update({ where: { id: cluster.id }, data: { apiAllowFrom } });
-    const jobId = cluster.state === "READY" ? (await reapplyToCluster(tx, { id: cluster.id, teamId: team.id })).jobId : null;
+    const jobId = row.state === "READY" ? (await reapplyToCluster(tx, { id: cluster.id, teamId: team.id })).jobId : null;
     await recordAudit({ prisma: tx, ...actorOf(opts.principal), action: "cluster.api-access", teamId: team.id, targetType: "cluster", targetId: cluster.id, details: { name: cluster.name, from: before, to: apiAllowFrom, jobId }, meta: opts.meta });
     return { apiAllowFrom, changed: true, jobId };
   });
