@@ -9,7 +9,6 @@ import { freeLoopbackPort } from "@/tests/helpers/lab";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const NEXT = path.join(root, "node_modules/next/dist/bin/next");
-const TSX = path.join(root, "node_modules/tsx/dist/cli.mjs");
 export const LOG_DIR = path.join(root, ".skjold/logs");
 
 export interface ManagedProcess {
@@ -86,10 +85,14 @@ export async function startPortal(opts: DeploymentEnv & { name: string; adminEma
   return proc;
 }
 
-/** scripts/worker.ts with a fixed worker id; resolves once it has opened the database and runs. */
+/**
+ * scripts/worker.ts with a fixed worker id; resolves once it has opened the database and runs. Run as
+ * production runs it (`node --import tsx`, one process): the tsx CLI wraps the script in a child and
+ * exits 143 when that child does not acknowledge a SIGTERM within 30 ms, as on a loaded machine.
+ */
 export async function startWorker(opts: DeploymentEnv & { workerId: string; pollMs?: number; timeoutMs?: number }): Promise<ManagedProcess> {
   const env = { ...baseEnv(opts), SKJOLD_WORKER_ID: opts.workerId, SKJOLD_WORKER_POLL_MS: String(opts.pollMs ?? 500) };
-  const proc = spawnLogged({ name: opts.workerId, runId: opts.runId, argv: [TSX, "scripts/worker.ts"], env });
+  const proc = spawnLogged({ name: opts.workerId, runId: opts.runId, argv: ["--import", "tsx", "scripts/worker.ts"], env });
   const running = `[worker ${opts.workerId}] running`;
   await waitUntil(proc, "start", async () => readFileSync(proc.logFile, "utf8").includes(running), opts.timeoutMs ?? 120_000);
   return proc;
