@@ -2,7 +2,7 @@ import { PassThrough } from "node:stream";
 import type { ClientChannel } from "ssh2";
 import { AppError } from "../core/errors";
 import type { RemoteExecResult, SshPool } from "../ssh/pool";
-import { quoteCommand, RemotePathSchema } from "../ssh/quote";
+import { PLAIN_WORD, quoteCommand, RemotePathSchema } from "../ssh/quote";
 import { writeRemoteFile } from "../ssh/sftp";
 import { targetLabel, type SshTarget } from "../ssh/target";
 
@@ -67,8 +67,6 @@ export interface VirshSession {
   /** ends virsh's input and waits (at most `timeoutMs`) for it to exit and drop its connection */
   close(timeoutMs?: number): Promise<boolean>;
 }
-
-const PLAIN_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
 /**
  * Opens an interactive virsh over SSH. For domains created `--autodestroy`: libvirt destroys them

@@ -7,9 +7,12 @@ import { AppError } from "../core/errors";
 // character needing care is the single quote itself, written as '\'' (close, escaped quote, reopen).
 // NUL cannot be carried by a shell word at all (C strings end there), so it is refused.
 
+/** A word that needs no quoting: readable, and inert to a shell (and to virsh's own command parser). */
+export const PLAIN_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
 export function quoteArg(arg: string): string {
   if (arg.includes("\0")) throw new AppError("VALIDATION", "A shell argument cannot contain a NUL byte");
-  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg; // readable, and inert to a shell
+  if (PLAIN_WORD.test(arg)) return arg;
   return `'${arg.replaceAll("'", `'\\''`)}'`;
 }
 
