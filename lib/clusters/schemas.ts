@@ -13,6 +13,9 @@ export const ClusterNameSchema = z
   .max(40, "must be at most 40 characters")
   .regex(/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/, "use 1–40 lowercase letters, digits and inner dashes");
 
+/** How many networks besides the nodes a cluster's API can be opened to. */
+export const MAX_API_NETWORKS = 10;
+
 /** A network the tenant opens the Kubernetes API to: a real prefix, never the whole internet. */
 export const ApiSourceSchema = cidrSchema
   .refine((c) => Number(c.split("/")[1]) <= (c.includes(":") ? 128 : 32), "has a prefix length longer than the address")
@@ -28,7 +31,7 @@ export const OrderClusterInput = z.strictObject({
   /** Worker nodes besides the one server (each is its own VM, placed and billed like any other). */
   agentCount: z.number().int().min(0).max(3).default(0),
   /** Networks (CIDR) that may reach the Kubernetes API on 6443 besides the nodes; empty: nodes only. */
-  apiAllowFrom: z.array(ApiSourceSchema).max(10, "at most 10 networks").default([]),
+  apiAllowFrom: z.array(ApiSourceSchema).max(MAX_API_NETWORKS, `at most ${MAX_API_NETWORKS} networks`).default([]),
 });
 export type OrderClusterInput = z.infer<typeof OrderClusterInput>;
 

@@ -10,7 +10,7 @@ import { getT } from "../../../../_i18n/server";
 import { formObject, runAction, type ActionState } from "../../../../_server/actions";
 import { requestMeta, requireUser } from "../../../../_server/request";
 import { AGENTS, parseAgentCount } from "./agent-count";
-import { parseApiAllowFrom } from "./api-allow-from";
+import { apiAllowFromRefusal, parseApiAllowFrom } from "./api-allow-from";
 
 /** Orders the cluster and goes to its page. A bad "Agent nodes" value is refused here, before anything is ordered. */
 export async function orderClusterAction(slug: string, _p: ActionState, form: FormData): Promise<ActionState> {
@@ -20,7 +20,7 @@ export async function orderClusterAction(slug: string, _p: ActionState, form: Fo
   const api = parseApiAllowFrom(rawApi);
   if (agentCount === null || !api.ok) {
     const { t } = await getT(user.locale);
-    if (!api.ok) return { ok: false, error: t("cluster.apiAllowFromInvalid", { value: api.value, why: t(`cluster.apiReason.${api.reason}`) }) };
+    if (!api.ok) return { ok: false, error: apiAllowFromRefusal(t, api) };
     return { ok: false, error: t("cluster.agentsInvalid", { min: String(AGENTS.min), max: String(AGENTS.max) }) };
   }
   let target = "";
@@ -68,7 +68,7 @@ export async function setClusterApiAccessAction(slug: string, clusterId: string,
   const user = await requireUser();
   const { t } = await getT(user.locale);
   const api = parseApiAllowFrom(formObject(form).apiAllowFrom);
-  if (!api.ok) return { ok: false, error: t("cluster.apiAllowFromInvalid", { value: api.value, why: t(`cluster.apiReason.${api.reason}`) }) };
+  if (!api.ok) return { ok: false, error: apiAllowFromRefusal(t, api) };
   return runAction(async () => {
     const r = await setClusterApiAccess({ prisma: await getPrisma(), principal: user, teamSlug: slug, clusterId, input: { apiAllowFrom: api.networks }, meta: await requestMeta() });
     revalidatePath(`/teams/${slug}/clusters/${clusterId}`);

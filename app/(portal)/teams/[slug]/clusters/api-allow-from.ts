@@ -1,5 +1,6 @@
-import { ApiSourceSchema } from "@/lib/clusters/schemas";
+import { ApiSourceSchema, MAX_API_NETWORKS } from "@/lib/clusters/schemas";
 import { cidrSchema } from "@/lib/guest/inputs";
+import type { T } from "../../../../_i18n/server";
 
 // The order form's "Kubernetes API reachable from" field: networks separated by lines, spaces or
 // commas. Each is checked with the order schema's own rule, so the form names the one that is wrong
@@ -7,8 +8,6 @@ import { cidrSchema } from "@/lib/guest/inputs";
 
 export type ApiAllowFromReason = "notCidr" | "prefixTooLong" | "wholeInternet" | "tooMany";
 export type ParsedApiAllowFrom = { ok: true; networks: string[] } | { ok: false; value: string; reason: ApiAllowFromReason };
-
-const MAX = 10;
 
 export function parseApiAllowFrom(raw: string | undefined): ParsedApiAllowFrom {
   const networks = [...new Set((raw ?? "").split(/[\s,]+/).filter(Boolean))];
@@ -18,6 +17,11 @@ export function parseApiAllowFrom(raw: string | undefined): ParsedApiAllowFrom {
     if (!cidrSchema.safeParse(value).success) return { ok: false, value: shown, reason: "notCidr" };
     return { ok: false, value: shown, reason: Number(value.split("/")[1]) === 0 ? "wholeInternet" : "prefixTooLong" };
   }
-  if (networks.length > MAX) return { ok: false, value: networks[MAX]!, reason: "tooMany" };
+  if (networks.length > MAX_API_NETWORKS) return { ok: false, value: networks[MAX_API_NETWORKS]!, reason: "tooMany" };
   return { ok: true, networks };
+}
+
+/** The refusal the form shows for a bad network, in the user's language. */
+export function apiAllowFromRefusal(t: T, bad: Extract<ParsedApiAllowFrom, { ok: false }>): string {
+  return t("cluster.apiAllowFromInvalid", { value: bad.value, why: t(`cluster.apiReason.${bad.reason}`) });
 }
