@@ -8,7 +8,7 @@ import { DB_KINDS, freshDatabase } from "../helpers/db";
 // so a migration that drifted from schema.prisma (a missing column, a wrong type) fails here.
 const MODELS = [
   "user", "team", "membership", "invitation", "session", "apiToken", "rateLimit", "sshKey", "imageSigningKey", "region", "host",
-  "storagePool", "image", "imageCopy", "plan", "ipPool", "ipLease", "virtualMachine", "vmEvent", "cluster",
+  "storagePool", "image", "imageCopy", "plan", "ipPool", "ipLease", "addressEvent", "virtualMachine", "vmEvent", "cluster",
   "hardeningReport", "job", "jobStep", "schedule", "dataLocation", "latencyTarget", "latencySample",
   "latencyRollup", "auditEvent", "setting",
 ] as const;
