@@ -1,20 +1,20 @@
 import type { JobDefinition } from "./define";
 import { createJobRegistry } from "./job-registry";
 import type { ScheduledTask } from "./schedules";
-import { provisionClusterJob } from "../clusters/jobs/provision-cluster";
-import { verifyClusterJob } from "../clusters/jobs/verify-cluster";
+import { provisionClusterJob } from "../clusters/provision/provision-cluster-job";
+import { verifyClusterJob } from "../clusters/verify/verify-cluster-job";
 import { hostHealthTask, reconcileAllHostsTask } from "../hosts/tasks";
 import { latencyScheduledTasks } from "../latency/scheduled-tasks";
-import { deleteVmJob } from "../provisioning/jobs/delete-vm";
-import { powerVmJob } from "../provisioning/jobs/power-vm";
-import { provisionVmJob } from "../provisioning/jobs/provision-vm";
-import { verifyVmJob } from "../provisioning/jobs/verify-vm";
+import { deleteVmJob } from "../vms/delete/delete-vm-job";
+import { powerVmJob } from "../vms/power/power-vm-job";
+import { provisionVmJob } from "../vms/provision/provision-vm-job";
+import { verifyVmJob } from "../vms/verify/verify-vm-job";
 
 // The application's jobs and schedules: what `scripts/worker.ts` (and an inline worker) runs.
 // To add a job: define it next to its domain (lib/<domain>/jobs/<name>.ts, with `defineJob`) and
 // register it here. Keep an old version registered while jobs enqueued with it may still run.
 //
-//   import { provisionVmJob } from "../provisioning/jobs/provision-vm";
+//   import { provisionVmJob } from "../vms/provision/provision-vm-job";
 //   registerJob(provisionVmJob);
 
 export const jobRegistry = createJobRegistry(provisionVmJob, powerVmJob, deleteVmJob, verifyVmJob, provisionClusterJob, verifyClusterJob);

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { requireTeam } from "../access/team-access";
 import { actorOf, recordAudit } from "../audit/record-audit";
 import type { Principal, RequestMeta } from "../auth/principal";
-import { reapplyToCluster } from "../clusters/cluster-actions";
+import { reapplyToCluster } from "../clusters/api-access/set-cluster-api-access";
 import { AppError, fromZod, notFound } from "../core/errors";
 import { safeText, uuid } from "../core/validation";
 import type { PrismaClient } from "../generated/prisma/client";

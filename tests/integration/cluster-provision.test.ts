@@ -1,12 +1,12 @@
 import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { retryCluster, verifyClusterNow } from "@/lib/clusters/cluster-actions";
-import { deleteCluster } from "@/lib/clusters/delete-cluster";
-import { orderCluster } from "@/lib/clusters/order-cluster";
-import { createGuestShell } from "@/lib/clusters/guest-shell";
+import { retryCluster, verifyClusterNow } from "@/lib/clusters/api-access/set-cluster-api-access";
+import { deleteCluster } from "@/lib/clusters/delete/delete-cluster";
+import { orderCluster } from "@/lib/clusters/order/order-cluster";
+import { createGuestShell } from "@/lib/ssh/guest-shell";
 import { decryptSecret } from "@/lib/core/secrets";
 import type { Database } from "@/lib/db/connect";
-import { guestTarget } from "@/lib/guest/verify-vm";
+import { guestTarget } from "@/lib/vms/verify/verify-vm";
 import { hostContext, sharedSshPool } from "@/lib/hosts/host-target";
 import type { JobSnapshot } from "@/lib/jobs/watch";
 import { listDomains } from "@/lib/libvirt/domains";

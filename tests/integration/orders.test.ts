@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/core/errors";
 import type { Database } from "@/lib/db/connect";
-import { placeOrder } from "@/lib/orders/place-order";
-import { getVmDetail, listVms, orderOptions } from "@/lib/orders/queries";
-import { deleteVm, vmPowerAction } from "@/lib/orders/vm-actions";
+import { placeOrder } from "@/lib/vms/order/place-order";
+import { getVmDetail, listVms, orderOptions } from "@/lib/vms/queries/get-vm-detail";
+import { deleteVm, vmPowerAction } from "@/lib/vms/power/vm-power-action";
 import { jobRegistry } from "@/lib/jobs/registry";
 import { startWorker } from "@/lib/jobs/worker";
 import { DB_KINDS, freshDatabase } from "@/tests/helpers/db";

@@ -2,9 +2,9 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { retryCluster, setClusterApiAccess, verifyClusterNow } from "@/lib/clusters/cluster-actions";
-import { deleteCluster } from "@/lib/clusters/delete-cluster";
-import { orderCluster } from "@/lib/clusters/order-cluster";
+import { retryCluster, setClusterApiAccess, verifyClusterNow } from "@/lib/clusters/api-access/set-cluster-api-access";
+import { deleteCluster } from "@/lib/clusters/delete/delete-cluster";
+import { orderCluster } from "@/lib/clusters/order/order-cluster";
 import { getPrisma } from "@/lib/db";
 import { getT } from "../../../../_i18n/server";
 import { formObject, runAction, type ActionState } from "../../../../_server/actions";

@@ -1,4 +1,4 @@
-import { ApiSourceSchema, MAX_API_NETWORKS } from "@/lib/clusters/schemas";
+import { ApiSourceSchema, MAX_API_NETWORKS } from "@/lib/clusters/order/schemas";
 import { cidrSchema } from "@/lib/guest/inputs";
 import type { T } from "../../../../_i18n/server";
 

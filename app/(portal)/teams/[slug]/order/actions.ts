@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { getPrisma } from "@/lib/db";
-import { placeOrder } from "@/lib/orders/place-order";
+import { placeOrder } from "@/lib/vms/order/place-order";
 import { formObject, runAction, type ActionState } from "../../../../_server/actions";
 import { requestMeta, requireUser } from "../../../../_server/request";
 

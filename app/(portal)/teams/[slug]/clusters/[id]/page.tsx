@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ActionForm } from "@/components/action-form";
 import { requireTeam, roleCan } from "@/lib/access/team-access";
-import { getCluster } from "@/lib/clusters/queries";
+import { getCluster } from "@/lib/clusters/queries/get-cluster";
 import { getPrisma } from "@/lib/db";
 import { getT } from "../../../../../_i18n/server";
 import { currentUser, notFoundIfMissing, requireUser } from "../../../../../_server/request";

@@ -3,9 +3,9 @@
 import { revalidatePath } from "next/cache";
 import { AppError } from "@/lib/core/errors";
 import { getPrisma } from "@/lib/db";
-import { getVmDetail } from "@/lib/orders/queries";
-import { VmPowerActionSchema } from "@/lib/orders/schemas";
-import { deleteVm, verifyVmNow, vmPowerAction } from "@/lib/orders/vm-actions";
+import { getVmDetail } from "@/lib/vms/queries/get-vm-detail";
+import { VmPowerActionSchema } from "@/lib/vms/order/schemas";
+import { deleteVm, verifyVmNow, vmPowerAction } from "@/lib/vms/power/vm-power-action";
 import { runAction, type ActionState } from "../../../../../_server/actions";
 import { requestMeta, requireUser } from "../../../../../_server/request";
 

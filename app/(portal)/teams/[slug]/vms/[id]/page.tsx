@@ -6,7 +6,7 @@ import { JobProgress } from "@/components/job-progress";
 import { requireTeam, roleCan } from "@/lib/access/team-access";
 import { AppError } from "@/lib/core/errors";
 import { getPrisma } from "@/lib/db";
-import { getVmDetail } from "@/lib/orders/queries";
+import { getVmDetail } from "@/lib/vms/queries/get-vm-detail";
 import { getT } from "../../../../../_i18n/server";
 import { requireUser } from "../../../../../_server/request";
 import { deleteVmAction, powerAction, verifyAction } from "./actions";

@@ -1,7 +1,7 @@
-import { setClusterApiAccess } from "@/lib/clusters/cluster-actions";
-import { deleteCluster } from "@/lib/clusters/delete-cluster";
+import { setClusterApiAccess } from "@/lib/clusters/api-access/set-cluster-api-access";
+import { deleteCluster } from "@/lib/clusters/delete/delete-cluster";
 import { readJsonBody } from "@/lib/core/validation";
-import { getCluster } from "@/lib/clusters/queries";
+import { getCluster } from "@/lib/clusters/queries/get-cluster";
 import { apiRoute } from "../../../../../../_server/api";
 
 export const GET = apiRoute<{ slug: string; id: string }>(async ({ prisma, principal }, { slug, id }) => ({

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ClusterActionBody, retryCluster, verifyClusterNow } from "@/lib/clusters/cluster-actions";
+import { ClusterActionBody, retryCluster, verifyClusterNow } from "@/lib/clusters/api-access/set-cluster-api-access";
 import { fromZod, notFound } from "@/lib/core/errors";
 import { readJsonBody } from "@/lib/core/validation";
 import { apiRoute } from "../../../../../../../_server/api";

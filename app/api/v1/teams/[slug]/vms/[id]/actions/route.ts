@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { fromZod, notFound } from "@/lib/core/errors";
 import { readJsonBody } from "@/lib/core/validation";
-import { VmPowerActionSchema } from "@/lib/orders/schemas";
-import { vmPowerAction } from "@/lib/orders/vm-actions";
+import { VmPowerActionSchema } from "@/lib/vms/order/schemas";
+import { vmPowerAction } from "@/lib/vms/power/vm-power-action";
 import { apiRoute } from "../../../../../../../_server/api";
 
 const VmActionBody = z.strictObject({ action: VmPowerActionSchema });

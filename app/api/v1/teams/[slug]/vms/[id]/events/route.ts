@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { notFound } from "@/lib/core/errors";
-import { getVmDetail } from "@/lib/orders/queries";
+import { getVmDetail } from "@/lib/vms/queries/get-vm-detail";
 import { apiRoute } from "../../../../../../../_server/api";
 import { SSE_HEADERS, streamJobEvents } from "./sse";
 

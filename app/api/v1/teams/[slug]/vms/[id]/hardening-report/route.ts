@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { notFound } from "@/lib/core/errors";
-import { latestVmHardeningReport } from "@/lib/orders/queries";
+import { latestVmHardeningReport } from "@/lib/vms/queries/get-vm-detail";
 import { apiRoute } from "../../../../../../../_server/api";
 
 /** GET: the VM's latest hardening evidence report as a JSON download (controls, evidence, references, drift). */
