@@ -1,7 +1,7 @@
 import { AppError, notFound } from "../core/errors";
 import type { PrismaClient } from "../generated/prisma/client";
 import type { Role } from "../generated/prisma/enums";
-import type { Principal } from "../auth/principal";
+import type { Principal } from "./principal";
 
 // What each role may do in a team. Platform admins act as owners everywhere.
 export type Capability = "read" | "operate" | "manage" | "audit";

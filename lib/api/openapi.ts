@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { CreateApiTokenInput } from "../auth/api-tokens";
 import { SignInInput } from "../auth/sign-in";
 import { PlanInput, RegionInput } from "../catalog/catalog";
-import { CreateApiTokenInput, CreateTeamInput, InviteMemberInput } from "../teams/schemas";
+import { CreateTeamInput, InviteMemberInput } from "../teams/schemas";
 import { LatencyTargetInputSchema, LatencyTargetUpdateSchema } from "../latency/schemas";
 import { OperatorFormSchema } from "../residency/operator-settings";
 import { PolicyChangeInput } from "../residency/policy-input";

@@ -1,7 +1,7 @@
 import { AppError } from "../core/errors";
 import { randomToken, sha256Hex } from "../core/secrets";
 import type { PrismaClient } from "../generated/prisma/client";
-import type { Principal } from "./principal";
+import type { Principal } from "../access/principal";
 
 export const SESSION_COOKIE = "skjold_session";
 export const SESSION_TTL_MS = 7 * 24 * 3600 * 1000;

@@ -1,6 +1,6 @@
 import { requireAdmin } from "../access/team-access";
 import { actorOf, recordAudit } from "../audit/record-audit";
-import type { Principal, RequestMeta } from "../auth/principal";
+import type { Principal, RequestMeta } from "../access/principal";
 import type { LatencyTarget, PrismaClient } from "../generated/prisma/client";
 import { runProbeRound, type ProbeExec, type ProbeRoundResult } from "./round";
 import type { LatencyTargetInput, LatencyTargetUpdate } from "./schemas";

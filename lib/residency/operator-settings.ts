@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { RequestMeta } from "../auth/principal";
+import type { RequestMeta } from "../access/principal";
 import { fromZod } from "../core/errors";
 import { safeText } from "../core/validation";
 import type { PrismaClient } from "../generated/prisma/client";

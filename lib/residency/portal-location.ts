@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { RequestMeta } from "../auth/principal";
+import type { RequestMeta } from "../access/principal";
 import { AppError, fromZod } from "../core/errors";
 import type { Prisma, PrismaClient } from "../generated/prisma/client";
 import type { ResidencyPolicy } from "../generated/prisma/enums";

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { RequestMeta } from "../auth/principal";
+import type { RequestMeta } from "../access/principal";
 import { AppError } from "../core/errors";
 import type { PrismaClient } from "../generated/prisma/client";
 import { recordAudit, type AuditInput } from "../audit/record-audit";

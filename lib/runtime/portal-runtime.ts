@@ -1,6 +1,6 @@
 import { env } from "../core/env";
 import { getDatabase } from "../db";
-import { jobRegistry, listSchedules } from "../jobs/registry";
+import { jobRegistry, listSchedules } from "./registry";
 import { startWorker, type WorkerHandle } from "../jobs/worker";
 
 // What the portal process starts besides serving pages. The job worker and schedules join here

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { requireTeam } from "../access/team-access";
 import { actorOf, recordAudit } from "../audit/record-audit";
-import type { Principal, RequestMeta } from "../auth/principal";
+import type { Principal, RequestMeta } from "../access/principal";
 import { reapplyToCluster } from "../clusters/api-access/set-cluster-api-access";
 import { AppError, fromZod, notFound } from "../core/errors";
 import { safeText, uuid } from "../core/validation";
@@ -9,8 +9,6 @@ import type { PrismaClient } from "../generated/prisma/client";
 import { parseSigningPublicKey } from "../k3s/signing-keys";
 
 export { signingKeyFingerprint } from "../k3s/signing-keys";
-
-export { teamSigningKeys } from "./team-signing-keys";
 
 // A team's image signing keys: the public halves of the cosign keys its pipeline signs Trivy scan
 // attestations with. Every cluster of the team admits an image only with a clean scan signed by one

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { openDatabase } from "@/lib/db/connect";
 import { sharedSshPool } from "@/lib/hosts/host-target";
-import { jobRegistry } from "@/lib/jobs/registry";
+import { jobRegistry } from "@/lib/runtime/registry";
 import { getJobSnapshot, type JobSnapshot } from "@/lib/jobs/watch";
 import { startWorker } from "@/lib/jobs/worker";
 import { buildDomainXml } from "@/lib/libvirt/xml/domain";

@@ -4,7 +4,7 @@ import type { Database } from "@/lib/db/connect";
 import { placeOrder } from "@/lib/vms/order/place-order";
 import { getVmDetail, listVms, orderOptions } from "@/lib/vms/queries/get-vm-detail";
 import { deleteVm, vmPowerAction } from "@/lib/vms/power/vm-power-action";
-import { jobRegistry } from "@/lib/jobs/registry";
+import { jobRegistry } from "@/lib/runtime/registry";
 import { startWorker } from "@/lib/jobs/worker";
 import { DB_KINDS, freshDatabase } from "@/tests/helpers/db";
 import { makeUser } from "@/tests/helpers/factories";

@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "@/lib/db/connect";
 import { sharedSshPool } from "@/lib/hosts/host-target";
-import { jobRegistry } from "@/lib/jobs/registry";
+import { jobRegistry } from "@/lib/runtime/registry";
 import { startWorker, type WorkerHandle } from "@/lib/jobs/worker";
 import { getDomainState } from "@/lib/libvirt/domains";
 import { listVolumes } from "@/lib/libvirt/volumes";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { requireTeam } from "../../access/team-access";
 import { actorOf, recordAudit } from "../../audit/record-audit";
-import type { Principal, RequestMeta } from "../../auth/principal";
+import type { Principal, RequestMeta } from "../../access/principal";
 import { AppError, fromZod, notFound } from "../../core/errors";
 import type { PrismaClient } from "../../generated/prisma/client";
 import type { DbClient } from "../../jobs/db";

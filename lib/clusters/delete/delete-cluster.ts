@@ -1,6 +1,6 @@
 import { requireTeam } from "../../access/team-access";
 import { actorOf, recordAudit } from "../../audit/record-audit";
-import type { Principal, RequestMeta } from "../../auth/principal";
+import type { Principal, RequestMeta } from "../../access/principal";
 import { AppError, notFound } from "../../core/errors";
 import type { PrismaClient } from "../../generated/prisma/client";
 import { cancelJob } from "../../jobs/cancel";

@@ -1,6 +1,6 @@
 import { requireTeam } from "../../access/team-access";
 import { actorOf, recordAudit } from "../../audit/record-audit";
-import type { Principal, RequestMeta } from "../../auth/principal";
+import type { Principal, RequestMeta } from "../../access/principal";
 import { AppError, fromZod } from "../../core/errors";
 import type { Cluster, PrismaClient, VirtualMachine } from "../../generated/prisma/client";
 import { enqueueJob } from "../../jobs/enqueue";

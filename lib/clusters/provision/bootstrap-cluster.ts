@@ -13,7 +13,7 @@ import { collectAgentEvidence, evaluateAgentControls } from "../../k3s/verify/ag
 import { evaluateK3sControls } from "../../k3s/verify/k3s-controls";
 import { collectK3sEvidence } from "../../k3s/verify/k3s-evidence";
 import { recordPortalHeldData } from "../../residency/portal-held";
-import { teamSigningKeys } from "../../teams/team-signing-keys";
+import { teamSigningKeys } from "../shared/team-signing-keys";
 import type { SshPool } from "../../ssh/pool";
 import { createGuestShell } from "../../ssh/guest-shell";
 

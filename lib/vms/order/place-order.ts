@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { requireTeam } from "../../access/team-access";
 import { actorOf, recordAudit } from "../../audit/record-audit";
-import type { Principal, RequestMeta } from "../../auth/principal";
+import type { Principal, RequestMeta } from "../../access/principal";
 import { AppError, fromZod } from "../../core/errors";
 import type { PrismaClient, VirtualMachine } from "../../generated/prisma/client";
 import { enqueueJob } from "../../jobs/enqueue";

@@ -5,7 +5,7 @@ import { createCloneVolume, createSeedVolume, deleteVolume } from "../../libvirt
 import { generateKeyPair } from "../../ssh/keygen";
 import type { ProvisionVmPayload } from "./payload";
 import { closeVmLocations, openVmLocation } from "../shared/vm-locations";
-import { guestRoleOf } from "../verify/verify-vm";
+import { guestRoleOf } from "../../guest/guest-role";
 import { buildVmSeed } from "./vm-seed";
 import { addVmEvent, diskVolumeName, loadVm, requirePlaced, seedVolumeName, vmHostContext } from "../shared/load-vm";
 

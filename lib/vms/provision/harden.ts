@@ -4,7 +4,7 @@ import { hardenGuest } from "../../guest/harden-guest";
 import { collectGuestEvidence } from "../../guest/verify/guest-evidence";
 import { evaluateGuestControls } from "../../guest/verify/guest-controls";
 import { AppError } from "../../core/errors";
-import { guestRoleOf } from "../verify/verify-vm";
+import { guestRoleOf } from "../../guest/guest-role";
 import { guestShell } from "../shared/guest-shell";
 import type { ProvisionVmPayload } from "./payload";
 import { addVmEvent, guestTarget, loadVm, requirePlaced, type LoadedVm } from "../shared/load-vm";

@@ -1,5 +1,5 @@
 import { requireTeam } from "../../access/team-access";
-import type { Principal } from "../../auth/principal";
+import type { Principal } from "../../access/principal";
 import { notFound } from "../../core/errors";
 import type { PrismaClient } from "../../generated/prisma/client";
 import { getJobSnapshot } from "../../jobs/watch";

@@ -7,7 +7,7 @@ import { createGuestShell } from "../../ssh/guest-shell";
 import { hostContext } from "../../hosts/host-target";
 import type { SshPool } from "../../ssh/pool";
 import type { SshTarget } from "../../ssh/target";
-import type { GuestRole } from "../../guest/inputs";
+import { guestRoleOf } from "../../guest/guest-role";
 import { diffReports, hardeningReportSchema, type ControlDrift, type HardeningReportData } from "../../guest/report";
 import { evaluateGuestControls } from "../../guest/verify/guest-controls";
 import { collectGuestEvidence } from "../../guest/verify/guest-evidence";
@@ -32,13 +32,6 @@ export function guestTarget(opts: { vm: GuestRow; host: Pick<Host, "networkMode"
   const port = bridged ? 22 : vm.sshPort;
   if (!address || !port) throw new AppError("CONFLICT", `VM ${vm.name} has no SSH address recorded`);
   return { label: vm.name, host: address, port, username: vm.adminUser, privateKey: decryptSecret(vm.mgmtKeyEnc!), hostKeyFingerprint: vm.guestHostKeyFingerprint, via };
-}
-
-/** k3s nodes are judged by the k3s-server/agent kernel and firewall expectations (pure). */
-export function guestRoleOf(clusterRole: string | null): GuestRole {
-  if (clusterRole === "server" || clusterRole === "k3s-server") return "k3s-server";
-  if (clusterRole === "agent" || clusterRole === "k3s-agent") return "k3s-agent";
-  return "vm";
 }
 
 /** Collects evidence on the VM, evaluates it, and stores it with drift from the previous guest report. */

@@ -1,4 +1,4 @@
-import type { PrismaClient } from "../generated/prisma/client";
+import type { PrismaClient } from "../../generated/prisma/client";
 
 /** The canonical PEM keys a team's clusters trust, oldest first (what the admission policy lists). */
 export async function teamSigningKeys(prisma: PrismaClient, teamId: string): Promise<string[]> {

@@ -1,6 +1,6 @@
-import type { JobDefinition } from "./define";
-import { createJobRegistry } from "./job-registry";
-import type { ScheduledTask } from "./schedules";
+import type { JobDefinition } from "../jobs/define";
+import { createJobRegistry } from "../jobs/job-registry";
+import type { ScheduledTask } from "../jobs/schedules";
 import { provisionClusterJob } from "../clusters/provision/provision-cluster-job";
 import { verifyClusterJob } from "../clusters/verify/verify-cluster-job";
 import { hostHealthTask, reconcileAllHostsTask } from "../hosts/tasks";
@@ -10,9 +10,10 @@ import { powerVmJob } from "../vms/power/power-vm-job";
 import { provisionVmJob } from "../vms/provision/provision-vm-job";
 import { verifyVmJob } from "../vms/verify/verify-vm-job";
 
-// The application's jobs and schedules: what `scripts/worker.ts` (and an inline worker) runs.
-// To add a job: define it next to its domain (lib/<domain>/jobs/<name>.ts, with `defineJob`) and
-// register it here. Keep an old version registered while jobs enqueued with it may still run.
+// The application's jobs and schedules: what `scripts/worker.ts` (and an inline worker) runs. It
+// lives here, above every domain, so lib/jobs (the engine) never imports the jobs it runs.
+// To add a job: define it next to its domain (e.g. lib/vms/power/power-vm-job.ts, with `defineJob`)
+// and register it here. Keep an old version registered while jobs enqueued with it may still run.
 //
 //   import { provisionVmJob } from "../vms/provision/provision-vm-job";
 //   registerJob(provisionVmJob);
