@@ -16,6 +16,8 @@ export const ERROR_STATUS = {
   QUOTA_EXCEEDED: 409,
   POLICY_VIOLATION: 409,
   NO_CAPACITY: 409,
+  /** something else must finish first (a running job, nodes still booting); retried, never a user's fault */
+  BUSY: 409,
   HOST_UNREACHABLE: 502,
   HOST_KEY_MISMATCH: 502,
   HOST_COMMAND_FAILED: 502,

@@ -2,7 +2,7 @@
 export { defineJob, DEFAULT_RETRY } from "./define";
 export type { Json, JobDefinition, StepDefinition, StepContext, CompensationContext, RetryPolicy } from "./define";
 export { createJobRegistry, type JobRegistry } from "./job-registry";
-export { TransientError, LeaseLostError, isTransientError } from "./errors";
+export { LeaseLostError, isTransientError } from "./errors";
 export { computeBackoffMs } from "./backoff";
 export { enqueueJob, type EnqueueJobOptions, type EnqueuedJob } from "./enqueue";
 export { cancelJob, type CancelJobOptions } from "./cancel";

@@ -5,11 +5,11 @@ import { hardenGuest } from "../../guest/harden-guest";
 import { runRootScript } from "../../guest/shell";
 import { verifyVm } from "../../vms/verify/verify-vm";
 import { sharedSshPool } from "../../hosts/host-target";
-import { TransientError } from "../../jobs/errors";
-import { guestShell } from "../../vms/shared/guest-shell";
 import { hardeningInputOf } from "../../vms/provision/harden";
-import { guestTarget, loadVm, requirePlaced } from "../../vms/shared/load-vm";
+import type { SshGuestShell } from "../../ssh/guest-shell";
 import type { SshPool } from "../../ssh/pool";
+import { loadVm, requirePlaced } from "../../vms/shared/load-vm";
+import { vmGuestShell } from "../../vms/shared/vm-guest-shell";
 
 // A cluster's nodes as the cluster job sees them: every node must be RUNNING (provisioned and
 // hardened by its own "vm.provision" job) before k3s goes on; then each node's firewall is
@@ -30,7 +30,7 @@ export async function listClusterNodes(prisma: PrismaClient, clusterId: string) 
 }
 
 /**
- * Returns the nodes once all are RUNNING; throws TransientError while any is still coming up, and
+ * Returns the nodes once all are RUNNING; throws a transient BUSY AppError while any is still coming up, and
  * an AppError naming the first node that failed (the caller ends the cluster FAILED with it).
  */
 export async function awaitClusterNodes(prisma: PrismaClient, clusterId: string): Promise<ClusterNode[]> {
@@ -40,7 +40,7 @@ export async function awaitClusterNodes(prisma: PrismaClient, clusterId: string)
   const broken = nodes.find((n) => n.state !== "RUNNING" && n.state !== "PENDING" && n.state !== "PROVISIONING");
   if (broken) throw new AppError("CONFLICT", `The ${label(broken)} is ${broken.state.toLowerCase()}${broken.lastError ? `: ${broken.lastError}` : ""}`);
   const waiting = nodes.filter((n) => n.state !== "RUNNING");
-  if (waiting.length) throw new TransientError(`waiting for ${waiting.map((n) => `${label(n)} (${n.state.toLowerCase()})`).join(", ")}`);
+  if (waiting.length) throw new AppError("BUSY", `waiting for ${waiting.map((n) => `${label(n)} (${n.state.toLowerCase()})`).join(", ")}`, { transient: true });
   return nodes.map((n) => ({ id: n.id, name: n.name, role: n.clusterRole === "server" ? "server" : "agent" }));
 }
 
@@ -50,7 +50,7 @@ const addressSchema = z.union([z.ipv4(), z.ipv6()]);
  * The node's address inside its network: the recorded one (bridged hosts) or the source address of
  * the guest's default route, read over SSH. It is what the other nodes see as its source.
  */
-async function nodeAddress(vm: Awaited<ReturnType<typeof loadVm>>, shell: ReturnType<typeof guestShell>): Promise<string> {
+async function nodeAddress(vm: Awaited<ReturnType<typeof loadVm>>, shell: SshGuestShell): Promise<string> {
   if (vm.ipAddress) return vm.ipAddress;
   const script = "a=$(ip -o route get 1.1.1.1 2>/dev/null | sed -n 's/.* src \\([0-9a-f.:]*\\).*/\\1/p' | head -n 1)\n[ -n \"$a\" ] || a=$(hostname -I | cut -d' ' -f1)\necho \"$a\"\n";
   const { stdout } = await runRootScript({ shell, privilege: "sudo", script, what: `Reading the address of ${vm.name}` });
@@ -62,7 +62,7 @@ async function nodeAddress(vm: Awaited<ReturnType<typeof loadVm>>, shell: Return
 async function readNodeAddresses(opts: { prisma: PrismaClient; nodes: { id: string }[]; pool?: SshPool }) {
   const pool = opts.pool ?? sharedSshPool();
   const loaded = await Promise.all(opts.nodes.map(async (n) => requirePlaced(await loadVm(opts.prisma, n.id))));
-  const shells = new Map(loaded.map((vm) => [vm.id, guestShell({ pool, target: guestTarget(vm), step: `k3s firewall on ${vm.name}` })]));
+  const shells = new Map(loaded.map((vm) => [vm.id, vmGuestShell({ vm, pool, step: `k3s firewall on ${vm.name}` })]));
   const addresses: Record<string, string> = {};
   for (const vm of loaded) addresses[vm.id] = await nodeAddress(vm, shells.get(vm.id)!);
   return { pool, loaded, shells, addresses };

@@ -1,6 +1,5 @@
 import { AppError } from "../../core/errors";
 import { defineJob } from "../../jobs/define";
-import { TransientError } from "../../jobs/errors";
 import { DeleteVmPayload } from "../provision/payload";
 import { closeVmLocations } from "../shared/vm-locations";
 import { removeVmFromHost } from "./remove-vm-from-host";
@@ -19,7 +18,7 @@ export const deleteVmJob = defineJob({
       key: "await-provisioning",
       async run({ prisma, payload }) {
         const busy = await prisma.job.count({ where: { vmId: payload.vmId, kind: { in: ["vm.provision", "vm.power"] }, finishedAt: null } });
-        if (busy > 0) throw new TransientError("waiting for the VM's running job to finish or roll back");
+        if (busy > 0) throw new AppError("BUSY", "waiting for the VM's running job to finish or roll back", { transient: true });
       },
     },
     {

@@ -1,13 +1,12 @@
 import type { StepDefinition } from "../../jobs/define";
-import { sharedSshPool } from "../../hosts/host-target";
 import { hardenGuest } from "../../guest/harden-guest";
 import { collectGuestEvidence } from "../../guest/verify/guest-evidence";
 import { evaluateGuestControls } from "../../guest/verify/guest-controls";
 import { AppError } from "../../core/errors";
 import { guestRoleOf } from "../../guest/guest-role";
-import { guestShell } from "../shared/guest-shell";
 import type { ProvisionVmPayload } from "./payload";
-import { addVmEvent, guestTarget, loadVm, requirePlaced, type LoadedVm } from "../shared/load-vm";
+import { addVmEvent, loadVm, requirePlaced, type LoadedVm } from "../shared/load-vm";
+import { vmGuestShell } from "../shared/vm-guest-shell";
 
 // After SSH answers: converge the hardening (cloud-init already wrote the same files), prove it with
 // evidence read from the guest, and hand the VM to its team.
@@ -27,7 +26,7 @@ export const hardenStep: StepDefinition<ProvisionVmPayload> = {
   async run({ prisma, payload }) {
     const vm = requirePlaced(await loadVm(prisma, payload.vmId));
     const input = hardeningInputOf(vm);
-    const shell = guestShell({ pool: sharedSshPool(), target: guestTarget(vm), step: "harden the guest" });
+    const shell = vmGuestShell({ vm, step: "harden the guest" });
     const r = await hardenGuest({ shell, privilege: "sudo", ...input });
     await addVmEvent(prisma, vm.id, "hardened", r.changed ? `Hardening converged: ${r.changes.length} change(s) (${r.changes.slice(0, 5).join(", ")})` : "Hardening: the guest already matched (set up by cloud-init)");
     return { changed: r.changed, changes: r.changes.length };
@@ -38,7 +37,7 @@ export const verifyStep: StepDefinition<ProvisionVmPayload> = {
   key: "verify",
   async run({ prisma, payload, job }) {
     const vm = requirePlaced(await loadVm(prisma, payload.vmId));
-    const shell = guestShell({ pool: sharedSshPool(), target: guestTarget(vm), step: "collect hardening evidence" });
+    const shell = vmGuestShell({ vm, step: "collect hardening evidence" });
     const evidence = await collectGuestEvidence({ shell, adminUser: vm.adminUser, privilege: "sudo" });
     const report = evaluateGuestControls({ evidence, expect: { role: guestRoleOf(vm.clusterRole), adminUser: vm.adminUser } });
     const started = (await prisma.job.findUnique({ where: { id: job.id }, select: { startedAt: true } }))?.startedAt ?? new Date(0);
