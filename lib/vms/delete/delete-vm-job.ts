@@ -27,7 +27,7 @@ export const deleteVmJob = defineJob({
         const vm = await loadVm(prisma, payload.vmId);
         if (vm.state === "DELETED") return { already: true };
         await prisma.virtualMachine.update({ where: { id: vm.id }, data: { state: "DELETING" } });
-        await addVmEvent(prisma, vm.id, "deleting", "Deletion started");
+        await addVmEvent({ prisma, vmId: vm.id, kind: "deleting", message: "Deletion started" });
         return { already: false };
       },
     },
@@ -38,7 +38,7 @@ export const deleteVmJob = defineJob({
         if (!vm.host || !vm.pool) return { removed: false };
         const placed = requirePlaced(vm);
         await removeVmFromHost({ ctx: vmHostContext(placed), domainName: vm.domainName, storagePool: placed.pool.name });
-        await addVmEvent(prisma, vm.id, "removed", `Domain ${vm.domainName}, its disk and its seed removed from ${placed.host.name}`);
+        await addVmEvent({ prisma, vmId: vm.id, kind: "removed", message: `Domain ${vm.domainName}, its disk and its seed removed from ${placed.host.name}` });
         return { removed: true };
       },
     },
@@ -55,7 +55,7 @@ export const deleteVmJob = defineJob({
         if (vm.state !== "DELETING" && vm.state !== "DELETED") throw new AppError("CONFLICT", `VM ${vm.name} is ${vm.state.toLowerCase()}`);
         if (vm.state === "DELETING") {
           await prisma.virtualMachine.update({ where: { id: vm.id }, data: { state: "DELETED", deletedAt: new Date(), sshPort: null } });
-          await addVmEvent(prisma, vm.id, "deleted", "Deleted; its history stays");
+          await addVmEvent({ prisma, vmId: vm.id, kind: "deleted", message: "Deleted; its history stays" });
         }
       },
     },

@@ -43,7 +43,7 @@ export const powerVmJob = defineJob({
         const state = await getDomainState(ctx);
         const next = state === "running" || state === "idle" || state === "in shutdown" ? "RUNNING" : "STOPPED";
         await prisma.virtualMachine.updateMany({ where: { id: vm.id, state: { in: ["RUNNING", "STOPPED"] } }, data: { state: next } });
-        await addVmEvent(prisma, vm.id, "power", `${note}; libvirt reports ${state ?? "no domain"}`);
+        await addVmEvent({ prisma, vmId: vm.id, kind: "power", message: `${note}; libvirt reports ${state ?? "no domain"}` });
         return { action: payload.action, domainState: state };
       },
     },

@@ -21,7 +21,7 @@ export const cloneDiskStep: StepDefinition<ProvisionVmPayload> = {
     const disk = await createCloneVolume({ ...ctx, storagePool: vm.pool.name, baseVolume: copy.volume, name: diskVolumeName(vm.domainName), capacityBytes: vm.diskGb * GIB });
     await prisma.virtualMachine.update({ where: { id: vm.id }, data: { diskVolume: disk.name } });
     await openVmLocation({ prisma, vm, kind: "VM_DISK", volume: disk.name, path: disk.path });
-    await addVmEvent(prisma, vm.id, "disk", `Disk ${disk.name} (${vm.diskGb} GB, copy-on-write of ${copy.volume}) on ${vm.host.name}/${vm.pool.name}`);
+    await addVmEvent({ prisma, vmId: vm.id, kind: "disk", message: `Disk ${disk.name} (${vm.diskGb} GB, copy-on-write of ${copy.volume}) on ${vm.host.name}/${vm.pool.name}` });
     return { volume: disk.name, path: disk.path };
   },
   async compensate({ prisma, payload }) {
@@ -60,7 +60,7 @@ export const buildSeedStep: StepDefinition<ProvisionVmPayload> = {
       data: { seedVolume: vol.name, guestHostKey: hostKey.publicKey, guestHostKeyFingerprint: hostKey.fingerprint },
     });
     await openVmLocation({ prisma, vm, kind: "VM_SEED", volume: vol.name, path: vol.path });
-    await addVmEvent(prisma, vm.id, "seed", `cloud-init seed built: user ${vm.adminUser}, key ${tenantKey.name}, guest host key ${hostKey.fingerprint}`);
+    await addVmEvent({ prisma, vmId: vm.id, kind: "seed", message: `cloud-init seed built: user ${vm.adminUser}, key ${tenantKey.name}, guest host key ${hostKey.fingerprint}` });
     return { volume: vol.name, guestHostKeyFingerprint: hostKey.fingerprint };
   },
   async compensate({ prisma, payload }) {

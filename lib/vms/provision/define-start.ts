@@ -41,7 +41,7 @@ export const defineStartStep: StepDefinition<ProvisionVmPayload> = {
     await defineDomain({ ...ctx, spec });
     await startDomain({ ...ctx, name: vm.domainName });
     const how = spec.type === "kvm" ? "KVM" : "TCG (software emulation: this host offers no working KVM)";
-    await addVmEvent(prisma, vm.id, "started", `Domain ${vm.domainName} defined and started on ${vm.host.name} with ${how}`);
+    await addVmEvent({ prisma, vmId: vm.id, kind: "started", message: `Domain ${vm.domainName} defined and started on ${vm.host.name} with ${how}` });
     return { accelerator: spec.type };
   },
   async compensate({ prisma, payload }) {
@@ -66,7 +66,7 @@ export const waitSshStep: StepDefinition<ProvisionVmPayload> = {
       then: { command: "cloud-init status --wait", timeoutMs: CLOUD_INIT_TIMEOUT_MS },
     });
     const status = /status: (\w+)/.exec(answered.stdout)?.[1] ?? "unknown";
-    await addVmEvent(prisma, vm.id, "ssh-ready", `SSH answers with the pinned host key ${vm.guestHostKeyFingerprint} (after ${(answered.elapsedMs / 1000).toFixed(1)} s in this attempt); cloud-init: ${status}`);
+    await addVmEvent({ prisma, vmId: vm.id, kind: "ssh-ready", message: `SSH answers with the pinned host key ${vm.guestHostKeyFingerprint} (after ${(answered.elapsedMs / 1000).toFixed(1)} s in this attempt); cloud-init: ${status}` });
     return { elapsedMs: answered.elapsedMs, attempts: answered.attempts, cloudInit: status };
   },
 };

@@ -28,7 +28,7 @@ export const hardenStep: StepDefinition<ProvisionVmPayload> = {
     const input = hardeningInputOf(vm);
     const shell = vmGuestShell({ vm, step: "harden the guest" });
     const r = await hardenGuest({ shell, privilege: "sudo", ...input });
-    await addVmEvent(prisma, vm.id, "hardened", r.changed ? `Hardening converged: ${r.changes.length} change(s) (${r.changes.slice(0, 5).join(", ")})` : "Hardening: the guest already matched (set up by cloud-init)");
+    await addVmEvent({ prisma, vmId: vm.id, kind: "hardened", message: r.changed ? `Hardening converged: ${r.changes.length} change(s) (${r.changes.slice(0, 5).join(", ")})` : "Hardening: the guest already matched (set up by cloud-init)" });
     return { changed: r.changed, changes: r.changes.length };
   },
 };
@@ -47,7 +47,7 @@ export const verifyStep: StepDefinition<ProvisionVmPayload> = {
       data: { vmId: vm.id, scope: "guest", passed: report.passed, failed: report.failed, notApplicable: report.notApplicable, controls: report.controls },
     });
     const failing = report.controls.filter((c) => c.status === "fail").map((c) => c.id);
-    await addVmEvent(prisma, vm.id, "verified", `Hardening report: ${report.passed} passed, ${report.failed} failed${failing.length ? ` (${failing.slice(0, 5).join(", ")})` : ""}`);
+    await addVmEvent({ prisma, vmId: vm.id, kind: "verified", message: `Hardening report: ${report.passed} passed, ${report.failed} failed${failing.length ? ` (${failing.slice(0, 5).join(", ")})` : ""}` });
     return { reportId: row.id, passed: report.passed, failed: report.failed };
   },
 };
@@ -58,7 +58,7 @@ export const readyStep: StepDefinition<ProvisionVmPayload> = {
     const vm = await loadVm(prisma, payload.vmId);
     if (vm.state === "PROVISIONING") {
       await prisma.virtualMachine.update({ where: { id: vm.id }, data: { state: "RUNNING", readyAt: new Date(), lastError: null } });
-      await addVmEvent(prisma, vm.id, "ready", `Ready: ssh -p ${vm.sshPort} ${vm.adminUser}@${vm.sshHost ?? "127.0.0.1"} on ${vm.host?.name ?? "its host"}`);
+      await addVmEvent({ prisma, vmId: vm.id, kind: "ready", message: `Ready: ssh -p ${vm.sshPort} ${vm.adminUser}@${vm.sshHost ?? "127.0.0.1"} on ${vm.host?.name ?? "its host"}` });
     }
     return { state: "RUNNING" };
   },

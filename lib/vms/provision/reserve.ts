@@ -15,7 +15,7 @@ export const reserveStep: StepDefinition<ProvisionVmPayload> = {
     }
     if (vm.state === "PENDING") {
       await prisma.virtualMachine.update({ where: { id: vm.id }, data: { state: "PROVISIONING", lastError: null } });
-      await addVmEvent(prisma, vm.id, "provisioning", "Provisioning started");
+      await addVmEvent({ prisma, vmId: vm.id, kind: "provisioning", message: "Provisioning started" });
     }
     return { name: vm.name };
   },
@@ -26,6 +26,6 @@ export const reserveStep: StepDefinition<ProvisionVmPayload> = {
       where: { id: payload.vmId, state: { in: ["PENDING", "PROVISIONING"] } },
       data: { state: "FAILED", lastError: reason.slice(0, 2_000) },
     });
-    if (n.count > 0) await addVmEvent(prisma, payload.vmId, "failed", `Provisioning failed and was rolled back: ${reason}`);
+    if (n.count > 0) await addVmEvent({ prisma, vmId: payload.vmId, kind: "failed", message: `Provisioning failed and was rolled back: ${reason}` });
   },
 };

@@ -51,6 +51,6 @@ export function guestTarget(vm: PlacedVm): SshTarget {
   };
 }
 
-export async function addVmEvent(prisma: Pick<PrismaClient, "vmEvent">, vmId: string, kind: string, message: string): Promise<void> {
-  await prisma.vmEvent.create({ data: { vmId, kind, message: message.slice(0, 1_000) } });
+export async function addVmEvent(opts: { prisma: Pick<PrismaClient, "vmEvent">; vmId: string; kind: string; message: string }): Promise<void> {
+  await opts.prisma.vmEvent.create({ data: { vmId: opts.vmId, kind: opts.kind, message: opts.message.slice(0, 1_000) } });
 }
