@@ -8,10 +8,12 @@ import { OperatorFormSchema } from "../residency/operator-settings";
 import { PolicyChangeInput } from "../residency/policy-input";
 import { PortalLocationInputSchema } from "../residency/portal-location";
 import { OrderClusterInput } from "../clusters/order/schemas";
-import { OrderVmInput, VmPowerActionSchema } from "../vms/order/schemas";
+import { OrderVmInput } from "../vms/order/schemas";
+import { VmPowerActionSchema } from "../vms/power/schemas";
 import { AddSshKeyInput } from "../users/ssh-keys";
 import { AddSigningKeyInput } from "../teams/signing-keys";
-import { ClusterActionBody, UpdateClusterInput } from "../clusters/api-access/set-cluster-api-access";
+import { UpdateClusterInput } from "../clusters/api-access/set-cluster-api-access";
+import { ClusterActionBody } from "../clusters/shared/schemas";
 import { AddHostInput, ConfirmHostKeyInput, DriftSelectionInput, RegisterImageInput } from "../hosts/schemas";
 
 // The /api/v1 contract. Request bodies come from the same zod schemas the handlers validate with,

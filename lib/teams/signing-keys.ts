@@ -2,7 +2,7 @@ import { z } from "zod";
 import { requireTeam } from "../access/team-access";
 import { actorOf, recordAudit } from "../audit/record-audit";
 import type { Principal, RequestMeta } from "../access/principal";
-import { reapplyToCluster } from "../clusters/api-access/set-cluster-api-access";
+import { reapplyToCluster } from "../clusters/provision/reapply-to-cluster";
 import { AppError, fromZod, notFound } from "../core/errors";
 import { safeText, uuid } from "../core/validation";
 import type { PrismaClient } from "../generated/prisma/client";

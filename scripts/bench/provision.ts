@@ -16,7 +16,7 @@ import { getJobSnapshot, type JobSnapshot } from "@/lib/jobs/watch";
 import { startWorker } from "@/lib/jobs/worker";
 import { buildDomainXml } from "@/lib/libvirt/xml/domain";
 import { placeOrder } from "@/lib/vms/order/place-order";
-import { deleteVm } from "@/lib/vms/power/vm-power-action";
+import { deleteVm } from "@/lib/vms/delete/delete-vm";
 import { buildVmSeed } from "@/lib/vms/provision/vm-seed";
 import { waitForGuestSsh } from "@/lib/vms/provision/wait-for-guest-ssh";
 import { generateKeyPair } from "@/lib/ssh/keygen";

@@ -4,7 +4,7 @@ import { sharedSshPool } from "@/lib/hosts/host-target";
 import { cancelJob } from "@/lib/jobs/cancel";
 import type { JobSnapshot } from "@/lib/jobs/watch";
 import { placeOrder } from "@/lib/vms/order/place-order";
-import { deleteVm } from "@/lib/vms/power/vm-power-action";
+import { deleteVm } from "@/lib/vms/delete/delete-vm";
 import { openEntries } from "@/lib/residency/open-entries";
 import { createPostgresDatabase } from "@/tests/helpers/jobs-processes";
 import { workerFleet } from "@/tests/helpers/provision-processes";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { plannedNodes } from "@/lib/clusters/order/order-cluster";
+import { plannedNodes } from "@/lib/clusters/order/planned-nodes";
 import { OrderClusterInput, agentNodeName } from "@/lib/clusters/order/schemas";
 import { parseApiAllowFrom } from "@/app/(portal)/teams/[slug]/clusters/api-allow-from";
 

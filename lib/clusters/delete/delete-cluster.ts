@@ -1,11 +1,11 @@
 import { requireTeam } from "../../access/team-access";
-import { actorOf, recordAudit } from "../../audit/record-audit";
 import type { Principal, RequestMeta } from "../../access/principal";
+import { actorOf, recordAudit } from "../../audit/record-audit";
 import { AppError, notFound } from "../../core/errors";
 import type { PrismaClient } from "../../generated/prisma/client";
 import { cancelJob } from "../../jobs/cancel";
-import { deleteVm } from "../../vms/power/vm-power-action";
 import { closeDataLocations } from "../../residency/close";
+import { deleteVm } from "../../vms/delete/delete-vm";
 
 /**
  * Deletes a cluster: its provisioning job is cancelled, every node goes through the ordinary VM

@@ -1,13 +1,14 @@
 import { requireTeam } from "../../access/team-access";
-import { actorOf, recordAudit } from "../../audit/record-audit";
 import type { Principal, RequestMeta } from "../../access/principal";
+import { actorOf, recordAudit } from "../../audit/record-audit";
 import { AppError, fromZod } from "../../core/errors";
 import type { Cluster, PrismaClient, VirtualMachine } from "../../generated/prisma/client";
 import { enqueueJob } from "../../jobs/enqueue";
+import { deleteVm } from "../../vms/delete/delete-vm";
 import { placeOrder } from "../../vms/order/place-order";
-import { deleteVm } from "../../vms/power/vm-power-action";
 import { provisionClusterJob } from "../provision/provision-cluster-job";
-import { OrderClusterInput, agentNodeName, serverNodeName } from "./schemas";
+import { plannedNodes, type ClusterNodeRole } from "./planned-nodes";
+import { OrderClusterInput } from "./schemas";
 
 export interface OrderClusterOptions {
   prisma: PrismaClient;
@@ -17,13 +18,7 @@ export interface OrderClusterOptions {
   meta?: RequestMeta;
 }
 
-export type ClusterNodeRole = "server" | "agent";
 type PlacedNode = { vm: VirtualMachine; role: ClusterNodeRole };
-
-/** The nodes a cluster order asks for, server first (pure). */
-export function plannedNodes(name: string, agentCount: number): { name: string; role: ClusterNodeRole }[] {
-  return [{ name: serverNodeName(name), role: "server" }, ...Array.from({ length: agentCount }, (_, i) => ({ name: agentNodeName(name, i + 1), role: "agent" as const }))];
-}
 
 /**
  * Orders a k3s cluster: one server and `agentCount` agents, each node ordered like any VM (quota,

@@ -35,9 +35,6 @@ export const OrderClusterInput = z.strictObject({
 });
 export type OrderClusterInput = z.infer<typeof OrderClusterInput>;
 
-export const ProvisionClusterPayload = z.strictObject({ clusterId: z.uuid() });
-export type ProvisionClusterPayload = z.infer<typeof ProvisionClusterPayload>;
-
 /** The server node's VM name: the cluster's name plus a fixed suffix (fits a 63-character label). */
 export const serverNodeName = (cluster: string) => `${cluster}-server`;
 

@@ -1,77 +1,17 @@
-import { z } from "zod";
-import { AppError } from "../../core/errors";
 import type { PrismaClient } from "../../generated/prisma/client";
 import { hardenGuest } from "../../guest/harden-guest";
-import { runRootScript } from "../../guest/shell";
-import { verifyVm } from "../../vms/verify/verify-vm";
-import { sharedSshPool } from "../../hosts/host-target";
-import { hardeningInputOf } from "../../vms/provision/harden";
-import type { SshGuestShell } from "../../ssh/guest-shell";
+import type { StepDefinition } from "../../jobs/define";
 import type { SshPool } from "../../ssh/pool";
-import { loadVm, requirePlaced } from "../../vms/shared/load-vm";
-import { vmGuestShell } from "../../vms/shared/vm-guest-shell";
+import { hardeningInputOf } from "../../vms/shared/hardening-input";
+import { verifyVm } from "../../vms/verify/verify-vm";
+import { failClusterOn } from "../shared/fail-cluster-on";
+import { readNodeAddresses } from "../shared/node-addresses";
+import type { ProvisionClusterPayload } from "../shared/schemas";
+import { lastTry, nodesOutput } from "./step-context";
+import { awaitClusterNodes, type ClusterNode } from "./wait-node";
 
-// A cluster's nodes as the cluster job sees them: every node must be RUNNING (provisioned and
-// hardened by its own "vm.provision" job) before k3s goes on; then each node's firewall is
-// re-applied so that the k3s ports are open only between the cluster's node addresses.
-
-export type ClusterNode = { id: string; name: string; role: "server" | "agent" };
-
-const ROLES = ["server", "agent"] as const;
-
-/** The cluster's live nodes, server first (DELETED nodes are history, not nodes). */
-export async function listClusterNodes(prisma: PrismaClient, clusterId: string) {
-  const rows = await prisma.virtualMachine.findMany({
-    where: { clusterId, clusterRole: { in: [...ROLES] }, state: { not: "DELETED" } },
-    select: { id: true, name: true, state: true, lastError: true, clusterRole: true },
-    orderBy: { name: "asc" },
-  });
-  return rows.sort((a, b) => Number(a.clusterRole === "agent") - Number(b.clusterRole === "agent"));
-}
-
-/**
- * Returns the nodes once all are RUNNING; throws a transient BUSY AppError while any is still coming up, and
- * an AppError naming the first node that failed (the caller ends the cluster FAILED with it).
- */
-export async function awaitClusterNodes(prisma: PrismaClient, clusterId: string): Promise<ClusterNode[]> {
-  const nodes = await listClusterNodes(prisma, clusterId);
-  if (!nodes.some((n) => n.clusterRole === "server")) throw new AppError("NOT_FOUND", "The cluster has no server node");
-  const label = (n: (typeof nodes)[number]) => `${n.clusterRole === "server" ? "server" : "agent"} node ${n.name}`;
-  const broken = nodes.find((n) => n.state !== "RUNNING" && n.state !== "PENDING" && n.state !== "PROVISIONING");
-  if (broken) throw new AppError("CONFLICT", `The ${label(broken)} is ${broken.state.toLowerCase()}${broken.lastError ? `: ${broken.lastError}` : ""}`);
-  const waiting = nodes.filter((n) => n.state !== "RUNNING");
-  if (waiting.length) throw new AppError("BUSY", `waiting for ${waiting.map((n) => `${label(n)} (${n.state.toLowerCase()})`).join(", ")}`, { transient: true });
-  return nodes.map((n) => ({ id: n.id, name: n.name, role: n.clusterRole === "server" ? "server" : "agent" }));
-}
-
-const addressSchema = z.union([z.ipv4(), z.ipv6()]);
-
-/**
- * The node's address inside its network: the recorded one (bridged hosts) or the source address of
- * the guest's default route, read over SSH. It is what the other nodes see as its source.
- */
-async function nodeAddress(vm: Awaited<ReturnType<typeof loadVm>>, shell: SshGuestShell): Promise<string> {
-  if (vm.ipAddress) return vm.ipAddress;
-  const script = "a=$(ip -o route get 1.1.1.1 2>/dev/null | sed -n 's/.* src \\([0-9a-f.:]*\\).*/\\1/p' | head -n 1)\n[ -n \"$a\" ] || a=$(hostname -I | cut -d' ' -f1)\necho \"$a\"\n";
-  const { stdout } = await runRootScript({ shell, privilege: "sudo", script, what: `Reading the address of ${vm.name}` });
-  const parsed = addressSchema.safeParse(stdout.trim());
-  if (!parsed.success) throw new AppError("HOST_COMMAND_FAILED", `Node ${vm.name} reported no usable address (${JSON.stringify(stdout.trim().slice(0, 60))})`);
-  return parsed.data;
-}
-
-async function readNodeAddresses(opts: { prisma: PrismaClient; nodes: { id: string }[]; pool?: SshPool }) {
-  const pool = opts.pool ?? sharedSshPool();
-  const loaded = await Promise.all(opts.nodes.map(async (n) => requirePlaced(await loadVm(opts.prisma, n.id))));
-  const shells = new Map(loaded.map((vm) => [vm.id, vmGuestShell({ vm, pool, step: `k3s firewall on ${vm.name}` })]));
-  const addresses: Record<string, string> = {};
-  for (const vm of loaded) addresses[vm.id] = await nodeAddress(vm, shells.get(vm.id)!);
-  return { pool, loaded, shells, addresses };
-}
-
-/** node id → the address the node has inside its network, read over SSH (what agents join and the firewall allows). */
-export async function readClusterAddresses(opts: { prisma: PrismaClient; nodes: { id: string }[]; pool?: SshPool }): Promise<Record<string, string>> {
-  return (await readNodeAddresses(opts)).addresses;
-}
+// Each node's firewall is re-applied so that the k3s ports are open only between the cluster's node
+// addresses (and the API to the networks the tenant named).
 
 const asCidr = (a: string) => (a.includes(":") ? `${a}/128` : `${a}/32`);
 
@@ -100,3 +40,20 @@ export async function applyClusterFirewall(opts: {
   }
   return { addresses, changed, failedControls };
 }
+
+export const firewallStep: StepDefinition<ProvisionClusterPayload> = {
+  key: "firewall",
+  async run(ctx) {
+    const { prisma, payload } = ctx;
+    const r = await failClusterOn({ prisma, clusterId: payload.clusterId, giveUp: lastTry(ctx) }, async () => {
+      // A version-1 job's checkpointed wait recorded only the server: ask again.
+      const waited = nodesOutput.safeParse(ctx.outputs["wait-node"]);
+      const nodes = waited.success ? waited.data.nodes : await awaitClusterNodes(prisma, payload.clusterId);
+      const { apiAllowFrom } = await prisma.cluster.findUniqueOrThrow({ where: { id: payload.clusterId }, select: { apiAllowFrom: true } });
+      return { ...(await applyClusterFirewall({ prisma, nodes, apiAllowFrom })), apiAllowFrom };
+    });
+    const api = r.apiAllowFrom.length ? `; the API also from ${r.apiAllowFrom.join(", ")}` : "";
+    ctx.log(`k3s ports open only between ${[...new Set(Object.values(r.addresses))].join(", ")}${api}; changed on ${r.changed.length} node(s)`);
+    return r;
+  },
+};

@@ -1,8 +1,9 @@
-import { verifyVm } from "../../vms/verify/verify-vm";
 import { defineJob } from "../../jobs/define";
-import { verifyClusterK3s } from "../provision/bootstrap-cluster";
-import { listClusterNodes, readClusterAddresses } from "../provision/firewall";
-import { ProvisionClusterPayload } from "../order/schemas";
+import { verifyVm } from "../../vms/verify/verify-vm";
+import { listClusterNodes } from "../shared/list-cluster-nodes";
+import { readClusterAddresses } from "../shared/node-addresses";
+import { ProvisionClusterPayload } from "../shared/schemas";
+import { verifyClusterK3s } from "./verify-cluster";
 
 // Re-runs a ready cluster's checks on demand: its k3s controls (server and agents) into a new k3s
 // report, then each node's guest controls into a new guest report; each report names the controls

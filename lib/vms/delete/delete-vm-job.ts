@@ -1,12 +1,15 @@
+import { z } from "zod";
 import { AppError } from "../../core/errors";
 import { defineJob } from "../../jobs/define";
-import { DeleteVmPayload } from "../provision/payload";
+import { loadVm, requirePlaced, vmHostContext } from "../shared/load-vm";
+import { addVmEvent } from "../shared/vm-events";
 import { closeVmLocations } from "../shared/vm-locations";
 import { removeVmFromHost } from "./remove-vm-from-host";
-import { addVmEvent, loadVm, requirePlaced, vmHostContext } from "../shared/load-vm";
 
 // Deleting a VM removes what it has on its host and closes its residency entries; the row, its
 // events, jobs and reports stay as history (state DELETED).
+
+const DeleteVmPayload = z.strictObject({ vmId: z.uuid() });
 
 export const deleteVmJob = defineJob({
   name: "vm.delete",

@@ -1,7 +1,7 @@
 import { undefineDomain } from "../../libvirt/domains";
 import { deleteVolume } from "../../libvirt/volumes";
 import type { HostContext } from "../../libvirt/virsh";
-import { diskVolumeName, seedVolumeName } from "../shared/load-vm";
+import { diskVolumeName, seedVolumeName } from "../shared/volume-names";
 
 /**
  * Removes everything a VM may have on its host, found by name (so a half-made step is covered too):

@@ -1,15 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { requireTeam } from "../../access/team-access";
-import { actorOf, recordAudit } from "../../audit/record-audit";
 import type { Principal, RequestMeta } from "../../access/principal";
+import { actorOf, recordAudit } from "../../audit/record-audit";
 import { AppError, fromZod } from "../../core/errors";
 import type { PrismaClient, VirtualMachine } from "../../generated/prisma/client";
 import { enqueueJob } from "../../jobs/enqueue";
 import { placeVm } from "../../placement/place-vm";
 import { LIVE_VM_STATES, loadPlacementHosts, lockRegion } from "../../placement/region-snapshot";
-import { provisionVmJob } from "../provision/provision-vm-job";
-import { PLACEMENT_STRATEGY } from "../provision/place";
 import { assertRegionAllowed } from "../../residency/policy";
+import { PLACEMENT_STRATEGY } from "../provision/place";
+import { provisionVmJob } from "../provision/provision-vm-job";
 import { resolveOrderCatalog } from "./catalog";
 import { checkQuota } from "./quota";
 import { OrderVmInput } from "./schemas";

@@ -19,6 +19,3 @@ export const OrderVmInput = z.strictObject({
   sshKeyId: uuid,
 });
 export type OrderVmInput = z.infer<typeof OrderVmInput>;
-
-export const VmPowerActionSchema = z.enum(["start", "shutdown", "reboot", "force-off"]);
-export type VmPowerAction = z.infer<typeof VmPowerActionSchema>;

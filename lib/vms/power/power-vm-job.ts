@@ -1,12 +1,16 @@
+import { z } from "zod";
 import { AppError } from "../../core/errors";
 import { defineJob } from "../../jobs/define";
 import { destroyDomain, getDomainState, shutdownDomain, startDomain } from "../../libvirt/domains";
 import { runVirsh } from "../../libvirt/virsh";
-import { PowerVmPayload } from "../provision/payload";
-import { addVmEvent, loadVm, requirePlaced, vmHostContext } from "../shared/load-vm";
+import { loadVm, requirePlaced, vmHostContext } from "../shared/load-vm";
+import { addVmEvent } from "../shared/vm-events";
+import { VmPowerActionSchema } from "./schemas";
 
 // Start, shut down (ACPI, forced after two minutes), reboot or force off a VM; the VM row follows
 // what libvirt reports afterwards.
+
+const PowerVmPayload = z.strictObject({ vmId: z.uuid(), action: VmPowerActionSchema });
 
 export const powerVmJob = defineJob({
   name: "vm.power",

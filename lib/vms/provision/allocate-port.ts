@@ -1,8 +1,9 @@
 import { AppError } from "../../core/errors";
 import type { StepDefinition } from "../../jobs/define";
+import { loadVm, requirePlaced, vmHostContext } from "../shared/load-vm";
+import { addVmEvent } from "../shared/vm-events";
 import type { ProvisionVmPayload } from "./payload";
 import { candidatePorts, parseListeningPorts } from "./ports";
-import { addVmEvent, loadVm, requirePlaced, vmHostContext } from "../shared/load-vm";
 
 // Lab hosts (user-mode networking) forward one loopback port per guest to its port 22. The port is
 // unique per host in the database (a unique index) and checked free on the host itself.

@@ -1,14 +1,5 @@
 import { z } from "zod";
-import { VmPowerActionSchema } from "../order/schemas";
 
+/** What a "vm.provision" job carries: the VM it brings up (its row holds everything else). */
 export const ProvisionVmPayload = z.strictObject({ vmId: z.uuid() });
 export type ProvisionVmPayload = z.infer<typeof ProvisionVmPayload>;
-
-export const PowerVmPayload = z.strictObject({ vmId: z.uuid(), action: VmPowerActionSchema });
-export type PowerVmPayload = z.infer<typeof PowerVmPayload>;
-
-export const DeleteVmPayload = z.strictObject({ vmId: z.uuid() });
-export type DeleteVmPayload = z.infer<typeof DeleteVmPayload>;
-
-export const VerifyVmPayload = z.strictObject({ vmId: z.uuid() });
-export type VerifyVmPayload = z.infer<typeof VerifyVmPayload>;

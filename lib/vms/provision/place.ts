@@ -2,9 +2,10 @@ import { AppError } from "../../core/errors";
 import type { StepDefinition } from "../../jobs/define";
 import { placeVm } from "../../placement/place-vm";
 import { loadPlacementHosts, lockRegion } from "../../placement/region-snapshot";
-import type { ProvisionVmPayload } from "./payload";
 import { removeVmFromHost } from "../delete/remove-vm-from-host";
-import { addVmEvent, loadVm, requirePlaced, vmHostContext } from "../shared/load-vm";
+import { loadVm, requirePlaced, vmHostContext } from "../shared/load-vm";
+import { addVmEvent } from "../shared/vm-events";
+import type { ProvisionVmPayload } from "./payload";
 
 // The order reserved a host in the region; this step confirms it is still usable (online, not
 // draining, room) or moves the VM to another host of the region, under the region's row lock.

@@ -1,11 +1,15 @@
 import { defineJob } from "../../jobs/define";
-import { ProvisionVmPayload } from "./payload";
 import { allocatePortStep } from "./allocate-port";
-import { defineStartStep, waitSshStep } from "./define-start";
-import { hardenStep, readyStep, verifyStep } from "./harden";
+import { buildSeedStep } from "./build-seed";
+import { cloneDiskStep } from "./clone-disk";
+import { defineStartStep } from "./define-start";
+import { hardenStep } from "./harden";
+import { ProvisionVmPayload } from "./payload";
 import { placeStep } from "./place";
+import { readyStep } from "./ready";
 import { reserveStep } from "./reserve";
-import { buildSeedStep, cloneDiskStep } from "./clone-disk";
+import { verifyStep } from "./verify";
+import { waitSshStep } from "./wait-ssh";
 
 // An ordered VM, from PENDING to RUNNING with SSH answering and a hardening report. Every step checks
 // before it creates; a permanent failure rolls back in reverse (domain, seed, disk, port, state).

@@ -1,7 +1,8 @@
 import { AppError } from "../../core/errors";
 import type { StepDefinition } from "../../jobs/define";
+import { loadVm } from "../shared/load-vm";
+import { addVmEvent } from "../shared/vm-events";
 import type { ProvisionVmPayload } from "./payload";
-import { addVmEvent, loadVm } from "../shared/load-vm";
 
 // First and last word of a provisioning job on the VM row: PENDING → PROVISIONING, and on rollback
 // FAILED with the reason the user reads (quota and capacity were reserved when the order was placed).

@@ -1,7 +1,8 @@
 import { sharedSshPool } from "../../hosts/host-target";
 import { createGuestShell, type SshGuestShell } from "../../ssh/guest-shell";
 import type { SshPool } from "../../ssh/pool";
-import { guestTarget, type PlacedVm } from "./load-vm";
+import { guestTarget } from "./guest-target";
+import type { PlacedVm } from "./load-vm";
 
 /** How long one command on a VM's guest may run while it is provisioned or re-hardened. */
 const GUEST_EXEC_TIMEOUT_MS = 300_000;

@@ -1,10 +1,12 @@
-import { verifyVm } from "./verify-vm";
+import { z } from "zod";
 import { defineJob } from "../../jobs/define";
-import { VerifyVmPayload } from "../provision/payload";
+import { verifyVm } from "./verify-vm";
 
 // Re-reads a running VM's hardening evidence on demand (the VM page's "Re-run checks", or the API):
 // one SSH exec, a new report stored with the controls that drifted from pass to fail since the last
 // one, and a VM event saying which.
+
+const VerifyVmPayload = z.strictObject({ vmId: z.uuid() });
 
 export const verifyVmJob = defineJob({
   name: "vm.verify",

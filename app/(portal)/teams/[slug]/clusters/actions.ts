@@ -2,7 +2,9 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { retryCluster, setClusterApiAccess, verifyClusterNow } from "@/lib/clusters/api-access/set-cluster-api-access";
+import { retryCluster } from "@/lib/clusters/provision/retry-cluster";
+import { setClusterApiAccess } from "@/lib/clusters/api-access/set-cluster-api-access";
+import { verifyClusterNow } from "@/lib/clusters/verify/verify-cluster-now";
 import { deleteCluster } from "@/lib/clusters/delete/delete-cluster";
 import { orderCluster } from "@/lib/clusters/order/order-cluster";
 import { getPrisma } from "@/lib/db";

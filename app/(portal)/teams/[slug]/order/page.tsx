@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { AppError } from "@/lib/core/errors";
 import { getPrisma } from "@/lib/db";
 import { nixLatencyByRegion } from "@/lib/latency/nix-latency";
-import { orderOptions } from "@/lib/vms/queries/get-vm-detail";
+import { orderOptions } from "@/lib/vms/order/order-options";
 import { regionLatencyLabels } from "../../../regions/labels";
 import { getT } from "../../../../_i18n/server";
 import { requireUser } from "../../../../_server/request";

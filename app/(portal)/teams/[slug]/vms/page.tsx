@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requireTeam, roleCan } from "@/lib/access/team-access";
 import { getPrisma } from "@/lib/db";
-import { listVms } from "@/lib/vms/queries/get-vm-detail";
+import { listVms } from "@/lib/vms/queries/list-vms";
 import { getT } from "../../../../_i18n/server";
 import { notFoundIfMissing, requireUser } from "../../../../_server/request";
 

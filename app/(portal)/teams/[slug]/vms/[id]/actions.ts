@@ -4,8 +4,10 @@ import { revalidatePath } from "next/cache";
 import { AppError } from "@/lib/core/errors";
 import { getPrisma } from "@/lib/db";
 import { getVmDetail } from "@/lib/vms/queries/get-vm-detail";
-import { VmPowerActionSchema } from "@/lib/vms/order/schemas";
-import { deleteVm, verifyVmNow, vmPowerAction } from "@/lib/vms/power/vm-power-action";
+import { VmPowerActionSchema } from "@/lib/vms/power/schemas";
+import { deleteVm } from "@/lib/vms/delete/delete-vm";
+import { verifyVmNow } from "@/lib/vms/verify/verify-vm-now";
+import { vmPowerAction } from "@/lib/vms/power/vm-power-action";
 import { runAction, type ActionState } from "../../../../../_server/actions";
 import { requestMeta, requireUser } from "../../../../../_server/request";
 

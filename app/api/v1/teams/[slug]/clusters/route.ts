@@ -1,5 +1,5 @@
 import { orderCluster } from "@/lib/clusters/order/order-cluster";
-import { listClusters } from "@/lib/clusters/queries/get-cluster";
+import { listClusters } from "@/lib/clusters/queries/list-clusters";
 import { readJsonBody } from "@/lib/core/validation";
 import { apiRoute } from "../../../../../_server/api";
 

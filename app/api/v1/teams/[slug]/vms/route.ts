@@ -1,6 +1,6 @@
 import { readJsonBody } from "@/lib/core/validation";
 import { placeOrder } from "@/lib/vms/order/place-order";
-import { listVms } from "@/lib/vms/queries/get-vm-detail";
+import { listVms } from "@/lib/vms/queries/list-vms";
 import { apiRoute } from "../../../../../_server/api";
 
 export const GET = apiRoute<{ slug: string }>(async ({ prisma, principal }, { slug }) => ({

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { notFound } from "@/lib/core/errors";
 import { getVmDetail } from "@/lib/vms/queries/get-vm-detail";
-import { deleteVm } from "@/lib/vms/power/vm-power-action";
+import { deleteVm } from "@/lib/vms/delete/delete-vm";
 import { apiRoute } from "../../../../../../_server/api";
 
 const vmId = (id: string) => {

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { ClusterActionBody, retryCluster, verifyClusterNow } from "@/lib/clusters/api-access/set-cluster-api-access";
+import { ClusterActionBody } from "@/lib/clusters/shared/schemas";
+import { retryCluster } from "@/lib/clusters/provision/retry-cluster";
+import { verifyClusterNow } from "@/lib/clusters/verify/verify-cluster-now";
 import { fromZod, notFound } from "@/lib/core/errors";
 import { readJsonBody } from "@/lib/core/validation";
 import { apiRoute } from "../../../../../../../_server/api";

@@ -1,4 +1,4 @@
-import { downloadKubeconfig } from "@/lib/clusters/queries/get-cluster";
+import { downloadKubeconfig } from "@/lib/clusters/queries/download-kubeconfig";
 import { apiRoute } from "../../../../../../../_server/api";
 
 /** The cluster's admin kubeconfig as a file (owners and members; every download is audited). */

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { fromZod, notFound } from "@/lib/core/errors";
 import { readJsonBody } from "@/lib/core/validation";
-import { VmPowerActionSchema } from "@/lib/vms/order/schemas";
+import { VmPowerActionSchema } from "@/lib/vms/power/schemas";
 import { vmPowerAction } from "@/lib/vms/power/vm-power-action";
 import { apiRoute } from "../../../../../../../_server/api";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { notFound } from "@/lib/core/errors";
-import { latestVmHardeningReport } from "@/lib/vms/queries/get-vm-detail";
+import { latestVmHardeningReport } from "@/lib/vms/queries/hardening-report";
 import { apiRoute } from "../../../../../../../_server/api";
 
 /** GET: the VM's latest hardening evidence report as a JSON download (controls, evidence, references, drift). */

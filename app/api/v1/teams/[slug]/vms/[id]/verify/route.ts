@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { notFound } from "@/lib/core/errors";
-import { verifyVmNow } from "@/lib/vms/power/vm-power-action";
+import { verifyVmNow } from "@/lib/vms/verify/verify-vm-now";
 import { apiRoute } from "../../../../../../../_server/api";
 
 /** POST: re-run the hardening checks on a running VM; 202 with the "vm.verify" job (follow …/events). */
