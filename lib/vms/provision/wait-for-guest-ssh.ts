@@ -22,7 +22,9 @@ export interface GuestProbeOptions {
   then?: { command: string; timeoutMs: number };
 }
 
-function within<T>(p: Promise<T>, ms: number, what: string, onLate?: (value: T) => void): Promise<T> {
+/** `promise`, or a transient TIMEOUT naming `what` after `ms`; what arrives late goes to `onLate` (to dispose of it). */
+function within<T>(opts: { promise: Promise<T>; ms: number; what: string; onLate?: (value: T) => void }): Promise<T> {
+  const { promise: p, ms, what, onLate } = opts;
   let timer: NodeJS.Timeout | undefined;
   let late = false;
   p.then((v) => late && onLate?.(v), () => undefined);
@@ -45,16 +47,27 @@ export async function probeGuestSsh(opts: GuestProbeOptions & { step: string }):
   const { target } = opts;
   const phaseMs = opts.phaseMs ?? PROBE_PHASE_MS;
   if (!target.via) throw new AppError("VALIDATION", "probeGuestSsh needs a guest reached through its host");
-  const hostSsh = await within(opts.pool.connection(target.via, opts.step), phaseMs, "connecting to the host");
+  const hostSsh = await within({ promise: opts.pool.connection(target.via, opts.step), ms: phaseMs, what: "connecting to the host" });
   let sock: Duplex | undefined;
   let guest: NodeSSH | undefined;
   try {
-    sock = await within(hostSsh.forwardOut("127.0.0.1", 0, target.host, target.port), phaseMs, "opening the tunnel", (s) => s.destroy());
-    guest = await within(openConnection({ target: { ...target, via: undefined }, sock, timeoutMs: phaseMs, step: opts.step }), phaseMs + 2_000, "the SSH handshake", (c) => c.dispose());
-    const r = await within(guest.execCommand("true"), phaseMs, "running a command");
+    sock = await within({
+      promise: hostSsh.forwardOut("127.0.0.1", 0, target.host, target.port),
+      ms: phaseMs,
+      what: "opening the tunnel",
+      onLate: (s) => s.destroy(),
+    });
+    guest = await within({
+      promise: openConnection({ target: { ...target, via: undefined }, sock, timeoutMs: phaseMs, step: opts.step }),
+      ms: phaseMs + 2_000,
+      what: "the SSH handshake",
+      onLate: (c) => c.dispose(),
+    });
+    const r = await within({ promise: guest.execCommand("true"), ms: phaseMs, what: "running a command" });
     if (r.code !== 0) throw new AppError("HOST_UNREACHABLE", `${target.label ?? "guest"}: logged in, but \`true\` exited ${r.code}`, { transient: true });
     if (!opts.then) return { stdout: "" };
-    return { stdout: (await within(guest.execCommand(opts.then.command), opts.then.timeoutMs, `\`${opts.then.command}\``)).stdout };
+    const then = await within({ promise: guest.execCommand(opts.then.command), ms: opts.then.timeoutMs, what: `\`${opts.then.command}\`` });
+    return { stdout: then.stdout };
   } catch (err) {
     if (isKeyProblem(err)) throw err;
     throw err instanceof AppError ? err : new AppError("HOST_UNREACHABLE", `${target.label ?? "guest"}: ${(err as Error).message}`, { transient: true, cause: err });
