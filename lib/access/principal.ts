@@ -25,7 +25,3 @@ export interface RequestMeta {
   userAgent?: string | null;
   correlationId?: string;
 }
-
-export function principalLabel(p: Principal): string {
-  return p.kind === "user" ? p.email : `token:${p.label}`;
-}

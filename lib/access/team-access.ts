@@ -17,7 +17,7 @@ export function roleCan(role: Role, cap: Capability): boolean {
   return CAN[role].has(cap);
 }
 
-export async function roleInTeam(prisma: PrismaClient, principal: Principal, teamId: string): Promise<Role | null> {
+async function roleInTeam(prisma: PrismaClient, principal: Principal, teamId: string): Promise<Role | null> {
   if (principal.kind === "token") return principal.teamId === teamId ? principal.role : null;
   if (principal.isAdmin) return "OWNER";
   const m = await prisma.membership.findUnique({ where: { userId_teamId: { userId: principal.userId, teamId } } });

@@ -22,7 +22,7 @@ import { AddHostInput, ConfirmHostKeyInput, DriftSelectionInput, RegisterImageIn
 type Op = { summary: string; body?: z.ZodType; auth?: boolean; roles?: string; responses?: Record<string, string> };
 type Paths = Record<string, Partial<Record<"get" | "post" | "put" | "patch" | "delete", Op>>>;
 
-export const API_PATHS: Paths = {
+const API_PATHS: Paths = {
   "/api/health": { get: { summary: "Liveness and database readiness", auth: false } },
   "/api/v1/auth/session": {
     post: { summary: "Sign in with email and password (sets the session cookie)", body: SignInInput, auth: false },

@@ -3,8 +3,8 @@ import { z } from "zod";
 // The evidence report shared by guest and k3s verification. Plain JSON: it is stored as is in
 // HardeningReport.controls.
 
-export const controlStatusSchema = z.enum(["pass", "fail", "not_applicable"]);
-export type ControlStatus = z.infer<typeof controlStatusSchema>;
+const controlStatusSchema = z.enum(["pass", "fail", "not_applicable"]);
+type ControlStatus = z.infer<typeof controlStatusSchema>;
 
 export const controlResultSchema = z.object({
   id: z.string(),

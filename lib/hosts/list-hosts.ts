@@ -19,7 +19,6 @@ export async function listHosts(opts: { prisma: PrismaClient; principal: Princip
   return hosts.map(({ pools, vms, ...host }) => ({ ...host, pools, capacity: summarizeCapacity({ host, pools, vms }) }));
 }
 
-export type HostListItem = Awaited<ReturnType<typeof listHosts>>[number];
 
 export async function getHostDetail(opts: { prisma: PrismaClient; principal: Principal; hostId: string }) {
   requireAdmin(opts.principal);

@@ -9,7 +9,7 @@ import { loadHost } from "./host-record";
 // A host is removed from Skjold only when nothing of a tenant lives there. VMs that were deleted
 // keep their rows (history); they are detached from the host, whose pools and image copies go.
 
-export const LIVE_VM_STATES = ["PENDING", "PROVISIONING", "RUNNING", "STOPPED", "FAILED", "DELETING"] as const;
+const LIVE_VM_STATES = ["PENDING", "PROVISIONING", "RUNNING", "STOPPED", "FAILED", "DELETING"] as const;
 
 export async function removeHost(opts: { prisma: PrismaClient; principal: Principal; hostId: string; meta?: RequestMeta }): Promise<{ removed: string }> {
   requireAdmin(opts.principal);

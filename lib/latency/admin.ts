@@ -18,7 +18,7 @@ interface AdminContext {
 
 export type LatencyTargetView = Omit<LatencyTarget, "icmp" | "tcp"> & { method: "icmp" | "tcp" | "both" };
 
-export function viewLatencyTarget(t: LatencyTarget): LatencyTargetView {
+function viewLatencyTarget(t: LatencyTarget): LatencyTargetView {
   const { icmp: _i, tcp: _t, ...rest } = t;
   return { ...rest, method: targetMethod(t) };
 }

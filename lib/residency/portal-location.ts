@@ -21,7 +21,7 @@ export const PortalLocationInputSchema = z.object({
   hostName: Name.optional().transform((s) => s || undefined),
 });
 
-export const PORTAL_DATABASE_NAME = "Portal database (team accounts, members, audit log)";
+const PORTAL_DATABASE_NAME = "Portal database (team accounts, members, audit log)";
 type Actor = Pick<AuditInput, "actorLabel" | "actorUserId" | "actorTokenId">;
 
 function samePlace(a: { regionCode: string; hostName: string | null }, b: PortalLocation): boolean {

@@ -13,7 +13,7 @@ import type { ReportQuery } from "./report-query";
 // body can then fetch …/residency/reports/{id} and compare. Recomputing the digest in a second run
 // cannot work: generatedAt (and the PDF's creation date) differ per run.
 
-export const EXPORT_ACTION = "residency.report.export";
+const EXPORT_ACTION = "residency.report.export";
 type Actor = Pick<AuditInput, "actorLabel" | "actorUserId" | "actorTokenId">;
 
 export interface ReportExportRecord {

@@ -1,4 +1,3 @@
-import type { JobDefinition } from "../jobs/define";
 import { createJobRegistry } from "../jobs/job-registry";
 import type { ScheduledTask } from "../jobs/schedules";
 import { provisionClusterJob } from "../clusters/provision/provision-cluster-job";
@@ -13,27 +12,16 @@ import { verifyVmJob } from "../vms/verify/verify-vm-job";
 // The application's jobs and schedules: what `scripts/worker.ts` (and an inline worker) runs. It
 // lives here, above every domain, so lib/jobs (the engine) never imports the jobs it runs.
 // To add a job: define it next to its domain (e.g. lib/vms/power/power-vm-job.ts, with `defineJob`)
-// and register it here. Keep an old version registered while jobs enqueued with it may still run.
+// and list it below. Keep an old version registered while jobs enqueued with it may still run.
 //
 //   import { provisionVmJob } from "../vms/provision/provision-vm-job";
 //   registerJob(provisionVmJob);
 
 export const jobRegistry = createJobRegistry(provisionVmJob, powerVmJob, deleteVmJob, verifyVmJob, provisionClusterJob, verifyClusterJob);
 
-/** Adds job definitions to the application registry (idempotent for the same definition object). */
-export function registerJob(...definitions: JobDefinition<any, any>[]): void {
-  jobRegistry.register(...definitions);
-}
-
 // Cluster-wide schedules: every worker (and the portal's inline worker) ticks them; one replica
 // wins each interval (lib/jobs/schedules.ts).
-const scheduledTasks: ScheduledTask[] = [...latencyScheduledTasks(), hostHealthTask, reconcileAllHostsTask];
-
-/** Adds a cluster-wide schedule run by every worker (one replica wins each interval). */
-export function registerSchedule(task: ScheduledTask): void {
-  if (scheduledTasks.some((t) => t.name === task.name)) throw new Error(`schedule ${task.name} is registered twice`);
-  scheduledTasks.push(task);
-}
+const scheduledTasks: readonly ScheduledTask[] = [...latencyScheduledTasks(), hostHealthTask, reconcileAllHostsTask];
 
 export function listSchedules(): readonly ScheduledTask[] {
   return scheduledTasks;

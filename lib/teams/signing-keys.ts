@@ -15,7 +15,7 @@ export { signingKeyFingerprint } from "../k3s/signing-keys";
 // of them, so adding or removing a key is an owner's decision, audited, and it re-applies the
 // admission policy on the team's ready clusters.
 
-export const MAX_SIGNING_KEYS_PER_TEAM = 5;
+const MAX_SIGNING_KEYS_PER_TEAM = 5;
 
 export const AddSigningKeyInput = z.strictObject({
   name: safeText(60),

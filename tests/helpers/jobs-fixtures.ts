@@ -15,7 +15,7 @@ export async function createJobTestTables(sql: SqlRunner): Promise<void> {
     CREATE TABLE IF NOT EXISTS jobs_test_markers (name text PRIMARY KEY);`);
 }
 
-export async function recordEffect(prisma: PrismaClient, jobId: string, what: string): Promise<void> {
+async function recordEffect(prisma: PrismaClient, jobId: string, what: string): Promise<void> {
   await prisma.$executeRaw`INSERT INTO jobs_test_effects (job_id, what, worker) VALUES (${jobId}::uuid, ${what}, ${process.env.JOBS_TEST_WORKER ?? "main"})`;
 }
 

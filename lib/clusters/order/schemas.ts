@@ -8,7 +8,7 @@ import { OrderVmInput } from "../../vms/order/schemas";
 /** The k3s release Skjold installs unless the order pins another (the operator's artifacts must match). */
 export const DEFAULT_K3S_VERSION = "v1.31.4+k3s1";
 
-export const ClusterNameSchema = z
+const ClusterNameSchema = z
   .string()
   .max(40, "must be at most 40 characters")
   .regex(/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/, "use 1–40 lowercase letters, digits and inner dashes");

@@ -21,7 +21,7 @@ const asCidr = (a: string) => (a.includes(":") ? `${a}/128` : `${a}/32`);
  * (a guest hardening report per node, with drift against the last one). Idempotent: the hardening
  * script converges and reloads the firewall only when its file changed.
  */
-export async function applyClusterFirewall(opts: {
+async function applyClusterFirewall(opts: {
   prisma: PrismaClient;
   nodes: ClusterNode[];
   /** networks the tenant opened the API (6443, servers only) to, besides the nodes */

@@ -4,7 +4,7 @@ import { CLUSTER_SUMMARY } from "./list-clusters";
 import { isUuid, type TeamQuery } from "./team-query";
 
 /** The server node(s) first, then the agents, each group in the order they were ordered (stable sort). */
-export function serverFirst<N extends { clusterRole: string | null }>(nodes: N[]): N[] {
+function serverFirst<N extends { clusterRole: string | null }>(nodes: N[]): N[] {
   return [...nodes].sort((a, b) => Number(a.clusterRole !== "server") - Number(b.clusterRole !== "server"));
 }
 

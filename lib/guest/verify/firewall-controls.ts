@@ -3,7 +3,7 @@ import type { GuestEvidence } from "./guest-evidence";
 import type { GuestExpectations } from "./guest-controls";
 
 /** Splits `nft list ruleset` into chains: `family table/chain` → body lines. */
-export function parseNftChains(ruleset: string): Map<string, string[]> {
+function parseNftChains(ruleset: string): Map<string, string[]> {
   const chains = new Map<string, string[]>();
   let table = "";
   let chain: string | null = null;

@@ -18,7 +18,7 @@ const SECTIONS: Section[] = [
   { name: "server", command: `grep -m1 '^K3S_URL=' ${AGENT_ENV_FILE} | cut -d= -f2-` },
 ];
 
-export const agentEvidenceSchema = z.object({
+const agentEvidenceSchema = z.object({
   unit: z.string(),
   config: z.record(z.string(), z.unknown()).nullable(),
   modes: z.record(z.string(), z.string()),

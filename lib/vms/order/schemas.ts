@@ -4,7 +4,7 @@ import { uuid } from "../../core/validation";
 // What a tenant sends to order a VM (browser form and POST /api/v1/teams/{slug}/vms alike).
 
 /** One RFC 1123 label: the guest's hostname and the VM's name within its team. */
-export const VmNameSchema = z
+const VmNameSchema = z
   .string()
   .max(63, "must be at most 63 characters")
   .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "use 1–63 lowercase letters, digits and inner dashes (an RFC 1123 host name label)");

@@ -10,7 +10,7 @@ import type { ProvisionVmPayload } from "./payload";
 const DIRECT_BOOT_CMDLINE = "root=/dev/vda rw console=ttyS0";
 
 /** A stable MAC from the VM id: a guest keeps its address across redefinitions. */
-export const macFor = (vmId: string) => `52:54:00:${vmId.slice(0, 2)}:${vmId.slice(2, 4)}:${vmId.slice(4, 6)}`;
+const macFor = (vmId: string) => `52:54:00:${vmId.slice(0, 2)}:${vmId.slice(2, 4)}:${vmId.slice(4, 6)}`;
 
 async function domainSpec(prisma: Parameters<typeof loadVm>[0], vm: PlacedVm) {
   if (vm.host.accelerator === "UNKNOWN") {

@@ -43,7 +43,7 @@ function within<T>(opts: { promise: Promise<T>; ms: number; what: string; onLate
 const isKeyProblem = (err: unknown) => err instanceof AppError && (err.code === "HOST_KEY_MISMATCH" || err.code === "CONFLICT");
 
 /** One probe: tunnel through the host, handshake with the pinned guest key, log in, run `true`. */
-export async function probeGuestSsh(opts: GuestProbeOptions & { step: string }): Promise<{ stdout: string }> {
+async function probeGuestSsh(opts: GuestProbeOptions & { step: string }): Promise<{ stdout: string }> {
   const { target } = opts;
   const phaseMs = opts.phaseMs ?? PROBE_PHASE_MS;
   if (!target.via) throw new AppError("VALIDATION", "probeGuestSsh needs a guest reached through its host");
