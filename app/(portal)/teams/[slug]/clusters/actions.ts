@@ -8,9 +8,9 @@ import { verifyClusterNow } from "@/lib/clusters/verify/verify-cluster-now";
 import { deleteCluster } from "@/lib/clusters/delete/delete-cluster";
 import { orderCluster } from "@/lib/clusters/order/order-cluster";
 import { getPrisma } from "@/lib/db";
-import { getT } from "../../../../_i18n/server";
-import { formObject, runAction, type ActionState } from "../../../../_server/actions";
-import { requestMeta, requireUser } from "../../../../_server/request";
+import { getT } from "@/app/_i18n/server";
+import { formObject, runAction, type ActionState } from "@/app/_server/actions";
+import { requestMeta, requireUser } from "@/app/_server/request";
 import { AGENTS, parseAgentCount } from "./agent-count";
 import { apiAllowFromRefusal, parseApiAllowFrom } from "./api-allow-from";
 

@@ -2,7 +2,7 @@ import { setClusterApiAccess } from "@/lib/clusters/api-access/set-cluster-api-a
 import { deleteCluster } from "@/lib/clusters/delete/delete-cluster";
 import { readJsonBody } from "@/lib/core/validation";
 import { getCluster } from "@/lib/clusters/queries/get-cluster";
-import { apiRoute } from "../../../../../../_server/api";
+import { apiRoute } from "@/app/_server/api";
 
 export const GET = apiRoute<{ slug: string; id: string }>(async ({ prisma, principal }, { slug, id }) => ({
   cluster: await getCluster({ prisma, principal, teamSlug: slug, clusterId: id }),

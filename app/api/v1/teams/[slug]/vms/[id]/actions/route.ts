@@ -3,7 +3,7 @@ import { fromZod, notFound } from "@/lib/core/errors";
 import { readJsonBody } from "@/lib/core/validation";
 import { VmPowerActionSchema } from "@/lib/vms/power/schemas";
 import { vmPowerAction } from "@/lib/vms/power/vm-power-action";
-import { apiRoute } from "../../../../../../../_server/api";
+import { apiRoute } from "@/app/_server/api";
 
 const VmActionBody = z.strictObject({ action: VmPowerActionSchema });
 
