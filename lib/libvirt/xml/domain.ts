@@ -9,7 +9,7 @@ const USER_NET_PCI_ADDR = "0x1b";
 
 const CmdlineSchema = z.string().max(1024).regex(/^[\x20-\x7e]*$/, "printable ASCII only");
 
-export const NetworkSpecSchema = z.discriminatedUnion("mode", [
+const NetworkSpecSchema = z.discriminatedUnion("mode", [
   z.object({
     mode: z.literal("user-forward"),
     /** host port on 127.0.0.1 forwarded to the guest's port 22 */
@@ -25,7 +25,7 @@ export const NetworkSpecSchema = z.discriminatedUnion("mode", [
 
 const VolumeRefSchema = z.object({ pool: PoolNameSchema, volume: VolumeNameSchema });
 
-export const DomainSpecSchema = z.object({
+const DomainSpecSchema = z.object({
   name: DomainNameSchema,
   type: z.enum(["kvm", "qemu"]),
   vcpus: z.number().int().min(1).max(256),
