@@ -29,6 +29,7 @@ interface CompensationContext<P> extends StepContext<P> {
 
 export interface StepDefinition<P> {
   key: string;
+  // biome-ignore lint/suspicious/noConfusingVoidType: a step with no output is written as returning nothing
   run(ctx: StepContext<P>): Promise<Json | void> | Json | void;
   /** Undoes the step after a later step failed for good (or the job was cancelled). Must be idempotent. */
   compensate?(ctx: CompensationContext<P>): Promise<void> | void;

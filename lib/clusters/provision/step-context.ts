@@ -12,4 +12,4 @@ export const lastTry = (ctx: Ctx) => ctx.job.attempt >= ctx.job.maxAttempts;
 export const nodesOutput = z.object({ nodes: z.array(z.object({ id: z.uuid(), name: z.string(), role: z.enum(["server", "agent"]) })) });
 const firewallOutput = z.object({ addresses: z.record(z.string(), z.string()) });
 
-export const addressesOf = (ctx: Ctx) => firewallOutput.parse(ctx.outputs["firewall"]).addresses;
+export const addressesOf = (ctx: Ctx) => firewallOutput.parse(ctx.outputs.firewall).addresses;

@@ -17,9 +17,9 @@ export async function resolveOrderCatalog(opts: { prisma: PrismaClient; input: O
     prisma.image.findUnique({ where: { slug: input.imageSlug } }),
     prisma.sshKey.findUnique({ where: { id: input.sshKeyId } }),
   ]);
-  if (!region || !region.active) throw invalid("regionCode", `there is no region "${input.regionCode}" to order in`);
-  if (!plan || !plan.active) throw invalid("planCode", `there is no plan "${input.planCode}"`);
-  if (!image || !image.active) throw invalid("imageSlug", `there is no image "${input.imageSlug}"`);
+  if (!region?.active) throw invalid("regionCode", `there is no region "${input.regionCode}" to order in`);
+  if (!plan?.active) throw invalid("planCode", `there is no plan "${input.planCode}"`);
+  if (!image?.active) throw invalid("imageSlug", `there is no image "${input.imageSlug}"`);
   // Someone else's key answers exactly like a key that does not exist.
   if (!sshKey || sshKey.userId !== opts.userId) throw invalid("sshKeyId", "no such SSH key on your profile");
   return { region, plan, image, sshKey };

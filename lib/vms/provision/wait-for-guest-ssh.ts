@@ -19,7 +19,7 @@ export interface GuestProbeOptions {
   /** deadline of each phase; a starved TCG guest needs longer handshakes than a KVM one */
   phaseMs?: number;
   /** run on the same connection once logged in (e.g. `cloud-init status --wait`), with its own deadline */
-  then?: { command: string; timeoutMs: number };
+  afterLogin?: { command: string; timeoutMs: number };
 }
 
 /** `promise`, or a transient TIMEOUT naming `what` after `ms`; what arrives late goes to `onLate` (to dispose of it). */
@@ -27,7 +27,10 @@ function within<T>(opts: { promise: Promise<T>; ms: number; what: string; onLate
   const { promise: p, ms, what, onLate } = opts;
   let timer: NodeJS.Timeout | undefined;
   let late = false;
-  p.then((v) => late && onLate?.(v), () => undefined);
+  p.then(
+    (v) => late && onLate?.(v),
+    () => undefined,
+  );
   return Promise.race([
     p,
     new Promise<never>((_, reject) => {
@@ -64,13 +67,20 @@ async function probeGuestSsh(opts: GuestProbeOptions & { step: string }): Promis
       onLate: (c) => c.dispose(),
     });
     const r = await within({ promise: guest.execCommand("true"), ms: phaseMs, what: "running a command" });
-    if (r.code !== 0) throw new AppError("HOST_UNREACHABLE", `${target.label ?? "guest"}: logged in, but \`true\` exited ${r.code}`, { transient: true });
-    if (!opts.then) return { stdout: "" };
-    const then = await within({ promise: guest.execCommand(opts.then.command), ms: opts.then.timeoutMs, what: `\`${opts.then.command}\`` });
-    return { stdout: then.stdout };
+    if (r.code !== 0)
+      throw new AppError("HOST_UNREACHABLE", `${target.label ?? "guest"}: logged in, but \`true\` exited ${r.code}`, { transient: true });
+    if (!opts.afterLogin) return { stdout: "" };
+    const after = await within({
+      promise: guest.execCommand(opts.afterLogin.command),
+      ms: opts.afterLogin.timeoutMs,
+      what: `\`${opts.afterLogin.command}\``,
+    });
+    return { stdout: after.stdout };
   } catch (err) {
     if (isKeyProblem(err)) throw err;
-    throw err instanceof AppError ? err : new AppError("HOST_UNREACHABLE", `${target.label ?? "guest"}: ${(err as Error).message}`, { transient: true, cause: err });
+    throw err instanceof AppError
+      ? err
+      : new AppError("HOST_UNREACHABLE", `${target.label ?? "guest"}: ${(err as Error).message}`, { transient: true, cause: err });
   } finally {
     guest?.dispose();
     sock?.destroy();
@@ -82,12 +92,15 @@ async function probeGuestSsh(opts: GuestProbeOptions & { step: string }): Promis
  * `signal` aborts (cancel, worker stopping) and on a host-key problem; otherwise retries until
  * `timeoutMs`, then fails with a transient TIMEOUT (the job retries the step with backoff).
  */
-export async function waitForGuestSsh(opts: GuestProbeOptions & { timeoutMs: number; signal: AbortSignal; intervalMs?: number }): Promise<{ attempts: number; elapsedMs: number; stdout: string }> {
+export async function waitForGuestSsh(
+  opts: GuestProbeOptions & { timeoutMs: number; signal: AbortSignal; intervalMs?: number },
+): Promise<{ attempts: number; elapsedMs: number; stdout: string }> {
   const started = Date.now();
   let attempts = 0;
   let last: unknown;
   while (Date.now() - started < opts.timeoutMs) {
-    if (opts.signal.aborted) throw new AppError("CONFLICT", "Stopped waiting for SSH: the job was cancelled or handed over", { transient: true });
+    if (opts.signal.aborted)
+      throw new AppError("CONFLICT", "Stopped waiting for SSH: the job was cancelled or handed over", { transient: true });
     attempts++;
     try {
       const { stdout } = await probeGuestSsh({ ...opts, step: "wait for the guest's SSH" });
@@ -98,7 +111,11 @@ export async function waitForGuestSsh(opts: GuestProbeOptions & { timeoutMs: num
     }
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 1_000));
   }
-  throw new AppError("TIMEOUT", `${opts.target.label ?? "guest"}: no SSH answer within ${Math.round(opts.timeoutMs / 1000)} s (last: ${(last as Error | undefined)?.message ?? "none"})`, {
-    transient: true,
-  });
+  throw new AppError(
+    "TIMEOUT",
+    `${opts.target.label ?? "guest"}: no SSH answer within ${Math.round(opts.timeoutMs / 1000)} s (last: ${(last as Error | undefined)?.message ?? "none"})`,
+    {
+      transient: true,
+    },
+  );
 }
