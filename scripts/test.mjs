@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: the whole suite, in the order a failure is cheapest to find.
-//   1. type check   2. unit tests   3. lab host + guest image (root only; idempotent)
+//   1. type check and cycle check   2. unit tests   3. lab host + guest image (root only; idempotent)
 //   4. integration tests (both databases, real sshd/libvirt/guest)   5. end-to-end in Chromium
 // Prints one closing line "N passed, N failed" summed over every runner.
 // Flags: --skip-lab (no libvirt lab: tests that need it fail loudly), --only unit|integration|e2e
@@ -43,6 +43,8 @@ function vitest(project) {
 
 if (want("unit")) {
   if (!run("type check", process.execPath, ["node_modules/typescript/bin/tsc", "--noEmit", "-p", "."])) failed += 1;
+  else passed += 1;
+  if (!run("cycle check", process.execPath, ["scripts/check-cycles.mjs"])) failed += 1;
   else passed += 1;
   vitest("unit");
 }

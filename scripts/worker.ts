@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { getDatabase } from "@/lib/db";
 import { sharedSshPool } from "@/lib/hosts/host-target";
-import { jobRegistry, listSchedules } from "@/lib/jobs/registry";
+import { jobRegistry, listSchedules } from "@/lib/runtime/registry";
 import { defaultWorkerId, startWorker } from "@/lib/jobs/worker";
 
 const WorkerEnvSchema = z.object({

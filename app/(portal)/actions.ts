@@ -6,8 +6,8 @@ import { revokeSession, SESSION_COOKIE } from "@/lib/auth/session";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { getPrisma } from "@/lib/db";
 import { setLocale } from "@/lib/users/account";
-import { LOCALE_COOKIE } from "../_i18n/server";
-import { currentUser, requestMeta } from "../_server/request";
+import { LOCALE_COOKIE } from "@/app/_i18n/server";
+import { currentUser, requestMeta } from "@/app/_server/request";
 
 export async function signOutAction() {
   const jar = await cookies();

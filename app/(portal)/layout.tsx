@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { getT } from "../_i18n/server";
-import { requireUser } from "../_server/request";
+import { getT } from "@/app/_i18n/server";
+import { requireUser } from "@/app/_server/request";
 import { signOutAction, switchLanguageAction } from "./actions";
 
 export default async function PortalLayout({ children }: { children: ReactNode }) {

@@ -9,7 +9,7 @@ import { freeLoopbackPort } from "@/tests/helpers/lab";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const NEXT = path.join(root, "node_modules/next/dist/bin/next");
-export const LOG_DIR = path.join(root, ".skjold/logs");
+const LOG_DIR = path.join(root, ".skjold/logs");
 
 export interface ManagedProcess {
   name: string;
@@ -107,7 +107,7 @@ export interface StopResult {
 }
 
 /** SIGTERM, then SIGKILL after `timeoutMs`; already-exited processes report how they ended. */
-export function stopProcess(proc: ManagedProcess, timeoutMs = 30_000): Promise<StopResult> {
+function stopProcess(proc: ManagedProcess, timeoutMs = 30_000): Promise<StopResult> {
   const { child } = proc;
   const result = (killed: boolean): StopResult => ({ name: proc.name, code: child.exitCode, signal: child.signalCode, killed });
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(result(false));

@@ -1,16 +1,19 @@
 import { z } from "zod";
+import { CreateApiTokenInput } from "../auth/api-tokens";
 import { SignInInput } from "../auth/sign-in";
 import { PlanInput, RegionInput } from "../catalog/catalog";
-import { CreateApiTokenInput, CreateTeamInput, InviteMemberInput } from "../teams/schemas";
+import { CreateTeamInput, InviteMemberInput } from "../teams/schemas";
 import { LatencyTargetInputSchema, LatencyTargetUpdateSchema } from "../latency/schemas";
 import { OperatorFormSchema } from "../residency/operator-settings";
 import { PolicyChangeInput } from "../residency/policy-input";
 import { PortalLocationInputSchema } from "../residency/portal-location";
-import { OrderClusterInput } from "../clusters/schemas";
-import { OrderVmInput, VmPowerActionSchema } from "../orders/schemas";
+import { OrderClusterInput } from "../clusters/order/schemas";
+import { OrderVmInput } from "../vms/order/schemas";
+import { VmPowerActionSchema } from "../vms/power/schemas";
 import { AddSshKeyInput } from "../users/ssh-keys";
 import { AddSigningKeyInput } from "../teams/signing-keys";
-import { ClusterActionBody, UpdateClusterInput } from "../clusters/cluster-actions";
+import { UpdateClusterInput } from "../clusters/api-access/set-cluster-api-access";
+import { ClusterActionBody } from "../clusters/shared/schemas";
 import { AddHostInput, ConfirmHostKeyInput, DriftSelectionInput, RegisterImageInput } from "../hosts/schemas";
 
 // The /api/v1 contract. Request bodies come from the same zod schemas the handlers validate with,
@@ -19,7 +22,7 @@ import { AddHostInput, ConfirmHostKeyInput, DriftSelectionInput, RegisterImageIn
 type Op = { summary: string; body?: z.ZodType; auth?: boolean; roles?: string; responses?: Record<string, string> };
 type Paths = Record<string, Partial<Record<"get" | "post" | "put" | "patch" | "delete", Op>>>;
 
-export const API_PATHS: Paths = {
+const API_PATHS: Paths = {
   "/api/health": { get: { summary: "Liveness and database readiness", auth: false } },
   "/api/v1/auth/session": {
     post: { summary: "Sign in with email and password (sets the session cookie)", body: SignInInput, auth: false },

@@ -1,14 +1,21 @@
+import { z } from "zod";
 import { actorOf, recordAudit } from "../audit/record-audit";
 import { requireTeam } from "../access/team-access";
 import { AppError, fromZod } from "../core/errors";
 import { randomToken, sha256Hex } from "../core/secrets";
+import { safeText } from "../core/validation";
 import type { PrismaClient } from "../generated/prisma/client";
-import { CreateApiTokenInput } from "../teams/schemas";
-import type { Principal, RequestMeta } from "./principal";
+import type { Principal, RequestMeta } from "../access/principal";
 
 // Tokens look like `skj_<8-char prefix>_<secret>`; only a SHA-256 of the whole token is stored.
 // The prefix lets owners tell tokens apart without ever seeing one again.
 const TOKEN_RE = /^skj_([A-Za-z0-9]{8})_([A-Za-z0-9_-]{43})$/;
+
+export const CreateApiTokenInput = z.object({
+  name: safeText(60),
+  role: z.enum(["OWNER", "MEMBER", "VIEWER", "AUDITOR"]).default("MEMBER"),
+  expiresInDays: z.coerce.number().int().min(1).max(365).optional(),
+});
 
 export async function createApiToken(opts: { prisma: PrismaClient; principal: Principal; teamSlug: string; input: unknown; meta?: RequestMeta }) {
   if (opts.principal.kind !== "user") throw new AppError("FORBIDDEN", "API tokens are created in the browser by a team owner.");

@@ -5,7 +5,7 @@ import { decryptSecret } from "../core/secrets";
 import { email } from "../core/validation";
 import type { PrismaClient } from "../generated/prisma/client";
 import { dummyHash, verifyPassword } from "./password";
-import type { RequestMeta } from "./principal";
+import type { RequestMeta } from "../access/principal";
 import { clearRateLimit, hitRateLimit } from "./rate-limit";
 import { createSession, lookupSession, markSecondFactorVerified } from "./session";
 import { verifyTotp } from "./totp";

@@ -17,7 +17,7 @@ export function base32Encode(buf: Buffer): string {
   return out;
 }
 
-export function base32Decode(s: string): Buffer {
+function base32Decode(s: string): Buffer {
   const clean = s.replace(/=+$/, "").toUpperCase();
   let bits = 0, value = 0;
   const out: number[] = [];

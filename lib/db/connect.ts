@@ -7,8 +7,6 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client";
 import { applyMigrations, type SqlRunner } from "./migrate";
 
-export type Prisma = PrismaClient;
-
 export interface Database {
   kind: "postgres" | "embedded";
   prisma: PrismaClient;

@@ -43,7 +43,7 @@ export const cidrSchema = z
   .regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-f:]+\/\d{1,3}$/i, "must be a CIDR block")
   .refine((c) => c.includes(":") || c.split("/")[0]!.split(".").every((o) => Number(o) <= 255), "must be a CIDR block");
 
-export const guestRoleSchema = z.enum(["vm", "k3s-server", "k3s-agent"]);
+const guestRoleSchema = z.enum(["vm", "k3s-server", "k3s-agent"]);
 export type GuestRole = z.infer<typeof guestRoleSchema>;
 
 /** Everything that decides what the hardened guest looks like. */

@@ -1,7 +1,7 @@
 // ssh2 is CommonJS: a default import works under node ESM (tsx, the worker) as well as in bundlers.
 import ssh2 from "ssh2";
 import { actorOf, recordAudit } from "../audit/record-audit";
-import type { Principal, RequestMeta } from "../auth/principal";
+import type { Principal, RequestMeta } from "../access/principal";
 import { requireAdmin } from "../access/team-access";
 import { AppError, fromZod } from "../core/errors";
 import { encryptSecret } from "../core/secrets";

@@ -1,7 +1,7 @@
 // Pure: what libvirt really has on a host against what Skjold's database believes. Only objects
 // named with Skjold's prefix may be cleaned up automatically; anything else is only reported.
 
-export const SKJOLD_PREFIX = "skj-";
+const SKJOLD_PREFIX = "skj-";
 const TRANSIENT_PREFIX = "skjold-probe-"; // the accelerator probe's short-lived domains
 const BASE_IMAGE = /-base-.*\.qcow2$/;
 

@@ -1,4 +1,4 @@
-import type { Principal } from "../auth/principal";
+import type { Principal } from "../access/principal";
 import { requireAdmin } from "../access/team-access";
 import { AppError } from "../core/errors";
 import type { PrismaClient } from "../generated/prisma/client";
@@ -19,7 +19,6 @@ export async function listHosts(opts: { prisma: PrismaClient; principal: Princip
   return hosts.map(({ pools, vms, ...host }) => ({ ...host, pools, capacity: summarizeCapacity({ host, pools, vms }) }));
 }
 
-export type HostListItem = Awaited<ReturnType<typeof listHosts>>[number];
 
 export async function getHostDetail(opts: { prisma: PrismaClient; principal: Principal; hostId: string }) {
   requireAdmin(opts.principal);

@@ -1,5 +1,5 @@
 import { actorOf, recordAudit } from "../audit/record-audit";
-import type { Principal, RequestMeta } from "../auth/principal";
+import type { Principal, RequestMeta } from "../access/principal";
 import { requireAdmin } from "../access/team-access";
 import { AppError } from "../core/errors";
 import type { PrismaClient } from "../generated/prisma/client";
@@ -9,7 +9,7 @@ import { loadHost } from "./host-record";
 // A host is removed from Skjold only when nothing of a tenant lives there. VMs that were deleted
 // keep their rows (history); they are detached from the host, whose pools and image copies go.
 
-export const LIVE_VM_STATES = ["PENDING", "PROVISIONING", "RUNNING", "STOPPED", "FAILED", "DELETING"] as const;
+const LIVE_VM_STATES = ["PENDING", "PROVISIONING", "RUNNING", "STOPPED", "FAILED", "DELETING"] as const;
 
 export async function removeHost(opts: { prisma: PrismaClient; principal: Principal; hostId: string; meta?: RequestMeta }): Promise<{ removed: string }> {
   requireAdmin(opts.principal);

@@ -36,7 +36,7 @@ export function judgeHostFailure(err: unknown): { status: "KEY_MISMATCH" | "OFFL
   return null;
 }
 
-export async function recordHostFailure(opts: { prisma: PrismaClient; host: Pick<Host, "id" | "hostKeyFingerprint">; err: unknown }): Promise<void> {
+async function recordHostFailure(opts: { prisma: PrismaClient; host: Pick<Host, "id" | "hostKeyFingerprint">; err: unknown }): Promise<void> {
   const verdict = judgeHostFailure(opts.err);
   if (!verdict) return;
   const lastError = (opts.err as Error).message.slice(0, 1000);

@@ -4,7 +4,7 @@ import type { HostFacts } from "../libvirt/discover";
 // Writes what discovery found. Pools that vanished from the host keep their row (images and VMs
 // point at them) but get no free space, so placement cannot choose them.
 
-export function acceleratorColumn(a: HostFacts["accelerator"]): Accelerator | undefined {
+function acceleratorColumn(a: HostFacts["accelerator"]): Accelerator | undefined {
   if (a === "kvm") return "KVM";
   if (a === "tcg") return "TCG";
   return undefined; // not probed this time: keep what is stored

@@ -7,7 +7,7 @@ import { HostnameSchema } from "../ssh/target";
 // What admins may send about hosts and images. Every name that later reaches virsh or a path on a
 // host is checked here as well as in lib/ssh/quote.ts.
 
-export const HostNameSchema = z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, "use 2–63 lowercase letters, digits and dashes, starting with a letter");
+const HostNameSchema = z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, "use 2–63 lowercase letters, digits and dashes, starting with a letter");
 const RegionCodeSchema = z.string().regex(/^[a-z][a-z0-9-]{1,15}$/, "must be a region code such as osl1");
 const PrivateKeySchema = z
   .string()
@@ -52,4 +52,3 @@ export const DriftSelectionInput = z.object({
   domains: z.array(z.string().max(255)).max(200).default([]),
   volumes: z.array(z.object({ pool: PoolNameSchema, name: z.string().max(255) })).max(500).default([]),
 });
-export type DriftSelection = z.input<typeof DriftSelectionInput>;

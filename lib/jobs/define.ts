@@ -22,7 +22,7 @@ export interface StepContext<P> {
   log(message: string): void;
 }
 
-export interface CompensationContext<P> extends StepContext<P> {
+interface CompensationContext<P> extends StepContext<P> {
   /** What this step returned when it succeeded. */
   output: Json;
 }
@@ -57,7 +57,7 @@ export interface DefineJobOptions<S extends z.ZodType> {
   retry?: Partial<RetryPolicy>;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 5 * 60_000 };
+const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 5 * 60_000 };
 
 const NAME = /^[a-z][a-z0-9]*(?:[.:_-][a-z0-9]+)*$/;
 

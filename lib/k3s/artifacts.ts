@@ -7,8 +7,8 @@ import { AppError } from "../core/errors";
 // configured with. Checksums come from the release's own sha256 list and are checked here, before
 // anything is uploaded, and again on the guest after upload.
 
-export const CHECKSUM_FILE = "sha256sum-amd64.txt";
-export const IMAGE_TARBALLS = ["k3s-airgap-images-amd64.tar.zst", "k3s-airgap-images-amd64.tar.gz"];
+const CHECKSUM_FILE = "sha256sum-amd64.txt";
+const IMAGE_TARBALLS = ["k3s-airgap-images-amd64.tar.zst", "k3s-airgap-images-amd64.tar.gz"];
 
 export type Artifact = { name: string; localPath: string; sha256: string };
 

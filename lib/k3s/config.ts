@@ -2,7 +2,7 @@ import { stringify } from "yaml";
 import type { K3sCluster } from "./inputs";
 import { AUDIT_LOG, AUDIT_POLICY, EVENT_RATE_CONFIG, K3S_CONFIG, PSA_CONFIG } from "./paths";
 
-export const KUBELET_TLS_CIPHERS = [
+const KUBELET_TLS_CIPHERS = [
   "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
   "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
   "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305",
@@ -64,7 +64,7 @@ export function buildAdmissionConfig(): string {
   });
 }
 
-export function buildEventRateLimitConfig(): string {
+function buildEventRateLimitConfig(): string {
   return stringify({
     apiVersion: "eventratelimit.admission.k8s.io/v1alpha1",
     kind: "Configuration",
@@ -76,7 +76,7 @@ export function buildEventRateLimitConfig(): string {
 }
 
 /** Audit policy: secrets and tokens at Metadata only (never their bodies), writes at Request level. */
-export function buildAuditPolicy(): string {
+function buildAuditPolicy(): string {
   return stringify({
     apiVersion: "audit.k8s.io/v1",
     kind: "Policy",

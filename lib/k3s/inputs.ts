@@ -7,12 +7,12 @@ export const k3sVersionSchema = z
   .string()
   .regex(/^v1\.(3[0-9]|[4-9][0-9])\.\d+\+k3s\d+$/, "must be a pinned k3s release v1.30 or newer, e.g. v1.31.4+k3s1");
 
-export const tenantNamespaceSchema = z
+const tenantNamespaceSchema = z
   .string()
   .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "must be a Kubernetes namespace name")
   .refine((n) => !n.startsWith("kube-") && !["default", "falco", "trivy-system", "kyverno", "skjold-system"].includes(n), "is reserved");
 
-export const imageRefSchema = z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$/, "must be an image reference");
+const imageRefSchema = z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$/, "must be an image reference");
 
 export const k3sClusterSchema = z.object({
   version: k3sVersionSchema,

@@ -56,7 +56,7 @@ export function splitPemBlocks(text: string): string[] {
   return text.match(/-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g) ?? (text.trim() ? [text.trim()] : []);
 }
 
-export const signingPublicKeySchema = z.string().transform((text, ctx) => {
+const signingPublicKeySchema = z.string().transform((text, ctx) => {
   const r = parseSigningPublicKey(text);
   if (!r.ok) {
     ctx.addIssue({ code: "custom", message: r.reason });

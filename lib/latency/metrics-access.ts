@@ -7,7 +7,7 @@ import type { PrismaClient } from "../generated/prisma/client";
 // server sending `Authorization: Bearer <SKJOLD_METRICS_TOKEN>` when the operator set that variable.
 // The token is compared in constant time (both sides hashed first, so lengths leak nothing either).
 
-export function metricsBearerMatches(opts: { authorization: string | null; metricsToken: string | undefined }): boolean {
+function metricsBearerMatches(opts: { authorization: string | null; metricsToken: string | undefined }): boolean {
   if (!opts.metricsToken || !opts.authorization) return false;
   const m = /^Bearer ([^\s]{1,512})$/.exec(opts.authorization.trim());
   if (!m) return false;

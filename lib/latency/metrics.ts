@@ -26,7 +26,7 @@ const FAMILIES: Family[] = [
   { name: "skjold_latency_fresh", help: "1 when the figure is fresh, 0 when it is stale or there is no data.", value: (r) => (r.status === "ok" ? 1 : 0) },
 ];
 
-export function escapeLabelValue(v: string): string {
+function escapeLabelValue(v: string): string {
   return v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 }
 

@@ -21,12 +21,12 @@ export interface RegionLatencyFigure {
 
 const STATUS_RANK: Record<LatencyStatus, number> = { ok: 0, stale: 1, "no-data": 2 };
 
-export function pickExchange(exchanges: readonly string[]): string | null {
+function pickExchange(exchanges: readonly string[]): string | null {
   const sorted = [...new Set(exchanges)].sort((a, b) => a.localeCompare(b));
   return sorted.find((e) => /^nix\b/i.test(e)) ?? sorted[0] ?? null;
 }
 
-export function bestFigure(rows: readonly RegionLatency[]): RegionLatency | null {
+function bestFigure(rows: readonly RegionLatency[]): RegionLatency | null {
   const byQuality = (a: RegionLatency, b: RegionLatency) =>
     STATUS_RANK[a.status] - STATUS_RANK[b.status] ||
     (a.medianMs ?? Infinity) - (b.medianMs ?? Infinity) ||

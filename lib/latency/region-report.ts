@@ -35,7 +35,7 @@ export async function regionLatencyReport(opts: { prisma: PrismaClient; code: st
 
 const isoDate = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 
-export const SeriesQuerySchema = z
+const SeriesQuerySchema = z
   .object({
     target: z.uuid("must be a probe target id"),
     method: z.enum(["icmp", "tcp"]).default("icmp"),
@@ -59,7 +59,7 @@ export async function regionLatencySeries(opts: { prisma: PrismaClient; code: st
   return { region: region.code, target, method, from, to, ...series };
 }
 
-export interface ChartLine {
+interface ChartLine {
   key: string;
   method: "ICMP" | "TCP";
   stat: "median" | "p95";
@@ -77,7 +77,7 @@ export interface TargetChart {
 }
 
 /** Merges the per-method series of one target into chart rows keyed by time. Pure. */
-export function chartRows(series: { method: "ICMP" | "TCP"; points: SeriesPoint[] }[]): { lines: ChartLine[]; rows: Record<string, number | null>[] } {
+function chartRows(series: { method: "ICMP" | "TCP"; points: SeriesPoint[] }[]): { lines: ChartLine[]; rows: Record<string, number | null>[] } {
   const lines: ChartLine[] = series.flatMap(({ method }) => (["median", "p95"] as const).map((stat) => ({ key: `${method.toLowerCase()}_${stat}`, method, stat })));
   const byTime = new Map<number, Record<string, number | null>>();
   for (const { method, points } of series) {

@@ -9,7 +9,7 @@ import { latencyStatsOfRuns, type LatencyStats } from "./stats";
 // region that has never been measured shows "no-data" instead of silently missing.
 
 export type LatencyStatus = "ok" | "stale" | "no-data";
-export type LatencyMethod = "ICMP" | "TCP";
+type LatencyMethod = "ICMP" | "TCP";
 
 export interface RegionLatency extends LatencyStats {
   regionId: string;

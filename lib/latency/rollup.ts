@@ -10,7 +10,7 @@ import { latencyStatsOfRuns } from "./stats";
 // rolls back unless exactly those rows were deleted, so two workers rolling up at once never count
 // a sample twice (the loser's hour is left for its next run).
 
-export const ROLLUP_RETENTION_DAYS = 400;
+const ROLLUP_RETENTION_DAYS = 400;
 const HOUR = 3_600_000;
 
 export interface RollupResult {

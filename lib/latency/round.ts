@@ -32,7 +32,7 @@ export interface ExecResult {
  */
 export type ProbeExec = (host: ProbeHost, command: string, argv: readonly string[]) => Promise<ExecResult>;
 
-export interface HostRoundResult {
+interface HostRoundResult {
   hostId: string;
   hostName: string;
   error: string | null;

@@ -6,7 +6,7 @@ import { probeAccelerator, type Accelerator } from "./probe";
 import { runVirsh, type HostContext } from "./virsh";
 import { listVolumes, type VolumeSummary } from "./volumes";
 
-export interface PoolFacts {
+interface PoolFacts {
   name: string;
   state: string;
   type: string;

@@ -53,7 +53,7 @@ export function staleProbeDomains(names: readonly string[], now = Date.now()): s
 }
 
 /** Destroys probe domains left on the host by probes that could not clean up. Returns their names. */
-export async function sweepStaleProbeDomains(ctx: HostContext, now = Date.now()): Promise<string[]> {
+async function sweepStaleProbeDomains(ctx: HostContext, now = Date.now()): Promise<string[]> {
   const list = await runVirsh({ ...ctx, args: ["list", "--all", "--name"], step: "sweep probe domains" });
   const stale = staleProbeDomains(list.stdout.split("\n").map((l) => l.trim()).filter(Boolean), now);
   for (const name of stale) await endProbeDomain(ctx, name, "sweep probe domains");

@@ -4,7 +4,7 @@
 
 export type PlacementStrategy = "spread" | "pack";
 
-export interface PlacementPool {
+interface PlacementPool {
   id: string;
   name: string;
   availableBytes: bigint | number;
@@ -39,7 +39,7 @@ export interface PlacementRequest {
 /** A residency or operator rule: returns why the host is refused, or null to allow it. */
 export type PlacementPolicy = (host: PlacementHost) => string | null;
 
-export interface HostVerdict {
+interface HostVerdict {
   host: string;
   fits: boolean;
   reason: string;

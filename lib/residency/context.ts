@@ -18,7 +18,7 @@ export const ReportRequestSchema = z.object({
 });
 export type ReportRequest = z.input<typeof ReportRequestSchema>;
 
-export interface ReportTeam {
+interface ReportTeam {
   id: string;
   slug: string;
   name: string;

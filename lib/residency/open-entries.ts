@@ -7,7 +7,7 @@ type Located = Pick<
   "resourceKind" | "resourceId" | "hostName" | "poolName" | "path" | "regionCode"
 >;
 
-export function locationKey(e: Located): string {
+function locationKey(e: Located): string {
   return JSON.stringify([e.resourceKind, e.resourceId, e.hostName, e.poolName, e.path, e.regionCode]);
 }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { RequestMeta } from "../auth/principal";
+import type { RequestMeta } from "../access/principal";
 import { fromZod } from "../core/errors";
 import { safeText } from "../core/validation";
 import type { PrismaClient } from "../generated/prisma/client";
@@ -41,10 +41,9 @@ export const OperatorFormSchema = z.object({
     .transform((s) => (s ?? "").split(/\r?\n/).map((l) => l.trim()).filter(Boolean))
     .pipe(z.array(safeText(500)).max(40)),
 }).refine((f) => f.dpoName || (!f.dpoEmail && !f.dpoPhone), { path: ["dpoName"], message: "name the DPO when giving their contact details" });
-export type OperatorForm = z.input<typeof OperatorFormSchema>;
 
 /** Pure: the stored details after applying a validated form to what was stored before. */
-export function mergeOperatorForm(before: OperatorDetails | null, form: z.output<typeof OperatorFormSchema>): OperatorDetails {
+function mergeOperatorForm(before: OperatorDetails | null, form: z.output<typeof OperatorFormSchema>): OperatorDetails {
   const { dpoName, dpoEmail, dpoPhone, securityMeasures, ...plain } = form;
   const next: OperatorDetails = {
     ...(before?.representative ? { representative: before.representative } : {}),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { RequestMeta } from "../auth/principal";
+import type { RequestMeta } from "../access/principal";
 import { AppError, fromZod } from "../core/errors";
 import type { Prisma, PrismaClient } from "../generated/prisma/client";
 import type { ResidencyPolicy } from "../generated/prisma/enums";
@@ -21,7 +21,7 @@ export const PortalLocationInputSchema = z.object({
   hostName: Name.optional().transform((s) => s || undefined),
 });
 
-export const PORTAL_DATABASE_NAME = "Portal database (team accounts, members, audit log)";
+const PORTAL_DATABASE_NAME = "Portal database (team accounts, members, audit log)";
 type Actor = Pick<AuditInput, "actorLabel" | "actorUserId" | "actorTokenId">;
 
 function samePlace(a: { regionCode: string; hostName: string | null }, b: PortalLocation): boolean {

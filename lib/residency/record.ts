@@ -15,7 +15,7 @@ const LedgerText = z
   .max(512)
   .regex(/^[^\u0000-\u001f\u007f]*$/, "must not contain control characters");
 
-export const DataLocationInputSchema = z.object({
+const DataLocationInputSchema = z.object({
   teamId: z.uuid().nullish(),
   resourceKind: z.enum(ResourceKind),
   resourceId: LedgerText,

@@ -10,7 +10,7 @@ const COLUMNS: (keyof IntervalRecord)[] = [
   "region", "country", "jurisdiction", "outsideEea", "from", "until",
 ];
 
-export function csvField(value: unknown): string {
+function csvField(value: unknown): string {
   let s = value === null || value === undefined ? "" : String(value);
   // A cell starting with = + - @ would run as a formula in a spreadsheet.
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;

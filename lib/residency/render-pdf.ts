@@ -10,7 +10,7 @@ import { createTotalsAccumulator } from "./totals";
 // The report laid out for a person to read and sign (A4 landscape): who, for whom, as of when, where
 // the data is, where it has been, totals, transfers, security measures, integrity, signature lines.
 
-export function formatUtc(d: Date | null): string {
+function formatUtc(d: Date | null): string {
   return d ? `${d.toISOString().slice(0, 19).replace("T", " ")} UTC` : "-";
 }
 

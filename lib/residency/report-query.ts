@@ -13,7 +13,7 @@ const HINT = "use a date (YYYY-MM-DD) or an ISO 8601 time with zone (2026-01-10T
 type Edge = "start" | "end";
 
 /** A calendar date's first or last millisecond in UTC, or an exact ISO time; null if not a real date. */
-export function toInstant(text: string, edge: Edge): Date | null {
+function toInstant(text: string, edge: Edge): Date | null {
   const m = DATE_ONLY.exec(text) ?? ISO_TIME.exec(text);
   if (!m) return null;
   const [, y, mo, d] = m;
@@ -38,7 +38,7 @@ const dateParam = (edge: Edge) =>
       return at;
     });
 
-export const ReportQuerySchema = z.strictObject({
+const ReportQuerySchema = z.strictObject({
   format: ReportFormatSchema.describe("csv, json or pdf"),
   asOf: dateParam("end").optional(),
   since: dateParam("start").optional(),

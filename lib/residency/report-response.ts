@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { RequestMeta } from "../auth/principal";
+import type { RequestMeta } from "../access/principal";
 import { AppError } from "../core/errors";
 import type { PrismaClient } from "../generated/prisma/client";
 import { recordAudit, type AuditInput } from "../audit/record-audit";
@@ -13,7 +13,7 @@ import type { ReportQuery } from "./report-query";
 // body can then fetch …/residency/reports/{id} and compare. Recomputing the digest in a second run
 // cannot work: generatedAt (and the PDF's creation date) differ per run.
 
-export const EXPORT_ACTION = "residency.report.export";
+const EXPORT_ACTION = "residency.report.export";
 type Actor = Pick<AuditInput, "actorLabel" | "actorUserId" | "actorTokenId">;
 
 export interface ReportExportRecord {

@@ -16,7 +16,7 @@ export interface SshPoolOptions {
   commandTimeoutMs?: number;
 }
 
-export interface RemoteExecOptions {
+interface RemoteExecOptions {
   target: SshTarget;
   /** program and arguments; quoted by quote.ts, never concatenated */
   argv: readonly string[];

@@ -1,6 +1,6 @@
 import { actorOf, recordAudit } from "../audit/record-audit";
 import { hashPassword } from "../auth/password";
-import type { Principal, RequestMeta } from "../auth/principal";
+import type { Principal, RequestMeta } from "../access/principal";
 import { requireTeam } from "../access/team-access";
 import { AppError, fromZod } from "../core/errors";
 import { randomToken, sha256Hex } from "../core/secrets";

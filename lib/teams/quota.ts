@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { actorOf, recordAudit } from "../audit/record-audit";
-import type { Principal, RequestMeta } from "../auth/principal";
+import type { Principal, RequestMeta } from "../access/principal";
 import { requireAdmin } from "../access/team-access";
 import { AppError, fromZod } from "../core/errors";
 import { intIn } from "../core/validation";
 import type { PrismaClient } from "../generated/prisma/client";
 
-export const TeamQuotaInput = z.object({
+const TeamQuotaInput = z.object({
   maxVms: intIn(0, 10_000),
   maxVcpus: intIn(0, 100_000),
   maxMemoryMb: intIn(0, 100_000_000),

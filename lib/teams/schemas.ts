@@ -14,8 +14,3 @@ export const AcceptInvitationInput = z.object({
   name: safeText(80).optional(),
   password: z.string().min(12, "must be at least 12 characters").max(256).optional(),
 });
-export const CreateApiTokenInput = z.object({
-  name: safeText(60),
-  role: z.enum(["OWNER", "MEMBER", "VIEWER", "AUDITOR"]).default("MEMBER"),
-  expiresInDays: z.coerce.number().int().min(1).max(365).optional(),
-});

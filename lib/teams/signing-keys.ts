@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { requireTeam } from "../access/team-access";
 import { actorOf, recordAudit } from "../audit/record-audit";
-import type { Principal, RequestMeta } from "../auth/principal";
-import { reapplyToCluster } from "../clusters/cluster-actions";
+import type { Principal, RequestMeta } from "../access/principal";
+import { reapplyToCluster } from "../clusters/provision/reapply-to-cluster";
 import { AppError, fromZod, notFound } from "../core/errors";
 import { safeText, uuid } from "../core/validation";
 import type { PrismaClient } from "../generated/prisma/client";
@@ -10,14 +10,12 @@ import { parseSigningPublicKey } from "../k3s/signing-keys";
 
 export { signingKeyFingerprint } from "../k3s/signing-keys";
 
-export { teamSigningKeys } from "./team-signing-keys";
-
 // A team's image signing keys: the public halves of the cosign keys its pipeline signs Trivy scan
 // attestations with. Every cluster of the team admits an image only with a clean scan signed by one
 // of them, so adding or removing a key is an owner's decision, audited, and it re-applies the
 // admission policy on the team's ready clusters.
 
-export const MAX_SIGNING_KEYS_PER_TEAM = 5;
+const MAX_SIGNING_KEYS_PER_TEAM = 5;
 
 export const AddSigningKeyInput = z.strictObject({
   name: safeText(60),

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { actorOf, recordAudit } from "../audit/record-audit";
 import { hashPassword, verifyPassword } from "../auth/password";
-import type { Principal, RequestMeta } from "../auth/principal";
+import type { Principal, RequestMeta } from "../access/principal";
 import { revokeAllSessions } from "../auth/session";
 import { generateTotpSecret, totpUri, verifyTotp } from "../auth/totp";
 import { AppError, fromZod } from "../core/errors";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { actorOf, recordAudit } from "../audit/record-audit";
-import type { Principal, RequestMeta } from "../auth/principal";
+import type { Principal, RequestMeta } from "../access/principal";
 import { AppError, fromZod, notFound } from "../core/errors";
 import { safeText, uuid } from "../core/validation";
 import type { PrismaClient } from "../generated/prisma/client";
@@ -10,9 +10,9 @@ import { parseSshPublicKey } from "./ssh-key-parse";
 // them, but it can list its creator's keys, because an order placed with that token may use them.
 // A key is installed for the guest's admin user when a VM is ordered with it.
 
-export { parseSshPublicKey, type ParsedSshKey } from "./ssh-key-parse";
+export { parseSshPublicKey } from "./ssh-key-parse";
 
-export const MAX_SSH_KEYS_PER_USER = 50;
+const MAX_SSH_KEYS_PER_USER = 50;
 
 export const AddSshKeyInput = z.object({
   name: safeText(60),

@@ -1,7 +1,7 @@
 import { rmSync } from "node:fs";
 import { parse, stringify } from "yaml";
 import type { K3sShell } from "@/lib/k3s/bootstrap";
-import { createGuestShell } from "@/lib/clusters/guest-shell";
+import { createGuestShell } from "@/lib/ssh/guest-shell";
 import { getDomainState, startDomain, undefineDomain } from "@/lib/libvirt/domains";
 import { probeAccelerator, type Accelerator } from "@/lib/libvirt/probe";
 import { runVirshWithXml } from "@/lib/libvirt/virsh";

@@ -8,7 +8,7 @@ import type { SshTarget } from "@/lib/ssh/target";
 
 // The lab libvirt host made by `scripts/lab-host up` and `scripts/build-guest-image`, as tests see it.
 
-export const LAB_JSON = "/var/lib/skjold-lab/lab.json";
+const LAB_JSON = "/var/lib/skjold-lab/lab.json";
 
 const LabSchema = z.object({
   address: z.string(),

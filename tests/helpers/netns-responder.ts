@@ -48,7 +48,7 @@ function tcpSegment(src: Buffer, dst: Buffer, fields: { sport: number; dport: nu
 const FIN = 0x01, SYN = 0x02, RST = 0x04, ACK = 0x10;
 
 /** The reply to one IPv4 packet, or null when it needs none. Pure, so it is tested on its own. */
-export function replyTo(packet: Buffer): Buffer | null {
+function replyTo(packet: Buffer): Buffer | null {
   if (packet.length < 20 || packet[0]! >> 4 !== 4) return null;
   const ihl = (packet[0]! & 0x0f) * 4;
   const total = Math.min(packet.readUInt16BE(2), packet.length);

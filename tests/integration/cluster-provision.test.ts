@@ -1,12 +1,13 @@
 import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { retryCluster, verifyClusterNow } from "@/lib/clusters/cluster-actions";
-import { deleteCluster } from "@/lib/clusters/delete-cluster";
-import { orderCluster } from "@/lib/clusters/order-cluster";
-import { createGuestShell } from "@/lib/clusters/guest-shell";
+import { retryCluster } from "@/lib/clusters/provision/retry-cluster";
+import { verifyClusterNow } from "@/lib/clusters/verify/verify-cluster-now";
+import { deleteCluster } from "@/lib/clusters/delete/delete-cluster";
+import { orderCluster } from "@/lib/clusters/order/order-cluster";
+import { createGuestShell } from "@/lib/ssh/guest-shell";
 import { decryptSecret } from "@/lib/core/secrets";
 import type { Database } from "@/lib/db/connect";
-import { guestTarget } from "@/lib/guest/verify-vm";
+import { guestTargetThrough } from "@/lib/vms/shared/guest-target";
 import { hostContext, sharedSshPool } from "@/lib/hosts/host-target";
 import type { JobSnapshot } from "@/lib/jobs/watch";
 import { listDomains } from "@/lib/libvirt/domains";
@@ -61,7 +62,7 @@ describe("a k3s cluster with an agent, provisioned by worker processes on the la
   const nodeShell = async (name: string) => {
     const vm = await db.prisma.virtualMachine.findFirstOrThrow({ where: { clusterId, name }, include: { host: true } });
     const h = hostContext(vm.host!, sharedSshPool());
-    const shell = createGuestShell({ pool: h.pool, target: guestTarget({ vm, host: vm.host!, via: h.target }), privilege: "sudo", step: `test on ${name}` });
+    const shell = createGuestShell({ pool: h.pool, target: guestTargetThrough({ vm, host: vm.host!, via: h.target }), privilege: "sudo", step: `test on ${name}` });
     return async (cmd: string) => {
       const r = await shell.exec(cmd);
       if (r.code !== 0) throw new Error(`${name}: ${cmd} failed (${r.code}): ${r.stderr}`);

@@ -11,7 +11,7 @@ import { generateKeyPair } from "@/lib/ssh/keygen";
 import { AppError } from "@/lib/core/errors";
 import { encryptSecret } from "@/lib/core/secrets";
 import type { Database } from "@/lib/db/connect";
-import { verifyVm } from "@/lib/guest/verify-vm";
+import { verifyVm } from "@/lib/vms/verify/verify-vm";
 import { bootGuest, type BootedGuest } from "@/tests/helpers/booted-guest";
 import { DB_KINDS, freshDatabase } from "@/tests/helpers/db";
 import { makeTeam } from "@/tests/helpers/factories";

@@ -44,7 +44,7 @@ describe.each(DB_KINDS)("job lifecycle on %s", (kind) => {
     expect(await db.prisma.jobStep.count({ where: { jobId: inTx.jobId } })).toBe(3);
   });
 
-  it.each(["AppError", "TransientError"] as const)("retries a transient %s with backoff, then succeeds", async (transientAs) => {
+  it.each(["HOST_UNREACHABLE", "TIMEOUT"] as const)("retries a transient %s AppError with backoff, then succeeds", async (transientAs) => {
     const { jobId } = await enqueueJob({ prisma: db.prisma, kind: flakyJob, payload: { failures: 2, transientAs } });
     worker = startTestWorker(db);
     const end = await waitForJobEnd(db, jobId);
@@ -55,7 +55,7 @@ describe.each(DB_KINDS)("job lifecycle on %s", (kind) => {
   });
 
   it("gives up after maxAttempts of transient failures and rolls back", async () => {
-    const { jobId } = await enqueueJob({ prisma: db.prisma, kind: flakyJob, payload: { failures: 99, transientAs: "TransientError" } });
+    const { jobId } = await enqueueJob({ prisma: db.prisma, kind: flakyJob, payload: { failures: 99, transientAs: "TIMEOUT" } });
     worker = startTestWorker(db);
     const end = await waitForJobEnd(db, jobId);
     expect(end).toMatchObject({ state: "ROLLED_BACK", attempts: 4, lastError: "connection reset (gave up after 4 attempts)" });

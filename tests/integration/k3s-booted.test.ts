@@ -1,7 +1,7 @@
 import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bootstrapClusterNode } from "@/lib/clusters/bootstrap-cluster";
+import { bootstrapClusterNode } from "@/lib/clusters/provision/bootstrap-cluster";
 import { AppError } from "@/lib/core/errors";
 import { decryptSecret, encryptSecret } from "@/lib/core/secrets";
 import type { Database } from "@/lib/db/connect";

@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/core/errors";
 import type { Database } from "@/lib/db/connect";
-import { placeOrder } from "@/lib/orders/place-order";
-import { getVmDetail, listVms, orderOptions } from "@/lib/orders/queries";
-import { deleteVm, vmPowerAction } from "@/lib/orders/vm-actions";
-import { jobRegistry } from "@/lib/jobs/registry";
+import { placeOrder } from "@/lib/vms/order/place-order";
+import { getVmDetail } from "@/lib/vms/queries/get-vm-detail";
+import { listVms } from "@/lib/vms/queries/list-vms";
+import { orderOptions } from "@/lib/vms/order/order-options";
+import { deleteVm } from "@/lib/vms/delete/delete-vm";
+import { vmPowerAction } from "@/lib/vms/power/vm-power-action";
+import { jobRegistry } from "@/lib/runtime/registry";
 import { startWorker } from "@/lib/jobs/worker";
 import { DB_KINDS, freshDatabase } from "@/tests/helpers/db";
 import { makeUser } from "@/tests/helpers/factories";

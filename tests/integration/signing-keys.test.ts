@@ -2,7 +2,8 @@ import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/core/errors";
 import type { Database } from "@/lib/db/connect";
-import { addSigningKey, deleteSigningKey, listSigningKeys, signingKeyFingerprint, teamSigningKeys } from "@/lib/teams/signing-keys";
+import { addSigningKey, deleteSigningKey, listSigningKeys, signingKeyFingerprint } from "@/lib/teams/signing-keys";
+import { teamSigningKeys } from "@/lib/clusters/shared/team-signing-keys";
 import { DB_KINDS, freshDatabase } from "@/tests/helpers/db";
 import { makeTeam, makeUser } from "@/tests/helpers/factories";
 

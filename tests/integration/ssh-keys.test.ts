@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Principal } from "@/lib/auth/principal";
+import type { Principal } from "@/lib/access/principal";
 import type { Database } from "@/lib/db/connect";
 import { addSshKey, deleteSshKey, listSshKeys } from "@/lib/users/ssh-keys";
 import { DB_KINDS, freshDatabase } from "../helpers/db";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { plannedNodes } from "@/lib/clusters/order-cluster";
-import { OrderClusterInput, agentNodeName } from "@/lib/clusters/schemas";
+import { plannedNodes } from "@/lib/clusters/order/planned-nodes";
+import { OrderClusterInput, agentNodeName } from "@/lib/clusters/order/schemas";
 import { parseApiAllowFrom } from "@/app/(portal)/teams/[slug]/clusters/api-allow-from";
 
 const base = { name: "c1", regionCode: "osl1", planCode: "nano", imageSlug: "debian-12", sshKeyId: "00000000-0000-4000-8000-000000000000" };

@@ -101,3 +101,13 @@ describe("accelerator probe domain", () => {
     expect(vm).toContain("<on_reboot>restart</on_reboot>");
   });
 });
+
+describe("domain NICs on Skjold's own taps", () => {
+  it("opens the persistent tap as it is (managed='no'), with the guest's MAC", () => {
+    const xml = buildDomainXml({ name: "skj-0123456789ab", type: "qemu", vcpus: 1, memoryMiB: 512, taps: [{ dev: "sk0123456789ab", mac: "52:54:00:01:02:03" }] });
+    expect(xml).toContain('<interface type="ethernet">');
+    expect(xml).toContain('<target dev="sk0123456789ab" managed="no"/>');
+    expect(xml).toContain('<mac address="52:54:00:01:02:03"/>');
+    expect(() => buildDomainXml({ name: "skj-0123456789ab", type: "qemu", vcpus: 1, memoryMiB: 512, taps: [{ dev: "eth0", mac: "52:54:00:01:02:03" }] })).toThrow();
+  });
+});

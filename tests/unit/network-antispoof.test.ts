@@ -72,3 +72,35 @@ describe("host side of a guest NIC", () => {
     expect(sh).toContain("delete chain inet skjold_guests vm_sk0123456789ab");
   });
 });
+
+describe("guest network-config", () => {
+  it("gives a routed guest a /32 and a /64 with on-link gateways, matched by MAC (version 1: cloud-init 22.4 drops v2's on-link)", async () => {
+    const { parse } = await import("yaml");
+    const { buildGuestNetworkConfig } = await import("@/lib/network/guest-network-config");
+    const doc = parse(
+      buildGuestNetworkConfig([
+        {
+          mac: "52:54:00:aa:bb:cc",
+          name: "eth0",
+          ipv4: { address: "203.0.113.130", prefixLen: 32, gateway: "169.254.0.1" },
+          ipv6: { address: "2001:db8:1100:1::1", prefixLen: 64, gateway: "fe80::1" },
+          dns: ["203.0.113.233"],
+        },
+      ]),
+    );
+    expect(doc).toEqual({
+      version: 1,
+      config: [
+        {
+          type: "physical",
+          name: "eth0",
+          mac_address: "52:54:00:aa:bb:cc",
+          subnets: [
+            { type: "static", address: "203.0.113.130/32", gateway: "169.254.0.1", dns_nameservers: ["203.0.113.233"] },
+            { type: "static6", address: "2001:db8:1100:1::1/64", gateway: "fe80::1" },
+          ],
+        },
+      ],
+    });
+  });
+});

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { checkQuota, quotaAfter } from "@/lib/orders/quota";
-import { OrderVmInput } from "@/lib/orders/schemas";
-import { describeSshAccess } from "@/lib/orders/ssh-access";
-import { candidatePorts, parseListeningPorts } from "@/lib/provisioning/ports";
-import { buildVmSeed } from "@/lib/provisioning/seed";
+import { checkQuota, quotaAfter } from "@/lib/vms/order/quota";
+import { OrderVmInput } from "@/lib/vms/order/schemas";
+import { describeSshAccess } from "@/lib/vms/queries/ssh-access";
+import { candidatePorts, parseListeningPorts } from "@/lib/vms/provision/ports";
+import { buildVmSeed } from "@/lib/vms/provision/vm-seed";
 import { generateKeyPair } from "@/lib/ssh/keygen";
 import { parse } from "yaml";
 

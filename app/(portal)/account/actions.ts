@@ -5,8 +5,8 @@ import { redirect } from "next/navigation";
 import { SESSION_COOKIE } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db";
 import { beginTotpEnrolment, changePassword, confirmTotpEnrolment, signOutEverywhere } from "@/lib/users/account";
-import { formObject, runAction, type ActionState } from "../../_server/actions";
-import { requestMeta, requireUser } from "../../_server/request";
+import { formObject, runAction, type ActionState } from "@/app/_server/actions";
+import { requestMeta, requireUser } from "@/app/_server/request";
 
 export async function changePasswordAction(_p: ActionState, form: FormData): Promise<ActionState> {
   return runAction(async () => {

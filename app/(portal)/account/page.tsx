@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { ActionForm } from "@/components/action-form";
 import { getPrisma } from "@/lib/db";
-import { getT } from "../../_i18n/server";
-import { requireUser } from "../../_server/request";
+import { getT } from "@/app/_i18n/server";
+import { requireUser } from "@/app/_server/request";
 import { beginTotpAction, changePasswordAction, confirmTotpAction, signOutEverywhereAction } from "./actions";
 
 export const metadata: Metadata = { title: "Account" };

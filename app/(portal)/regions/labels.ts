@@ -1,6 +1,6 @@
 import type { LatencyChartLabels } from "@/components/latency-chart";
 import type { RegionLatencyLabels } from "@/components/region-latency";
-import type { T } from "../../_i18n/server";
+import type { T } from "@/app/_i18n/server";
 
 // The shared latency components take their words as props (they render on server and client).
 export function regionLatencyLabels(t: T): RegionLatencyLabels {

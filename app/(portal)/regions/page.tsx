@@ -4,8 +4,8 @@ import { RegionLatency } from "@/components/region-latency";
 import { listRegions } from "@/lib/catalog/catalog";
 import { getPrisma } from "@/lib/db";
 import { nixLatencyByRegion } from "@/lib/latency/nix-latency";
-import { getT } from "../../_i18n/server";
-import { requireUser } from "../../_server/request";
+import { getT } from "@/app/_i18n/server";
+import { requireUser } from "@/app/_server/request";
 import { JURISDICTION_KEY, regionLatencyLabels } from "./labels";
 
 export const metadata: Metadata = { title: "Regions" };

@@ -5,13 +5,13 @@ import { BANNER_PATH, BANNER_TEXT, SSHD_DROPIN_PATH, renderSshdDropIn } from "./
 import { KUBELET_SYSCTL_PATH, SYSCTL_PATH, hardeningSysctls, kubeletSysctls, renderSysctlFile } from "./sysctl";
 
 /** What has to happen on the guest after a file changed. */
-export type ApplyStep = "sshd" | "sysctl" | "nftables" | "sudoers" | "none";
+type ApplyStep = "sshd" | "sysctl" | "nftables" | "sudoers" | "none";
 
 export type GuestFile = { path: string; mode: string; content: string; apply: ApplyStep };
 
-export const SUDOERS_PATH = "/etc/sudoers.d/90-skjold-admin";
-export const CORE_LIMITS_PATH = "/etc/security/limits.d/60-skjold-no-core.conf";
-export const COREDUMP_PATH = "/etc/systemd/coredump.conf.d/60-skjold.conf";
+const SUDOERS_PATH = "/etc/sudoers.d/90-skjold-admin";
+const CORE_LIMITS_PATH = "/etc/security/limits.d/60-skjold-no-core.conf";
+const COREDUMP_PATH = "/etc/systemd/coredump.conf.d/60-skjold.conf";
 
 /** Every root-owned file a hardened guest carries; cloud-init writes them at first boot, hardenGuest keeps them. */
 export function renderGuestFiles(opts: GuestHardening): GuestFile[] {

@@ -7,8 +7,6 @@ import { runRootScript, type GuestShell, type Privilege } from "../shell";
 import { shQuote } from "../script-lib";
 import { buildSectionScript, newNonce, parseSections, type Section } from "./sections";
 
-export const GUEST_SECTIONS = ["sshd", "sysctl", "nft", "modes", "accounts", "apt", "units", "core"] as const;
-
 /** Every sysctl any role sets: the evidence reads them all and the evaluation decides per role. */
 const SYSCTL_KEYS = [...new Set([...Object.keys(hardeningSysctls("k3s-server")), ...Object.keys(kubeletSysctls("k3s-server"))])];
 
@@ -33,7 +31,7 @@ export function guestEvidenceSections(adminUser: string): Section[] {
   ];
 }
 
-export const guestEvidenceSchema = z.object({
+const guestEvidenceSchema = z.object({
   sshd: z.record(z.string(), z.array(z.string())),
   sysctl: z.record(z.string(), z.string()),
   nftRuleset: z.string(),
@@ -52,7 +50,7 @@ export type GuestEvidence = z.infer<typeof guestEvidenceSchema>;
 const lines = (s: string) => s.split("\n").map((l) => l.trim()).filter(Boolean);
 
 /** `sshd -T` prints one `keyword value…` per line; keywords that repeat (hostkey, allowusers) collect. */
-export function parseSshdT(text: string): Record<string, string[]> {
+function parseSshdT(text: string): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const l of lines(text)) {
     const m = /^([a-z0-9]+) (.*)$/.exec(l);
@@ -63,7 +61,7 @@ export function parseSshdT(text: string): Record<string, string[]> {
 }
 
 /** `sysctl key…` prints `key = value`; unknown keys (with -e) print nothing. */
-export function parseSysctl(text: string): Record<string, string> {
+function parseSysctl(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const l of lines(text)) {
     const m = /^([a-z0-9_.-]+) = (.*)$/.exec(l);

@@ -34,18 +34,24 @@ const KUBELET: Record<string, string> = { "vm.panic_on_oom": "0", "vm.overcommit
 
 export function kernelControls(e: GuestEvidence, role: GuestRole): ControlResult[] {
   const out = rules(role).map((r) => {
-    if (r.only === "k3s" && role === "vm") return control(r.id, r.title, r.refs, "not a k3s node", null);
+    if (r.only === "k3s" && role === "vm") return control({ id: r.id, title: r.title, references: r.refs, evidence: "not a k3s node", ok: null });
     const present = r.keys.filter((k) => k in e.sysctl || !k.startsWith("net.ipv6."));
     const evidence = present.map((k) => `${k}=${e.sysctl[k] ?? "(missing)"}`).join("; ");
     const ok = present.length > 0 && present.every((k) => {
       const v = e.sysctl[k];
       return v !== undefined && (r.id === "k3s.kubelet-sysctls" ? v === KUBELET[k] : r.ok(v));
     });
-    return control(r.id, r.title, r.refs, evidence, ok);
+    return control({ id: r.id, title: r.title, references: r.refs, evidence, ok });
   });
   const suid = e.sysctl["fs.suid_dumpable"];
   const hardCore = e.coreLimits.some((l) => /^\*\s+hard\s+core\s+0$/.test(l));
   const storageNone = e.coreLimits.some((l) => /^Storage\s*=\s*none$/.test(l));
-  out.push(control("kernel.core-dumps", "Core dumps are restricted", ["CIS Debian 12 1.5.3"], `fs.suid_dumpable=${suid ?? "(missing)"}; ${e.coreLimits.join("; ")}`, suid === "0" && hardCore && storageNone));
+  out.push(control({
+    id: "kernel.core-dumps",
+    title: "Core dumps are restricted",
+    references: ["CIS Debian 12 1.5.3"],
+    evidence: `fs.suid_dumpable=${suid ?? "(missing)"}; ${e.coreLimits.join("; ")}`,
+    ok: suid === "0" && hardCore && storageNone,
+  }));
   return out;
 }

@@ -4,7 +4,7 @@ import { stringify } from "yaml";
 
 // Runtime defence (seed §3). The rules are self-contained (raw fields, no macros from the default
 // rule set) so they keep working whatever rule files the image ships.
-export const FALCO_RULES = [
+const FALCO_RULES = [
   {
     rule: "Terminal shell in container",
     desc: "A shell was started in a container with an attached terminal.",

@@ -22,11 +22,11 @@ import { helmChart, type HelmChart } from "./image-scanning";
 // boundary check, mirroring kyverno.io/v1 for exactly the fields written here.
 
 export const IMAGE_GATE_POLICY = "skjold-require-clean-image-scan";
-export const KYVERNO_NAMESPACE = "kyverno";
+const KYVERNO_NAMESPACE = "kyverno";
 export const VULN_ATTESTATION_TYPE = "https://cosign.sigstore.dev/attestation/vuln/v1";
 
 /** JMESPath over the attestation's predicate: the findings that refuse an image (HIGH/CRITICAL with a fix). */
-export const REFUSING_FINDINGS = "scanner.result.Results[].Vulnerabilities[?(Severity=='HIGH' || Severity=='CRITICAL') && FixedVersion][]";
+const REFUSING_FINDINGS = "scanner.result.Results[].Vulnerabilities[?(Severity=='HIGH' || Severity=='CRITICAL') && FixedVersion][]";
 
 /** Kyverno's "{{ … }}" conditions on the attestation predicate: all must hold for the image to be admitted. */
 export const ATTESTATION_CONDITIONS = [
@@ -145,7 +145,7 @@ export function imageAdmissionPolicy(signingKeys: string[]): ClusterPolicy {
 }
 
 /** Kyverno itself: one admission replica on a one-server cluster; no policy exceptions a tenant could create to slip past the gate. */
-export const KYVERNO_VALUES = {
+const KYVERNO_VALUES = {
   admissionController: { replicas: 1 },
   cleanupController: { enabled: false },
   features: { policyExceptions: { enabled: false } },

@@ -20,7 +20,7 @@ export const helmChartSchema = z.object({
 export type HelmChart = z.infer<typeof helmChartSchema>;
 
 /** Scanner settings: report HIGH and CRITICAL findings that have a fix. */
-export const TRIVY_VALUES = {
+const TRIVY_VALUES = {
   trivy: { severity: "HIGH,CRITICAL", ignoreUnfixed: true },
   operator: { vulnerabilityScannerEnabled: true, scanJobsConcurrentLimit: 2 },
   excludeNamespaces: "kube-system,falco",

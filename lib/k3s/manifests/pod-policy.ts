@@ -1,12 +1,12 @@
 import { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from "kubernetes-models/admissionregistration.k8s.io/v1";
 import { PSA_EXEMPT_NAMESPACES } from "../config";
 
-export const POD_POLICY_NAME = "skjold-container-hardening";
+const POD_POLICY_NAME = "skjold-container-hardening";
 
 const sc = (field: string) => `has(c.securityContext) && has(c.securityContext.${field})`;
 
 /** CEL checks on every container and init container (seed §1): each line is one rule a pod must meet. */
-export const POD_POLICY_VALIDATIONS = [
+const POD_POLICY_VALIDATIONS = [
   {
     expression: `variables.containers.all(c, ${sc("readOnlyRootFilesystem")} && c.securityContext.readOnlyRootFilesystem == true)`,
     message: "every container must set securityContext.readOnlyRootFilesystem: true",

@@ -6,7 +6,7 @@ import { AUDIT_POLICY, K3S_BIN, K3S_CONFIG, KUBECONFIG, PSA_CONFIG, SERVER_DIR }
 
 const kubectl = (what: string) => `${K3S_BIN} kubectl get ${what} -o json`;
 
-export const K3S_SECTIONS: Section[] = [
+const K3S_SECTIONS: Section[] = [
   { name: "cmdline", command: "for p in $(pgrep -x k3s-server || pgrep -f '^/usr/local/bin/k3s (server|agent)' || true); do tr '\\0' ' ' < /proc/$p/cmdline; echo; done" },
   { name: "config", command: `cat ${K3S_CONFIG}` },
   { name: "admission", command: `cat ${PSA_CONFIG}` },
@@ -24,7 +24,7 @@ export const K3S_SECTIONS: Section[] = [
 const objectSchema = z.object({ kind: z.string(), metadata: z.object({ name: z.string(), namespace: z.string().optional(), labels: z.record(z.string(), z.string()).optional() }).passthrough() }).passthrough();
 export type KubeObject = z.infer<typeof objectSchema>;
 
-export const k3sEvidenceSchema = z.object({
+const k3sEvidenceSchema = z.object({
   cmdline: z.array(z.string()),
   config: z.record(z.string(), z.unknown()).nullable(),
   admissionConfig: z.string(),

@@ -9,7 +9,7 @@ const USER_NET_PCI_ADDR = "0x1b";
 
 const CmdlineSchema = z.string().max(1024).regex(/^[\x20-\x7e]*$/, "printable ASCII only");
 
-export const NetworkSpecSchema = z.discriminatedUnion("mode", [
+const NetworkSpecSchema = z.discriminatedUnion("mode", [
   z.object({
     mode: z.literal("user-forward"),
     /** host port on 127.0.0.1 forwarded to the guest's port 22 */
@@ -23,9 +23,15 @@ export const NetworkSpecSchema = z.discriminatedUnion("mode", [
   }),
 ]);
 
+/** A tap Skjold made on the host (routes, bridge port and anti-spoofing filter already on it). */
+const TapNicSchema = z.object({
+  dev: z.string().regex(/^s[a-z][0-9a-f]{12}$/, "must be a Skjold tap name"),
+  mac: z.string().regex(/^52:54:00(:[0-9a-f]{2}){3}$/),
+});
+
 const VolumeRefSchema = z.object({ pool: PoolNameSchema, volume: VolumeNameSchema });
 
-export const DomainSpecSchema = z.object({
+const DomainSpecSchema = z.object({
   name: DomainNameSchema,
   type: z.enum(["kvm", "qemu"]),
   vcpus: z.number().int().min(1).max(256),
@@ -35,6 +41,8 @@ export const DomainSpecSchema = z.object({
   disk: VolumeRefSchema.extend({ format: z.enum(["qcow2", "raw"]).default("qcow2") }).optional(),
   seed: VolumeRefSchema.optional(),
   network: NetworkSpecSchema.optional(),
+  /** NICs on persistent taps (`managed='no'`): libvirt opens them and leaves them as they are */
+  taps: z.array(TapNicSchema).max(8).default([]),
   /** serial console to a TCP socket on the host's 127.0.0.1 (the accelerator probe reads it) */
   serialTcpPort: z.number().int().min(1024).max(65535).optional(),
   /** serial console copied to this file on the host (root-readable; for diagnosis) */
@@ -90,6 +98,12 @@ export function buildDomainXml(input: DomainSpec): string {
     const n = devices.ele("interface", { type: "bridge" });
     n.ele("source", { bridge: spec.network.bridge });
     if (spec.network.mac) n.ele("mac", { address: spec.network.mac });
+    n.ele("model", { type: "virtio" });
+  }
+  for (const nic of spec.taps) {
+    const n = devices.ele("interface", { type: "ethernet" });
+    n.ele("mac", { address: nic.mac });
+    n.ele("target", { dev: nic.dev, managed: "no" });
     n.ele("model", { type: "virtio" });
   }
   const serial = spec.serialTcpPort ? devices.ele("serial", { type: "tcp" }) : devices.ele("serial", { type: "pty" });

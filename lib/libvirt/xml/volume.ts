@@ -2,7 +2,7 @@ import { create } from "xmlbuilder2";
 import { z } from "zod";
 import { RemotePathSchema, VolumeNameSchema } from "../../ssh/quote";
 
-export const VolumeSpecSchema = z.object({
+const VolumeSpecSchema = z.object({
   name: VolumeNameSchema,
   capacityBytes: z.number().int().positive().max(64 * 2 ** 40),
   format: z.enum(["qcow2", "raw"]),

@@ -3,8 +3,8 @@ import Link from "next/link";
 import { listAuditEvents } from "@/lib/audit/list-audit";
 import { AppError } from "@/lib/core/errors";
 import { getPrisma } from "@/lib/db";
-import { getT } from "../../../_i18n/server";
-import { requireUser } from "../../../_server/request";
+import { getT } from "@/app/_i18n/server";
+import { requireUser } from "@/app/_server/request";
 
 export const metadata: Metadata = { title: "Audit log" };
 

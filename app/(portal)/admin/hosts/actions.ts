@@ -5,8 +5,8 @@ import { redirect } from "next/navigation";
 import { addHost, adoptDrift, cleanUpDrift, confirmHostKey, drainHost, reconcileHost, refreshHost, registerImage, removeHost, undrainHost } from "@/lib/hosts";
 import { driftCount } from "@/lib/hosts/drift";
 import { getPrisma } from "@/lib/db";
-import { formObject, runAction, type ActionState } from "../../../_server/actions";
-import { requestMeta, requireUser } from "../../../_server/request";
+import { formObject, runAction, type ActionState } from "@/app/_server/actions";
+import { requestMeta, requireUser } from "@/app/_server/request";
 
 async function ctx() {
   return { prisma: await getPrisma(), principal: await requireUser(), meta: await requestMeta() };

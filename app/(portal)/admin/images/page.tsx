@@ -3,10 +3,10 @@ import Link from "next/link";
 import { ActionForm } from "@/components/action-form";
 import { listHosts, listImages } from "@/lib/hosts";
 import { getPrisma } from "@/lib/db";
-import { getT } from "../../../_i18n/server";
-import { requireUser } from "../../../_server/request";
-import { registerImageAction } from "../hosts/actions";
-import { gib } from "../hosts/format";
+import { getT } from "@/app/_i18n/server";
+import { requireUser } from "@/app/_server/request";
+import { registerImageAction } from "@/app/(portal)/admin/hosts/actions";
+import { gib } from "@/app/(portal)/admin/hosts/format";
 
 export const metadata: Metadata = { title: "Images" };
 

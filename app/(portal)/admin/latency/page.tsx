@@ -3,8 +3,8 @@ import { Fragment } from "react";
 import { ActionForm } from "@/components/action-form";
 import { getPrisma } from "@/lib/db";
 import { listLatencyTargets } from "@/lib/latency/admin";
-import { getT } from "../../../_i18n/server";
-import { requireUser } from "../../../_server/request";
+import { getT } from "@/app/_i18n/server";
+import { requireUser } from "@/app/_server/request";
 import { addTargetAction, deleteTargetAction, editTargetAction, probeNowAction } from "./actions";
 import { TargetFields } from "./target-fields";
 

@@ -9,7 +9,7 @@ import { changeOperatorDetails } from "@/lib/residency/operator-settings";
 import { changePortalLocation } from "@/lib/residency/portal-location";
 import { formObject, runAction, type ActionState } from "@/app/_server/actions";
 import { requestMeta, requireUser } from "@/app/_server/request";
-import { verificationMessage } from "../../teams/[slug]/residency/_ui/verify";
+import { verificationMessage } from "@/app/(portal)/teams/[slug]/residency/_ui/verify";
 
 async function adminCtx() {
   const principal = await requireUser();

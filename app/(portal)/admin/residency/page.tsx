@@ -9,8 +9,8 @@ import { PORTAL_LOCATION_SETTING, PortalLocationSchema } from "@/lib/residency/s
 import { readResidencyView } from "@/lib/residency/view";
 import { getT } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
-import { ExportsSection } from "../../teams/[slug]/residency/_ui/exports";
-import { LocationsSection } from "../../teams/[slug]/residency/_ui/locations";
+import { ExportsSection } from "@/app/(portal)/teams/[slug]/residency/_ui/exports";
+import { LocationsSection } from "@/app/(portal)/teams/[slug]/residency/_ui/locations";
 import { verifyPlatformLedgerAction } from "./actions";
 import { OperatorForm, PortalLocationForm } from "./settings-forms";
 

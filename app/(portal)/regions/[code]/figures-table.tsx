@@ -1,6 +1,6 @@
 import { formatMs, formatUtc } from "@/components/region-latency";
 import type { LatencyFigure } from "@/lib/latency/region-report";
-import type { T } from "../../../_i18n/server";
+import type { T } from "@/app/_i18n/server";
 
 // The current figures of one region: one row per target and method, with an honest status badge.
 

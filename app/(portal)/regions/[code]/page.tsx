@@ -5,9 +5,9 @@ import { LatencyChart } from "@/components/latency-chart";
 import { AppError } from "@/lib/core/errors";
 import { getPrisma } from "@/lib/db";
 import { CHART_WINDOWS, ChartWindowSchema, findLatencyRegion, regionLatencyCharts, regionLatencyReport } from "@/lib/latency/region-report";
-import { getT } from "../../../_i18n/server";
-import { requireUser } from "../../../_server/request";
-import { JURISDICTION_KEY, latencyChartLabels } from "../labels";
+import { getT } from "@/app/_i18n/server";
+import { requireUser } from "@/app/_server/request";
+import { JURISDICTION_KEY, latencyChartLabels } from "@/app/(portal)/regions/labels";
 import { FiguresTable } from "./figures-table";
 
 export const metadata: Metadata = { title: "Region" };

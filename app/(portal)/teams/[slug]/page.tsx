@@ -5,9 +5,9 @@ import { requireTeam, roleCan } from "@/lib/access/team-access";
 import { listApiTokens } from "@/lib/auth/api-tokens";
 import { getPrisma } from "@/lib/db";
 import { listMembers } from "@/lib/teams/list-teams";
-import { getT } from "../../../_i18n/server";
-import { notFoundIfMissing, requireUser } from "../../../_server/request";
-import { changeRoleAction, createTokenAction, inviteAction, removeMemberAction, revokeTokenAction, setQuotaAction } from "../actions";
+import { getT } from "@/app/_i18n/server";
+import { notFoundIfMissing, requireUser } from "@/app/_server/request";
+import { changeRoleAction, createTokenAction, inviteAction, removeMemberAction, revokeTokenAction, setQuotaAction } from "@/app/(portal)/teams/actions";
 
 export const metadata: Metadata = { title: "Team" };
 

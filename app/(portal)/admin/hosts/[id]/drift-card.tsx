@@ -1,8 +1,8 @@
 import { ActionForm } from "@/components/action-form";
 import type { HostDetail } from "@/lib/hosts";
-import type { T } from "../../../../_i18n/server";
-import { driftItemAction, reconcileHostAction, registerImageAction } from "../actions";
-import { ago } from "../format";
+import type { T } from "@/app/_i18n/server";
+import { driftItemAction, reconcileHostAction, registerImageAction } from "@/app/(portal)/admin/hosts/actions";
+import { ago } from "@/app/(portal)/admin/hosts/format";
 
 /** The last reconciliation of this host, with clean-up / adopt per item and found images to register. */
 export function DriftCard({ host, t }: { host: HostDetail; t: T }) {

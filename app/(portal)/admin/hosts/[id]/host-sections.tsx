@@ -1,6 +1,6 @@
 import type { HostDetail } from "@/lib/hosts";
-import type { T } from "../../../../_i18n/server";
-import { ago, gib } from "../format";
+import type { T } from "@/app/_i18n/server";
+import { ago, gib } from "@/app/(portal)/admin/hosts/format";
 
 /** What Skjold knows about a host: facts, pools with their NVMe statement, images, VMs. */
 export function HostSections({ host, t }: { host: HostDetail; t: T }) {

@@ -1,7 +1,7 @@
 import { ActionForm } from "@/components/action-form";
 import type { HostDetail } from "@/lib/hosts";
-import type { T } from "../../../../_i18n/server";
-import { confirmKeyAction } from "../actions";
+import type { T } from "@/app/_i18n/server";
+import { confirmKeyAction } from "@/app/(portal)/admin/hosts/actions";
 
 /** The fingerprint confirmation screen: for a new host, or one whose key changed. */
 export function KeyCard({ host, t }: { host: HostDetail; t: T }) {

@@ -2,13 +2,15 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { retryCluster, setClusterApiAccess, verifyClusterNow } from "@/lib/clusters/cluster-actions";
-import { deleteCluster } from "@/lib/clusters/delete-cluster";
-import { orderCluster } from "@/lib/clusters/order-cluster";
+import { retryCluster } from "@/lib/clusters/provision/retry-cluster";
+import { setClusterApiAccess } from "@/lib/clusters/api-access/set-cluster-api-access";
+import { verifyClusterNow } from "@/lib/clusters/verify/verify-cluster-now";
+import { deleteCluster } from "@/lib/clusters/delete/delete-cluster";
+import { orderCluster } from "@/lib/clusters/order/order-cluster";
 import { getPrisma } from "@/lib/db";
-import { getT } from "../../../../_i18n/server";
-import { formObject, runAction, type ActionState } from "../../../../_server/actions";
-import { requestMeta, requireUser } from "../../../../_server/request";
+import { getT } from "@/app/_i18n/server";
+import { formObject, runAction, type ActionState } from "@/app/_server/actions";
+import { requestMeta, requireUser } from "@/app/_server/request";
 import { AGENTS, parseAgentCount } from "./agent-count";
 import { apiAllowFromRefusal, parseApiAllowFrom } from "./api-allow-from";
 

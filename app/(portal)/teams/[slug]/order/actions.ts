@@ -3,9 +3,9 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { getPrisma } from "@/lib/db";
-import { placeOrder } from "@/lib/orders/place-order";
-import { formObject, runAction, type ActionState } from "../../../../_server/actions";
-import { requestMeta, requireUser } from "../../../../_server/request";
+import { placeOrder } from "@/lib/vms/order/place-order";
+import { formObject, runAction, type ActionState } from "@/app/_server/actions";
+import { requestMeta, requireUser } from "@/app/_server/request";
 
 /** Places the order and goes to the new VM's page, where its provisioning shows live. */
 export async function placeOrderAction(slug: string, _p: ActionState, form: FormData): Promise<ActionState> {

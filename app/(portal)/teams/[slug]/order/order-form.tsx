@@ -5,7 +5,7 @@ import { useActionState, useState } from "react";
 import { useFormStatus } from "react-dom";
 import type { ActionState } from "@/components/action-form";
 import { RegionPicker, type RegionChoice, type RegionPickerLabels } from "@/components/region-picker";
-import { checkQuota, quotaAfter, type QuotaFigures } from "@/lib/orders/quota";
+import { checkQuota, quotaAfter, type QuotaFigures } from "@/lib/vms/order/quota";
 
 export interface OrderFormProps {
   regions: RegionChoice[];

@@ -4,10 +4,10 @@ import { notFound } from "next/navigation";
 import { AppError } from "@/lib/core/errors";
 import { getPrisma } from "@/lib/db";
 import { nixLatencyByRegion } from "@/lib/latency/nix-latency";
-import { orderOptions } from "@/lib/orders/queries";
-import { regionLatencyLabels } from "../../../regions/labels";
-import { getT } from "../../../../_i18n/server";
-import { requireUser } from "../../../../_server/request";
+import { orderOptions } from "@/lib/vms/order/order-options";
+import { regionLatencyLabels } from "@/app/(portal)/regions/labels";
+import { getT } from "@/app/_i18n/server";
+import { requireUser } from "@/app/_server/request";
 import { placeOrderAction } from "./actions";
 import { OrderForm } from "./order-form";
 

@@ -4,8 +4,8 @@ import { ActionForm } from "@/components/action-form";
 import { requireTeam, roleCan } from "@/lib/access/team-access";
 import { getPrisma } from "@/lib/db";
 import { listSigningKeys } from "@/lib/teams/signing-keys";
-import { getT } from "../../../../_i18n/server";
-import { notFoundIfMissing, requireUser } from "../../../../_server/request";
+import { getT } from "@/app/_i18n/server";
+import { notFoundIfMissing, requireUser } from "@/app/_server/request";
 import { addSigningKeyAction, deleteSigningKeyAction } from "./actions";
 
 export const metadata: Metadata = { title: "Image signing keys" };

@@ -1,6 +1,6 @@
 import { listImages, registerImage } from "@/lib/hosts";
 import { readJsonBody } from "@/lib/core/validation";
-import { apiRoute } from "../../../../_server/api";
+import { apiRoute } from "@/app/_server/api";
 
 export const GET = apiRoute(async ({ prisma, principal }) => listImages({ prisma, principal }));
 

@@ -2,13 +2,13 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ActionForm } from "@/components/action-form";
 import { requireTeam, roleCan } from "@/lib/access/team-access";
-import { getCluster } from "@/lib/clusters/queries";
+import { getCluster } from "@/lib/clusters/queries/get-cluster";
 import { getPrisma } from "@/lib/db";
-import { getT } from "../../../../../_i18n/server";
-import { currentUser, notFoundIfMissing, requireUser } from "../../../../../_server/request";
-import { HardeningReportCard } from "../../vms/[id]/hardening-report";
-import { deleteClusterAction, retryClusterAction, setClusterApiAccessAction, verifyClusterAction } from "../actions";
-import { CLUSTER_BADGE, NODE_BADGE } from "../badges";
+import { getT } from "@/app/_i18n/server";
+import { currentUser, notFoundIfMissing, requireUser } from "@/app/_server/request";
+import { HardeningReportCard } from "@/app/(portal)/teams/[slug]/vms/[id]/hardening-report";
+import { deleteClusterAction, retryClusterAction, setClusterApiAccessAction, verifyClusterAction } from "@/app/(portal)/teams/[slug]/clusters/actions";
+import { CLUSTER_BADGE, NODE_BADGE } from "@/app/(portal)/teams/[slug]/clusters/badges";
 
 export async function generateMetadata(): Promise<Metadata> {
   const { t } = await getT((await currentUser())?.locale);

@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { z } from "zod";
 import { controlResultSchema } from "@/lib/guest/report";
-import type { T } from "../../../../../_i18n/server";
+import type { T } from "@/app/_i18n/server";
 
 // The latest hardening report: one row per control with what was read on the machine.
 const Controls = z.array(controlResultSchema);

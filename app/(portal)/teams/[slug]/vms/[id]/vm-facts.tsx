@@ -1,4 +1,4 @@
-import type { T } from "../../../../../_i18n/server";
+import type { T } from "@/app/_i18n/server";
 
 // Where the VM is and how to reach it, as a definition list.
 export interface VmFactsView {

@@ -1,7 +1,7 @@
-import { orderCluster } from "@/lib/clusters/order-cluster";
-import { listClusters } from "@/lib/clusters/queries";
+import { orderCluster } from "@/lib/clusters/order/order-cluster";
+import { listClusters } from "@/lib/clusters/queries/list-clusters";
 import { readJsonBody } from "@/lib/core/validation";
-import { apiRoute } from "../../../../../_server/api";
+import { apiRoute } from "@/app/_server/api";
 
 export const GET = apiRoute<{ slug: string }>(async ({ prisma, principal }, { slug }) => ({
   clusters: await listClusters({ prisma, principal, teamSlug: slug }),

@@ -2,7 +2,7 @@ import { requireTeam } from "@/lib/access/team-access";
 import { readJsonBody } from "@/lib/core/validation";
 import { inviteMember } from "@/lib/teams/invitations";
 import { listMembers } from "@/lib/teams/list-teams";
-import { apiRoute } from "../../../../../_server/api";
+import { apiRoute } from "@/app/_server/api";
 
 export const GET = apiRoute<{ slug: string }>(async ({ prisma, principal }, { slug }) => {
   const { team } = await requireTeam({ prisma, principal, slug, need: "read" });

@@ -1,7 +1,7 @@
 import { readJsonBody } from "@/lib/core/validation";
-import { placeOrder } from "@/lib/orders/place-order";
-import { listVms } from "@/lib/orders/queries";
-import { apiRoute } from "../../../../../_server/api";
+import { placeOrder } from "@/lib/vms/order/place-order";
+import { listVms } from "@/lib/vms/queries/list-vms";
+import { apiRoute } from "@/app/_server/api";
 
 export const GET = apiRoute<{ slug: string }>(async ({ prisma, principal }, { slug }) => ({
   vms: await listVms({ prisma, principal, teamSlug: slug }),

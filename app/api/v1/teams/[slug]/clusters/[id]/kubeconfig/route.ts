@@ -1,5 +1,5 @@
-import { downloadKubeconfig } from "@/lib/clusters/queries";
-import { apiRoute } from "../../../../../../../_server/api";
+import { downloadKubeconfig } from "@/lib/clusters/queries/download-kubeconfig";
+import { apiRoute } from "@/app/_server/api";
 
 /** The cluster's admin kubeconfig as a file (owners and members; every download is audited). */
 export const GET = apiRoute<{ slug: string; id: string }>(async ({ prisma, principal, meta }, { slug, id }) => {

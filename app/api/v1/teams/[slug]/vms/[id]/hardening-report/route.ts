@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { notFound } from "@/lib/core/errors";
-import { latestVmHardeningReport } from "@/lib/orders/queries";
-import { apiRoute } from "../../../../../../../_server/api";
+import { latestVmHardeningReport } from "@/lib/vms/queries/hardening-report";
+import { apiRoute } from "@/app/_server/api";
 
 /** GET: the VM's latest hardening evidence report as a JSON download (controls, evidence, references, drift). */
 export const GET = apiRoute<{ slug: string; id: string }>(async ({ prisma, principal }, { slug, id }) => {
