@@ -1,6 +1,6 @@
 import { requireAdmin } from "../access/team-access";
 import { actorOf, recordAudit } from "../audit/record-audit";
-import type { Principal, RequestMeta } from "../auth/principal";
+import type { Principal, RequestMeta } from "../access/principal";
 import { AppError, fromZod } from "../core/errors";
 import type { Host, Prisma, PrismaClient, Region } from "../generated/prisma/client";
 import { formatPrefix, parsePrefix, prefixesOverlap, type IpPrefix } from "./ip";

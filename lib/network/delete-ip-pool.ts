@@ -1,6 +1,6 @@
 import { requireAdmin } from "../access/team-access";
 import { actorOf, recordAudit } from "../audit/record-audit";
-import type { Principal, RequestMeta } from "../auth/principal";
+import type { Principal, RequestMeta } from "../access/principal";
 import { AppError } from "../core/errors";
 import type { PrismaClient } from "../generated/prisma/client";
 import { lockPool, poolNotFound } from "./pool-record";

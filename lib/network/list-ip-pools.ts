@@ -1,5 +1,5 @@
 import { requireAdmin } from "../access/team-access";
-import type { Principal } from "../auth/principal";
+import type { Principal } from "../access/principal";
 import { AppError } from "../core/errors";
 import type { PrismaClient } from "../generated/prisma/client";
 import { POOL_VIEW_INCLUDE, shapeOfRow, viewIpPool, type IpPoolView } from "./pool-record";

@@ -1,6 +1,6 @@
 import { requireAdmin } from "../access/team-access";
 import { actorOf, recordAudit } from "../audit/record-audit";
-import type { Principal, RequestMeta } from "../auth/principal";
+import type { Principal, RequestMeta } from "../access/principal";
 import { fromZod } from "../core/errors";
 import type { PrismaClient } from "../generated/prisma/client";
 import { QuarantineInput } from "./pool-input";
