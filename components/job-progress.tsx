@@ -16,7 +16,14 @@ export interface JobProgressLabels {
   live: string;
 }
 
-const BADGE: Record<string, string> = { SUCCEEDED: "ok", RUNNING: "warn", FAILED: "bad", COMPENSATED: "bad", ROLLED_BACK: "bad", CANCELLED: "bad" };
+const BADGE: Record<string, string> = {
+  SUCCEEDED: "ok",
+  RUNNING: "warn",
+  FAILED: "bad",
+  COMPENSATED: "bad",
+  ROLLED_BACK: "bad",
+  CANCELLED: "bad",
+};
 
 function humanKey(key: string): string {
   const words = key.replace(/[-_.]+/g, " ").trim();

@@ -33,7 +33,9 @@ describe("hosts", () => {
     await page.getByRole("button", { name: "Add a host" }).click();
     await page.waitForURL(/\/admin\/hosts\/[0-9a-f-]{36}$/, { timeout: 30_000 });
     expect(await page.getByTestId("presented-fingerprint").textContent()).toBe(`ssh-ed25519 ${lab.hostKeyFingerprint}`);
-    expect(await page.getByTestId("authorized-keys-line").textContent()).toMatch(/^restrict,port-forwarding ssh-ed25519 AAAA\S+ skjold@lab-/);
+    expect(await page.getByTestId("authorized-keys-line").textContent()).toMatch(
+      /^restrict,port-forwarding ssh-ed25519 AAAA\S+ skjold@lab-/,
+    );
     await screenshot(page, "hosts-confirm");
 
     await page.getByRole("button", { name: "Confirm this fingerprint" }).click(); // discovery + KVM/TCG probe

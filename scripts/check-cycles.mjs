@@ -33,7 +33,8 @@ function stripComments(text) {
 
 // `import x from "…"`, `import { a,\n b } from "…"`, `import type …`, `import "…"`,
 // `export { a } from "…"`, `export * from "…"`, and dynamic `import("…")`.
-const SPECIFIER = /(?:^|[;\s])(?:import|export)\s+(?:type\s+)?(?:[\w$*{}\s,]+?\s+from\s+)?["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/g;
+const SPECIFIER =
+  /(?:^|[;\s])(?:import|export)\s+(?:type\s+)?(?:[\w$*{}\s,]+?\s+from\s+)?["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/g;
 
 function specifiers(file) {
   const text = stripComments(readFileSync(file, "utf8"));
@@ -115,7 +116,9 @@ function elementaryCycles() {
 
 const { cycles, truncated } = elementaryCycles();
 const edgeCount = [...graph.values()].reduce((n, s) => n + s.size, 0);
-console.log(`check-cycles: ${files.length} files in ${graph.size} folders under lib/ (lib/generated left out), ${edgeCount} folder-to-folder edges`);
+console.log(
+  `check-cycles: ${files.length} files in ${graph.size} folders under lib/ (lib/generated left out), ${edgeCount} folder-to-folder edges`,
+);
 if (unresolved.length) {
   console.log(`imports that resolve to no file (fix them first):\n  ${unresolved.join("\n  ")}`);
 }
@@ -129,7 +132,8 @@ for (const cycle of cycles) {
   for (let i = 0; i < cycle.length - 1; i++) {
     const edges = fileEdges.get(`${cycle[i]}→${cycle[i + 1]}`);
     for (const [from, to] of edges.slice(0, MAX_FILE_EDGES)) console.log(`    ${from} → ${to}`);
-    if (edges.length > MAX_FILE_EDGES) console.log(`    … and ${edges.length - MAX_FILE_EDGES} more from lib/${cycle[i]} to lib/${cycle[i + 1]}`);
+    if (edges.length > MAX_FILE_EDGES)
+      console.log(`    … and ${edges.length - MAX_FILE_EDGES} more from lib/${cycle[i]} to lib/${cycle[i + 1]}`);
   }
 }
 if (truncated) console.log(`\n(stopped listing after ${MAX_CYCLES} cycles)`);

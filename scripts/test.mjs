@@ -17,7 +17,9 @@ const reports = path.join(root, ".skjold", "reports");
 rmSync(reports, { recursive: true, force: true });
 mkdirSync(reports, { recursive: true });
 
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0;
 const failures = [];
 
 function run(label, cmd, cmdArgs, env = {}) {
@@ -29,7 +31,15 @@ function run(label, cmd, cmdArgs, env = {}) {
 
 function vitest(project) {
   const out = path.join(reports, `${project}.json`);
-  run(`${project} tests`, process.execPath, ["node_modules/vitest/vitest.mjs", "run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${out}`]);
+  run(`${project} tests`, process.execPath, [
+    "node_modules/vitest/vitest.mjs",
+    "run",
+    "--project",
+    project,
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${out}`,
+  ]);
   if (!existsSync(out)) {
     failed += 1;
     return;

@@ -15,7 +15,8 @@ export async function signOutAction() {
   const prisma = await getPrisma();
   const user = await currentUser();
   if (token) await revokeSession({ prisma, token });
-  if (user) await recordAudit({ prisma, actorUserId: user.userId, actorLabel: user.email, action: "auth.sign_out", meta: await requestMeta() });
+  if (user)
+    await recordAudit({ prisma, actorUserId: user.userId, actorLabel: user.email, action: "auth.sign_out", meta: await requestMeta() });
   jar.delete(SESSION_COOKIE);
   redirect("/sign-in");
 }

@@ -3,7 +3,11 @@ import { fromZod } from "../core/errors";
 import type { Prisma, PrismaClient } from "../generated/prisma/client";
 
 const AuditFilter = z.object({
-  action: z.string().max(100).regex(/^[a-z0-9_.]*$/, "use letters, digits, dots and underscores").optional(),
+  action: z
+    .string()
+    .max(100)
+    .regex(/^[a-z0-9_.]*$/, "use letters, digits, dots and underscores")
+    .optional(),
   actor: z.string().max(254).optional(),
   teamId: z.uuid().optional(),
   before: z.coerce.bigint().positive().optional(), // keyset cursor: events with id < before

@@ -15,9 +15,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export type DatabaseTarget =
-  | { kind: "postgres"; url: string; poolSize?: number }
-  | { kind: "embedded"; dataDir?: string }; // no dataDir: in memory
+export type DatabaseTarget = { kind: "postgres"; url: string; poolSize?: number } | { kind: "embedded"; dataDir?: string }; // no dataDir: in memory
 
 function pgliteRunner(db: PGlite): SqlRunner {
   return {

@@ -38,7 +38,11 @@ export async function saveHostFacts(opts: { prisma: PrismaClient; hostId: string
         isNvme: p.nvme,
         mediaNote: usable ? p.storageNote : `pool is ${p.state}, not usable: ${p.storageNote}`,
       };
-      await tx.storagePool.upsert({ where: { hostId_name: { hostId, name: p.name } }, update: data, create: { hostId, name: p.name, ...data } });
+      await tx.storagePool.upsert({
+        where: { hostId_name: { hostId, name: p.name } },
+        update: data,
+        create: { hostId, name: p.name, ...data },
+      });
     }
     await tx.storagePool.updateMany({
       where: { hostId, name: { notIn: seen.map((p) => p.name) } },

@@ -9,7 +9,13 @@ import { fence, type LeaseRef } from "./lease";
 type FencedResult = { state: JobState }[];
 
 /** `requireRunning`: refuse when the job is no longer RUNNING (cancelled); `lastError` goes on the job too. */
-async function stepWrite(opts: { ref: LeaseRef; key: string; set: Prisma.Sql; requireRunning?: boolean; lastError?: string }): Promise<JobState | null> {
+async function stepWrite(opts: {
+  ref: LeaseRef;
+  key: string;
+  set: Prisma.Sql;
+  requireRunning?: boolean;
+  lastError?: string;
+}): Promise<JobState | null> {
   const { ref, key, set, requireRunning = false, lastError } = opts;
   const rows = await ref.prisma.$queryRaw<FencedResult>`
     WITH fence AS (${fence(ref, { requireRunning, lastError })})

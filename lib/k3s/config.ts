@@ -16,7 +16,11 @@ export const PSA_EXEMPT_NAMESPACES = ["kube-system", "falco", "trivy-system", "k
 
 export type ConfigFile = { path: string; mode: string; content: string };
 
-const kubeletArgs = () => ["streaming-connection-idle-timeout=5m", "make-iptables-util-chains=true", `tls-cipher-suites=${KUBELET_TLS_CIPHERS.join(",")}`];
+const kubeletArgs = () => [
+  "streaming-connection-idle-timeout=5m",
+  "make-iptables-util-chains=true",
+  `tls-cipher-suites=${KUBELET_TLS_CIPHERS.join(",")}`,
+];
 
 /** /etc/rancher/k3s/config.yaml following the k3s CIS hardening guide (v1.25 and newer). */
 export function buildK3sConfigYaml(c: K3sCluster): string {
@@ -55,7 +59,14 @@ export function buildAdmissionConfig(): string {
         configuration: {
           apiVersion: "pod-security.admission.config.k8s.io/v1",
           kind: "PodSecurityConfiguration",
-          defaults: { enforce: "restricted", "enforce-version": "latest", audit: "restricted", "audit-version": "latest", warn: "restricted", "warn-version": "latest" },
+          defaults: {
+            enforce: "restricted",
+            "enforce-version": "latest",
+            audit: "restricted",
+            "audit-version": "latest",
+            warn: "restricted",
+            "warn-version": "latest",
+          },
           exemptions: { usernames: [], runtimeClasses: [], namespaces: PSA_EXEMPT_NAMESPACES },
         },
       },

@@ -25,10 +25,25 @@ function viewLatencyTarget(t: LatencyTarget): LatencyTargetView {
 
 async function audit(opts: { ctx: AdminContext; action: string; targetId: string; details?: Record<string, unknown> }) {
   const { ctx, action, targetId, details } = opts;
-  await recordAudit({ prisma: ctx.prisma, ...actorOf(ctx.principal), action, targetType: "latency-target", targetId, details, meta: ctx.meta });
+  await recordAudit({
+    prisma: ctx.prisma,
+    ...actorOf(ctx.principal),
+    action,
+    targetType: "latency-target",
+    targetId,
+    details,
+    meta: ctx.meta,
+  });
 }
 
-const auditDetails = (t: LatencyTargetView) => ({ exchange: t.exchange, name: t.name, address: t.address, port: t.port, method: t.method, enabled: t.enabled });
+const auditDetails = (t: LatencyTargetView) => ({
+  exchange: t.exchange,
+  name: t.name,
+  address: t.address,
+  port: t.port,
+  method: t.method,
+  enabled: t.enabled,
+});
 
 export async function listLatencyTargets(ctx: AdminContext): Promise<LatencyTargetView[]> {
   requireAdmin(ctx.principal);

@@ -26,6 +26,7 @@ export async function authorizeMetricsScrape(opts: {
     throw new AppError("UNAUTHENTICATED", "The metrics token is wrong, or SKJOLD_METRICS_TOKEN is not set on the portal.");
   }
   const session = await lookupSession({ prisma: opts.prisma, token: opts.sessionToken });
-  if (session.state !== "active") throw new AppError("UNAUTHENTICATED", "Sign in as a platform admin or send `Authorization: Bearer <SKJOLD_METRICS_TOKEN>`.");
+  if (session.state !== "active")
+    throw new AppError("UNAUTHENTICATED", "Sign in as a platform admin or send `Authorization: Bearer <SKJOLD_METRICS_TOKEN>`.");
   if (!session.principal.isAdmin) throw new AppError("NOT_FOUND", "Not found");
 }

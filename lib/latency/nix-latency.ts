@@ -42,7 +42,8 @@ export async function nixLatencyByRegion(opts: { prisma: PrismaClient; now?: Dat
   const out: Record<string, RegionLatencyFigure> = {};
   if (!exchange) return out;
   const byRegion = new Map<string, RegionLatency[]>();
-  for (const r of rows) if (r.exchange === exchange) (byRegion.get(r.regionCode) ?? byRegion.set(r.regionCode, []).get(r.regionCode)!).push(r);
+  for (const r of rows)
+    if (r.exchange === exchange) (byRegion.get(r.regionCode) ?? byRegion.set(r.regionCode, []).get(r.regionCode)!).push(r);
   for (const [code, regionRows] of byRegion) {
     const best = bestFigure(regionRows)!;
     out[code] = {

@@ -29,7 +29,13 @@ export function historyUnitsOf(text: string): { address: string; units: { addres
   const address = formatIp(ip);
   if (ip.family === 4) return { address, units: [{ address, prefixLen: 32 }] };
   const net64 = formatIp({ family: 6, value: enclosingPrefix(ip, 64).network });
-  return { address, units: [{ address, prefixLen: 128 }, { address: net64, prefixLen: 64 }] };
+  return {
+    address,
+    units: [
+      { address, prefixLen: 128 },
+      { address: net64, prefixLen: 64 },
+    ],
+  };
 }
 
 /** Pairs each ASSIGN with the RELEASE that ended it. `events` in the order they were appended. */

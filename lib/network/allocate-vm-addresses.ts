@@ -21,7 +21,12 @@ export interface VmAddresses {
   guest: { ipv4: GuestAddress | null; ipv6: GuestAddress | null; dns: string[] };
 }
 
-export const NO_PUBLIC_ADDRESSES: VmAddresses = { ipv4: null, ipv6Address: null, ipv6Prefix: null, guest: { ipv4: null, ipv6: null, dns: [] } };
+export const NO_PUBLIC_ADDRESSES: VmAddresses = {
+  ipv4: null,
+  ipv6Address: null,
+  ipv6Prefix: null,
+  guest: { ipv4: null, ipv6: null, dns: [] },
+};
 
 type Unit = { pool: IpPool; address: string };
 
@@ -45,7 +50,9 @@ export async function allocateVmAddresses(opts: {
   const poolIds = await lockServingPools(tx, host);
   if (poolIds === null) return NO_PUBLIC_ADDRESSES;
   const pools = await tx.ipPool.findMany({ where: { id: { in: poolIds } }, orderBy: [{ createdAt: "asc" }, { name: "asc" }] });
-  const leases = await tx.ipLease.findMany({ where: { poolId: { in: poolIds }, OR: [{ vmId: { not: null } }, { quarantineUntil: { gt: now } }] } });
+  const leases = await tx.ipLease.findMany({
+    where: { poolId: { in: poolIds }, OR: [{ vmId: { not: null } }, { quarantineUntil: { gt: now } }] },
+  });
 
   const unitOf = async (family: IpPool["family"]): Promise<Unit | null> => {
     const candidates = pools.filter((p) => p.family === family);
@@ -58,20 +65,39 @@ export async function allocateVmAddresses(opts: {
     if (candidates.length === 0 && family === "IPV6") return null;
     const region = await tx.region.findUnique({ where: { id: host.regionId }, select: { name: true } });
     const what = family === "IPV4" ? "IPv4 address" : "IPv6 prefix";
-    const why = candidates.length === 0 ? "no IPv4 pool serves it" : `${candidates.map((p) => p.name).join(", ")} ${candidates.length === 1 ? "is" : "are"} full`;
-    throw new AppError("NO_CAPACITY", `No free public ${what} for ${host.name} in ${region?.name ?? opts.regionCode} (${opts.regionCode}): ${why}.`, {
-      details: { region: opts.regionCode, host: host.name, family },
-    });
+    const why =
+      candidates.length === 0
+        ? "no IPv4 pool serves it"
+        : `${candidates.map((p) => p.name).join(", ")} ${candidates.length === 1 ? "is" : "are"} full`;
+    throw new AppError(
+      "NO_CAPACITY",
+      `No free public ${what} for ${host.name} in ${region?.name ?? opts.regionCode} (${opts.regionCode}): ${why}.`,
+      {
+        details: { region: opts.regionCode, host: host.name, family },
+      },
+    );
   };
   const v4 = await unitOf("IPV4");
   const v6 = await unitOf("IPV6");
   return describe(v4!, v6);
 }
 
-async function assign(opts: { tx: Prisma.TransactionClient; vm: { id: string; name: string; teamId: string; teamSlug: string }; host: AddressHost; regionCode: string; now: Date; pool: IpPool; address: string }): Promise<Unit> {
+async function assign(opts: {
+  tx: Prisma.TransactionClient;
+  vm: { id: string; name: string; teamId: string; teamSlug: string };
+  host: AddressHost;
+  regionCode: string;
+  now: Date;
+  pool: IpPool;
+  address: string;
+}): Promise<Unit> {
   const { tx, vm, pool, address, now } = opts;
   const lease: Partial<IpLease> = { vmId: vm.id, assignedAt: now, releasedAt: null, quarantineUntil: null };
-  await tx.ipLease.upsert({ where: { poolId_address: { poolId: pool.id, address } }, create: { poolId: pool.id, address, ...lease }, update: lease });
+  await tx.ipLease.upsert({
+    where: { poolId_address: { poolId: pool.id, address } },
+    create: { poolId: pool.id, address, ...lease },
+    update: lease,
+  });
   await tx.addressEvent.create({
     data: {
       at: now,
@@ -94,10 +120,18 @@ async function assign(opts: { tx: Prisma.TransactionClient; vm: { id: string; na
 function describe(v4: Unit, v6: Unit | null): VmAddresses {
   const guestOf = (u: Unit) => {
     const g = guestAddressOf(shapeOfRow(u.pool), u.address);
-    return { guest: { address: g.address, prefixLen: g.interfacePrefixLen, gateway: kindOf(u.pool) === "routed" ? null : u.pool.gateway }, routedPrefix: g.routedPrefix };
+    return {
+      guest: { address: g.address, prefixLen: g.interfacePrefixLen, gateway: kindOf(u.pool) === "routed" ? null : u.pool.gateway },
+      routedPrefix: g.routedPrefix,
+    };
   };
   const a4 = guestOf(v4);
   const a6 = v6 ? guestOf(v6) : null;
   const dns = [...new Set([...v4.pool.dns, ...(v6?.pool.dns ?? [])])].slice(0, MAX_DNS_RESOLVERS);
-  return { ipv4: v4.address, ipv6Address: a6?.guest.address ?? null, ipv6Prefix: a6?.routedPrefix ?? null, guest: { ipv4: a4.guest, ipv6: a6?.guest ?? null, dns } };
+  return {
+    ipv4: v4.address,
+    ipv6Address: a6?.guest.address ?? null,
+    ipv6Prefix: a6?.routedPrefix ?? null,
+    guest: { ipv4: a4.guest, ipv6: a6?.guest ?? null, dns },
+  };
 }

@@ -42,7 +42,11 @@ function guestRules(f: GuestNicFilter): string[] {
   // Only ARP, IPv4 and IPv6 cross a bridge from a guest: no VLAN tags (they would slip past every
   // rule below), no other protocols.
   if (bridged) rules.push("ether type != { arp, ip, ip6 } drop");
-  if (bridged) rules.push(`ether type arp arp saddr ether != ${f.mac} drop`, f.ipv4 ? `ether type arp arp saddr ip != ${f.ipv4} drop` : "ether type arp drop");
+  if (bridged)
+    rules.push(
+      `ether type arp arp saddr ether != ${f.mac} drop`,
+      f.ipv4 ? `ether type arp arp saddr ip != ${f.ipv4} drop` : "ether type arp drop",
+    );
   rules.push(f.ipv4 ? `${v4} ip saddr != ${f.ipv4} drop` : `${v4} drop`);
   // DHCP and DHCPv6 servers, router advertisements and redirects are the provider's, never a guest's.
   rules.push("udp sport { 67, 547 } drop", "icmpv6 type { nd-router-advert, nd-redirect } drop");

@@ -19,7 +19,12 @@ const MODE_WORDS: Record<Host["networkMode"], string> = {
  * routes its prefix to; a segment pool is shared by the region's bridged hosts. Nothing is stored
  * unless every rule holds, and no two pools anywhere overlap.
  */
-export async function createIpPool(opts: { prisma: PrismaClient; principal: Principal; input: unknown; meta?: RequestMeta }): Promise<IpPoolView> {
+export async function createIpPool(opts: {
+  prisma: PrismaClient;
+  principal: Principal;
+  input: unknown;
+  meta?: RequestMeta;
+}): Promise<IpPoolView> {
   requireAdmin(opts.principal);
   const parsed = CreateIpPoolInput.safeParse(opts.input);
   if (!parsed.success) throw fromZod(parsed.error, "Pool");
@@ -35,7 +40,9 @@ export async function createIpPool(opts: { prisma: PrismaClient; principal: Prin
     const host = input.hostName ? await routedHostIn(tx, input.hostName, region) : null;
     await refuseOverlap(tx, shape.prefix);
     if (await tx.ipPool.findUnique({ where: { regionId_name: { regionId: region.id, name: input.name } } })) {
-      throw new AppError("CONFLICT", `Pool: name: a pool named ${input.name} already exists in ${region.name} (${region.code})`, { details: [{ path: "name", message: "taken" }] });
+      throw new AppError("CONFLICT", `Pool: name: a pool named ${input.name} already exists in ${region.name} (${region.code})`, {
+        details: [{ path: "name", message: "taken" }],
+      });
     }
     const pool = await tx.ipPool.create({
       data: {
@@ -59,7 +66,18 @@ export async function createIpPool(opts: { prisma: PrismaClient; principal: Prin
       action: "ip-pool.create",
       targetType: "ip-pool",
       targetId: pool.id,
-      details: { name: view.name, region: region.code, kind: view.kind, host: host?.name ?? null, cidr: view.cidr, gateway: view.gateway, rangeStart: view.rangeStart, rangeEnd: view.rangeEnd, reserved: view.reserved, dns: view.dns },
+      details: {
+        name: view.name,
+        region: region.code,
+        kind: view.kind,
+        host: host?.name ?? null,
+        cidr: view.cidr,
+        gateway: view.gateway,
+        rangeStart: view.rangeStart,
+        rangeEnd: view.rangeEnd,
+        reserved: view.reserved,
+        dns: view.dns,
+      },
       meta: opts.meta,
     });
     return view;
@@ -71,7 +89,8 @@ async function routedHostIn(tx: Prisma.TransactionClient, name: string, region: 
   const host = await tx.host.findUnique({ where: { name }, include: { region: true } });
   const refuse = (message: string) => poolRefusal([{ field: "hostName", message }]);
   if (!host) throw refuse(`there is no host named ${name}`);
-  if (host.regionId !== region.id) throw refuse(`${name} is in ${host.region.name} (${host.region.code}), not in ${region.name} (${region.code})`);
+  if (host.regionId !== region.id)
+    throw refuse(`${name} is in ${host.region.name} (${host.region.code}), not in ${region.name} (${region.code})`);
   if (host.networkMode !== "ROUTED") throw refuse(`${name} is ${MODE_WORDS[host.networkMode]}; a routed pool belongs to a routed host`);
   return host;
 }
@@ -82,7 +101,12 @@ async function refuseOverlap(tx: Prisma.TransactionClient, prefix: IpPrefix): Pr
   for (const other of pools) {
     const p = parsePrefix(other.cidr);
     if (p.ok && prefixesOverlap(prefix, p.prefix)) {
-      throw poolRefusal([{ field: "cidr", message: `${formatPrefix(prefix)} overlaps pool ${other.name} (${other.cidr}) in ${other.region.name} (${other.region.code})` }]);
+      throw poolRefusal([
+        {
+          field: "cidr",
+          message: `${formatPrefix(prefix)} overlaps pool ${other.name} (${other.cidr}) in ${other.region.name} (${other.region.code})`,
+        },
+      ]);
     }
   }
 }

@@ -10,5 +10,10 @@ export async function applyGuestNic(opts: HostContext & { nic: GuestNicSetup }):
 
 /** Removes the host side of a guest NIC; safe to repeat. */
 export async function removeGuestNic(opts: HostContext & { tap: string; mode: "routed" | "bridged" }): Promise<void> {
-  await opts.pool.exec({ target: opts.target, argv: ["sh", "-s"], stdin: buildGuestNicRemoval({ tap: opts.tap, mode: opts.mode }), step: `remove ${opts.tap}` });
+  await opts.pool.exec({
+    target: opts.target,
+    argv: ["sh", "-s"],
+    stdin: buildGuestNicRemoval({ tap: opts.tap, mode: opts.mode }),
+    step: `remove ${opts.tap}`,
+  });
 }

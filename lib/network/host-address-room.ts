@@ -20,7 +20,11 @@ export interface HostAddressRoom {
  * Whether each host can give one more VM its addresses right now, for placement: two queries for any
  * number of hosts (their pools, then the pools' use). Advisory: allocation decides under its locks.
  */
-export async function hostAddressRoom(opts: { tx: Prisma.TransactionClient; hosts: readonly Omit<AddressHost, "name">[]; now?: Date }): Promise<HostAddressRoom[]> {
+export async function hostAddressRoom(opts: {
+  tx: Prisma.TransactionClient;
+  hosts: readonly Omit<AddressHost, "name">[];
+  now?: Date;
+}): Promise<HostAddressRoom[]> {
   const wheres = opts.hosts.map((h) => servingPoolsWhere(h)).filter((w): w is Prisma.IpPoolWhereInput => w !== null);
   const pools = wheres.length ? await opts.tx.ipPool.findMany({ where: { OR: wheres } }) : [];
   const use = await readPoolUse({ db: opts.tx, pools: pools.map((p) => ({ id: p.id, ...shapeOfRow(p) })), now: opts.now ?? new Date() });
@@ -34,7 +38,14 @@ export async function hostAddressRoom(opts: { tx: Prisma.TransactionClient; host
     };
     const ipv4 = roomOf("IPV4");
     const ipv6 = roomOf("IPV6");
-    const reason = ipv4 === "no-pool" ? "no IPv4 pool serves it" : ipv4 === "full" ? "its IPv4 pools are full" : ipv6 === "full" ? "its IPv6 pools are full" : null;
+    const reason =
+      ipv4 === "no-pool"
+        ? "no IPv4 pool serves it"
+        : ipv4 === "full"
+          ? "its IPv4 pools are full"
+          : ipv6 === "full"
+            ? "its IPv6 pools are full"
+            : null;
     return { hostId: h.id, ok: reason === null, ipv4, ipv6, reason };
   });
 }

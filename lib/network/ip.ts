@@ -73,7 +73,8 @@ export function parsePrefix(text: string): { ok: true; prefix: IpPrefix } | { ok
   const len = m ? Number(m[2]) : NaN;
   if (!ip || !(len >= 0 && len <= bitsOf(ip.family))) return { ok: false, problem: "syntax" };
   const network = ip.value & mask(ip.family, len);
-  if (network !== ip.value) return { ok: false, problem: "host-bits", suggestion: formatPrefix({ family: ip.family, network, prefixLen: len }) };
+  if (network !== ip.value)
+    return { ok: false, problem: "host-bits", suggestion: formatPrefix({ family: ip.family, network, prefixLen: len }) };
   return { ok: true, prefix: { family: ip.family, network, prefixLen: len } };
 }
 

@@ -100,7 +100,10 @@ export function isUnitOf(pool: PoolShape, unit: string): boolean {
 }
 
 /** What the guest configures for a unit: its address with the interface's prefix length. */
-export function guestAddressOf(pool: PoolShape, unit: string): { address: string; interfacePrefixLen: number; routedPrefix: string | null } {
+export function guestAddressOf(
+  pool: PoolShape,
+  unit: string,
+): { address: string; interfacePrefixLen: number; routedPrefix: string | null } {
   const ip = parseIp(unit);
   if (!ip) throw new Error(`unit ${unit} is not an address`);
   if (pool.family === 4) {
@@ -110,7 +113,11 @@ export function guestAddressOf(pool: PoolShape, unit: string): { address: string
   }
   if (pool.kind === "routed") {
     // The VM's /64: the guest takes its ::1, and the whole /64 is routed to its tap.
-    return { address: formatIp({ family: 6, value: ip.value + 1n }), interfacePrefixLen: 64, routedPrefix: formatPrefix({ family: 6, network: ip.value, prefixLen: 64 }) };
+    return {
+      address: formatIp({ family: 6, value: ip.value + 1n }),
+      interfacePrefixLen: 64,
+      routedPrefix: formatPrefix({ family: 6, network: ip.value, prefixLen: 64 }),
+    };
   }
   return { address: unit, interfacePrefixLen: 64, routedPrefix: null };
 }

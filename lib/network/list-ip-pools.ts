@@ -12,12 +12,25 @@ export interface RegionPools {
 }
 
 /** Admin: every region (or one) with its pools and how much of each is held, resting and free. */
-export async function listIpPools(opts: { prisma: PrismaClient; principal: Principal; regionCode?: string; now?: Date }): Promise<{ regions: RegionPools[] }> {
+export async function listIpPools(opts: {
+  prisma: PrismaClient;
+  principal: Principal;
+  regionCode?: string;
+  now?: Date;
+}): Promise<{ regions: RegionPools[] }> {
   requireAdmin(opts.principal);
   const { prisma } = opts;
-  const regions = await prisma.region.findMany({ where: opts.regionCode ? { code: opts.regionCode } : {}, orderBy: { code: "asc" }, select: { id: true, code: true, name: true } });
+  const regions = await prisma.region.findMany({
+    where: opts.regionCode ? { code: opts.regionCode } : {},
+    orderBy: { code: "asc" },
+    select: { id: true, code: true, name: true },
+  });
   if (opts.regionCode && regions.length === 0) throw new AppError("NOT_FOUND", `There is no region ${opts.regionCode}`);
-  const pools = await prisma.ipPool.findMany({ where: { regionId: { in: regions.map((r) => r.id) } }, include: POOL_VIEW_INCLUDE, orderBy: [{ family: "asc" }, { name: "asc" }] });
+  const pools = await prisma.ipPool.findMany({
+    where: { regionId: { in: regions.map((r) => r.id) } },
+    include: POOL_VIEW_INCLUDE,
+    orderBy: [{ family: "asc" }, { name: "asc" }],
+  });
   const use = await readPoolUse({ db: prisma, pools: pools.map((p) => ({ id: p.id, ...shapeOfRow(p) })), now: opts.now ?? new Date() });
   return {
     regions: regions.map((r) => ({

@@ -6,7 +6,9 @@ import { intIn } from "../core/validation";
 
 const emptyToNull = (v: unknown) => (typeof v === "string" && v.trim() === "" ? null : v);
 
-export const PoolNameSchema = z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, "use 2–63 lowercase letters, digits and dashes, starting with a letter");
+export const PoolNameSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{1,62}$/, "use 2–63 lowercase letters, digits and dashes, starting with a letter");
 const RegionCodeSchema = z.string().regex(/^[a-z][a-z0-9-]{1,15}$/, "must be a region code such as osl1");
 const HostNameSchema = z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, "must be a host's name");
 const AddressText = z.string().trim().min(1, "must not be empty").max(64, "must be at most 64 characters");
@@ -35,8 +37,14 @@ export const CreateIpPoolInput = z
     reserved: PoolFields.reserved.default([]),
     dns: PoolFields.dns.default([]),
   })
-  .refine((v) => v.kind === "segment" || v.hostName !== null, { path: ["hostName"], message: "a routed pool needs the host the provider routes it to" })
-  .refine((v) => v.kind === "routed" || v.hostName === null, { path: ["hostName"], message: "a segment pool is shared by the region's bridged hosts; leave the host empty" });
+  .refine((v) => v.kind === "segment" || v.hostName !== null, {
+    path: ["hostName"],
+    message: "a routed pool needs the host the provider routes it to",
+  })
+  .refine((v) => v.kind === "routed" || v.hostName === null, {
+    path: ["hostName"],
+    message: "a segment pool is shared by the region's bridged hosts; leave the host empty",
+  });
 export type CreateIpPoolInput = z.input<typeof CreateIpPoolInput>;
 
 /** What may change on a pool: never its prefix, family, kind, host or region (add a new pool instead). */

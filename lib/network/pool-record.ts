@@ -8,13 +8,24 @@ import type { PoolProblem } from "./pool-rules";
 // An IpPool row as the rest of lib/network reads it: its kind (a pool routed to a host, or a
 // segment's), its shape for the pure IPAM functions, and its public view.
 
-export type PoolRow = Pick<IpPool, "id" | "name" | "family" | "hostId" | "cidr" | "gateway" | "rangeStart" | "rangeEnd" | "reserved" | "dns">;
+export type PoolRow = Pick<
+  IpPool,
+  "id" | "name" | "family" | "hostId" | "cidr" | "gateway" | "rangeStart" | "rangeEnd" | "reserved" | "dns"
+>;
 
 export const familyOf = (f: IpPool["family"]): IpFamily => (f === "IPV4" ? 4 : 6);
 export const kindOf = (p: Pick<IpPool, "hostId">): PoolKind => (p.hostId ? "routed" : "segment");
 
 export function shapeOfRow(p: PoolRow): PoolShape {
-  return { family: familyOf(p.family), kind: kindOf(p), cidr: p.cidr, gateway: p.gateway, rangeStart: p.rangeStart, rangeEnd: p.rangeEnd, reserved: p.reserved };
+  return {
+    family: familyOf(p.family),
+    kind: kindOf(p),
+    cidr: p.cidr,
+    gateway: p.gateway,
+    rangeStart: p.rangeStart,
+    rangeEnd: p.rangeEnd,
+    reserved: p.reserved,
+  };
 }
 
 export interface IpPoolView {

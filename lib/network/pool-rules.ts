@@ -1,4 +1,14 @@
-import { canonicalIp, formatPrefix, lastOf, parseIp, parsePrefix, prefixContains, type IpAddress, type IpFamily, type IpPrefix } from "./ip";
+import {
+  canonicalIp,
+  formatPrefix,
+  lastOf,
+  parseIp,
+  parsePrefix,
+  prefixContains,
+  type IpAddress,
+  type IpFamily,
+  type IpPrefix,
+} from "./ip";
 import { poolCapacity, type PoolKind, type PoolShape } from "./ipam";
 
 // Whether a pool as an admin describes it can work, as a pure check. Every problem names the field
@@ -37,8 +47,10 @@ function lengthProblem(kind: PoolKind, prefix: IpPrefix, cidr: string): string |
   const len = prefix.prefixLen;
   if (len >= min && len <= max) return null;
   if (prefix.family === 6 && kind === "routed" && len > max) return `${cidr} is too small for a /64 per VM; a /56 gives 255 VMs`;
-  if (prefix.family === 6 && kind === "segment") return `an IPv6 segment pool is the segment's /64 (the provider's router owns it; each VM gets one address of it), not a /${len}`;
-  if (prefix.family === 4 && kind === "segment" && len > max) return `a /${len} segment has no room for a router and a guest; use /${min} to /${max}`;
+  if (prefix.family === 6 && kind === "segment")
+    return `an IPv6 segment pool is the segment's /64 (the provider's router owns it; each VM gets one address of it), not a /${len}`;
+  if (prefix.family === 4 && kind === "segment" && len > max)
+    return `a /${len} segment has no room for a router and a guest; use /${min} to /${max}`;
   return `a ${kind} IPv${prefix.family} pool is a /${min} to /${max}, not a /${len}`;
 }
 
@@ -55,7 +67,12 @@ export function checkPoolShape(d: PoolDraft): { ok: true; pool: CheckedPool } | 
   const refuse = (field: string, message: string) => void problems.push({ field, message });
   const parsed = parsePrefix(d.cidr);
   if (!parsed.ok) {
-    refuse("cidr", parsed.problem === "host-bits" ? `${d.cidr} has host bits set; did you mean ${parsed.suggestion}?` : `${d.cidr} is not a prefix such as 203.0.113.0/24 or 2001:db8:1100::/56`);
+    refuse(
+      "cidr",
+      parsed.problem === "host-bits"
+        ? `${d.cidr} has host bits set; did you mean ${parsed.suggestion}?`
+        : `${d.cidr} is not a prefix such as 203.0.113.0/24 or 2001:db8:1100::/56`,
+    );
     return { ok: false, problems };
   }
   const prefix = parsed.prefix;
@@ -70,8 +87,8 @@ export function checkPoolShape(d: PoolDraft): { ok: true; pool: CheckedPool } | 
   /** Canonical text of an address that must lie inside the prefix, or null (with a problem noted). */
   const inside = (field: string, text: string): string | null => {
     const ip = parseIp(text);
-    if (!ip) return refuse(field, `${text} is not an IP address`), null;
-    if (!prefixContains(prefix, ip)) return refuse(field, `${text} is not inside ${cidr}`), null;
+    if (!ip) return (refuse(field, `${text} is not an IP address`), null);
+    if (!prefixContains(prefix, ip)) return (refuse(field, `${text} is not inside ${cidr}`), null);
     return canonicalIp(text);
   };
 
@@ -90,7 +107,8 @@ export function checkPoolShape(d: PoolDraft): { ok: true; pool: CheckedPool } | 
 
   const rangeStart = d.rangeStart ? inside("rangeStart", d.rangeStart) : null;
   const rangeEnd = d.rangeEnd ? inside("rangeEnd", d.rangeEnd) : null;
-  if (rangeStart && rangeEnd && parseIp(rangeStart)!.value > parseIp(rangeEnd)!.value) refuse("rangeEnd", `${rangeEnd} comes before the range's start ${rangeStart}`);
+  if (rangeStart && rangeEnd && parseIp(rangeStart)!.value > parseIp(rangeEnd)!.value)
+    refuse("rangeEnd", `${rangeEnd} comes before the range's start ${rangeStart}`);
   const reserved = [...new Set(d.reserved.map((a) => inside("reserved", a)).filter((a): a is string => a !== null))];
   if (d.dns.length > MAX_DNS_RESOLVERS) refuse("dns", `at most ${MAX_DNS_RESOLVERS} resolvers (a guest uses no more), not ${d.dns.length}`);
   const dns = [...new Set(d.dns.map((a) => canonicalIp(a) ?? (refuse("dns", `${a} is not an IP address`), "")))];

@@ -13,7 +13,11 @@ export interface PoolUse {
   capacity: string;
 }
 
-export async function readPoolUse(opts: { db: Db; pools: readonly (PoolShape & { id: string })[]; now: Date }): Promise<Map<string, PoolUse>> {
+export async function readPoolUse(opts: {
+  db: Db;
+  pools: readonly (PoolShape & { id: string })[];
+  now: Date;
+}): Promise<Map<string, PoolUse>> {
   const use = new Map<string, PoolUse>();
   if (opts.pools.length === 0) return use;
   const ids = Prisma.join(opts.pools.map((p) => Prisma.sql`${p.id}::uuid`));

@@ -23,7 +23,11 @@ export async function releaseVmAddresses(
   return inTransaction(db, async (tx) => {
     const seconds = opts.quarantine ? await readQuarantineSeconds({ db: tx }) : 0;
     const until = new Date(now.getTime() + seconds * 1000);
-    const leases = await tx.ipLease.updateManyAndReturn({ where: { vmId: opts.vmId }, data: { vmId: null, releasedAt: now, quarantineUntil: until }, select: { poolId: true, address: true } });
+    const leases = await tx.ipLease.updateManyAndReturn({
+      where: { vmId: opts.vmId },
+      data: { vmId: null, releasedAt: now, quarantineUntil: until },
+      select: { poolId: true, address: true },
+    });
     if (leases.length === 0) return [];
     const assigned = await tx.addressEvent.findMany({ where: { vmId: opts.vmId, action: "ASSIGN" }, orderBy: { id: "desc" } });
     await tx.addressEvent.createMany({

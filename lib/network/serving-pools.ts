@@ -32,7 +32,8 @@ export async function lockServingPools(tx: Prisma.TransactionClient, host: Addre
   if (host.networkMode === "ROUTED") {
     rows = await tx.$queryRaw`SELECT id::text AS id FROM "IpPool" WHERE "hostId" = ${host.id}::uuid ORDER BY id FOR UPDATE`;
   } else if (host.networkMode === "BRIDGED") {
-    rows = await tx.$queryRaw`SELECT id::text AS id FROM "IpPool" WHERE "regionId" = ${host.regionId}::uuid AND "hostId" IS NULL ORDER BY id FOR UPDATE`;
+    rows =
+      await tx.$queryRaw`SELECT id::text AS id FROM "IpPool" WHERE "regionId" = ${host.regionId}::uuid AND "hostId" IS NULL ORDER BY id FOR UPDATE`;
   } else {
     return null;
   }

@@ -14,7 +14,13 @@ import { checkPoolShape, shapeOf, type CheckedPool, type PoolProblem } from "./p
  * locked, so no allocation runs meanwhile; a change that would leave an address a VM holds outside
  * what the pool hands out is refused (release that VM's address first).
  */
-export async function updateIpPool(opts: { prisma: PrismaClient; principal: Principal; id: string; input: unknown; meta?: RequestMeta }): Promise<IpPoolView> {
+export async function updateIpPool(opts: {
+  prisma: PrismaClient;
+  principal: Principal;
+  id: string;
+  input: unknown;
+  meta?: RequestMeta;
+}): Promise<IpPoolView> {
   requireAdmin(opts.principal);
   const fixed = FIXED_POOL_FIELDS.filter((f) => typeof opts.input === "object" && opts.input !== null && f in opts.input);
   if (fixed.length) throw poolRefusal(fixed.map((field) => ({ field, message: "cannot change; add a new pool and delete this one" })));
@@ -37,16 +43,52 @@ export async function updateIpPool(opts: { prisma: PrismaClient; principal: Prin
     });
     if (!checked.ok) throw poolRefusal(checked.problems);
     const next = checked.pool;
-    const held = await tx.ipLease.findMany({ where: { poolId: current.id, vmId: { not: null } }, select: { address: true, vm: { select: { name: true, team: { select: { slug: true } } } } } });
+    const held = await tx.ipLease.findMany({
+      where: { poolId: current.id, vmId: { not: null } },
+      select: { address: true, vm: { select: { name: true, team: { select: { slug: true } } } } },
+    });
     const orphaned = held.filter((l) => !isUnitOf(shapeOf(next), l.address));
-    if (orphaned.length) throw poolRefusal(orphaned.slice(0, 5).map((l) => orphanProblem(next, l.address, l.vm ? `${l.vm.name} (team ${l.vm.team.slug})` : "a VM")));
-    if (input.name && input.name !== current.name && (await tx.ipPool.findUnique({ where: { regionId_name: { regionId: current.regionId, name: input.name } } }))) {
-      throw new AppError("CONFLICT", `Pool: name: a pool named ${input.name} already exists in ${current.region.name} (${current.region.code})`, { details: [{ path: "name", message: "taken" }] });
+    if (orphaned.length)
+      throw poolRefusal(
+        orphaned.slice(0, 5).map((l) => orphanProblem(next, l.address, l.vm ? `${l.vm.name} (team ${l.vm.team.slug})` : "a VM")),
+      );
+    if (
+      input.name &&
+      input.name !== current.name &&
+      (await tx.ipPool.findUnique({ where: { regionId_name: { regionId: current.regionId, name: input.name } } }))
+    ) {
+      throw new AppError(
+        "CONFLICT",
+        `Pool: name: a pool named ${input.name} already exists in ${current.region.name} (${current.region.code})`,
+        { details: [{ path: "name", message: "taken" }] },
+      );
     }
-    const data = { name: input.name ?? current.name, gateway: next.gateway, rangeStart: next.rangeStart, rangeEnd: next.rangeEnd, reserved: [...next.reserved], dns: [...next.dns] };
+    const data = {
+      name: input.name ?? current.name,
+      gateway: next.gateway,
+      rangeStart: next.rangeStart,
+      rangeEnd: next.rangeEnd,
+      reserved: [...next.reserved],
+      dns: [...next.dns],
+    };
     const pool = await tx.ipPool.update({ where: { id: current.id }, data, include: POOL_VIEW_INCLUDE });
-    const before = { name: current.name, gateway: current.gateway, rangeStart: current.rangeStart, rangeEnd: current.rangeEnd, reserved: current.reserved, dns: current.dns };
-    await recordAudit({ prisma: tx, ...actorOf(opts.principal), action: "ip-pool.update", targetType: "ip-pool", targetId: pool.id, details: { cidr: pool.cidr, before, after: data }, meta: opts.meta });
+    const before = {
+      name: current.name,
+      gateway: current.gateway,
+      rangeStart: current.rangeStart,
+      rangeEnd: current.rangeEnd,
+      reserved: current.reserved,
+      dns: current.dns,
+    };
+    await recordAudit({
+      prisma: tx,
+      ...actorOf(opts.principal),
+      action: "ip-pool.update",
+      targetType: "ip-pool",
+      targetId: pool.id,
+      details: { cidr: pool.cidr, before, after: data },
+      meta: opts.meta,
+    });
     return viewIpPool(pool);
   });
 }

@@ -80,7 +80,12 @@ function judge(host: PlacementHost, req: PlacementRequest, policy?: PlacementPol
  * Chooses a host for the request. "spread" takes the host that stays least loaded, "pack" the one
  * that becomes most loaded (keeping others empty); ties go to the host name, so the answer is stable.
  */
-export function placeVm(opts: { hosts: readonly PlacementHost[]; request: PlacementRequest; strategy: PlacementStrategy; policy?: PlacementPolicy }): PlacementResult {
+export function placeVm(opts: {
+  hosts: readonly PlacementHost[];
+  request: PlacementRequest;
+  strategy: PlacementStrategy;
+  policy?: PlacementPolicy;
+}): PlacementResult {
   const judged = opts.hosts.map((h) => ({ host: h, ...judge(h, opts.request, opts.policy) }));
   const verdicts: HostVerdict[] = judged.map((j) => ({ host: j.host.name, fits: j.poolId !== undefined, reason: j.reason }));
   const fitting = judged.filter((j) => j.poolId !== undefined && j.load !== undefined);

@@ -69,7 +69,6 @@ export async function prepareResidencyReport(opts: { prisma: PrismaClient } & Re
     generatedBy: req.generatedBy,
     ledgerHead: { seq: headSeq.toString(), hash: head?.hash ?? GENESIS_HASH },
     processor: await getOperatorDetails({ prisma }),
-    intervals: (q = {}) =>
-      readLocationIntervals({ prisma, headSeq, asOf, teamId: team?.id, since: req.since, ...q }),
+    intervals: (q = {}) => readLocationIntervals({ prisma, headSeq, asOf, teamId: team?.id, since: req.since, ...q }),
   };
 }

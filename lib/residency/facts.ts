@@ -6,8 +6,7 @@ import { isOutsideEea } from "./policy";
 
 const REPORT_FORMAT = "skjold-residency-report-v1";
 
-export const NO_TRANSFERS =
-  "None. No personal data covered by this report was stored or processed outside the EEA in the reported period.";
+export const NO_TRANSFERS = "None. No personal data covered by this report was stored or processed outside the EEA in the reported period.";
 
 const DEFAULT_SECURITY_MEASURES = [
   "Guests hardened on provisioning: key-only SSH, no root login, default-deny inbound firewall, kernel hardening, automatic security updates; verified by a per-control evidence report.",

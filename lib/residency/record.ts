@@ -30,9 +30,7 @@ const DataLocationInputSchema = z.object({
 
 export type DataLocationInput = z.input<typeof DataLocationInputSchema>;
 
-export async function recordDataLocation(
-  opts: { prisma: Db } & DataLocationInput,
-): Promise<DataLocationModel> {
+export async function recordDataLocation(opts: { prisma: Db } & DataLocationInput): Promise<DataLocationModel> {
   const { prisma, ...rest } = opts;
   const parsed = DataLocationInputSchema.safeParse(rest);
   if (!parsed.success) throw fromZod(parsed.error, "Invalid data location");
@@ -40,9 +38,7 @@ export async function recordDataLocation(
   return inTransaction(prisma, async (tx) => {
     const region = await tx.region.findUnique({ where: { code: input.regionCode } });
     if (!region) throw new AppError("NOT_FOUND", `Region ${input.regionCode} does not exist`);
-    const team = input.teamId
-      ? await tx.team.findUnique({ where: { id: input.teamId }, select: { id: true, slug: true } })
-      : null;
+    const team = input.teamId ? await tx.team.findUnique({ where: { id: input.teamId }, select: { id: true, slug: true } }) : null;
     if (input.teamId && !team) throw new AppError("NOT_FOUND", `Team ${input.teamId} does not exist`);
     const [row] = await appendEntries(tx, [
       {

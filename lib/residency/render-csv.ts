@@ -6,8 +6,20 @@ import { intervalRecord, type IntervalRecord } from "./facts";
 // the download, so the file stays a plain table any tool can load.
 
 const COLUMNS: (keyof IntervalRecord)[] = [
-  "seq", "team", "resourceKind", "resourceId", "resourceName", "host", "pool", "path",
-  "region", "country", "jurisdiction", "outsideEea", "from", "until",
+  "seq",
+  "team",
+  "resourceKind",
+  "resourceId",
+  "resourceName",
+  "host",
+  "pool",
+  "path",
+  "region",
+  "country",
+  "jurisdiction",
+  "outsideEea",
+  "from",
+  "until",
 ];
 
 function csvField(value: unknown): string {

@@ -60,7 +60,13 @@ function notInFuture(at: Date | undefined, now: Date, field: string): Date | und
 }
 
 /** Validates a report request's query string (unknown parameters are refused, so typos do not pass silently). */
-export function parseReportQuery({ params, now = new Date() }: { params: URLSearchParams | Record<string, string>; now?: Date }): ReportQuery {
+export function parseReportQuery({
+  params,
+  now = new Date(),
+}: {
+  params: URLSearchParams | Record<string, string>;
+  now?: Date;
+}): ReportQuery {
   const raw = params instanceof URLSearchParams ? Object.fromEntries(params) : params;
   const parsed = ReportQuerySchema.safeParse(raw);
   if (!parsed.success) throw fromZod(parsed.error, "Invalid report query");
@@ -71,7 +77,13 @@ export function parseReportQuery({ params, now = new Date() }: { params: URLSear
 }
 
 /** For a page's "as of" picker: an empty value means now; a bad one is reported, not thrown. */
-export function parseAsOfParam({ value, now = new Date() }: { value: string | undefined; now?: Date }): { asOf: Date; isNow: boolean } | { error: string } {
+export function parseAsOfParam({
+  value,
+  now = new Date(),
+}: {
+  value: string | undefined;
+  now?: Date;
+}): { asOf: Date; isNow: boolean } | { error: string } {
   if (!value) return { asOf: now, isNow: true };
   try {
     const { asOf } = parseReportQuery({ params: { format: "json", asOf: value }, now });

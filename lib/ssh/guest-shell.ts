@@ -43,9 +43,11 @@ export function createGuestShell(opts: GuestShellOptions): SshGuestShell {
   const step = opts.step ?? "guest command";
   const timeoutMs = opts.timeoutMs ?? 600_000;
   const exec: SshGuestShell["exec"] = async (cmd, o) => {
-    const r = await opts.pool.exec({ target: opts.target, argv: ["sh", "-c", cmd], stdin: o?.stdin, step, timeoutMs, allowFailure: true }).catch((err: unknown) => {
-      throw asTransient(err);
-    });
+    const r = await opts.pool
+      .exec({ target: opts.target, argv: ["sh", "-c", cmd], stdin: o?.stdin, step, timeoutMs, allowFailure: true })
+      .catch((err: unknown) => {
+        throw asTransient(err);
+      });
     return { stdout: r.stdout, stderr: r.stderr, code: r.code ?? NO_EXIT_STATUS };
   };
   return {
@@ -60,11 +62,19 @@ export function createGuestShell(opts: GuestShellOptions): SshGuestShell {
       try {
         await ssh.putFile(localPath, staged, null, { mode: 0o600 });
       } catch (err) {
-        throw new AppError("HOST_COMMAND_FAILED", `${targetLabel(opts.target)}: cannot upload to ${staged} (${(err as Error).message})`, { cause: err });
+        throw new AppError("HOST_COMMAND_FAILED", `${targetLabel(opts.target)}: cannot upload to ${staged} (${(err as Error).message})`, {
+          cause: err,
+        });
       }
       if (direct) return;
-      const r = await exec(`sudo -n install -D -m 600 -o root -g root ${quoteArg(staged)} ${quoteArg(dest)}; rc=$?; rm -f ${quoteArg(staged)}; exit $rc`);
-      if (r.code !== 0) throw new AppError("HOST_COMMAND_FAILED", `${targetLabel(opts.target)}: cannot install the upload at ${dest}: ${r.stderr.trim().slice(0, 300)}`);
+      const r = await exec(
+        `sudo -n install -D -m 600 -o root -g root ${quoteArg(staged)} ${quoteArg(dest)}; rc=$?; rm -f ${quoteArg(staged)}; exit $rc`,
+      );
+      if (r.code !== 0)
+        throw new AppError(
+          "HOST_COMMAND_FAILED",
+          `${targetLabel(opts.target)}: cannot install the upload at ${dest}: ${r.stderr.trim().slice(0, 300)}`,
+        );
     },
   };
 }

@@ -61,7 +61,10 @@ export function createSshPool(options: SshPoolOptions = {}): SshPool {
     entries.delete(key);
     clearTimeout(entry.timer);
     entry.release?.();
-    entry.ssh.then((s) => s.dispose(), () => undefined);
+    entry.ssh.then(
+      (s) => s.dispose(),
+      () => undefined,
+    );
   };
 
   const touch = (key: string, entry: Entry, delta: number) => {
@@ -131,7 +134,11 @@ export function createSshPool(options: SshPoolOptions = {}): SshPool {
         timer = setTimeout(() => {
           channel?.signal("KILL");
           channel?.close();
-          reject(new AppError("TIMEOUT", `${label}: ${opts.step}: \`${opts.argv[0]}\` did not finish within ${timeoutMs} ms`, { transient: true }));
+          reject(
+            new AppError("TIMEOUT", `${label}: ${opts.step}: \`${opts.argv[0]}\` did not finish within ${timeoutMs} ms`, {
+              transient: true,
+            }),
+          );
         }, timeoutMs);
       });
       const r = await Promise.race([run, timeout]);
@@ -140,7 +147,10 @@ export function createSshPool(options: SshPoolOptions = {}): SshPool {
       if (err instanceof AppError) throw err;
       // The connection dropped. If no channel was opened, nothing ran: reconnect and try once more.
       if (!channel) return { retry: true };
-      throw new AppError("HOST_UNREACHABLE", `${label}: ${opts.step}: connection lost while \`${opts.argv[0]}\` ran`, { transient: true, cause: err });
+      throw new AppError("HOST_UNREACHABLE", `${label}: ${opts.step}: connection lost while \`${opts.argv[0]}\` ran`, {
+        transient: true,
+        cause: err,
+      });
     } finally {
       clearTimeout(timer);
       release();
@@ -158,12 +168,17 @@ export function createSshPool(options: SshPoolOptions = {}): SshPool {
         attempt = await execOnce(opts, command);
       }
       const result = attempt.result;
-      if (!result) throw new AppError("HOST_UNREACHABLE", `${targetLabel(opts.target)}: ${opts.step}: connection lost twice`, { transient: true });
+      if (!result)
+        throw new AppError("HOST_UNREACHABLE", `${targetLabel(opts.target)}: ${opts.step}: connection lost twice`, { transient: true });
       if (result.code !== 0 && !opts.allowFailure) {
         const why = (result.stderr || result.stdout).trim().split("\n").slice(-3).join(" | ").slice(0, 400);
-        throw new AppError("HOST_COMMAND_FAILED", `${targetLabel(opts.target)}: ${opts.step}: \`${opts.argv.slice(0, 2).join(" ")}\` failed (exit ${result.code}): ${why}`, {
-          details: { exitCode: result.code, step: opts.step },
-        });
+        throw new AppError(
+          "HOST_COMMAND_FAILED",
+          `${targetLabel(opts.target)}: ${opts.step}: \`${opts.argv.slice(0, 2).join(" ")}\` failed (exit ${result.code}): ${why}`,
+          {
+            details: { exitCode: result.code, step: opts.step },
+          },
+        );
       }
       return result;
     },

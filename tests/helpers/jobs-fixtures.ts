@@ -76,7 +76,8 @@ export const flakyJob = defineJob({
         const tries = (await effectsOf(ctx.prisma, ctx.job.id)).filter((e) => e === "connect").length;
         await recordEffect(ctx.prisma, ctx.job.id, "connect");
         if (tries < ctx.payload.failures) {
-          if (ctx.payload.transientAs === "HOST_UNREACHABLE") throw new AppError("HOST_UNREACHABLE", "host did not answer", { transient: true });
+          if (ctx.payload.transientAs === "HOST_UNREACHABLE")
+            throw new AppError("HOST_UNREACHABLE", "host did not answer", { transient: true });
           throw new AppError("TIMEOUT", "connection reset", { transient: true });
         }
         return { tries: tries + 1 };

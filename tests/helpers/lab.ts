@@ -35,7 +35,8 @@ export function getLab(): Lab {
   const hint = "run scripts/lab-host up && scripts/build-guest-image";
   if (!existsSync(LAB_JSON)) throw new Error(`No lab host: ${LAB_JSON} is missing (${hint})`);
   const parsed = LabSchema.safeParse(JSON.parse(readFileSync(LAB_JSON, "utf8")));
-  if (!parsed.success) throw new Error(`Lab host incomplete (${hint}): ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success)
+    throw new Error(`Lab host incomplete (${hint}): ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}`);
   const lab = parsed.data;
   const target: SshTarget = {
     label: "lab-host",

@@ -10,7 +10,10 @@ export async function makeRegion(prisma: PrismaClient, code: string, name = code
   return prisma.region.create({ data: { code, name, city: name, country: "NO", jurisdiction: "NO_EEA" } });
 }
 
-export async function makeHost(prisma: PrismaClient, opts: { name: string; regionId: string; status?: HostStatus; networkMode?: NetworkMode }) {
+export async function makeHost(
+  prisma: PrismaClient,
+  opts: { name: string; regionId: string; status?: HostStatus; networkMode?: NetworkMode },
+) {
   return prisma.host.create({
     data: {
       name: opts.name,

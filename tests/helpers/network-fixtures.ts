@@ -34,8 +34,14 @@ export async function makeVm(prisma: PrismaClient, world: NetworkWorld, host: Ho
 }
 
 /** allocateVmAddresses in a transaction of its own, as ordering will call it. */
-export function allocate(prisma: PrismaClient, opts: { vm: Awaited<ReturnType<typeof makeVm>>; host: Host; regionCode?: string; now?: Date }) {
-  return prisma.$transaction((tx) => allocateVmAddresses({ tx, vm: opts.vm, host: opts.host, regionCode: opts.regionCode ?? "osl1", now: opts.now }), { maxWait: 120_000, timeout: 120_000 });
+export function allocate(
+  prisma: PrismaClient,
+  opts: { vm: Awaited<ReturnType<typeof makeVm>>; host: Host; regionCode?: string; now?: Date },
+) {
+  return prisma.$transaction(
+    (tx) => allocateVmAddresses({ tx, vm: opts.vm, host: opts.host, regionCode: opts.regionCode ?? "osl1", now: opts.now }),
+    { maxWait: 120_000, timeout: 120_000 },
+  );
 }
 
 export function addPool(prisma: PrismaClient, world: NetworkWorld, input: Record<string, unknown>) {

@@ -21,7 +21,11 @@ export function workerFleet(opts: { url: () => string; prefix: string; env?: Rec
   return {
     workers,
     async spawn(env: Record<string, string> = {}): Promise<ProvisionWorker> {
-      const w = spawnProvisionWorker({ url: opts.url(), workerId: `${opts.prefix}-${++n}`, env: { JOBS_TEST_LEASE_MS: "4000", ...opts.env, ...env } });
+      const w = spawnProvisionWorker({
+        url: opts.url(),
+        workerId: `${opts.prefix}-${++n}`,
+        env: { JOBS_TEST_LEASE_MS: "4000", ...opts.env, ...env },
+      });
       workers.push(w);
       await w.ready;
       return w;

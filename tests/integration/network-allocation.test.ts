@@ -21,10 +21,38 @@ describe.each(DB_KINDS)("allocating addresses (%s)", (kind) => {
   beforeAll(async () => {
     db = await freshDatabase(kind);
     world = await makeNetworkWorld(db.prisma);
-    await addPool(db.prisma, world, { name: "routed-v4", family: "IPV4", kind: "routed", hostName: "routed-a", cidr: "203.0.113.128/26", reserved: ["203.0.113.130"], dns: ["203.0.113.53", "2001:db8::53"] });
-    await addPool(db.prisma, world, { name: "routed-v6", family: "IPV6", kind: "routed", hostName: "routed-a", cidr: "2001:db8:1100::/56", dns: ["2001:db8::53", "2001:db8::54"] });
-    await addPool(db.prisma, world, { name: "segment-v4", family: "IPV4", kind: "segment", cidr: "203.0.113.192/27", gateway: "203.0.113.193" });
-    await addPool(db.prisma, world, { name: "segment-v6", family: "IPV6", kind: "segment", cidr: "2001:db8:0:1::/64", gateway: "fe80::1", rangeStart: "2001:db8:0:1::1000" });
+    await addPool(db.prisma, world, {
+      name: "routed-v4",
+      family: "IPV4",
+      kind: "routed",
+      hostName: "routed-a",
+      cidr: "203.0.113.128/26",
+      reserved: ["203.0.113.130"],
+      dns: ["203.0.113.53", "2001:db8::53"],
+    });
+    await addPool(db.prisma, world, {
+      name: "routed-v6",
+      family: "IPV6",
+      kind: "routed",
+      hostName: "routed-a",
+      cidr: "2001:db8:1100::/56",
+      dns: ["2001:db8::53", "2001:db8::54"],
+    });
+    await addPool(db.prisma, world, {
+      name: "segment-v4",
+      family: "IPV4",
+      kind: "segment",
+      cidr: "203.0.113.192/27",
+      gateway: "203.0.113.193",
+    });
+    await addPool(db.prisma, world, {
+      name: "segment-v6",
+      family: "IPV6",
+      kind: "segment",
+      cidr: "2001:db8:0:1::/64",
+      gateway: "fe80::1",
+      rangeStart: "2001:db8:0:1::1000",
+    });
     await setQuarantineSeconds({ prisma: db.prisma, principal: world.admin, input: { quarantineSeconds: 3600 } });
   });
   afterAll(async () => db?.close());
@@ -42,7 +70,11 @@ describe.each(DB_KINDS)("allocating addresses (%s)", (kind) => {
         dns: ["203.0.113.53", "2001:db8::53", "2001:db8::54"],
       },
     });
-    const next = await allocate(db.prisma, { vm: await makeVm(db.prisma, world, world.hosts.routed, "web-2"), host: world.hosts.routed, now: T0 });
+    const next = await allocate(db.prisma, {
+      vm: await makeVm(db.prisma, world, world.hosts.routed, "web-2"),
+      host: world.hosts.routed,
+      now: T0,
+    });
     expect([next.ipv4, next.ipv6Prefix]).toEqual(["203.0.113.131", "2001:db8:1100:2::/64"]); // .130 is reserved
     const events = await db.prisma.addressEvent.findMany({ where: { vmId: vm.id }, orderBy: { id: "asc" } });
     expect(events.map((e) => [e.action, e.family, e.address, e.prefixLen, e.vmName, e.teamSlug, e.regionCode, e.hostName])).toEqual([
@@ -61,12 +93,20 @@ describe.each(DB_KINDS)("allocating addresses (%s)", (kind) => {
   });
 
   it("gives a bridged VM one address of each segment with the segment's router and prefix length", async () => {
-    const got = await allocate(db.prisma, { vm: await makeVm(db.prisma, world, world.hosts.bridged, "seg-1"), host: world.hosts.bridged, now: T0 });
+    const got = await allocate(db.prisma, {
+      vm: await makeVm(db.prisma, world, world.hosts.bridged, "seg-1"),
+      host: world.hosts.bridged,
+      now: T0,
+    });
     expect(got).toEqual({
       ipv4: "203.0.113.194",
       ipv6Address: "2001:db8:0:1::1000",
       ipv6Prefix: null,
-      guest: { ipv4: { address: "203.0.113.194", prefixLen: 27, gateway: "203.0.113.193" }, ipv6: { address: "2001:db8:0:1::1000", prefixLen: 64, gateway: "fe80::1" }, dns: [] },
+      guest: {
+        ipv4: { address: "203.0.113.194", prefixLen: 27, gateway: "203.0.113.193" },
+        ipv6: { address: "2001:db8:0:1::1000", prefixLen: 64, gateway: "fe80::1" },
+        dns: [],
+      },
     });
   });
 
@@ -79,13 +119,20 @@ describe.each(DB_KINDS)("allocating addresses (%s)", (kind) => {
     const vm = await makeVm(db.prisma, world, world.hosts.routedBergen, "nowhere");
     const none = await allocate(db.prisma, { vm, host: world.hosts.routedBergen, regionCode: "bgo1" }).catch((e: unknown) => e);
     expect(none).toBeInstanceOf(AppError);
-    expect(none).toMatchObject({ code: "NO_CAPACITY", status: 409, message: "No free public IPv4 address for routed-b in Bergen (bgo1): no IPv4 pool serves it." });
+    expect(none).toMatchObject({
+      code: "NO_CAPACITY",
+      status: 409,
+      message: "No free public IPv4 address for routed-b in Bergen (bgo1): no IPv4 pool serves it.",
+    });
 
     const tiny = await makeHost(db.prisma, { name: "tiny", regionId: world.osl.id, networkMode: "ROUTED" });
     await addPool(db.prisma, world, { name: "tiny-v4", family: "IPV4", kind: "routed", hostName: "tiny", cidr: "198.51.100.0/31" });
     for (const name of ["tiny-1", "tiny-2"]) await allocate(db.prisma, { vm: await makeVm(db.prisma, world, tiny, name), host: tiny });
     const third = await makeVm(db.prisma, world, tiny, "tiny-3");
-    await expect(allocate(db.prisma, { vm: third, host: tiny })).rejects.toMatchObject({ code: "NO_CAPACITY", message: "No free public IPv4 address for tiny in Oslo (osl1): tiny-v4 is full." });
+    await expect(allocate(db.prisma, { vm: third, host: tiny })).rejects.toMatchObject({
+      code: "NO_CAPACITY",
+      message: "No free public IPv4 address for tiny in Oslo (osl1): tiny-v4 is full.",
+    });
     expect(await db.prisma.ipLease.count({ where: { vmId: third.id } })).toBe(0);
 
     // A full IPv6 pool refuses too, and the IPv4 address taken first is rolled back with it.
@@ -93,11 +140,16 @@ describe.each(DB_KINDS)("allocating addresses (%s)", (kind) => {
     await addPool(db.prisma, world, { name: "tiny-v6", family: "IPV6", kind: "routed", hostName: "tiny", cidr: "2001:db8:1200::/63" });
     await allocate(db.prisma, { vm: third, host: tiny });
     const fourth = await makeVm(db.prisma, world, tiny, "tiny-4");
-    await expect(allocate(db.prisma, { vm: fourth, host: tiny })).rejects.toMatchObject({ code: "NO_CAPACITY", message: "No free public IPv6 prefix for tiny in Oslo (osl1): tiny-v6 is full." });
+    await expect(allocate(db.prisma, { vm: fourth, host: tiny })).rejects.toMatchObject({
+      code: "NO_CAPACITY",
+      message: "No free public IPv6 prefix for tiny in Oslo (osl1): tiny-v6 is full.",
+    });
     expect(await db.prisma.ipLease.count({ where: { vmId: fourth.id } })).toBe(0);
     expect(await db.prisma.addressEvent.count({ where: { vmId: fourth.id } })).toBe(0);
 
-    const room = await db.prisma.$transaction((tx) => hostAddressRoom({ tx, hosts: [world.hosts.routed, tiny, world.hosts.lab, world.hosts.routedBergen, world.hosts.bridged] }));
+    const room = await db.prisma.$transaction((tx) =>
+      hostAddressRoom({ tx, hosts: [world.hosts.routed, tiny, world.hosts.lab, world.hosts.routedBergen, world.hosts.bridged] }),
+    );
     expect(room.map((r) => [r.ok, r.ipv4, r.ipv6, r.reason])).toEqual([
       [true, "free", "free", null],
       [false, "free", "full", "its IPv6 pools are full"],
@@ -110,7 +162,11 @@ describe.each(DB_KINDS)("allocating addresses (%s)", (kind) => {
   it("keeps a released address in quarantine until it ends, then hands it out lowest first", async () => {
     const host = await makeHost(db.prisma, { name: "quiet", regionId: world.osl.id, networkMode: "ROUTED" });
     await addPool(db.prisma, world, { name: "quiet-v4", family: "IPV4", kind: "routed", hostName: "quiet", cidr: "198.51.100.16/30" });
-    const [a, b, c] = [await makeVm(db.prisma, world, host, "q-a"), await makeVm(db.prisma, world, host, "q-b"), await makeVm(db.prisma, world, host, "q-c")];
+    const [a, b, c] = [
+      await makeVm(db.prisma, world, host, "q-a"),
+      await makeVm(db.prisma, world, host, "q-b"),
+      await makeVm(db.prisma, world, host, "q-c"),
+    ];
     expect((await allocate(db.prisma, { vm: a, host, now: T0 })).ipv4).toBe("198.51.100.17");
     expect((await allocate(db.prisma, { vm: b, host, now: T0 })).ipv4).toBe("198.51.100.18");
     const released = await db.prisma.$transaction((tx) => releaseVmAddresses({ tx, vmId: a.id, quarantine: true, now: at(100) }));
@@ -124,7 +180,9 @@ describe.each(DB_KINDS)("allocating addresses (%s)", (kind) => {
     expect(lease).toMatchObject({ vmId: c.id, assignedAt: at(3700), releasedAt: null, quarantineUntil: null });
 
     // Without quarantine (a VM that never ran) the address is free at once; releasing twice is harmless.
-    expect(await releaseVmAddresses({ prisma: db.prisma, vmId: b.id, quarantine: false, now: at(4000) })).toEqual([{ poolId: expect.any(String), address: "198.51.100.18", quarantineUntil: at(4000) }]);
+    expect(await releaseVmAddresses({ prisma: db.prisma, vmId: b.id, quarantine: false, now: at(4000) })).toEqual([
+      { poolId: expect.any(String), address: "198.51.100.18", quarantineUntil: at(4000) },
+    ]);
     expect(await releaseVmAddresses({ prisma: db.prisma, vmId: b.id, quarantine: false, now: at(4001) })).toEqual([]);
     expect((await allocate(db.prisma, { vm: a, host, now: at(4000) })).ipv4).toBe("198.51.100.18");
     const history = await db.prisma.addressEvent.findMany({ where: { address: "198.51.100.18" }, orderBy: { id: "asc" } });

@@ -34,16 +34,24 @@ describe.each(DB_KINDS)("200 concurrent allocations (%s)", (kind) => {
     const vms = await makeVms(db.prisma, { teamId: world.team.id, regionId: host.regionId, hostId: host.id, count: VMS, prefix: "burst" });
     const clients: PrismaClient[] = [db.prisma, second?.prisma ?? db.prisma];
     const results = await Promise.all(
-      vms.map((vm, i) => allocate(clients[i % 2]!, { vm: { id: vm.id, name: vm.name, teamId: world.team.id, teamSlug: world.team.slug }, host })),
+      vms.map((vm, i) =>
+        allocate(clients[i % 2]!, { vm: { id: vm.id, name: vm.name, teamId: world.team.id, teamSlug: world.team.slug }, host }),
+      ),
     );
     const v4 = results.map((r) => r.ipv4);
     const v6 = results.map((r) => r.ipv6Prefix);
     expect(new Set(v4).size).toBe(VMS);
     expect(new Set(v6).size).toBe(VMS);
     // Lowest first: together they are exactly the first 200 units.
-    expect([...v4].sort((a, b) => Number(a!.split(".")[3]) - Number(b!.split(".")[3]))).toEqual(Array.from({ length: VMS }, (_, i) => `198.51.100.${i + 1}`));
+    expect([...v4].sort((a, b) => Number(a!.split(".")[3]) - Number(b!.split(".")[3]))).toEqual(
+      Array.from({ length: VMS }, (_, i) => `198.51.100.${i + 1}`),
+    );
 
-    const leases = await db.prisma.ipLease.groupBy({ by: ["poolId", "address"], _count: { _all: true }, having: { address: { _count: { gt: 1 } } } });
+    const leases = await db.prisma.ipLease.groupBy({
+      by: ["poolId", "address"],
+      _count: { _all: true },
+      having: { address: { _count: { gt: 1 } } },
+    });
     expect(leases).toEqual([]);
     expect(await db.prisma.addressEvent.count({ where: { action: "ASSIGN" } })).toBe(2 * VMS);
     const { regions } = await listIpPools({ prisma: db.prisma, principal: world.admin, regionCode: "osl1" });

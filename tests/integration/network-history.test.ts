@@ -20,15 +20,25 @@ describe.each(DB_KINDS)("address history (%s)", (kind) => {
   let first: Awaited<ReturnType<typeof makeVm>>;
   let second: Awaited<ReturnType<typeof makeVm>>;
   let poolIds: string[];
-  const holderAt = async (address: string, at: Date) => (await findAddressHolder({ prisma: db.prisma, address, at })).holders.map((h) => h.vm.name);
+  const holderAt = async (address: string, at: Date) =>
+    (await findAddressHolder({ prisma: db.prisma, address, at })).holders.map((h) => h.vm.name);
 
   beforeAll(async () => {
     db = await freshDatabase(kind);
     world = await makeNetworkWorld(db.prisma);
     poolIds = [
       (await addPool(db.prisma, world, { name: "v4", family: "IPV4", kind: "routed", hostName: "routed-a", cidr: "203.0.113.128/26" })).id,
-      (await addPool(db.prisma, world, { name: "v6", family: "IPV6", kind: "routed", hostName: "routed-a", cidr: "2001:db8:1100::/56" })).id,
-      (await addPool(db.prisma, world, { name: "seg6", family: "IPV6", kind: "segment", cidr: "2001:db8:0:1::/64", gateway: "2001:db8:0:1::1" })).id,
+      (await addPool(db.prisma, world, { name: "v6", family: "IPV6", kind: "routed", hostName: "routed-a", cidr: "2001:db8:1100::/56" }))
+        .id,
+      (
+        await addPool(db.prisma, world, {
+          name: "seg6",
+          family: "IPV6",
+          kind: "segment",
+          cidr: "2001:db8:0:1::/64",
+          gateway: "2001:db8:0:1::1",
+        })
+      ).id,
     ];
     await addPool(db.prisma, world, { name: "seg4", family: "IPV4", kind: "segment", cidr: "203.0.113.192/27", gateway: "203.0.113.193" });
     first = await makeVm(db.prisma, world, world.hosts.routed, "abuser");
@@ -47,7 +57,14 @@ describe.each(DB_KINDS)("address history (%s)", (kind) => {
     expect(await holderAt("203.0.113.129", new Date("2027-01-01T00:00:00Z"))).toEqual(["next-tenant"]);
     expect(await holderAt("203.0.113.130", new Date("2026-12-01T14:03:00Z"))).toEqual([]);
     const answer = await findAddressHolder({ prisma: db.prisma, address: "203.0.113.129", at: new Date("2026-12-01T14:03:00Z") });
-    expect(answer.holders[0]).toMatchObject({ vm: { id: first.id, name: "abuser" }, team: { id: world.team.id, slug: world.team.slug }, regionCode: "osl1", hostName: "routed-a", assignedAt: ASSIGNED, releasedAt: RELEASED });
+    expect(answer.holders[0]).toMatchObject({
+      vm: { id: first.id, name: "abuser" },
+      team: { id: world.team.id, slug: world.team.slug },
+      regionCode: "osl1",
+      hostName: "routed-a",
+      assignedAt: ASSIGNED,
+      releasedAt: RELEASED,
+    });
   });
 
   it("answers for any address inside a routed IPv6 /64, and for the exact address on a segment", async () => {
@@ -60,12 +77,16 @@ describe.each(DB_KINDS)("address history (%s)", (kind) => {
     const neighbour = got.ipv6Address!.replace(/2$/, "3");
     expect(neighbour).not.toBe(got.ipv6Address);
     expect(await holderAt(neighbour, new Date("2026-12-01T14:03:00Z"))).toEqual([]);
-    await expect(findAddressHolder({ prisma: db.prisma, address: "203.0.113.7/32", at: NEXT })).rejects.toMatchObject({ code: "VALIDATION", message: "Address: 203.0.113.7/32 is not an IPv4 or IPv6 address" });
+    await expect(findAddressHolder({ prisma: db.prisma, address: "203.0.113.7/32", at: NEXT })).rejects.toMatchObject({
+      code: "VALIDATION",
+      message: "Address: 203.0.113.7/32 is not an IPv4 or IPv6 address",
+    });
   });
 
   it("still answers after the VMs and the pools are gone", async () => {
     const holding = await db.prisma.ipLease.findMany({ where: { vmId: { not: null } }, distinct: ["vmId"], select: { vmId: true } });
-    for (const { vmId } of holding) await releaseVmAddresses({ prisma: db.prisma, vmId: vmId!, quarantine: true, now: new Date("2027-02-01T00:00:00Z") });
+    for (const { vmId } of holding)
+      await releaseVmAddresses({ prisma: db.prisma, vmId: vmId!, quarantine: true, now: new Date("2027-02-01T00:00:00Z") });
     await db.prisma.virtualMachine.deleteMany({ where: { id: { in: [first.id, second.id] } } });
     for (const id of poolIds) await deleteIpPool({ prisma: db.prisma, principal: world.admin, id, now: new Date("2027-03-01T00:00:00Z") });
     expect(await db.prisma.ipPool.count({ where: { id: { in: poolIds } } })).toBe(0);
@@ -80,7 +101,9 @@ describe.each(DB_KINDS)("address history (%s)", (kind) => {
 
   it("is append-only: the database refuses to change or delete an event", async () => {
     const before = await db.prisma.addressEvent.count();
-    await expect(db.prisma.$executeRawUnsafe(`UPDATE "AddressEvent" SET "vmName" = 'someone-else'`)).rejects.toThrow(/table AddressEvent is append-only/);
+    await expect(db.prisma.$executeRawUnsafe(`UPDATE "AddressEvent" SET "vmName" = 'someone-else'`)).rejects.toThrow(
+      /table AddressEvent is append-only/,
+    );
     await expect(db.prisma.$executeRawUnsafe(`DELETE FROM "AddressEvent"`)).rejects.toThrow(/table AddressEvent is append-only/);
     expect(await db.prisma.addressEvent.count()).toBe(before);
     expect(await db.prisma.addressEvent.count({ where: { vmName: "someone-else" } })).toBe(0);

@@ -53,7 +53,11 @@ describe("address history", () => {
   });
 
   it("ends an assignment whose release is missing when the unit is handed out again", () => {
-    const list = assignmentsFromEvents([event("ASSIGN", "2026-12-01T10:00:00Z", "01"), event("ASSIGN", "2026-12-02T10:00:00Z", "02"), event("RELEASE", "2026-12-02T11:00:00Z", "01")]);
+    const list = assignmentsFromEvents([
+      event("ASSIGN", "2026-12-01T10:00:00Z", "01"),
+      event("ASSIGN", "2026-12-02T10:00:00Z", "02"),
+      event("RELEASE", "2026-12-02T11:00:00Z", "01"),
+    ]);
     expect(list.map((a) => [a.vm.name, a.releasedAt?.toISOString()])).toEqual([
       ["vm-01", "2026-12-02T10:00:00.000Z"],
       ["vm-02", undefined],

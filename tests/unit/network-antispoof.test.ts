@@ -5,8 +5,20 @@ import { buildGuestNicRemoval, buildGuestNicSetup } from "@/lib/network/host-nic
 // The rules' effect is proven on real guests (tests/integration/network-lab.test.ts); these check
 // what each guest's chain must contain and that hostile values never reach the script.
 
-const routed = { tap: "sk0123456789ab", mode: "routed" as const, mac: "52:54:00:aa:bb:cc", ipv4: "203.0.113.130", ipv6: "2001:db8:1100:1::/64" };
-const bridged = { tap: "sk0123456789ac", mode: "bridged" as const, mac: "52:54:00:aa:bb:cd", ipv4: "203.0.113.200", ipv6: "2001:db8:0:1::1000" };
+const routed = {
+  tap: "sk0123456789ab",
+  mode: "routed" as const,
+  mac: "52:54:00:aa:bb:cc",
+  ipv4: "203.0.113.130",
+  ipv6: "2001:db8:1100:1::/64",
+};
+const bridged = {
+  tap: "sk0123456789ac",
+  mode: "bridged" as const,
+  mac: "52:54:00:aa:bb:cd",
+  ipv4: "203.0.113.200",
+  ipv6: "2001:db8:0:1::1000",
+};
 
 describe("guest anti-spoofing filter", () => {
   it("pins a routed guest to its MAC, /32, /64 and ARP identity, and keeps it off the host's services", () => {

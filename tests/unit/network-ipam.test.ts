@@ -37,9 +37,22 @@ describe("IP parsing and text", () => {
 
 describe("pools", () => {
   const routed4: PoolShape = { family: 4, cidr: "203.0.113.128/28", gateway: null, kind: "routed" };
-  const segment4: PoolShape = { family: 4, cidr: "203.0.113.192/27", gateway: "203.0.113.193", kind: "segment", reserved: ["203.0.113.194"] };
+  const segment4: PoolShape = {
+    family: 4,
+    cidr: "203.0.113.192/27",
+    gateway: "203.0.113.193",
+    kind: "segment",
+    reserved: ["203.0.113.194"],
+  };
   const routed6: PoolShape = { family: 6, cidr: "2001:db8:1100::/56", gateway: null, kind: "routed" };
-  const segment6: PoolShape = { family: 6, cidr: "2001:db8:0:1::/64", gateway: "2001:db8:0:1::1", kind: "segment", rangeStart: "2001:db8:0:1::1000", rangeEnd: "2001:db8:0:1::1fff" };
+  const segment6: PoolShape = {
+    family: 6,
+    cidr: "2001:db8:0:1::/64",
+    gateway: "2001:db8:0:1::1",
+    kind: "segment",
+    rangeStart: "2001:db8:0:1::1000",
+    rangeEnd: "2001:db8:0:1::1fff",
+  };
 
   it("hands out IPv4 addresses lowest first, never the network, broadcast, gateway or a reserved one", () => {
     expect(pickFreeUnit(routed4, new Set())).toBe("203.0.113.129");
@@ -57,13 +70,21 @@ describe("pools", () => {
   it("carves a /64 per VM from a routed IPv6 prefix, skipping the first", () => {
     expect(pickFreeUnit(routed6, new Set())).toBe("2001:db8:1100:1::");
     expect(poolCapacity(routed6)).toBe(255n);
-    expect(guestAddressOf(routed6, "2001:db8:1100:1::")).toEqual({ address: "2001:db8:1100:1::1", interfacePrefixLen: 64, routedPrefix: "2001:db8:1100:1::/64" });
+    expect(guestAddressOf(routed6, "2001:db8:1100:1::")).toEqual({
+      address: "2001:db8:1100:1::1",
+      interfacePrefixLen: 64,
+      routedPrefix: "2001:db8:1100:1::/64",
+    });
   });
 
   it("gives one address of a segment's range, with the segment's prefix length", () => {
     expect(pickFreeUnit(segment6, new Set())).toBe("2001:db8:0:1::1000");
     expect(poolCapacity(segment6)).toBe(4096n);
-    expect(guestAddressOf(segment6, "2001:db8:0:1::1000")).toEqual({ address: "2001:db8:0:1::1000", interfacePrefixLen: 64, routedPrefix: null });
+    expect(guestAddressOf(segment6, "2001:db8:0:1::1000")).toEqual({
+      address: "2001:db8:0:1::1000",
+      interfacePrefixLen: 64,
+      routedPrefix: null,
+    });
     expect(guestAddressOf(segment4, "203.0.113.195").interfacePrefixLen).toBe(27);
     expect(guestAddressOf(routed4, "203.0.113.129").interfacePrefixLen).toBe(32);
   });

@@ -24,7 +24,12 @@ export async function beginTotpAction(_p: ActionState): Promise<ActionState> {
 
 export async function confirmTotpAction(_p: ActionState, form: FormData): Promise<ActionState> {
   return runAction(async () => {
-    await confirmTotpEnrolment({ prisma: await getPrisma(), principal: await requireUser(), code: String(form.get("code") ?? ""), meta: await requestMeta() });
+    await confirmTotpEnrolment({
+      prisma: await getPrisma(),
+      principal: await requireUser(),
+      code: String(form.get("code") ?? ""),
+      meta: await requestMeta(),
+    });
     return { message: "Two-factor sign-in is on." };
   });
 }

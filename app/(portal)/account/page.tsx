@@ -39,7 +39,12 @@ export default async function AccountPage() {
               <p className="badge ok">{t("account.totpOn")}</p>
             ) : (
               <div className="stack">
-                <ActionForm action={beginTotpAction} submit={t("account.totpStart")} variant="secondary" secretLabel={t("account.totpSecret")} />
+                <ActionForm
+                  action={beginTotpAction}
+                  submit={t("account.totpStart")}
+                  variant="secondary"
+                  secretLabel={t("account.totpSecret")}
+                />
                 <ActionForm action={confirmTotpAction} submit={t("signIn.verify")} inline>
                   <label>
                     {t("signIn.code")}

@@ -8,7 +8,13 @@ export function regionLatencyLabels(t: T): RegionLatencyLabels {
 }
 
 export function latencyChartLabels(t: T): LatencyChartLabels {
-  return { median: t("latency.median"), p95: t("latency.p95"), noData: t("latency.chartNoData"), axis: t("latency.chartAxis"), caption: t("latency.chartCaption") };
+  return {
+    median: t("latency.median"),
+    p95: t("latency.p95"),
+    noData: t("latency.chartNoData"),
+    axis: t("latency.chartAxis"),
+    caption: t("latency.chartCaption"),
+  };
 }
 
 export const JURISDICTION_KEY = {

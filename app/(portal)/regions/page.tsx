@@ -21,7 +21,11 @@ export default async function RegionsPage() {
     <>
       <h1>{t("nav.regions")}</h1>
       <p className="muted">{t("latency.regionsIntro")}</p>
-      {!exchange ? <p className="alert" style={{ borderColor: "var(--line)", background: "var(--panel)" }}>{t("latency.noTargets")}</p> : null}
+      {!exchange ? (
+        <p className="alert" style={{ borderColor: "var(--line)", background: "var(--panel)" }}>
+          {t("latency.noTargets")}
+        </p>
+      ) : null}
       <section className="card table-wrap">
         <table data-testid="region-list">
           <thead>

@@ -13,7 +13,9 @@ export const UpdateClusterInput = z.strictObject({ apiAllowFrom: OrderClusterInp
  * Sets the networks (besides the nodes) the cluster's Kubernetes API is open to. On a READY cluster
  * the firewall is re-applied by "cluster.provision"; a FAILED one takes the list on its retry.
  */
-export async function setClusterApiAccess(opts: ClusterRequest & { input: unknown }): Promise<{ apiAllowFrom: string[]; changed: boolean; jobId: string | null }> {
+export async function setClusterApiAccess(
+  opts: ClusterRequest & { input: unknown },
+): Promise<{ apiAllowFrom: string[]; changed: boolean; jobId: string | null }> {
   const parsed = UpdateClusterInput.safeParse(opts.input);
   if (!parsed.success) throw fromZod(parsed.error, "Cluster API networks");
   const { team, cluster } = await findTeamCluster(opts, "operate");
@@ -24,13 +26,26 @@ export async function setClusterApiAccess(opts: ClusterRequest & { input: unknow
       SELECT state::text AS state, "apiAllowFrom" FROM "Cluster" WHERE id = ${cluster.id}::uuid FOR UPDATE`;
     if (!row) throw notFound("Cluster not found");
     if (row.state !== "READY" && row.state !== "FAILED") {
-      throw new AppError("CONFLICT", `${cluster.name} is ${row.state.toLowerCase()}: the API's networks can be changed once it is ready (or has failed).`);
+      throw new AppError(
+        "CONFLICT",
+        `${cluster.name} is ${row.state.toLowerCase()}: the API's networks can be changed once it is ready (or has failed).`,
+      );
     }
     const before = row.apiAllowFrom ?? [];
-    if (before.length === apiAllowFrom.length && before.every((n, i) => n === apiAllowFrom[i])) return { apiAllowFrom, changed: false, jobId: null };
+    if (before.length === apiAllowFrom.length && before.every((n, i) => n === apiAllowFrom[i]))
+      return { apiAllowFrom, changed: false, jobId: null };
     await tx.cluster.update({ where: { id: cluster.id }, data: { apiAllowFrom } });
     const jobId = row.state === "READY" ? (await reapplyToCluster(tx, { id: cluster.id, teamId: team.id })).jobId : null;
-    await recordAudit({ prisma: tx, ...actorOf(opts.principal), action: "cluster.api-access", teamId: team.id, targetType: "cluster", targetId: cluster.id, details: { name: cluster.name, from: before, to: apiAllowFrom, jobId }, meta: opts.meta });
+    await recordAudit({
+      prisma: tx,
+      ...actorOf(opts.principal),
+      action: "cluster.api-access",
+      teamId: team.id,
+      targetType: "cluster",
+      targetId: cluster.id,
+      details: { name: cluster.name, from: before, to: apiAllowFrom, jobId },
+      meta: opts.meta,
+    });
     return { apiAllowFrom, changed: true, jobId };
   });
 }

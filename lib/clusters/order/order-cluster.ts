@@ -27,29 +27,52 @@ type PlacedNode = { vm: VirtualMachine; role: ClusterNodeRole };
  * placed (through the ordinary VM deletion) and no cluster is written. Then the cluster row, the
  * links to its nodes and the "cluster.provision" job are written together.
  */
-export async function orderCluster(opts: OrderClusterOptions): Promise<{ cluster: Cluster; vmId: string; agentVmIds: string[]; jobId: string }> {
+export async function orderCluster(
+  opts: OrderClusterOptions,
+): Promise<{ cluster: Cluster; vmId: string; agentVmIds: string[]; jobId: string }> {
   const { prisma, principal } = opts;
   const { team } = await requireTeam({ prisma, principal, slug: opts.teamSlug, need: "operate" });
   const parsed = OrderClusterInput.safeParse(opts.input);
   if (!parsed.success) throw fromZod(parsed.error, "Cluster order");
   const input = parsed.data;
   const clash = await prisma.cluster.findFirst({ where: { teamId: team.id, name: input.name }, select: { state: true } });
-  if (clash) throw new AppError("CONFLICT", `Your team already has a cluster named "${input.name}"${clash.state === "DELETED" ? " (deleted)" : ""}. Pick another name.`);
+  if (clash)
+    throw new AppError(
+      "CONFLICT",
+      `Your team already has a cluster named "${input.name}"${clash.state === "DELETED" ? " (deleted)" : ""}. Pick another name.`,
+    );
 
   const planned = plannedNodes(input.name, input.agentCount);
   const placed: PlacedNode[] = [];
   const undo = async () => {
-    for (const p of placed.reverse()) await deleteVm({ prisma, principal, teamSlug: opts.teamSlug, vmId: p.vm.id, meta: opts.meta }).catch(() => undefined);
+    for (const p of placed.reverse())
+      await deleteVm({ prisma, principal, teamSlug: opts.teamSlug, vmId: p.vm.id, meta: opts.meta }).catch(() => undefined);
   };
   for (const node of planned) {
     try {
-      const { vm } = await placeOrder({ prisma, principal, teamSlug: opts.teamSlug, meta: opts.meta, input: { name: node.name, regionCode: input.regionCode, planCode: input.planCode, imageSlug: input.imageSlug, sshKeyId: input.sshKeyId } });
+      const { vm } = await placeOrder({
+        prisma,
+        principal,
+        teamSlug: opts.teamSlug,
+        meta: opts.meta,
+        input: {
+          name: node.name,
+          regionCode: input.regionCode,
+          planCode: input.planCode,
+          imageSlug: input.imageSlug,
+          sshKeyId: input.sshKeyId,
+        },
+      });
       placed.push({ vm, role: node.role });
     } catch (err) {
       await undo();
       if (!(err instanceof AppError) || planned.length === 1) throw err;
       const size = `${planned.length} nodes (1 server, ${input.agentCount} agent${input.agentCount === 1 ? "" : "s"})`;
-      throw new AppError(err.code, `Cluster ${input.name} needs ${size}; node ${node.name} was refused: ${err.message} Nothing was ordered.`, { details: err.details, cause: err });
+      throw new AppError(
+        err.code,
+        `Cluster ${input.name} needs ${size}; node ${node.name} was refused: ${err.message} Nothing was ordered.`,
+        { details: err.details, cause: err },
+      );
     }
   }
   try {
@@ -61,15 +84,56 @@ export async function orderCluster(opts: OrderClusterOptions): Promise<{ cluster
   }
 }
 
-async function linkCluster(opts: { prisma: PrismaClient; principal: Principal; teamId: string; input: OrderClusterInput; nodes: PlacedNode[]; meta?: RequestMeta }) {
+async function linkCluster(opts: {
+  prisma: PrismaClient;
+  principal: Principal;
+  teamId: string;
+  input: OrderClusterInput;
+  nodes: PlacedNode[];
+  meta?: RequestMeta;
+}) {
   const { prisma, principal, input, nodes } = opts;
   const server = nodes.find((n) => n.role === "server")!.vm;
   const agentVmIds = nodes.filter((n) => n.role === "agent").map((n) => n.vm.id);
   return prisma.$transaction(async (tx) => {
-    const cluster = await tx.cluster.create({ data: { teamId: opts.teamId, name: input.name, regionId: server.regionId, k3sVersion: input.k3sVersion, installMode: "AIRGAP", state: "PROVISIONING", agentCount: input.agentCount, apiAllowFrom: [...new Set(input.apiAllowFrom)] } });
+    const cluster = await tx.cluster.create({
+      data: {
+        teamId: opts.teamId,
+        name: input.name,
+        regionId: server.regionId,
+        k3sVersion: input.k3sVersion,
+        installMode: "AIRGAP",
+        state: "PROVISIONING",
+        agentCount: input.agentCount,
+        apiAllowFrom: [...new Set(input.apiAllowFrom)],
+      },
+    });
     for (const n of nodes) await tx.virtualMachine.update({ where: { id: n.vm.id }, data: { clusterId: cluster.id, clusterRole: n.role } });
-    const { jobId } = await enqueueJob({ prisma: tx, kind: provisionClusterJob, payload: { clusterId: cluster.id }, dedupeKey: `cluster.provision:${cluster.id}`, teamId: opts.teamId, clusterId: cluster.id });
-    await recordAudit({ prisma: tx, ...actorOf(principal), action: "cluster.order", teamId: opts.teamId, targetType: "cluster", targetId: cluster.id, details: { name: cluster.name, k3sVersion: cluster.k3sVersion, apiAllowFrom: cluster.apiAllowFrom, serverVmId: server.id, agentVmIds, jobId }, meta: opts.meta });
+    const { jobId } = await enqueueJob({
+      prisma: tx,
+      kind: provisionClusterJob,
+      payload: { clusterId: cluster.id },
+      dedupeKey: `cluster.provision:${cluster.id}`,
+      teamId: opts.teamId,
+      clusterId: cluster.id,
+    });
+    await recordAudit({
+      prisma: tx,
+      ...actorOf(principal),
+      action: "cluster.order",
+      teamId: opts.teamId,
+      targetType: "cluster",
+      targetId: cluster.id,
+      details: {
+        name: cluster.name,
+        k3sVersion: cluster.k3sVersion,
+        apiAllowFrom: cluster.apiAllowFrom,
+        serverVmId: server.id,
+        agentVmIds,
+        jobId,
+      },
+      meta: opts.meta,
+    });
     return { cluster, vmId: server.id, agentVmIds, jobId };
   });
 }

@@ -53,7 +53,9 @@ export const firewallStep: StepDefinition<ProvisionClusterPayload> = {
       return { ...(await applyClusterFirewall({ prisma, nodes, apiAllowFrom })), apiAllowFrom };
     });
     const api = r.apiAllowFrom.length ? `; the API also from ${r.apiAllowFrom.join(", ")}` : "";
-    ctx.log(`k3s ports open only between ${[...new Set(Object.values(r.addresses))].join(", ")}${api}; changed on ${r.changed.length} node(s)`);
+    ctx.log(
+      `k3s ports open only between ${[...new Set(Object.values(r.addresses))].join(", ")}${api}; changed on ${r.changed.length} node(s)`,
+    );
     return r;
   },
 };

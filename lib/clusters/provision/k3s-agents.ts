@@ -10,7 +10,9 @@ import { addressesOf, lastTry } from "./step-context";
  * only into each agent's install script (on stdin, as the installer's environment). It is never
  * stored, logged or returned, and is scrubbed from any error message.
  */
-export async function joinClusterAgents(opts: ClusterK3sOptions & { giveUp?: boolean }): Promise<{ agents: number; changed: string[]; serverUrl: string }> {
+export async function joinClusterAgents(
+  opts: ClusterK3sOptions & { giveUp?: boolean },
+): Promise<{ agents: number; changed: string[]; serverUrl: string }> {
   let token: string | undefined;
   return failClusterOn({ prisma: opts.prisma, clusterId: opts.clusterId, giveUp: opts.giveUp, secret: () => token }, async () => {
     const c = await loadCluster(opts);
@@ -20,7 +22,16 @@ export async function joinClusterAgents(opts: ClusterK3sOptions & { giveUp?: boo
     token = await readJoinToken({ shell: c.shellOf(c.server), privilege: "sudo", server: c.server.name });
     const changed: string[] = [];
     for (const agent of c.agents) {
-      const boot = await bootstrapK3s({ shell: c.shellOf(agent), privilege: "sudo", role: "agent", version: c.cluster.k3sVersion, install, nodeName: agent.name, apiAddress: c.serverAddress, join: { serverUrl, token } });
+      const boot = await bootstrapK3s({
+        shell: c.shellOf(agent),
+        privilege: "sudo",
+        role: "agent",
+        version: c.cluster.k3sVersion,
+        install,
+        nodeName: agent.name,
+        apiAddress: c.serverAddress,
+        join: { serverUrl, token },
+      });
       if (boot.changed) changed.push(agent.name);
     }
     return { agents: c.agents.length, changed, serverUrl };
@@ -30,7 +41,12 @@ export async function joinClusterAgents(opts: ClusterK3sOptions & { giveUp?: boo
 export const k3sAgentsStep: StepDefinition<ProvisionClusterPayload> = {
   key: "k3s-agents",
   async run(ctx) {
-    const r = await joinClusterAgents({ prisma: ctx.prisma, clusterId: ctx.payload.clusterId, addresses: addressesOf(ctx), giveUp: lastTry(ctx) });
+    const r = await joinClusterAgents({
+      prisma: ctx.prisma,
+      clusterId: ctx.payload.clusterId,
+      addresses: addressesOf(ctx),
+      giveUp: lastTry(ctx),
+    });
     ctx.log(`${r.agents} agent(s) joined to ${r.serverUrl}`);
     return r;
   },

@@ -12,7 +12,17 @@ export async function bootstrapClusterServer(opts: ClusterK3sOptions & { giveUp?
   return failClusterOn({ prisma: opts.prisma, clusterId: opts.clusterId, giveUp: opts.giveUp }, async () => {
     const c = await loadCluster(opts);
     const install = c.install();
-    const boot = await bootstrapK3s({ shell: c.shellOf(c.server), privilege: "sudo", version: c.cluster.k3sVersion, install, nodeName: c.server.name, apiAddress: c.apiAddress, tenantNamespaces: TENANT_NAMESPACES, imageSigningKeys: await teamSigningKeys(opts.prisma, c.cluster.teamId), readyTimeoutSeconds: c.readyTimeoutSeconds });
+    const boot = await bootstrapK3s({
+      shell: c.shellOf(c.server),
+      privilege: "sudo",
+      version: c.cluster.k3sVersion,
+      install,
+      nodeName: c.server.name,
+      apiAddress: c.apiAddress,
+      tenantNamespaces: TENANT_NAMESPACES,
+      imageSigningKeys: await teamSigningKeys(opts.prisma, c.cluster.teamId),
+      readyTimeoutSeconds: c.readyTimeoutSeconds,
+    });
     if (!boot.ready) throw new AppError("TIMEOUT", `k3s on ${c.server.name} did not report ready`);
     return { changed: boot.changed };
   });
@@ -21,7 +31,12 @@ export async function bootstrapClusterServer(opts: ClusterK3sOptions & { giveUp?
 export const k3sServerStep: StepDefinition<ProvisionClusterPayload> = {
   key: "k3s-server",
   async run(ctx) {
-    const r = await bootstrapClusterServer({ prisma: ctx.prisma, clusterId: ctx.payload.clusterId, addresses: addressesOf(ctx), giveUp: lastTry(ctx) });
+    const r = await bootstrapClusterServer({
+      prisma: ctx.prisma,
+      clusterId: ctx.payload.clusterId,
+      addresses: addressesOf(ctx),
+      giveUp: lastTry(ctx),
+    });
     ctx.log(`k3s server ready${r.changed ? " (changed)" : " (already converged)"}`);
     return r;
   },

@@ -22,12 +22,38 @@ export async function finishCluster(opts: ClusterK3sOptions & { giveUp?: boolean
     const report = await collectClusterReport(c);
     await opts.prisma.$transaction(async (tx) => {
       // Only a cluster still being provisioned becomes READY: a cluster deleted meanwhile stays deleted, without a kubeconfig.
-      const won = await tx.cluster.updateMany({ where: { id: c.cluster.id, state: "PROVISIONING" }, data: { state: "READY", readyAt: new Date(), kubeconfigEnc: encryptSecret(kubeconfig), apiEndpoint: `https://${c.apiAddress}:6443`, lastError: null } });
+      const won = await tx.cluster.updateMany({
+        where: { id: c.cluster.id, state: "PROVISIONING" },
+        data: {
+          state: "READY",
+          readyAt: new Date(),
+          kubeconfigEnc: encryptSecret(kubeconfig),
+          apiEndpoint: `https://${c.apiAddress}:6443`,
+          lastError: null,
+        },
+      });
       if (won.count === 0) throw new AppError("CONFLICT", `Cluster ${c.cluster.name} is no longer being provisioned`);
       await tx.hardeningReport.deleteMany({ where: { clusterId: c.cluster.id, scope: "k3s" } });
-      await tx.hardeningReport.create({ data: { clusterId: c.cluster.id, scope: "k3s", passed: report.passed, failed: report.failed, notApplicable: report.notApplicable, controls: report.controls as unknown as Prisma.InputJsonValue } });
+      await tx.hardeningReport.create({
+        data: {
+          clusterId: c.cluster.id,
+          scope: "k3s",
+          passed: report.passed,
+          failed: report.failed,
+          notApplicable: report.notApplicable,
+          controls: report.controls as unknown as Prisma.InputJsonValue,
+        },
+      });
       const open = await tx.dataLocation.count({ where: { resourceId: c.cluster.id, resourceKind: "KUBECONFIG" } });
-      if (open === 0) await recordPortalHeldData({ prisma: tx, teamId: c.cluster.teamId, resourceKind: "KUBECONFIG", resourceId: c.cluster.id, resourceName: `kubeconfig of ${c.cluster.name}`, actor: "cluster.provision" });
+      if (open === 0)
+        await recordPortalHeldData({
+          prisma: tx,
+          teamId: c.cluster.teamId,
+          resourceKind: "KUBECONFIG",
+          resourceId: c.cluster.id,
+          resourceName: `kubeconfig of ${c.cluster.name}`,
+          actor: "cluster.provision",
+        });
     });
     return { passed: report.passed, failed: report.failed };
   });
@@ -36,7 +62,12 @@ export async function finishCluster(opts: ClusterK3sOptions & { giveUp?: boolean
 export const readyStep: StepDefinition<ProvisionClusterPayload> = {
   key: "ready",
   async run(ctx) {
-    const r = await finishCluster({ prisma: ctx.prisma, clusterId: ctx.payload.clusterId, addresses: addressesOf(ctx), giveUp: lastTry(ctx) });
+    const r = await finishCluster({
+      prisma: ctx.prisma,
+      clusterId: ctx.payload.clusterId,
+      addresses: addressesOf(ctx),
+      giveUp: lastTry(ctx),
+    });
     ctx.log(`k3s ready: ${r.passed} controls pass, ${r.failed} fail`);
     return r;
   },

@@ -11,10 +11,19 @@ const REAPPLY_AFTER_RUNNING_MS = 5 * 60_000;
  * already under way may have read the old ones, so the new one starts after it rather than beside it.
  */
 export async function reapplyToCluster(prisma: DbClient, cluster: { id: string; teamId: string }): Promise<{ jobId: string }> {
-  const open = await prisma.job.findMany({ where: { clusterId: cluster.id, kind: provisionClusterJob.name, state: { in: ["QUEUED", "RUNNING"] } }, select: { id: true, state: true } });
+  const open = await prisma.job.findMany({
+    where: { clusterId: cluster.id, kind: provisionClusterJob.name, state: { in: ["QUEUED", "RUNNING"] } },
+    select: { id: true, state: true },
+  });
   const queued = open.find((j) => j.state === "QUEUED");
   if (queued) return { jobId: queued.id };
   const runAt = open.length ? new Date(Date.now() + REAPPLY_AFTER_RUNNING_MS) : undefined;
-  return enqueueJob({ prisma, kind: provisionClusterJob, payload: { clusterId: cluster.id }, teamId: cluster.teamId, clusterId: cluster.id, runAt });
+  return enqueueJob({
+    prisma,
+    kind: provisionClusterJob,
+    payload: { clusterId: cluster.id },
+    teamId: cluster.teamId,
+    clusterId: cluster.id,
+    runAt,
+  });
 }
-

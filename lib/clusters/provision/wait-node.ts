@@ -20,9 +20,16 @@ export async function awaitClusterNodes(prisma: PrismaClient, clusterId: string)
   if (!nodes.some((n) => n.clusterRole === "server")) throw new AppError("NOT_FOUND", "The cluster has no server node");
   const label = (n: (typeof nodes)[number]) => `${n.clusterRole === "server" ? "server" : "agent"} node ${n.name}`;
   const broken = nodes.find((n) => n.state !== "RUNNING" && n.state !== "PENDING" && n.state !== "PROVISIONING");
-  if (broken) throw new AppError("CONFLICT", `The ${label(broken)} is ${broken.state.toLowerCase()}${broken.lastError ? `: ${broken.lastError}` : ""}`);
+  if (broken)
+    throw new AppError(
+      "CONFLICT",
+      `The ${label(broken)} is ${broken.state.toLowerCase()}${broken.lastError ? `: ${broken.lastError}` : ""}`,
+    );
   const waiting = nodes.filter((n) => n.state !== "RUNNING");
-  if (waiting.length) throw new AppError("BUSY", `waiting for ${waiting.map((n) => `${label(n)} (${n.state.toLowerCase()})`).join(", ")}`, { transient: true });
+  if (waiting.length)
+    throw new AppError("BUSY", `waiting for ${waiting.map((n) => `${label(n)} (${n.state.toLowerCase()})`).join(", ")}`, {
+      transient: true,
+    });
   return nodes.map((n) => ({ id: n.id, name: n.name, role: n.clusterRole === "server" ? "server" : "agent" }));
 }
 
@@ -32,7 +39,9 @@ export const waitNodesStep: StepDefinition<ProvisionClusterPayload> = {
   async run(ctx) {
     const { prisma, payload } = ctx;
     await resumeCluster(prisma, payload.clusterId);
-    const nodes = await failClusterOn({ prisma, clusterId: payload.clusterId, giveUp: lastTry(ctx) }, () => awaitClusterNodes(prisma, payload.clusterId));
+    const nodes = await failClusterOn({ prisma, clusterId: payload.clusterId, giveUp: lastTry(ctx) }, () =>
+      awaitClusterNodes(prisma, payload.clusterId),
+    );
     ctx.log(`all ${nodes.length} node(s) running: ${nodes.map((n) => n.name).join(", ")}`);
     return { nodes };
   },

@@ -15,8 +15,13 @@ export async function getCluster(opts: TeamQuery & { clusterId: string }) {
     ? await opts.prisma.cluster.findUnique({
         where: { id: opts.clusterId },
         select: {
-          ...CLUSTER_SUMMARY, teamId: true, kubeconfigEnc: true,
-          nodes: { select: { id: true, name: true, state: true, clusterRole: true, lastError: true, sshHost: true, sshPort: true }, orderBy: [{ createdAt: "asc" }, { name: "asc" }] },
+          ...CLUSTER_SUMMARY,
+          teamId: true,
+          kubeconfigEnc: true,
+          nodes: {
+            select: { id: true, name: true, state: true, clusterRole: true, lastError: true, sshHost: true, sshPort: true },
+            orderBy: [{ createdAt: "asc" }, { name: "asc" }],
+          },
           reports: { where: { scope: "k3s" }, orderBy: { createdAt: "desc" }, take: 1 },
         },
       })

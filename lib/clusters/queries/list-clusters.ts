@@ -5,7 +5,17 @@ import type { TeamQuery } from "./team-query";
 // own audited download, for owners and members only.
 
 export const CLUSTER_SUMMARY = {
-  id: true, name: true, state: true, k3sVersion: true, installMode: true, apiEndpoint: true, apiAllowFrom: true, lastError: true, createdAt: true, readyAt: true, deletedAt: true,
+  id: true,
+  name: true,
+  state: true,
+  k3sVersion: true,
+  installMode: true,
+  apiEndpoint: true,
+  apiAllowFrom: true,
+  lastError: true,
+  createdAt: true,
+  readyAt: true,
+  deletedAt: true,
   region: { select: { code: true, name: true, country: true, jurisdiction: true } },
 } as const;
 

@@ -9,7 +9,9 @@ export type ClusterRequest = { prisma: PrismaClient; principal: Principal; teamS
 /** The team's cluster if the caller may `need` it; another team's cluster is simply not found. */
 export async function findTeamCluster(opts: ClusterRequest, need: "read" | "operate") {
   const { team } = await requireTeam({ prisma: opts.prisma, principal: opts.principal, slug: opts.teamSlug, need });
-  const cluster = /^[0-9a-f-]{36}$/i.test(opts.clusterId) ? await opts.prisma.cluster.findUnique({ where: { id: opts.clusterId }, select: { id: true, name: true, teamId: true, state: true } }) : null;
+  const cluster = /^[0-9a-f-]{36}$/i.test(opts.clusterId)
+    ? await opts.prisma.cluster.findUnique({ where: { id: opts.clusterId }, select: { id: true, name: true, teamId: true, state: true } })
+    : null;
   if (!cluster || cluster.teamId !== team.id) throw notFound("Cluster not found");
   return { team, cluster };
 }
@@ -18,4 +20,3 @@ export async function findTeamCluster(opts: ClusterRequest, need: "read" | "oper
 export async function pendingJob(prisma: PrismaClient, clusterId: string, kind: string) {
   return prisma.job.findFirst({ where: { clusterId, kind, state: { in: ["QUEUED", "RUNNING"] } }, select: { id: true } });
 }
-

@@ -11,4 +11,3 @@ export async function listClusterNodes(prisma: PrismaClient, clusterId: string) 
   });
   return rows.sort((a, b) => Number(a.clusterRole === "agent") - Number(b.clusterRole === "agent"));
 }
-

@@ -26,14 +26,43 @@ const inputSchema = z.object({
 });
 export type ClusterK3sOptions = z.input<typeof inputSchema> & { prisma: PrismaClient; pool?: SshPool };
 
-const NODE_SELECT = { id: true, name: true, state: true, adminUser: true, sshHost: true, sshPort: true, ipAddress: true, guestHostKeyFingerprint: true, mgmtKeyEnc: true, clusterRole: true, host: true } as const;
+const NODE_SELECT = {
+  id: true,
+  name: true,
+  state: true,
+  adminUser: true,
+  sshHost: true,
+  sshPort: true,
+  ipAddress: true,
+  guestHostKeyFingerprint: true,
+  mgmtKeyEnc: true,
+  clusterRole: true,
+  host: true,
+} as const;
 
 export async function loadCluster(opts: ClusterK3sOptions) {
-  const parsed = inputSchema.safeParse({ clusterId: opts.clusterId, artifactsDir: opts.artifactsDir, readyTimeoutSeconds: opts.readyTimeoutSeconds, addresses: opts.addresses });
+  const parsed = inputSchema.safeParse({
+    clusterId: opts.clusterId,
+    artifactsDir: opts.artifactsDir,
+    readyTimeoutSeconds: opts.readyTimeoutSeconds,
+    addresses: opts.addresses,
+  });
   if (!parsed.success) throw fromZod(parsed.error, "Invalid cluster bootstrap");
   const cluster = await opts.prisma.cluster.findUnique({
     where: { id: parsed.data.clusterId },
-    select: { id: true, name: true, teamId: true, k3sVersion: true, installMode: true, state: true, nodes: { where: { clusterRole: { in: ["server", "agent"] }, state: { not: "DELETED" } }, select: NODE_SELECT, orderBy: { name: "asc" } } },
+    select: {
+      id: true,
+      name: true,
+      teamId: true,
+      k3sVersion: true,
+      installMode: true,
+      state: true,
+      nodes: {
+        where: { clusterRole: { in: ["server", "agent"] }, state: { not: "DELETED" } },
+        select: NODE_SELECT,
+        orderBy: { name: "asc" },
+      },
+    },
   });
   if (!cluster) throw new AppError("NOT_FOUND", "No such cluster");
   const server = cluster.nodes.find((n) => n.clusterRole === "server");
@@ -44,18 +73,37 @@ export async function loadCluster(opts: ClusterK3sOptions) {
   const shellOf = (n: (typeof cluster.nodes)[number]): K3sShell => {
     if (!n.host || n.state !== "RUNNING") throw new AppError("CONFLICT", `Node ${n.name} of cluster ${cluster.name} is not running`);
     const ctx = hostContext(n.host, opts.pool);
-    return createGuestShell({ pool: ctx.pool, target: guestTargetThrough({ vm: n, host: n.host, via: ctx.target }), privilege: "sudo", step: `k3s on ${n.name}` });
+    return createGuestShell({
+      pool: ctx.pool,
+      target: guestTargetThrough({ vm: n, host: n.host, via: ctx.target }),
+      privilege: "sudo",
+      step: `k3s on ${n.name}`,
+    });
   };
   const install = () => {
     if (cluster.installMode !== "AIRGAP") return { mode: "online" as const };
-    if (!artifactsDir) throw new AppError("CONFLICT", "k3s air-gap artifacts are not configured: set SKJOLD_K3S_ARTIFACTS_DIR to the folder with the release files (see docs/k3s.md)");
+    if (!artifactsDir)
+      throw new AppError(
+        "CONFLICT",
+        "k3s air-gap artifacts are not configured: set SKJOLD_K3S_ARTIFACTS_DIR to the folder with the release files (see docs/k3s.md)",
+      );
     return { mode: "airgap" as const, artifactsDir };
   };
   // Clients (kubeconfig, serving certificate) use the recorded address or the name; agents join the server's node address.
   const apiAddress = server.ipAddress ?? server.name;
   const serverAddress = addressOf(server);
   const serverUrl = `https://${serverAddress.includes(":") ? `[${serverAddress}]` : serverAddress}:6443`;
-  return { cluster, server, agents, apiAddress, serverAddress, serverUrl, shellOf, install, readyTimeoutSeconds: parsed.data.readyTimeoutSeconds };
+  return {
+    cluster,
+    server,
+    agents,
+    apiAddress,
+    serverAddress,
+    serverUrl,
+    shellOf,
+    install,
+    readyTimeoutSeconds: parsed.data.readyTimeoutSeconds,
+  };
 }
 
 export type LoadedCluster = Awaited<ReturnType<typeof loadCluster>>;

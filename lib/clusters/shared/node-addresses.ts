@@ -18,10 +18,12 @@ const addressSchema = z.union([z.ipv4(), z.ipv6()]);
  */
 async function nodeAddress(vm: LoadedVm, shell: SshGuestShell): Promise<string> {
   if (vm.ipAddress) return vm.ipAddress;
-  const script = "a=$(ip -o route get 1.1.1.1 2>/dev/null | sed -n 's/.* src \\([0-9a-f.:]*\\).*/\\1/p' | head -n 1)\n[ -n \"$a\" ] || a=$(hostname -I | cut -d' ' -f1)\necho \"$a\"\n";
+  const script =
+    "a=$(ip -o route get 1.1.1.1 2>/dev/null | sed -n 's/.* src \\([0-9a-f.:]*\\).*/\\1/p' | head -n 1)\n[ -n \"$a\" ] || a=$(hostname -I | cut -d' ' -f1)\necho \"$a\"\n";
   const { stdout } = await runRootScript({ shell, privilege: "sudo", script, what: `Reading the address of ${vm.name}` });
   const parsed = addressSchema.safeParse(stdout.trim());
-  if (!parsed.success) throw new AppError("HOST_COMMAND_FAILED", `Node ${vm.name} reported no usable address (${JSON.stringify(stdout.trim().slice(0, 60))})`);
+  if (!parsed.success)
+    throw new AppError("HOST_COMMAND_FAILED", `Node ${vm.name} reported no usable address (${JSON.stringify(stdout.trim().slice(0, 60))})`);
   return parsed.data;
 }
 
@@ -35,7 +37,10 @@ export async function readNodeAddresses(opts: { prisma: PrismaClient; nodes: { i
 }
 
 /** node id → the address the node has inside its network, read over SSH (what agents join and the firewall allows). */
-export async function readClusterAddresses(opts: { prisma: PrismaClient; nodes: { id: string }[]; pool?: SshPool }): Promise<Record<string, string>> {
+export async function readClusterAddresses(opts: {
+  prisma: PrismaClient;
+  nodes: { id: string }[];
+  pool?: SshPool;
+}): Promise<Record<string, string>> {
   return (await readNodeAddresses(opts)).addresses;
 }
-

@@ -8,10 +8,19 @@ import { loadCluster, TENANT_NAMESPACES, type ClusterK3sOptions, type LoadedClus
 
 /** Reads the server's and each agent's k3s controls: one k3s report for the whole cluster, server first. */
 export async function collectClusterReport(c: LoadedCluster): Promise<HardeningReportData> {
-  const server = evaluateK3sControls({ evidence: await collectK3sEvidence({ shell: c.shellOf(c.server), privilege: "sudo" }), tenantNamespaces: TENANT_NAMESPACES });
+  const server = evaluateK3sControls({
+    evidence: await collectK3sEvidence({ shell: c.shellOf(c.server), privilege: "sudo" }),
+    tenantNamespaces: TENANT_NAMESPACES,
+  });
   const agentControls: ControlResult[] = [];
   for (const agent of c.agents) {
-    agentControls.push(...evaluateAgentControls({ evidence: await collectAgentEvidence({ shell: c.shellOf(agent), privilege: "sudo" }), nodeName: agent.name, serverUrl: c.serverUrl }));
+    agentControls.push(
+      ...evaluateAgentControls({
+        evidence: await collectAgentEvidence({ shell: c.shellOf(agent), privilege: "sudo" }),
+        nodeName: agent.name,
+        serverUrl: c.serverUrl,
+      }),
+    );
   }
   return summariseControls("k3s", [...server.controls, ...agentControls]);
 }
@@ -27,12 +36,26 @@ export async function verifyClusterK3s(opts: ClusterK3sOptions): Promise<Cluster
 }
 
 export async function verifyLoadedCluster(prisma: PrismaClient, c: LoadedCluster): Promise<ClusterVerifyResult> {
-  if (c.cluster.state !== "READY") throw new AppError("CONFLICT", `Cluster ${c.cluster.name} is ${c.cluster.state.toLowerCase()}: only a ready cluster can be checked`);
+  if (c.cluster.state !== "READY")
+    throw new AppError("CONFLICT", `Cluster ${c.cluster.name} is ${c.cluster.state.toLowerCase()}: only a ready cluster can be checked`);
   const current = await collectClusterReport(c);
-  const last = await prisma.hardeningReport.findFirst({ where: { clusterId: c.cluster.id, scope: "k3s" }, orderBy: { createdAt: "desc" }, select: { controls: true, passed: true, failed: true, notApplicable: true } });
+  const last = await prisma.hardeningReport.findFirst({
+    where: { clusterId: c.cluster.id, scope: "k3s" },
+    orderBy: { createdAt: "desc" },
+    select: { controls: true, passed: true, failed: true, notApplicable: true },
+  });
   const previous = last ? hardeningReportSchema.safeParse({ scope: "k3s", ...last }) : null;
   const drift = diffReports({ previous: previous?.success ? previous.data : null, current }).map((d) => d.id);
-  await prisma.hardeningReport.create({ data: { clusterId: c.cluster.id, scope: "k3s", passed: current.passed, failed: current.failed, notApplicable: current.notApplicable, controls: current.controls as unknown as Prisma.InputJsonValue, driftFrom: drift.length ? drift.join(",") : null } });
+  await prisma.hardeningReport.create({
+    data: {
+      clusterId: c.cluster.id,
+      scope: "k3s",
+      passed: current.passed,
+      failed: current.failed,
+      notApplicable: current.notApplicable,
+      controls: current.controls as unknown as Prisma.InputJsonValue,
+      driftFrom: drift.length ? drift.join(",") : null,
+    },
+  });
   return { passed: current.passed, failed: current.failed, drift };
 }
-

@@ -10,10 +10,20 @@ function parseNftChains(ruleset: string): Map<string, string[]> {
   for (const raw of ruleset.split("\n")) {
     const l = raw.trim();
     const t = /^table (\S+) (\S+) \{$/.exec(l);
-    if (t) { table = `${t[1]} ${t[2]}`; continue; }
+    if (t) {
+      table = `${t[1]} ${t[2]}`;
+      continue;
+    }
     const c = /^chain (\S+) \{$/.exec(l);
-    if (c) { chain = `${table}/${c[1]}`; chains.set(chain, []); continue; }
-    if (l === "}") { chain = null; continue; }
+    if (c) {
+      chain = `${table}/${c[1]}`;
+      chains.set(chain, []);
+      continue;
+    }
+    if (l === "}") {
+      chain = null;
+      continue;
+    }
     if (chain && l) chains.get(chain)!.push(l);
   }
   return chains;

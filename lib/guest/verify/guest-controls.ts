@@ -186,8 +186,16 @@ export function evaluateGuestControls(opts: { evidence: GuestEvidence; expect: G
       id: "updates.automatic",
       title: "Automatic security updates are on",
       references: [cis("1.2.2.1"), "seed §4"],
-      evidence: `${Object.entries(e.apt).map(([k, v]) => `${k}=${v}`).join("; ")}; unattended-upgrades ${e.unattendedUpgradesInstalled ? "installed" : "not installed"}; apt-daily-upgrade.timer ${e.units["apt-daily-upgrade.timer"] ?? "?"}`,
-      ok: e.unattendedUpgradesInstalled && e.apt["APT::Periodic::Unattended-Upgrade"] === "1" && e.apt["APT::Periodic::Update-Package-Lists"] === "1" && e.units["apt-daily-upgrade.timer"] === "enabled",
+      evidence: `${Object.entries(e.apt)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(
+          "; ",
+        )}; unattended-upgrades ${e.unattendedUpgradesInstalled ? "installed" : "not installed"}; apt-daily-upgrade.timer ${e.units["apt-daily-upgrade.timer"] ?? "?"}`,
+      ok:
+        e.unattendedUpgradesInstalled &&
+        e.apt["APT::Periodic::Unattended-Upgrade"] === "1" &&
+        e.apt["APT::Periodic::Update-Package-Lists"] === "1" &&
+        e.units["apt-daily-upgrade.timer"] === "enabled",
     }),
   ];
   const controls = [...ssh, ...accounts, ...firewallControls(e, expect), ...kernelControls(e, expect.role), ...updates];

@@ -26,8 +26,16 @@ export function guestEvidenceSections(adminUser: string): Section[] {
       name: "apt",
       command: `apt-config dump APT::Periodic; echo "package $(dpkg-query -W -f='\${Status}' unattended-upgrades 2>/dev/null || echo absent)"; test -f ${AUTO_UPGRADES_PATH} && echo "file present" || echo "file absent"`,
     },
-    { name: "units", command: "for u in nftables.service apt-daily-upgrade.timer unattended-upgrades.service; do echo \"$u $(systemctl is-enabled $u 2>/dev/null || true)\"; done" },
-    { name: "core", command: "grep -hsE '^[^#]*core' /etc/security/limits.conf /etc/security/limits.d/*.conf; grep -hs '^Storage' /etc/systemd/coredump.conf /etc/systemd/coredump.conf.d/*.conf" },
+    {
+      name: "units",
+      command:
+        'for u in nftables.service apt-daily-upgrade.timer unattended-upgrades.service; do echo "$u $(systemctl is-enabled $u 2>/dev/null || true)"; done',
+    },
+    {
+      name: "core",
+      command:
+        "grep -hsE '^[^#]*core' /etc/security/limits.conf /etc/security/limits.d/*.conf; grep -hs '^Storage' /etc/systemd/coredump.conf /etc/systemd/coredump.conf.d/*.conf",
+    },
   ];
 }
 
@@ -47,7 +55,11 @@ const guestEvidenceSchema = z.object({
 });
 export type GuestEvidence = z.infer<typeof guestEvidenceSchema>;
 
-const lines = (s: string) => s.split("\n").map((l) => l.trim()).filter(Boolean);
+const lines = (s: string) =>
+  s
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
 
 /** `sshd -T` prints one `keyword value…` per line; keywords that repeat (hostkey, allowusers) collect. */
 function parseSshdT(text: string): Record<string, string[]> {
@@ -79,7 +91,11 @@ function parseModes(text: string): GuestEvidence["modes"] {
   return out;
 }
 
-const field = (text: string, key: string) => lines(text).find((l) => l.startsWith(`${key} `) || l === key)?.slice(key.length).trim() ?? "";
+const field = (text: string, key: string) =>
+  lines(text)
+    .find((l) => l.startsWith(`${key} `) || l === key)
+    ?.slice(key.length)
+    .trim() ?? "";
 
 /** Turns the raw sections into typed evidence (pure, strict). */
 export function parseGuestEvidence(raw: Record<string, string>): GuestEvidence {
@@ -116,6 +132,17 @@ export async function collectGuestEvidence(opts: { shell: GuestShell; adminUser:
   const adminUser = adminUserSchema.parse(opts.adminUser);
   const sections = guestEvidenceSections(adminUser);
   const nonce = newNonce();
-  const { stdout } = await runRootScript({ shell: opts.shell, privilege: opts.privilege, script: buildSectionScript(sections, nonce), what: "Evidence collection" });
-  return parseGuestEvidence(parseSections(stdout, sections.map((s) => s.name), nonce));
+  const { stdout } = await runRootScript({
+    shell: opts.shell,
+    privilege: opts.privilege,
+    script: buildSectionScript(sections, nonce),
+    what: "Evidence collection",
+  });
+  return parseGuestEvidence(
+    parseSections(
+      stdout,
+      sections.map((s) => s.name),
+      nonce,
+    ),
+  );
 }

@@ -34,8 +34,15 @@ export function podHardeningPolicy(): [ValidatingAdmissionPolicy, ValidatingAdmi
       metadata: { name: POD_POLICY_NAME },
       spec: {
         failurePolicy: "Fail",
-        matchConstraints: { resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["pods"] }] },
-        variables: [{ name: "containers", expression: "object.spec.containers + (has(object.spec.initContainers) ? object.spec.initContainers : [])" }],
+        matchConstraints: {
+          resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["pods"] }],
+        },
+        variables: [
+          {
+            name: "containers",
+            expression: "object.spec.containers + (has(object.spec.initContainers) ? object.spec.initContainers : [])",
+          },
+        ],
         validations: POD_POLICY_VALIDATIONS,
       },
     }),
@@ -44,7 +51,11 @@ export function podHardeningPolicy(): [ValidatingAdmissionPolicy, ValidatingAdmi
       spec: {
         policyName: POD_POLICY_NAME,
         validationActions: ["Deny"],
-        matchResources: { namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "NotIn", values: PSA_EXEMPT_NAMESPACES }] } },
+        matchResources: {
+          namespaceSelector: {
+            matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "NotIn", values: PSA_EXEMPT_NAMESPACES }],
+          },
+        },
       },
     }),
   ];

@@ -47,8 +47,19 @@ export function parseAgentEvidence(raw: Record<string, string>): AgentEvidence {
 
 export async function collectAgentEvidence(opts: { shell: GuestShell; privilege?: Privilege }): Promise<AgentEvidence> {
   const nonce = newNonce();
-  const { stdout } = await runRootScript({ shell: opts.shell, privilege: opts.privilege, script: buildSectionScript(SECTIONS, nonce), what: "k3s agent evidence collection" });
-  return parseAgentEvidence(parseSections(stdout, SECTIONS.map((s) => s.name), nonce));
+  const { stdout } = await runRootScript({
+    shell: opts.shell,
+    privilege: opts.privilege,
+    script: buildSectionScript(SECTIONS, nonce),
+    what: "k3s agent evidence collection",
+  });
+  return parseAgentEvidence(
+    parseSections(
+      stdout,
+      SECTIONS.map((s) => s.name),
+      nonce,
+    ),
+  );
 }
 
 /** The controls of one agent node; ids carry the node name so they sit in the cluster's k3s report (pure). */
@@ -78,7 +89,10 @@ export function evaluateAgentControls(opts: { evidence: AgentEvidence; nodeName:
       title: `${nodeName}: protect-kernel-defaults, its node name and the kubelet's idle timeout`,
       references: [G, "seed §5"],
       evidence: `protect-kernel-defaults=${String(cfg["protect-kernel-defaults"])}; node-name=${String(cfg["node-name"])}; kubelet-arg=${kubelet.join(" ")}`,
-      ok: cfg["protect-kernel-defaults"] === true && cfg["node-name"] === nodeName && kubelet.includes("streaming-connection-idle-timeout=5m"),
+      ok:
+        cfg["protect-kernel-defaults"] === true &&
+        cfg["node-name"] === nodeName &&
+        kubelet.includes("streaming-connection-idle-timeout=5m"),
     }),
     control({
       id: id("file-modes"),

@@ -27,15 +27,22 @@ export function evaluateK3sControls(opts: { evidence: K3sEvidence; tenantNamespa
   const denies = (ns: string, type: "Ingress" | "Egress") =>
     policies(ns).some((p) => {
       const s = specOf(p);
-      return JSON.stringify(s.podSelector ?? null) === "{}" && (s.policyTypes as string[] | undefined)?.includes(type) && !(type === "Ingress" ? s.ingress : s.egress);
+      return (
+        JSON.stringify(s.podSelector ?? null) === "{}" &&
+        (s.policyTypes as string[] | undefined)?.includes(type) &&
+        !(type === "Ingress" ? s.ingress : s.egress)
+      );
     });
   const vap = find("ValidatingAdmissionPolicy");
   const vapText = JSON.stringify(vap.map(specOf));
   const falcoRules = JSON.stringify(find("ConfigMap", "falco").map((o) => (o as unknown as { data?: unknown }).data));
   const trivy = find("HelmChart", "kube-system").find((o) => o.metadata.name === "trivy-operator");
-  const trivyValues = JSON.stringify(trivy ? specOf(trivy).valuesContent ?? "" : "");
+  const trivyValues = JSON.stringify(trivy ? (specOf(trivy).valuesContent ?? "") : "");
   const kyverno = find("HelmChart", "kube-system").find((o) => o.metadata.name === "kyverno");
-  const gate = judgeImageGate({ policy: find("ClusterPolicy").find((o) => o.metadata.name === IMAGE_GATE_POLICY), kyvernoVersion: kyverno ? String(specOf(kyverno).version) : null });
+  const gate = judgeImageGate({
+    policy: find("ClusterPolicy").find((o) => o.metadata.name === IMAGE_GATE_POLICY),
+    kyvernoVersion: kyverno ? String(specOf(kyverno).version) : null,
+  });
 
   const controls: ControlResult[] = [
     control({
@@ -71,21 +78,32 @@ export function evaluateK3sControls(opts: { evidence: K3sEvidence; tenantNamespa
       title: "Pod Security Admission enforces restricted (kube-system exempt)",
       references: [`${G}: Pod Security`, "seed §1"],
       evidence: `${psaDefaults}; ${exemptions}`,
-      ok: /"enforce":"restricted"/.test(psaDefaults) && exemptions.includes('"kube-system"') && apiVal("admission-control-config-file") !== "",
+      ok:
+        /"enforce":"restricted"/.test(psaDefaults) &&
+        exemptions.includes('"kube-system"') &&
+        apiVal("admission-control-config-file") !== "",
     }),
     control({
       id: "k3s.audit-log",
       title: "API audit log with policy and rotation",
       references: [`${G}: API Server audit configuration`, "CIS Kubernetes 1.2.18-1.2.21"],
       evidence: api.filter((a) => a.startsWith("audit-")).join(" "),
-      ok: apiVal("audit-log-path") === AUDIT_LOG && apiVal("audit-policy-file") !== "" && !!apiVal("audit-log-maxage") && !!apiVal("audit-log-maxbackup") && !!apiVal("audit-log-maxsize") && /kind: Policy/.test(e.auditPolicy),
+      ok:
+        apiVal("audit-log-path") === AUDIT_LOG &&
+        apiVal("audit-policy-file") !== "" &&
+        !!apiVal("audit-log-maxage") &&
+        !!apiVal("audit-log-maxbackup") &&
+        !!apiVal("audit-log-maxsize") &&
+        /kind: Policy/.test(e.auditPolicy),
     }),
     control({
       id: "k3s.kubelet-args",
       title: "Kubelet streaming timeout and TLS ciphers are set",
       references: ["CIS Kubernetes 4.2.5", "CIS Kubernetes 4.2.12"],
       evidence: args("kubelet-arg").join(" "),
-      ok: args("kubelet-arg").some((a) => a.startsWith("streaming-connection-idle-timeout=")) && args("kubelet-arg").some((a) => a.startsWith("tls-cipher-suites=")),
+      ok:
+        args("kubelet-arg").some((a) => a.startsWith("streaming-connection-idle-timeout=")) &&
+        args("kubelet-arg").some((a) => a.startsWith("tls-cipher-suites=")),
     }),
     control({
       id: "k3s.gc-threshold",
@@ -112,7 +130,9 @@ export function evaluateK3sControls(opts: { evidence: K3sEvidence; tenantNamespa
       id: "k3s.namespaces-restricted",
       title: "Tenant namespaces are labelled restricted",
       references: ["seed §1", "Pod Security Standards"],
-      evidence: opts.tenantNamespaces.map((n, i) => `${n}: ${tenantNs[i]?.metadata.labels?.["pod-security.kubernetes.io/enforce"] ?? "(missing)"}`).join("; "),
+      evidence: opts.tenantNamespaces
+        .map((n, i) => `${n}: ${tenantNs[i]?.metadata.labels?.["pod-security.kubernetes.io/enforce"] ?? "(missing)"}`)
+        .join("; "),
       ok: tenantNs.every((n) => n?.metadata.labels?.["pod-security.kubernetes.io/enforce"] === "restricted"),
     }),
     control({
@@ -120,28 +140,40 @@ export function evaluateK3sControls(opts: { evidence: K3sEvidence; tenantNamespa
       title: "Tenant namespaces deny ingress and egress by default, DNS allowed out",
       references: ["seed §5", "CIS Kubernetes 5.3.2"],
       evidence: opts.tenantNamespaces.map((n) => `${n}: ${names(policies(n)).join(",") || "none"}`).join("; "),
-      ok: opts.tenantNamespaces.every((n) => denies(n, "Ingress") && denies(n, "Egress") && JSON.stringify(policies(n).map(specOf)).includes('"port":53')),
+      ok: opts.tenantNamespaces.every(
+        (n) => denies(n, "Ingress") && denies(n, "Egress") && JSON.stringify(policies(n).map(specOf)).includes('"port":53'),
+      ),
     }),
     control({
       id: "k3s.system-network-policies",
       title: "kube-system policies from the hardening guide are in place",
       references: [`${G}: NetworkPolicies`],
       evidence: names(policies("kube-system")).join(","),
-      ok: ["intra-namespace", "default-network-dns-policy", "allow-all-metrics-server"].every((n) => names(policies("kube-system")).includes(n)),
+      ok: ["intra-namespace", "default-network-dns-policy", "allow-all-metrics-server"].every((n) =>
+        names(policies("kube-system")).includes(n),
+      ),
     }),
     control({
       id: "k3s.pod-hardening-policy",
       title: "Pods must be non-root, read-only root, drop ALL, no privilege escalation",
       references: ["seed §1", "ValidatingAdmissionPolicy"],
       evidence: `${names(vap).join(",") || "no policy"}; bindings ${names(find("ValidatingAdmissionPolicyBinding")).join(",") || "none"}`,
-      ok: vapText.includes("readOnlyRootFilesystem == true") && vapText.includes("runAsNonRoot == true") && vapText.includes("'ALL' in") && vapText.includes("allowPrivilegeEscalation == false") && find("ValidatingAdmissionPolicyBinding").some((b) => JSON.stringify(specOf(b)).includes('"Deny"')),
+      ok:
+        vapText.includes("readOnlyRootFilesystem == true") &&
+        vapText.includes("runAsNonRoot == true") &&
+        vapText.includes("'ALL' in") &&
+        vapText.includes("allowPrivilegeEscalation == false") &&
+        find("ValidatingAdmissionPolicyBinding").some((b) => JSON.stringify(specOf(b)).includes('"Deny"')),
     }),
     control({
       id: "k3s.falco",
       title: "Falco runs with shell-in-container and /etc write rules",
       references: ["seed §3"],
       evidence: `daemonsets ${names(find("DaemonSet", "falco")).join(",") || "none"}`,
-      ok: find("DaemonSet", "falco").length > 0 && falcoRules.includes("Terminal shell in container") && falcoRules.includes("Write below etc"),
+      ok:
+        find("DaemonSet", "falco").length > 0 &&
+        falcoRules.includes("Terminal shell in container") &&
+        falcoRules.includes("Write below etc"),
     }),
     control({
       id: "k3s.image-admission",

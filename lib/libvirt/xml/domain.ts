@@ -7,19 +7,28 @@ const QEMU_NS = "http://libvirt.org/schemas/domain/qemu/1.0";
 // on q35 libvirt fills pcie.0 from slot 1 upwards (root ports at 2+), 0x1f is the LPC bridge.
 const USER_NET_PCI_ADDR = "0x1b";
 
-const CmdlineSchema = z.string().max(1024).regex(/^[\x20-\x7e]*$/, "printable ASCII only");
+const CmdlineSchema = z
+  .string()
+  .max(1024)
+  .regex(/^[\x20-\x7e]*$/, "printable ASCII only");
 
 const NetworkSpecSchema = z.discriminatedUnion("mode", [
   z.object({
     mode: z.literal("user-forward"),
     /** host port on 127.0.0.1 forwarded to the guest's port 22 */
     sshPort: z.number().int().min(1024).max(65535),
-    mac: z.string().regex(/^52:54:00(:[0-9a-f]{2}){3}$/).optional(),
+    mac: z
+      .string()
+      .regex(/^52:54:00(:[0-9a-f]{2}){3}$/)
+      .optional(),
   }),
   z.object({
     mode: z.literal("bridge"),
     bridge: z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,14}$/, "must be a Linux interface name"),
-    mac: z.string().regex(/^52:54:00(:[0-9a-f]{2}){3}$/).optional(),
+    mac: z
+      .string()
+      .regex(/^52:54:00(:[0-9a-f]{2}){3}$/)
+      .optional(),
   }),
 ]);
 
@@ -35,7 +44,11 @@ const DomainSpecSchema = z.object({
   name: DomainNameSchema,
   type: z.enum(["kvm", "qemu"]),
   vcpus: z.number().int().min(1).max(256),
-  memoryMiB: z.number().int().min(64).max(4 * 1024 * 1024),
+  memoryMiB: z
+    .number()
+    .int()
+    .min(64)
+    .max(4 * 1024 * 1024),
   /** direct kernel boot; omit to boot from the disk's bootloader */
   kernel: z.object({ kernelPath: RemotePathSchema, initrdPath: RemotePathSchema.optional(), cmdline: CmdlineSchema }).optional(),
   disk: VolumeRefSchema.extend({ format: z.enum(["qcow2", "raw"]).default("qcow2") }).optional(),

@@ -20,7 +20,9 @@ export const deleteVmJob = defineJob({
       // A provisioning job still running (or rolling back after its cancel) must end first.
       key: "await-provisioning",
       async run({ prisma, payload }) {
-        const busy = await prisma.job.count({ where: { vmId: payload.vmId, kind: { in: ["vm.provision", "vm.power"] }, finishedAt: null } });
+        const busy = await prisma.job.count({
+          where: { vmId: payload.vmId, kind: { in: ["vm.provision", "vm.power"] }, finishedAt: null },
+        });
         if (busy > 0) throw new AppError("BUSY", "waiting for the VM's running job to finish or roll back", { transient: true });
       },
     },
@@ -41,7 +43,12 @@ export const deleteVmJob = defineJob({
         if (!vm.host || !vm.pool) return { removed: false };
         const placed = requirePlaced(vm);
         await removeVmFromHost({ ctx: vmHostContext(placed), domainName: vm.domainName, storagePool: placed.pool.name });
-        await addVmEvent({ prisma, vmId: vm.id, kind: "removed", message: `Domain ${vm.domainName}, its disk and its seed removed from ${placed.host.name}` });
+        await addVmEvent({
+          prisma,
+          vmId: vm.id,
+          kind: "removed",
+          message: `Domain ${vm.domainName}, its disk and its seed removed from ${placed.host.name}`,
+        });
         return { removed: true };
       },
     },

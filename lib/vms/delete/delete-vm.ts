@@ -13,11 +13,32 @@ import { deleteVmJob } from "./delete-vm-job";
 export async function deleteVm(opts: VmRequest): Promise<{ jobId: string }> {
   const { team, vm } = await findTeamVm(opts);
   if (vm.state === "DELETED") throw new AppError("CONFLICT", `${vm.name} is already deleted.`);
-  const running = await opts.prisma.job.findMany({ where: { vmId: vm.id, kind: "vm.provision", state: { in: ["QUEUED", "RUNNING"] } }, select: { id: true } });
-  for (const job of running) await cancelJob({ prisma: opts.prisma, jobId: job.id, reason: "Cancelled: the VM is being deleted" }).catch(() => undefined);
-  const { jobId, created } = await enqueueJob({ prisma: opts.prisma, kind: deleteVmJob, payload: { vmId: vm.id }, dedupeKey: `vm.delete:${vm.id}`, teamId: team.id, vmId: vm.id, hostId: vm.hostId ?? undefined });
+  const running = await opts.prisma.job.findMany({
+    where: { vmId: vm.id, kind: "vm.provision", state: { in: ["QUEUED", "RUNNING"] } },
+    select: { id: true },
+  });
+  for (const job of running)
+    await cancelJob({ prisma: opts.prisma, jobId: job.id, reason: "Cancelled: the VM is being deleted" }).catch(() => undefined);
+  const { jobId, created } = await enqueueJob({
+    prisma: opts.prisma,
+    kind: deleteVmJob,
+    payload: { vmId: vm.id },
+    dedupeKey: `vm.delete:${vm.id}`,
+    teamId: team.id,
+    vmId: vm.id,
+    hostId: vm.hostId ?? undefined,
+  });
   if (created) {
-    await recordAudit({ prisma: opts.prisma, ...actorOf(opts.principal), action: "vm.delete", teamId: team.id, targetType: "vm", targetId: vm.id, details: { name: vm.name, jobId }, meta: opts.meta });
+    await recordAudit({
+      prisma: opts.prisma,
+      ...actorOf(opts.principal),
+      action: "vm.delete",
+      teamId: team.id,
+      targetType: "vm",
+      targetId: vm.id,
+      details: { name: vm.name, jobId },
+      meta: opts.meta,
+    });
   }
   return { jobId };
 }

@@ -13,7 +13,11 @@ export async function orderOptions(opts: TeamRequest) {
     prisma.region.findMany({ where: { active: true }, orderBy: [{ country: "desc" }, { name: "asc" }] }),
     prisma.plan.findMany({ where: { active: true }, orderBy: [{ vcpus: "asc" }, { memoryMb: "asc" }] }),
     prisma.image.findMany({ where: { active: true }, orderBy: { name: "asc" } }),
-    prisma.sshKey.findMany({ where: { userId: principal.userId }, orderBy: { name: "asc" }, select: { id: true, name: true, keyType: true, bits: true, fingerprint: true } }),
+    prisma.sshKey.findMany({
+      where: { userId: principal.userId },
+      orderBy: { name: "asc" },
+      select: { id: true, name: true, keyType: true, bits: true, fingerprint: true },
+    }),
     readTeamUsage(prisma, team.id),
   ]);
   const smallest = plans[0];
@@ -39,7 +43,14 @@ export async function orderOptions(opts: TeamRequest) {
       allowedByPolicy: isJurisdictionAllowed(team.residencyPolicy, r.jurisdiction),
       hasCapacity: withCapacity[i]!,
     })),
-    plans: plans.map((p) => ({ code: p.code, name: p.name, vcpus: p.vcpus, memoryMb: p.memoryMb, diskGb: p.diskGb, priceNokMonthly: p.priceNokMonthly })),
+    plans: plans.map((p) => ({
+      code: p.code,
+      name: p.name,
+      vcpus: p.vcpus,
+      memoryMb: p.memoryMb,
+      diskGb: p.diskGb,
+      priceNokMonthly: p.priceNokMonthly,
+    })),
     images: images.map((i) => ({ slug: i.slug, name: i.name, os: i.os, version: i.version })),
     sshKeys,
     quota: { limits: teamLimits(team), used },

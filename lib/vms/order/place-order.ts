@@ -39,21 +39,35 @@ export async function placeOrder(opts: PlaceOrderOptions): Promise<{ vm: Virtual
 
   return prisma.$transaction(
     async (tx) => {
-      const [locked] = await tx.$queryRaw<{ residencyPolicy: string; maxVms: number; maxVcpus: number; maxMemoryMb: number; maxDiskGb: number }[]>`
+      const [locked] = await tx.$queryRaw<
+        { residencyPolicy: string; maxVms: number; maxVcpus: number; maxMemoryMb: number; maxDiskGb: number }[]
+      >`
         SELECT "residencyPolicy"::text AS "residencyPolicy", "maxVms", "maxVcpus", "maxMemoryMb", "maxDiskGb" FROM "Team" WHERE id = ${team.id}::uuid FOR UPDATE`;
       if (!locked) throw new AppError("NOT_FOUND", "Team not found");
       assertRegionAllowed({ policy: locked.residencyPolicy as typeof team.residencyPolicy, region });
       const refusal = checkQuota({ limits: teamLimits(locked), used: await readTeamUsage(tx, team.id), request });
       if (refusal) throw new AppError("QUOTA_EXCEEDED", refusal);
-      const clash = await tx.virtualMachine.findFirst({ where: { teamId: team.id, name: input.name, state: { in: LIVE_VM_STATES } }, select: { id: true } });
-      if (clash) throw new AppError("CONFLICT", `Your team already has a VM named "${input.name}". Pick another name or delete that VM first.`);
+      const clash = await tx.virtualMachine.findFirst({
+        where: { teamId: team.id, name: input.name, state: { in: LIVE_VM_STATES } },
+        select: { id: true },
+      });
+      if (clash)
+        throw new AppError("CONFLICT", `Your team already has a VM named "${input.name}". Pick another name or delete that VM first.`);
 
       await lockRegion(tx, region.id);
-      const placed = placeVm({ hosts: await loadPlacementHosts({ tx, regionId: region.id, imageId: image.id }), request, strategy: PLACEMENT_STRATEGY });
+      const placed = placeVm({
+        hosts: await loadPlacementHosts({ tx, regionId: region.id, imageId: image.id }),
+        request,
+        strategy: PLACEMENT_STRATEGY,
+      });
       if (!placed.ok) {
-        throw new AppError("NO_CAPACITY", `${region.name} (${region.code}) has no room for a ${plan.name} VM with ${image.name} right now. ${placed.explanation}`, {
-          details: { region: region.code, hosts: placed.verdicts },
-        });
+        throw new AppError(
+          "NO_CAPACITY",
+          `${region.name} (${region.code}) has no room for a ${plan.name} VM with ${image.name} right now. ${placed.explanation}`,
+          {
+            details: { region: region.code, hosts: placed.verdicts },
+          },
+        );
       }
       const id = randomUUID();
       const vm = await tx.virtualMachine.create({
@@ -76,8 +90,21 @@ export async function placeOrder(opts: PlaceOrderOptions): Promise<{ vm: Virtual
           createdById: principal.userId,
         },
       });
-      await tx.vmEvent.create({ data: { vmId: vm.id, kind: "ordered", message: `Ordered: ${plan.name} in ${region.name} with ${image.name}, key ${sshKey.name}; host ${placed.hostName} reserved` } });
-      const { jobId } = await enqueueJob({ prisma: tx, kind: provisionVmJob, payload: { vmId: vm.id }, teamId: team.id, vmId: vm.id, hostId: placed.hostId });
+      await tx.vmEvent.create({
+        data: {
+          vmId: vm.id,
+          kind: "ordered",
+          message: `Ordered: ${plan.name} in ${region.name} with ${image.name}, key ${sshKey.name}; host ${placed.hostName} reserved`,
+        },
+      });
+      const { jobId } = await enqueueJob({
+        prisma: tx,
+        kind: provisionVmJob,
+        payload: { vmId: vm.id },
+        teamId: team.id,
+        vmId: vm.id,
+        hostId: placed.hostId,
+      });
       await recordAudit({
         prisma: tx,
         ...actorOf(principal),

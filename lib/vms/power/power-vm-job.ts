@@ -30,9 +30,11 @@ export const powerVmJob = defineJob({
             note = "Started";
             break;
           case "shutdown":
-            note = { graceful: "Shut down", forced: "Shut down (forced off after the guest did not stop in time)", "already-off": "Already off" }[
-              await shutdownDomain({ ...ctx, timeoutMs: 120_000 })
-            ];
+            note = {
+              graceful: "Shut down",
+              forced: "Shut down (forced off after the guest did not stop in time)",
+              "already-off": "Already off",
+            }[await shutdownDomain({ ...ctx, timeoutMs: 120_000 })];
             break;
           case "reboot":
             if ((await getDomainState(ctx)) !== "running") throw new AppError("CONFLICT", `VM ${vm.name} is not running; start it instead`);

@@ -14,8 +14,28 @@ export async function vmPowerAction(opts: VmRequest & { action: VmPowerAction })
     throw new AppError("CONFLICT", `${vm.name} is ${vm.state.toLowerCase()}; power actions work on a running or stopped VM.`);
   }
   const busy = await opts.prisma.job.findFirst({ where: { vmId: vm.id, finishedAt: null }, select: { kind: true } });
-  if (busy) throw new AppError("CONFLICT", `${vm.name} is busy (${busy.kind === "vm.power" ? "another power action" : busy.kind}); try again when it has finished.`);
-  const { jobId } = await enqueueJob({ prisma: opts.prisma, kind: powerVmJob, payload: { vmId: vm.id, action: action.data }, teamId: team.id, vmId: vm.id, hostId: vm.hostId ?? undefined });
-  await recordAudit({ prisma: opts.prisma, ...actorOf(opts.principal), action: `vm.power.${action.data}`, teamId: team.id, targetType: "vm", targetId: vm.id, details: { name: vm.name, jobId }, meta: opts.meta });
+  if (busy)
+    throw new AppError(
+      "CONFLICT",
+      `${vm.name} is busy (${busy.kind === "vm.power" ? "another power action" : busy.kind}); try again when it has finished.`,
+    );
+  const { jobId } = await enqueueJob({
+    prisma: opts.prisma,
+    kind: powerVmJob,
+    payload: { vmId: vm.id, action: action.data },
+    teamId: team.id,
+    vmId: vm.id,
+    hostId: vm.hostId ?? undefined,
+  });
+  await recordAudit({
+    prisma: opts.prisma,
+    ...actorOf(opts.principal),
+    action: `vm.power.${action.data}`,
+    teamId: team.id,
+    targetType: "vm",
+    targetId: vm.id,
+    details: { name: vm.name, jobId },
+    meta: opts.meta,
+  });
   return { jobId };
 }

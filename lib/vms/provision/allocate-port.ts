@@ -17,7 +17,9 @@ export const allocatePortStep: StepDefinition<ProvisionVmPayload> = {
     }
     if (vm.sshPort) return { sshPort: vm.sshPort };
     const ctx = vmHostContext(vm);
-    const listening = parseListeningPorts((await ctx.pool.exec({ target: ctx.target, argv: ["ss", "-Htln"], step: "list listening ports" })).stdout);
+    const listening = parseListeningPorts(
+      (await ctx.pool.exec({ target: ctx.target, argv: ["ss", "-Htln"], step: "list listening ports" })).stdout,
+    );
     const port = await prisma.$transaction(
       async (tx) => {
         await tx.$queryRaw`SELECT id FROM "Host" WHERE id = ${vm.host.id}::uuid FOR UPDATE`;
@@ -28,7 +30,11 @@ export const allocatePortStep: StepDefinition<ProvisionVmPayload> = {
           taken: [...held.map((h) => h.sshPort!), ...listening],
           limit: 1,
         });
-        if (free === undefined) throw new AppError("NO_CAPACITY", `Host ${vm.host.name} has no free SSH forward port in ${vm.host.forwardPortStart}–${vm.host.forwardPortEnd}`);
+        if (free === undefined)
+          throw new AppError(
+            "NO_CAPACITY",
+            `Host ${vm.host.name} has no free SSH forward port in ${vm.host.forwardPortStart}–${vm.host.forwardPortEnd}`,
+          );
         await tx.virtualMachine.update({ where: { id: vm.id }, data: { sshPort: free, sshHost: "127.0.0.1" } });
         return free;
       },

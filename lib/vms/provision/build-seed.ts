@@ -22,7 +22,10 @@ export const buildSeedStep: StepDefinition<ProvisionVmPayload> = {
     if (!tenantKey) throw new AppError("VALIDATION", `The SSH key chosen for ${vm.name} was deleted; order again with another key`);
     if (!vm.mgmtKeyEnc || !vm.mgmtPublicKey) {
       const mgmt = generateKeyPair({ comment: `skjold-mgmt@${vm.domainName}` });
-      await prisma.virtualMachine.update({ where: { id: vm.id }, data: { mgmtKeyEnc: encryptSecret(mgmt.privateKey), mgmtPublicKey: mgmt.publicKey } });
+      await prisma.virtualMachine.update({
+        where: { id: vm.id },
+        data: { mgmtKeyEnc: encryptSecret(mgmt.privateKey), mgmtPublicKey: mgmt.publicKey },
+      });
       vm = requirePlaced(await loadVm(prisma, payload.vmId));
     }
     // A fresh guest host key on every run of this step: the seed is replaced as a whole with it.
@@ -43,7 +46,12 @@ export const buildSeedStep: StepDefinition<ProvisionVmPayload> = {
       data: { seedVolume: vol.name, guestHostKey: hostKey.publicKey, guestHostKeyFingerprint: hostKey.fingerprint },
     });
     await openVmLocation({ prisma, vm, kind: "VM_SEED", volume: vol.name, path: vol.path });
-    await addVmEvent({ prisma, vmId: vm.id, kind: "seed", message: `cloud-init seed built: user ${vm.adminUser}, key ${tenantKey.name}, guest host key ${hostKey.fingerprint}` });
+    await addVmEvent({
+      prisma,
+      vmId: vm.id,
+      kind: "seed",
+      message: `cloud-init seed built: user ${vm.adminUser}, key ${tenantKey.name}, guest host key ${hostKey.fingerprint}`,
+    });
     return { volume: vol.name, guestHostKeyFingerprint: hostKey.fingerprint };
   },
   async compensate({ prisma, payload }) {

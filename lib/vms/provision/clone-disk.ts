@@ -18,10 +18,21 @@ export const cloneDiskStep: StepDefinition<ProvisionVmPayload> = {
     const copy = await prisma.imageCopy.findUnique({ where: { imageId_hostId: { imageId: vm.imageId, hostId: vm.host.id } } });
     if (!copy) throw new AppError("NOT_FOUND", `Image ${vm.image.name} is not on host ${vm.host.name}`);
     const ctx = vmHostContext(vm);
-    const disk = await createCloneVolume({ ...ctx, storagePool: vm.pool.name, baseVolume: copy.volume, name: diskVolumeName(vm.domainName), capacityBytes: vm.diskGb * GIB });
+    const disk = await createCloneVolume({
+      ...ctx,
+      storagePool: vm.pool.name,
+      baseVolume: copy.volume,
+      name: diskVolumeName(vm.domainName),
+      capacityBytes: vm.diskGb * GIB,
+    });
     await prisma.virtualMachine.update({ where: { id: vm.id }, data: { diskVolume: disk.name } });
     await openVmLocation({ prisma, vm, kind: "VM_DISK", volume: disk.name, path: disk.path });
-    await addVmEvent({ prisma, vmId: vm.id, kind: "disk", message: `Disk ${disk.name} (${vm.diskGb} GB, copy-on-write of ${copy.volume}) on ${vm.host.name}/${vm.pool.name}` });
+    await addVmEvent({
+      prisma,
+      vmId: vm.id,
+      kind: "disk",
+      message: `Disk ${disk.name} (${vm.diskGb} GB, copy-on-write of ${copy.volume}) on ${vm.host.name}/${vm.pool.name}`,
+    });
     return { volume: disk.name, path: disk.path };
   },
   async compensate({ prisma, payload }) {

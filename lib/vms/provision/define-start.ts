@@ -22,7 +22,9 @@ async function domainSpec(prisma: Parameters<typeof loadVm>[0], vm: PlacedVm) {
     type: vm.host.accelerator === "KVM" ? ("kvm" as const) : ("qemu" as const),
     vcpus: vm.vcpus,
     memoryMiB: vm.memoryMb,
-    kernel: copy?.kernelPath ? { kernelPath: copy.kernelPath, initrdPath: copy.initrdPath ?? undefined, cmdline: DIRECT_BOOT_CMDLINE } : undefined,
+    kernel: copy?.kernelPath
+      ? { kernelPath: copy.kernelPath, initrdPath: copy.initrdPath ?? undefined, cmdline: DIRECT_BOOT_CMDLINE }
+      : undefined,
     disk: { pool: vm.pool.name, volume: diskVolumeName(vm.domainName) },
     seed: { pool: vm.pool.name, volume: seedVolumeName(vm.domainName) },
     network: { mode: "user-forward" as const, sshPort: vm.sshPort!, mac: macFor(vm.id) },
@@ -39,7 +41,12 @@ export const defineStartStep: StepDefinition<ProvisionVmPayload> = {
     await defineDomain({ ...ctx, spec });
     await startDomain({ ...ctx, name: vm.domainName });
     const how = spec.type === "kvm" ? "KVM" : "TCG (software emulation: this host offers no working KVM)";
-    await addVmEvent({ prisma, vmId: vm.id, kind: "started", message: `Domain ${vm.domainName} defined and started on ${vm.host.name} with ${how}` });
+    await addVmEvent({
+      prisma,
+      vmId: vm.id,
+      kind: "started",
+      message: `Domain ${vm.domainName} defined and started on ${vm.host.name} with ${how}`,
+    });
     return { accelerator: spec.type };
   },
   async compensate({ prisma, payload }) {

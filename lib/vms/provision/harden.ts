@@ -16,7 +16,14 @@ export const hardenStep: StepDefinition<ProvisionVmPayload> = {
     const input = hardeningInputOf(vm);
     const shell = vmGuestShell({ vm, step: "harden the guest" });
     const r = await hardenGuest({ shell, privilege: "sudo", ...input });
-    await addVmEvent({ prisma, vmId: vm.id, kind: "hardened", message: r.changed ? `Hardening converged: ${r.changes.length} change(s) (${r.changes.slice(0, 5).join(", ")})` : "Hardening: the guest already matched (set up by cloud-init)" });
+    await addVmEvent({
+      prisma,
+      vmId: vm.id,
+      kind: "hardened",
+      message: r.changed
+        ? `Hardening converged: ${r.changes.length} change(s) (${r.changes.slice(0, 5).join(", ")})`
+        : "Hardening: the guest already matched (set up by cloud-init)",
+    });
     return { changed: r.changed, changes: r.changes.length };
   },
 };

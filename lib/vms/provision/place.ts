@@ -34,7 +34,12 @@ export const placeStep: StepDefinition<ProvisionVmPayload> = {
       },
       { maxWait: 30_000, timeout: 30_000 },
     );
-    await addVmEvent({ prisma, vmId: vm.id, kind: "placed", message: `Placed on ${result.hostName}${result.moved ? " (moved from the reserved host)" : ""}: ${result.note}` });
+    await addVmEvent({
+      prisma,
+      vmId: vm.id,
+      kind: "placed",
+      message: `Placed on ${result.hostName}${result.moved ? " (moved from the reserved host)" : ""}: ${result.note}`,
+    });
     return result;
   },
   // Whatever a later step left half-made on the host (a step that failed part-way is not

@@ -16,6 +16,17 @@ import { waitSshStep } from "./wait-ssh";
 export const provisionVmJob = defineJob({
   name: "vm.provision",
   payload: ProvisionVmPayload,
-  steps: [reserveStep, placeStep, allocatePortStep, cloneDiskStep, buildSeedStep, defineStartStep, waitSshStep, hardenStep, verifyStep, readyStep],
+  steps: [
+    reserveStep,
+    placeStep,
+    allocatePortStep,
+    cloneDiskStep,
+    buildSeedStep,
+    defineStartStep,
+    waitSshStep,
+    hardenStep,
+    verifyStep,
+    readyStep,
+  ],
   retry: { maxAttempts: 6, baseDelayMs: 2_000, maxDelayMs: 30_000 },
 });

@@ -11,7 +11,12 @@ export const readyStep: StepDefinition<ProvisionVmPayload> = {
     const vm = await loadVm(prisma, payload.vmId);
     if (vm.state === "PROVISIONING") {
       await prisma.virtualMachine.update({ where: { id: vm.id }, data: { state: "RUNNING", readyAt: new Date(), lastError: null } });
-      await addVmEvent({ prisma, vmId: vm.id, kind: "ready", message: `Ready: ssh -p ${vm.sshPort} ${vm.adminUser}@${vm.sshHost ?? "127.0.0.1"} on ${vm.host?.name ?? "its host"}` });
+      await addVmEvent({
+        prisma,
+        vmId: vm.id,
+        kind: "ready",
+        message: `Ready: ssh -p ${vm.sshPort} ${vm.adminUser}@${vm.sshHost ?? "127.0.0.1"} on ${vm.host?.name ?? "its host"}`,
+      });
     }
     return { state: "RUNNING" };
   },

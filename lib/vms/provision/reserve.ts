@@ -27,6 +27,7 @@ export const reserveStep: StepDefinition<ProvisionVmPayload> = {
       where: { id: payload.vmId, state: { in: ["PENDING", "PROVISIONING"] } },
       data: { state: "FAILED", lastError: reason.slice(0, 2_000) },
     });
-    if (n.count > 0) await addVmEvent({ prisma, vmId: payload.vmId, kind: "failed", message: `Provisioning failed and was rolled back: ${reason}` });
+    if (n.count > 0)
+      await addVmEvent({ prisma, vmId: payload.vmId, kind: "failed", message: `Provisioning failed and was rolled back: ${reason}` });
   },
 };

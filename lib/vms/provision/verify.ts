@@ -20,10 +20,22 @@ export const verifyStep: StepDefinition<ProvisionVmPayload> = {
     // A re-run of this step replaces the report it wrote before, instead of adding a second one.
     await prisma.hardeningReport.deleteMany({ where: { vmId: vm.id, scope: "guest", createdAt: { gte: started } } });
     const row = await prisma.hardeningReport.create({
-      data: { vmId: vm.id, scope: "guest", passed: report.passed, failed: report.failed, notApplicable: report.notApplicable, controls: report.controls },
+      data: {
+        vmId: vm.id,
+        scope: "guest",
+        passed: report.passed,
+        failed: report.failed,
+        notApplicable: report.notApplicable,
+        controls: report.controls,
+      },
     });
     const failing = report.controls.filter((c) => c.status === "fail").map((c) => c.id);
-    await addVmEvent({ prisma, vmId: vm.id, kind: "verified", message: `Hardening report: ${report.passed} passed, ${report.failed} failed${failing.length ? ` (${failing.slice(0, 5).join(", ")})` : ""}` });
+    await addVmEvent({
+      prisma,
+      vmId: vm.id,
+      kind: "verified",
+      message: `Hardening report: ${report.passed} passed, ${report.failed} failed${failing.length ? ` (${failing.slice(0, 5).join(", ")})` : ""}`,
+    });
     return { reportId: row.id, passed: report.passed, failed: report.failed };
   },
 };

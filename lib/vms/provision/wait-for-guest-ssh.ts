@@ -27,7 +27,10 @@ function within<T>(opts: { promise: Promise<T>; ms: number; what: string; onLate
   const { promise: p, ms, what, onLate } = opts;
   let timer: NodeJS.Timeout | undefined;
   let late = false;
-  p.then((v) => late && onLate?.(v), () => undefined);
+  p.then(
+    (v) => late && onLate?.(v),
+    () => undefined,
+  );
   return Promise.race([
     p,
     new Promise<never>((_, reject) => {
@@ -64,13 +67,16 @@ async function probeGuestSsh(opts: GuestProbeOptions & { step: string }): Promis
       onLate: (c) => c.dispose(),
     });
     const r = await within({ promise: guest.execCommand("true"), ms: phaseMs, what: "running a command" });
-    if (r.code !== 0) throw new AppError("HOST_UNREACHABLE", `${target.label ?? "guest"}: logged in, but \`true\` exited ${r.code}`, { transient: true });
+    if (r.code !== 0)
+      throw new AppError("HOST_UNREACHABLE", `${target.label ?? "guest"}: logged in, but \`true\` exited ${r.code}`, { transient: true });
     if (!opts.then) return { stdout: "" };
     const then = await within({ promise: guest.execCommand(opts.then.command), ms: opts.then.timeoutMs, what: `\`${opts.then.command}\`` });
     return { stdout: then.stdout };
   } catch (err) {
     if (isKeyProblem(err)) throw err;
-    throw err instanceof AppError ? err : new AppError("HOST_UNREACHABLE", `${target.label ?? "guest"}: ${(err as Error).message}`, { transient: true, cause: err });
+    throw err instanceof AppError
+      ? err
+      : new AppError("HOST_UNREACHABLE", `${target.label ?? "guest"}: ${(err as Error).message}`, { transient: true, cause: err });
   } finally {
     guest?.dispose();
     sock?.destroy();
@@ -82,12 +88,15 @@ async function probeGuestSsh(opts: GuestProbeOptions & { step: string }): Promis
  * `signal` aborts (cancel, worker stopping) and on a host-key problem; otherwise retries until
  * `timeoutMs`, then fails with a transient TIMEOUT (the job retries the step with backoff).
  */
-export async function waitForGuestSsh(opts: GuestProbeOptions & { timeoutMs: number; signal: AbortSignal; intervalMs?: number }): Promise<{ attempts: number; elapsedMs: number; stdout: string }> {
+export async function waitForGuestSsh(
+  opts: GuestProbeOptions & { timeoutMs: number; signal: AbortSignal; intervalMs?: number },
+): Promise<{ attempts: number; elapsedMs: number; stdout: string }> {
   const started = Date.now();
   let attempts = 0;
   let last: unknown;
   while (Date.now() - started < opts.timeoutMs) {
-    if (opts.signal.aborted) throw new AppError("CONFLICT", "Stopped waiting for SSH: the job was cancelled or handed over", { transient: true });
+    if (opts.signal.aborted)
+      throw new AppError("CONFLICT", "Stopped waiting for SSH: the job was cancelled or handed over", { transient: true });
     attempts++;
     try {
       const { stdout } = await probeGuestSsh({ ...opts, step: "wait for the guest's SSH" });
@@ -98,7 +107,11 @@ export async function waitForGuestSsh(opts: GuestProbeOptions & { timeoutMs: num
     }
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 1_000));
   }
-  throw new AppError("TIMEOUT", `${opts.target.label ?? "guest"}: no SSH answer within ${Math.round(opts.timeoutMs / 1000)} s (last: ${(last as Error | undefined)?.message ?? "none"})`, {
-    transient: true,
-  });
+  throw new AppError(
+    "TIMEOUT",
+    `${opts.target.label ?? "guest"}: no SSH answer within ${Math.round(opts.timeoutMs / 1000)} s (last: ${(last as Error | undefined)?.message ?? "none"})`,
+    {
+      transient: true,
+    },
+  );
 }

@@ -25,7 +25,12 @@ export const waitSshStep: StepDefinition<ProvisionVmPayload> = {
       then: { command: "cloud-init status --wait", timeoutMs: CLOUD_INIT_TIMEOUT_MS },
     });
     const status = /status: (\w+)/.exec(answered.stdout)?.[1] ?? "unknown";
-    await addVmEvent({ prisma, vmId: vm.id, kind: "ssh-ready", message: `SSH answers with the pinned host key ${vm.guestHostKeyFingerprint} (after ${(answered.elapsedMs / 1000).toFixed(1)} s in this attempt); cloud-init: ${status}` });
+    await addVmEvent({
+      prisma,
+      vmId: vm.id,
+      kind: "ssh-ready",
+      message: `SSH answers with the pinned host key ${vm.guestHostKeyFingerprint} (after ${(answered.elapsedMs / 1000).toFixed(1)} s in this attempt); cloud-init: ${status}`,
+    });
     return { elapsedMs: answered.elapsedMs, attempts: answered.attempts, cloudInit: status };
   },
 };

@@ -13,8 +13,15 @@ export async function getVmDetail(opts: TeamRequest & { vmId: string }) {
     ? await prisma.virtualMachine.findUnique({
         where: { id: opts.vmId },
         select: {
-          ...VM_SUMMARY, teamId: true, domainName: true, diskVolume: true, seedVolume: true, placementNote: true,
-          guestHostKey: true, guestHostKeyFingerprint: true, updatedAt: true,
+          ...VM_SUMMARY,
+          teamId: true,
+          domainName: true,
+          diskVolume: true,
+          seedVolume: true,
+          placementNote: true,
+          guestHostKey: true,
+          guestHostKeyFingerprint: true,
+          updatedAt: true,
           host: { select: { name: true, address: true, port: true, username: true, networkMode: true, accelerator: true } },
           sshKey: { select: { id: true, name: true, fingerprint: true } },
           events: { orderBy: { id: "asc" }, take: 500, select: { id: true, at: true, kind: true, message: true } },

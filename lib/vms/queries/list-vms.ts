@@ -3,8 +3,19 @@ import type { TeamRequest } from "../shared/find-team-vm";
 
 /** What a VM list row shows (and the detail view starts from). */
 export const VM_SUMMARY = {
-  id: true, name: true, state: true, vcpus: true, memoryMb: true, diskGb: true, sshHost: true, sshPort: true, adminUser: true,
-  lastError: true, createdAt: true, readyAt: true, deletedAt: true,
+  id: true,
+  name: true,
+  state: true,
+  vcpus: true,
+  memoryMb: true,
+  diskGb: true,
+  sshHost: true,
+  sshPort: true,
+  adminUser: true,
+  lastError: true,
+  createdAt: true,
+  readyAt: true,
+  deletedAt: true,
   region: { select: { code: true, name: true, city: true, country: true, jurisdiction: true } },
   plan: { select: { code: true, name: true } },
   image: { select: { slug: true, name: true } },

@@ -9,18 +9,30 @@ import type { PlacedVm } from "./load-vm";
 // pinned (seeded by Skjold), tunnelled through its host (to the forwarded port on the host's loopback,
 // or to the guest's own address on a bridged host).
 
-type GuestRow = Pick<VirtualMachine, "name" | "adminUser" | "sshHost" | "sshPort" | "ipAddress" | "guestHostKeyFingerprint" | "mgmtKeyEnc" | "clusterRole">;
+type GuestRow = Pick<
+  VirtualMachine,
+  "name" | "adminUser" | "sshHost" | "sshPort" | "ipAddress" | "guestHostKeyFingerprint" | "mgmtKeyEnc" | "clusterRole"
+>;
 
 /** The guest's SSH target behind its host, reached through `via` (pure apart from decrypting the key). */
 export function guestTargetThrough(opts: { vm: GuestRow; host: Pick<Host, "networkMode">; via: SshTarget }): SshTarget {
   const { vm, host, via } = opts;
   const missing = !vm.mgmtKeyEnc ? "its management key" : !vm.guestHostKeyFingerprint ? "its pinned host key" : null;
-  if (missing) throw new AppError("CONFLICT", `VM ${vm.name} cannot be verified: ${missing} is not recorded (was it provisioned by Skjold?)`);
+  if (missing)
+    throw new AppError("CONFLICT", `VM ${vm.name} cannot be verified: ${missing} is not recorded (was it provisioned by Skjold?)`);
   const bridged = host.networkMode === "BRIDGED";
   const address = bridged ? vm.ipAddress : (vm.sshHost ?? "127.0.0.1");
   const port = bridged ? 22 : vm.sshPort;
   if (!address || !port) throw new AppError("CONFLICT", `VM ${vm.name} has no SSH address recorded`);
-  return { label: vm.name, host: address, port, username: vm.adminUser, privateKey: decryptSecret(vm.mgmtKeyEnc!), hostKeyFingerprint: vm.guestHostKeyFingerprint, via };
+  return {
+    label: vm.name,
+    host: address,
+    port,
+    username: vm.adminUser,
+    privateKey: decryptSecret(vm.mgmtKeyEnc!),
+    hostKeyFingerprint: vm.guestHostKeyFingerprint,
+    via,
+  };
 }
 
 /** A VM being provisioned, through its host over the shared pool (lab hosts: the forwarded port). */

@@ -9,5 +9,10 @@ import type { LoadedVm } from "./load-vm";
 export function hardeningInputOf(vm: LoadedVm) {
   if (!vm.sshKey) throw new AppError("VALIDATION", `The SSH key chosen for ${vm.name} was deleted; order again with another key`);
   if (!vm.mgmtPublicKey) throw new AppError("CONFLICT", `VM ${vm.name} has no management key recorded (was it provisioned by Skjold?)`);
-  return { adminUser: vm.adminUser, sshPublicKey: vm.sshKey.publicKey, extraSshPublicKeys: [vm.mgmtPublicKey], role: guestRoleOf(vm.clusterRole) };
+  return {
+    adminUser: vm.adminUser,
+    sshPublicKey: vm.sshKey.publicKey,
+    extraSshPublicKeys: [vm.mgmtPublicKey],
+    role: guestRoleOf(vm.clusterRole),
+  };
 }

@@ -9,5 +9,11 @@ const GUEST_EXEC_TIMEOUT_MS = 300_000;
 
 /** lib/guest's shell on a placed VM (over the shared pool unless given one), as its admin user (sudo for root). */
 export function vmGuestShell(opts: { vm: PlacedVm; step: string; pool?: SshPool }): SshGuestShell {
-  return createGuestShell({ pool: opts.pool ?? sharedSshPool(), target: guestTarget(opts.vm), step: opts.step, privilege: "sudo", timeoutMs: GUEST_EXEC_TIMEOUT_MS });
+  return createGuestShell({
+    pool: opts.pool ?? sharedSshPool(),
+    target: guestTarget(opts.vm),
+    step: opts.step,
+    privilege: "sudo",
+    timeoutMs: GUEST_EXEC_TIMEOUT_MS,
+  });
 }

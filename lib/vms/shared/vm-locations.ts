@@ -6,7 +6,13 @@ import type { PlacedVm } from "./load-vm";
 // The ledger entries of a VM's disk and seed. Opening checks the ledger first, so a step that runs
 // again does not record the same location twice.
 
-export async function openVmLocation(opts: { prisma: PrismaClient; vm: PlacedVm; kind: Extract<ResourceKind, "VM_DISK" | "VM_SEED">; volume: string; path: string }): Promise<void> {
+export async function openVmLocation(opts: {
+  prisma: PrismaClient;
+  vm: PlacedVm;
+  kind: Extract<ResourceKind, "VM_DISK" | "VM_SEED">;
+  volume: string;
+  path: string;
+}): Promise<void> {
   const { prisma, vm } = opts;
   const last = await prisma.dataLocation.findFirst({
     where: { resourceId: vm.id, resourceKind: opts.kind, hostName: vm.host.name, path: opts.path },

@@ -42,7 +42,12 @@ export default async function SshKeysPage() {
                     <td className="mono">{k.fingerprint}</td>
                     <td>{k.createdAt.toISOString().slice(0, 10)}</td>
                     <td>
-                      <ActionForm action={deleteSshKeyAction} submit={t("keys.delete")} variant="danger" confirm={t("keys.confirmDelete", { name: k.name })}>
+                      <ActionForm
+                        action={deleteSshKeyAction}
+                        submit={t("keys.delete")}
+                        variant="danger"
+                        confirm={t("keys.confirmDelete", { name: k.name })}
+                      >
                         <input type="hidden" name="keyId" value={k.id} />
                       </ActionForm>
                     </td>
@@ -62,7 +67,15 @@ export default async function SshKeysPage() {
           </label>
           <label>
             {t("keys.publicKey")}
-            <textarea name="publicKey" required rows={4} className="mono" spellCheck={false} autoComplete="off" placeholder="ssh-ed25519 AAAAC3Nza… you@laptop" />
+            <textarea
+              name="publicKey"
+              required
+              rows={4}
+              className="mono"
+              spellCheck={false}
+              autoComplete="off"
+              placeholder="ssh-ed25519 AAAAC3Nza… you@laptop"
+            />
           </label>
           <p className="muted">
             {t("keys.hint")} <code>ssh-keygen -t ed25519</code> · <code>cat ~/.ssh/id_ed25519.pub</code>

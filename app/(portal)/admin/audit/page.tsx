@@ -22,7 +22,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     if (!(e instanceof AppError)) throw e;
     error = e.message;
   }
-  const next = new URLSearchParams(Object.entries({ ...filter, before: result.nextBefore ?? undefined }).filter(([, v]) => v) as [string, string][]);
+  const next = new URLSearchParams(
+    Object.entries({ ...filter, before: result.nextBefore ?? undefined }).filter(([, v]) => v) as [string, string][],
+  );
   return (
     <>
       <h1>{t("admin.audit")}</h1>

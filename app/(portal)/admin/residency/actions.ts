@@ -29,7 +29,9 @@ export async function setPortalLocationAction(_p: ActionState, form: FormData): 
   return runAction(async () => {
     const { location, teamsMoved } = await changePortalLocation({ ...(await adminCtx()), input: formObject(form) });
     revalidatePath("/admin/residency");
-    return { message: `Portal location set to ${location.regionCode}${location.hostName ? ` (${location.hostName})` : ""}; ${teamsMoved} team(s) recorded there.` };
+    return {
+      message: `Portal location set to ${location.regionCode}${location.hostName ? ` (${location.hostName})` : ""}; ${teamsMoved} team(s) recorded there.`,
+    };
   });
 }
 

@@ -35,11 +35,19 @@ export default async function AdminResidencyPage(props: { searchParams: Promise<
     <div className="stack">
       <h1>{t("residency.platformTitle")}</h1>
       {"error" in asOf || !view ? (
-        <p className="alert error" role="alert">{"error" in asOf ? asOf.error : null} <Link href="?">{t("residency.now")}</Link></p>
+        <p className="alert error" role="alert">
+          {"error" in asOf ? asOf.error : null} <Link href="?">{t("residency.now")}</Link>
+        </p>
       ) : (
         <>
           <LocationsSection view={view} t={t} isNow={asOf.isNow} asOfValue={asOfParam} showTeam />
-          <ExportsSection t={t} apiBase="/api/v1/admin/residency" asOf={asOf.isNow ? undefined : asOfParam} ledgerHead={view.ledgerHead} exports={exports} />
+          <ExportsSection
+            t={t}
+            apiBase="/api/v1/admin/residency"
+            asOf={asOf.isNow ? undefined : asOfParam}
+            ledgerHead={view.ledgerHead}
+            exports={exports}
+          />
         </>
       )}
       <section className="card stack" aria-labelledby="verify">

@@ -9,7 +9,15 @@ export default async function UsersPage() {
   const user = await requireUser();
   const { t } = await getT(user.locale);
   const users = await (await getPrisma()).user.findMany({
-    select: { id: true, email: true, name: true, isAdmin: true, totpEnabled: true, createdAt: true, memberships: { select: { role: true, team: { select: { slug: true } } } } },
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      isAdmin: true,
+      totpEnabled: true,
+      createdAt: true,
+      memberships: { select: { role: true, team: { select: { slug: true } } } },
+    },
     orderBy: { createdAt: "asc" },
     take: 500,
   });

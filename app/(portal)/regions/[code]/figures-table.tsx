@@ -8,7 +8,13 @@ const pct = (loss: number | null) => (loss === null ? "–" : `${(loss * 100).to
 
 export function FiguresTable({ figures, t }: { figures: LatencyFigure[]; t: T }) {
   const badge = (s: LatencyFigure["status"]) =>
-    s === "ok" ? <span className="badge ok">{t("latency.ok")}</span> : s === "stale" ? <span className="badge warn">{t("latency.stale")}</span> : <span className="badge bad">{t("latency.noData")}</span>;
+    s === "ok" ? (
+      <span className="badge ok">{t("latency.ok")}</span>
+    ) : s === "stale" ? (
+      <span className="badge warn">{t("latency.stale")}</span>
+    ) : (
+      <span className="badge bad">{t("latency.noData")}</span>
+    );
   return (
     <table data-testid="latency-figures">
       <thead>

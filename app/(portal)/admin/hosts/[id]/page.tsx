@@ -32,7 +32,9 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
       {host.status === "PENDING_KEY" ? null : <HostSections host={host} t={t} />}
       {pinned ? <DriftCard host={host} t={t} /> : null}
       <section className="card row">
-        <ActionForm action={refreshHostAction} submit={t("hosts.refresh")} variant="secondary" inline>{hidden}</ActionForm>
+        <ActionForm action={refreshHostAction} submit={t("hosts.refresh")} variant="secondary" inline>
+          {hidden}
+        </ActionForm>
         <ActionForm action={refreshHostAction} submit="Re-probe KVM/TCG" variant="secondary" inline>
           {hidden}
           <input type="hidden" name="reprobe" value="1" />
@@ -41,7 +43,15 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
           {hidden}
           <input type="hidden" name="draining" value={host.draining ? "0" : "1"} />
         </ActionForm>
-        <ActionForm action={removeHostAction} submit={t("hosts.remove")} variant="danger" inline confirm={`Remove ${host.name} from Skjold?`}>{hidden}</ActionForm>
+        <ActionForm
+          action={removeHostAction}
+          submit={t("hosts.remove")}
+          variant="danger"
+          inline
+          confirm={`Remove ${host.name} from Skjold?`}
+        >
+          {hidden}
+        </ActionForm>
       </section>
     </>
   );

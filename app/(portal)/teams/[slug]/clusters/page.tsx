@@ -27,7 +27,10 @@ export default async function ClusterListPage({ params }: { params: Promise<{ sl
   const options = roleCan(role, "operate") ? await orderOptions({ prisma, principal: user, teamSlug: slug }) : null;
   const range = { min: String(AGENTS.min), max: String(AGENTS.max) };
   const outsidePolicy = options ? t("order.outsidePolicy", { policy: t(`policy.${options.policy}`) }) : "";
-  const regions = (options?.regions ?? []).map((r) => ({ ...r, why: !r.allowedByPolicy ? outsidePolicy : !r.hasCapacity ? t("order.noCapacity") : null }));
+  const regions = (options?.regions ?? []).map((r) => ({
+    ...r,
+    why: !r.allowedByPolicy ? outsidePolicy : !r.hasCapacity ? t("order.noCapacity") : null,
+  }));
   // With no region to choose, show the first one with its reason rather than an empty picker.
   const firstRegion = (regions.find((r) => r.why === null) ?? regions[0])?.code;
   const noRegion = regions.every((r) => r.why !== null);
@@ -85,28 +88,57 @@ export default async function ClusterListPage({ params }: { params: Promise<{ sl
             <div className="grid">
               <label>
                 {t("common.name")}
-                <input name="name" required maxLength={40} pattern="[a-z0-9]([a-z0-9\-]{0,38}[a-z0-9])?" autoComplete="off" spellCheck={false} aria-describedby="cluster-name-hint" />
+                <input
+                  name="name"
+                  required
+                  maxLength={40}
+                  pattern="[a-z0-9]([a-z0-9\-]{0,38}[a-z0-9])?"
+                  autoComplete="off"
+                  spellCheck={false}
+                  aria-describedby="cluster-name-hint"
+                />
                 <span id="cluster-name-hint" className="muted">
                   {t("cluster.nameHint")}
                 </span>
               </label>
               <label>
                 {t("cluster.agents")}
-                <input name="agentCount" type="number" inputMode="numeric" min={AGENTS.min} max={AGENTS.max} step={1} defaultValue={AGENTS.min} aria-describedby="cluster-agents-hint" />
+                <input
+                  name="agentCount"
+                  type="number"
+                  inputMode="numeric"
+                  min={AGENTS.min}
+                  max={AGENTS.max}
+                  step={1}
+                  defaultValue={AGENTS.min}
+                  aria-describedby="cluster-agents-hint"
+                />
                 <span id="cluster-agents-hint" className="muted">
                   {t("cluster.agentsHint", range)}
                 </span>
               </label>
               <label>
                 {t("cluster.apiAllowFrom")}
-                <textarea name="apiAllowFrom" rows={2} autoComplete="off" spellCheck={false} placeholder="203.0.113.0/24" aria-describedby="cluster-api-hint" />
+                <textarea
+                  name="apiAllowFrom"
+                  rows={2}
+                  autoComplete="off"
+                  spellCheck={false}
+                  placeholder="203.0.113.0/24"
+                  aria-describedby="cluster-api-hint"
+                />
                 <span id="cluster-api-hint" className="muted">
                   {t("cluster.apiAllowFromHint")}
                 </span>
               </label>
               <label>
                 {t("order.region")}
-                <select name="regionCode" required defaultValue={firstRegion} aria-describedby={noRegion ? "cluster-region-hint" : undefined}>
+                <select
+                  name="regionCode"
+                  required
+                  defaultValue={firstRegion}
+                  aria-describedby={noRegion ? "cluster-region-hint" : undefined}
+                >
                   {regions.map((r) => (
                     <option key={r.code} value={r.code} disabled={r.why !== null}>
                       {r.name} ({r.country}, {t(`jurisdiction.${r.jurisdiction}`)}){r.why ? ` — ${r.why}` : ""}

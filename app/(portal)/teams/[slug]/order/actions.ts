@@ -11,7 +11,13 @@ import { requestMeta, requireUser } from "@/app/_server/request";
 export async function placeOrderAction(slug: string, _p: ActionState, form: FormData): Promise<ActionState> {
   let target = "";
   const state = await runAction(async () => {
-    const { vm } = await placeOrder({ prisma: await getPrisma(), principal: await requireUser(), teamSlug: slug, input: formObject(form), meta: await requestMeta() });
+    const { vm } = await placeOrder({
+      prisma: await getPrisma(),
+      principal: await requireUser(),
+      teamSlug: slug,
+      input: formObject(form),
+      meta: await requestMeta(),
+    });
     revalidatePath(`/teams/${slug}/vms`);
     target = `/teams/${encodeURIComponent(slug)}/vms/${vm.id}`;
   });

@@ -25,13 +25,24 @@ export async function changePolicyAction(_p: PolicyFormState, form: FormData): P
     if (!body.success) throw fromZod(body.error, "Invalid policy change");
     const actor = actorOf(principal);
     try {
-      const r = await changeResidencyPolicy({ prisma, teamId: team.id, policy: body.data.policy, actor: { label: actor.actorLabel, userId: actor.actorUserId } });
+      const r = await changeResidencyPolicy({
+        prisma,
+        teamId: team.id,
+        policy: body.data.policy,
+        actor: { label: actor.actorLabel, userId: actor.actorUserId },
+      });
       revalidatePath(`/teams/${slug}/residency`);
-      return { message: r.changed ? `Policy changed to "${POLICY_LABELS[r.policy]}".` : `The policy already is "${POLICY_LABELS[r.policy]}".` };
+      return {
+        message: r.changed ? `Policy changed to "${POLICY_LABELS[r.policy]}".` : `The policy already is "${POLICY_LABELS[r.policy]}".`,
+      };
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== "POLICY_VIOLATION") throw err;
       const { violations } = err.details as { violations: PolicyViolation[] };
-      return { ok: false, error: `The policy stays "${POLICY_LABELS[team.residencyPolicy]}": ${violations.length} resource(s) lie outside "${POLICY_LABELS[body.data.policy]}". Move or delete them first.`, violations };
+      return {
+        ok: false,
+        error: `The policy stays "${POLICY_LABELS[team.residencyPolicy]}": ${violations.length} resource(s) lie outside "${POLICY_LABELS[body.data.policy]}". Move or delete them first.`,
+        violations,
+      };
     }
   }) as Promise<PolicyFormState>;
 }

@@ -27,19 +27,26 @@ export default async function TeamResidencyPage(props: { params: Promise<{ slug:
   const regions = await prisma.region.findMany({ where: { active: true }, orderBy: { code: "asc" } });
   const asOf = typeof asOfParam === "string" ? parseAsOfParam({ value: asOfParam || undefined }) : parseAsOfParam({ value: undefined });
   const apiBase = `/api/v1/teams/${team.slug}/residency`;
-  const [view, exports] = audit && !("error" in asOf)
-    ? await Promise.all([readResidencyView({ prisma, teamId: team.id, asOf: asOf.asOf }), listReportExports({ prisma, teamId: team.id })])
-    : [null, []];
+  const [view, exports] =
+    audit && !("error" in asOf)
+      ? await Promise.all([readResidencyView({ prisma, teamId: team.id, asOf: asOf.asOf }), listReportExports({ prisma, teamId: team.id })])
+      : [null, []];
   return (
     <div className="stack">
-      <p><Link href={`/teams/${team.slug}`}>← {team.name}</Link></p>
+      <p>
+        <Link href={`/teams/${team.slug}`}>← {team.name}</Link>
+      </p>
       <div className="row">
-        <h1 style={{ margin: 0 }}>{t("residency.title")} — {team.name}</h1>
+        <h1 style={{ margin: 0 }}>
+          {t("residency.title")} — {team.name}
+        </h1>
         <span className="badge">{role.toLowerCase()}</span>
       </div>
 
       <section className="card stack" aria-labelledby="policy">
-        <h2 id="policy">{t("team.residency")}: <span data-testid="current-policy">{POLICY_LABELS[team.residencyPolicy]}</span></h2>
+        <h2 id="policy">
+          {t("team.residency")}: <span data-testid="current-policy">{POLICY_LABELS[team.residencyPolicy]}</span>
+        </h2>
         <PoliciesTable t={t} regions={regions} current={team.residencyPolicy} />
         {roleCan(role, "manage") ? (
           <PolicyForm
@@ -48,8 +55,13 @@ export default async function TeamResidencyPage(props: { params: Promise<{ slug:
             current={team.residencyPolicy}
             options={Object.entries(POLICY_LABELS).map(([value, label]) => ({ value, label }))}
             labels={{
-              policy: t("residency.newPolicy"), submit: t("residency.changePolicy"), violationsTitle: t("residency.violations"),
-              resource: t("residency.resource"), type: t("residency.kind"), region: t("common.region"), jurisdiction: t("regions.jurisdiction"),
+              policy: t("residency.newPolicy"),
+              submit: t("residency.changePolicy"),
+              violationsTitle: t("residency.violations"),
+              resource: t("residency.resource"),
+              type: t("residency.kind"),
+              region: t("common.region"),
+              jurisdiction: t("regions.jurisdiction"),
             }}
           />
         ) : (
@@ -58,13 +70,23 @@ export default async function TeamResidencyPage(props: { params: Promise<{ slug:
       </section>
 
       {!audit ? (
-        <p className="alert error" role="alert" data-testid="residency-forbidden">{t("residency.forbidden", { role: role.toLowerCase() })}</p>
+        <p className="alert error" role="alert" data-testid="residency-forbidden">
+          {t("residency.forbidden", { role: role.toLowerCase() })}
+        </p>
       ) : "error" in asOf ? (
-        <p className="alert error" role="alert">{asOf.error} <Link href="?">{t("residency.now")}</Link></p>
+        <p className="alert error" role="alert">
+          {asOf.error} <Link href="?">{t("residency.now")}</Link>
+        </p>
       ) : (
         <>
           <LocationsSection view={view!} t={t} isNow={asOf.isNow} asOfValue={asOfParam} showTeam={false} />
-          <ExportsSection t={t} apiBase={apiBase} asOf={asOf.isNow ? undefined : asOfParam} ledgerHead={view!.ledgerHead} exports={exports} />
+          <ExportsSection
+            t={t}
+            apiBase={apiBase}
+            asOf={asOf.isNow ? undefined : asOfParam}
+            ledgerHead={view!.ledgerHead}
+            exports={exports}
+          />
           <section className="card stack" aria-labelledby="verify">
             <h2 id="verify">{t("residency.verifyTitle")}</h2>
             <p className="muted">{t("residency.verifyHelp")}</p>

@@ -8,7 +8,14 @@ import { notFoundIfMissing, requireUser } from "@/app/_server/request";
 
 export const metadata: Metadata = { title: "Virtual machines" };
 
-const BADGE: Record<string, string> = { RUNNING: "ok", PROVISIONING: "warn", PENDING: "warn", DELETING: "warn", FAILED: "bad", STOPPED: "" };
+const BADGE: Record<string, string> = {
+  RUNNING: "ok",
+  PROVISIONING: "warn",
+  PENDING: "warn",
+  DELETING: "warn",
+  FAILED: "bad",
+  STOPPED: "",
+};
 
 export default async function VmListPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;

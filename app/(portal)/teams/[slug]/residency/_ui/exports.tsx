@@ -3,7 +3,13 @@ import type { ReportExportRecord } from "@/lib/residency/report-response";
 import { reportHref, shortHash, utc } from "./format";
 
 /** Download buttons for the three formats, the ledger head they will name, and the recent exports with their digests. */
-export function ExportsSection(props: { t: T; apiBase: string; asOf?: string; ledgerHead: { seq: string; hash: string }; exports: ReportExportRecord[] }) {
+export function ExportsSection(props: {
+  t: T;
+  apiBase: string;
+  asOf?: string;
+  ledgerHead: { seq: string; hash: string };
+  exports: ReportExportRecord[];
+}) {
   const { t, apiBase, asOf, ledgerHead, exports } = props;
   return (
     <section className="card stack" aria-labelledby="exports">
@@ -17,7 +23,10 @@ export function ExportsSection(props: { t: T; apiBase: string; asOf?: string; le
         ))}
       </div>
       <p className="muted">
-        {t("residency.ledgerHead")}: <span className="mono" title={ledgerHead.hash}>#{ledgerHead.seq} {shortHash(ledgerHead.hash)}</span>
+        {t("residency.ledgerHead")}:{" "}
+        <span className="mono" title={ledgerHead.hash}>
+          #{ledgerHead.seq} {shortHash(ledgerHead.hash)}
+        </span>
       </p>
       <p className="muted">{t("residency.digestHelp")}</p>
       {exports.length > 0 ? (
@@ -25,8 +34,12 @@ export function ExportsSection(props: { t: T; apiBase: string; asOf?: string; le
           <table data-testid="recent-exports">
             <thead>
               <tr>
-                <th>{t("audit.when")}</th><th>{t("audit.who")}</th><th>{t("residency.format")}</th>
-                <th>{t("residency.asOf")}</th><th>{t("residency.ledgerHead")}</th><th>SHA-256</th>
+                <th>{t("audit.when")}</th>
+                <th>{t("audit.who")}</th>
+                <th>{t("residency.format")}</th>
+                <th>{t("residency.asOf")}</th>
+                <th>{t("residency.ledgerHead")}</th>
+                <th>SHA-256</th>
               </tr>
             </thead>
             <tbody>
@@ -37,7 +50,9 @@ export function ExportsSection(props: { t: T; apiBase: string; asOf?: string; le
                   <td className="mono">{e.format.toUpperCase()}</td>
                   <td>{e.asOf ? utc(e.asOf) : t("residency.now")}</td>
                   <td className="mono">#{e.ledgerHead.seq}</td>
-                  <td className="mono" style={{ wordBreak: "break-all", fontSize: ".75rem" }}>{e.contentSha256}</td>
+                  <td className="mono" style={{ wordBreak: "break-all", fontSize: ".75rem" }}>
+                    {e.contentSha256}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -13,5 +13,8 @@ export const GET = apiRoute<{ slug: string }>(async ({ prisma, principal }, { sl
 /** Invites an email with a role; the response carries the one-time invitation path. */
 export const POST = apiRoute<{ slug: string }>(async ({ prisma, principal, meta, req }, { slug }) => {
   const { invitation, path } = await inviteMember({ prisma, principal, teamSlug: slug, input: await readJsonBody(req), meta });
-  return Response.json({ id: invitation.id, email: invitation.email, role: invitation.role, expiresAt: invitation.expiresAt, path }, { status: 201 });
+  return Response.json(
+    { id: invitation.id, email: invitation.email, role: invitation.role, expiresAt: invitation.expiresAt, path },
+    { status: 201 },
+  );
 });

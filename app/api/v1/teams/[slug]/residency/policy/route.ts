@@ -27,7 +27,9 @@ export const PUT = apiRoute<{ slug: string }>(async ({ prisma, principal, req },
   if (!body.success) throw fromZod(body.error, "Invalid policy change");
   const actor = actorOf(principal);
   const result = await changeResidencyPolicy({
-    prisma, teamId: team.id, policy: body.data.policy,
+    prisma,
+    teamId: team.id,
+    policy: body.data.policy,
     actor: { label: actor.actorLabel, userId: actor.actorUserId, tokenId: actor.actorTokenId },
   });
   return { ...result, label: POLICY_LABELS[result.policy] };

@@ -5,6 +5,10 @@ import { apiRoute } from "@/app/_server/api";
 export const GET = apiRoute<{ slug: string; id: string }>(async ({ prisma, principal, meta }, { slug, id }) => {
   const { name, kubeconfig } = await downloadKubeconfig({ prisma, principal, teamSlug: slug, clusterId: id, meta });
   return new Response(kubeconfig, {
-    headers: { "content-type": "application/yaml; charset=utf-8", "content-disposition": `attachment; filename="${name}-kubeconfig.yaml"`, "cache-control": "no-store" },
+    headers: {
+      "content-type": "application/yaml; charset=utf-8",
+      "content-disposition": `attachment; filename="${name}-kubeconfig.yaml"`,
+      "cache-control": "no-store",
+    },
   });
 });

@@ -8,5 +8,7 @@ export const GET = apiRoute<{ slug: string; id: string }>(async ({ prisma, princ
   if (!z.uuid().safeParse(id).success) throw notFound("VM not found");
   const report = await latestVmHardeningReport({ prisma, principal, teamSlug: slug, vmId: id });
   const name = `skjold-hardening-${report.vm}-${report.createdAt.toISOString().slice(0, 19).replace(/[-:]/g, "").replace("T", "-")}.json`;
-  return new Response(JSON.stringify(report, null, 2), { headers: { "content-type": "application/json", "content-disposition": `attachment; filename="${name}"` } });
+  return new Response(JSON.stringify(report, null, 2), {
+    headers: { "content-type": "application/json", "content-disposition": `attachment; filename="${name}"` },
+  });
 });
