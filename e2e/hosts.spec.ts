@@ -29,6 +29,7 @@ describe("hosts", () => {
     await form.getByLabel("SSH port").fill(String(lab.port));
     await form.getByLabel("SSH user").fill(lab.username);
     await form.getByLabel("Use my private key").check();
+    await form.getByLabel("Lab trial").check();
     await form.getByLabel("Private key (stored encrypted, never shown again)").fill(readFileSync(lab.privateKeyPath, "utf8"));
     await page.getByRole("button", { name: "Add a host" }).click();
     await page.waitForURL(/\/admin\/hosts\/[0-9a-f-]{36}$/, { timeout: 30_000 });

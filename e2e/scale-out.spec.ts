@@ -223,6 +223,7 @@ describe("scale-out: 2 portals + 3 workers on one PostgreSQL", () => {
           username: lab.username,
           keyMode: "paste",
           privateKey: lab.target.privateKey,
+          networkMode: "USER_FORWARD",
         });
         expect(added.status, JSON.stringify(added.body)).toBe(200);
         expect(added.body.presentedFingerprint).toBe(lab.hostKeyFingerprint);

@@ -58,6 +58,10 @@ export async function addHost(opts: {
       hostKeyAlgorithm: presented.algorithm,
       presentedFingerprint: presented.fingerprint,
       status: "PENDING_KEY",
+      networkMode: input.networkMode,
+      uplink: input.uplink ?? null,
+      bridge: input.bridge ?? null,
+      guestAccess: input.guestAccess,
     },
   });
   await recordAudit({
@@ -73,6 +77,7 @@ export async function addHost(opts: {
       port: host.port,
       username: host.username,
       keyMode: input.keyMode,
+      networkMode: input.networkMode,
       presentedFingerprint: presented.fingerprint,
     },
     meta: opts.meta,

@@ -8,3 +8,4 @@ export { registerImage, listImages } from "./register-image";
 export { reconcileHost } from "./reconcile-host";
 export { cleanUpDrift, adoptDrift } from "./clean-up-drift";
 export { reconcileAllHostsTask } from "./tasks";
+export { setHostNetwork } from "./set-host-network";

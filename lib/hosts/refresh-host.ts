@@ -5,6 +5,7 @@ import { AppError } from "../core/errors";
 import type { Host, PrismaClient } from "../generated/prisma/client";
 import { discoverHost, type HostFacts } from "../libvirt/discover";
 import { probeAccelerator } from "../libvirt/probe";
+import { hostNetworkProblems, readHostNetworkFacts } from "../network/check-host-network";
 import type { HostContext } from "../libvirt/virsh";
 import type { SshPool } from "../ssh/pool";
 import { listBootFiles } from "./boot-files";
@@ -28,13 +29,15 @@ export async function refreshHostFacts(opts: RefreshHostFactsOptions): Promise<H
   const host = await loadHost(opts.prisma, opts.hostId);
   assertHostUsable(host); // a refusal says nothing new about the host: not recorded as an error
   try {
+    let networkProblem: string | null = null;
     const facts = await runOnHost({ prisma: opts.prisma, host, sshPool: opts.sshPool }, async (ctx) => {
       const found = await discoverHost(ctx);
+      networkProblem = await checkNetwork({ ...ctx, host });
       if (!(opts.probeKernelPath || opts.reprobe || host.accelerator === "UNKNOWN")) return found;
       const kernelPath = opts.probeKernelPath ?? (await findProbeKernel({ ...ctx, prisma: opts.prisma, host, pools: found.pools }));
       return kernelPath ? { ...found, accelerator: await probeAccelerator({ ...ctx, kernelPath }) } : found;
     });
-    await saveHostFacts({ prisma: opts.prisma, hostId: host.id, facts });
+    await saveHostFacts({ prisma: opts.prisma, hostId: host.id, facts, networkProblem });
     return facts;
   } catch (err) {
     if (!(err instanceof AppError) || !["HOST_KEY_MISMATCH", "HOST_UNREACHABLE"].includes(err.code)) {
@@ -43,6 +46,15 @@ export async function refreshHostFacts(opts: RefreshHostFactsOptions): Promise<H
     }
     throw err;
   }
+}
+
+/** What keeps the host from giving guests addresses in its mode, in words; null when nothing does. */
+async function checkNetwork(ctx: HostContext & { host: Host }): Promise<string | null> {
+  const { host } = ctx;
+  if (host.networkMode === "USER_FORWARD") return null;
+  const device = host.networkMode === "ROUTED" ? host.uplink : host.bridge;
+  const problems = hostNetworkProblems({ mode: host.networkMode, device, facts: await readHostNetworkFacts({ ...ctx, device }) });
+  return problems.length ? problems.map((p) => `${p.field}: ${p.message}`).join("; ") : null;
 }
 
 /** A kernel to probe with: a registered image's, else one kept beside a pool (boot-files.ts). */

@@ -10,7 +10,14 @@ function acceleratorColumn(a: HostFacts["accelerator"]): Accelerator | undefined
   return undefined; // not probed this time: keep what is stored
 }
 
-export async function saveHostFacts(opts: { prisma: PrismaClient; hostId: string; facts: HostFacts; at?: Date }): Promise<void> {
+export async function saveHostFacts(opts: {
+  prisma: PrismaClient;
+  hostId: string;
+  facts: HostFacts;
+  /** what keeps a routed or bridged host from addressing guests (null: ready); undefined: not checked */
+  networkProblem?: string | null;
+  at?: Date;
+}): Promise<void> {
   const { prisma, hostId, facts } = opts;
   const at = opts.at ?? new Date();
   const seen = facts.pools.filter((p) => p.path !== null);
@@ -27,6 +34,7 @@ export async function saveHostFacts(opts: { prisma: PrismaClient; hostId: string
         status: "ONLINE",
         lastSeenAt: at,
         lastError: null,
+        ...(opts.networkProblem !== undefined ? { networkProblem: opts.networkProblem, networkCheckedAt: at } : {}),
       },
     });
     for (const p of seen) {

@@ -16,6 +16,34 @@ const PrivateKeySchema = z
 const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const optionalPath = z.preprocess(emptyToUndefined, RemotePathSchema.optional());
 
+/** A Linux interface name (IFNAMSIZ: at most 15 bytes). */
+const InterfaceNameSchema = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,14}$/, "must be a Linux interface name (up to 15 letters, digits, _ . -)");
+
+/**
+ * How a host gives its guests addresses. ROUTED (the production default): the host is each guest's
+ * gateway and routes the guest's /32 and /64 to its tap, over `uplink`. BRIDGED: guests join `bridge`
+ * on the provider's segment. USER_FORWARD: the lab trial, no addresses.
+ */
+export const HostNetworkInput = z
+  .object({
+    networkMode: z.enum(["ROUTED", "BRIDGED", "USER_FORWARD"]).default("ROUTED"),
+    uplink: z.preprocess(emptyToUndefined, InterfaceNameSchema.optional()),
+    bridge: z.preprocess(emptyToUndefined, InterfaceNameSchema.optional()),
+    /** JUMP: the portal reaches guests through the host; DIRECT: straight to their addresses */
+    guestAccess: z.enum(["JUMP", "DIRECT"]).default("JUMP"),
+  })
+  .refine((v) => v.networkMode !== "ROUTED" || v.uplink !== undefined, {
+    path: ["uplink"],
+    message: "a routed host needs the interface its pools are routed to",
+  })
+  .refine((v) => v.networkMode !== "BRIDGED" || v.bridge !== undefined, {
+    path: ["bridge"],
+    message: "a bridged host needs the bridge its guests join",
+  });
+export type HostNetworkInput = z.input<typeof HostNetworkInput>;
+
 export const AddHostInput = z
   .object({
     name: HostNameSchema,
@@ -26,6 +54,7 @@ export const AddHostInput = z
     keyMode: z.enum(["paste", "generate"]).default("paste"),
     privateKey: z.preprocess(emptyToUndefined, PrivateKeySchema.optional()),
   })
+  .and(HostNetworkInput)
   .refine((v) => v.keyMode === "generate" || v.privateKey !== undefined, {
     path: ["privateKey"],
     message: "paste a private key or choose to generate a key pair",

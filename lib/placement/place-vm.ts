@@ -27,6 +27,12 @@ export interface PlacementHost {
   imagePoolIds: string[];
   /** forwarded SSH ports still free on this host (user-mode networking) */
   freePorts: number;
+  /** USER_FORWARD (lab: forwarded ports), ROUTED or BRIDGED (public addresses from pools) */
+  networkMode: string;
+  /** what keeps a routed or bridged host from addressing guests; null when it is ready */
+  networkProblem: string | null;
+  /** why a VM placed here now would get no public addresses (full or missing pools); null when it would */
+  addressProblem: string | null;
 }
 
 export interface PlacementRequest {
@@ -70,7 +76,9 @@ function judge(host: PlacementHost, req: PlacementRequest, policy?: PlacementPol
   if (BigInt(pool.availableBytes) < BigInt(req.diskGb) * BigInt(GIB)) {
     return { reason: `pool ${pool.name} has ${Math.floor(Number(pool.availableBytes) / GIB)} GiB free, ${req.diskGb} needed` };
   }
-  if (host.freePorts < 1) return { reason: "no free SSH forward port" };
+  if (host.networkMode === "USER_FORWARD" && host.freePorts < 1) return { reason: "no free SSH forward port" };
+  if (host.networkMode !== "USER_FORWARD" && host.networkProblem) return { reason: `network not ready (${host.networkProblem})` };
+  if (host.networkMode !== "USER_FORWARD" && host.addressProblem) return { reason: `no public address: ${host.addressProblem}` };
   // Load after placing: the larger of the CPU and memory shares, so either resource can be the limit.
   const load = Math.max((host.usedVcpus + req.vcpus) / vcpuCap, (host.usedMemoryMb + req.memoryMb) / host.memoryMb);
   return { reason: `fits: ${Math.round(load * 100)} % loaded after placing`, poolId: pool.id, load };

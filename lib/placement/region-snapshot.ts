@@ -1,5 +1,6 @@
 import type { Prisma } from "../generated/prisma/client";
 import type { VmState } from "../generated/prisma/enums";
+import { hostAddressRoom } from "../network/host-address-room";
 import type { PlacementHost } from "./place-vm";
 
 // Reads what placeVm decides on, inside the caller's transaction. The region row is locked first so
@@ -39,6 +40,7 @@ export async function loadPlacementHosts(opts: {
     where: { hostId: { in: hosts.map((h) => h.id) }, sshPort: { not: null } },
     _count: { _all: true },
   });
+  const room = await hostAddressRoom({ tx, hosts });
   return hosts.map((h) => {
     const used = usage.find((u) => u.hostId === h.id)?._sum;
     const taken = ports.find((p) => p.hostId === h.id)?._count._all ?? 0;
@@ -56,6 +58,9 @@ export async function loadPlacementHosts(opts: {
       pools: h.pools.map((p) => ({ id: p.id, name: p.name, availableBytes: p.availableBytes })),
       imagePoolIds: h.images.map((i) => i.poolId),
       freePorts: Math.max(0, h.forwardPortEnd - h.forwardPortStart + 1 - taken),
+      networkMode: h.networkMode,
+      networkProblem: h.networkProblem,
+      addressProblem: room.find((r) => r.hostId === h.id)?.reason ?? null,
     };
   });
 }

@@ -121,6 +121,7 @@ describe("onboarding a libvirt host over SSH", () => {
       username: lab.username,
       keyMode: "paste",
       privateKey,
+      networkMode: "USER_FORWARD",
     };
     const added = await addHost({ prisma: db.prisma, principal: admin, input });
     hostId = added.host.id;

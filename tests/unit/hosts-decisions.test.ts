@@ -125,7 +125,7 @@ describe("host decisions", () => {
   });
 
   it("refuses hostile host input before anything connects", () => {
-    const ok = { name: "osl-kvm-01", regionCode: "osl1", address: "127.0.0.1", username: "skjold", keyMode: "generate" };
+    const ok = { name: "osl-kvm-01", regionCode: "osl1", address: "127.0.0.1", username: "skjold", keyMode: "generate", uplink: "eth0" };
     expect(AddHostInput.safeParse(ok).success).toBe(true);
     for (const bad of [
       { address: "127.0.0.1;reboot" },
@@ -135,6 +135,11 @@ describe("host decisions", () => {
       { port: "0" },
       { keyMode: "paste" },
       { privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----" },
+      { uplink: "eth0; reboot" },
+      { uplink: "" },
+      { networkMode: "BRIDGED" },
+      { networkMode: "BRIDGED", bridge: "a-name-far-too-long" },
+      { networkMode: "NAT" },
     ]) {
       expect(AddHostInput.safeParse({ ...ok, ...bad }).success, JSON.stringify(bad)).toBe(false);
     }

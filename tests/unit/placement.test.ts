@@ -18,6 +18,9 @@ function host(name: string, over: Partial<PlacementHost> = {}): PlacementHost {
     pools: [{ id: `pool-${name}`, name: "nvme", availableBytes: BigInt(500 * GIB) }],
     imagePoolIds: [`pool-${name}`],
     freePorts: 100,
+    networkMode: "ROUTED",
+    networkProblem: null,
+    addressProblem: null,
     ...over,
   };
 }
@@ -52,7 +55,7 @@ describe("placeVm", () => {
       strategy: "spread",
     });
     expect(disk.ok ? "" : disk.explanation).toContain("pool nvme has 20 GiB free, 50 needed");
-    expect(placeVm({ hosts: [host("a", { freePorts: 0 })], request, strategy: "spread" }).ok).toBe(false);
+    expect(placeVm({ hosts: [host("a", { networkMode: "USER_FORWARD", freePorts: 0 })], request, strategy: "spread" }).ok).toBe(false);
   });
 
   it("refuses hosts in another region, offline, draining, undiscovered or without the image, and says why", () => {
@@ -101,5 +104,29 @@ describe("placeVm", () => {
     });
     expect(r).toMatchObject({ ok: true, hostName: "b" });
     expect(r.verdicts[0]).toEqual({ host: "a", fits: false, reason: "outside the team's residency policy" });
+  });
+});
+
+describe("placeVm and public addresses", () => {
+  it("refuses a routed or bridged host whose network is not ready or whose pools are full, and says so", () => {
+    const r = placeVm({
+      hosts: [
+        host("a", { networkProblem: "uplink: the host has no interface uplink" }),
+        host("b", { addressProblem: "its IPv4 pools are full" }),
+        host("c", { networkMode: "USER_FORWARD", freePorts: 0 }),
+      ],
+      request,
+      strategy: "spread",
+    });
+    expect(r.ok).toBe(false);
+    expect(r.verdicts.map((v) => v.reason)).toEqual([
+      "network not ready (uplink: the host has no interface uplink)",
+      "no public address: its IPv4 pools are full",
+      "no free SSH forward port",
+    ]);
+  });
+
+  it("does not count forwarded ports on a host that gives guests their own addresses", () => {
+    expect(placeVm({ hosts: [host("a", { freePorts: 0 })], request, strategy: "spread" }).ok).toBe(true);
   });
 });

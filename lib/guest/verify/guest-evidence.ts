@@ -31,6 +31,9 @@ export function guestEvidenceSections(adminUser: string): Section[] {
       command:
         'for u in nftables.service apt-daily-upgrade.timer unattended-upgrades.service; do echo "$u $(systemctl is-enabled $u 2>/dev/null || true)"; done',
     },
+    // Global addresses, one per line as `ip -o` prints them: the VM's network controls compare them
+    // with what Skjold assigned.
+    { name: "addresses", command: "ip -o addr show scope global" },
     {
       name: "core",
       command:
@@ -51,6 +54,8 @@ const guestEvidenceSchema = z.object({
   unattendedUpgradesInstalled: z.boolean(),
   units: z.record(z.string(), z.string()),
   coreLimits: z.array(z.string()),
+  /** `address/len` of every global address, e.g. 203.0.113.130/32 (absent in reports from before it was read) */
+  globalAddresses: z.array(z.string()).default([]),
   raw: z.record(z.string(), z.string()),
 });
 export type GuestEvidence = z.infer<typeof guestEvidenceSchema>;
@@ -123,6 +128,9 @@ export function parseGuestEvidence(raw: Record<string, string>): GuestEvidence {
     unattendedUpgradesInstalled: field(get("apt"), "package") === "install ok installed",
     units,
     coreLimits: lines(get("core")),
+    globalAddresses: lines(get("addresses"))
+      .map((l) => /\sinet6? (\S+)/.exec(l)?.[1])
+      .filter((a): a is string => a !== undefined),
     raw,
   });
 }

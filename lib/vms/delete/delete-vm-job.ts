@@ -4,6 +4,7 @@ import { defineJob } from "../../jobs/define";
 import { loadVm, requirePlaced, vmHostContext } from "../shared/load-vm";
 import { addVmEvent } from "../shared/vm-events";
 import { closeVmLocations } from "../shared/vm-locations";
+import { releaseVmAddresses } from "../../network/release-vm-addresses";
 import { removeVmFromHost } from "./remove-vm-from-host";
 
 // Deleting a VM removes what it has on its host and closes its residency entries; the row, its
@@ -42,7 +43,12 @@ export const deleteVmJob = defineJob({
         const vm = await loadVm(prisma, payload.vmId);
         if (!vm.host || !vm.pool) return { removed: false };
         const placed = requirePlaced(vm);
-        await removeVmFromHost({ ctx: vmHostContext(placed), domainName: vm.domainName, storagePool: placed.pool.name });
+        await removeVmFromHost({
+          ctx: vmHostContext(placed),
+          domainName: vm.domainName,
+          storagePool: placed.pool.name,
+          networkMode: placed.host.networkMode,
+        });
         await addVmEvent({
           prisma,
           vmId: vm.id,
@@ -64,8 +70,20 @@ export const deleteVmJob = defineJob({
         const vm = await loadVm(prisma, payload.vmId);
         if (vm.state !== "DELETING" && vm.state !== "DELETED") throw new AppError("CONFLICT", `VM ${vm.name} is ${vm.state.toLowerCase()}`);
         if (vm.state === "DELETING") {
-          await prisma.virtualMachine.update({ where: { id: vm.id }, data: { state: "DELETED", deletedAt: new Date(), sshPort: null } });
-          await addVmEvent({ prisma, vmId: vm.id, kind: "deleted", message: "Deleted; its history stays" });
+          // Its addresses rest in quarantine when the VM ran with them, so they do not pass to the next
+          // tenant at once; the row keeps them as history.
+          const released = await prisma.$transaction(async (tx) => {
+            await tx.virtualMachine.update({ where: { id: vm.id }, data: { state: "DELETED", deletedAt: new Date(), sshPort: null } });
+            return releaseVmAddresses({ tx, vmId: vm.id, quarantine: vm.readyAt !== null });
+          });
+          const until = released[0]?.quarantineUntil;
+          const rest =
+            released.length && until && until > new Date()
+              ? `; its addresses rest until ${until.toISOString()} before anyone else gets them`
+              : released.length
+                ? "; its addresses are free again"
+                : "";
+          await addVmEvent({ prisma, vmId: vm.id, kind: "deleted", message: `Deleted; its history stays${rest}` });
         }
       },
     },

@@ -14,6 +14,8 @@ import { resolveOrderCatalog } from "./catalog";
 import { checkQuota } from "./quota";
 import { OrderVmInput } from "./schemas";
 import { readTeamUsage, teamLimits } from "./team-usage";
+import { addressNote, assignVmAddresses } from "../shared/assign-vm-addresses";
+import { newGuestMac } from "../shared/vm-nic";
 
 export interface PlaceOrderOptions {
   prisma: PrismaClient;
@@ -88,13 +90,16 @@ export async function placeOrder(opts: PlaceOrderOptions): Promise<{ vm: Virtual
           domainName: `skj-${id.replaceAll("-", "").slice(0, 12)}`,
           adminUser: image.adminUser,
           createdById: principal.userId,
+          macAddress: await newGuestMac(tx),
         },
       });
+      const host = await tx.host.findUniqueOrThrow({ where: { id: placed.hostId } });
+      const addresses = await assignVmAddresses({ tx, vm, teamSlug: team.slug, host, regionCode: region.code });
       await tx.vmEvent.create({
         data: {
           vmId: vm.id,
           kind: "ordered",
-          message: `Ordered: ${plan.name} in ${region.name} with ${image.name}, key ${sshKey.name}; host ${placed.hostName} reserved`,
+          message: `Ordered: ${plan.name} in ${region.name} with ${image.name}, key ${sshKey.name}; host ${placed.hostName} reserved${addressNote(addresses)}`,
         },
       });
       const { jobId } = await enqueueJob({
@@ -112,10 +117,19 @@ export async function placeOrder(opts: PlaceOrderOptions): Promise<{ vm: Virtual
         teamId: team.id,
         targetType: "vm",
         targetId: vm.id,
-        details: { name: vm.name, region: region.code, plan: plan.code, image: image.slug, host: placed.hostName, jobId },
+        details: {
+          name: vm.name,
+          region: region.code,
+          plan: plan.code,
+          image: image.slug,
+          host: placed.hostName,
+          ipv4: addresses.ipv4,
+          ipv6: addresses.ipv6Prefix ?? addresses.ipv6Address,
+          jobId,
+        },
         meta: opts.meta,
       });
-      return { vm, jobId };
+      return { vm: { ...vm, ipAddress: addresses.ipv4, ipv6Address: addresses.ipv6Address, ipv6Prefix: addresses.ipv6Prefix }, jobId };
     },
     { maxWait: 60_000, timeout: 60_000 },
   );

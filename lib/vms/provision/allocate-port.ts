@@ -6,15 +6,15 @@ import type { ProvisionVmPayload } from "./payload";
 import { candidatePorts, parseListeningPorts } from "./ports";
 
 // Lab hosts (user-mode networking) forward one loopback port per guest to its port 22. The port is
-// unique per host in the database (a unique index) and checked free on the host itself.
+// unique per host in the database (a unique index) and checked free on the host itself. Routed and
+// bridged hosts need none.
 
 export const allocatePortStep: StepDefinition<ProvisionVmPayload> = {
   key: "allocate-port",
   async run({ prisma, payload }) {
     const vm = requirePlaced(await loadVm(prisma, payload.vmId));
-    if (vm.host.networkMode !== "USER_FORWARD") {
-      throw new AppError("VALIDATION", `Host ${vm.host.name} uses bridged networking, which this version of Skjold does not provision yet`);
-    }
+    // A routed or bridged guest answers on its own address: nothing is forwarded.
+    if (vm.host.networkMode !== "USER_FORWARD") return { sshPort: null };
     if (vm.sshPort) return { sshPort: vm.sshPort };
     const ctx = vmHostContext(vm);
     const listening = parseListeningPorts(

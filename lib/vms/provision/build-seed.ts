@@ -10,6 +10,7 @@ import { closeVmLocations, openVmLocation } from "../shared/vm-locations";
 import { seedVolumeName } from "../shared/volume-names";
 import type { ProvisionVmPayload } from "./payload";
 import { buildVmSeed } from "./vm-seed";
+import { guestNetworkConfigOf } from "./guest-network";
 
 // The cloud-init seed: the tenant's key, Skjold's per-VM management key (made once, kept encrypted)
 // and the guest's own host key, generated here so it is pinned before the first connection.
@@ -38,6 +39,7 @@ export const buildSeedStep: StepDefinition<ProvisionVmPayload> = {
       managementPublicKey: vm.mgmtPublicKey!,
       hostKey,
       role: guestRoleOf(vm.clusterRole),
+      networkConfig: await guestNetworkConfigOf(prisma, vm),
     });
     const ctx = vmHostContext(vm);
     const vol = await createSeedVolume({ ...ctx, storagePool: vm.pool.name, name: seedVolumeName(vm.domainName), ...seed });

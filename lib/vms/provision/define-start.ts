@@ -3,14 +3,12 @@ import type { StepDefinition } from "../../jobs/define";
 import { defineDomain, startDomain, undefineDomain } from "../../libvirt/domains";
 import { loadVm, requirePlaced, vmHostContext, type PlacedVm } from "../shared/load-vm";
 import { addVmEvent } from "../shared/vm-events";
+import { isPublicMode, tapOf, vmMac } from "../shared/vm-nic";
 import { diskVolumeName, seedVolumeName } from "../shared/volume-names";
 import type { ProvisionVmPayload } from "./payload";
 
 // The image's own kernel and initrd boot the guest directly (the lab image has no bootloader).
 const DIRECT_BOOT_CMDLINE = "root=/dev/vda rw console=ttyS0";
-
-/** A stable MAC from the VM id: a guest keeps its address across redefinitions. */
-const macFor = (vmId: string) => `52:54:00:${vmId.slice(0, 2)}:${vmId.slice(2, 4)}:${vmId.slice(4, 6)}`;
 
 async function domainSpec(prisma: Parameters<typeof loadVm>[0], vm: PlacedVm) {
   if (vm.host.accelerator === "UNKNOWN") {
@@ -27,7 +25,10 @@ async function domainSpec(prisma: Parameters<typeof loadVm>[0], vm: PlacedVm) {
       : undefined,
     disk: { pool: vm.pool.name, volume: diskVolumeName(vm.domainName) },
     seed: { pool: vm.pool.name, volume: seedVolumeName(vm.domainName) },
-    network: { mode: "user-forward" as const, sshPort: vm.sshPort!, mac: macFor(vm.id) },
+    // A public NIC is the tap host-network made; a lab NIC is qemu's user-mode network.
+    ...(isPublicMode(vm.host.networkMode)
+      ? { taps: [{ dev: tapOf(vm.domainName), mac: vmMac(vm) }] }
+      : { network: { mode: "user-forward" as const, sshPort: vm.sshPort!, mac: vmMac(vm) } }),
     description: `Skjold VM ${vm.name} of team ${vm.team.slug} (${vm.id})`,
   };
 }

@@ -3,6 +3,7 @@ import type { StepDefinition } from "../../jobs/define";
 import { placeVm } from "../../placement/place-vm";
 import { loadPlacementHosts, lockRegion } from "../../placement/region-snapshot";
 import { removeVmFromHost } from "../delete/remove-vm-from-host";
+import { addressNote, assignVmAddresses, releaseAddressesOfVm } from "../shared/assign-vm-addresses";
 import { loadVm, requirePlaced, vmHostContext } from "../shared/load-vm";
 import { addVmEvent } from "../shared/vm-events";
 import type { ProvisionVmPayload } from "./payload";
@@ -21,7 +22,8 @@ export const placeStep: StepDefinition<ProvisionVmPayload> = {
         await lockRegion(tx, vm.regionId);
         const hosts = await loadPlacementHosts({ tx, regionId: vm.regionId, imageId: vm.imageId, excludeVmId: vm.id });
         const request = { regionCode: vm.region.code, vcpus: vm.vcpus, memoryMb: vm.memoryMb, diskGb: vm.diskGb };
-        const reserved = hosts.filter((h) => h.id === vm.hostId);
+        // The addresses this VM took on its reserved host count as its own room there.
+        const reserved = hosts.filter((h) => h.id === vm.hostId).map((h) => (vm.ipAddress ? { ...h, addressProblem: null } : h));
         const kept = reserved.length ? placeVm({ hosts: reserved, request, strategy: PLACEMENT_STRATEGY }) : null;
         const placed = kept?.ok ? kept : placeVm({ hosts, request, strategy: PLACEMENT_STRATEGY });
         if (!placed.ok) throw new AppError("NO_CAPACITY", placed.explanation);
@@ -30,7 +32,18 @@ export const placeStep: StepDefinition<ProvisionVmPayload> = {
           where: { id: vm.id },
           data: { hostId: placed.hostId, poolId: placed.poolId, placementNote: placed.explanation, ...(moved ? { sshPort: null } : {}) },
         });
-        return { hostId: placed.hostId, poolId: placed.poolId, hostName: placed.hostName, note: placed.explanation, moved };
+        // Another host has other pools (a routed host's are its own): the reserved addresses go back
+        // unused, and the new host's are taken. On the same host this returns what the VM holds.
+        if (moved) await releaseAddressesOfVm({ tx, vmId: vm.id, quarantine: false });
+        const host = await tx.host.findUniqueOrThrow({ where: { id: placed.hostId } });
+        const addresses = await assignVmAddresses({ tx, vm, teamSlug: vm.team.slug, host, regionCode: vm.region.code });
+        return {
+          hostId: placed.hostId,
+          poolId: placed.poolId,
+          hostName: placed.hostName,
+          note: `${placed.explanation}${moved ? addressNote(addresses) : ""}`,
+          moved,
+        };
       },
       { maxWait: 30_000, timeout: 30_000 },
     );
@@ -48,6 +61,11 @@ export const placeStep: StepDefinition<ProvisionVmPayload> = {
     const vm = await loadVm(prisma, payload.vmId);
     if (!vm.host || !vm.pool) return;
     const placed = requirePlaced(vm);
-    await removeVmFromHost({ ctx: vmHostContext(placed), domainName: vm.domainName, storagePool: placed.pool.name });
+    await removeVmFromHost({
+      ctx: vmHostContext(placed),
+      domainName: vm.domainName,
+      storagePool: placed.pool.name,
+      networkMode: placed.host.networkMode,
+    });
   },
 };

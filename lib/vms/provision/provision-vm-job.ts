@@ -4,6 +4,7 @@ import { buildSeedStep } from "./build-seed";
 import { cloneDiskStep } from "./clone-disk";
 import { defineStartStep } from "./define-start";
 import { hardenStep } from "./harden";
+import { hostNetworkStep } from "./host-network";
 import { ProvisionVmPayload } from "./payload";
 import { placeStep } from "./place";
 import { readyStep } from "./ready";
@@ -12,8 +13,30 @@ import { verifyStep } from "./verify";
 import { waitSshStep } from "./wait-ssh";
 
 // An ordered VM, from PENDING to RUNNING with SSH answering and a hardening report. Every step checks
-// before it creates; a permanent failure rolls back in reverse (domain, seed, disk, port, state).
+// before it creates; a permanent failure rolls back in reverse (domain, tap, seed, disk, port, state).
+// Version 2 sets up the host side of the VM's public NIC (host-network) before the domain.
 export const provisionVmJob = defineJob({
+  name: "vm.provision",
+  version: 2,
+  payload: ProvisionVmPayload,
+  steps: [
+    reserveStep,
+    placeStep,
+    allocatePortStep,
+    cloneDiskStep,
+    buildSeedStep,
+    hostNetworkStep,
+    defineStartStep,
+    waitSshStep,
+    hardenStep,
+    verifyStep,
+    readyStep,
+  ],
+  retry: { maxAttempts: 6, baseDelayMs: 2_000, maxDelayMs: 30_000 },
+});
+
+/** Version 1 (no host network step), kept registered while jobs enqueued before version 2 may still run. */
+export const provisionVmJobV1 = defineJob({
   name: "vm.provision",
   payload: ProvisionVmPayload,
   steps: [

@@ -15,7 +15,9 @@ export const readyStep: StepDefinition<ProvisionVmPayload> = {
         prisma,
         vmId: vm.id,
         kind: "ready",
-        message: `Ready: ssh -p ${vm.sshPort} ${vm.adminUser}@${vm.sshHost ?? "127.0.0.1"} on ${vm.host?.name ?? "its host"}`,
+        message: vm.ipAddress
+          ? `Ready: ssh ${vm.adminUser}@${vm.ipAddress}${vm.ipv6Address ? ` or ssh ${vm.adminUser}@${vm.ipv6Address}` : ""}`
+          : `Ready: ssh -p ${vm.sshPort} ${vm.adminUser}@${vm.sshHost ?? "127.0.0.1"} on ${vm.host?.name ?? "its host"}`,
       });
     }
     return { state: "RUNNING" };

@@ -1,6 +1,7 @@
 import { AppError } from "../../core/errors";
 import type { StepDefinition } from "../../jobs/define";
 import { loadVm } from "../shared/load-vm";
+import { releaseAddressesOfVm } from "../shared/assign-vm-addresses";
 import { addVmEvent } from "../shared/vm-events";
 import type { ProvisionVmPayload } from "./payload";
 
@@ -23,9 +24,14 @@ export const reserveStep: StepDefinition<ProvisionVmPayload> = {
   async compensate({ prisma, payload, job }) {
     const row = await prisma.job.findUnique({ where: { id: job.id }, select: { lastError: true, state: true } });
     const reason = row?.state === "CANCELLED" ? "Cancelled" : (row?.lastError ?? "Provisioning failed");
-    const n = await prisma.virtualMachine.updateMany({
-      where: { id: payload.vmId, state: { in: ["PENDING", "PROVISIONING"] } },
-      data: { state: "FAILED", lastError: reason.slice(0, 2_000) },
+    // The addresses it was given go back at once: a VM that never became ready leaves nothing to rest.
+    const n = await prisma.$transaction(async (tx) => {
+      const failed = await tx.virtualMachine.updateMany({
+        where: { id: payload.vmId, state: { in: ["PENDING", "PROVISIONING"] } },
+        data: { state: "FAILED", lastError: reason.slice(0, 2_000) },
+      });
+      if (failed.count > 0) await releaseAddressesOfVm({ tx, vmId: payload.vmId, quarantine: false });
+      return failed;
     });
     if (n.count > 0)
       await addVmEvent({ prisma, vmId: payload.vmId, kind: "failed", message: `Provisioning failed and was rolled back: ${reason}` });

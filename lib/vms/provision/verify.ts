@@ -2,12 +2,15 @@ import { guestRoleOf } from "../../guest/guest-role";
 import { evaluateGuestControls } from "../../guest/verify/guest-controls";
 import { collectGuestEvidence } from "../../guest/verify/guest-evidence";
 import type { StepDefinition } from "../../jobs/define";
-import { loadVm, requirePlaced } from "../shared/load-vm";
+import { summariseControls } from "../../guest/report";
+import { loadVm, requirePlaced, vmHostContext } from "../shared/load-vm";
+import { vmNetworkControls } from "../shared/network-controls";
 import { addVmEvent } from "../shared/vm-events";
 import { vmGuestShell } from "../shared/vm-guest-shell";
 import type { ProvisionVmPayload } from "./payload";
 
-// The first hardening report, from evidence read back from the guest in one SSH exec.
+// The first hardening report, from evidence read back from the guest in one SSH exec, with the
+// network controls the host enforces on the guest's tap (read from the host itself).
 
 export const verifyStep: StepDefinition<ProvisionVmPayload> = {
   key: "verify",
@@ -15,7 +18,9 @@ export const verifyStep: StepDefinition<ProvisionVmPayload> = {
     const vm = requirePlaced(await loadVm(prisma, payload.vmId));
     const shell = vmGuestShell({ vm, step: "collect hardening evidence" });
     const evidence = await collectGuestEvidence({ shell, adminUser: vm.adminUser, privilege: "sudo" });
-    const report = evaluateGuestControls({ evidence, expect: { role: guestRoleOf(vm.clusterRole), adminUser: vm.adminUser } });
+    const guest = evaluateGuestControls({ evidence, expect: { role: guestRoleOf(vm.clusterRole), adminUser: vm.adminUser } });
+    const network = await vmNetworkControls({ ctx: vmHostContext(vm), vm, host: vm.host, guestAddresses: evidence.globalAddresses });
+    const report = summariseControls("guest", [...guest.controls, ...network]);
     const started = (await prisma.job.findUnique({ where: { id: job.id }, select: { startedAt: true } }))?.startedAt ?? new Date(0);
     // A re-run of this step replaces the report it wrote before, instead of adding a second one.
     await prisma.hardeningReport.deleteMany({ where: { vmId: vm.id, scope: "guest", createdAt: { gte: started } } });

@@ -45,21 +45,26 @@ function within<T>(opts: { promise: Promise<T>; ms: number; what: string; onLate
 /** Waiting cannot fix a host key that differs from the pinned one (or one nobody pinned). */
 const isKeyProblem = (err: unknown) => err instanceof AppError && (err.code === "HOST_KEY_MISMATCH" || err.code === "CONFLICT");
 
-/** One probe: tunnel through the host, handshake with the pinned guest key, log in, run `true`. */
+/**
+ * One probe: tunnel through the host (or straight to the guest's own address when the portal routes
+ * to it), handshake with the pinned guest key, log in, run `true`.
+ */
 async function probeGuestSsh(opts: GuestProbeOptions & { step: string }): Promise<{ stdout: string }> {
   const { target } = opts;
   const phaseMs = opts.phaseMs ?? PROBE_PHASE_MS;
-  if (!target.via) throw new AppError("VALIDATION", "probeGuestSsh needs a guest reached through its host");
-  const hostSsh = await within({ promise: opts.pool.connection(target.via, opts.step), ms: phaseMs, what: "connecting to the host" });
+  const via = target.via;
+  const hostSsh = via ? await within({ promise: opts.pool.connection(via, opts.step), ms: phaseMs, what: "connecting to the host" }) : null;
   let sock: Duplex | undefined;
   let guest: NodeSSH | undefined;
   try {
-    sock = await within({
-      promise: hostSsh.forwardOut("127.0.0.1", 0, target.host, target.port),
-      ms: phaseMs,
-      what: "opening the tunnel",
-      onLate: (s) => s.destroy(),
-    });
+    if (hostSsh) {
+      sock = await within({
+        promise: hostSsh.forwardOut("127.0.0.1", 0, target.host, target.port),
+        ms: phaseMs,
+        what: "opening the tunnel",
+        onLate: (s) => s.destroy(),
+      });
+    }
     guest = await within({
       promise: openConnection({ target: { ...target, via: undefined }, sock, timeoutMs: phaseMs, step: opts.step }),
       ms: phaseMs + 2_000,

@@ -21,6 +21,7 @@ export async function getVmDetail(opts: TeamRequest & { vmId: string }) {
           placementNote: true,
           guestHostKey: true,
           guestHostKeyFingerprint: true,
+          macAddress: true,
           updatedAt: true,
           host: { select: { name: true, address: true, port: true, username: true, networkMode: true, accelerator: true } },
           sshKey: { select: { id: true, name: true, fingerprint: true } },

@@ -16,21 +16,39 @@ export function describeSshAccess(vm: {
   adminUser: string;
   sshHost: string | null;
   sshPort: number | null;
+  ipAddress?: string | null;
+  ipv6Address?: string | null;
   host: { name: string; address: string; port: number; username: string; networkMode: string } | null;
-}): SshAccess {
-  if (!vm.host || !vm.sshPort || vm.state === "DELETED" || vm.state === "FAILED") {
-    return { sshCommand: null, sshReach: null, sshNote: "No SSH access: the VM is not (or no longer) on a host." };
+}): SshAccess & { sshCommandIpv6: string | null } {
+  const none = {
+    sshCommand: null,
+    sshCommandIpv6: null,
+    sshReach: null,
+    sshNote: "No SSH access: the VM is not (or no longer) on a host.",
+  };
+  if (!vm.host || vm.state === "DELETED" || vm.state === "FAILED") return none;
+  if (vm.host.networkMode !== "USER_FORWARD") {
+    if (!vm.ipAddress) return none;
+    return {
+      sshCommand: `ssh ${vm.adminUser}@${vm.ipAddress}`,
+      sshCommandIpv6: vm.ipv6Address ? `ssh ${vm.adminUser}@${vm.ipv6Address}` : null,
+      sshReach: "direct",
+      sshNote: `The VM has its own addresses: SSH straight to it from anywhere on the internet, with the key you chose and the host key shown here.`,
+    };
   }
+  if (!vm.sshPort) return none;
   const target = `-p ${vm.sshPort} ${vm.adminUser}@${vm.sshHost ?? "127.0.0.1"}`;
   if (LOOPBACK.test(vm.host.address)) {
     return {
       sshCommand: `ssh ${target}`,
+      sshCommandIpv6: null,
       sshReach: "direct",
       sshNote: `The guest's SSH is forwarded to port ${vm.sshPort} on ${vm.host.name}'s loopback; this works on ${vm.host.name} itself (the lab host is this machine).`,
     };
   }
   return {
     sshCommand: `ssh -J ${vm.host.username}@${vm.host.address}:${vm.host.port} ${target}`,
+    sshCommandIpv6: null,
     sshReach: "via-host",
     sshNote: `The guest is reachable only through its host ${vm.host.name} (user-mode networking): the jump needs an account on that host.`,
   };

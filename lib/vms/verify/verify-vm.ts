@@ -2,13 +2,14 @@ import { z } from "zod";
 import { AppError, fromZod } from "../../core/errors";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client";
 import { guestRoleOf } from "../../guest/guest-role";
-import { diffReports, hardeningReportSchema, type ControlDrift, type HardeningReportData } from "../../guest/report";
+import { diffReports, hardeningReportSchema, summariseControls, type ControlDrift, type HardeningReportData } from "../../guest/report";
 import { evaluateGuestControls } from "../../guest/verify/guest-controls";
 import { collectGuestEvidence } from "../../guest/verify/guest-evidence";
 import { hostContext } from "../../hosts/host-target";
 import { createGuestShell } from "../../ssh/guest-shell";
 import type { SshPool } from "../../ssh/pool";
 import { guestTargetThrough } from "../shared/guest-target";
+import { vmNetworkControls } from "../shared/network-controls";
 
 // Re-runs the evidence collection on a VM (one SSH exec through its host as a jump, as the admin
 // user with Skjold's management key and the guest's pinned host key) and stores a HardeningReport
@@ -33,6 +34,10 @@ export async function verifyVm(opts: { prisma: PrismaClient; vmId: string; pool?
       sshHost: true,
       sshPort: true,
       ipAddress: true,
+      ipv6Address: true,
+      ipv6Prefix: true,
+      macAddress: true,
+      domainName: true,
       guestHostKeyFingerprint: true,
       mgmtKeyEnc: true,
       clusterRole: true,
@@ -53,7 +58,9 @@ export async function verifyVm(opts: { prisma: PrismaClient; vmId: string; pool?
     step: "verify hardening",
   });
   const evidence = await collectGuestEvidence({ shell, adminUser: vm.adminUser, privilege: "sudo" });
-  const current = evaluateGuestControls({ evidence, expect: { role, adminUser: vm.adminUser } });
+  const guest = evaluateGuestControls({ evidence, expect: { role, adminUser: vm.adminUser } });
+  const network = await vmNetworkControls({ ctx, vm, host: vm.host, guestAddresses: evidence.globalAddresses });
+  const current = summariseControls("guest", [...guest.controls, ...network]);
 
   const last = await prisma.hardeningReport.findFirst({
     where: { vmId: vm.id, scope: "guest" },

@@ -59,6 +59,32 @@ export default async function NewHostPage() {
               <textarea name="privateKey" rows={5} className="mono" autoComplete="off" spellCheck={false} />
             </label>
           </fieldset>
+          <fieldset>
+            <legend>How guests get their addresses</legend>
+            <label>
+              <input type="radio" name="networkMode" value="ROUTED" defaultChecked /> Routed: this host is every guest's gateway; the
+              provider routes the host's pools to its uplink
+            </label>
+            <label>
+              <input type="radio" name="networkMode" value="BRIDGED" /> Bridged: guests join a bridge on the provider's segment
+            </label>
+            <label>
+              <input type="radio" name="networkMode" value="USER_FORWARD" /> Lab trial: user-mode networking, SSH forwarded on the host's
+              loopback, no addresses of their own
+            </label>
+            <label>
+              Uplink (routed)
+              <input name="uplink" placeholder="eth0" />
+            </label>
+            <label>
+              Bridge (bridged)
+              <input name="bridge" placeholder="br0" />
+            </label>
+            <label>
+              <input type="checkbox" name="guestAccess" value="DIRECT" /> The portal routes to the guests' addresses (otherwise it reaches
+              them through this host)
+            </label>
+          </fieldset>
         </ActionForm>
       </section>
     </>

@@ -1,0 +1,40 @@
+import type { StepDefinition } from "../../jobs/define";
+import { applyGuestNic, removeGuestNic } from "../../network/guest-nic";
+import { loadVm, requirePlaced, vmHostContext } from "../shared/load-vm";
+import { addVmEvent } from "../shared/vm-events";
+import { guestNicOf, isPublicMode, tapOf } from "../shared/vm-nic";
+import type { ProvisionVmPayload } from "./payload";
+
+// The host side of the VM's public NIC, before the domain exists: Skjold's own tap with the
+// guest's routes (routed) or its bridge port (bridged), and the anti-spoofing filter that pins the
+// guest to its MAC and addresses. A lab host on user-mode networking has nothing to do here.
+
+export const hostNetworkStep: StepDefinition<ProvisionVmPayload> = {
+  key: "host-network",
+  async run({ prisma, payload }) {
+    const vm = requirePlaced(await loadVm(prisma, payload.vmId));
+    if (!isPublicMode(vm.host.networkMode)) return { tap: null, mode: null };
+    const nic = guestNicOf(vm, vm.host);
+    await applyGuestNic({ ...vmHostContext(vm), nic });
+    const what =
+      nic.mode === "routed"
+        ? `${nic.ipv4}/32${nic.ipv6RoutedPrefix ? ` and ${nic.ipv6RoutedPrefix}` : ""} routed to it`
+        : `on bridge ${nic.bridge}`;
+    await addVmEvent({
+      prisma,
+      vmId: vm.id,
+      kind: "network",
+      message: `Tap ${nic.tap} on ${vm.host.name}, ${what}; the host lets it send only from ${nic.mac}, ${[nic.ipv4, nic.ipv6].filter(Boolean).join(" and ")}`,
+    });
+    return { tap: nic.tap, mode: nic.mode };
+  },
+  async compensate({ prisma, payload }) {
+    const vm = requirePlaced(await loadVm(prisma, payload.vmId));
+    if (!isPublicMode(vm.host.networkMode)) return;
+    await removeGuestNic({
+      ...vmHostContext(vm),
+      tap: tapOf(vm.domainName),
+      mode: vm.host.networkMode === "ROUTED" ? "routed" : "bridged",
+    });
+  },
+};
