@@ -63,7 +63,7 @@ if (want("unit")) {
 }
 if (want("integration")) {
   if (!args.includes("--skip-lab") && process.getuid?.() === 0) {
-    if (existsSync("scripts/lab-host")) run("lab host", "bash", ["scripts/lab-host", "up"]);
+    if (existsSync("scripts/lab-host")) run("lab host", "bash", ["scripts/lab-host", "up", "--hosts", "2"]);
     if (existsSync("scripts/build-guest-image")) run("guest image", "bash", ["scripts/build-guest-image"]);
   }
   vitest("integration");

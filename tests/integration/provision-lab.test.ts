@@ -66,6 +66,7 @@ describe("ordering a VM on the lab host", () => {
       "allocate-port",
       "clone-disk",
       "build-seed",
+      "host-network",
       "define-start",
       "wait-ssh",
       "harden",

@@ -52,6 +52,9 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
         <VmFacts vm={vm} t={t} />
         <h2 style={{ marginTop: 16 }}>{t("vm.sshCommand")}</h2>
         {vm.sshCommand ? <CopyLine text={vm.sshCommand} copy={t("vm.copy")} copied={t("vm.copied")} testId="ssh-command" /> : null}
+        {vm.sshCommandIpv6 ? (
+          <CopyLine text={vm.sshCommandIpv6} copy={t("vm.copy")} copied={t("vm.copied")} testId="ssh-command-ipv6" />
+        ) : null}
         <p className="muted">{vm.sshNote}</p>
         <h2 style={{ marginTop: 16 }}>{t("vm.hostKey")}</h2>
         {vm.guestHostKeyFingerprint ? (

@@ -11,6 +11,9 @@ export interface VmFactsView {
   image: { name: string };
   sshHost: string | null;
   sshPort: number | null;
+  ipAddress?: string | null;
+  ipv6Address?: string | null;
+  ipv6Prefix?: string | null;
   createdAt: Date;
   readyAt: Date | null;
 }
@@ -18,7 +21,7 @@ export interface VmFactsView {
 const when = (d: Date | null) => (d ? `${d.toISOString().replace("T", " ").slice(0, 19)} UTC` : "–");
 
 export function VmFacts({ vm, t }: { vm: VmFactsView; t: T }) {
-  const address = vm.sshHost && vm.sshPort ? `${vm.sshHost}:${vm.sshPort}` : null;
+  const address = vm.ipAddress ?? (vm.sshHost && vm.sshPort ? `${vm.sshHost}:${vm.sshPort}` : null);
   return (
     <dl className="facts" data-testid="vm-facts">
       <dt>{t("common.region")}</dt>
@@ -44,6 +47,15 @@ export function VmFacts({ vm, t }: { vm: VmFactsView; t: T }) {
       <dd className="mono" data-testid="vm-address">
         {address ?? "–"}
       </dd>
+      {vm.ipv6Address ? (
+        <>
+          <dt>{t("vm.ipv6")}</dt>
+          <dd className="mono" data-testid="vm-ipv6">
+            {vm.ipv6Address}
+            {vm.ipv6Prefix ? <span className="muted"> · {t("vm.ipv6Routed", { prefix: vm.ipv6Prefix })}</span> : null}
+          </dd>
+        </>
+      ) : null}
       <dt>{t("common.created")}</dt>
       <dd>
         {when(vm.createdAt)} {vm.readyAt ? <span className="muted">→ ready {when(vm.readyAt)}</span> : null}

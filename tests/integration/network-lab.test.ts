@@ -1,0 +1,274 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type Database } from "@/lib/db/connect";
+import { hostContext, sharedSshPool } from "@/lib/hosts/host-target";
+import { startWorker, type WorkerHandle } from "@/lib/jobs/worker";
+import { findAddressHolder } from "@/lib/network/find-address-holder";
+import { jobRegistry } from "@/lib/runtime/registry";
+import { deleteVm } from "@/lib/vms/delete/delete-vm";
+import { placeOrder } from "@/lib/vms/order/place-order";
+import { getVmDetail } from "@/lib/vms/queries/get-vm-detail";
+import { latestVmHardeningReport } from "@/lib/vms/queries/hardening-report";
+import { removeVmFromHost } from "@/lib/vms/delete/remove-vm-from-host";
+import { createPostgresDatabase } from "@/tests/helpers/jobs-processes";
+import { inNetns, onboardNetLab, SPOOF_SENDER, sshFromClient, watchWhile } from "@/tests/helpers/net-lab";
+import { makeTenant, waitForJob } from "@/tests/helpers/provision-lab";
+
+// Two real orders on the network lab, one on the routed host and one on the bridged host, each
+// booted under TCG: their own IPv4 and IPv6 from the pools, reached by OpenSSH from the client
+// namespace (the internet side) with the pinned host key, each other reachable, and a guest that
+// tries every way of pretending to be the other gets nowhere. Shared by all the checks below: the
+// boots are the expensive part.
+
+describe("VMs with their own addresses on routed and bridged lab hosts", () => {
+  let target: Awaited<ReturnType<typeof createPostgresDatabase>>;
+  let db: Database;
+  let worker: WorkerHandle;
+  let env: Awaited<ReturnType<typeof onboardNetLab>>;
+  let tenant: Awaited<ReturnType<typeof makeTenant>>;
+  const vms: Record<"routed" | "bridged", { id: string; jobId: string }> = {} as never;
+  const logs: string[] = [];
+
+  const detail = (vmId: string) => getVmDetail({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, vmId });
+  const ssh = (vm: Awaited<ReturnType<typeof detail>>, address: string, command: string, input?: string) =>
+    sshFromClient({
+      net: env.net,
+      address,
+      user: vm.adminUser,
+      privateKey: tenant.privateKey,
+      hostPublicKey: vm.guestHostKey!,
+      command,
+      input,
+    });
+
+  beforeAll(async () => {
+    target = await createPostgresDatabase();
+    db = await openDatabase({ kind: "postgres", url: target.url, poolSize: 8 });
+    env = await onboardNetLab(db.prisma);
+    tenant = await makeTenant(db.prisma);
+    const order = (name: string) =>
+      placeOrder({
+        prisma: db.prisma,
+        principal: tenant.principal,
+        teamSlug: tenant.team.slug,
+        input: { name, regionCode: "osl1", planCode: "nano", imageSlug: "debian-12", sshKeyId: tenant.sshKey.id },
+      });
+    // Spread placement: the first order goes to lab-h1 (routed; both empty, by name), the second to lab-h2.
+    const a = await order("routed-1");
+    const b = await order("bridged-1");
+    vms.routed = { id: a.vm.id, jobId: a.jobId };
+    vms.bridged = { id: b.vm.id, jobId: b.jobId };
+    worker = startWorker({
+      prisma: db.prisma,
+      registry: jobRegistry,
+      concurrency: 2,
+      pollMs: 100,
+      leaseMs: 10_000,
+      log: (l) => logs.push(l),
+    });
+    for (const v of Object.values(vms)) {
+      const end = await waitForJob(db, v.jobId, () => false, 1_200_000);
+      expect(end.state, `${end.lastError}\n${logs.slice(-30).join("\n")}`).toBe("SUCCEEDED");
+    }
+  }, 1_500_000);
+
+  afterAll(async () => {
+    await worker?.stop({ graceMs: 1_000 });
+    if (db) {
+      // Whatever a failed check left on the lab hosts goes, so later files start clean.
+      for (const vm of await db.prisma.virtualMachine.findMany({ include: { host: true, pool: true } })) {
+        if (!vm.host || !vm.pool || vm.state === "DELETED") continue;
+        const ctx = hostContext(vm.host, sharedSshPool());
+        await removeVmFromHost({ ctx, domainName: vm.domainName, storagePool: vm.pool.name, networkMode: vm.host.networkMode }).catch(
+          () => undefined,
+        );
+      }
+    }
+    await db?.close();
+    await target?.drop();
+  });
+
+  it("gives each VM an IPv4 and IPv6 of its host's pools, on its page with the exact ssh commands", async () => {
+    const routed = await detail(vms.routed.id);
+    const bridged = await detail(vms.bridged.id);
+    expect(routed).toMatchObject({
+      state: "RUNNING",
+      host: { name: "lab-h1" },
+      ipAddress: "203.0.113.129",
+      ipv6Prefix: "2001:db8:1100:1::/64",
+    });
+    expect(routed.ipv6Address).toBe("2001:db8:1100:1::1");
+    expect(bridged).toMatchObject({
+      state: "RUNNING",
+      host: { name: "lab-h2" },
+      ipAddress: "203.0.113.200",
+      ipv6Address: "2001:db8:0:1::1000",
+    });
+    expect(bridged.ipv6Prefix).toBeNull();
+    expect(routed.sshCommand).toBe("ssh skjold@203.0.113.129");
+    expect(routed.sshCommandIpv6).toBe("ssh skjold@2001:db8:1100:1::1");
+    expect(routed.sshPort).toBeNull();
+    // Abuse desks: who had the address at an instant, from the history alone.
+    const holder = await findAddressHolder({ prisma: db.prisma, address: "2001:db8:1100:1::abcd", at: new Date() });
+    expect(holder.holders.map((h) => h.vm.name)).toEqual(["routed-1"]);
+  });
+
+  it("lets the tenant SSH straight to each VM's IPv4 and IPv6 from the internet side, the host key pinned", async () => {
+    for (const id of [vms.routed.id, vms.bridged.id]) {
+      const vm = await detail(id);
+      for (const address of [vm.ipAddress!, vm.ipv6Address!]) {
+        const r = ssh(vm, address, "hostname");
+        expect(r.status, `${address}: ${r.stderr}`).toBe(0);
+        expect(r.stdout.trim()).toBe(vm.name);
+      }
+      // The same login against a different pinned key is refused: the pin is what is checked.
+      const wrong = sshFromClient({
+        net: env.net,
+        address: vm.ipAddress!,
+        user: vm.adminUser,
+        privateKey: tenant.privateKey,
+        hostPublicKey: (await detail(id === vms.routed.id ? vms.bridged.id : vms.routed.id)).guestHostKey!,
+        command: "true",
+      });
+      expect(wrong.status).not.toBe(0);
+      expect(wrong.stderr).toMatch(/HOST IDENTIFICATION HAS CHANGED|Host key verification failed/);
+    }
+  });
+
+  it("lets VMs on two hosts reach each other's public addresses and the internet side", async () => {
+    const routed = await detail(vms.routed.id);
+    const bridged = await detail(vms.bridged.id);
+    // bash's /dev/tcp: a TCP handshake with the other guest's sshd, over IPv4 and IPv6.
+    const connect = (from: typeof routed, to: string) =>
+      ssh(from, from.ipAddress!, `timeout 10 bash -c 'exec 3<>/dev/tcp/${to}/22 && head -c 7 <&3'`);
+    for (const [from, to] of [
+      [routed, bridged],
+      [bridged, routed],
+    ] as const) {
+      for (const address of [to.ipAddress!, to.ipv6Address!]) {
+        const r = connect(from, address);
+        expect(r.status, `${from.name} → ${address}: ${r.stderr}`).toBe(0);
+        expect(r.stdout).toBe("SSH-2.0");
+      }
+    }
+    // The internet side: the client namespace hears both guests (their honest packets, below).
+    const seen = await watchWhile(env.net, 6, async () => {
+      for (const vm of [routed, bridged]) {
+        ssh(
+          vm,
+          vm.ipAddress!,
+          `python3 -c "import socket;s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.sendto(b'hello-${vm.name}',('${env.net.client.ipv4}',9999))"`,
+        );
+      }
+    });
+    expect(seen.client.udp).toEqual(
+      expect.arrayContaining([
+        { from: routed.ipAddress, tag: `hello-${routed.name}` },
+        { from: bridged.ipAddress, tag: `hello-${bridged.name}` },
+      ]),
+    );
+  });
+
+  /** Runs the spoofing sender in `attacker`, pretending to be `victim`, and returns what the internet side saw. */
+  async function spoof(attacker: Awaited<ReturnType<typeof detail>>, victim: Awaited<ReturnType<typeof detail>>) {
+    const c = env.net.client;
+    return watchWhile(env.net, 14, async () => {
+      const r = ssh(
+        attacker,
+        attacker.ipAddress!,
+        `sudo python3 - ${victim.ipAddress} ${victim.ipv6Address} ${c.ipv4} ${c.ipv6} 9999`,
+        SPOOF_SENDER,
+      );
+      expect(r.stdout.trim(), r.stderr).toBe("sent");
+    });
+  }
+
+  const spoofedFrames = (
+    seen: Awaited<ReturnType<typeof spoof>>,
+    attacker: { macAddress: string | null },
+    victim: { ipAddress: string | null; ipv6Address: string | null },
+  ) =>
+    seen.upstream.frames.filter(
+      (f) =>
+        (f.kind === "arp" && f.senderIp === victim.ipAddress) ||
+        (f.kind === "na" && f.target === victim.ipv6Address) ||
+        f.kind === "ra" ||
+        f.kind === "dhcp-server" ||
+        f.kind === "fake-mac" ||
+        (f.kind === "vlan" && f.srcMac === attacker.macAddress),
+    );
+
+  it("keeps a routed and a bridged guest from sending as the other, answering ARP/ND for it, or serving DHCP and RAs", async () => {
+    const routed = await detail(vms.routed.id);
+    const bridged = await detail(vms.bridged.id);
+    for (const [attacker, victim] of [
+      [routed, bridged],
+      [bridged, routed],
+    ] as const) {
+      const seen = await spoof(attacker, victim);
+      const tags = seen.client.udp.map((u) => `${u.tag} from ${u.from}`);
+      expect(
+        tags.filter((t) => t.startsWith("spoof")),
+        `${attacker.name} as ${victim.name}`,
+      ).toEqual([]);
+      expect(spoofedFrames(seen, attacker, victim), `${attacker.name} as ${victim.name}`).toEqual([]);
+      // Its own traffic still flows, on both families.
+      expect(tags).toContain(`honest-v4 from ${attacker.ipAddress}`);
+      expect(tags).toContain(`honest-v6 from ${attacker.ipv6Address}`);
+    }
+  });
+
+  it("would have seen the spoofing without the host's filter (the watch is not blind)", async () => {
+    const routed = await detail(vms.routed.id);
+    const bridged = await detail(vms.bridged.id);
+    const h2 = env.hosts.find((h) => h.mode === "bridged")!;
+    const tap = `sk${bridged.domainName.replace(/^skj-/, "")}`;
+    inNetns(h2.netns, ["nft", "delete", "element", "bridge", "skjold_guests", "ingress", `{ "${tap}" }`]);
+    try {
+      const seen = await spoof(bridged, routed);
+      expect(seen.client.udp.map((u) => u.tag)).toContain("spoof-v4-source");
+      expect(spoofedFrames(seen, bridged, routed).map((f) => f.kind)).toEqual(
+        expect.arrayContaining(["arp", "na", "ra", "dhcp-server", "fake-mac"]),
+      );
+    } finally {
+      inNetns(h2.netns, ["nft", "add", "element", "bridge", "skjold_guests", "ingress", `{ "${tap}" : jump vm_${tap} }`]);
+    }
+  });
+
+  it("proves the filter from the host's own ruleset and the guest's addresses in the hardening report", async () => {
+    for (const id of [vms.routed.id, vms.bridged.id]) {
+      const report = await latestVmHardeningReport({
+        prisma: db.prisma,
+        principal: tenant.principal,
+        teamSlug: tenant.team.slug,
+        vmId: id,
+      });
+      const controls = report.controls as { id: string; status: string; evidence: string }[];
+      for (const cid of ["net.antispoof", "net.no-rogue-services", "net.guest-addresses"]) {
+        expect(
+          controls.find((c) => c.id === cid),
+          `${cid} on ${report.vm}`,
+        ).toMatchObject({ status: "pass" });
+      }
+    }
+  });
+
+  it("deletes a VM with its tap and filter, and its addresses rest in quarantine", async () => {
+    const vm = await detail(vms.bridged.id);
+    const { jobId } = await deleteVm({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, vmId: vm.id });
+    worker.wake();
+    const end = await waitForJob(db, jobId, () => false);
+    expect(end.state, end.lastError ?? "").toBe("SUCCEEDED");
+    const h2 = env.hosts.find((h) => h.mode === "bridged")!;
+    const tap = `sk${vm.domainName.replace(/^skj-/, "")}`;
+    expect(inNetns(h2.netns, ["ip", "link", "show", "dev", tap], { allowFailure: true }).status).not.toBe(0);
+    expect(inNetns(h2.netns, ["nft", "list", "map", "bridge", "skjold_guests", "ingress"]).stdout).not.toContain(tap);
+    const leases = await db.prisma.ipLease.findMany({ where: { address: { in: [vm.ipAddress!, vm.ipv6Address!] } } });
+    expect(leases).toHaveLength(2);
+    for (const l of leases) {
+      expect(l.vmId).toBeNull();
+      expect(l.quarantineUntil!.getTime()).toBeGreaterThan(Date.now() + 3_600_000);
+    }
+    const after = await detail(vm.id);
+    expect(after.events.at(-1)?.message).toMatch(/its addresses rest until/);
+  });
+});
