@@ -137,9 +137,10 @@ describe("VMs with their own addresses on routed and bridged lab hosts", () => {
   it("lets VMs on two hosts reach each other's public addresses and the internet side", async () => {
     const routed = await detail(vms.routed.id);
     const bridged = await detail(vms.bridged.id);
-    // bash's /dev/tcp: a TCP handshake with the other guest's sshd, over IPv4 and IPv6.
+    // A TCP handshake with the other guest's sshd, over IPv4 and IPv6 (python3: bash's /dev/tcp
+    // mishandles IPv6 literals).
     const connect = (from: typeof routed, to: string) =>
-      ssh(from, from.ipAddress!, `timeout 10 bash -c 'exec 3<>/dev/tcp/${to}/22 && head -c 7 <&3'`);
+      ssh(from, from.ipAddress!, `python3 -c "import socket,sys;sys.stdout.write(socket.create_connection(('${to}',22),timeout=10).recv(7).decode())"`);
     for (const [from, to] of [
       [routed, bridged],
       [bridged, routed],
