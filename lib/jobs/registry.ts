@@ -9,6 +9,7 @@ import { deleteVmJob } from "../provisioning/jobs/delete-vm";
 import { powerVmJob } from "../provisioning/jobs/power-vm";
 import { provisionVmJob } from "../provisioning/jobs/provision-vm";
 import { verifyVmJob } from "../provisioning/jobs/verify-vm";
+import { ledgerVerificationTask } from "../residency/run-verification";
 
 // The application's jobs and schedules: what `scripts/worker.ts` (and an inline worker) runs.
 // To add a job: define it next to its domain (lib/<domain>/jobs/<name>.ts, with `defineJob`) and
@@ -26,7 +27,7 @@ export function registerJob(...definitions: JobDefinition<any, any>[]): void {
 
 // Cluster-wide schedules: every worker (and the portal's inline worker) ticks them; one replica
 // wins each interval (lib/jobs/schedules.ts).
-const scheduledTasks: ScheduledTask[] = [...latencyScheduledTasks(), hostHealthTask, reconcileAllHostsTask];
+const scheduledTasks: ScheduledTask[] = [...latencyScheduledTasks(), hostHealthTask, reconcileAllHostsTask, ledgerVerificationTask];
 
 /** Adds a cluster-wide schedule run by every worker (one replica wins each interval). */
 export function registerSchedule(task: ScheduledTask): void {

@@ -24,6 +24,8 @@ export interface ReportExportRecord {
   asOf: string | null;
   since: string | null;
   ledgerHead: { seq: string; hash: string };
+  /** The X-Skjold-Ledger-Integrity the export was sent with (absent on exports made before it existed). */
+  integrity?: string;
   contentSha256: string;
   bytes: number;
   exportedBy: string;
@@ -36,10 +38,14 @@ export async function createReportResponse(opts: {
   team?: { id: string; slug: string };
   actor: Actor;
   meta?: RequestMeta;
+  /** Tests: behave as on a ledger of more entries than a report recomputes itself. */
+  fullVerifyInlineMax?: number;
 }): Promise<Response> {
-  const { prisma, query, team, actor } = opts;
+  const { prisma, query, team, actor, fullVerifyInlineMax } = opts;
   const reportId = randomUUID();
-  const report = await exportResidencyReport({ prisma, format: query.format, asOf: query.asOf, since: query.since, teamId: team?.id, generatedBy: actor.actorLabel });
+  const report = await exportResidencyReport({
+    prisma, format: query.format, asOf: query.asOf, since: query.since, teamId: team?.id, generatedBy: actor.actorLabel, fullVerifyInlineMax,
+  });
   const chunks = report.stream[Symbol.asyncIterator]();
   let bytes = 0;
   const body = new ReadableStream<Uint8Array>({
@@ -55,7 +61,7 @@ export async function createReportResponse(opts: {
         const details = {
           reportId, format: report.format, filename: report.filename, scope: team ? "team" : "platform",
           asOf: query.asOf?.toISOString() ?? null, since: query.since?.toISOString() ?? null,
-          ledgerHead: report.ledgerHead, contentSha256: await report.contentDigest, bytes,
+          ledgerHead: report.ledgerHead, integrity: report.integrity, contentSha256: await report.contentDigest, bytes,
         };
         await recordAudit({ prisma, action: EXPORT_ACTION, ...actor, teamId: team?.id ?? null, targetType: "residency-report", targetId: reportId, details, meta: opts.meta });
         controller.close();
@@ -75,6 +81,7 @@ export async function createReportResponse(opts: {
       "cache-control": "no-store",
       "x-content-type-options": "nosniff",
       "x-skjold-ledger-head": `${report.ledgerHead.seq}:${report.ledgerHead.hash}`,
+      "x-skjold-ledger-integrity": report.integrity,
       "x-skjold-report-id": reportId,
     },
   });

@@ -9,7 +9,7 @@ import { DB_KINDS, freshDatabase } from "../helpers/db";
 const MODELS = [
   "user", "team", "membership", "invitation", "session", "apiToken", "rateLimit", "sshKey", "imageSigningKey", "region", "host",
   "storagePool", "image", "imageCopy", "plan", "ipPool", "ipLease", "virtualMachine", "vmEvent", "cluster",
-  "hardeningReport", "job", "jobStep", "schedule", "dataLocation", "latencyTarget", "latencySample",
+  "hardeningReport", "job", "jobStep", "schedule", "dataLocation", "ledgerVerification", "latencyTarget", "latencySample",
   "latencyRollup", "auditEvent", "setting",
 ] as const;
 
