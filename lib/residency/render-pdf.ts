@@ -39,7 +39,7 @@ function brokenLedgerWarning(doc: PDFKit.PDFDocument, ctx: ReportContext): void 
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
   doc.font("Helvetica").fontSize(10);
-  const height = doc.heightOfString(text, { width: width - 20 }) + 40;
+  const height = doc.heightOfString(text, { width: width - 20 }) + 34;
   const top = doc.y + 6;
   doc.save().rect(left, top, width, height).fillAndStroke("#fde8e8", "#b00020").restore();
   doc.fillColor("#b00020").font("Helvetica-Bold").fontSize(13).text("WARNING: THE RESIDENCY LEDGER IS BROKEN", left + 10, top + 8, { width: width - 20 });

@@ -25,6 +25,9 @@ CREATE TABLE "LedgerVerification" (
 -- CreateIndex
 CREATE INDEX "LedgerVerification_ok_finishedAt_idx" ON "LedgerVerification"("ok", "finishedAt");
 
+-- CreateIndex
+CREATE INDEX "LedgerVerification_ok_throughSeq_idx" ON "LedgerVerification"("ok", "throughSeq");
+
 -- A verification is evidence: append-only like the ledger it checks.
 CREATE TRIGGER "LedgerVerification_append_only" BEFORE UPDATE OR DELETE ON "LedgerVerification"
   FOR EACH ROW EXECUTE FUNCTION skjold_reject_change();
