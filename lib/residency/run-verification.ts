@@ -13,7 +13,7 @@ import { verifyLedger, type LedgerVerification } from "./verify";
 // rewritten consistently from some entry on (every hash recomputed) still links, but no longer
 // carries the hash a run saw at that seq.
 
-/** Up to this many entries a report recomputes the whole chain itself (~1 s here; docs/benchmarks/residency.md). */
+/** Up to this many entries a report recomputes the whole chain itself (0.6-1.5 s here; docs/residency.md). */
 export const FULL_VERIFY_INLINE_MAX = 20_000;
 export const FULL_VERIFY_INTERVAL_SEC = 3600;
 
