@@ -12,16 +12,16 @@ export function IntegritySection(props: { t: T; integrity: LedgerIntegrity; head
       {integrity.status === "broken" ? (
         <div className="alert error stack" role="alert" data-testid="ledger-broken">
           <strong>{t("residency.integrityBrokenTitle")}</strong>
-          <span>
+          <div>
             {t("residency.integrityBroken", {
               at: utc(integrity.detectedAt), seq: integrity.brokenAt.seq, problem: t(`residency.problem.${integrity.brokenAt.problem}`),
             })}
-          </span>
-          <span>{t("residency.integrityFix")}</span>
+          </div>
+          <div>{t("residency.integrityFix")}</div>
           {integrity.acknowledgement ? (
-            <span data-testid="ledger-acknowledged">
+            <div data-testid="ledger-acknowledged">
               {t("residency.integrityAcknowledged", { by: integrity.acknowledgement.by, at: utc(integrity.acknowledgement.at), reason: integrity.acknowledgement.reason })}
-            </span>
+            </div>
           ) : null}
         </div>
       ) : integrity.status === "verified" ? (
