@@ -27,7 +27,12 @@ function restoreFields(form: HTMLFormElement, sent: [string, string][]) {
     const field = form.elements.namedItem(name);
     if (typeof RadioNodeList !== "undefined" && field instanceof RadioNodeList) field.value = value;
     else if (field instanceof HTMLInputElement && (field.type === "checkbox" || field.type === "radio")) field.checked = true;
-    else if ((field instanceof HTMLInputElement && field.type !== "password" && field.type !== "hidden") || field instanceof HTMLSelectElement || field instanceof HTMLTextAreaElement) field.value = value;
+    else if (
+      (field instanceof HTMLInputElement && field.type !== "password" && field.type !== "hidden") ||
+      field instanceof HTMLSelectElement ||
+      field instanceof HTMLTextAreaElement
+    )
+      field.value = value;
   }
 }
 
@@ -64,7 +69,9 @@ export function ActionForm(props: {
             e.preventDefault();
             return;
           }
-          sent.current = [...new FormData(e.currentTarget).entries()].flatMap(([k, v]) => (typeof v === "string" ? [[k, v] as [string, string]] : []));
+          sent.current = [...new FormData(e.currentTarget).entries()].flatMap(([k, v]) =>
+            typeof v === "string" ? [[k, v] as [string, string]] : [],
+          );
         }}
       >
         {props.children}

@@ -16,7 +16,14 @@ export interface JobProgressLabels {
   live: string;
 }
 
-const BADGE: Record<string, string> = { SUCCEEDED: "ok", RUNNING: "warn", FAILED: "bad", COMPENSATED: "bad", ROLLED_BACK: "bad", CANCELLED: "bad" };
+const BADGE: Record<string, string> = {
+  SUCCEEDED: "ok",
+  RUNNING: "warn",
+  FAILED: "bad",
+  COMPENSATED: "bad",
+  ROLLED_BACK: "bad",
+  CANCELLED: "bad",
+};
 
 function humanKey(key: string): string {
   const words = key.replace(/[-_.]+/g, " ").trim();
@@ -76,11 +83,7 @@ export function JobProgress(props: { initial: JobSnapshot; eventsUrl: string; la
         <span className={`badge ${BADGE[job.state] ?? ""}`} data-testid="job-state">
           {job.state.toLowerCase().replace("_", " ")}
         </span>
-        {live ? (
-          <span className="badge live" aria-label={props.labels.live}>
-            ● {props.labels.live}
-          </span>
-        ) : null}
+        {live ? <span className="badge live">● {props.labels.live}</span> : null}
       </div>
       <div className="table-wrap">
         <table aria-live="polite">

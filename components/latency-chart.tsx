@@ -60,7 +60,14 @@ export function LatencyChart({ chart, labels }: { chart: TargetChart; labels: La
         <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 600, height: 260 }}>
           <LineChart data={chart.rows} margin={{ top: 12, right: 16, bottom: 4, left: 4 }}>
             <CartesianGrid stroke="#dde3e9" strokeDasharray="3 3" />
-            <XAxis dataKey="t" type="number" scale="time" domain={[chart.from, chart.to]} ticks={timeTicks(chart.from, chart.to)} tickFormatter={format} />
+            <XAxis
+              dataKey="t"
+              type="number"
+              scale="time"
+              domain={[chart.from, chart.to]}
+              ticks={timeTicks(chart.from, chart.to)}
+              tickFormatter={format}
+            />
             <YAxis unit=" ms" width={70} allowDecimals domain={[0, "auto"]} />
             <Tooltip
               labelFormatter={(t) => `${new Date(Number(t)).toISOString().slice(0, 16).replace("T", " ")} UTC`}
@@ -83,7 +90,9 @@ export function LatencyChart({ chart, labels }: { chart: TargetChart; labels: La
           </LineChart>
         </ResponsiveContainer>
       </div>
-      <p className="muted" style={{ fontSize: ".8rem", margin: "4px 0 0" }}>{labels.axis}</p>
+      <p className="muted" style={{ fontSize: ".8rem", margin: "4px 0 0" }}>
+        {labels.axis}
+      </p>
     </figure>
   );
 }

@@ -48,7 +48,9 @@ export function RegionLatency(props: { figure: RegionLatencyFigure | null | unde
   return (
     <span className="region-latency" data-status={f.status} title={f.status === "no-data" ? undefined : title}>
       {f.medianMs !== null ? <strong>{formatMs(f.medianMs)}</strong> : null}{" "}
-      {f.status === "ok" ? null : <span className={`badge ${f.status === "stale" ? "warn" : ""}`}>{f.status === "stale" ? l.stale : l.noData}</span>}
+      {f.status === "ok" ? null : (
+        <span className={`badge ${f.status === "stale" ? "warn" : ""}`}>{f.status === "stale" ? l.stale : l.noData}</span>
+      )}
     </span>
   );
 }

@@ -36,7 +36,11 @@ function LatencySlot({ region, labels }: { region: RegionChoice; labels: RegionP
   return (
     <span className="latency" data-testid={`latency-${region.code}`}>
       {labels.latency}:{" "}
-      {region.latency ? <RegionLatency figure={region.latency} labels={labels.latencyFigure} /> : <span className="muted">{labels.noLatency}</span>}
+      {region.latency ? (
+        <RegionLatency figure={region.latency} labels={labels.latencyFigure} />
+      ) : (
+        <span className="muted">{labels.noLatency}</span>
+      )}
     </span>
   );
 }
@@ -68,7 +72,10 @@ export function RegionPicker(props: {
                 {r.name} <span className="mono muted">{r.code}</span>
               </span>
               <span>
-                {r.city}, {r.country} · <span className={`badge${r.jurisdiction === "NO_EEA" ? " no" : ""}`}>{props.labels.jurisdiction[r.jurisdiction] ?? r.jurisdiction}</span>
+                {r.city}, {r.country} ·{" "}
+                <span className={`badge${r.jurisdiction === "NO_EEA" ? " no" : ""}`}>
+                  {props.labels.jurisdiction[r.jurisdiction] ?? r.jurisdiction}
+                </span>
               </span>
               <LatencySlot region={r} labels={props.labels} />
               {why ? <span className="choice-reason">{why}</span> : null}

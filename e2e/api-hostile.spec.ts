@@ -7,7 +7,7 @@ import { api, baseUrl, launchBrowser, signedInContext } from "./harness/browser"
 
 const HOSTILE_STRINGS = [
   "x".repeat(1_000_000),
-  "Robert'); DROP TABLE \"Team\";--",
+  'Robert\'); DROP TABLE "Team";--',
   "<script>alert(document.cookie)</script>",
   "acme\u202egnp.exe",
   "nul\u0000byte",
@@ -23,7 +23,9 @@ describe("hostile input on /api/v1", () => {
   beforeAll(async () => {
     browser = await launchBrowser();
     admin = await signedInContext(browser, inject("adminEmail"), inject("adminPassword"));
-    expect((await api(admin, "POST", "/api/v1/teams", { name: "Hostile Test AS", slug, ownerEmail: inject("adminEmail") })).status).toBe(201);
+    expect((await api(admin, "POST", "/api/v1/teams", { name: "Hostile Test AS", slug, ownerEmail: inject("adminEmail") })).status).toBe(
+      201,
+    );
   });
   afterAll(async () => {
     await admin?.close();
@@ -43,7 +45,10 @@ describe("hostile input on /api/v1", () => {
     { url: "/api/v1/teams", body: (s: string) => ({ name: s, slug: s }) },
     { url: `/api/v1/teams/${slug}/members`, body: (s: string) => ({ email: s, role: s }) },
     { url: `/api/v1/teams/${slug}/tokens`, body: (s: string) => ({ name: s, role: "OWNER", expiresInDays: s }) },
-    { url: `/api/v1/teams/${slug}/signing-keys`, body: (s: string) => ({ name: s, publicKey: `-----BEGIN PUBLIC KEY-----\n${s}\n-----END PUBLIC KEY-----` }) },
+    {
+      url: `/api/v1/teams/${slug}/signing-keys`,
+      body: (s: string) => ({ name: s, publicKey: `-----BEGIN PUBLIC KEY-----\n${s}\n-----END PUBLIC KEY-----` }),
+    },
     { url: "/api/v1/regions", body: (s: string) => ({ code: s, name: s, city: s, country: s, jurisdiction: s }) },
     { url: "/api/v1/plans", body: (s: string) => ({ code: s, name: s, vcpus: s, memoryMb: -1, diskGb: 1e12 }) },
   ];
@@ -57,7 +62,11 @@ describe("hostile input on /api/v1", () => {
         expect(r.body).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
         expect(JSON.stringify(r.body)).not.toMatch(/at .*\.(js|ts):\d+/); // no stack traces
       }
-      const malformed = await admin.request.fetch(w.url, { method: "POST", data: Buffer.from("{not json"), headers: { origin: baseUrl(), "content-type": "application/json" } });
+      const malformed = await admin.request.fetch(w.url, {
+        method: "POST",
+        data: Buffer.from("{not json"),
+        headers: { origin: baseUrl(), "content-type": "application/json" },
+      });
       expect(malformed.status()).toBe(400);
       const wrongShape = await api(admin, "POST", w.url, [1, 2, 3]);
       expect(wrongShape.status).toBe(422);
@@ -66,16 +75,28 @@ describe("hostile input on /api/v1", () => {
   });
 
   it("refuses unauthenticated and cross-site writes", async () => {
-    const anon = await fetch(`${baseUrl()}/api/v1/teams`, { method: "POST", body: JSON.stringify({ name: "x", slug: "x" }), headers: { "content-type": "application/json" } });
+    const anon = await fetch(`${baseUrl()}/api/v1/teams`, {
+      method: "POST",
+      body: JSON.stringify({ name: "x", slug: "x" }),
+      headers: { "content-type": "application/json" },
+    });
     expect(anon.status).toBe(401);
-    const forged = await admin.request.fetch("/api/v1/teams", { method: "POST", data: { name: "Forged", slug: "forged" }, headers: { origin: "https://evil.example" } });
+    const forged = await admin.request.fetch("/api/v1/teams", {
+      method: "POST",
+      data: { name: "Forged", slug: "forged" },
+      headers: { origin: "https://evil.example" },
+    });
     expect(forged.status()).toBe(403);
     const badToken = await fetch(`${baseUrl()}/api/v1/teams`, { headers: { authorization: "Bearer skj_' OR '1'='1" } });
     expect(badToken.status).toBe(401);
   });
 
   it("refuses a sign-in body over the limit before parsing it", async () => {
-    const r = await fetch(`${baseUrl()}/api/v1/auth/session`, { method: "POST", body: JSON.stringify({ email: "a@b.no", password: "x".repeat(100_000) }), headers: { "content-type": "application/json" } });
+    const r = await fetch(`${baseUrl()}/api/v1/auth/session`, {
+      method: "POST",
+      body: JSON.stringify({ email: "a@b.no", password: "x".repeat(100_000) }),
+      headers: { "content-type": "application/json" },
+    });
     expect(r.status).toBe(413);
   });
 });

@@ -32,7 +32,21 @@ const adminSql = async (sql: string) => {
 
 /** The English text of the cluster pages that must not be left on them once the user reads Norwegian. */
 function englishLeftovers(text: string): string[] {
-  const shared: MessageKey[] = ["team.clusters", "common.name", "common.role", "common.created", "vm.state", "vm.address", "order.image", "order.sshKey", "order.noCapacity", "vm.hardening", "vm.control", "vm.evidence", "vm.reference"];
+  const shared: MessageKey[] = [
+    "team.clusters",
+    "common.name",
+    "common.role",
+    "common.created",
+    "vm.state",
+    "vm.address",
+    "order.image",
+    "order.sshKey",
+    "order.noCapacity",
+    "vm.hardening",
+    "vm.control",
+    "vm.evidence",
+    "vm.reference",
+  ];
   const keys = (Object.keys(en) as MessageKey[]).filter((k) => /^(cluster\.|clusterState\.|vmState\.)/.test(k)).concat(shared);
   return keys.filter((k) => en[k] !== nb[k] && !en[k].includes("{") && text.includes(en[k])).map((k) => `${k}: ${en[k]}`);
 }
@@ -61,7 +75,12 @@ describe("k3s clusters", () => {
   };
   const mainText = async () => (await page.locator("main").textContent()) ?? "";
   const nodeRows = () =>
-    page.getByTestId("cluster-nodes").locator("tbody tr").evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll("td")].map((td) => td.querySelector(".badge")?.textContent ?? td.textContent ?? "")));
+    page
+      .getByTestId("cluster-nodes")
+      .locator("tbody tr")
+      .evaluateAll((rows) =>
+        rows.map((r) => [...r.querySelectorAll("td")].map((td) => td.querySelector(".badge")?.textContent ?? td.textContent ?? "")),
+      );
 
   beforeAll(async () => {
     process.env.SKJOLD_SECRET_KEY ??= randomBytes(32).toString("base64"); // the portal's too: the spec encrypts the seeded kubeconfig
@@ -71,14 +90,25 @@ describe("k3s clusters", () => {
     url.pathname = `/${dbName}`;
     lock = await holdBuildLockShared();
     // Migrates and seeds the empty database (regions, plans, images, the admin); no worker runs.
-    portal = await startPortal({ name: "portal", runId, databaseUrl: url.toString(), secretKey: process.env.SKJOLD_SECRET_KEY, adminEmail: admin.email, adminPassword: admin.password, dataDir });
+    portal = await startPortal({
+      name: "portal",
+      runId,
+      databaseUrl: url.toString(),
+      secretKey: process.env.SKJOLD_SECRET_KEY,
+      adminEmail: admin.email,
+      adminPassword: admin.password,
+      dataDir,
+    });
     db = await openDatabase({ kind: "postgres", url: url.toString(), poolSize: 2 });
     browser = await launchBrowser();
     context = await browser.newContext({ baseURL: portal.baseUrl, viewport: { width: 1280, height: 900 } });
-    const call = async (method: string, p: string, data: unknown) => (await context.request.fetch(p, { method, data, headers: { origin: portal!.baseUrl! } })).status();
+    const call = async (method: string, p: string, data: unknown) =>
+      (await context.request.fetch(p, { method, data, headers: { origin: portal!.baseUrl! } })).status();
     expect(await call("POST", "/api/v1/auth/session", admin)).toBe(200);
     expect(await call("POST", "/api/v1/teams", { name: "Fjelldata AS", slug })).toBe(201);
-    expect(await call("POST", "/api/v1/account/keys", { name: "laptop", publicKey: generateKeyPair({ comment: "ola@laptop" }).publicKey })).toBe(201);
+    expect(
+      await call("POST", "/api/v1/account/keys", { name: "laptop", publicKey: generateKeyPair({ comment: "ola@laptop" }).publicKey }),
+    ).toBe(201);
     page = await context.newPage();
   });
 
@@ -95,14 +125,23 @@ describe("k3s clusters", () => {
     await page.goto(`/teams/${slug}/clusters`);
     const form = page.getByTestId("order-cluster");
     const agents = form.getByLabel("Agent nodes");
-    expect([await agents.getAttribute("type"), await agents.getAttribute("min"), await agents.getAttribute("max"), await agents.inputValue()]).toEqual(["number", "0", "3", "0"]);
-    expect(await page.locator("#cluster-agents-hint").textContent()).toBe("0–3. Each node is a VM of the chosen plan, counted against your team's quota like any other.");
+    expect([
+      await agents.getAttribute("type"),
+      await agents.getAttribute("min"),
+      await agents.getAttribute("max"),
+      await agents.inputValue(),
+    ]).toEqual(["number", "0", "3", "0"]);
+    expect(await page.locator("#cluster-agents-hint").textContent()).toBe(
+      "0–3. Each node is a VM of the chosen plan, counted against your team's quota like any other.",
+    );
     expect(await agents.getAttribute("aria-describedby")).toBe("cluster-agents-hint");
     // No host anywhere: every region is offered but none can be chosen, and each says why.
     const oslo = form.locator('select[name="regionCode"] option[value="osl1"]');
     expect(await oslo.isDisabled()).toBe(true);
     expect(await oslo.textContent()).toBe("Oslo (NO, Norway · EEA, not EU) — No host with free capacity right now");
-    expect(await page.getByTestId("cluster-no-region").textContent()).toBe("No region can take a new cluster right now. Open the list to see why.");
+    expect(await page.getByTestId("cluster-no-region").textContent()).toBe(
+      "No region can take a new cluster right now. Open the list to see why.",
+    );
 
     // The browser refuses an out-of-range number itself…
     await form.getByLabel("Name").fill("web");
@@ -127,7 +166,11 @@ describe("k3s clusters", () => {
     await form.getByLabel("Name").fill("web");
     await api.fill("203.0.113.0/24\n0.0.0.0/0");
     await form.getByRole("button", { name: "Order cluster" }).click();
-    await expect.poll(() => page.locator("p.alert.error").textContent()).toBe("“0.0.0.0/0” is not a network Skjold can open the API to: /0 would open the API to the whole internet; name your own networks.");
+    await expect
+      .poll(() => page.locator("p.alert.error").textContent())
+      .toBe(
+        "“0.0.0.0/0” is not a network Skjold can open the API to: /0 would open the API to the whole internet; name your own networks.",
+      );
     expect(await api.inputValue()).toBe("203.0.113.0/24\n0.0.0.0/0");
     expect(await teamRows()).toEqual({ clusters: 0, vms: 0, jobs: 0, audits: 0 });
     await page.reload();
@@ -141,7 +184,9 @@ describe("k3s clusters", () => {
     await agents.fill("2");
     await api.fill("203.0.113.0/24");
     await form.getByRole("button", { name: "Order cluster" }).click();
-    await expect.poll(() => page.locator("p.alert.error").textContent()).toMatch(/^Cluster web needs 3 nodes \(1 server, 2 agents\); node web-server was refused: Oslo \(osl1\) has no room/);
+    await expect
+      .poll(() => page.locator("p.alert.error").textContent())
+      .toMatch(/^Cluster web needs 3 nodes \(1 server, 2 agents\); node web-server was refused: Oslo \(osl1\) has no room/);
     // A refused order keeps what was typed (React resets a form after its action).
     expect([await form.getByLabel("Name").inputValue(), await agents.inputValue()]).toEqual(["web", "2"]);
     expect(await teamRows()).toEqual({ clusters: 0, vms: 0, jobs: 0, audits: 0 });
@@ -156,7 +201,20 @@ describe("k3s clusters", () => {
     ]);
     const t0 = Date.now() - 60_000;
     const cluster = await db.prisma.cluster.create({
-      data: { teamId: team.id, name: "edge", regionId: region.id, k3sVersion: "v1.31.4+k3s1", installMode: "AIRGAP", agentCount: 2, apiAllowFrom: ["203.0.113.0/24"], state: "READY", apiEndpoint: "https://10.0.2.15:6443", kubeconfigEnc: encryptSecret(KUBECONFIG), createdAt: new Date(t0), readyAt: new Date(t0 + 30_000) },
+      data: {
+        teamId: team.id,
+        name: "edge",
+        regionId: region.id,
+        k3sVersion: "v1.31.4+k3s1",
+        installMode: "AIRGAP",
+        agentCount: 2,
+        apiAllowFrom: ["203.0.113.0/24"],
+        state: "READY",
+        apiEndpoint: "https://10.0.2.15:6443",
+        kubeconfigEnc: encryptSecret(KUBECONFIG),
+        createdAt: new Date(t0),
+        readyAt: new Date(t0 + 30_000),
+      },
     });
     clusterId = cluster.id;
     // The agents are written before the server: the page must still list the server first.
@@ -168,16 +226,40 @@ describe("k3s clusters", () => {
     for (const [i, n] of nodes.entries()) {
       const vm = await db.prisma.virtualMachine.create({
         data: {
-          teamId: team.id, regionId: region.id, planId: plan.id, imageId: image.id, clusterId, name: n.name, clusterRole: n.clusterRole, state: n.state,
-          vcpus: plan.vcpus, memoryMb: plan.memoryMb, diskGb: plan.diskGb, domainName: `skjold-${runId}-${n.name}`,
-          sshHost: n.sshPort ? "127.0.0.1" : null, sshPort: n.sshPort, createdAt: new Date(t0 + i * 1000),
+          teamId: team.id,
+          regionId: region.id,
+          planId: plan.id,
+          imageId: image.id,
+          clusterId,
+          name: n.name,
+          clusterRole: n.clusterRole,
+          state: n.state,
+          vcpus: plan.vcpus,
+          memoryMb: plan.memoryMb,
+          diskGb: plan.diskGb,
+          domainName: `skjold-${runId}-${n.name}`,
+          sshHost: n.sshPort ? "127.0.0.1" : null,
+          sshPort: n.sshPort,
+          createdAt: new Date(t0 + i * 1000),
         },
       });
       nodeIds[n.name] = vm.id;
     }
     const controls = [
-      { id: "k3s-1.2.1", title: "Pod Security admission enforces the baseline", status: "pass", evidence: "PodSecurity=restricted", references: ["k3s CIS 1.2.1"] },
-      { id: "k3s-5.3.2", title: "Every tenant namespace has a default-deny NetworkPolicy", status: "fail", evidence: "apps: none", references: ["k3s CIS 5.3.2"] },
+      {
+        id: "k3s-1.2.1",
+        title: "Pod Security admission enforces the baseline",
+        status: "pass",
+        evidence: "PodSecurity=restricted",
+        references: ["k3s CIS 1.2.1"],
+      },
+      {
+        id: "k3s-5.3.2",
+        title: "Every tenant namespace has a default-deny NetworkPolicy",
+        status: "fail",
+        evidence: "apps: none",
+        references: ["k3s CIS 5.3.2"],
+      },
     ];
     await db.prisma.hardeningReport.create({ data: { clusterId, scope: "k3s", passed: 1, failed: 1, notApplicable: 0, controls } });
 
@@ -192,7 +274,10 @@ describe("k3s clusters", () => {
       ["agent", "edge-agent-1", "running", "127.0.0.1:22201"],
       ["agent", "edge-agent-2", "provisioning", "–"],
     ]);
-    for (const [name, id] of Object.entries(nodeIds)) expect(await page.getByTestId("cluster-nodes").getByRole("link", { name, exact: true }).getAttribute("href")).toBe(`/teams/${slug}/vms/${id}`);
+    for (const [name, id] of Object.entries(nodeIds))
+      expect(await page.getByTestId("cluster-nodes").getByRole("link", { name, exact: true }).getAttribute("href")).toBe(
+        `/teams/${slug}/vms/${id}`,
+      );
     const facts = (await page.getByTestId("cluster-facts").textContent())!;
     expect(facts).toContain("v1.31.4+k3s1");
     expect(facts).toContain("air-gapped, from the operator's artifacts");
@@ -204,13 +289,38 @@ describe("k3s clusters", () => {
     await page.screenshot({ path: `${SHOTS}/cluster-en.png`, fullPage: true });
 
     // The API shows the same nodes in the same order; the fields it had before are all still there.
-    const body = (await (await context.request.get(`/api/v1/teams/${slug}/clusters/${clusterId}`)).json()) as { cluster: Record<string, unknown> & { nodes: Record<string, unknown>[] } };
-    expect(Object.keys(body.cluster)).toEqual(expect.arrayContaining(["id", "name", "state", "k3sVersion", "installMode", "apiEndpoint", "apiAllowFrom", "lastError", "region", "nodes", "kubeconfigReady", "hardeningReport"]));
-    expect(body.cluster.nodes.map((n) => [n.clusterRole, n.name, n.state, n.sshPort])).toEqual([["server", "edge-server", "RUNNING", 22200], ["agent", "edge-agent-1", "RUNNING", 22201], ["agent", "edge-agent-2", "PROVISIONING", null]]);
+    const body = (await (await context.request.get(`/api/v1/teams/${slug}/clusters/${clusterId}`)).json()) as {
+      cluster: Record<string, unknown> & { nodes: Record<string, unknown>[] };
+    };
+    expect(Object.keys(body.cluster)).toEqual(
+      expect.arrayContaining([
+        "id",
+        "name",
+        "state",
+        "k3sVersion",
+        "installMode",
+        "apiEndpoint",
+        "apiAllowFrom",
+        "lastError",
+        "region",
+        "nodes",
+        "kubeconfigReady",
+        "hardeningReport",
+      ]),
+    );
+    expect(body.cluster.nodes.map((n) => [n.clusterRole, n.name, n.state, n.sshPort])).toEqual([
+      ["server", "edge-server", "RUNNING", 22200],
+      ["agent", "edge-agent-1", "RUNNING", 22201],
+      ["agent", "edge-agent-2", "PROVISIONING", null],
+    ]);
     expect(JSON.stringify(body)).not.toContain("kubeconfigEnc");
     const doc = (await (await context.request.get("/api/v1/openapi.json")).json()) as { paths: Record<string, Record<string, any>> };
-    expect(doc.paths["/api/v1/teams/{slug}/clusters"]!.post.requestBody.content["application/json"].schema.properties.agentCount).toMatchObject({ type: "integer", minimum: 0, maximum: 3, default: 0 });
-    expect(doc.paths["/api/v1/teams/{slug}/clusters"]!.post.requestBody.content["application/json"].schema.properties.apiAllowFrom).toMatchObject({ type: "array", maxItems: 10, default: [] });
+    expect(
+      doc.paths["/api/v1/teams/{slug}/clusters"]!.post.requestBody.content["application/json"].schema.properties.agentCount,
+    ).toMatchObject({ type: "integer", minimum: 0, maximum: 3, default: 0 });
+    expect(
+      doc.paths["/api/v1/teams/{slug}/clusters"]!.post.requestBody.content["application/json"].schema.properties.apiAllowFrom,
+    ).toMatchObject({ type: "array", maxItems: 10, default: [] });
 
     // "Re-run checks" on a ready cluster queues a cluster.verify job (no worker runs in this spec) and says so.
     await page.getByTestId("verify-cluster").getByRole("button", { name: "Re-run checks" }).click();
@@ -224,23 +334,39 @@ describe("k3s clusters", () => {
     expect(await field.inputValue()).toBe("203.0.113.0/24");
     await field.fill("::/0");
     await access.getByRole("button", { name: "Save networks" }).click();
-    await expect.poll(() => access.locator("p.alert.error").textContent()).toBe("“::/0” is not a network Skjold can open the API to: /0 would open the API to the whole internet; name your own networks.");
+    await expect
+      .poll(() => access.locator("p.alert.error").textContent())
+      .toBe("“::/0” is not a network Skjold can open the API to: /0 would open the API to the whole internet; name your own networks.");
     expect(await field.inputValue()).toBe("::/0");
     expect(await db.prisma.job.count({ where: { clusterId, kind: "cluster.provision" } })).toBe(0);
     await field.fill("203.0.113.0/24\n198.51.100.0/24");
     await access.getByRole("button", { name: "Save networks" }).click();
     await expect.poll(() => access.getByRole("status").textContent()).toBe("Saved. The server's firewall is being re-applied.");
-    expect((await db.prisma.cluster.findUniqueOrThrow({ where: { id: clusterId } })).apiAllowFrom).toEqual(["203.0.113.0/24", "198.51.100.0/24"]);
+    expect((await db.prisma.cluster.findUniqueOrThrow({ where: { id: clusterId } })).apiAllowFrom).toEqual([
+      "203.0.113.0/24",
+      "198.51.100.0/24",
+    ]);
     expect(await db.prisma.job.count({ where: { clusterId, kind: "cluster.provision", state: "QUEUED" } })).toBe(1);
-    await expect.poll(() => page.getByTestId("cluster-api-allow").textContent()).toBe("the cluster's nodes and 203.0.113.0/24, 198.51.100.0/24");
+    await expect
+      .poll(() => page.getByTestId("cluster-api-allow").textContent())
+      .toBe("the cluster's nodes and 203.0.113.0/24, 198.51.100.0/24");
     // Over the API: the same list changes nothing (200); the whole internet is refused (422).
     const patch = async (apiAllowFrom: unknown) => {
-      const r = await context.request.fetch(`/api/v1/teams/${slug}/clusters/${clusterId}`, { method: "PATCH", data: { apiAllowFrom }, headers: { origin: portal!.baseUrl! } });
+      const r = await context.request.fetch(`/api/v1/teams/${slug}/clusters/${clusterId}`, {
+        method: "PATCH",
+        data: { apiAllowFrom },
+        headers: { origin: portal!.baseUrl! },
+      });
       return [r.status(), await r.json()];
     };
-    expect(await patch(["203.0.113.0/24", "198.51.100.0/24"])).toEqual([200, { apiAllowFrom: ["203.0.113.0/24", "198.51.100.0/24"], changed: false, jobId: null }]);
+    expect(await patch(["203.0.113.0/24", "198.51.100.0/24"])).toEqual([
+      200,
+      { apiAllowFrom: ["203.0.113.0/24", "198.51.100.0/24"], changed: false, jobId: null },
+    ]);
     expect((await patch(["0.0.0.0/0"]))[0]).toBe(422);
-    expect(doc.paths["/api/v1/teams/{slug}/clusters/{id}"]!.patch.requestBody.content["application/json"].schema.properties.apiAllowFrom).toMatchObject({ type: "array", maxItems: 10 });
+    expect(
+      doc.paths["/api/v1/teams/{slug}/clusters/{id}"]!.patch.requestBody.content["application/json"].schema.properties.apiAllowFrom,
+    ).toMatchObject({ type: "array", maxItems: 10 });
     await db.prisma.job.deleteMany({ where: { clusterId, kind: "cluster.provision" } });
   });
 
@@ -252,9 +378,13 @@ describe("k3s clusters", () => {
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("k3s-klynger");
     const form = page.getByTestId("order-cluster");
     expect(await form.getByLabel("Agentnoder").inputValue()).toBe("0");
-    expect(await page.locator("#cluster-agents-hint").textContent()).toBe("0–3. Hver node er en VM med valgt plan og teller mot teamets kvote som alle andre VM-er.");
+    expect(await page.locator("#cluster-agents-hint").textContent()).toBe(
+      "0–3. Hver node er en VM med valgt plan og teller mot teamets kvote som alle andre VM-er.",
+    );
     expect(await page.getByTestId("cluster-list").locator('tr[data-cluster="edge"] .badge').textContent()).toBe("klar");
-    expect(await page.getByTestId("cluster-no-region").textContent()).toBe("Ingen region kan ta imot en ny klynge nå. Åpne listen for å se hvorfor.");
+    expect(await page.getByTestId("cluster-no-region").textContent()).toBe(
+      "Ingen region kan ta imot en ny klynge nå. Åpne listen for å se hvorfor.",
+    );
     await form.evaluate((f: HTMLFormElement) => (f.noValidate = true));
     await form.getByLabel("Navn").fill("web");
     await form.getByLabel("Agentnoder").fill("4");

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { getLab } from "@/tests/helpers/lab";
-import { api, baseUrl, launchBrowser, screenshot, signedInContext } from "./harness/browser";
+import { api, launchBrowser, screenshot, signedInContext } from "./harness/browser";
 
 // An admin onboards the lab libvirt host in the browser: pastes Skjold's key, sees the host key
 // fingerprint, confirms it, and sees what Skjold discovered (TCG on this machine). No guest boots.
@@ -33,7 +33,9 @@ describe("hosts", () => {
     await page.getByRole("button", { name: "Add a host" }).click();
     await page.waitForURL(/\/admin\/hosts\/[0-9a-f-]{36}$/, { timeout: 30_000 });
     expect(await page.getByTestId("presented-fingerprint").textContent()).toBe(`ssh-ed25519 ${lab.hostKeyFingerprint}`);
-    expect(await page.getByTestId("authorized-keys-line").textContent()).toMatch(/^restrict,port-forwarding ssh-ed25519 AAAA\S+ skjold@lab-/);
+    expect(await page.getByTestId("authorized-keys-line").textContent()).toMatch(
+      /^restrict,port-forwarding ssh-ed25519 AAAA\S+ skjold@lab-/,
+    );
     await screenshot(page, "hosts-confirm");
 
     await page.getByRole("button", { name: "Confirm this fingerprint" }).click(); // discovery + KVM/TCG probe

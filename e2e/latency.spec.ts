@@ -27,9 +27,15 @@ const DELAY_MS = 20;
  */
 function watchPage(page: Page): string[] {
   const problems: string[] = [];
-  page.on("console", (m) => m.type() === "error" && /Content Security Policy|Refused to/i.test(m.text()) && problems.push(`csp: ${m.text()}`));
+  page.on(
+    "console",
+    (m) => m.type() === "error" && /Content Security Policy|Refused to/i.test(m.text()) && problems.push(`csp: ${m.text()}`),
+  );
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-  page.on("response", (r) => r.status() >= 400 && /\/_next\/static\/|\/regions|\/admin\/latency/.test(r.url()) && problems.push(`${r.status()} ${r.url()}`));
+  page.on(
+    "response",
+    (r) => r.status() >= 400 && /\/_next\/static\/|\/regions|\/admin\/latency/.test(r.url()) && problems.push(`${r.status()} ${r.url()}`),
+  );
   return problems;
 }
 
@@ -42,7 +48,11 @@ describe("latency on the shared portal, before any host measures", () => {
 
   it("lists a configured target and says honestly that nothing has been measured", async () => {
     const admin = await signedInContext(browser, inject("adminEmail"), inject("adminPassword"));
-    const created = await api(admin, "POST", "/api/v1/admin/latency/targets", { exchange: "NIX Oslo", name: `rs-${suffix}`, address: "192.0.2.1" });
+    const created = await api(admin, "POST", "/api/v1/admin/latency/targets", {
+      exchange: "NIX Oslo",
+      name: `rs-${suffix}`,
+      address: "192.0.2.1",
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ method: "icmp", count: 5, intervalSec: 300, enabled: true });
     expect((await fetch(`${baseUrl()}/api/v1/admin/latency/targets`)).status).toBe(401);
@@ -50,7 +60,9 @@ describe("latency on the shared portal, before any host measures", () => {
     const page = await admin.newPage();
     const problems = watchPage(page);
     await page.goto("/admin/latency");
-    expect(await page.getByTestId("no-shipped-addresses").textContent()).toContain("add the route server or looking-glass address of your exchange");
+    expect(await page.getByTestId("no-shipped-addresses").textContent()).toContain(
+      "add the route server or looking-glass address of your exchange",
+    );
     expect(await page.getByTestId("latency-targets").locator(`tr[data-target="rs-${suffix}"]`).count()).toBe(1);
     await page.getByTestId("probe-now").getByRole("button", { name: "Probe now" }).click();
     await expect.poll(() => page.getByTestId("probe-section").locator("p.alert.error").textContent()).toContain("No host is online");
@@ -71,7 +83,9 @@ describe("latency on the shared portal, before any host measures", () => {
 
     const figures = await api(admin, "GET", "/api/v1/regions/osl1/latency");
     expect(figures.status).toBe(200);
-    expect(figures.body!.figures).toEqual(expect.arrayContaining([expect.objectContaining({ targetName: `rs-${suffix}`, status: "no-data", medianMs: null, lastAt: null })]));
+    expect(figures.body!.figures).toEqual(
+      expect.arrayContaining([expect.objectContaining({ targetName: `rs-${suffix}`, status: "no-data", medianMs: null, lastAt: null })]),
+    );
     const metrics = await admin.request.get("/api/v1/admin/metrics");
     expect(metrics.headers()["content-type"]).toBe("text/plain; version=0.0.4; charset=utf-8");
     expect(await metrics.text()).toContain(`skjold_latency_fresh{region="osl1",exchange="NIX Oslo",target="rs-${suffix}",method="icmp"} 0`);
@@ -128,9 +142,25 @@ describe("latency measured through the onboarded lab host", () => {
     portal = spawn(process.execPath, [next, "start", "-p", String(port), "-H", "127.0.0.1"], {
       cwd: path.resolve(import.meta.dirname, ".."),
       stdio: ["ignore", "inherit", "inherit"],
-      env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: dbUrl.toString(), SKJOLD_PUBLIC_URL: url, SKJOLD_METRICS_TOKEN: metricsToken },
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        NEXT_TELEMETRY_DISABLED: "1",
+        DATABASE_URL: dbUrl.toString(),
+        SKJOLD_PUBLIC_URL: url,
+        SKJOLD_METRICS_TOKEN: metricsToken,
+      },
     });
-    for (let i = 0; i < 400 && !(await fetch(`${url}/api/health`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 300));
+    for (
+      let i = 0;
+      i < 400 &&
+      !(await fetch(`${url}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      ));
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 300));
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -157,7 +187,9 @@ describe("latency measured through the onboarded lab host", () => {
     await add.getByRole("button", { name: "Add target" }).click();
     await expect.poll(() => page.getByTestId("latency-targets").locator('tr[data-target="rs-lab"]').count(), { timeout: 15_000 }).toBe(1);
     await page.getByTestId("probe-now").getByRole("button", { name: "Probe now" }).click();
-    await expect.poll(() => page.getByTestId("probe-section").locator("p.alert.ok").textContent(), { timeout: 60_000 }).toContain("lab-osl: 2/2 probe runs answered");
+    await expect
+      .poll(() => page.getByTestId("probe-section").locator("p.alert.ok").textContent(), { timeout: 60_000 })
+      .toContain("lab-osl: 2/2 probe runs answered");
     await screenshot(page, "latency-admin");
 
     await page.goto("/regions/osl1?window=1h");
@@ -183,7 +215,11 @@ describe("latency measured through the onboarded lab host", () => {
     // Where users choose a region, the order page shows the same figure the database holds.
     const figures = await db.prisma.latencySample.findMany({ where: { target: { name: "rs-lab" }, received: { gt: 0 } } });
     expect(figures.length).toBeGreaterThan(0);
-    expect((await context.request.post("/api/v1/teams", { data: { name: "Latency AS", slug: "latency-as" }, headers: { origin: url } })).status()).toBe(201);
+    expect(
+      (
+        await context.request.post("/api/v1/teams", { data: { name: "Latency AS", slug: "latency-as" }, headers: { origin: url } })
+      ).status(),
+    ).toBe(201);
     await page.goto("/teams/latency-as/order");
     const osl = page.getByTestId("latency-osl1");
     const shown = Number((await osl.locator("strong").textContent())!.replace(" ms", ""));

@@ -28,7 +28,9 @@ describe("ordering a VM", () => {
     portal = await startOrderPortal();
     browser = await launchBrowser();
     context = await browser.newContext({ baseURL: portal.baseUrl });
-    const signIn = await context.request.post("/api/v1/auth/session", { data: { email: portal.adminEmail, password: portal.adminPassword } });
+    const signIn = await context.request.post("/api/v1/auth/session", {
+      data: { email: portal.adminEmail, password: portal.adminPassword },
+    });
     expect(signIn.ok()).toBe(true);
     expect((await api("POST", "/api/v1/teams", { name: "Fjord Data AS", slug })).status).toBe(201);
     page = await context.newPage();
@@ -94,8 +96,10 @@ describe("ordering a VM", () => {
     const seen = new Set<string>();
     let shot = false;
     for (const until = Date.now() + 840_000; Date.now() < until; ) {
-      const states = await progress.locator("tr[data-step]").evaluateAll((rows) => rows.map((r) => `${r.getAttribute("data-step")}:${r.getAttribute("data-state")}`));
-      states.forEach((s) => seen.add(s));
+      const states = await progress
+        .locator("tr[data-step]")
+        .evaluateAll((rows) => rows.map((r) => `${r.getAttribute("data-step")}:${r.getAttribute("data-state")}`));
+      for (const s of states) seen.add(s);
       if (!shot && states.some((s) => s.endsWith(":SUCCEEDED")) && states.some((s) => s.endsWith(":PENDING"))) {
         await page.screenshot({ path: ".skjold/screenshots/vm-progress.png", fullPage: true });
         shot = true;
@@ -121,7 +125,14 @@ describe("ordering a VM", () => {
     expect(fingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
     const pool = createSshPool({ connectTimeoutMs: 20_000 });
     try {
-      const target = { host: match![3]!, port: Number(match![1]), username: match![2]!, privateKey: key.privateKey, hostKeyFingerprint: fingerprint, via: getLab().target };
+      const target = {
+        host: match![3]!,
+        port: Number(match![1]),
+        username: match![2]!,
+        privateKey: key.privateKey,
+        hostKeyFingerprint: fingerprint,
+        via: getLab().target,
+      };
       const r = await pool.exec({ target, argv: ["sh", "-c", "hostname; id -un"], step: "e2e tenant login" });
       expect(r.stdout.trim().split("\n")).toEqual([vmName, match![2]]);
     } finally {
@@ -138,8 +149,15 @@ describe("ordering a VM", () => {
     expect(await page.getByTestId("hardening-drift").count()).toBe(0);
     const link = page.getByRole("link", { name: "Download report (JSON)" });
     const res = await page.request.get((await link.getAttribute("href"))!);
-    expect(res.headers()["content-disposition"]).toMatch(new RegExp(`^attachment; filename="skjold-hardening-${vmName}-\\d{8}-\\d{6}\\.json"$`));
-    const report = (await res.json()) as { vm: string; failed: number; driftFrom: string[]; controls: { id: string; status: string; evidence: string }[] };
+    expect(res.headers()["content-disposition"]).toMatch(
+      new RegExp(`^attachment; filename="skjold-hardening-${vmName}-\\d{8}-\\d{6}\\.json"$`),
+    );
+    const report = (await res.json()) as {
+      vm: string;
+      failed: number;
+      driftFrom: string[];
+      controls: { id: string; status: string; evidence: string }[];
+    };
     expect(report).toMatchObject({ vm: vmName, failed: 0, driftFrom: [] });
     expect(report.controls.find((c) => c.id === "net.syncookies")).toMatchObject({ status: "pass" });
     expect(report.controls.length).toBeGreaterThan(30);

@@ -59,13 +59,33 @@ describe("a broken residency ledger in the portal", () => {
   beforeAll(async () => {
     await adminSql(`CREATE DATABASE ${dbName}`);
     lock = await holdBuildLockShared();
-    portal = await startPortal({ databaseUrl: dbUrl, secretKey: randomBytes(32).toString("base64"), runId, name: "portal", adminEmail: admin.email, adminPassword: admin.password, dataDir: dataRoot });
+    portal = await startPortal({
+      databaseUrl: dbUrl,
+      secretKey: randomBytes(32).toString("base64"),
+      runId,
+      name: "portal",
+      adminEmail: admin.email,
+      adminPassword: admin.password,
+      dataDir: dataRoot,
+    });
     db = await openDatabase({ kind: "postgres", url: dbUrl, poolSize: 2 });
     const { principal: owner } = await makeUser(db.prisma, { password: ownerPassword, email: `owner-${runId}@example.no` });
     const team = await makeTeam(db.prisma, [{ userId: owner.userId, role: "OWNER" }]);
     slug = team.slug;
-    for (const [n, region] of [[1, "osl1"], [2, "bgo1"], [3, "osl1"]] as const) {
-      await recordDataLocation({ prisma: db.prisma, teamId: team.id, resourceKind: "VM_DISK", resourceId: `vm-${n}`, resourceName: `web${n}`, regionCode: region, hostName: `${region}-h1` });
+    for (const [n, region] of [
+      [1, "osl1"],
+      [2, "bgo1"],
+      [3, "osl1"],
+    ] as const) {
+      await recordDataLocation({
+        prisma: db.prisma,
+        teamId: team.id,
+        resourceKind: "VM_DISK",
+        resourceId: `vm-${n}`,
+        resourceName: `web${n}`,
+        regionCode: region,
+        hostName: `${region}-h1`,
+      });
     }
     original = (await db.prisma.dataLocation.findUniqueOrThrow({ where: { seq: 2n } })).hostName!;
     browser = await launchBrowser();
@@ -88,10 +108,14 @@ describe("a broken residency ledger in the portal", () => {
     expect(await verify.json()).toMatchObject({ ok: false, brokenAt: { seq: "2", problem: "content" } });
 
     const adminHome = await open(adminCtx, "/admin");
-    expect(await adminHome.getByTestId("ledger-alarm").textContent()).toMatch(/^The residency ledger is broken at entry #2 \(found .* UTC\)/);
+    expect(await adminHome.getByTestId("ledger-alarm").textContent()).toMatch(
+      /^The residency ledger is broken at entry #2 \(found .* UTC\)/,
+    );
     await adminHome.getByTestId("ledger-alarm").getByRole("link", { name: "Details" }).click();
     await adminHome.waitForURL("**/admin/residency");
-    expect(await adminHome.getByTestId("ledger-broken").textContent()).toMatch(/found ledger entry #2 altered: its content no longer matches its hash/);
+    expect(await adminHome.getByTestId("ledger-broken").textContent()).toMatch(
+      /found ledger entry #2 altered: its content no longer matches its hash/,
+    );
     await screenshot(adminHome, "residency-ledger-broken-admin");
     await adminHome.close();
 
@@ -100,7 +124,9 @@ describe("a broken residency ledger in the portal", () => {
     await ownerTeams.getByTestId("ledger-alarm").getByRole("link", { name: "Detaljer" }).click();
     await ownerTeams.waitForURL(`**/teams/${slug}/residency`);
     expect(await ownerTeams.getByTestId("ledger-integrity").getAttribute("data-status")).toBe("broken");
-    expect(await ownerTeams.getByTestId("ledger-broken").textContent()).toMatch(/oppføring #2 i loggen er endret: innholdet stemmer ikke lenger med hashen/);
+    expect(await ownerTeams.getByTestId("ledger-broken").textContent()).toMatch(
+      /oppføring #2 i loggen er endret: innholdet stemmer ikke lenger med hashen/,
+    );
     const [file] = await Promise.all([ownerTeams.waitForEvent("download"), ownerTeams.getByRole("link", { name: /CSV/ }).click()]);
     expect(file.suggestedFilename()).toMatch(/-seq3-LEDGER-BROKEN\.csv$/);
     const csv = await readFile((await file.path())!, "utf8");
@@ -112,7 +138,9 @@ describe("a broken residency ledger in the portal", () => {
   it("stops the alarm when the admin acknowledges the break with a reason, and keeps the mark", async () => {
     const page = await open(adminCtx, "/admin/residency");
     const form = page.getByTestId("acknowledge-form");
-    await form.getByLabel("Reason (what was done, or why the entry cannot be restored)").fill("Entry 2 edited by mistake during maintenance; restoring it from last night's backup.");
+    await form
+      .getByLabel("Reason (what was done, or why the entry cannot be restored)")
+      .fill("Entry 2 edited by mistake during maintenance; restoring it from last night's backup.");
     await form.getByRole("button", { name: "Acknowledge the break" }).click();
     await expect.poll(() => page.getByText("Break acknowledged: the alarm stops.").count()).toBe(1);
     await page.goto("/admin");
@@ -122,7 +150,9 @@ describe("a broken residency ledger in the portal", () => {
     const owner = await open(ownerCtx, `/teams/${slug}/residency`);
     expect(await owner.getByTestId("ledger-alarm").count()).toBe(0);
     expect(await owner.getByTestId("ledger-integrity").getAttribute("data-status")).toBe("broken");
-    expect(await owner.getByTestId("ledger-acknowledged").textContent()).toMatch(/^Kvittert av admin@ledger\.e2e\.skjold\.test .*: Entry 2 edited by mistake/);
+    expect(await owner.getByTestId("ledger-acknowledged").textContent()).toMatch(
+      /^Kvittert av admin@ledger\.e2e\.skjold\.test .*: Entry 2 edited by mistake/,
+    );
     const json = await ownerCtx.request.get(`/api/v1/teams/${slug}/residency/report?format=json`);
     expect(json.headers()["x-skjold-ledger-integrity"]).toMatch(/^broken; first-bad-seq=2; .*; acknowledged-at=/);
     await owner.close();

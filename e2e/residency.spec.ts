@@ -49,7 +49,10 @@ describe("data residency in the portal", () => {
   beforeAll(async () => {
     browser = await launchBrowser();
     admin = await signedInContext(browser, inject("adminEmail"), inject("adminPassword"));
-    for (const [s, name] of [[slug, "Fjordkraft Data AS"], [otherSlug, "Rival AS"]]) {
+    for (const [s, name] of [
+      [slug, "Fjordkraft Data AS"],
+      [otherSlug, "Rival AS"],
+    ]) {
       expect((await api(admin, "POST", "/api/v1/teams", { name, slug: s })).status).toBe(201);
     }
     users.owner = await join(await invite(slug, `ingrid-${suffix}@example.no`, "OWNER"), "Ingrid Owner");
@@ -84,7 +87,9 @@ describe("data residency in the portal", () => {
     const violations = page.getByTestId("policy-violations");
     await violations.waitFor();
     expect(await page.getByRole("alert").first().textContent()).toMatch(/stays "EEA only.*1 resource\(s\) lie outside "EU only/);
-    expect((await violations.locator("tbody tr").allTextContents()).join("|")).toMatch(/Portal database.*PORTAL_DATABASE.*data.*osl1.*NO_EEA/);
+    expect((await violations.locator("tbody tr").allTextContents()).join("|")).toMatch(
+      /Portal database.*PORTAL_DATABASE.*data.*osl1.*NO_EEA/,
+    );
     await screenshot(page, "residency-refused");
 
     await form.getByLabel("New policy").selectOption("NORWAY_ONLY");
@@ -106,7 +111,9 @@ describe("data residency in the portal", () => {
     const json = await download(page, "Download JSON");
     const report = JSON.parse(json.toString("utf8"));
     expect(report.team).toMatchObject({ slug, policy: "NORWAY_ONLY", policyLabel: "Norway only" });
-    expect(report.locations.map((l: Record<string, string>) => [l.resourceKind, l.region, l.jurisdiction])).toEqual([["PORTAL_DATABASE", "osl1", "NO_EEA"]]);
+    expect(report.locations.map((l: Record<string, string>) => [l.resourceKind, l.region, l.jurisdiction])).toEqual([
+      ["PORTAL_DATABASE", "osl1", "NO_EEA"],
+    ]);
     expect(report.transfersOutsideEea.statement).toMatch(/^None\./);
     const pdf = await download(page, "Download PDF");
     expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
@@ -120,14 +127,18 @@ describe("data residency in the portal", () => {
     expect(exportsText).toContain(sha256(json));
     expect(exportsText).toContain(sha256(pdf));
     await page.getByRole("button", { name: "Verify ledger" }).click();
-    await expect.poll(() => page.getByTestId("verify-form").locator("..").getByRole("status").textContent()).toMatch(/^Ledger OK: \d+ entries chain correctly\. Head #\d+ [0-9a-f]{64}$/);
+    await expect
+      .poll(() => page.getByTestId("verify-form").locator("..").getByRole("status").textContent())
+      .toMatch(/^Ledger OK: \d+ entries chain correctly\. Head #\d+ [0-9a-f]{64}$/);
     await screenshot(page, "residency-team");
 
     // A past date: before the portal was placed, the ledger held nothing for this team.
     await page.goto(`/teams/${slug}/residency?asOf=2020-01-01`);
     expect(await page.getByRole("heading", { name: /Where the data was at 2020-01-01/ }).isVisible()).toBe(true);
     expect(await page.getByTestId("no-locations").isVisible()).toBe(true);
-    expect(await page.getByRole("link", { name: "Download CSV" }).getAttribute("href")).toBe(`${teamApi}/report?format=csv&asOf=2020-01-01`);
+    expect(await page.getByRole("link", { name: "Download CSV" }).getAttribute("href")).toBe(
+      `${teamApi}/report?format=csv&asOf=2020-01-01`,
+    );
     await page.close();
   });
 
@@ -140,7 +151,12 @@ describe("data residency in the portal", () => {
     const body = await r.body();
     expect(JSON.parse(body.toString()).ledgerHead).toEqual({ seq, hash });
     const digest = await api(users.auditor, "GET", `${teamApi}/reports/${r.headers()["x-skjold-report-id"]}`);
-    expect(digest.body).toMatchObject({ contentSha256: sha256(body), bytes: body.length, format: "json", exportedBy: `astrid-${suffix}@example.no` });
+    expect(digest.body).toMatchObject({
+      contentSha256: sha256(body),
+      bytes: body.length,
+      format: "json",
+      exportedBy: `astrid-${suffix}@example.no`,
+    });
 
     const past = await users.auditor.request.get(`${teamApi}/report?format=json&asOf=${encodeURIComponent(beforePortalPlaced)}`);
     expect((await past.json()).locations).toEqual([]);
@@ -167,7 +183,10 @@ describe("data residency in the portal", () => {
     const put = await api(users.viewer, "PUT", `${teamApi}/policy`, { policy: "EEA" });
     expect(put.status).toBe(403);
     expect((await api(users.viewer, "GET", `${teamApi}/report?format=csv`)).status).toBe(403);
-    expect((await api(users.viewer, "GET", `${teamApi}/policy`)).body).toMatchObject({ policy: "NORWAY_ONLY", allowedRegions: [{ code: "bgo1" }, { code: "osl1" }] });
+    expect((await api(users.viewer, "GET", `${teamApi}/policy`)).body).toMatchObject({
+      policy: "NORWAY_ONLY",
+      allowedRegions: [{ code: "bgo1" }, { code: "osl1" }],
+    });
   });
 
   it("answers 404 to another team's owner for the report in every format, exactly as for no team", async () => {
@@ -204,7 +223,10 @@ describe("data residency in the portal", () => {
 
     const r = await admin.request.get("/api/v1/admin/residency/report?format=json");
     const platform = await r.json();
-    expect(platform).toMatchObject({ scope: "platform", processor: { company: "Skjold Drift AS", orgNumber: "923 456 789", dpo: { name: "Kari Nordmann" } } });
+    expect(platform).toMatchObject({
+      scope: "platform",
+      processor: { company: "Skjold Drift AS", orgNumber: "923 456 789", dpo: { name: "Kari Nordmann" } },
+    });
     expect(platform.locations.filter((l: { team: string }) => l.team === slug || l.team === otherSlug)).toHaveLength(2);
     expect((await api(admin, "POST", "/api/v1/admin/residency/verify")).body).toMatchObject({ ok: true });
     await page.close();

@@ -12,7 +12,16 @@ import { PG_ADMIN_URL } from "@/tests/helpers/db";
 import { getLab, rootVirsh } from "@/tests/helpers/lab";
 import { findOrphans } from "@/tests/helpers/provision-lab";
 import { launchBrowser } from "./harness/browser";
-import { holdBuildLockShared, startPortal, startWorker, stopProcesses, tailLog, type DeploymentEnv, type ManagedProcess, type StopResult } from "./harness/processes";
+import {
+  holdBuildLockShared,
+  startPortal,
+  startWorker,
+  stopProcesses,
+  tailLog,
+  type DeploymentEnv,
+  type ManagedProcess,
+  type StopResult,
+} from "./harness/processes";
 
 // Issue 8, live: two portal replicas (A, B) and three workers (W1–W3) as separate processes on one
 // PostgreSQL database. Sessions, orders, jobs, SSE progress and schedules must behave as with one
@@ -38,7 +47,11 @@ function client(cookie: string) {
 }
 
 async function signIn(base: string): Promise<string> {
-  const r = await fetch(`${base}/api/v1/auth/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(admin) });
+  const r = await fetch(`${base}/api/v1/auth/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(admin),
+  });
   if (!r.ok) throw new Error(`sign-in on ${base} failed: ${r.status} ${await r.text()}`);
   const set = r.headers.getSetCookie().find((c) => c.startsWith("skjold_session="));
   return set!.split(";")[0]!;
@@ -74,14 +87,20 @@ function observe(read: () => Promise<void>, ms: number): { stop(): Promise<void>
       await new Promise((r) => setTimeout(r, ms));
     }
   })();
-  return { stop: async () => { running = false; await loop; } };
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+    },
+  };
 }
 
 /** Transient retries a worker logged for a job, per step key (run-job.ts: "… attempt n/m failed, retrying …"). */
 function loggedRetries(workers: readonly ManagedProcess[], jobId: string): Map<string, number> {
   const line = new RegExp(`\\[job [\\w.:-]+ ${jobId}\\] ([\\w.:-]+): attempt \\d+/\\d+ failed, retrying`, "g");
   const retries = new Map<string, number>();
-  for (const w of workers) for (const m of readFileSync(w.logFile, "utf8").matchAll(line)) retries.set(m[1]!, (retries.get(m[1]!) ?? 0) + 1);
+  for (const w of workers)
+    for (const m of readFileSync(w.logFile, "utf8").matchAll(line)) retries.set(m[1]!, (retries.get(m[1]!) ?? 0) + 1);
   return retries;
 }
 
@@ -129,7 +148,11 @@ describe("scale-out: 2 portals + 3 workers on one PostgreSQL", () => {
     await c.connect();
     await c.query(sql).finally(() => c.end());
   };
-  const allLogs = () => [A, B, ...workers].filter(Boolean).map((p) => tailLog(p, 25)).join("\n");
+  const allLogs = () =>
+    [A, B, ...workers]
+      .filter(Boolean)
+      .map((p) => tailLog(p, 25))
+      .join("\n");
   /** Runs `fn`; on failure, the tails of every process log are attached to the error. */
   const withLogs = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
@@ -151,7 +174,9 @@ describe("scale-out: 2 portals + 3 workers on one PostgreSQL", () => {
     const total = [...retries.values()].reduce((a, b) => a + b, 0);
     expect(job.state).toBe("SUCCEEDED");
     expect(job.attempts, `claims of ${job.kind} ${jobId} (retries logged: ${total})`).toBe(1 + total);
-    expect(job.steps.map((s) => `${s.key}:${s.state}:${s.attempts}`)).toEqual(job.steps.map((s) => `${s.key}:SUCCEEDED:${1 + (retries.get(s.key) ?? 0)}`));
+    expect(job.steps.map((s) => `${s.key}:${s.state}:${s.attempts}`)).toEqual(
+      job.steps.map((s) => `${s.key}:SUCCEEDED:${1 + (retries.get(s.key) ?? 0)}`),
+    );
     const seen = [...(leases.get(jobId) ?? [])];
     expect(seen.length, `leases of ${jobId}: ${seen.join(", ")}`).toBeLessThanOrEqual(job.attempts);
     for (const lease of seen) expect(WORKER_IDS).toContain(lease.split("#")[0]);
@@ -161,7 +186,8 @@ describe("scale-out: 2 portals + 3 workers on one PostgreSQL", () => {
   beforeAll(async () => {
     await adminSql(`CREATE DATABASE ${dbName}`);
     lock = await holdBuildLockShared();
-    const portal = (name: string) => startPortal({ ...deployment, name, adminEmail: admin.email, adminPassword: admin.password, dataDir: path.join(dataRoot, name) });
+    const portal = (name: string) =>
+      startPortal({ ...deployment, name, adminEmail: admin.email, adminPassword: admin.password, dataDir: path.join(dataRoot, name) });
     A = await portal("portal-a"); // first: migrates and seeds the empty database
     B = await portal("portal-b");
     db = await openDatabase({ kind: "postgres", url: dbUrl, poolSize: 3 });
@@ -183,185 +209,308 @@ describe("scale-out: 2 portals + 3 workers on one PostgreSQL", () => {
     console.log(`[scale-out] figures\n${JSON.stringify(figures, null, 2)}`);
   });
 
-  it("onboards the lab host, its image and a loopback probe target through portal A's admin API", () => withLogs(async () => {
-    cookie = await signIn(A.baseUrl!);
-    call = client(cookie);
-    const added = await call(A.baseUrl!, "POST", "/api/v1/admin/hosts", {
-      name: `lab-${runId.slice(-6)}`, regionCode: "osl1", address: lab.address, port: lab.port, username: lab.username, keyMode: "paste", privateKey: lab.target.privateKey,
-    });
-    expect(added.status, JSON.stringify(added.body)).toBe(200);
-    expect(added.body.presentedFingerprint).toBe(lab.hostKeyFingerprint);
-    const hostId = added.body.host.id as string;
-    const confirmed = await call(A.baseUrl!, "POST", `/api/v1/admin/hosts/${hostId}/confirm-key`, { fingerprint: lab.hostKeyFingerprint, probeKernelPath: lab.image.kernelPath });
-    expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
-    expect(confirmed.body.error).toBeNull();
-    const image = await call(A.baseUrl!, "POST", "/api/v1/admin/images", {
-      hostId, imageSlug: "debian-12", pool: lab.pool, volume: lab.image.volume, kernelPath: lab.image.kernelPath, initrdPath: lab.image.initrdPath, expectedSha256: lab.image.sha256,
-    });
-    expect(image.status, JSON.stringify(image.body)).toBe(200);
-    const target = await call(A.baseUrl!, "POST", "/api/v1/admin/latency/targets", { exchange: "NIX", name: "lab sshd (loopback)", address: "127.0.0.1", port: lab.port, method: "tcp", count: 1, intervalSec: 30 });
-    expect(target.status, JSON.stringify(target.body)).toBe(201);
-    const host = await db.prisma.host.findUniqueOrThrow({ where: { id: hostId } });
-    expect(host.status).toBe("ONLINE");
-    figures.accelerator = host.accelerator;
-  }), 300_000);
+  it(
+    "onboards the lab host, its image and a loopback probe target through portal A's admin API",
+    () =>
+      withLogs(async () => {
+        cookie = await signIn(A.baseUrl!);
+        call = client(cookie);
+        const added = await call(A.baseUrl!, "POST", "/api/v1/admin/hosts", {
+          name: `lab-${runId.slice(-6)}`,
+          regionCode: "osl1",
+          address: lab.address,
+          port: lab.port,
+          username: lab.username,
+          keyMode: "paste",
+          privateKey: lab.target.privateKey,
+        });
+        expect(added.status, JSON.stringify(added.body)).toBe(200);
+        expect(added.body.presentedFingerprint).toBe(lab.hostKeyFingerprint);
+        const hostId = added.body.host.id as string;
+        const confirmed = await call(A.baseUrl!, "POST", `/api/v1/admin/hosts/${hostId}/confirm-key`, {
+          fingerprint: lab.hostKeyFingerprint,
+          probeKernelPath: lab.image.kernelPath,
+        });
+        expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+        expect(confirmed.body.error).toBeNull();
+        const image = await call(A.baseUrl!, "POST", "/api/v1/admin/images", {
+          hostId,
+          imageSlug: "debian-12",
+          pool: lab.pool,
+          volume: lab.image.volume,
+          kernelPath: lab.image.kernelPath,
+          initrdPath: lab.image.initrdPath,
+          expectedSha256: lab.image.sha256,
+        });
+        expect(image.status, JSON.stringify(image.body)).toBe(200);
+        const target = await call(A.baseUrl!, "POST", "/api/v1/admin/latency/targets", {
+          exchange: "NIX",
+          name: "lab sshd (loopback)",
+          address: "127.0.0.1",
+          port: lab.port,
+          method: "tcp",
+          count: 1,
+          intervalSec: 30,
+        });
+        expect(target.status, JSON.stringify(target.body)).toBe(201);
+        const host = await db.prisma.host.findUniqueOrThrow({ where: { id: hostId } });
+        expect(host.status).toBe("ONLINE");
+        figures.accelerator = host.accelerator;
+      }),
+    300_000,
+  );
 
-  it("starts three workers beside the portals; each ticks the schedules", () => withLogs(async () => {
-    workersStartedAt = Date.now();
-    workers = await Promise.all(WORKER_IDS.map((workerId) => startWorker({ ...deployment, workerId })));
-    observers.push(
-      observe(async () => {
-        for (const j of await db.prisma.job.findMany({ where: { lockedBy: { not: null } }, select: { id: true, lockedBy: true } })) {
-          leases.set(j.id, (leases.get(j.id) ?? new Set()).add(j.lockedBy!));
+  it(
+    "starts three workers beside the portals; each ticks the schedules",
+    () =>
+      withLogs(async () => {
+        workersStartedAt = Date.now();
+        workers = await Promise.all(WORKER_IDS.map((workerId) => startWorker({ ...deployment, workerId })));
+        observers.push(
+          observe(async () => {
+            for (const j of await db.prisma.job.findMany({ where: { lockedBy: { not: null } }, select: { id: true, lockedBy: true } })) {
+              leases.set(j.id, (leases.get(j.id) ?? new Set()).add(j.lockedBy!));
+            }
+          }, 150),
+          observe(async () => {
+            for (const s of await db.prisma.schedule.findMany()) {
+              const seen = winners.filter((w) => w.schedule === s.name).length;
+              for (let run = seen + 1; run <= s.runs; run++)
+                winners.push({ schedule: s.name, run, by: run === s.runs ? s.lastRunBy : null });
+            }
+          }, 500),
+        );
+      }),
+    300_000,
+  );
+
+  it(
+    "keeps a session across replicas: signed in on A, valid on B, signed out everywhere on B, refused on A",
+    () =>
+      withLogs(async () => {
+        const other = await signIn(A.baseUrl!);
+        expect((await client(other)(B.baseUrl!, "GET", "/api/v1/teams")).status).toBe(200);
+        browser = await launchBrowser();
+        const context = await browser.newContext({ baseURL: B.baseUrl });
+        const [name, value] = other.split("=") as [string, string];
+        await context.addCookies([{ name, value, url: B.baseUrl! }]);
+        const page = await context.newPage();
+        await page.goto("/account");
+        await page.getByRole("button", { name: "Sign out everywhere" }).click();
+        await page.waitForURL(/\/sign-in/);
+        await context.close();
+        for (const c of [other, cookie]) expect((await client(c)(A.baseUrl!, "GET", "/api/v1/teams")).status).toBe(401);
+        cookie = await signIn(B.baseUrl!); // a new session, made on B, for the rest of the spec
+        call = client(cookie);
+        expect((await call(A.baseUrl!, "GET", "/api/v1/teams")).status).toBe(200);
+      }),
+    120_000,
+  );
+
+  it(
+    "answers 100 concurrent orders (half on A, half on B) for a 2-VM quota: exactly 2 accepted, 98 refused",
+    () =>
+      withLogs(async () => {
+        expect((await call(A.baseUrl!, "POST", "/api/v1/teams", { name: "Skalering AS", slug })).status).toBe(201);
+        const adminUser = await db.prisma.user.findUniqueOrThrow({ where: { email: admin.email } });
+        const principal = {
+          kind: "user" as const,
+          userId: adminUser.id,
+          email: adminUser.email,
+          name: adminUser.name,
+          isAdmin: true,
+          locale: "en",
+          sessionId: "test",
+        };
+        await setTeamQuota({
+          prisma: db.prisma,
+          principal,
+          teamSlug: slug,
+          input: { maxVms: 2, maxVcpus: 32, maxMemoryMb: 65_536, maxDiskGb: 1000 },
+        });
+        const key = await call(B.baseUrl!, "POST", "/api/v1/account/keys", { name: "ops", publicKey: tenantKey.publicKey });
+        expect(key.status, JSON.stringify(key.body)).toBe(201);
+        const orders = Array.from({ length: 100 }, (_, i) => ({ via: i % 2 ? B : A, name: `vm-${String(i).padStart(3, "0")}` }));
+        const replies = await Promise.all(
+          orders.map(async (o) => ({
+            ...o,
+            reply: await call(o.via.baseUrl!, "POST", `/api/v1/teams/${slug}/vms`, {
+              name: o.name,
+              regionCode: "osl1",
+              planCode: "nano",
+              imageSlug: "debian-12",
+              sshKeyId: key.body.id,
+            }),
+          })),
+        );
+        const tally = new Map<string, number>();
+        for (const { reply } of replies) {
+          const outcome = `${reply.status} ${reply.body?.error?.code ?? ""}`.trim();
+          tally.set(outcome, (tally.get(outcome) ?? 0) + 1);
         }
-      }, 150),
-      observe(async () => {
-        for (const s of await db.prisma.schedule.findMany()) {
-          const seen = winners.filter((w) => w.schedule === s.name).length;
-          for (let run = seen + 1; run <= s.runs; run++) winners.push({ schedule: s.name, run, by: run === s.runs ? s.lastRunBy : null });
+        figures.orders = Object.fromEntries(tally);
+        for (const r of replies)
+          if (r.reply.status === 202) accepted.push({ vmId: r.reply.body.vmId, jobId: r.reply.body.jobId, via: r.via.name });
+        expect(Object.fromEntries(tally)).toEqual({ "202": 2, "409 QUOTA_EXCEEDED": 98 });
+        const refusal = replies.find((r) => r.reply.status === 409)!.reply.body.error.message as string;
+        figures.refusal = refusal;
+        expect(refusal).toMatch(/quota allows 2 VMs; 2 are in use/);
+        // Nothing else was created: two VMs, two provisioning jobs, two audited orders.
+        const team = await db.prisma.team.findUniqueOrThrow({ where: { slug } });
+        expect(await db.prisma.virtualMachine.count({ where: { teamId: team.id } })).toBe(2);
+        expect((await db.prisma.job.findMany({ where: { kind: "vm.provision" } })).map((j) => j.id).sort()).toEqual(
+          accepted.map((a) => a.jobId).sort(),
+        );
+        expect(await db.prisma.auditEvent.count({ where: { action: "vm.order" } })).toBe(2);
+      }),
+    180_000,
+  );
+
+  it(
+    "runs both provisioning jobs exactly once on the workers, streamed live from B, to guests that answer SSH",
+    () =>
+      withLogs(async () => {
+        const [first] = accepted;
+        const events = await readEvents(
+          `${B.baseUrl}/api/v1/teams/${slug}/vms/${first!.vmId}/events`,
+          cookie,
+          AbortSignal.timeout(840_000),
+        );
+        const snapshots = events.filter((e) => e.event === "snapshot").map((e) => e.data);
+        expect(snapshots[0].done, "the stream joined before the job ended").toBe(false);
+        expect(events.at(-1), JSON.stringify(events.at(-1))).toEqual({ event: "end", data: { state: "SUCCEEDED" } });
+        // Each step was seen moving forward only (PENDING → RUNNING → SUCCEEDED), and most were seen mid-way.
+        const order = { PENDING: 0, RUNNING: 1, SUCCEEDED: 2 } as Record<string, number>;
+        const lastSeen = new Map<string, number>();
+        const transitions = new Set<string>();
+        for (const s of snapshots)
+          for (const step of s.steps) {
+            const rank = order[step.state] ?? -1;
+            expect(rank, `${step.key} went ${step.state}`).toBeGreaterThanOrEqual(lastSeen.get(step.key) ?? 0);
+            if (rank > (lastSeen.get(step.key) ?? 0)) transitions.add(`${step.key}:${step.state}`);
+            lastSeen.set(step.key, rank);
+          }
+        figures.sse = { snapshots: snapshots.length, transitions: transitions.size, steps: snapshots.at(-1).steps.length };
+        expect([...transitions].filter((t) => t.endsWith(":RUNNING")).length).toBeGreaterThan(2);
+        await expect
+          .poll(async () => (await db.prisma.job.findMany({ where: { id: { in: accepted.map((a) => a.jobId) } } })).map((j) => j.state), {
+            timeout: 300_000,
+            interval: 1000,
+          })
+          .toEqual(["SUCCEEDED", "SUCCEEDED"]);
+
+        const domains = rootVirsh("list", "--all", "--name")
+          .split("\n")
+          .map((l) => l.trim());
+        const pool = createSshPool({ connectTimeoutMs: 20_000 });
+        const ranBy: { worker: string; retries: number }[] = [];
+        try {
+          for (const a of accepted) {
+            const ran = await expectRanOnce(a.jobId);
+            expect(ran.worker).not.toBe(""); // seen holding the job while it ran
+            ranBy.push(ran);
+            const vm = await db.prisma.virtualMachine.findUniqueOrThrow({ where: { id: a.vmId } });
+            expect(vm.state).toBe("RUNNING");
+            expect(domains.filter((d) => d === vm.domainName)).toHaveLength(1);
+            expect(rootVirsh("domstate", vm.domainName).trim()).toBe("running");
+            const target = {
+              label: `ops@${vm.name}`,
+              host: "127.0.0.1",
+              port: vm.sshPort!,
+              username: vm.adminUser,
+              privateKey: tenantKey.privateKey,
+              hostKeyFingerprint: vm.guestHostKeyFingerprint,
+              via: lab.target,
+            };
+            const r = await pool.exec({ target, argv: ["hostname"], step: "scale-out tenant login" });
+            expect(r.stdout.trim()).toBe(vm.name);
+          }
+        } finally {
+          await pool.close();
         }
-      }, 500),
-    );
-  }), 300_000);
+        figures.provisionedBy = ranBy;
+      }),
+    900_000,
+  );
 
-  it("keeps a session across replicas: signed in on A, valid on B, signed out everywhere on B, refused on A", () => withLogs(async () => {
-    const other = await signIn(A.baseUrl!);
-    expect((await client(other)(B.baseUrl!, "GET", "/api/v1/teams")).status).toBe(200);
-    browser = await launchBrowser();
-    const context = await browser.newContext({ baseURL: B.baseUrl });
-    const [name, value] = other.split("=") as [string, string];
-    await context.addCookies([{ name, value, url: B.baseUrl! }]);
-    const page = await context.newPage();
-    await page.goto("/account");
-    await page.getByRole("button", { name: "Sign out everywhere" }).click();
-    await page.waitForURL(/\/sign-in/);
-    await context.close();
-    for (const c of [other, cookie]) expect((await client(c)(A.baseUrl!, "GET", "/api/v1/teams")).status).toBe(401);
-    cookie = await signIn(B.baseUrl!); // a new session, made on B, for the rest of the spec
-    call = client(cookie);
-    expect((await call(A.baseUrl!, "GET", "/api/v1/teams")).status).toBe(200);
-  }), 120_000);
+  it(
+    "deletes both VMs through the API (one via A, one via B) and leaves nothing on the host",
+    () =>
+      withLogs(async () => {
+        const vms = await db.prisma.virtualMachine.findMany({ where: { id: { in: accepted.map((a) => a.vmId) } } });
+        const jobs = await Promise.all(
+          accepted.map(async (a, i) => {
+            const r = await call([A, B][i]!.baseUrl!, "DELETE", `/api/v1/teams/${slug}/vms/${a.vmId}`);
+            expect(r.status, JSON.stringify(r.body)).toBe(202);
+            return r.body.jobId as string;
+          }),
+        );
+        for (const a of accepted) {
+          await expect
+            .poll(async () => (await call(B.baseUrl!, "GET", `/api/v1/teams/${slug}/vms/${a.vmId}`)).body?.vm?.state, {
+              timeout: 240_000,
+              interval: 1000,
+            })
+            .toBe("DELETED");
+        }
+        figures.deletedBy = await Promise.all(jobs.map((id) => expectRanOnce(id)));
+        const domains = rootVirsh("list", "--all", "--name");
+        for (const vm of vms) expect(domains).not.toContain(vm.domainName);
+        expect(await findOrphans(db, lab)).toEqual([]);
+      }),
+    300_000,
+  );
 
-  it("answers 100 concurrent orders (half on A, half on B) for a 2-VM quota: exactly 2 accepted, 98 refused", () => withLogs(async () => {
-    expect((await call(A.baseUrl!, "POST", "/api/v1/teams", { name: "Skalering AS", slug })).status).toBe(201);
-    const adminUser = await db.prisma.user.findUniqueOrThrow({ where: { email: admin.email } });
-    const principal = { kind: "user" as const, userId: adminUser.id, email: adminUser.email, name: adminUser.name, isAdmin: true, locale: "en", sessionId: "test" };
-    await setTeamQuota({ prisma: db.prisma, principal, teamSlug: slug, input: { maxVms: 2, maxVcpus: 32, maxMemoryMb: 65_536, maxDiskGb: 1000 } });
-    const key = await call(B.baseUrl!, "POST", "/api/v1/account/keys", { name: "ops", publicKey: tenantKey.publicKey });
-    expect(key.status, JSON.stringify(key.body)).toBe(201);
-    const orders = Array.from({ length: 100 }, (_, i) => ({ via: i % 2 ? B : A, name: `vm-${String(i).padStart(3, "0")}` }));
-    const replies = await Promise.all(orders.map(async (o) => ({ ...o, reply: await call(o.via.baseUrl!, "POST", `/api/v1/teams/${slug}/vms`, { name: o.name, regionCode: "osl1", planCode: "nano", imageSlug: "debian-12", sshKeyId: key.body.id }) })));
-    const tally = new Map<string, number>();
-    for (const { reply } of replies) {
-      const outcome = `${reply.status} ${reply.body?.error?.code ?? ""}`.trim();
-      tally.set(outcome, (tally.get(outcome) ?? 0) + 1);
-    }
-    figures.orders = Object.fromEntries(tally);
-    for (const r of replies) if (r.reply.status === 202) accepted.push({ vmId: r.reply.body.vmId, jobId: r.reply.body.jobId, via: r.via.name });
-    expect(Object.fromEntries(tally)).toEqual({ "202": 2, "409 QUOTA_EXCEEDED": 98 });
-    const refusal = replies.find((r) => r.reply.status === 409)!.reply.body.error.message as string;
-    figures.refusal = refusal;
-    expect(refusal).toMatch(/quota allows 2 VMs; 2 are in use/);
-    // Nothing else was created: two VMs, two provisioning jobs, two audited orders.
-    const team = await db.prisma.team.findUniqueOrThrow({ where: { slug } });
-    expect(await db.prisma.virtualMachine.count({ where: { teamId: team.id } })).toBe(2);
-    expect((await db.prisma.job.findMany({ where: { kind: "vm.provision" } })).map((j) => j.id).sort()).toEqual(accepted.map((a) => a.jobId).sort());
-    expect(await db.prisma.auditEvent.count({ where: { action: "vm.order" } })).toBe(2);
-  }), 180_000);
+  it(
+    "stops the workers cleanly on SIGTERM: no job left RUNNING with a live lease",
+    () =>
+      withLogs(async () => {
+        await Promise.all(observers.map((o) => o.stop()));
+        observers = [];
+        workersStopped = await stopProcesses(workers, 40_000);
+        figures.workerSeconds = Math.round((Date.now() - workersStartedAt) / 1000);
+        for (const s of workersStopped) {
+          expect(s, `${s.name}\n${tailLog(workers.find((w) => w.name === s.name)!)}`).toEqual({
+            name: s.name,
+            code: 0,
+            signal: null,
+            killed: false,
+          });
+          expect(readFileSync(workers.find((w) => w.name === s.name)!.logFile, "utf8")).toContain(`[worker ${s.name}] stopped`);
+        }
+        expect(await db.prisma.job.count({ where: { state: "RUNNING" } })).toBe(0);
+        expect(await db.prisma.job.count({ where: { lockedUntil: { gt: new Date() } } })).toBe(0);
+      }),
+    120_000,
+  );
 
-  it("runs both provisioning jobs exactly once on the workers, streamed live from B, to guests that answer SSH", () => withLogs(async () => {
-    const [first] = accepted;
-    const events = await readEvents(`${B.baseUrl}/api/v1/teams/${slug}/vms/${first!.vmId}/events`, cookie, AbortSignal.timeout(840_000));
-    const snapshots = events.filter((e) => e.event === "snapshot").map((e) => e.data);
-    expect(snapshots[0].done, "the stream joined before the job ended").toBe(false);
-    expect(events.at(-1), JSON.stringify(events.at(-1))).toEqual({ event: "end", data: { state: "SUCCEEDED" } });
-    // Each step was seen moving forward only (PENDING → RUNNING → SUCCEEDED), and most were seen mid-way.
-    const order = { PENDING: 0, RUNNING: 1, SUCCEEDED: 2 } as Record<string, number>;
-    const lastSeen = new Map<string, number>();
-    const transitions = new Set<string>();
-    for (const s of snapshots) for (const step of s.steps) {
-      const rank = order[step.state] ?? -1;
-      expect(rank, `${step.key} went ${step.state}`).toBeGreaterThanOrEqual(lastSeen.get(step.key) ?? 0);
-      if (rank > (lastSeen.get(step.key) ?? 0)) transitions.add(`${step.key}:${step.state}`);
-      lastSeen.set(step.key, rank);
-    }
-    figures.sse = { snapshots: snapshots.length, transitions: transitions.size, steps: snapshots.at(-1).steps.length };
-    expect([...transitions].filter((t) => t.endsWith(":RUNNING")).length).toBeGreaterThan(2);
-    await expect.poll(async () => (await db.prisma.job.findMany({ where: { id: { in: accepted.map((a) => a.jobId) } } })).map((j) => j.state), { timeout: 300_000, interval: 1000 }).toEqual(["SUCCEEDED", "SUCCEEDED"]);
-
-    const domains = rootVirsh("list", "--all", "--name").split("\n").map((l) => l.trim());
-    const pool = createSshPool({ connectTimeoutMs: 20_000 });
-    const ranBy: { worker: string; retries: number }[] = [];
-    try {
-      for (const a of accepted) {
-        const ran = await expectRanOnce(a.jobId);
-        expect(ran.worker).not.toBe(""); // seen holding the job while it ran
-        ranBy.push(ran);
-        const vm = await db.prisma.virtualMachine.findUniqueOrThrow({ where: { id: a.vmId } });
-        expect(vm.state).toBe("RUNNING");
-        expect(domains.filter((d) => d === vm.domainName)).toHaveLength(1);
-        expect(rootVirsh("domstate", vm.domainName).trim()).toBe("running");
-        const target = { label: `ops@${vm.name}`, host: "127.0.0.1", port: vm.sshPort!, username: vm.adminUser, privateKey: tenantKey.privateKey, hostKeyFingerprint: vm.guestHostKeyFingerprint, via: lab.target };
-        const r = await pool.exec({ target, argv: ["hostname"], step: "scale-out tenant login" });
-        expect(r.stdout.trim()).toBe(vm.name);
-      }
-    } finally {
-      await pool.close();
-    }
-    figures.provisionedBy = ranBy;
-  }), 900_000);
-
-  it("deletes both VMs through the API (one via A, one via B) and leaves nothing on the host", () => withLogs(async () => {
-    const vms = await db.prisma.virtualMachine.findMany({ where: { id: { in: accepted.map((a) => a.vmId) } } });
-    const jobs = await Promise.all(accepted.map(async (a, i) => {
-      const r = await call([A, B][i]!.baseUrl!, "DELETE", `/api/v1/teams/${slug}/vms/${a.vmId}`);
-      expect(r.status, JSON.stringify(r.body)).toBe(202);
-      return r.body.jobId as string;
-    }));
-    for (const a of accepted) {
-      await expect.poll(async () => (await call(B.baseUrl!, "GET", `/api/v1/teams/${slug}/vms/${a.vmId}`)).body?.vm?.state, { timeout: 240_000, interval: 1000 }).toBe("DELETED");
-    }
-    figures.deletedBy = await Promise.all(jobs.map((id) => expectRanOnce(id)));
-    const domains = rootVirsh("list", "--all", "--name");
-    for (const vm of vms) expect(domains).not.toContain(vm.domainName);
-    expect(await findOrphans(db, lab)).toEqual([]);
-  }), 300_000);
-
-  it("stops the workers cleanly on SIGTERM: no job left RUNNING with a live lease", () => withLogs(async () => {
-    await Promise.all(observers.map((o) => o.stop()));
-    observers = [];
-    workersStopped = await stopProcesses(workers, 40_000);
-    figures.workerSeconds = Math.round((Date.now() - workersStartedAt) / 1000);
-    for (const s of workersStopped) {
-      expect(s, `${s.name}\n${tailLog(workers.find((w) => w.name === s.name)!)}`).toEqual({ name: s.name, code: 0, signal: null, killed: false });
-      expect(readFileSync(workers.find((w) => w.name === s.name)!.logFile, "utf8")).toContain(`[worker ${s.name}] stopped`);
-    }
-    expect(await db.prisma.job.count({ where: { state: "RUNNING" } })).toBe(0);
-    expect(await db.prisma.job.count({ where: { lockedUntil: { gt: new Date() } } })).toBe(0);
-  }), 120_000);
-
-  it("ran each schedule once per interval cluster-wide, won by different workers", () => withLogs(async () => {
-    const elapsedSec = figures.workerSeconds as number;
-    const rows = await db.prisma.schedule.findMany({ orderBy: { name: "asc" } });
-    const report: Record<string, unknown> = {};
-    for (const s of rows) {
-      const bound = Math.ceil(elapsedSec / s.intervalSec) + 1;
-      report[s.name] = { intervalSec: s.intervalSec, runs: s.runs, atMost: bound, lastRunBy: s.lastRunBy };
-      expect(s.runs, s.name).toBeGreaterThanOrEqual(1);
-      expect(s.runs, `${s.name} ran ${s.runs} times in ${elapsedSec} s`).toBeLessThanOrEqual(bound);
-    }
-    expect(rows.map((r) => r.name)).toEqual(["hosts.health", "hosts.reconcile", "latency.probe", "latency.rollup"]);
-    const probe = rows.find((r) => r.name === "latency.probe")!;
-    expect(probe.runs).toBeGreaterThanOrEqual(Math.max(1, Math.floor(elapsedSec / 60) - 1));
-    // Each claim of the probe ran exactly one round: one TCP sample of the loopback target per run.
-    const samples = await db.prisma.latencySample.count();
-    report.latencySamples = samples;
-    expect(samples).toBe(probe.runs);
-    const by = new Map<string, number>();
-    for (const w of winners) if (w.by) by.set(w.by, (by.get(w.by) ?? 0) + 1);
-    report.winners = Object.fromEntries(by);
-    figures.schedules = report;
-    for (const id of by.keys()) expect(WORKER_IDS).toContain(id);
-    expect(by.size, JSON.stringify(winners)).toBeGreaterThanOrEqual(2);
-  }), 60_000);
+  it(
+    "ran each schedule once per interval cluster-wide, won by different workers",
+    () =>
+      withLogs(async () => {
+        const elapsedSec = figures.workerSeconds as number;
+        const rows = await db.prisma.schedule.findMany({ orderBy: { name: "asc" } });
+        const report: Record<string, unknown> = {};
+        for (const s of rows) {
+          const bound = Math.ceil(elapsedSec / s.intervalSec) + 1;
+          report[s.name] = { intervalSec: s.intervalSec, runs: s.runs, atMost: bound, lastRunBy: s.lastRunBy };
+          expect(s.runs, s.name).toBeGreaterThanOrEqual(1);
+          expect(s.runs, `${s.name} ran ${s.runs} times in ${elapsedSec} s`).toBeLessThanOrEqual(bound);
+        }
+        expect(rows.map((r) => r.name)).toEqual(["hosts.health", "hosts.reconcile", "latency.probe", "latency.rollup"]);
+        const probe = rows.find((r) => r.name === "latency.probe")!;
+        expect(probe.runs).toBeGreaterThanOrEqual(Math.max(1, Math.floor(elapsedSec / 60) - 1));
+        // Each claim of the probe ran exactly one round: one TCP sample of the loopback target per run.
+        const samples = await db.prisma.latencySample.count();
+        report.latencySamples = samples;
+        expect(samples).toBe(probe.runs);
+        const by = new Map<string, number>();
+        for (const w of winners) if (w.by) by.set(w.by, (by.get(w.by) ?? 0) + 1);
+        report.winners = Object.fromEntries(by);
+        figures.schedules = report;
+        for (const id of by.keys()) expect(WORKER_IDS).toContain(id);
+        expect(by.size, JSON.stringify(winners)).toBeGreaterThanOrEqual(2);
+      }),
+    60_000,
+  );
 });

@@ -40,8 +40,16 @@ export function judgeReport(report) {
   const tolerated = [];
   for (const v of Object.values(report.vulnerabilities)) {
     const advisories = (v.via ?? []).filter((via) => typeof via === "object").map((via) => `${via.title} (${via.url})`);
-    const fix = v.fixAvailable === false ? undefined : v.fixAvailable === true ? "npm audit fix" : `${v.fixAvailable.name}@${v.fixAvailable.version}`;
-    const entry = { name: v.name, severity: v.severity, range: v.range, fix, advisories, via: (v.via ?? []).filter((x) => typeof x === "string") };
+    const fix =
+      v.fixAvailable === false ? undefined : v.fixAvailable === true ? "npm audit fix" : `${v.fixAvailable.name}@${v.fixAvailable.version}`;
+    const entry = {
+      name: v.name,
+      severity: v.severity,
+      range: v.range,
+      fix,
+      advisories,
+      via: (v.via ?? []).filter((x) => typeof x === "string"),
+    };
     (BLOCKING_SEVERITIES.has(v.severity) && fix ? blocking : tolerated).push(entry);
   }
   return { blocking, tolerated, dependencies: report.metadata?.dependencies?.prod };

@@ -13,7 +13,9 @@ const MigrateEnvSchema = z.object({
 async function main(): Promise<void> {
   const parsed = MigrateEnvSchema.safeParse(process.env);
   if (!parsed.success) {
-    throw new Error(`DATABASE_URL ${parsed.error.issues[0]?.message ?? "is invalid"}: the migrator runs against PostgreSQL only (the embedded database migrates itself on boot)`);
+    throw new Error(
+      `DATABASE_URL ${parsed.error.issues[0]?.message ?? "is invalid"}: the migrator runs against PostgreSQL only (the embedded database migrates itself on boot)`,
+    );
   }
   const migrations = readMigrations();
   const client = new pg.Client({ connectionString: parsed.data.DATABASE_URL });

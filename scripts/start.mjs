@@ -15,7 +15,23 @@ const next = path.join(root, "node_modules/next/dist/bin/next");
 function sourceStamp() {
   try {
     const head = execFileSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" }).trim();
-    const dirty = execFileSync("git", ["status", "--porcelain", "--", "app", "lib", "components", "prisma", "proxy.ts", "instrumentation.ts", "next.config.js", "package-lock.json"], { encoding: "utf8" });
+    const dirty = execFileSync(
+      "git",
+      [
+        "status",
+        "--porcelain",
+        "--",
+        "app",
+        "lib",
+        "components",
+        "prisma",
+        "proxy.ts",
+        "instrumentation.ts",
+        "next.config.js",
+        "package-lock.json",
+      ],
+      { encoding: "utf8" },
+    );
     return dirty ? `${head}+${Date.now()}` : head;
   } catch {
     return "unknown";

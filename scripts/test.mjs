@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: the whole suite, in the order a failure is cheapest to find.
-//   1. type check   2. unit tests   3. lab host + guest image (root only; idempotent)
+//   1. type check, cycle check, format and lint   2. unit tests   3. lab host + guest image (root only; idempotent)
 //   4. integration tests (both databases, real sshd/libvirt/guest)   5. end-to-end in Chromium
 // Prints one closing line "N passed, N failed" summed over every runner.
 // Flags: --skip-lab (no libvirt lab: tests that need it fail loudly), --only unit|integration|e2e
@@ -17,7 +17,9 @@ const reports = path.join(root, ".skjold", "reports");
 rmSync(reports, { recursive: true, force: true });
 mkdirSync(reports, { recursive: true });
 
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0;
 const failures = [];
 
 function run(label, cmd, cmdArgs, env = {}) {
@@ -29,7 +31,15 @@ function run(label, cmd, cmdArgs, env = {}) {
 
 function vitest(project) {
   const out = path.join(reports, `${project}.json`);
-  run(`${project} tests`, process.execPath, ["node_modules/vitest/vitest.mjs", "run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${out}`]);
+  run(`${project} tests`, process.execPath, [
+    "node_modules/vitest/vitest.mjs",
+    "run",
+    "--project",
+    project,
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${out}`,
+  ]);
   if (!existsSync(out)) {
     failed += 1;
     return;
@@ -43,6 +53,11 @@ function vitest(project) {
 
 if (want("unit")) {
   if (!run("type check", process.execPath, ["node_modules/typescript/bin/tsc", "--noEmit", "-p", "."])) failed += 1;
+  else passed += 1;
+  if (!run("cycle check", process.execPath, ["scripts/check-cycles.mjs"])) failed += 1;
+  else passed += 1;
+  // Formatting and lint rules (biome.json): `npm run format` fixes the formatting, `npm run lint` shows the rest.
+  if (!run("format and lint", "node_modules/.bin/biome", ["ci", "--reporter=summary", "."])) failed += 1;
   else passed += 1;
   vitest("unit");
 }

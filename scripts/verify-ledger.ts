@@ -12,7 +12,9 @@ async function main(): Promise<number> {
     else if (result.ok) console.log(`ledger OK: ${result.count} entries, head seq ${result.head.seq} hash ${result.head.hash}`);
     else {
       const b = result.brokenAt;
-      console.error(`ledger BROKEN at seq ${b.seq} (${b.problem}): expected ${b.expected}, found ${b.found}; ${result.count} entries before it verified`);
+      console.error(
+        `ledger BROKEN at seq ${b.seq} (${b.problem}): expected ${b.expected}, found ${b.found}; ${result.count} entries before it verified`,
+      );
     }
     return result.ok ? 0 : 1;
   } finally {

@@ -5,11 +5,14 @@
 import { z } from "zod";
 import { getDatabase } from "@/lib/db";
 import { sharedSshPool } from "@/lib/hosts/host-target";
-import { jobRegistry, listSchedules } from "@/lib/jobs/registry";
+import { jobRegistry, listSchedules } from "@/lib/runtime/registry";
 import { defaultWorkerId, startWorker } from "@/lib/jobs/worker";
 
 const WorkerEnvSchema = z.object({
-  SKJOLD_WORKER_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/).optional(),
+  SKJOLD_WORKER_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,100}$/)
+    .optional(),
   SKJOLD_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   SKJOLD_WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
   SKJOLD_WORKER_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),

@@ -6,8 +6,8 @@ import { revokeSession, SESSION_COOKIE } from "@/lib/auth/session";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { getPrisma } from "@/lib/db";
 import { setLocale } from "@/lib/users/account";
-import { LOCALE_COOKIE } from "../_i18n/server";
-import { currentUser, requestMeta } from "../_server/request";
+import { LOCALE_COOKIE } from "@/app/_i18n/server";
+import { currentUser, requestMeta } from "@/app/_server/request";
 
 export async function signOutAction() {
   const jar = await cookies();
@@ -15,7 +15,8 @@ export async function signOutAction() {
   const prisma = await getPrisma();
   const user = await currentUser();
   if (token) await revokeSession({ prisma, token });
-  if (user) await recordAudit({ prisma, actorUserId: user.userId, actorLabel: user.email, action: "auth.sign_out", meta: await requestMeta() });
+  if (user)
+    await recordAudit({ prisma, actorUserId: user.userId, actorLabel: user.email, action: "auth.sign_out", meta: await requestMeta() });
   jar.delete(SESSION_COOKIE);
   redirect("/sign-in");
 }

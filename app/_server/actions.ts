@@ -10,6 +10,7 @@ export interface ActionState {
 }
 
 /** Runs a form action and turns any failure into a message the form can show. */
+// biome-ignore lint/suspicious/noConfusingVoidType: an action that returns nothing (it redirects) is `() => Promise<void>`
 export async function runAction(fn: () => Promise<ActionState | void>): Promise<ActionState> {
   try {
     return { ok: true, ...((await fn()) ?? {}) };

@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { NextResponse, type NextRequest } from "next/server";
 import { authenticateApiToken } from "@/lib/auth/api-tokens";
-import type { Principal, RequestMeta } from "@/lib/auth/principal";
+import type { Principal, RequestMeta } from "@/lib/access/principal";
 import { lookupSession, SESSION_COOKIE } from "@/lib/auth/session";
 import { AppError, toPublicError } from "@/lib/core/errors";
 import { getPrisma, type PrismaClient } from "@/lib/db";

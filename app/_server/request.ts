@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { cookies, headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
-import type { Principal, RequestMeta } from "@/lib/auth/principal";
+import type { Principal, RequestMeta } from "@/lib/access/principal";
 import { lookupSession, SESSION_COOKIE } from "@/lib/auth/session";
 import { AppError } from "@/lib/core/errors";
 import { getPrisma } from "@/lib/db";

@@ -5,8 +5,8 @@ import { redirect } from "next/navigation";
 import { SESSION_COOKIE } from "@/lib/auth/session";
 import { completeSecondFactor, signIn } from "@/lib/auth/sign-in";
 import { getPrisma } from "@/lib/db";
-import { formObject, runAction, type ActionState } from "../_server/actions";
-import { requestMeta, sessionCookieOptions } from "../_server/request";
+import { formObject, runAction, type ActionState } from "@/app/_server/actions";
+import { requestMeta, sessionCookieOptions } from "@/app/_server/request";
 
 export async function signInAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   let next = "/teams";

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { ActionForm } from "@/components/action-form";
-import { getT } from "../_i18n/server";
-import { currentSession } from "../_server/request";
-import { switchLanguageAction } from "../(portal)/actions";
+import { getT } from "@/app/_i18n/server";
+import { currentSession } from "@/app/_server/request";
+import { switchLanguageAction } from "@/app/(portal)/actions";
 import { signInAction } from "./actions";
 
 export const metadata: Metadata = { title: "Sign in" };

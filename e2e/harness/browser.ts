@@ -2,13 +2,21 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import { inject } from "vitest";
 
 // Debian's Chromium, headless, with the flags this closed network needs (ENVIRONMENT.md).
-export const CHROMIUM = process.env.SKJOLD_CHROMIUM ?? "/usr/bin/chromium";
+const CHROMIUM = process.env.SKJOLD_CHROMIUM ?? "/usr/bin/chromium";
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 }
 

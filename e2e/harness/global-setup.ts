@@ -51,7 +51,11 @@ export async function setup(project: TestProject) {
   const next = path.join(root, "node_modules/next/dist/bin/next");
   if (!process.env.SKJOLD_E2E_SKIP_BUILD || !existsSync(path.join(root, ".next/BUILD_ID"))) {
     // Serialised with any other build on this machine (several engineers, one .next folder).
-    const b = spawnSync("flock", ["/tmp/skjold-build.lock", process.execPath, next, "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" } });
+    const b = spawnSync("flock", ["/tmp/skjold-build.lock", process.execPath, next, "build"], {
+      cwd: root,
+      stdio: "inherit",
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+    });
     if (b.status !== 0) throw new Error("next build failed");
   }
   // Hold the build lock shared while the portal runs: another build must not swap .next under it.

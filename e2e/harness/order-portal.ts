@@ -28,7 +28,10 @@ async function waitForHealth(url: string, child: ChildProcess, ms: number): Prom
   const until = Date.now() + ms;
   while (Date.now() < until) {
     if (child.exitCode !== null) throw new Error(`portal exited with ${child.exitCode} before answering`);
-    const ok = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 300));
   }
@@ -61,10 +64,14 @@ async function freshPostgres(): Promise<{ db: Database; url: string; drop(): Pro
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
   const db = await openDatabase({ kind: "postgres", url: url.toString(), poolSize: 4 });
-  return { db, url: url.toString(), drop: async () => {
-    await db.close();
-    await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  } };
+  return {
+    db,
+    url: url.toString(),
+    drop: async () => {
+      await db.close();
+      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
 }
 
 /**
@@ -100,11 +107,20 @@ export async function startOrderPortal(): Promise<OrderPortal> {
     SKJOLD_WORKER_POLL_MS: "250",
   };
   const lock = await holdBuildLockShared();
-  if (!existsSync(path.join(root, ".next/BUILD_ID"))) throw new Error("no finished build in .next: run `flock /tmp/skjold-build.lock npx next build`");
+  if (!existsSync(path.join(root, ".next/BUILD_ID")))
+    throw new Error("no finished build in .next: run `flock /tmp/skjold-build.lock npx next build`");
   const next = path.join(root, "node_modules/next/dist/bin/next");
-  const portal = spawn(process.execPath, [next, "start", "-p", String(port), "-H", "127.0.0.1"], { cwd: root, env, stdio: ["ignore", "inherit", "inherit"] });
+  const portal = spawn(process.execPath, [next, "start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: root,
+    env,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
   const tsx = path.join(root, "node_modules/tsx/dist/cli.mjs");
-  const worker = spawn(process.execPath, [tsx, "scripts/worker.ts"], { cwd: root, env: { ...env, SKJOLD_WORKER_ID: "e2e-order-worker" }, stdio: ["ignore", "inherit", "inherit"] });
+  const worker = spawn(process.execPath, [tsx, "scripts/worker.ts"], {
+    cwd: root,
+    env: { ...env, SKJOLD_WORKER_ID: "e2e-order-worker" },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
   try {
     await waitForHealth(baseUrl, portal, 120_000);
   } catch (err) {

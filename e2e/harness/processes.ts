@@ -9,7 +9,7 @@ import { freeLoopbackPort } from "@/tests/helpers/lab";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const NEXT = path.join(root, "node_modules/next/dist/bin/next");
-export const LOG_DIR = path.join(root, ".skjold/logs");
+const LOG_DIR = path.join(root, ".skjold/logs");
 
 export interface ManagedProcess {
   name: string;
@@ -46,7 +46,13 @@ function spawnLogged(opts: { name: string; runId: string; argv: string[]; env: N
 }
 
 function baseEnv(d: DeploymentEnv): NodeJS.ProcessEnv {
-  return { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: d.databaseUrl, SKJOLD_SECRET_KEY: d.secretKey };
+  return {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    DATABASE_URL: d.databaseUrl,
+    SKJOLD_SECRET_KEY: d.secretKey,
+  };
 }
 
 /** The last `lines` lines of a process's log, for failure messages. */
@@ -67,8 +73,11 @@ async function waitUntil(proc: ManagedProcess, what: string, ready: () => Promis
 }
 
 /** `next start` on a free loopback port, without the inline worker; resolves once /api/health answers. */
-export async function startPortal(opts: DeploymentEnv & { name: string; adminEmail: string; adminPassword: string; dataDir: string; timeoutMs?: number }): Promise<ManagedProcess> {
-  if (!existsSync(path.join(root, ".next/BUILD_ID"))) throw new Error("no finished build in .next: run `flock /tmp/skjold-build.lock npx next build`");
+export async function startPortal(
+  opts: DeploymentEnv & { name: string; adminEmail: string; adminPassword: string; dataDir: string; timeoutMs?: number },
+): Promise<ManagedProcess> {
+  if (!existsSync(path.join(root, ".next/BUILD_ID")))
+    throw new Error("no finished build in .next: run `flock /tmp/skjold-build.lock npx next build`");
   const port = await freeLoopbackPort();
   const baseUrl = `http://127.0.0.1:${port}`;
   mkdirSync(opts.dataDir, { recursive: true });
@@ -80,7 +89,10 @@ export async function startPortal(opts: DeploymentEnv & { name: string; adminEma
     SKJOLD_PUBLIC_URL: baseUrl,
     SKJOLD_INLINE_WORKER: "0",
   };
-  const proc = { ...spawnLogged({ name: opts.name, runId: opts.runId, argv: [NEXT, "start", "-p", String(port), "-H", "127.0.0.1"], env }), baseUrl };
+  const proc = {
+    ...spawnLogged({ name: opts.name, runId: opts.runId, argv: [NEXT, "start", "-p", String(port), "-H", "127.0.0.1"], env }),
+    baseUrl,
+  };
   await waitUntil(proc, "answer on /api/health", () => fetch(`${baseUrl}/api/health`).then((r) => r.ok), opts.timeoutMs ?? 120_000);
   return proc;
 }
@@ -90,7 +102,9 @@ export async function startPortal(opts: DeploymentEnv & { name: string; adminEma
  * production runs it (`node --import tsx`, one process): the tsx CLI wraps the script in a child and
  * exits 143 when that child does not acknowledge a SIGTERM within 30 ms, as on a loaded machine.
  */
-export async function startWorker(opts: DeploymentEnv & { workerId: string; pollMs?: number; timeoutMs?: number }): Promise<ManagedProcess> {
+export async function startWorker(
+  opts: DeploymentEnv & { workerId: string; pollMs?: number; timeoutMs?: number },
+): Promise<ManagedProcess> {
   const env = { ...baseEnv(opts), SKJOLD_WORKER_ID: opts.workerId, SKJOLD_WORKER_POLL_MS: String(opts.pollMs ?? 500) };
   const proc = spawnLogged({ name: opts.workerId, runId: opts.runId, argv: ["--import", "tsx", "scripts/worker.ts"], env });
   const running = `[worker ${opts.workerId}] running`;
@@ -107,7 +121,7 @@ export interface StopResult {
 }
 
 /** SIGTERM, then SIGKILL after `timeoutMs`; already-exited processes report how they ended. */
-export function stopProcess(proc: ManagedProcess, timeoutMs = 30_000): Promise<StopResult> {
+function stopProcess(proc: ManagedProcess, timeoutMs = 30_000): Promise<StopResult> {
   const { child } = proc;
   const result = (killed: boolean): StopResult => ({ name: proc.name, code: child.exitCode, signal: child.signalCode, killed });
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(result(false));

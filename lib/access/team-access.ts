@@ -1,7 +1,7 @@
 import { AppError, notFound } from "../core/errors";
 import type { PrismaClient } from "../generated/prisma/client";
 import type { Role } from "../generated/prisma/enums";
-import type { Principal } from "../auth/principal";
+import type { Principal } from "./principal";
 
 // What each role may do in a team. Platform admins act as owners everywhere.
 export type Capability = "read" | "operate" | "manage" | "audit";
@@ -17,7 +17,7 @@ export function roleCan(role: Role, cap: Capability): boolean {
   return CAN[role].has(cap);
 }
 
-export async function roleInTeam(prisma: PrismaClient, principal: Principal, teamId: string): Promise<Role | null> {
+async function roleInTeam(prisma: PrismaClient, principal: Principal, teamId: string): Promise<Role | null> {
   if (principal.kind === "token") return principal.teamId === teamId ? principal.role : null;
   if (principal.isAdmin) return "OWNER";
   const m = await prisma.membership.findUnique({ where: { userId_teamId: { userId: principal.userId, teamId } } });

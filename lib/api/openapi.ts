@@ -1,17 +1,20 @@
 import { z } from "zod";
+import { CreateApiTokenInput } from "../auth/api-tokens";
 import { SignInInput } from "../auth/sign-in";
 import { PlanInput, RegionInput } from "../catalog/catalog";
-import { CreateApiTokenInput, CreateTeamInput, InviteMemberInput } from "../teams/schemas";
+import { CreateTeamInput, InviteMemberInput } from "../teams/schemas";
 import { LatencyTargetInputSchema, LatencyTargetUpdateSchema } from "../latency/schemas";
 import { AcknowledgeBreakInput } from "../residency/acknowledge-break";
 import { OperatorFormSchema } from "../residency/operator-settings";
 import { PolicyChangeInput } from "../residency/policy-input";
 import { PortalLocationInputSchema } from "../residency/portal-location";
-import { OrderClusterInput } from "../clusters/schemas";
-import { OrderVmInput, VmPowerActionSchema } from "../orders/schemas";
+import { OrderClusterInput } from "../clusters/order/schemas";
+import { OrderVmInput } from "../vms/order/schemas";
+import { VmPowerActionSchema } from "../vms/power/schemas";
 import { AddSshKeyInput } from "../users/ssh-keys";
 import { AddSigningKeyInput } from "../teams/signing-keys";
-import { ClusterActionBody, UpdateClusterInput } from "../clusters/cluster-actions";
+import { UpdateClusterInput } from "../clusters/api-access/set-cluster-api-access";
+import { ClusterActionBody } from "../clusters/shared/schemas";
 import { AddHostInput, ConfirmHostKeyInput, DriftSelectionInput, RegisterImageInput } from "../hosts/schemas";
 
 // The /api/v1 contract. Request bodies come from the same zod schemas the handlers validate with,
@@ -20,7 +23,7 @@ import { AddHostInput, ConfirmHostKeyInput, DriftSelectionInput, RegisterImageIn
 type Op = { summary: string; body?: z.ZodType; auth?: boolean; roles?: string; responses?: Record<string, string> };
 type Paths = Record<string, Partial<Record<"get" | "post" | "put" | "patch" | "delete", Op>>>;
 
-export const API_PATHS: Paths = {
+const API_PATHS: Paths = {
   "/api/health": { get: { summary: "Liveness and database readiness", auth: false } },
   "/api/v1/auth/session": {
     post: { summary: "Sign in with email and password (sets the session cookie)", body: SignInInput, auth: false },
@@ -42,42 +45,88 @@ export const API_PATHS: Paths = {
   "/api/v1/teams/{slug}/tokens/{id}": { delete: { summary: "Revoke an API token", roles: "owner" } },
   "/api/v1/teams/{slug}/signing-keys": {
     get: { summary: "The team's image signing keys (cosign public keys) with type and SHA256 fingerprint", roles: "any member" },
-    post: { summary: "Register a cosign public key (PEM: ECDSA P-256/P-384, RSA 2048+, Ed25519); 201 with clustersUpdated, the ready clusters whose admission policy is re-applied", body: AddSigningKeyInput, roles: "owner" },
+    post: {
+      summary:
+        "Register a cosign public key (PEM: ECDSA P-256/P-384, RSA 2048+, Ed25519); 201 with clustersUpdated, the ready clusters whose admission policy is re-applied",
+      body: AddSigningKeyInput,
+      roles: "owner",
+    },
   },
-  "/api/v1/teams/{slug}/signing-keys/{id}": { delete: { summary: "Remove a signing key; images signed only with it are refused from then on", roles: "owner" } },
+  "/api/v1/teams/{slug}/signing-keys/{id}": {
+    delete: { summary: "Remove a signing key; images signed only with it are refused from then on", roles: "owner" },
+  },
   "/api/v1/teams/{slug}/vms": {
     get: { summary: "The team's virtual machines, newest first (deleted ones stay as history)", roles: "any member" },
-    post: { summary: "Order a VM: 202 with vmId and the provisioning jobId (follow …/vms/{id}/events)", body: OrderVmInput, roles: "owner, member" },
+    post: {
+      summary: "Order a VM: 202 with vmId and the provisioning jobId (follow …/vms/{id}/events)",
+      body: OrderVmInput,
+      roles: "owner, member",
+    },
   },
   "/api/v1/teams/{slug}/vms/{id}": {
-    get: { summary: "One VM: region, host, address, ssh command, guest host key, jobs with steps, events, latest hardening report", roles: "any member" },
+    get: {
+      summary: "One VM: region, host, address, ssh command, guest host key, jobs with steps, events, latest hardening report",
+      roles: "any member",
+    },
     delete: { summary: "Delete the VM (domain, disk, seed): 202 with the jobId", roles: "owner, member" },
   },
   "/api/v1/teams/{slug}/vms/{id}/actions": {
     post: { summary: "Power action: 202 with the jobId", body: z.strictObject({ action: VmPowerActionSchema }), roles: "owner, member" },
   },
   "/api/v1/teams/{slug}/vms/{id}/verify": {
-    post: { summary: "Re-run the hardening checks on a running VM: 202 with the vm.verify jobId; the new report flags controls that drifted from pass to fail", roles: "any member" },
+    post: {
+      summary:
+        "Re-run the hardening checks on a running VM: 202 with the vm.verify jobId; the new report flags controls that drifted from pass to fail",
+      roles: "any member",
+    },
   },
   "/api/v1/teams/{slug}/vms/{id}/hardening-report": {
-    get: { summary: "The latest hardening evidence report as a JSON download: every control with status, evidence read on the machine, references, and driftFrom", roles: "any member" },
+    get: {
+      summary:
+        "The latest hardening evidence report as a JSON download: every control with status, evidence read on the machine, references, and driftFrom",
+      roles: "any member",
+    },
   },
   "/api/v1/teams/{slug}/vms/{id}/events": {
-    get: { summary: "text/event-stream of the VM's latest job (or ?job=<id>): `snapshot` events, heartbeat comments, a final `end` event", roles: "any member" },
+    get: {
+      summary: "text/event-stream of the VM's latest job (or ?job=<id>): `snapshot` events, heartbeat comments, a final `end` event",
+      roles: "any member",
+    },
   },
   "/api/v1/teams/{slug}/clusters": {
     get: { summary: "The team's k3s clusters, newest first (deleted ones stay as history)", roles: "any member" },
-    post: { summary: "Order a k3s cluster (one server, agentCount 0–3 agents, each a VM on the team's quota; all or nothing): 202 with clusterId, serverVmId, agentVmIds and the cluster.provision jobId", body: OrderClusterInput, roles: "owner, member" },
+    post: {
+      summary:
+        "Order a k3s cluster (one server, agentCount 0–3 agents, each a VM on the team's quota; all or nothing): 202 with clusterId, serverVmId, agentVmIds and the cluster.provision jobId",
+      body: OrderClusterInput,
+      roles: "owner, member",
+    },
   },
   "/api/v1/teams/{slug}/clusters/{id}": {
-    get: { summary: "One cluster: state, region, API endpoint, its nodes (server first; role, state, lastError, sshHost, sshPort), latest k3s hardening report, whether a kubeconfig is ready", roles: "any member" },
+    get: {
+      summary:
+        "One cluster: state, region, API endpoint, its nodes (server first; role, state, lastError, sshHost, sshPort), latest k3s hardening report, whether a kubeconfig is ready",
+      roles: "any member",
+    },
     delete: { summary: "Delete the cluster and all its nodes: 202 with the nodes' vm.delete jobIds", roles: "owner, member" },
-    patch: { summary: "Set the networks (CIDR, up to 10, never /0) the Kubernetes API is open to besides the nodes. A ready cluster's firewall is re-applied by cluster.provision: 202 with its jobId; 200 when nothing changed or the cluster failed (its retry applies it)", body: UpdateClusterInput, roles: "owner, member" },
+    patch: {
+      summary:
+        "Set the networks (CIDR, up to 10, never /0) the Kubernetes API is open to besides the nodes. A ready cluster's firewall is re-applied by cluster.provision: 202 with its jobId; 200 when nothing changed or the cluster failed (its retry applies it)",
+      body: UpdateClusterInput,
+      roles: "owner, member",
+    },
   },
   "/api/v1/teams/{slug}/clusters/{id}/actions": {
-    post: { summary: "{action: verify} re-runs a ready cluster's k3s and node checks (any member; drift from pass to fail is flagged in the new reports); {action: retry} re-provisions a failed cluster (owner, member). 202 with the jobId", body: ClusterActionBody, roles: "any member / owner, member" },
+    post: {
+      summary:
+        "{action: verify} re-runs a ready cluster's k3s and node checks (any member; drift from pass to fail is flagged in the new reports); {action: retry} re-provisions a failed cluster (owner, member). 202 with the jobId",
+      body: ClusterActionBody,
+      roles: "any member / owner, member",
+    },
   },
-  "/api/v1/teams/{slug}/clusters/{id}/kubeconfig": { get: { summary: "The cluster's admin kubeconfig once it is ready (every download is audited)", roles: "owner, member" } },
+  "/api/v1/teams/{slug}/clusters/{id}/kubeconfig": {
+    get: { summary: "The cluster's admin kubeconfig once it is ready (every download is audited)", roles: "owner, member" },
+  },
   "/api/v1/regions": {
     get: { summary: "Active regions with country and jurisdiction" },
     post: { summary: "Create a region", body: RegionInput, roles: "platform admin" },
@@ -88,67 +137,145 @@ export const API_PATHS: Paths = {
   },
   "/api/v1/account/keys": {
     get: { summary: "Your SSH public keys with type, bits and SHA256 fingerprint (with a team token: its creator's keys)" },
-    post: { summary: "Add an SSH public key (browser session): ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ssh-rsa of 3072+ bits", body: AddSshKeyInput },
+    post: {
+      summary: "Add an SSH public key (browser session): ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ssh-rsa of 3072+ bits",
+      body: AddSshKeyInput,
+    },
   },
   "/api/v1/account/keys/{id}": { delete: { summary: "Remove one of your SSH keys (browser session; VMs that have it keep it)" } },
   "/api/v1/teams/{slug}/residency/policy": {
     get: { summary: "The team's residency policy, the regions it allows, and what each policy allows", roles: "any member" },
-    put: { summary: "Change the residency policy; 409 POLICY_VIOLATION lists resources outside it (details.violations)", body: PolicyChangeInput, roles: "owner" },
+    put: {
+      summary: "Change the residency policy; 409 POLICY_VIOLATION lists resources outside it (details.violations)",
+      body: PolicyChangeInput,
+      roles: "owner",
+    },
   },
   "/api/v1/teams/{slug}/residency/report": {
-    get: { summary: "Residency report, streamed. Query: format=csv|json|pdf (required), asOf=YYYY-MM-DD or ISO time, since=…. Headers: X-Skjold-Ledger-Head (seq:hash), X-Skjold-Ledger-Integrity (verified; … or broken; first-bad-seq=…), X-Skjold-Report-Id", roles: "owner or auditor" },
+    get: {
+      summary:
+        "Residency report, streamed. Query: format=csv|json|pdf (required), asOf=YYYY-MM-DD or ISO time, since=…. Headers: X-Skjold-Ledger-Head (seq:hash), X-Skjold-Ledger-Integrity (verified; … or broken; first-bad-seq=…), X-Skjold-Report-Id",
+      roles: "owner or auditor",
+    },
   },
   "/api/v1/teams/{slug}/residency/reports/{id}": {
-    get: { summary: "A completed export by its X-Skjold-Report-Id: contentSha256, bytes, ledgerHead (recorded before the body ends)", roles: "owner or auditor" },
+    get: {
+      summary: "A completed export by its X-Skjold-Report-Id: contentSha256, bytes, ledgerHead (recorded before the body ends)",
+      roles: "owner or auditor",
+    },
   },
-  "/api/v1/teams/{slug}/residency/verify": { post: { summary: "Verify the ledger's hash chain in full and record the run: {ok, count, head} or {ok: false, brokenAt}", roles: "owner or auditor" } },
-  "/api/v1/admin/residency/report": { get: { summary: "Platform-wide residency report, streamed (same query and headers as the team report)", roles: "platform admin" } },
-  "/api/v1/admin/residency/reports/{id}": { get: { summary: "A completed platform export by its X-Skjold-Report-Id: contentSha256, bytes, ledgerHead", roles: "platform admin" } },
-  "/api/v1/admin/residency/verify": { post: { summary: "Verify the ledger's hash chain in full and record the run", roles: "platform admin" } },
+  "/api/v1/teams/{slug}/residency/verify": {
+    post: {
+      summary: "Verify the ledger's hash chain in full and record the run: {ok, count, head} or {ok: false, brokenAt}",
+      roles: "owner or auditor",
+    },
+  },
+  "/api/v1/admin/residency/report": {
+    get: { summary: "Platform-wide residency report, streamed (same query and headers as the team report)", roles: "platform admin" },
+  },
+  "/api/v1/admin/residency/reports/{id}": {
+    get: { summary: "A completed platform export by its X-Skjold-Report-Id: contentSha256, bytes, ledgerHead", roles: "platform admin" },
+  },
+  "/api/v1/admin/residency/verify": {
+    post: { summary: "Verify the ledger's hash chain in full and record the run", roles: "platform admin" },
+  },
   "/api/v1/admin/residency/integrity/acknowledge": {
-    post: { summary: "Acknowledge the current ledger break with a reason (audited): the alarm stops, reports stay marked until a verification passes", body: AcknowledgeBreakInput, roles: "platform admin" },
+    post: {
+      summary:
+        "Acknowledge the current ledger break with a reason (audited): the alarm stops, reports stay marked until a verification passes",
+      body: AcknowledgeBreakInput,
+      roles: "platform admin",
+    },
   },
   "/api/v1/admin/residency/operator": {
     get: { summary: "Operator (processor) details printed on reports", roles: "platform admin" },
-    put: { summary: "Save operator details (flat fields: company, orgNumber, address, email, phone, dpoName, dpoEmail, dpoPhone, securityMeasures)", body: OperatorFormSchema, roles: "platform admin" },
+    put: {
+      summary:
+        "Save operator details (flat fields: company, orgNumber, address, email, phone, dpoName, dpoEmail, dpoPhone, securityMeasures)",
+      body: OperatorFormSchema,
+      roles: "platform admin",
+    },
   },
   "/api/v1/admin/residency/portal-location": {
-    put: { summary: "Set the portal's location; each team's portal-held data moves in the ledger (refused if a team's policy forbids it)", body: PortalLocationInputSchema, roles: "platform admin" },
+    put: {
+      summary: "Set the portal's location; each team's portal-held data moves in the ledger (refused if a team's policy forbids it)",
+      body: PortalLocationInputSchema,
+      roles: "platform admin",
+    },
   },
-  "/api/v1/admin/audit": { get: { summary: "Audit log, newest first (filters: action, actor, teamId, before, limit)", roles: "platform admin" } },
+  "/api/v1/admin/audit": {
+    get: { summary: "Audit log, newest first (filters: action, actor, teamId, before, limit)", roles: "platform admin" },
+  },
   "/api/v1/admin/hosts": {
     get: { summary: "Hosts with status, accelerator, capacity and health (never their private key)", roles: "platform admin" },
-    post: { summary: "Add a host (paste a private key or generate a pair); reads its host key for confirmation", body: AddHostInput, roles: "platform admin" },
+    post: {
+      summary: "Add a host (paste a private key or generate a pair); reads its host key for confirmation",
+      body: AddHostInput,
+      roles: "platform admin",
+    },
   },
   "/api/v1/admin/hosts/{id}": {
     get: { summary: "One host: facts, pools with NVMe statement, images, VMs, last drift", roles: "platform admin" },
     delete: { summary: "Remove a host that runs no VMs", roles: "platform admin" },
   },
-  "/api/v1/admin/hosts/{id}/confirm-key": { post: { summary: "Pin the host key fingerprint the admin compared, then discover the host", body: ConfirmHostKeyInput, roles: "platform admin" } },
-  "/api/v1/admin/hosts/{id}/refresh": { post: { summary: "Re-discover the host now (reprobe: true also re-tests KVM/TCG)", roles: "platform admin" } },
+  "/api/v1/admin/hosts/{id}/confirm-key": {
+    post: {
+      summary: "Pin the host key fingerprint the admin compared, then discover the host",
+      body: ConfirmHostKeyInput,
+      roles: "platform admin",
+    },
+  },
+  "/api/v1/admin/hosts/{id}/refresh": {
+    post: { summary: "Re-discover the host now (reprobe: true also re-tests KVM/TCG)", roles: "platform admin" },
+  },
   "/api/v1/admin/hosts/{id}/drain": { post: { summary: "No new placements on this host", roles: "platform admin" } },
   "/api/v1/admin/hosts/{id}/undrain": { post: { summary: "Take new placements again", roles: "platform admin" } },
   "/api/v1/admin/hosts/{id}/reconcile": {
     get: { summary: "Compare libvirt with the database now: unknown/missing domains, orphan volumes", roles: "platform admin" },
-    post: { summary: "Clean up (skj- objects only) or adopt chosen drift: { action: cleanup|adopt, domains, volumes }", body: DriftSelectionInput.extend({ action: z.enum(["cleanup", "adopt"]) }), roles: "platform admin" },
+    post: {
+      summary: "Clean up (skj- objects only) or adopt chosen drift: { action: cleanup|adopt, domains, volumes }",
+      body: DriftSelectionInput.extend({ action: z.enum(["cleanup", "adopt"]) }),
+      roles: "platform admin",
+    },
   },
   "/api/v1/admin/images": {
     get: { summary: "Image catalogue with the copies registered on hosts", roles: "platform admin" },
-    post: { summary: "Register a base image on a host's pool; sha256 computed on the host", body: RegisterImageInput, roles: "platform admin" },
+    post: {
+      summary: "Register a base image on a host's pool; sha256 computed on the host",
+      body: RegisterImageInput,
+      roles: "platform admin",
+    },
   },
-  "/api/v1/regions/{code}/latency": { get: { summary: "Current latency of a region to each exchange target: median, p95, jitter, loss, last measurement, status ok | stale | no-data" } },
-  "/api/v1/regions/{code}/latency/series": { get: { summary: "Chart points for one target (query: target, method icmp|tcp, from, to as ISO 8601; default the last 24 h)" } },
+  "/api/v1/regions/{code}/latency": {
+    get: {
+      summary:
+        "Current latency of a region to each exchange target: median, p95, jitter, loss, last measurement, status ok | stale | no-data",
+    },
+  },
+  "/api/v1/regions/{code}/latency/series": {
+    get: { summary: "Chart points for one target (query: target, method icmp|tcp, from, to as ISO 8601; default the last 24 h)" },
+  },
   "/api/v1/admin/latency/targets": {
     get: { summary: "Latency probe targets", roles: "platform admin" },
-    post: { summary: "Add a probe target (Skjold ships no addresses: use your exchange's route server or looking glass)", body: LatencyTargetInputSchema, roles: "platform admin" },
+    post: {
+      summary: "Add a probe target (Skjold ships no addresses: use your exchange's route server or looking glass)",
+      body: LatencyTargetInputSchema,
+      roles: "platform admin",
+    },
   },
   "/api/v1/admin/latency/targets/{id}": {
     patch: { summary: "Change a probe target", body: LatencyTargetUpdateSchema, roles: "platform admin" },
     delete: { summary: "Delete a probe target with its samples and roll-ups", roles: "platform admin" },
   },
-  "/api/v1/admin/latency/probe": { post: { summary: "Probe every enabled target from every online host now; returns each host's result", roles: "platform admin" } },
+  "/api/v1/admin/latency/probe": {
+    post: { summary: "Probe every enabled target from every online host now; returns each host's result", roles: "platform admin" },
+  },
   "/api/v1/admin/metrics": {
-    get: { summary: "Prometheus text format 0.0.4 (latency per region, exchange, target, method); also `Authorization: Bearer <SKJOLD_METRICS_TOKEN>`", roles: "platform admin" },
+    get: {
+      summary:
+        "Prometheus text format 0.0.4 (latency per region, exchange, target, method); also `Authorization: Bearer <SKJOLD_METRICS_TOKEN>`",
+      roles: "platform admin",
+    },
   },
 };
 
@@ -176,7 +303,12 @@ export function buildOpenApi(extra: Paths = {}) {
         ...(params.length ? { parameters: params } : {}),
         ...(op.auth === false ? { security: [] } : {}),
         ...(op.body
-          ? { requestBody: { required: true, content: { "application/json": { schema: z.toJSONSchema(op.body, { io: "input", unrepresentable: "any" }) } } } }
+          ? {
+              requestBody: {
+                required: true,
+                content: { "application/json": { schema: z.toJSONSchema(op.body, { io: "input", unrepresentable: "any" }) } },
+              },
+            }
           : {}),
         responses: {
           "200": { description: "OK" },
@@ -187,7 +319,11 @@ export function buildOpenApi(extra: Paths = {}) {
   }
   return {
     openapi: "3.1.0",
-    info: { title: "Skjold API", version: "1", description: "Authenticate with `Authorization: Bearer skj_…` (team API token) or a browser session." },
+    info: {
+      title: "Skjold API",
+      version: "1",
+      description: "Authenticate with `Authorization: Bearer skj_…` (team API token) or a browser session.",
+    },
     components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
     security: [{ bearer: [] }],
     paths,

@@ -2,14 +2,17 @@ import { z } from "zod";
 import { fromZod } from "../core/errors";
 import type { Prisma, PrismaClient } from "../generated/prisma/client";
 
-export const AuditFilter = z.object({
-  action: z.string().max(100).regex(/^[a-z0-9_.]*$/, "use letters, digits, dots and underscores").optional(),
+const AuditFilter = z.object({
+  action: z
+    .string()
+    .max(100)
+    .regex(/^[a-z0-9_.]*$/, "use letters, digits, dots and underscores")
+    .optional(),
   actor: z.string().max(254).optional(),
   teamId: z.uuid().optional(),
   before: z.coerce.bigint().positive().optional(), // keyset cursor: events with id < before
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
-export type AuditFilter = z.input<typeof AuditFilter>;
 
 /** Newest first, keyset-paginated so page 1,000 costs what page 1 does. */
 export async function listAuditEvents(opts: { prisma: PrismaClient; filter: unknown }) {

@@ -1,4 +1,4 @@
-import type { RequestMeta } from "../auth/principal";
+import type { RequestMeta } from "../access/principal";
 import type { Prisma, PrismaClient } from "../generated/prisma/client";
 
 type Tx = PrismaClient | Prisma.TransactionClient;
@@ -35,7 +35,7 @@ export async function recordAudit(input: AuditInput): Promise<void> {
   });
 }
 
-import type { Principal } from "../auth/principal";
+import type { Principal } from "../access/principal";
 
 export function actorOf(p: Principal): Pick<AuditInput, "actorLabel" | "actorUserId" | "actorTokenId"> {
   return p.kind === "user"

@@ -1,10 +1,10 @@
 import { AppError } from "../core/errors";
 import { randomToken, sha256Hex } from "../core/secrets";
 import type { PrismaClient } from "../generated/prisma/client";
-import type { Principal } from "./principal";
+import type { Principal } from "../access/principal";
 
 export const SESSION_COOKIE = "skjold_session";
-export const SESSION_TTL_MS = 7 * 24 * 3600 * 1000;
+const SESSION_TTL_MS = 7 * 24 * 3600 * 1000;
 const TOUCH_EVERY_MS = 5 * 60 * 1000;
 
 export async function createSession(opts: {

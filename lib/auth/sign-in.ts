@@ -5,7 +5,7 @@ import { decryptSecret } from "../core/secrets";
 import { email } from "../core/validation";
 import type { PrismaClient } from "../generated/prisma/client";
 import { dummyHash, verifyPassword } from "./password";
-import type { RequestMeta } from "./principal";
+import type { RequestMeta } from "../access/principal";
 import { clearRateLimit, hitRateLimit } from "./rate-limit";
 import { createSession, lookupSession, markSecondFactorVerified } from "./session";
 import { verifyTotp } from "./totp";
@@ -25,7 +25,9 @@ export async function signIn(opts: { prisma: PrismaClient; input: unknown; meta:
   const { email: address, password } = parsed.data;
 
   const perAccount = await hitRateLimit({ prisma, key: `signin:acct:${address}`, windowSec: WINDOW_SEC });
-  const perIp = meta.ip ? await hitRateLimit({ prisma, key: `signin:ip:${meta.ip}`, windowSec: WINDOW_SEC }) : { count: 0, resetAt: new Date() };
+  const perIp = meta.ip
+    ? await hitRateLimit({ prisma, key: `signin:ip:${meta.ip}`, windowSec: WINDOW_SEC })
+    : { count: 0, resetAt: new Date() };
   if (perAccount.count > MAX_PER_ACCOUNT || perIp.count > MAX_PER_IP) {
     const minutes = Math.max(1, Math.ceil((Math.max(perAccount.resetAt.getTime(), perIp.resetAt.getTime()) - Date.now()) / 60000));
     await recordAudit({ prisma, actorLabel: address, action: "auth.sign_in.rate_limited", meta });
@@ -33,7 +35,10 @@ export async function signIn(opts: { prisma: PrismaClient; input: unknown; meta:
   }
 
   const user = await prisma.user.findUnique({ where: { email: address } });
-  const ok = user && !user.disabledAt ? await verifyPassword(user.passwordHash, password) : (await verifyPassword(await dummyHash(), password), false);
+  const ok =
+    user && !user.disabledAt
+      ? await verifyPassword(user.passwordHash, password)
+      : (await verifyPassword(await dummyHash(), password), false);
   if (!user || !ok) {
     await recordAudit({ prisma, actorLabel: address, action: "auth.sign_in.failed", meta });
     throw new AppError("UNAUTHENTICATED", GENERIC);
@@ -46,7 +51,10 @@ export async function signIn(opts: { prisma: PrismaClient; input: unknown; meta:
 
 export async function completeSecondFactor(opts: { prisma: PrismaClient; token: string; code: unknown; meta: RequestMeta }) {
   const { prisma, token, meta } = opts;
-  const code = z.string().regex(/^\d{6}$/, "must be the 6-digit code").safeParse(typeof opts.code === "string" ? opts.code.trim() : opts.code);
+  const code = z
+    .string()
+    .regex(/^\d{6}$/, "must be the 6-digit code")
+    .safeParse(typeof opts.code === "string" ? opts.code.trim() : opts.code);
   if (!code.success) throw fromZod(code.error, "Code");
   const found = await lookupSession({ prisma, token });
   if (found.state !== "needs-second-factor") throw new AppError("UNAUTHENTICATED", "Your sign-in has expired. Sign in again.");

@@ -1,12 +1,15 @@
 import { z } from "zod";
 import { actorOf, recordAudit } from "../audit/record-audit";
-import type { Principal, RequestMeta } from "../auth/principal";
+import type { Principal, RequestMeta } from "../access/principal";
 import { requireAdmin } from "../access/team-access";
 import { AppError, fromZod } from "../core/errors";
 import { intIn, safeText } from "../core/validation";
 import type { PrismaClient } from "../generated/prisma/client";
 
-const code = z.string().max(16).regex(/^[a-z][a-z0-9-]{1,15}$/, "use 2–16 lowercase letters, digits and dashes, starting with a letter");
+const code = z
+  .string()
+  .max(16)
+  .regex(/^[a-z][a-z0-9-]{1,15}$/, "use 2–16 lowercase letters, digits and dashes, starting with a letter");
 
 export const RegionInput = z.object({
   code,
@@ -38,32 +41,76 @@ export async function createRegion(opts: { prisma: PrismaClient; principal: Prin
   requireAdmin(opts.principal);
   const p = RegionInput.safeParse(opts.input);
   if (!p.success) throw fromZod(p.error, "Region");
-  if (await opts.prisma.region.findUnique({ where: { code: p.data.code } })) throw new AppError("CONFLICT", `Region ${p.data.code} already exists.`);
+  if (await opts.prisma.region.findUnique({ where: { code: p.data.code } }))
+    throw new AppError("CONFLICT", `Region ${p.data.code} already exists.`);
   const region = await opts.prisma.region.create({ data: p.data });
-  await recordAudit({ prisma: opts.prisma, ...actorOf(opts.principal), action: "region.create", targetType: "region", targetId: region.id, details: p.data, meta: opts.meta });
+  await recordAudit({
+    prisma: opts.prisma,
+    ...actorOf(opts.principal),
+    action: "region.create",
+    targetType: "region",
+    targetId: region.id,
+    details: p.data,
+    meta: opts.meta,
+  });
   return region;
 }
 
-export async function setRegionActive(opts: { prisma: PrismaClient; principal: Principal; code: string; active: boolean; meta?: RequestMeta }) {
+export async function setRegionActive(opts: {
+  prisma: PrismaClient;
+  principal: Principal;
+  code: string;
+  active: boolean;
+  meta?: RequestMeta;
+}) {
   requireAdmin(opts.principal);
   const r = await opts.prisma.region.updateMany({ where: { code: opts.code }, data: { active: opts.active } });
   if (r.count !== 1) throw new AppError("NOT_FOUND", "Region not found");
-  await recordAudit({ prisma: opts.prisma, ...actorOf(opts.principal), action: opts.active ? "region.activate" : "region.deactivate", targetType: "region", targetId: opts.code, meta: opts.meta });
+  await recordAudit({
+    prisma: opts.prisma,
+    ...actorOf(opts.principal),
+    action: opts.active ? "region.activate" : "region.deactivate",
+    targetType: "region",
+    targetId: opts.code,
+    meta: opts.meta,
+  });
 }
 
 export async function createPlan(opts: { prisma: PrismaClient; principal: Principal; input: unknown; meta?: RequestMeta }) {
   requireAdmin(opts.principal);
   const p = PlanInput.safeParse(opts.input);
   if (!p.success) throw fromZod(p.error, "Plan");
-  if (await opts.prisma.plan.findUnique({ where: { code: p.data.code } })) throw new AppError("CONFLICT", `Plan ${p.data.code} already exists.`);
+  if (await opts.prisma.plan.findUnique({ where: { code: p.data.code } }))
+    throw new AppError("CONFLICT", `Plan ${p.data.code} already exists.`);
   const plan = await opts.prisma.plan.create({ data: p.data });
-  await recordAudit({ prisma: opts.prisma, ...actorOf(opts.principal), action: "plan.create", targetType: "plan", targetId: plan.id, details: p.data, meta: opts.meta });
+  await recordAudit({
+    prisma: opts.prisma,
+    ...actorOf(opts.principal),
+    action: "plan.create",
+    targetType: "plan",
+    targetId: plan.id,
+    details: p.data,
+    meta: opts.meta,
+  });
   return plan;
 }
 
-export async function setPlanActive(opts: { prisma: PrismaClient; principal: Principal; code: string; active: boolean; meta?: RequestMeta }) {
+export async function setPlanActive(opts: {
+  prisma: PrismaClient;
+  principal: Principal;
+  code: string;
+  active: boolean;
+  meta?: RequestMeta;
+}) {
   requireAdmin(opts.principal);
   const r = await opts.prisma.plan.updateMany({ where: { code: opts.code }, data: { active: opts.active } });
   if (r.count !== 1) throw new AppError("NOT_FOUND", "Plan not found");
-  await recordAudit({ prisma: opts.prisma, ...actorOf(opts.principal), action: opts.active ? "plan.activate" : "plan.deactivate", targetType: "plan", targetId: opts.code, meta: opts.meta });
+  await recordAudit({
+    prisma: opts.prisma,
+    ...actorOf(opts.principal),
+    action: opts.active ? "plan.activate" : "plan.deactivate",
+    targetType: "plan",
+    targetId: opts.code,
+    meta: opts.meta,
+  });
 }

@@ -17,11 +17,17 @@ const EnvSchema = z.object({
   SKJOLD_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
   SKJOLD_PUBLIC_URL: z.string().url().optional(),
   SKJOLD_INLINE_WORKER: z.enum(["0", "1"]).optional(),
-  SKJOLD_PORTAL_REGION: z.string().regex(/^[a-z0-9-]{2,32}$/).optional(),
+  SKJOLD_PORTAL_REGION: z
+    .string()
+    .regex(/^[a-z0-9-]{2,32}$/)
+    .optional(),
   SKJOLD_K3S_ARTIFACTS_DIR: z.string().optional(),
   SKJOLD_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   // Lets a Prometheus server scrape /api/v1/admin/metrics with `Authorization: Bearer <token>`.
-  SKJOLD_METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{32,512}$/, "must be 32–512 printable characters without spaces (openssl rand -hex 32)").optional(),
+  SKJOLD_METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{32,512}$/, "must be 32–512 printable characters without spaces (openssl rand -hex 32)")
+    .optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -4,7 +4,7 @@ import { ZodError } from "zod";
 // One error type for everything a user or operator is meant to read. Its code decides the HTTP
 // status (in one place, below); anything that is not an AppError is unexpected and is reported only
 // by its correlation id.
-export const ERROR_STATUS = {
+const ERROR_STATUS = {
   BAD_REQUEST: 400,
   VALIDATION: 422,
   UNAUTHENTICATED: 401,
@@ -16,6 +16,8 @@ export const ERROR_STATUS = {
   QUOTA_EXCEEDED: 409,
   POLICY_VIOLATION: 409,
   NO_CAPACITY: 409,
+  /** something else must finish first (a running job, nodes still booting); retried, never a user's fault */
+  BUSY: 409,
   HOST_UNREACHABLE: 502,
   HOST_KEY_MISMATCH: 502,
   HOST_COMMAND_FAILED: 502,
@@ -42,7 +44,6 @@ export class AppError extends Error {
 }
 
 export const notFound = (what = "Not found") => new AppError("NOT_FOUND", what);
-export const forbidden = (what = "You do not have permission to do that") => new AppError("FORBIDDEN", what);
 
 export function fromZod(err: ZodError, what = "Invalid input"): AppError {
   const issues = err.issues.map((i) => ({ path: i.path.join("."), message: i.message }));

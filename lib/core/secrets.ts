@@ -28,7 +28,9 @@ function loadKey(): Buffer {
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, randomBytes(32).toString("base64"), { mode: 0o600, flag: "wx" });
   }
-  cachedKey = createHash("sha256").update(Buffer.from(readFileSync(file, "utf8").trim(), "base64")).digest();
+  cachedKey = createHash("sha256")
+    .update(Buffer.from(readFileSync(file, "utf8").trim(), "base64"))
+    .digest();
   return cachedKey;
 }
 

@@ -28,10 +28,7 @@ export const email = z
   .transform((s) => s.trim().toLowerCase())
   .pipe(z.email("must be a valid email address"));
 
-export const password = z
-  .string()
-  .min(12, "must be at least 12 characters")
-  .max(256, "must be at most 256 characters");
+export const password = z.string().min(12, "must be at least 12 characters").max(256, "must be at most 256 characters");
 
 export const uuid = z.uuid("must be a valid id");
 

@@ -7,8 +7,6 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client";
 import { applyMigrations, type SqlRunner } from "./migrate";
 
-export type Prisma = PrismaClient;
-
 export interface Database {
   kind: "postgres" | "embedded";
   prisma: PrismaClient;
@@ -17,9 +15,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export type DatabaseTarget =
-  | { kind: "postgres"; url: string; poolSize?: number }
-  | { kind: "embedded"; dataDir?: string }; // no dataDir: in memory
+export type DatabaseTarget = { kind: "postgres"; url: string; poolSize?: number } | { kind: "embedded"; dataDir?: string }; // no dataDir: in memory
 
 function pgliteRunner(db: PGlite): SqlRunner {
   return {

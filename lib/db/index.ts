@@ -30,10 +30,3 @@ export function getDatabase(): Promise<Database> {
 export async function getPrisma() {
   return (await getDatabase()).prisma;
 }
-
-/** For tests and scripts that manage their own database. */
-export function setDatabase(db: Database | undefined): void {
-  const holder = globalThis as Holder;
-  if (db) holder[KEY] = Promise.resolve(db);
-  else delete holder[KEY];
-}

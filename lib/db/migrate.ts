@@ -19,7 +19,7 @@ export interface Migration {
   checksum: string;
 }
 
-export function migrationsDir(): string {
+function migrationsDir(): string {
   return process.env.SKJOLD_MIGRATIONS_DIR ?? path.resolve(process.cwd(), "prisma/migrations");
 }
 

@@ -23,9 +23,7 @@ export const SEED_PLANS = [
   { code: "xlarge", name: "X-Large", vcpus: 8, memoryMb: 16384, diskGb: 200, priceNokMonthly: 799 },
 ] as const;
 
-export const SEED_IMAGES = [
-  { slug: "debian-12", name: "Debian 12 (bookworm)", os: "debian", version: "12", adminUser: "skjold" },
-] as const;
+const SEED_IMAGES = [{ slug: "debian-12", name: "Debian 12 (bookworm)", os: "debian", version: "12", adminUser: "skjold" }] as const;
 
 export interface SeedOptions {
   log?: (line: string) => void;

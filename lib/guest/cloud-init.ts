@@ -7,7 +7,10 @@ import { guestHardeningSchema, hostnameSchema } from "./inputs";
 
 const cloudInitSchema = guestHardeningSchema.extend({
   hostname: hostnameSchema,
-  instanceId: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/).optional(),
+  instanceId: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,128}$/)
+    .optional(),
   /** Static addressing on a routed network; without it the first NIC uses DHCP. */
   network: z
     .object({ address: z.string().min(3), gateway: z.string().min(3), nameservers: z.array(z.string()).max(3).default([]) })
@@ -56,7 +59,17 @@ export function buildCloudInit(opts: BuildCloudInitOptions): { userData: string;
   };
   const meta = { "instance-id": o.instanceId ?? `skjold-${o.hostname}`, "local-hostname": o.hostname };
   const net = o.network
-    ? { version: 2, ethernets: { primary: { match: { name: "e*" }, addresses: [o.network.address], routes: [{ to: "default", via: o.network.gateway }], nameservers: { addresses: o.network.nameservers } } } }
+    ? {
+        version: 2,
+        ethernets: {
+          primary: {
+            match: { name: "e*" },
+            addresses: [o.network.address],
+            routes: [{ to: "default", via: o.network.gateway }],
+            nameservers: { addresses: o.network.nameservers },
+          },
+        },
+      }
     : { version: 2, ethernets: { primary: { match: { name: "e*" }, dhcp4: true } } };
   return { userData: header(user, "#cloud-config"), metaData: stringify(meta), networkConfig: stringify(net) };
 }

@@ -23,6 +23,9 @@ export async function hardenGuest(opts: GuestHardeningInput & { shell: GuestShel
     throw new Error("guest hardening script ended without its completion marker");
   }
   const changes = parseChangedMarkers(stdout);
-  const notes = stdout.split("\n").filter((l) => l.startsWith("SKJOLD_NOTE ")).map((l) => l.slice(12));
+  const notes = stdout
+    .split("\n")
+    .filter((l) => l.startsWith("SKJOLD_NOTE "))
+    .map((l) => l.slice(12));
   return { changed: changes.length > 0, changes, notes, roundTrips: 1 };
 }

@@ -5,11 +5,11 @@ import { hardeningSysctls, kubeletSysctls } from "./files/sysctl";
 import type { GuestHardening } from "./inputs";
 import { SCRIPT_PRELUDE, ensureSysctl, putFile, shQuote } from "./script-lib";
 
-export const NFT_STATE_FILE = "/var/lib/skjold/nftables.sha256";
+const NFT_STATE_FILE = "/var/lib/skjold/nftables.sha256";
 // sshd keeps the first value it reads for a keyword. Including Skjold's drop-in on the first line of
 // sshd_config makes its settings win over every other drop-in (a foreign "0-override.conf" sorts
 // before "00-skjold-…") and over the main file; the later glob include reads it again, harmlessly.
-export const SSHD_INCLUDE_FIRST = `Include ${SSHD_DROPIN_PATH}`;
+const SSHD_INCLUDE_FIRST = `Include ${SSHD_DROPIN_PATH}`;
 const UNITS = ["nftables.service", "apt-daily.timer", "apt-daily-upgrade.timer", "unattended-upgrades.service"];
 
 /**

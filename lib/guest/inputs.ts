@@ -6,7 +6,10 @@ import { z } from "zod";
 export const hostnameSchema = z
   .string()
   .max(253)
-  .regex(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, "must be an RFC 1123 host name (lower case)");
+  .regex(
+    /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/,
+    "must be an RFC 1123 host name (lower case)",
+  );
 
 /** A Linux login that is not root and not a system account name. */
 export const adminUserSchema = z
@@ -41,9 +44,17 @@ export const sshPublicKeySchema = z
 export const cidrSchema = z
   .string()
   .regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-f:]+\/\d{1,3}$/i, "must be a CIDR block")
-  .refine((c) => c.includes(":") || c.split("/")[0]!.split(".").every((o) => Number(o) <= 255), "must be a CIDR block");
+  .refine(
+    (c) =>
+      c.includes(":") ||
+      c
+        .split("/")[0]!
+        .split(".")
+        .every((o) => Number(o) <= 255),
+    "must be a CIDR block",
+  );
 
-export const guestRoleSchema = z.enum(["vm", "k3s-server", "k3s-agent"]);
+const guestRoleSchema = z.enum(["vm", "k3s-server", "k3s-agent"]);
 export type GuestRole = z.infer<typeof guestRoleSchema>;
 
 /** Everything that decides what the hardened guest looks like. */

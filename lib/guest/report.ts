@@ -3,8 +3,8 @@ import { z } from "zod";
 // The evidence report shared by guest and k3s verification. Plain JSON: it is stored as is in
 // HardeningReport.controls.
 
-export const controlStatusSchema = z.enum(["pass", "fail", "not_applicable"]);
-export type ControlStatus = z.infer<typeof controlStatusSchema>;
+const controlStatusSchema = z.enum(["pass", "fail", "not_applicable"]);
+type ControlStatus = z.infer<typeof controlStatusSchema>;
 
 export const controlResultSchema = z.object({
   id: z.string(),
@@ -42,14 +42,12 @@ export function diffReports(opts: { previous: HardeningReportData | null; curren
     .map((c) => ({ id: c.id, title: c.title, was: "pass" as const, now: c.status, evidence: c.evidence }));
 }
 
-/** Builds one control from a predicate; evidence is always the string read from the machine. */
-export function control(
-  id: string,
-  title: string,
-  references: string[],
-  evidence: string,
-  ok: boolean | null,
-): ControlResult {
+/**
+ * Builds one control from a predicate (`ok`: true pass, false fail, null not applicable); evidence
+ * is always the string read from the machine.
+ */
+export function control(opts: { id: string; title: string; references: string[]; evidence: string; ok: boolean | null }): ControlResult {
+  const { id, title, references, evidence, ok } = opts;
   const status: ControlStatus = ok === null ? "not_applicable" : ok ? "pass" : "fail";
   return { id, title, references, evidence: evidence || "(nothing found)", status };
 }

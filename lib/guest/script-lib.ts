@@ -6,7 +6,7 @@ import { quoteArg } from "../ssh/quote";
 export const shQuote = (s: string): string => quoteArg(s);
 
 /** Prelude: strict mode, change markers, and `put` which installs a file only when content, mode or owner differ. */
-export const SCRIPT_PRELUDE = String.raw`set -eu
+export const SCRIPT_PRELUDE = `set -eu
 umask 077
 export LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 SKJOLD_MARKS=" "

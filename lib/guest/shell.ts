@@ -7,7 +7,7 @@ export type GuestShell = {
 };
 
 /** How a script gains root on the guest: through sudo as the admin user, or directly as root. */
-export const privilegeSchema = z.enum(["sudo", "root"]);
+const privilegeSchema = z.enum(["sudo", "root"]);
 export type Privilege = z.infer<typeof privilegeSchema>;
 
 /** Runs a whole script as root in ONE exec (one SSH round trip); the script arrives on stdin. */

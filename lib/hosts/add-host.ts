@@ -1,7 +1,7 @@
 // ssh2 is CommonJS: a default import works under node ESM (tsx, the worker) as well as in bundlers.
 import ssh2 from "ssh2";
 import { actorOf, recordAudit } from "../audit/record-audit";
-import type { Principal, RequestMeta } from "../auth/principal";
+import type { Principal, RequestMeta } from "../access/principal";
 import { requireAdmin } from "../access/team-access";
 import { AppError, fromZod } from "../core/errors";
 import { encryptSecret } from "../core/secrets";
@@ -25,17 +25,27 @@ export interface AddHostResult {
  * Admin: records a host and reads the SSH host key it presents (no login, nothing runs). The host
  * stays PENDING_KEY until an admin confirms that fingerprint with `confirmHostKey`.
  */
-export async function addHost(opts: { prisma: PrismaClient; principal: Principal; input: unknown; meta?: RequestMeta; timeoutMs?: number }): Promise<AddHostResult> {
+export async function addHost(opts: {
+  prisma: PrismaClient;
+  principal: Principal;
+  input: unknown;
+  meta?: RequestMeta;
+  timeoutMs?: number;
+}): Promise<AddHostResult> {
   requireAdmin(opts.principal);
   const parsed = AddHostInput.safeParse(opts.input);
   if (!parsed.success) throw fromZod(parsed.error, "Host");
   const input = parsed.data;
   const region = await opts.prisma.region.findUnique({ where: { code: input.regionCode } });
   if (!region) throw new AppError("VALIDATION", `Region ${input.regionCode} does not exist.`);
-  if (await opts.prisma.host.findUnique({ where: { name: input.name } })) throw new AppError("CONFLICT", `A host named ${input.name} already exists.`);
+  if (await opts.prisma.host.findUnique({ where: { name: input.name } }))
+    throw new AppError("CONFLICT", `A host named ${input.name} already exists.`);
 
   const keys = input.privateKey ? fromPastedKey(input.privateKey) : generateKeyPair({ comment: `skjold@${input.name}` });
-  const presented = await fetchHostKey({ target: { label: input.name, host: input.address, port: input.port, username: input.username }, timeoutMs: opts.timeoutMs ?? 10_000 });
+  const presented = await fetchHostKey({
+    target: { label: input.name, host: input.address, port: input.port, username: input.username },
+    timeoutMs: opts.timeoutMs ?? 10_000,
+  });
   const host = await opts.prisma.host.create({
     data: {
       name: input.name,
@@ -56,19 +66,36 @@ export async function addHost(opts: { prisma: PrismaClient; principal: Principal
     action: "host.create",
     targetType: "host",
     targetId: host.id,
-    details: { name: host.name, region: region.code, address: host.address, port: host.port, username: host.username, keyMode: input.keyMode, presentedFingerprint: presented.fingerprint },
+    details: {
+      name: host.name,
+      region: region.code,
+      address: host.address,
+      port: host.port,
+      username: host.username,
+      keyMode: input.keyMode,
+      presentedFingerprint: presented.fingerprint,
+    },
     meta: opts.meta,
   });
-  return { host: toPublicHost(host), presentedFingerprint: presented.fingerprint, hostKeyAlgorithm: presented.algorithm, publicKey: host.publicKey, authorizedKeysLine: authorizedKeysLine(host) };
+  return {
+    host: toPublicHost(host),
+    presentedFingerprint: presented.fingerprint,
+    hostKeyAlgorithm: presented.algorithm,
+    publicKey: host.publicKey,
+    authorizedKeysLine: authorizedKeysLine(host),
+  };
 }
 
 /** A pasted private key must parse and carry no passphrase; its public half is derived, not trusted from input. */
 function fromPastedKey(privateKey: string): { privateKey: string; publicKey: string } {
-  const parsed = ssh2.utils.parseKey(privateKey.trim() + "\n");
+  const parsed = ssh2.utils.parseKey(`${privateKey.trim()}\n`);
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   if (!key || key instanceof Error || !key.isPrivateKey()) {
-    const why = key instanceof Error && /passphrase|encrypted/i.test(key.message) ? "it is protected by a passphrase; paste an unencrypted key" : "it could not be read";
+    const why =
+      key instanceof Error && /passphrase|encrypted/i.test(key.message)
+        ? "it is protected by a passphrase; paste an unencrypted key"
+        : "it could not be read";
     throw new AppError("VALIDATION", `Host: privateKey: ${why}.`);
   }
-  return { privateKey: privateKey.trim() + "\n", publicKey: `${key.type} ${key.getPublicSSH().toString("base64")}` };
+  return { privateKey: `${privateKey.trim()}\n`, publicKey: `${key.type} ${key.getPublicSSH().toString("base64")}` };
 }

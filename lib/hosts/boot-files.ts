@@ -15,7 +15,8 @@ export interface BootFiles {
 export function suggestBootFiles(opts: { volume: string; files: readonly string[] }): BootFiles {
   const hash = /-base-([a-f0-9]{6,})\.qcow2$/.exec(opts.volume)?.[1];
   if (!hash) return { kernelPath: null, initrdPath: null };
-  const inDir = (name: string) => opts.files.find((f) => path.posix.basename(f) === name && path.posix.basename(path.posix.dirname(f)).startsWith(hash)) ?? null;
+  const inDir = (name: string) =>
+    opts.files.find((f) => path.posix.basename(f) === name && path.posix.basename(path.posix.dirname(f)).startsWith(hash)) ?? null;
   return { kernelPath: inDir("vmlinuz"), initrdPath: inDir("initrd.img") };
 }
 
@@ -35,5 +36,8 @@ export async function listBootFiles(ctx: HostContext & { poolPath: string }): Pr
     allowFailure: true,
     timeoutMs: 15_000,
   });
-  return r.stdout.split("\n").map((l) => l.trim()).filter((l) => RemotePathSchema.safeParse(l).success);
+  return r.stdout
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => RemotePathSchema.safeParse(l).success);
 }

@@ -1,5 +1,5 @@
 import { actorOf, recordAudit } from "../audit/record-audit";
-import type { Principal, RequestMeta } from "../auth/principal";
+import type { Principal, RequestMeta } from "../access/principal";
 import { requireAdmin } from "../access/team-access";
 import { AppError, fromZod } from "../core/errors";
 import type { PrismaClient } from "../generated/prisma/client";
@@ -67,7 +67,15 @@ export async function cleanUpDrift(opts: DriftActionOptions): Promise<CleanUpRes
       }
     }
   });
-  await recordAudit({ prisma: opts.prisma, ...actorOf(opts.principal), action: "host.drift.cleanup", targetType: "host", targetId: host.id, details: { cleaned, refused }, meta: opts.meta });
+  await recordAudit({
+    prisma: opts.prisma,
+    ...actorOf(opts.principal),
+    action: "host.drift.cleanup",
+    targetType: "host",
+    targetId: host.id,
+    details: { cleaned, refused },
+    meta: opts.meta,
+  });
   return { cleaned, refused, drift: await reconcileHostNow(opts) };
 }
 
@@ -77,10 +85,21 @@ export async function adoptDrift(opts: DriftActionOptions): Promise<{ adopted: s
   const selection = parseSelection(opts.input);
   const drift = await reconcileHostNow(opts);
   const domains = selection.domains.filter((n) => drift.unknownDomains.some((d) => d.name === n));
-  const volumes = selection.volumes.map((v) => volumeKey(v.pool, v.name)).filter((k) => drift.orphanVolumes.some((o) => volumeKey(o.pool, o.name) === k));
-  if (domains.length + volumes.length === 0) throw new AppError("VALIDATION", "None of the chosen objects is drift on this host right now.");
+  const volumes = selection.volumes
+    .map((v) => volumeKey(v.pool, v.name))
+    .filter((k) => drift.orphanVolumes.some((o) => volumeKey(o.pool, o.name) === k));
+  if (domains.length + volumes.length === 0)
+    throw new AppError("VALIDATION", "None of the chosen objects is drift on this host right now.");
   await addAdopted({ prisma: opts.prisma, hostId: opts.hostId, domains, volumes });
-  await recordAudit({ prisma: opts.prisma, ...actorOf(opts.principal), action: "host.drift.adopt", targetType: "host", targetId: opts.hostId, details: { domains, volumes }, meta: opts.meta });
+  await recordAudit({
+    prisma: opts.prisma,
+    ...actorOf(opts.principal),
+    action: "host.drift.adopt",
+    targetType: "host",
+    targetId: opts.hostId,
+    details: { domains, volumes },
+    meta: opts.meta,
+  });
   return { adopted: [...domains, ...volumes], drift: await reconcileHostNow(opts) };
 }
 

@@ -1,5 +1,5 @@
 import { actorOf, recordAudit } from "../audit/record-audit";
-import type { Principal, RequestMeta } from "../auth/principal";
+import type { Principal, RequestMeta } from "../access/principal";
 import { requireAdmin } from "../access/team-access";
 import { AppError, fromZod } from "../core/errors";
 import type { HostFacts } from "../libvirt/discover";
@@ -35,14 +35,27 @@ export async function confirmHostKey(opts: ConfirmHostKeyOptions): Promise<{ fac
   }
   const now = await fetchHostKey({ target: { label: host.name, host: host.address, port: host.port, username: host.username } });
   if (now.fingerprint !== host.presentedFingerprint) {
-    await opts.prisma.host.update({ where: { id: host.id }, data: { presentedFingerprint: now.fingerprint, hostKeyAlgorithm: now.algorithm } });
+    await opts.prisma.host.update({
+      where: { id: host.id },
+      data: { presentedFingerprint: now.fingerprint, hostKeyAlgorithm: now.algorithm },
+    });
   }
   if (fingerprint !== now.fingerprint) {
-    throw new AppError("CONFLICT", `${host.name}: the fingerprint you confirmed (${fingerprint}) is not the key the host presents now (${now.algorithm} ${now.fingerprint}). Nothing was pinned; compare again.`);
+    throw new AppError(
+      "CONFLICT",
+      `${host.name}: the fingerprint you confirmed (${fingerprint}) is not the key the host presents now (${now.algorithm} ${now.fingerprint}). Nothing was pinned; compare again.`,
+    );
   }
   const pinned = await opts.prisma.host.updateMany({
     where: { id: host.id, status: host.status, hostKeyFingerprint: host.hostKeyFingerprint },
-    data: { hostKeyFingerprint: fingerprint, hostKeyAlgorithm: now.algorithm, hostKeyPinnedAt: new Date(), presentedFingerprint: null, status: "ERROR", lastError: "host key pinned; discovery has not finished yet" },
+    data: {
+      hostKeyFingerprint: fingerprint,
+      hostKeyAlgorithm: now.algorithm,
+      hostKeyPinnedAt: new Date(),
+      presentedFingerprint: null,
+      status: "ERROR",
+      lastError: "host key pinned; discovery has not finished yet",
+    },
   });
   if (pinned.count !== 1) throw new AppError("CONFLICT", `${host.name} changed while you confirmed its key; reload and try again.`);
   await recordAudit({

@@ -1,5 +1,5 @@
 import { actorOf, recordAudit } from "../audit/record-audit";
-import type { Principal, RequestMeta } from "../auth/principal";
+import type { Principal, RequestMeta } from "../access/principal";
 import { requireAdmin } from "../access/team-access";
 import type { PrismaClient } from "../generated/prisma/client";
 import { loadHost, toPublicHost, type PublicHost } from "./host-record";
@@ -25,6 +25,14 @@ async function setDraining(opts: DrainOptions, draining: boolean): Promise<Publi
   requireAdmin(opts.principal);
   const host = await loadHost(opts.prisma, opts.hostId);
   const updated = await opts.prisma.host.update({ where: { id: host.id }, data: { draining } });
-  await recordAudit({ prisma: opts.prisma, ...actorOf(opts.principal), action: draining ? "host.drain" : "host.undrain", targetType: "host", targetId: host.id, details: { name: host.name }, meta: opts.meta });
+  await recordAudit({
+    prisma: opts.prisma,
+    ...actorOf(opts.principal),
+    action: draining ? "host.drain" : "host.undrain",
+    targetType: "host",
+    targetId: host.id,
+    details: { name: host.name },
+    meta: opts.meta,
+  });
   return toPublicHost(updated);
 }

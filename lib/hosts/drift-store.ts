@@ -23,7 +23,11 @@ export async function readDriftReport(opts: { prisma: PrismaClient; hostId: stri
 
 export async function writeDriftReport(opts: { prisma: PrismaClient; hostId: string; drift: Drift; at: Date }): Promise<void> {
   const value = { at: opts.at.toISOString(), drift: opts.drift } as unknown as Prisma.InputJsonValue;
-  await opts.prisma.setting.upsert({ where: { key: driftKey(opts.hostId) }, update: { value }, create: { key: driftKey(opts.hostId), value } });
+  await opts.prisma.setting.upsert({
+    where: { key: driftKey(opts.hostId) },
+    update: { value },
+    create: { key: driftKey(opts.hostId), value },
+  });
 }
 
 export async function readAdopted(opts: { prisma: PrismaClient; hostId: string }): Promise<Adopted> {
@@ -34,8 +38,15 @@ export async function readAdopted(opts: { prisma: PrismaClient; hostId: string }
 
 export async function addAdopted(opts: { prisma: PrismaClient; hostId: string; domains: string[]; volumes: string[] }): Promise<Adopted> {
   const current = await readAdopted(opts);
-  const next = { domains: [...new Set([...current.domains, ...opts.domains])], volumes: [...new Set([...current.volumes, ...opts.volumes])] };
-  await opts.prisma.setting.upsert({ where: { key: adoptedKey(opts.hostId) }, update: { value: next }, create: { key: adoptedKey(opts.hostId), value: next } });
+  const next = {
+    domains: [...new Set([...current.domains, ...opts.domains])],
+    volumes: [...new Set([...current.volumes, ...opts.volumes])],
+  };
+  await opts.prisma.setting.upsert({
+    where: { key: adoptedKey(opts.hostId) },
+    update: { value: next },
+    create: { key: adoptedKey(opts.hostId), value: next },
+  });
   return next;
 }
 

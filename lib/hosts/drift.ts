@@ -1,7 +1,7 @@
 // Pure: what libvirt really has on a host against what Skjold's database believes. Only objects
 // named with Skjold's prefix may be cleaned up automatically; anything else is only reported.
 
-export const SKJOLD_PREFIX = "skj-";
+const SKJOLD_PREFIX = "skj-";
 const TRANSIENT_PREFIX = "skjold-probe-"; // the accelerator probe's short-lived domains
 const BASE_IMAGE = /-base-.*\.qcow2$/;
 
@@ -17,11 +17,24 @@ export interface DriftInput {
 
 export interface Drift {
   /** `volumes`: this domain's disks that go with it on clean-up (Skjold-named, unknown, not a base image) */
-  unknownDomains: Array<{ name: string; state: string; disks: string[]; volumes: Array<{ pool: string; name: string }>; cleanable: boolean }>;
+  unknownDomains: Array<{
+    name: string;
+    state: string;
+    disks: string[];
+    volumes: Array<{ pool: string; name: string }>;
+    cleanable: boolean;
+  }>;
   missingDomains: Array<{ vmId: string; vmName: string; domainName: string; state: string }>;
   orphanVolumes: Array<{ pool: string; name: string; path: string; cleanable: boolean }>;
   missingVolumes: Array<{ pool: string; name: string; owner: string }>;
-  unregisteredImages: Array<{ pool: string; name: string; path: string; slug?: string | null; kernelPath?: string | null; initrdPath?: string | null }>;
+  unregisteredImages: Array<{
+    pool: string;
+    name: string;
+    path: string;
+    slug?: string | null;
+    kernelPath?: string | null;
+    initrdPath?: string | null;
+  }>;
 }
 
 /** States in which a VM's domain must exist on its host. */
@@ -40,7 +53,13 @@ export function computeDrift(input: DriftInput): Drift {
   const isKnownVolume = (v: { pool: string; name: string }) => knownVolumes.has(volumeKey(v.pool, v.name)) || knownVolumeNames.has(v.name);
   const ownedBy = (disks: readonly string[]) =>
     input.volumes
-      .filter((v) => (disks.includes(v.path) || disks.includes(v.name)) && !isKnownVolume(v) && !BASE_IMAGE.test(v.name) && v.name.startsWith(SKJOLD_PREFIX))
+      .filter(
+        (v) =>
+          (disks.includes(v.path) || disks.includes(v.name)) &&
+          !isKnownVolume(v) &&
+          !BASE_IMAGE.test(v.name) &&
+          v.name.startsWith(SKJOLD_PREFIX),
+      )
       .map((v) => ({ pool: v.pool, name: v.name }));
   const unknownDomains = input.domains
     .filter((d) => !knownDomains.has(d.name) && !d.name.startsWith(TRANSIENT_PREFIX))
@@ -61,10 +80,16 @@ export function computeDrift(input: DriftInput): Drift {
   const present = new Set(input.volumes.map((v) => v.name));
   const presentKeys = new Set(input.volumes.map((v) => volumeKey(v.pool, v.name)));
   const missingVolumes: Drift["missingVolumes"] = [
-    ...input.imageVolumes.filter((i) => !presentKeys.has(volumeKey(i.pool, i.volume))).map((i) => ({ pool: i.pool, name: i.volume, owner: "image copy" })),
+    ...input.imageVolumes
+      .filter((i) => !presentKeys.has(volumeKey(i.pool, i.volume)))
+      .map((i) => ({ pool: i.pool, name: i.volume, owner: "image copy" })),
     ...liveVms
       .filter((v) => HOLDS_VOLUMES.has(v.state))
-      .flatMap((v) => [v.diskVolume, v.seedVolume].filter((n): n is string => Boolean(n) && !present.has(n!)).map((n) => ({ pool: "", name: n, owner: `VM ${v.name}` }))),
+      .flatMap((v) =>
+        [v.diskVolume, v.seedVolume]
+          .filter((n): n is string => Boolean(n) && !present.has(n!))
+          .map((n) => ({ pool: "", name: n, owner: `VM ${v.name}` })),
+      ),
   ];
 
   const missingDomains = liveVms

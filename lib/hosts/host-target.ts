@@ -30,7 +30,10 @@ export function hostTarget(host: Pick<Host, "name" | "address" | "port" | "usern
 /** Throws unless the host's key is pinned and unchanged. Work on a replaced host stops here. */
 export function assertHostUsable(host: Pick<Host, "name" | "status" | "hostKeyFingerprint">): void {
   if (host.status === "KEY_MISMATCH") {
-    throw new AppError("HOST_KEY_MISMATCH", `${host.name}: its SSH host key changed. All work on it is stopped until an admin confirms the new key.`);
+    throw new AppError(
+      "HOST_KEY_MISMATCH",
+      `${host.name}: its SSH host key changed. All work on it is stopped until an admin confirms the new key.`,
+    );
   }
   if (!host.hostKeyFingerprint || host.status === "PENDING_KEY") {
     throw new AppError("CONFLICT", `${host.name}: its SSH host key has not been confirmed by an admin yet.`);

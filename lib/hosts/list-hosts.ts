@@ -1,4 +1,4 @@
-import type { Principal } from "../auth/principal";
+import type { Principal } from "../access/principal";
 import { requireAdmin } from "../access/team-access";
 import { AppError } from "../core/errors";
 import type { PrismaClient } from "../generated/prisma/client";
@@ -13,13 +13,15 @@ export async function listHosts(opts: { prisma: PrismaClient; principal: Princip
   requireAdmin(opts.principal);
   const hosts = await opts.prisma.host.findMany({
     omit: PUBLIC_HOST,
-    include: { region: { select: { code: true, name: true, country: true } }, pools: true, vms: { select: { state: true, vcpus: true, memoryMb: true, diskGb: true } } },
+    include: {
+      region: { select: { code: true, name: true, country: true } },
+      pools: true,
+      vms: { select: { state: true, vcpus: true, memoryMb: true, diskGb: true } },
+    },
     orderBy: [{ name: "asc" }],
   });
   return hosts.map(({ pools, vms, ...host }) => ({ ...host, pools, capacity: summarizeCapacity({ host, pools, vms }) }));
 }
-
-export type HostListItem = Awaited<ReturnType<typeof listHosts>>[number];
 
 export async function getHostDetail(opts: { prisma: PrismaClient; principal: Principal; hostId: string }) {
   requireAdmin(opts.principal);
@@ -30,10 +32,22 @@ export async function getHostDetail(opts: { prisma: PrismaClient; principal: Pri
         include: {
           region: { select: { code: true, name: true, country: true, jurisdiction: true } },
           pools: { orderBy: { name: "asc" } },
-          images: { include: { image: { select: { slug: true, name: true } }, pool: { select: { name: true } } }, orderBy: { createdAt: "asc" } },
+          images: {
+            include: { image: { select: { slug: true, name: true } }, pool: { select: { name: true } } },
+            orderBy: { createdAt: "asc" },
+          },
           vms: {
             where: { state: { not: "DELETED" } },
-            select: { id: true, name: true, domainName: true, state: true, vcpus: true, memoryMb: true, diskGb: true, team: { select: { slug: true, name: true } } },
+            select: {
+              id: true,
+              name: true,
+              domainName: true,
+              state: true,
+              vcpus: true,
+              memoryMb: true,
+              diskGb: true,
+              team: { select: { slug: true, name: true } },
+            },
             orderBy: { createdAt: "asc" },
           },
         },

@@ -1,5 +1,5 @@
 import { actorOf, recordAudit } from "../audit/record-audit";
-import type { Principal, RequestMeta } from "../auth/principal";
+import type { Principal, RequestMeta } from "../access/principal";
 import { requireAdmin } from "../access/team-access";
 import type { PrismaClient } from "../generated/prisma/client";
 import { listDomains } from "../libvirt/domains";
@@ -23,7 +23,10 @@ export async function reconcileHostNow(opts: ReconcileOptions): Promise<Drift> {
   const host = await loadHost(opts.prisma, opts.hostId);
   const pools = await opts.prisma.storagePool.findMany({ where: { hostId: host.id } });
   const [vms, copies, adopted] = await Promise.all([
-    opts.prisma.virtualMachine.findMany({ where: { hostId: host.id }, select: { id: true, name: true, domainName: true, state: true, diskVolume: true, seedVolume: true } }),
+    opts.prisma.virtualMachine.findMany({
+      where: { hostId: host.id },
+      select: { id: true, name: true, domainName: true, state: true, diskVolume: true, seedVolume: true },
+    }),
     opts.prisma.imageCopy.findMany({ where: { hostId: host.id }, include: { pool: { select: { name: true } } } }),
     readAdopted({ prisma: opts.prisma, hostId: host.id }),
   ]);
@@ -31,13 +34,21 @@ export async function reconcileHostNow(opts: ReconcileOptions): Promise<Drift> {
   const drift = await runOnHost({ prisma: opts.prisma, host, sshPool: opts.sshPool }, async (ctx) => {
     const domains = await listDomains(ctx);
     const domainDisks: Record<string, string[]> = {};
-    for (const d of domains) if (!known.has(d.name) && !d.name.startsWith("skjold-probe-")) domainDisks[d.name] = await domainDiskPaths(ctx, d.name);
+    for (const d of domains)
+      if (!known.has(d.name) && !d.name.startsWith("skjold-probe-")) domainDisks[d.name] = await domainDiskPaths(ctx, d.name);
     const volumes = [];
     for (const p of pools) {
       if (p.availableBytes === BigInt(0) && p.mediaNote?.startsWith("not found")) continue;
       for (const v of await listVolumes({ ...ctx, storagePool: p.name })) volumes.push({ pool: p.name, name: v.name, path: v.path });
     }
-    const found = computeDrift({ domains, domainDisks, volumes, vms, imageVolumes: copies.map((c) => ({ pool: c.pool.name, volume: c.volume })), adopted });
+    const found = computeDrift({
+      domains,
+      domainDisks,
+      volumes,
+      vms,
+      imageVolumes: copies.map((c) => ({ pool: c.pool.name, volume: c.volume })),
+      adopted,
+    });
     return { ...found, unregisteredImages: await withBootFiles(ctx, found.unregisteredImages, pools) };
   });
   await writeDriftReport({ prisma: opts.prisma, hostId: host.id, drift, at: new Date() });
@@ -49,7 +60,11 @@ async function domainDiskPaths(ctx: HostContext, name: string): Promise<string[]
   return r.code === 0 ? parseDomainDisks(r.stdout) : [];
 }
 
-async function withBootFiles(ctx: HostContext, images: Drift["unregisteredImages"], pools: Array<{ name: string; path: string }>): Promise<Drift["unregisteredImages"]> {
+async function withBootFiles(
+  ctx: HostContext,
+  images: Drift["unregisteredImages"],
+  pools: Array<{ name: string; path: string }>,
+): Promise<Drift["unregisteredImages"]> {
   const out = [];
   for (const img of images) {
     const poolPath = pools.find((p) => p.name === img.pool)?.path;
@@ -69,7 +84,11 @@ export async function reconcileHost(opts: ReconcileOptions & { principal: Princi
     action: "host.reconcile",
     targetType: "host",
     targetId: opts.hostId,
-    details: { unknownDomains: drift.unknownDomains.length, missingDomains: drift.missingDomains.length, orphanVolumes: drift.orphanVolumes.length },
+    details: {
+      unknownDomains: drift.unknownDomains.length,
+      missingDomains: drift.missingDomains.length,
+      orphanVolumes: drift.orphanVolumes.length,
+    },
     meta: opts.meta,
   });
   return drift;

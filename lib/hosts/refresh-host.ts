@@ -1,5 +1,5 @@
 import { actorOf, recordAudit } from "../audit/record-audit";
-import type { Principal, RequestMeta } from "../auth/principal";
+import type { Principal, RequestMeta } from "../access/principal";
 import { requireAdmin } from "../access/team-access";
 import { AppError } from "../core/errors";
 import type { Host, PrismaClient } from "../generated/prisma/client";
@@ -47,7 +47,10 @@ export async function refreshHostFacts(opts: RefreshHostFactsOptions): Promise<H
 
 /** A kernel to probe with: a registered image's, else one kept beside a pool (boot-files.ts). */
 async function findProbeKernel(ctx: HostContext & { prisma: PrismaClient; host: Host; pools: HostFacts["pools"] }): Promise<string | null> {
-  const copy = await ctx.prisma.imageCopy.findFirst({ where: { hostId: ctx.host.id, kernelPath: { not: null } }, orderBy: { createdAt: "desc" } });
+  const copy = await ctx.prisma.imageCopy.findFirst({
+    where: { hostId: ctx.host.id, kernelPath: { not: null } },
+    orderBy: { createdAt: "desc" },
+  });
   if (copy?.kernelPath) return copy.kernelPath;
   for (const p of ctx.pools) {
     if (!p.path) continue;
@@ -61,6 +64,14 @@ async function findProbeKernel(ctx: HostContext & { prisma: PrismaClient; host: 
 export async function refreshHost(opts: RefreshHostFactsOptions & { principal: Principal; meta?: RequestMeta }): Promise<HostFacts> {
   requireAdmin(opts.principal);
   const facts = await refreshHostFacts(opts);
-  await recordAudit({ prisma: opts.prisma, ...actorOf(opts.principal), action: "host.refresh", targetType: "host", targetId: opts.hostId, details: { reprobe: Boolean(opts.reprobe), accelerator: facts.accelerator }, meta: opts.meta });
+  await recordAudit({
+    prisma: opts.prisma,
+    ...actorOf(opts.principal),
+    action: "host.refresh",
+    targetType: "host",
+    targetId: opts.hostId,
+    details: { reprobe: Boolean(opts.reprobe), accelerator: facts.accelerator },
+    meta: opts.meta,
+  });
   return facts;
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { actorOf, recordAudit } from "../audit/record-audit";
-import type { Principal, RequestMeta } from "../auth/principal";
+import type { Principal, RequestMeta } from "../access/principal";
 import { requireAdmin } from "../access/team-access";
 import { AppError, fromZod } from "../core/errors";
 import type { PrismaClient } from "../generated/prisma/client";
@@ -20,7 +20,13 @@ const Sha256Schema = z.string().regex(/^[a-f0-9]{64}$/);
  * The volume, its format and size, and the kernel/initrd for direct boot are checked on the host,
  * and its sha256 is computed there (never taken from the form).
  */
-export async function registerImage(opts: { prisma: PrismaClient; principal: Principal; input: unknown; meta?: RequestMeta; sshPool?: SshPool }) {
+export async function registerImage(opts: {
+  prisma: PrismaClient;
+  principal: Principal;
+  input: unknown;
+  meta?: RequestMeta;
+  sshPool?: SshPool;
+}) {
   requireAdmin(opts.principal);
   const parsed = RegisterImageInput.safeParse(opts.input);
   if (!parsed.success) throw fromZod(parsed.error, "Image");
@@ -29,19 +35,32 @@ export async function registerImage(opts: { prisma: PrismaClient; principal: Pri
   const image = await opts.prisma.image.findUnique({ where: { slug: input.imageSlug } });
   if (!image) throw new AppError("VALIDATION", `Image ${input.imageSlug} is not in the catalogue.`);
   const pool = await opts.prisma.storagePool.findUnique({ where: { hostId_name: { hostId: host.id, name: input.pool } } });
-  if (!pool) throw new AppError("VALIDATION", `${host.name} has no storage pool ${input.pool} (refresh the host if it was added recently).`);
+  if (!pool)
+    throw new AppError("VALIDATION", `${host.name} has no storage pool ${input.pool} (refresh the host if it was added recently).`);
 
   const checked = await runOnHost({ prisma: opts.prisma, host, sshPool: opts.sshPool }, async (ctx) => {
     const path = await getVolumePath({ ...ctx, storagePool: pool.name, volume: input.volume });
     if (!path) throw new AppError("VALIDATION", `${host.name}: volume ${input.volume} is not in pool ${pool.name}.`);
     for (const file of [input.kernelPath, input.initrdPath]) if (file) await assertReadableFile(ctx, file);
-    const info = await ctx.pool.exec({ target: ctx.target, argv: ["qemu-img", "info", "--output=json", "-U", "--", path], step: `inspect image ${input.volume}` });
+    const info = await ctx.pool.exec({
+      target: ctx.target,
+      argv: ["qemu-img", "info", "--output=json", "-U", "--", path],
+      step: `inspect image ${input.volume}`,
+    });
     const meta = parseOrFail(QemuImgInfoSchema, JSON.parse(info.stdout), `qemu-img info of ${input.volume}`);
-    const sum = await ctx.pool.exec({ target: ctx.target, argv: ["sha256sum", "--", path], step: `checksum image ${input.volume}`, timeoutMs: 15 * 60_000 });
+    const sum = await ctx.pool.exec({
+      target: ctx.target,
+      argv: ["sha256sum", "--", path],
+      step: `checksum image ${input.volume}`,
+      timeoutMs: 15 * 60_000,
+    });
     return { path, ...meta, sha256: parseOrFail(Sha256Schema, sum.stdout.split(/\s+/)[0], `the sha256 of ${input.volume}`) };
   });
   if (input.expectedSha256 && input.expectedSha256 !== checked.sha256) {
-    throw new AppError("CONFLICT", `${host.name}: ${input.volume} has sha256 ${checked.sha256}, not the expected ${input.expectedSha256}. Not registered.`);
+    throw new AppError(
+      "CONFLICT",
+      `${host.name}: ${input.volume} has sha256 ${checked.sha256}, not the expected ${input.expectedSha256}. Not registered.`,
+    );
   }
   const data = {
     poolId: pool.id,
@@ -52,7 +71,11 @@ export async function registerImage(opts: { prisma: PrismaClient; principal: Pri
     kernelPath: input.kernelPath ?? null,
     initrdPath: input.initrdPath ?? null,
   };
-  const copy = await opts.prisma.imageCopy.upsert({ where: { imageId_hostId: { imageId: image.id, hostId: host.id } }, update: data, create: { imageId: image.id, hostId: host.id, ...data } });
+  const copy = await opts.prisma.imageCopy.upsert({
+    where: { imageId_hostId: { imageId: image.id, hostId: host.id } },
+    update: data,
+    create: { imageId: image.id, hostId: host.id, ...data },
+  });
   await recordAudit({
     prisma: opts.prisma,
     ...actorOf(opts.principal),
@@ -66,7 +89,12 @@ export async function registerImage(opts: { prisma: PrismaClient; principal: Pri
 }
 
 async function assertReadableFile(ctx: HostContext, file: string): Promise<void> {
-  const r = await ctx.pool.exec({ target: ctx.target, argv: ["test", "-f", file, "-a", "-r", file], step: `check ${file}`, allowFailure: true });
+  const r = await ctx.pool.exec({
+    target: ctx.target,
+    argv: ["test", "-f", file, "-a", "-r", file],
+    step: `check ${file}`,
+    allowFailure: true,
+  });
   if (r.code !== 0) throw new AppError("VALIDATION", `${ctx.target.label}: ${file} is not a readable file on the host.`);
 }
 
@@ -75,6 +103,11 @@ export async function listImages(opts: { prisma: PrismaClient; principal: Princi
   requireAdmin(opts.principal);
   return opts.prisma.image.findMany({
     orderBy: { slug: "asc" },
-    include: { copies: { include: { host: { select: { id: true, name: true, status: true } }, pool: { select: { name: true } } }, orderBy: { createdAt: "asc" } } },
+    include: {
+      copies: {
+        include: { host: { select: { id: true, name: true, status: true } }, pool: { select: { name: true } } },
+        orderBy: { createdAt: "asc" },
+      },
+    },
   });
 }

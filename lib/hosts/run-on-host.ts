@@ -36,7 +36,11 @@ export function judgeHostFailure(err: unknown): { status: "KEY_MISMATCH" | "OFFL
   return null;
 }
 
-export async function recordHostFailure(opts: { prisma: PrismaClient; host: Pick<Host, "id" | "hostKeyFingerprint">; err: unknown }): Promise<void> {
+async function recordHostFailure(opts: {
+  prisma: PrismaClient;
+  host: Pick<Host, "id" | "hostKeyFingerprint">;
+  err: unknown;
+}): Promise<void> {
   const verdict = judgeHostFailure(opts.err);
   if (!verdict) return;
   const lastError = (opts.err as Error).message.slice(0, 1000);
@@ -48,5 +52,8 @@ export async function recordHostFailure(opts: { prisma: PrismaClient; host: Pick
     });
     return;
   }
-  await opts.prisma.host.updateMany({ where: { id: opts.host.id, status: { in: ["ONLINE", "OFFLINE", "ERROR"] } }, data: { status: verdict.status, lastError } });
+  await opts.prisma.host.updateMany({
+    where: { id: opts.host.id, status: { in: ["ONLINE", "OFFLINE", "ERROR"] } },
+    data: { status: verdict.status, lastError },
+  });
 }

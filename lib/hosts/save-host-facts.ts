@@ -4,7 +4,7 @@ import type { HostFacts } from "../libvirt/discover";
 // Writes what discovery found. Pools that vanished from the host keep their row (images and VMs
 // point at them) but get no free space, so placement cannot choose them.
 
-export function acceleratorColumn(a: HostFacts["accelerator"]): Accelerator | undefined {
+function acceleratorColumn(a: HostFacts["accelerator"]): Accelerator | undefined {
   if (a === "kvm") return "KVM";
   if (a === "tcg") return "TCG";
   return undefined; // not probed this time: keep what is stored
@@ -38,7 +38,11 @@ export async function saveHostFacts(opts: { prisma: PrismaClient; hostId: string
         isNvme: p.nvme,
         mediaNote: usable ? p.storageNote : `pool is ${p.state}, not usable: ${p.storageNote}`,
       };
-      await tx.storagePool.upsert({ where: { hostId_name: { hostId, name: p.name } }, update: data, create: { hostId, name: p.name, ...data } });
+      await tx.storagePool.upsert({
+        where: { hostId_name: { hostId, name: p.name } },
+        update: data,
+        create: { hostId, name: p.name, ...data },
+      });
     }
     await tx.storagePool.updateMany({
       where: { hostId, name: { notIn: seen.map((p) => p.name) } },

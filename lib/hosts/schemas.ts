@@ -7,7 +7,7 @@ import { HostnameSchema } from "../ssh/target";
 // What admins may send about hosts and images. Every name that later reaches virsh or a path on a
 // host is checked here as well as in lib/ssh/quote.ts.
 
-export const HostNameSchema = z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, "use 2–63 lowercase letters, digits and dashes, starting with a letter");
+const HostNameSchema = z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, "use 2–63 lowercase letters, digits and dashes, starting with a letter");
 const RegionCodeSchema = z.string().regex(/^[a-z][a-z0-9-]{1,15}$/, "must be a region code such as osl1");
 const PrivateKeySchema = z
   .string()
@@ -26,8 +26,14 @@ export const AddHostInput = z
     keyMode: z.enum(["paste", "generate"]).default("paste"),
     privateKey: z.preprocess(emptyToUndefined, PrivateKeySchema.optional()),
   })
-  .refine((v) => v.keyMode === "generate" || v.privateKey !== undefined, { path: ["privateKey"], message: "paste a private key or choose to generate a key pair" })
-  .refine((v) => v.keyMode === "paste" || v.privateKey === undefined, { path: ["privateKey"], message: "leave the private key empty when Skjold generates the key pair" });
+  .refine((v) => v.keyMode === "generate" || v.privateKey !== undefined, {
+    path: ["privateKey"],
+    message: "paste a private key or choose to generate a key pair",
+  })
+  .refine((v) => v.keyMode === "paste" || v.privateKey === undefined, {
+    path: ["privateKey"],
+    message: "leave the private key empty when Skjold generates the key pair",
+  });
 export type AddHostInput = z.input<typeof AddHostInput>;
 
 export const ConfirmHostKeyInput = z.object({
@@ -44,12 +50,20 @@ export const RegisterImageInput = z.object({
   kernelPath: optionalPath,
   initrdPath: optionalPath,
   /** when given, registration is refused unless the host computes the same sha256 */
-  expectedSha256: z.preprocess(emptyToUndefined, z.string().regex(/^[a-f0-9]{64}$/, "must be 64 lowercase hex digits").optional()),
+  expectedSha256: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[a-f0-9]{64}$/, "must be 64 lowercase hex digits")
+      .optional(),
+  ),
 });
 export type RegisterImageInput = z.input<typeof RegisterImageInput>;
 
 export const DriftSelectionInput = z.object({
   domains: z.array(z.string().max(255)).max(200).default([]),
-  volumes: z.array(z.object({ pool: PoolNameSchema, name: z.string().max(255) })).max(500).default([]),
+  volumes: z
+    .array(z.object({ pool: PoolNameSchema, name: z.string().max(255) }))
+    .max(500)
+    .default([]),
 });
-export type DriftSelection = z.input<typeof DriftSelectionInput>;

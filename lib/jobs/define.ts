@@ -22,13 +22,14 @@ export interface StepContext<P> {
   log(message: string): void;
 }
 
-export interface CompensationContext<P> extends StepContext<P> {
+interface CompensationContext<P> extends StepContext<P> {
   /** What this step returned when it succeeded. */
   output: Json;
 }
 
 export interface StepDefinition<P> {
   key: string;
+  // biome-ignore lint/suspicious/noConfusingVoidType: a step with no output is written as returning nothing
   run(ctx: StepContext<P>): Promise<Json | void> | Json | void;
   /** Undoes the step after a later step failed for good (or the job was cancelled). Must be idempotent. */
   compensate?(ctx: CompensationContext<P>): Promise<void> | void;
@@ -57,7 +58,7 @@ export interface DefineJobOptions<S extends z.ZodType> {
   retry?: Partial<RetryPolicy>;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 5 * 60_000 };
+const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 5 * 60_000 };
 
 const NAME = /^[a-z][a-z0-9]*(?:[.:_-][a-z0-9]+)*$/;
 

@@ -6,7 +6,7 @@ import type { JobRegistry } from "./job-registry";
 export interface EnqueueJobOptions<P, I = P> {
   /** A client or a transaction client: enqueue together with the rows the job is about. */
   prisma: DbClient;
-  /** The definition itself (typed payload), or its name looked up in `registry` (default: the app's). */
+  /** The definition itself (typed payload), or its name looked up in `registry`. */
   kind: JobDefinition<P, I> | string;
   payload: I;
   registry?: JobRegistry;
@@ -28,8 +28,9 @@ export interface EnqueuedJob {
 
 async function resolveDefinition<P, I>(kind: JobDefinition<P, I> | string, registry?: JobRegistry): Promise<JobDefinition<P, I>> {
   if (typeof kind !== "string") return kind;
-  // Imported lazily: registry.ts imports the job definitions, which import this module.
-  const found = (registry ?? (await import("./registry")).jobRegistry).find(kind);
+  // The engine knows no application job: a name is looked up only in the registry it comes with.
+  if (!registry) throw new AppError("BAD_REQUEST", `Job kind "${kind}" given by name without a registry to look it up in`);
+  const found = registry.find(kind);
   if (!found) throw new AppError("BAD_REQUEST", `Unknown job kind "${kind}"`);
   return found as JobDefinition<P, I>;
 }

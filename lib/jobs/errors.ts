@@ -1,17 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { AppError } from "../core/errors";
 
-// How a step tells the engine what kind of failure it hit. Anything not marked transient is
-// permanent: the job stops retrying and rolls back.
-
-/** A failure worth retrying with backoff (host unreachable, timeout, lock busy). */
-export class TransientError extends Error {
-  readonly transient = true;
-  constructor(message: string, opts: { cause?: unknown } = {}) {
-    super(message, { cause: opts.cause });
-    this.name = "TransientError";
-  }
-}
+// How a step tells the engine what kind of failure it hit: `new AppError(code, message, { transient:
+// true })` is worth retrying with backoff (host unreachable, timeout, something busy). Anything not
+// marked transient is permanent: the job stops retrying and rolls back.
 
 /** Thrown by the engine when this worker no longer holds the job's lease: its work is discarded. */
 export class LeaseLostError extends Error {
@@ -23,16 +15,15 @@ export class LeaseLostError extends Error {
 
 export function isTransientError(err: unknown): boolean {
   if (err instanceof AppError) return err.transient;
-  if (err instanceof TransientError) return true;
   return typeof err === "object" && err !== null && (err as { transient?: unknown }).transient === true;
 }
 
 /**
- * The text stored on the job and shown to users. AppError and TransientError messages are written for
+ * The text stored on the job and shown to users. AppError messages are written for
  * users; anything else may carry internals, so it is logged with a correlation id and only the id is kept.
  */
 export function describeError(err: unknown, log: (line: string) => void = console.error): string {
-  if (err instanceof AppError || err instanceof TransientError) return err.message.slice(0, 2_000);
+  if (err instanceof AppError) return err.message.slice(0, 2_000);
   const correlationId = randomUUID();
   log(`[jobs] unexpected error ${correlationId}: ${err instanceof Error ? err.stack : String(err)}`);
   return `Unexpected error; quote this id to your operator: ${correlationId}`;

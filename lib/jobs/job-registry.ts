@@ -1,16 +1,19 @@
 import type { JobDefinition } from "./define";
 
+// biome-ignore lint/suspicious/noExplicitAny: one registry holds jobs of every payload type; each is parsed by its own schema before it runs
+type AnyJobDefinition = JobDefinition<any, any>;
+
 // Definitions by name and version. A worker runs a job only with the exact version it was enqueued
 // with, so a deploy that changes a job's steps keeps the old version registered until its jobs drain.
 
 export interface JobRegistry {
-  register(...definitions: JobDefinition<any, any>[]): JobRegistry;
+  register(...definitions: AnyJobDefinition[]): JobRegistry;
   find(name: string, version?: number): JobDefinition<unknown> | undefined;
   /** Names of all registered jobs: a worker claims only these. */
   kinds(): string[];
 }
 
-export function createJobRegistry(...initial: JobDefinition<any, any>[]): JobRegistry {
+export function createJobRegistry(...initial: AnyJobDefinition[]): JobRegistry {
   const byName = new Map<string, Map<number, JobDefinition<unknown>>>();
   const registry: JobRegistry = {
     register(...definitions) {

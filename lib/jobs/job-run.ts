@@ -23,7 +23,9 @@ export interface JobRun {
   log(line: string): void;
 }
 
-export function stepContext(run: JobRun, key: string, outputs: Record<string, Json>, signal: AbortSignal): StepContext<unknown> {
+/** What a step (or a compensation) of `run` gets: the outputs so far, and `signal` to stop on. */
+export function stepContext(opts: { run: JobRun; key: string; outputs: Record<string, Json>; signal: AbortSignal }): StepContext<unknown> {
+  const { run, key, outputs, signal } = opts;
   return {
     payload: run.payload,
     outputs: { ...outputs },

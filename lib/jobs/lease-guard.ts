@@ -20,22 +20,25 @@ export function startLeaseGuard(ref: LeaseRef, stopSignal?: AbortSignal): LeaseG
   const lost = new AbortController();
   const cancelled = new AbortController();
   let busy = false;
-  const timer = setInterval(async () => {
-    if (busy || lost.signal.aborted) return;
-    busy = true;
-    try {
-      const state = await renewLease(ref);
-      if (state === null) lost.abort(new LeaseLostError(ref.jobId));
-      else if (state === "CANCELLED" && !cancelled.signal.aborted) {
-        cancelled.abort(new AppError("CONFLICT", "The job was cancelled"));
+  const timer = setInterval(
+    async () => {
+      if (busy || lost.signal.aborted) return;
+      busy = true;
+      try {
+        const state = await renewLease(ref);
+        if (state === null) lost.abort(new LeaseLostError(ref.jobId));
+        else if (state === "CANCELLED" && !cancelled.signal.aborted) {
+          cancelled.abort(new AppError("CONFLICT", "The job was cancelled"));
+        }
+      } catch {
+        // A database blip: keep trying; if it lasts past the lease, another worker takes over and our
+        // fenced writes are refused.
+      } finally {
+        busy = false;
       }
-    } catch {
-      // A database blip: keep trying; if it lasts past the lease, another worker takes over and our
-      // fenced writes are refused.
-    } finally {
-      busy = false;
-    }
-  }, Math.max(50, Math.floor(ref.leaseMs / 3)));
+    },
+    Math.max(50, Math.floor(ref.leaseMs / 3)),
+  );
   timer.unref?.();
   const stop = stopSignal ?? new AbortController().signal;
   const rollbackSignal = AbortSignal.any([lost.signal, stop]);

@@ -21,7 +21,7 @@ export async function rollBack(run: JobRun, opts: { cancelled: boolean; error?: 
     if (run.guard.isStopping()) return abandon(run);
     const step = run.def.steps.find((s) => s.key === row.key);
     if (step?.compensate) {
-      const error = await compensateWithRetries(run, row.key, outputs, row.output as Json, step.compensate);
+      const error = await compensateWithRetries({ run, key: row.key, outputs, output: row.output as Json, compensate: step.compensate });
       if (run.guard.isLost()) return "LEASE_LOST";
       if (error !== undefined) {
         failures.push(`${row.key}: ${error}`);
@@ -43,17 +43,18 @@ export async function rollBack(run: JobRun, opts: { cancelled: boolean; error?: 
 
 type Compensate = NonNullable<JobRun["def"]["steps"][number]["compensate"]>;
 
-async function compensateWithRetries(
-  run: JobRun,
-  key: string,
-  outputs: Record<string, Json>,
-  output: Json,
-  compensate: Compensate,
-): Promise<string | undefined> {
+async function compensateWithRetries(opts: {
+  run: JobRun;
+  key: string;
+  outputs: Record<string, Json>;
+  output: Json;
+  compensate: Compensate;
+}): Promise<string | undefined> {
+  const { run, key, outputs, output, compensate } = opts;
   const signal = run.guard.rollbackSignal;
   for (let attempt = 1; ; attempt++) {
     try {
-      await compensate({ ...stepContext(run, key, outputs, signal), output });
+      await compensate({ ...stepContext({ run, key, outputs, signal }), output });
       return undefined;
     } catch (err) {
       if (!isTransientError(err) || attempt >= COMPENSATION_TRIES || signal.aborted) return describeError(err, run.log);

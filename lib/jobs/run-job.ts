@@ -74,7 +74,7 @@ async function runForward(run: JobRun, steps: Awaited<ReturnType<typeof loadStep
     if (!(await startStep(run.ref, step.key))) return afterRefusal(run);
     let output: Json;
     try {
-      output = toJson(await step.run(stepContext(run, step.key, outputs, run.guard.stepSignal)));
+      output = toJson(await step.run(stepContext({ run, key: step.key, outputs, signal: run.guard.stepSignal })));
     } catch (err) {
       return onStepError(run, step.key, err);
     }
@@ -101,7 +101,7 @@ async function onStepError(run: JobRun, key: string, err: unknown): Promise<JobO
   if (isTransientError(err) && attempts < maxAttempts) {
     const delayMs = computeBackoffMs({ attempt: attempts, policy: run.def.retry });
     run.log(`[job ${run.job.kind} ${run.job.id}] ${key}: attempt ${attempts}/${maxAttempts} failed, retrying in ${delayMs} ms: ${message}`);
-    return (await retryJobLater(run.ref, key, message, delayMs)) ? "RETRYING" : afterRefusal(run);
+    return (await retryJobLater({ ref: run.ref, key, error: message, delayMs })) ? "RETRYING" : afterRefusal(run);
   }
   const error = isTransientError(err) ? `${message} (gave up after ${attempts} attempts)` : message;
   if (!(await failStep(run.ref, key, error))) return "LEASE_LOST";

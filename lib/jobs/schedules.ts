@@ -7,7 +7,7 @@ import { describeError } from "./errors";
 // Intervals stay on their grid: a schedule that was not run for a while fires once, not once per
 // missed interval. While a run is in progress (lockedUntil, one interval), no replica starts another.
 
-export interface ScheduledTaskContext {
+interface ScheduledTaskContext {
   prisma: PrismaClient;
   workerId: string;
   signal: AbortSignal;

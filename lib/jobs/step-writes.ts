@@ -8,7 +8,15 @@ import { fence, type LeaseRef } from "./lease";
 
 type FencedResult = { state: JobState }[];
 
-async function stepWrite(ref: LeaseRef, requireRunning: boolean, key: string, set: Prisma.Sql, lastError?: string): Promise<JobState | null> {
+/** `requireRunning`: refuse when the job is no longer RUNNING (cancelled); `lastError` goes on the job too. */
+async function stepWrite(opts: {
+  ref: LeaseRef;
+  key: string;
+  set: Prisma.Sql;
+  requireRunning?: boolean;
+  lastError?: string;
+}): Promise<JobState | null> {
+  const { ref, key, set, requireRunning = false, lastError } = opts;
   const rows = await ref.prisma.$queryRaw<FencedResult>`
     WITH fence AS (${fence(ref, { requireRunning, lastError })})
     UPDATE "JobStep" AS s SET ${set}
@@ -20,32 +28,33 @@ async function stepWrite(ref: LeaseRef, requireRunning: boolean, key: string, se
 /** Marks a step RUNNING before it runs; refuses when the job was cancelled. */
 export async function startStep(ref: LeaseRef, key: string): Promise<boolean> {
   const set = Prisma.sql`state = 'RUNNING', attempts = s.attempts + 1, "startedAt" = ${NOW}, "finishedAt" = NULL, error = NULL`;
-  return (await stepWrite(ref, true, key, set)) !== null;
+  return (await stepWrite({ ref, key, set, requireRunning: true })) !== null;
 }
 
 /** Checkpoints a step's output; returns the job's state (CANCELLED means: roll back now). */
 export async function commitStep(ref: LeaseRef, key: string, outputJson: string): Promise<JobState | null> {
   const set = Prisma.sql`state = 'SUCCEEDED', output = ${outputJson}::jsonb, "finishedAt" = ${NOW}, error = NULL`;
-  return stepWrite(ref, false, key, set);
+  return stepWrite({ ref, key, set });
 }
 
 /** Records a permanent step failure; the job then rolls back. */
 export async function failStep(ref: LeaseRef, key: string, error: string): Promise<boolean> {
   const set = Prisma.sql`state = 'FAILED', error = ${error}, "finishedAt" = ${NOW}`;
-  return (await stepWrite(ref, false, key, set, error)) !== null;
+  return (await stepWrite({ ref, key, set, lastError: error })) !== null;
 }
 
 export async function markStepCompensated(ref: LeaseRef, key: string): Promise<boolean> {
-  return (await stepWrite(ref, false, key, Prisma.sql`state = 'COMPENSATED', "finishedAt" = ${NOW}`)) !== null;
+  return (await stepWrite({ ref, key, set: Prisma.sql`state = 'COMPENSATED', "finishedAt" = ${NOW}` })) !== null;
 }
 
 /** Keeps the step SUCCEEDED (its effect is still there) and says why undoing it failed. */
 export async function recordCompensationError(ref: LeaseRef, key: string, error: string): Promise<boolean> {
-  return (await stepWrite(ref, false, key, Prisma.sql`error = ${`rollback failed: ${error}`}`)) !== null;
+  return (await stepWrite({ ref, key, set: Prisma.sql`error = ${`rollback failed: ${error}`}` })) !== null;
 }
 
 /** Puts the job back in the queue after a transient failure; the failed step waits as PENDING. */
-export async function retryJobLater(ref: LeaseRef, key: string, error: string, delayMs: number): Promise<boolean> {
+export async function retryJobLater(opts: { ref: LeaseRef; key: string; error: string; delayMs: number }): Promise<boolean> {
+  const { ref, key, error, delayMs } = opts;
   const rows = await ref.prisma.$queryRaw<{ id: string }[]>`
     WITH job AS (
       UPDATE "Job" SET state = 'QUEUED', "runAt" = ${NOW} + ${inMs(delayMs)}, "lockedBy" = NULL,

@@ -124,7 +124,9 @@ export function startWorker(opts: StartWorkerOptions): WorkerHandle {
       if (running.size > 0) {
         // A step that ignores its signal may still be running: give its job back now; its later
         // writes are fenced out once another worker claims it.
-        await Promise.all([...running.values()].map((r) => releaseLease({ prisma, jobId: r.claimed.id, lease: r.claimed.lease }).catch(() => false)));
+        await Promise.all(
+          [...running.values()].map((r) => releaseLease({ prisma, jobId: r.claimed.id, lease: r.claimed.lease }).catch(() => false)),
+        );
         log(`[worker ${workerId}] handed back ${running.size} running job(s)`);
       }
     })();

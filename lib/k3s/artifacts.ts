@@ -7,8 +7,8 @@ import { AppError } from "../core/errors";
 // configured with. Checksums come from the release's own sha256 list and are checked here, before
 // anything is uploaded, and again on the guest after upload.
 
-export const CHECKSUM_FILE = "sha256sum-amd64.txt";
-export const IMAGE_TARBALLS = ["k3s-airgap-images-amd64.tar.zst", "k3s-airgap-images-amd64.tar.gz"];
+const CHECKSUM_FILE = "sha256sum-amd64.txt";
+const IMAGE_TARBALLS = ["k3s-airgap-images-amd64.tar.zst", "k3s-airgap-images-amd64.tar.gz"];
 
 export type Artifact = { name: string; localPath: string; sha256: string };
 
@@ -25,7 +25,10 @@ export function parseChecksumList(text: string): Map<string, string> {
 function sha256File(file: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const h = createHash("sha256");
-    createReadStream(file).on("data", (d) => h.update(d)).on("end", () => resolve(h.digest("hex"))).on("error", reject);
+    createReadStream(file)
+      .on("data", (d) => h.update(d))
+      .on("end", () => resolve(h.digest("hex")))
+      .on("error", reject);
   });
 }
 
@@ -42,15 +45,24 @@ export async function resolveAirgapArtifacts(opts: { dir: string; version: strin
   if (!existsSync(at(CHECKSUM_FILE))) throw missing(dir, CHECKSUM_FILE, version);
   const sums = parseChecksumList(readFileSync(at(CHECKSUM_FILE), "utf8"));
   const images = IMAGE_TARBALLS.find((n) => existsSync(at(n)));
-  for (const [name, present] of [["k3s", existsSync(at("k3s"))], ["install.sh", existsSync(at("install.sh"))], [IMAGE_TARBALLS[0]!, !!images]] as const) {
+  for (const [name, present] of [
+    ["k3s", existsSync(at("k3s"))],
+    ["install.sh", existsSync(at("install.sh"))],
+    [IMAGE_TARBALLS[0]!, !!images],
+  ] as const) {
     if (!present) throw missing(dir, name, version);
   }
   const out: Artifact[] = [];
   for (const name of ["k3s", images!]) {
     const expected = sums.get(name);
-    if (!expected) throw new AppError("VALIDATION", `${CHECKSUM_FILE} in ${dir} has no checksum for ${name}: is it the list of release ${version}?`);
+    if (!expected)
+      throw new AppError("VALIDATION", `${CHECKSUM_FILE} in ${dir} has no checksum for ${name}: is it the list of release ${version}?`);
     const actual = await sha256File(at(name));
-    if (actual !== expected) throw new AppError("VALIDATION", `Checksum mismatch for ${at(name)}: expected ${expected}, got ${actual}. Re-download it from release ${version}.`);
+    if (actual !== expected)
+      throw new AppError(
+        "VALIDATION",
+        `Checksum mismatch for ${at(name)}: expected ${expected}, got ${actual}. Re-download it from release ${version}.`,
+      );
     out.push({ name, localPath: at(name), sha256: actual });
   }
   out.push({ name: "install.sh", localPath: at("install.sh"), sha256: await sha256File(at("install.sh")) });

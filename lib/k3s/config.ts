@@ -2,7 +2,7 @@ import { stringify } from "yaml";
 import type { K3sCluster } from "./inputs";
 import { AUDIT_LOG, AUDIT_POLICY, EVENT_RATE_CONFIG, K3S_CONFIG, PSA_CONFIG } from "./paths";
 
-export const KUBELET_TLS_CIPHERS = [
+const KUBELET_TLS_CIPHERS = [
   "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
   "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
   "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305",
@@ -16,7 +16,11 @@ export const PSA_EXEMPT_NAMESPACES = ["kube-system", "falco", "trivy-system", "k
 
 export type ConfigFile = { path: string; mode: string; content: string };
 
-const kubeletArgs = () => ["streaming-connection-idle-timeout=5m", "make-iptables-util-chains=true", `tls-cipher-suites=${KUBELET_TLS_CIPHERS.join(",")}`];
+const kubeletArgs = () => [
+  "streaming-connection-idle-timeout=5m",
+  "make-iptables-util-chains=true",
+  `tls-cipher-suites=${KUBELET_TLS_CIPHERS.join(",")}`,
+];
 
 /** /etc/rancher/k3s/config.yaml following the k3s CIS hardening guide (v1.25 and newer). */
 export function buildK3sConfigYaml(c: K3sCluster): string {
@@ -55,7 +59,14 @@ export function buildAdmissionConfig(): string {
         configuration: {
           apiVersion: "pod-security.admission.config.k8s.io/v1",
           kind: "PodSecurityConfiguration",
-          defaults: { enforce: "restricted", "enforce-version": "latest", audit: "restricted", "audit-version": "latest", warn: "restricted", "warn-version": "latest" },
+          defaults: {
+            enforce: "restricted",
+            "enforce-version": "latest",
+            audit: "restricted",
+            "audit-version": "latest",
+            warn: "restricted",
+            "warn-version": "latest",
+          },
           exemptions: { usernames: [], runtimeClasses: [], namespaces: PSA_EXEMPT_NAMESPACES },
         },
       },
@@ -64,7 +75,7 @@ export function buildAdmissionConfig(): string {
   });
 }
 
-export function buildEventRateLimitConfig(): string {
+function buildEventRateLimitConfig(): string {
   return stringify({
     apiVersion: "eventratelimit.admission.k8s.io/v1alpha1",
     kind: "Configuration",
@@ -76,7 +87,7 @@ export function buildEventRateLimitConfig(): string {
 }
 
 /** Audit policy: secrets and tokens at Metadata only (never their bodies), writes at Request level. */
-export function buildAuditPolicy(): string {
+function buildAuditPolicy(): string {
   return stringify({
     apiVersion: "audit.k8s.io/v1",
     kind: "Policy",

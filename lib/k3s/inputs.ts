@@ -7,12 +7,14 @@ export const k3sVersionSchema = z
   .string()
   .regex(/^v1\.(3[0-9]|[4-9][0-9])\.\d+\+k3s\d+$/, "must be a pinned k3s release v1.30 or newer, e.g. v1.31.4+k3s1");
 
-export const tenantNamespaceSchema = z
+const tenantNamespaceSchema = z
   .string()
   .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "must be a Kubernetes namespace name")
   .refine((n) => !n.startsWith("kube-") && !["default", "falco", "trivy-system", "kyverno", "skjold-system"].includes(n), "is reserved");
 
-export const imageRefSchema = z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$/, "must be an image reference");
+const imageRefSchema = z
+  .string()
+  .regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$/, "must be an image reference");
 
 export const k3sClusterSchema = z.object({
   version: k3sVersionSchema,
@@ -35,9 +37,15 @@ export const k3sClusterSchema = z.object({
     })
     .default({ falco: "docker.io/falcosecurity/falco:0.39.2" }),
   /** Helm chart versions k3s's helm-controller installs for the scanner. */
-  trivyOperatorChartVersion: z.string().regex(/^\d+\.\d+\.\d+$/).default("0.24.1"),
+  trivyOperatorChartVersion: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+$/)
+    .default("0.24.1"),
   /** Helm chart version of Kyverno, the admission gate for signed, clean image scans (3.5.2 = Kyverno 1.15.2). */
-  kyvernoChartVersion: z.string().regex(/^\d+\.\d+\.\d+$/).default("3.5.2"),
+  kyvernoChartVersion: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+$/)
+    .default("3.5.2"),
   /** The team's cosign public keys: an image is admitted only with a clean Trivy scan signed by one of them. */
   imageSigningKeys: signingPublicKeysSchema.default([]),
 });

@@ -23,8 +23,15 @@ function onlineFetch(version: string): string[] {
 function airgapVerify(artifacts: StagedArtifact[]): string[] {
   const images = artifacts.find((a) => a.name.startsWith("k3s-airgap-images"));
   return [
-    ...artifacts.map((a) => `echo ${shQuote(`${a.sha256}  ${STAGING_DIR}/${a.name}`)} | sha256sum -c --quiet >/dev/null 2>&1 || die ${shQuote(`uploaded ${a.name} does not match its checksum`)}`),
-    ...(images ? [`cmp -s ${STAGING_DIR}/${images.name} ${AIRGAP_IMAGES_DIR}/${images.name} || { install -D -m 600 ${STAGING_DIR}/${images.name} ${AIRGAP_IMAGES_DIR}/${images.name}; mark images; }`] : []),
+    ...artifacts.map(
+      (a) =>
+        `echo ${shQuote(`${a.sha256}  ${STAGING_DIR}/${a.name}`)} | sha256sum -c --quiet >/dev/null 2>&1 || die ${shQuote(`uploaded ${a.name} does not match its checksum`)}`,
+    ),
+    ...(images
+      ? [
+          `cmp -s ${STAGING_DIR}/${images.name} ${AIRGAP_IMAGES_DIR}/${images.name} || { install -D -m 600 ${STAGING_DIR}/${images.name} ${AIRGAP_IMAGES_DIR}/${images.name}; mark images; }`,
+        ]
+      : []),
   ];
 }
 
@@ -48,7 +55,14 @@ export function buildK3sInstallScript(opts: {
     `INSTALL_K3S_EXEC=${server ? "server" : "agent"}`,
     ...(opts.join ? [`K3S_URL=${shQuote(opts.join.serverUrl)}`, `K3S_TOKEN=${shQuote(opts.join.token)}`] : []),
   ];
-  const manifests = server ? buildK3sManifests(c).map((m) => ({ path: `${MANIFESTS_DIR}/${m.name}`, mode: "600", content: renderManifestFile(m), apply: "manifests" })) : [];
+  const manifests = server
+    ? buildK3sManifests(c).map((m) => ({
+        path: `${MANIFESTS_DIR}/${m.name}`,
+        mode: "600",
+        content: renderManifestFile(m),
+        apply: "manifests",
+      }))
+    : [];
   const timeout = opts.readyTimeoutSeconds ?? 300;
   return [
     SCRIPT_PRELUDE,

@@ -10,7 +10,10 @@ const PEM_BLOCK = /^-----BEGIN PUBLIC KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----END P
 
 function keyProblem(key: KeyObject): string | null {
   const d = key.asymmetricKeyDetails ?? {};
-  if (key.asymmetricKeyType === "ec") return d.namedCurve === "prime256v1" || d.namedCurve === "secp384r1" ? null : `an EC key must use P-256 or P-384, not ${d.namedCurve ?? "an unknown curve"}`;
+  if (key.asymmetricKeyType === "ec")
+    return d.namedCurve === "prime256v1" || d.namedCurve === "secp384r1"
+      ? null
+      : `an EC key must use P-256 or P-384, not ${d.namedCurve ?? "an unknown curve"}`;
   if (key.asymmetricKeyType === "rsa") return (d.modulusLength ?? 0) >= 2048 ? null : "an RSA key must have at least 2048 bits";
   if (key.asymmetricKeyType === "ed25519") return null;
   return `${key.asymmetricKeyType ?? "this"} keys cannot sign image attestations (use ECDSA P-256, RSA or Ed25519)`;
@@ -25,7 +28,10 @@ function keyTypeOf(key: KeyObject): string {
 
 /** SHA256 of the key's DER SubjectPublicKeyInfo, printed as OpenSSH prints fingerprints. */
 function fingerprintOf(key: KeyObject): string {
-  return `SHA256:${createHash("sha256").update(key.export({ type: "spki", format: "der" })).digest("base64").replace(/=+$/, "")}`;
+  return `SHA256:${createHash("sha256")
+    .update(key.export({ type: "spki", format: "der" }))
+    .digest("base64")
+    .replace(/=+$/, "")}`;
 }
 
 export function signingKeyFingerprint(pem: string): string {
@@ -38,8 +44,10 @@ export type ParsedSigningKey = { ok: true; pem: string; keyType: string; fingerp
 export function parseSigningPublicKey(text: string): ParsedSigningKey | { ok: false; reason: string } {
   const trimmed = text.trim();
   if (trimmed.length > 4096) return { ok: false, reason: "is too long for a public key" };
-  if (trimmed.includes("PRIVATE KEY")) return { ok: false, reason: "is a private key: paste only the public key (cosign.pub), and keep the private key secret" };
-  if (!PEM_BLOCK.test(trimmed)) return { ok: false, reason: 'must be one PEM public key ("-----BEGIN PUBLIC KEY-----" … "-----END PUBLIC KEY-----")' };
+  if (trimmed.includes("PRIVATE KEY"))
+    return { ok: false, reason: "is a private key: paste only the public key (cosign.pub), and keep the private key secret" };
+  if (!PEM_BLOCK.test(trimmed))
+    return { ok: false, reason: 'must be one PEM public key ("-----BEGIN PUBLIC KEY-----" … "-----END PUBLIC KEY-----")' };
   let key: KeyObject;
   try {
     key = createPublicKey({ key: trimmed, format: "pem" });
@@ -48,7 +56,12 @@ export function parseSigningPublicKey(text: string): ParsedSigningKey | { ok: fa
   }
   const problem = keyProblem(key);
   if (problem) return { ok: false, reason: problem };
-  return { ok: true, pem: String(key.export({ type: "spki", format: "pem" })).trim(), keyType: keyTypeOf(key), fingerprint: fingerprintOf(key) };
+  return {
+    ok: true,
+    pem: String(key.export({ type: "spki", format: "pem" })).trim(),
+    keyType: keyTypeOf(key),
+    fingerprint: fingerprintOf(key),
+  };
 }
 
 /** Splits pasted text holding one or more PEM public keys into blocks (blank lines and spaces between them ignored). */
@@ -56,7 +69,7 @@ export function splitPemBlocks(text: string): string[] {
   return text.match(/-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g) ?? (text.trim() ? [text.trim()] : []);
 }
 
-export const signingPublicKeySchema = z.string().transform((text, ctx) => {
+const signingPublicKeySchema = z.string().transform((text, ctx) => {
   const r = parseSigningPublicKey(text);
   if (!r.ok) {
     ctx.addIssue({ code: "custom", message: r.reason });

@@ -9,7 +9,7 @@ import { latencyStatus, RAW_RETENTION_MS, regionLatency, STALE_AFTER_INTERVALS, 
 
 const HOUR_MS = 3_600_000;
 
-export function currentWindowMs(intervalSec: number): number {
+function currentWindowMs(intervalSec: number): number {
   return Math.min(RAW_RETENTION_MS, Math.max(HOUR_MS, STALE_AFTER_INTERVALS * intervalSec * 1000));
 }
 

@@ -18,7 +18,10 @@ export function failedMeasurement(method: ProbeKind, error: string): Measurement
 
 /** Keeps text from a host printable and short before it is stored or shown. */
 export function sanitizeForReason(text: string, max = 120): string {
-  const clean = text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, "").replace(/[^\x20-\x7e]/g, "?").trim();
+  const clean = text
+    .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, "")
+    .replace(/[^\x20-\x7e]/g, "?")
+    .trim();
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
 

@@ -7,7 +7,7 @@ import type { PrismaClient } from "../generated/prisma/client";
 // server sending `Authorization: Bearer <SKJOLD_METRICS_TOKEN>` when the operator set that variable.
 // The token is compared in constant time (both sides hashed first, so lengths leak nothing either).
 
-export function metricsBearerMatches(opts: { authorization: string | null; metricsToken: string | undefined }): boolean {
+function metricsBearerMatches(opts: { authorization: string | null; metricsToken: string | undefined }): boolean {
   if (!opts.metricsToken || !opts.authorization) return false;
   const m = /^Bearer ([^\s]{1,512})$/.exec(opts.authorization.trim());
   if (!m) return false;
@@ -26,6 +26,7 @@ export async function authorizeMetricsScrape(opts: {
     throw new AppError("UNAUTHENTICATED", "The metrics token is wrong, or SKJOLD_METRICS_TOKEN is not set on the portal.");
   }
   const session = await lookupSession({ prisma: opts.prisma, token: opts.sessionToken });
-  if (session.state !== "active") throw new AppError("UNAUTHENTICATED", "Sign in as a platform admin or send `Authorization: Bearer <SKJOLD_METRICS_TOKEN>`.");
+  if (session.state !== "active")
+    throw new AppError("UNAUTHENTICATED", "Sign in as a platform admin or send `Authorization: Bearer <SKJOLD_METRICS_TOKEN>`.");
   if (!session.principal.isAdmin) throw new AppError("NOT_FOUND", "Not found");
 }

@@ -12,21 +12,41 @@ interface Family {
 }
 
 const FAMILIES: Family[] = [
-  { name: "skjold_latency_median_ms", help: "Median round-trip time to the exchange over the window, in milliseconds.", value: (r) => r.medianMs },
-  { name: "skjold_latency_p95_ms", help: "95th percentile (nearest rank) round-trip time over the window, in milliseconds.", value: (r) => r.p95Ms },
-  { name: "skjold_latency_jitter_ms", help: "Mean absolute difference of consecutive round-trip times, in milliseconds.", value: (r) => r.jitterMs },
+  {
+    name: "skjold_latency_median_ms",
+    help: "Median round-trip time to the exchange over the window, in milliseconds.",
+    value: (r) => r.medianMs,
+  },
+  {
+    name: "skjold_latency_p95_ms",
+    help: "95th percentile (nearest rank) round-trip time over the window, in milliseconds.",
+    value: (r) => r.p95Ms,
+  },
+  {
+    name: "skjold_latency_jitter_ms",
+    help: "Mean absolute difference of consecutive round-trip times, in milliseconds.",
+    value: (r) => r.jitterMs,
+  },
   { name: "skjold_latency_loss_ratio", help: "Share of probes without a reply over the window (0 to 1).", value: (r) => r.loss },
   { name: "skjold_latency_samples", help: "Probe runs stored over the window.", value: (r) => r.samples },
-  { name: "skjold_latency_failed_samples", help: "Probe runs over the window that got no reply or could not run.", value: (r) => r.failedSamples },
+  {
+    name: "skjold_latency_failed_samples",
+    help: "Probe runs over the window that got no reply or could not run.",
+    value: (r) => r.failedSamples,
+  },
   {
     name: "skjold_latency_last_success_timestamp_seconds",
     help: "Unix time of the newest probe run with at least one reply.",
     value: (r) => (r.lastAt ? Math.floor(r.lastAt.getTime() / 1000) : null),
   },
-  { name: "skjold_latency_fresh", help: "1 when the figure is fresh, 0 when it is stale or there is no data.", value: (r) => (r.status === "ok" ? 1 : 0) },
+  {
+    name: "skjold_latency_fresh",
+    help: "1 when the figure is fresh, 0 when it is stale or there is no data.",
+    value: (r) => (r.status === "ok" ? 1 : 0),
+  },
 ];
 
-export function escapeLabelValue(v: string): string {
+function escapeLabelValue(v: string): string {
   return v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 }
 

@@ -21,12 +21,12 @@ export interface RegionLatencyFigure {
 
 const STATUS_RANK: Record<LatencyStatus, number> = { ok: 0, stale: 1, "no-data": 2 };
 
-export function pickExchange(exchanges: readonly string[]): string | null {
+function pickExchange(exchanges: readonly string[]): string | null {
   const sorted = [...new Set(exchanges)].sort((a, b) => a.localeCompare(b));
   return sorted.find((e) => /^nix\b/i.test(e)) ?? sorted[0] ?? null;
 }
 
-export function bestFigure(rows: readonly RegionLatency[]): RegionLatency | null {
+function bestFigure(rows: readonly RegionLatency[]): RegionLatency | null {
   const byQuality = (a: RegionLatency, b: RegionLatency) =>
     STATUS_RANK[a.status] - STATUS_RANK[b.status] ||
     (a.medianMs ?? Infinity) - (b.medianMs ?? Infinity) ||
@@ -42,7 +42,8 @@ export async function nixLatencyByRegion(opts: { prisma: PrismaClient; now?: Dat
   const out: Record<string, RegionLatencyFigure> = {};
   if (!exchange) return out;
   const byRegion = new Map<string, RegionLatency[]>();
-  for (const r of rows) if (r.exchange === exchange) (byRegion.get(r.regionCode) ?? byRegion.set(r.regionCode, []).get(r.regionCode)!).push(r);
+  for (const r of rows)
+    if (r.exchange === exchange) (byRegion.get(r.regionCode) ?? byRegion.set(r.regionCode, []).get(r.regionCode)!).push(r);
   for (const [code, regionRows] of byRegion) {
     const best = bestFigure(regionRows)!;
     out[code] = {

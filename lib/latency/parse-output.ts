@@ -42,11 +42,7 @@ function readSections(stdout: string, nonce: string): { sections: Map<string, Se
   return { sections, fatal: null };
 }
 
-export function parseProbeOutput(opts: {
-  stdout: string;
-  nonce: string;
-  targets: readonly ScriptTarget[];
-}): ProbeOutcome[] {
+export function parseProbeOutput(opts: { stdout: string; nonce: string; targets: readonly ScriptTarget[] }): ProbeOutcome[] {
   const expected = opts.targets.flatMap((t, i) => [
     ...(t.icmp ? [{ i, kind: "icmp" as const, count: t.count }] : []),
     ...(t.tcp ? [{ i, kind: "tcp" as const, count: t.count }] : []),

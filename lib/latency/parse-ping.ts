@@ -52,14 +52,12 @@ export function parsePingOutput({ text, exitCode, count }: PingParseInput): Meas
     } else if (stage === "replies" && (m = ERROR_FROM.exec(line))) {
       errors.push(m[2]!.toLowerCase());
     } else if (stage === "replies" && line === "") {
-      continue;
     } else if (stage === "replies" && STATS_HEADER.test(line)) {
       stage = "statistics";
     } else if (stage === "statistics" && (m = SUMMARY.exec(line))) {
       summary = m;
       stage = "summary";
     } else if (stage === "summary" && (line === "" || RTT_LINE.test(line) || PIPE.test(line))) {
-      continue;
     } else {
       return fail(`unexpected output from ping: "${sanitizeForReason(line, 80)}"`);
     }

@@ -13,7 +13,7 @@ function micros(sec: string, frac: string): number {
   return Number(sec) * 1_000_000 + Number(frac);
 }
 
-export function connectFailureReason(exitCode: number, message: string): string {
+function connectFailureReason(exitCode: number, message: string): string {
   if (exitCode === 124) return "connect timed out";
   if (/refused/i.test(message)) return "connection refused (nothing listens on that port)";
   if (/no route to host|host is unreachable/i.test(message)) return "no route to host";

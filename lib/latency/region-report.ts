@@ -25,7 +25,12 @@ export async function findLatencyRegion(opts: { prisma: PrismaClient; code: stri
   return region;
 }
 
-export async function regionLatencyReport(opts: { prisma: PrismaClient; code: string; includeInactive: boolean; now?: Date }): Promise<RegionLatencyReport> {
+export async function regionLatencyReport(opts: {
+  prisma: PrismaClient;
+  code: string;
+  includeInactive: boolean;
+  now?: Date;
+}): Promise<RegionLatencyReport> {
   const region = await findLatencyRegion(opts);
   const rows = await currentRegionLatency({ prisma: opts.prisma, regionId: region.id, now: opts.now });
   const figures = rows.map(({ regionId: _r, regionCode: _c, regionName: _n, ...figure }) => figure);
@@ -35,7 +40,7 @@ export async function regionLatencyReport(opts: { prisma: PrismaClient; code: st
 
 const isoDate = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 
-export const SeriesQuerySchema = z
+const SeriesQuerySchema = z
   .object({
     target: z.uuid("must be a probe target id"),
     method: z.enum(["icmp", "tcp"]).default("icmp"),
@@ -45,7 +50,13 @@ export const SeriesQuerySchema = z
   .strict();
 
 /** `from`/`to` default to the last 24 h; the range is limited to 400 days by latencySeries. */
-export async function regionLatencySeries(opts: { prisma: PrismaClient; code: string; includeInactive: boolean; query: unknown; now?: Date }) {
+export async function regionLatencySeries(opts: {
+  prisma: PrismaClient;
+  code: string;
+  includeInactive: boolean;
+  query: unknown;
+  now?: Date;
+}) {
   const parsed = SeriesQuerySchema.safeParse(opts.query);
   if (!parsed.success) throw fromZod(parsed.error, "Invalid series query");
   const region = await findLatencyRegion(opts);
@@ -55,11 +66,18 @@ export async function regionLatencySeries(opts: { prisma: PrismaClient; code: st
   if (!(await opts.prisma.latencyTarget.findUnique({ where: { id: target }, select: { id: true } }))) {
     throw new AppError("NOT_FOUND", "That probe target does not exist");
   }
-  const series = await latencySeries({ prisma: opts.prisma, regionId: region.id, targetId: target, method: method === "tcp" ? "TCP" : "ICMP", from, to });
+  const series = await latencySeries({
+    prisma: opts.prisma,
+    regionId: region.id,
+    targetId: target,
+    method: method === "tcp" ? "TCP" : "ICMP",
+    from,
+    to,
+  });
   return { region: region.code, target, method, from, to, ...series };
 }
 
-export interface ChartLine {
+interface ChartLine {
   key: string;
   method: "ICMP" | "TCP";
   stat: "median" | "p95";
@@ -77,8 +95,13 @@ export interface TargetChart {
 }
 
 /** Merges the per-method series of one target into chart rows keyed by time. Pure. */
-export function chartRows(series: { method: "ICMP" | "TCP"; points: SeriesPoint[] }[]): { lines: ChartLine[]; rows: Record<string, number | null>[] } {
-  const lines: ChartLine[] = series.flatMap(({ method }) => (["median", "p95"] as const).map((stat) => ({ key: `${method.toLowerCase()}_${stat}`, method, stat })));
+function chartRows(series: { method: "ICMP" | "TCP"; points: SeriesPoint[] }[]): {
+  lines: ChartLine[];
+  rows: Record<string, number | null>[];
+} {
+  const lines: ChartLine[] = series.flatMap(({ method }) =>
+    (["median", "p95"] as const).map((stat) => ({ key: `${method.toLowerCase()}_${stat}`, method, stat })),
+  );
   const byTime = new Map<number, Record<string, number | null>>();
   for (const { method, points } of series) {
     for (const p of points) {
@@ -91,7 +114,12 @@ export function chartRows(series: { method: "ICMP" | "TCP"; points: SeriesPoint[
   return { lines, rows: [...byTime.values()].sort((a, b) => a.t! - b.t!) };
 }
 
-export async function regionLatencyCharts(opts: { prisma: PrismaClient; regionId: string; window: ChartWindow; now?: Date }): Promise<TargetChart[]> {
+export async function regionLatencyCharts(opts: {
+  prisma: PrismaClient;
+  regionId: string;
+  window: ChartWindow;
+  now?: Date;
+}): Promise<TargetChart[]> {
   const to = opts.now ?? new Date();
   const from = new Date(to.getTime() - CHART_WINDOWS[opts.window]);
   const targets = await opts.prisma.latencyTarget.findMany({ where: { enabled: true }, orderBy: [{ exchange: "asc" }, { name: "asc" }] });
@@ -99,9 +127,20 @@ export async function regionLatencyCharts(opts: { prisma: PrismaClient; regionId
     targets.map(async (t) => {
       const methods = (["ICMP", "TCP"] as const).filter((m) => (m === "ICMP" ? t.icmp : t.tcp));
       const series = await Promise.all(
-        methods.map(async (method) => ({ method, ...(await latencySeries({ prisma: opts.prisma, regionId: opts.regionId, targetId: t.id, method, from, to })) })),
+        methods.map(async (method) => ({
+          method,
+          ...(await latencySeries({ prisma: opts.prisma, regionId: opts.regionId, targetId: t.id, method, from, to })),
+        })),
       );
-      return { targetId: t.id, exchange: t.exchange, name: t.name, from: from.getTime(), to: to.getTime(), stepMs: series[0]?.stepMs ?? 0, ...chartRows(series) };
+      return {
+        targetId: t.id,
+        exchange: t.exchange,
+        name: t.name,
+        from: from.getTime(),
+        to: to.getTime(),
+        stepMs: series[0]?.stepMs ?? 0,
+        ...chartRows(series),
+      };
     }),
   );
 }

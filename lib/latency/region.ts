@@ -9,7 +9,7 @@ import { latencyStatsOfRuns, type LatencyStats } from "./stats";
 // region that has never been measured shows "no-data" instead of silently missing.
 
 export type LatencyStatus = "ok" | "stale" | "no-data";
-export type LatencyMethod = "ICMP" | "TCP";
+type LatencyMethod = "ICMP" | "TCP";
 
 export interface RegionLatency extends LatencyStats {
   regionId: string;
@@ -34,7 +34,11 @@ export const RAW_RETENTION_MS = 48 * 3_600_000;
 
 const RegionLatencyOptionsSchema = z.object({
   regionId: z.union([z.literal("all"), z.uuid()]),
-  window: z.string().default("1h").pipe(WindowSchema).refine((ms) => ms > 0 && ms <= RAW_RETENTION_MS, "at most 48h"),
+  window: z
+    .string()
+    .default("1h")
+    .pipe(WindowSchema)
+    .refine((ms) => ms > 0 && ms <= RAW_RETENTION_MS, "at most 48h"),
 });
 
 export function latencyStatus(opts: { lastAt: Date | null; intervalSec: number; now: Date }): LatencyStatus {

@@ -10,7 +10,7 @@ import { latencyStatsOfRuns } from "./stats";
 // rolls back unless exactly those rows were deleted, so two workers rolling up at once never count
 // a sample twice (the loser's hour is left for its next run).
 
-export const ROLLUP_RETENTION_DAYS = 400;
+const ROLLUP_RETENTION_DAYS = 400;
 const HOUR = 3_600_000;
 
 export interface RollupResult {
@@ -53,7 +53,14 @@ async function rollupHour(prisma: PrismaClient, from: Date, to: Date): Promise<{
     for (const group of groups.values()) {
       const first = group[0]!;
       const s = latencyStatsOfRuns(group);
-      const part: Part = { samples: group.length, sent: s.sent, received: s.received, medianMs: s.medianMs, p95Ms: s.p95Ms, jitterMs: s.jitterMs };
+      const part: Part = {
+        samples: group.length,
+        sent: s.sent,
+        received: s.received,
+        medianMs: s.medianMs,
+        p95Ms: s.p95Ms,
+        jitterMs: s.jitterMs,
+      };
       const key = { hostId: first.hostId, targetId: first.targetId, method: first.method, hour: from };
       const existing = await tx.latencyRollup.findUnique({ where: { hostId_targetId_method_hour: key } });
       if (existing) await tx.latencyRollup.update({ where: { id: existing.id }, data: mergeRollupParts(existing, part) });

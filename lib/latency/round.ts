@@ -32,7 +32,7 @@ export interface ExecResult {
  */
 export type ProbeExec = (host: ProbeHost, command: string, argv: readonly string[]) => Promise<ExecResult>;
 
-export interface HostRoundResult {
+interface HostRoundResult {
   hostId: string;
   hostName: string;
   error: string | null;
@@ -66,7 +66,11 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, limit]).finally(() => clearTimeout(timer));
 }
 
-async function probeHost(host: ProbeHost, targets: LatencyTarget[], opts: RunProbeRoundOptions & { timeoutMs: number }): Promise<Measurement[][]> {
+async function probeHost(
+  host: ProbeHost,
+  targets: LatencyTarget[],
+  opts: RunProbeRoundOptions & { timeoutMs: number },
+): Promise<Measurement[][]> {
   const { command, argv, nonce } = buildProbeScript({ targets });
   const perTarget = (fn: (t: LatencyTarget, i: number) => Measurement[]) => targets.map(fn);
   const failAll = (reason: string) =>

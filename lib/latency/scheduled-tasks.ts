@@ -9,8 +9,8 @@ import { rollupLatency } from "./rollup";
 // per-target interval is honoured without one schedule per target. "latency.rollup" folds raw
 // samples older than 48 h into hourly roll-ups and prunes old ones.
 
-export const LATENCY_PROBE_TICK_SEC = 60;
-export const LATENCY_ROLLUP_INTERVAL_SEC = 3600;
+const LATENCY_PROBE_TICK_SEC = 60;
+const LATENCY_ROLLUP_INTERVAL_SEC = 3600;
 
 export interface LatencyScheduledTasksOptions {
   /** the probe executor; defaults to each host's pooled SSH connection */
@@ -19,7 +19,7 @@ export interface LatencyScheduledTasksOptions {
   log?: (line: string) => void;
 }
 
-export function describeRoundFailures(round: ProbeRoundResult): string[] {
+function describeRoundFailures(round: ProbeRoundResult): string[] {
   return round.hosts.filter((h) => h.error).map((h) => `[latency] ${h.hostName}: ${h.error}`);
 }
 

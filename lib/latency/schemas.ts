@@ -14,7 +14,7 @@ export const ProbeAddressSchema = z
   .max(253)
   .refine((a) => isIP(a) !== 0 || HOSTNAME.test(a), "must be an IPv4 or IPv6 address or a DNS host name");
 
-export const ProbeMethodChoiceSchema = z.enum(["icmp", "tcp", "both"]);
+const ProbeMethodChoiceSchema = z.enum(["icmp", "tcp", "both"]);
 export type ProbeMethodChoice = z.infer<typeof ProbeMethodChoiceSchema>;
 
 const LABEL = /^[\p{L}\p{N}][\p{L}\p{N} ._()/-]*$/u;

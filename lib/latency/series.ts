@@ -37,7 +37,11 @@ export function seriesStepMs(rangeMs: number): number {
   return STEPS_MS.find((s) => rangeMs / s <= MAX_POINTS) ?? STEPS_MS.at(-1)!;
 }
 
-type Bucket = { raw: { rttsMs: number[]; sent: number; received: number }[]; rollup: Parameters<typeof mergeRollupParts>[0] | null; samples: number };
+type Bucket = {
+  raw: { rttsMs: number[]; sent: number; received: number }[];
+  rollup: Parameters<typeof mergeRollupParts>[0] | null;
+  samples: number;
+};
 
 export async function latencySeries(opts: {
   prisma: PrismaClient;
@@ -59,7 +63,10 @@ export async function latencySeries(opts: {
   };
   const where = { regionId, targetId, method };
   const [raw, rollups] = await Promise.all([
-    prisma.latencySample.findMany({ where: { ...where, at: { gte: from, lt: to } }, select: { at: true, rttsMs: true, sent: true, received: true } }),
+    prisma.latencySample.findMany({
+      where: { ...where, at: { gte: from, lt: to } },
+      select: { at: true, rttsMs: true, sent: true, received: true },
+    }),
     prisma.latencyRollup.findMany({ where: { ...where, hour: { gte: from, lt: to } } }),
   ]);
   for (const s of raw) {
@@ -76,7 +83,14 @@ export async function latencySeries(opts: {
     .sort((a, b) => a[0] - b[0])
     .map(([key, b]): SeriesPoint => {
       const exact = latencyStatsOfRuns(b.raw);
-      const rawPart = { samples: b.raw.length, sent: exact.sent, received: exact.received, medianMs: exact.medianMs, p95Ms: exact.p95Ms, jitterMs: exact.jitterMs };
+      const rawPart = {
+        samples: b.raw.length,
+        sent: exact.sent,
+        received: exact.received,
+        medianMs: exact.medianMs,
+        p95Ms: exact.p95Ms,
+        jitterMs: exact.jitterMs,
+      };
       const merged = b.rollup ? (b.raw.length > 0 ? mergeRollupParts(b.rollup, rawPart) : b.rollup) : rawPart;
       return {
         at: new Date(key),

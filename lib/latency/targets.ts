@@ -44,11 +44,7 @@ export async function createLatencyTarget(opts: { prisma: PrismaClient; input: L
   }
 }
 
-export async function updateLatencyTarget(opts: {
-  prisma: PrismaClient;
-  id: string;
-  input: LatencyTargetUpdate;
-}): Promise<LatencyTarget> {
+export async function updateLatencyTarget(opts: { prisma: PrismaClient; id: string; input: LatencyTargetUpdate }): Promise<LatencyTarget> {
   const parsed = LatencyTargetUpdateSchema.safeParse(opts.input);
   if (!parsed.success) throw fromZod(parsed.error, "Invalid probe target");
   assertTargetId(opts.id);

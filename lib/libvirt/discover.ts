@@ -6,7 +6,7 @@ import { probeAccelerator, type Accelerator } from "./probe";
 import { runVirsh, type HostContext } from "./virsh";
 import { listVolumes, type VolumeSummary } from "./volumes";
 
-export interface PoolFacts {
+interface PoolFacts {
   name: string;
   state: string;
   type: string;
@@ -48,8 +48,16 @@ const PoolInfoSchema = z.object({
 /** Reads what an admin needs to know about a host. With `probeKernelPath`, also which accelerator works. */
 export async function discoverHost(ctx: HostContext & { probeKernelPath?: string }): Promise<HostFacts> {
   const step = "discover host";
-  const version = parseOrFail(VersionSchema, parseKeyValueLines((await runVirsh({ ...ctx, args: ["version"], step })).stdout), "virsh version");
-  const node = parseOrFail(NodeInfoSchema, parseKeyValueLines((await runVirsh({ ...ctx, args: ["nodeinfo"], step })).stdout), "virsh nodeinfo");
+  const version = parseOrFail(
+    VersionSchema,
+    parseKeyValueLines((await runVirsh({ ...ctx, args: ["version"], step })).stdout),
+    "virsh version",
+  );
+  const node = parseOrFail(
+    NodeInfoSchema,
+    parseKeyValueLines((await runVirsh({ ...ctx, args: ["nodeinfo"], step })).stdout),
+    "virsh nodeinfo",
+  );
   const caps = convert((await runVirsh({ ...ctx, args: ["capabilities"], step })).stdout, { format: "object" }) as CapsXml;
   const cpuModel = parseOrFail(z.string().min(1).max(100), textOf(caps.capabilities?.host?.cpu?.model), "the host CPU model");
   const poolNames = parseNameList((await runVirsh({ ...ctx, args: ["pool-list", "--all", "--name"], step })).stdout, "storage pools");
@@ -59,7 +67,8 @@ export async function discoverHost(ctx: HostContext & { probeKernelPath?: string
     const facts = await readPool({ ...ctx, name: assertPoolName(name) });
     pools.push(facts);
     if (facts.state === "running") {
-      for (const v of await listVolumes({ ...ctx, storagePool: name })) if (/-base-.*\.qcow2$/.test(v.name)) images.push({ ...v, pool: name });
+      for (const v of await listVolumes({ ...ctx, storagePool: name }))
+        if (/-base-.*\.qcow2$/.test(v.name)) images.push({ ...v, pool: name });
     }
   }
   const accelerator = ctx.probeKernelPath ? await probeAccelerator({ ...ctx, kernelPath: ctx.probeKernelPath }) : null;
@@ -86,11 +95,17 @@ function textOf(v: unknown): string | undefined {
 
 async function readPool(ctx: HostContext & { name: string }): Promise<PoolFacts> {
   const step = `discover pool ${ctx.name}`;
-  const info = parseOrFail(PoolInfoSchema, parseKeyValueLines((await runVirsh({ ...ctx, args: ["pool-info", "--bytes", "--", ctx.name], step })).stdout), `pool ${ctx.name}`);
+  const info = parseOrFail(
+    PoolInfoSchema,
+    parseKeyValueLines((await runVirsh({ ...ctx, args: ["pool-info", "--bytes", "--", ctx.name], step })).stdout),
+    `pool ${ctx.name}`,
+  );
   const xml = convert((await runVirsh({ ...ctx, args: ["pool-dumpxml", "--", ctx.name], step })).stdout, { format: "object" }) as PoolXml;
   const rawPath = textOf(xml.pool?.target?.path);
   const path = rawPath && RemotePathSchema.safeParse(rawPath).success ? rawPath : null;
-  const storage = path ? await describeBacking({ ...ctx, path, step }) : { nvme: false, storageNote: "not NVMe as far as Skjold can tell: the pool has no local path" };
+  const storage = path
+    ? await describeBacking({ ...ctx, path, step })
+    : { nvme: false, storageNote: "not NVMe as far as Skjold can tell: the pool has no local path" };
   return {
     name: ctx.name,
     state: info.State,
@@ -107,19 +122,37 @@ export function judgeNvme(opts: { path: string; source: string; lsblk: string })
   if (!opts.source.startsWith("/dev/")) {
     return { nvme: false, storageNote: `not NVMe: ${opts.path} is on ${opts.source || "an unknown file system"} (no block device)` };
   }
-  const rows = opts.lsblk.split("\n").map((l) => l.trim().split(/\s+/)).filter((r) => r[0]);
+  const rows = opts.lsblk
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/))
+    .filter((r) => r[0]);
   const nvme = rows.some(([name, tran]) => tran === "nvme" || /^nvme\d+n\d+/.test(name ?? ""));
   const disk = rows[rows.length - 1]?.[0] ?? opts.source;
   return nvme
     ? { nvme: true, storageNote: `NVMe: ${opts.path} is on ${opts.source} (disk ${disk})` }
-    : { nvme: false, storageNote: `not NVMe: ${opts.path} is on ${opts.source} (disk ${disk}, transport ${rows[rows.length - 1]?.[1] ?? "unknown"})` };
+    : {
+        nvme: false,
+        storageNote: `not NVMe: ${opts.path} is on ${opts.source} (disk ${disk}, transport ${rows[rows.length - 1]?.[1] ?? "unknown"})`,
+      };
 }
 
 async function describeBacking(ctx: HostContext & { path: string; step: string }) {
-  const src = await ctx.pool.exec({ target: ctx.target, argv: ["findmnt", "-n", "-o", "SOURCE", "--target", ctx.path], step: ctx.step, allowFailure: true });
+  const src = await ctx.pool.exec({
+    target: ctx.target,
+    argv: ["findmnt", "-n", "-o", "SOURCE", "--target", ctx.path],
+    step: ctx.step,
+    allowFailure: true,
+  });
   const source = src.stdout.trim().split("\n")[0] ?? "";
   const lsblk = source.startsWith("/dev/")
-    ? (await ctx.pool.exec({ target: ctx.target, argv: ["lsblk", "-n", "-s", "-r", "-o", "NAME,TRAN", source], step: ctx.step, allowFailure: true })).stdout
+    ? (
+        await ctx.pool.exec({
+          target: ctx.target,
+          argv: ["lsblk", "-n", "-s", "-r", "-o", "NAME,TRAN", source],
+          step: ctx.step,
+          allowFailure: true,
+        })
+      ).stdout
     : "";
   return judgeNvme({ path: ctx.path, source, lsblk });
 }

@@ -41,7 +41,9 @@ export async function destroyDomain(ctx: HostContext & { name: string }): Promis
  * Asks the guest to power off (ACPI) and waits up to `timeoutMs`; forces it off after that.
  * Returns how it ended: "graceful", "forced", or "already-off".
  */
-export async function shutdownDomain(ctx: HostContext & { name: string; timeoutMs?: number; pollMs?: number }): Promise<"graceful" | "forced" | "already-off"> {
+export async function shutdownDomain(
+  ctx: HostContext & { name: string; timeoutMs?: number; pollMs?: number },
+): Promise<"graceful" | "forced" | "already-off"> {
   const name = assertDomainName(ctx.name);
   const state = await getDomainState({ ...ctx, name });
   if (state === null || state === "shut off") return "already-off";
@@ -77,7 +79,8 @@ export async function listDomains(ctx: HostContext): Promise<DomainSummary[]> {
     .filter((l) => l.trim())
     .map((line) => {
       const m = /^\s*(?:\d+|-)\s+(\S+)\s+(.+?)\s*$/.exec(line);
-      if (!m?.[1] || !m[2]) return parseOrFail(DomainStateSchema, undefined, `the domain list line ${JSON.stringify(line.slice(0, 80))}`) && ({} as never);
+      if (!m?.[1] || !m[2])
+        return parseOrFail(DomainStateSchema, undefined, `the domain list line ${JSON.stringify(line.slice(0, 80))}`) && ({} as never);
       return { name: m[1], state: parseOrFail(DomainStateSchema, m[2], `the state of ${m[1]}`) };
     });
 }

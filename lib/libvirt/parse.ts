@@ -15,13 +15,20 @@ export function parseKeyValueLines(text: string): Record<string, string> {
 
 export function parseOrFail<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const r = schema.safeParse(value);
-  if (!r.success) throw new AppError("HOST_COMMAND_FAILED", `Unexpected output from the host while reading ${what}: ${r.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`);
+  if (!r.success)
+    throw new AppError(
+      "HOST_COMMAND_FAILED",
+      `Unexpected output from the host while reading ${what}: ${r.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`,
+    );
   return r.data;
 }
 
 /** `virsh list --name` / `pool-list --name`: one name per line. */
 export function parseNameList(text: string, what: string): string[] {
-  const names = text.split("\n").map((l) => l.trim()).filter(Boolean);
+  const names = text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   return parseOrFail(z.array(z.string().regex(/^[^\s\0]{1,255}$/)), names, what);
 }
 

@@ -22,10 +22,14 @@ export interface ProbeAcceleratorOptions extends HostContext {
 /** Returns "kvm" when a KVM guest really runs on the host, else "tcg" when a software one does. */
 export async function probeAccelerator(opts: ProbeAcceleratorOptions): Promise<Accelerator> {
   await sweepStaleProbeDomains(opts);
-  const kvmOffered = (await runVirsh({ ...opts, args: ["domcapabilities", "--virttype", "kvm"], step: "probe accelerator", allowFailure: true })).code === 0;
+  const kvmOffered =
+    (await runVirsh({ ...opts, args: ["domcapabilities", "--virttype", "kvm"], step: "probe accelerator", allowFailure: true })).code === 0;
   if (kvmOffered && (await guestRuns(opts, "kvm"))) return "kvm";
   if (await guestRuns(opts, "qemu")) return "tcg";
-  throw new AppError("HOST_COMMAND_FAILED", `${targetLabel(opts.target)}: probe accelerator: neither a KVM nor a TCG guest ran on this host`);
+  throw new AppError(
+    "HOST_COMMAND_FAILED",
+    `${targetLabel(opts.target)}: probe accelerator: neither a KVM nor a TCG guest ran on this host`,
+  );
 }
 
 // A probe domain is created `--autodestroy` from an interactive virsh that stays open while the
@@ -53,9 +57,15 @@ export function staleProbeDomains(names: readonly string[], now = Date.now()): s
 }
 
 /** Destroys probe domains left on the host by probes that could not clean up. Returns their names. */
-export async function sweepStaleProbeDomains(ctx: HostContext, now = Date.now()): Promise<string[]> {
+async function sweepStaleProbeDomains(ctx: HostContext, now = Date.now()): Promise<string[]> {
   const list = await runVirsh({ ...ctx, args: ["list", "--all", "--name"], step: "sweep probe domains" });
-  const stale = staleProbeDomains(list.stdout.split("\n").map((l) => l.trim()).filter(Boolean), now);
+  const stale = staleProbeDomains(
+    list.stdout
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean),
+    now,
+  );
   for (const name of stale) await endProbeDomain(ctx, name, "sweep probe domains");
   return stale;
 }
@@ -85,7 +95,10 @@ async function guestRuns(opts: ProbeAcceleratorOptions, type: "kvm" | "qemu"): P
       try {
         session.send(["create", "--autodestroy", file]);
         session.send(["domstate", name]);
-        const answered = await session.waitFor((o) => DOMAIN_STATE_LINE.test(o.stdout) || o.stderr.includes(`failed to get domain '${name}'`), opts.attemptTimeoutMs ?? 45_000);
+        const answered = await session.waitFor(
+          (o) => DOMAIN_STATE_LINE.test(o.stdout) || o.stderr.includes(`failed to get domain '${name}'`),
+          opts.attemptTimeoutMs ?? 45_000,
+        );
         if (!answered) return { kind: "hung" };
         const out = session.output();
         if (!DOMAIN_STATE_LINE.test(out.stdout)) return { kind: "refused", why: virshError(out.stderr) };
@@ -107,7 +120,14 @@ async function guestRuns(opts: ProbeAcceleratorOptions, type: "kvm" | "qemu"): P
 }
 
 function virshError(stderr: string): string {
-  return stderr.replace(/^error:\s*/gim, "").split("\n").filter(Boolean).filter((l) => !/^failed to get domain/.test(l)).slice(-2).join(" | ").slice(0, 400);
+  return stderr
+    .replace(/^error:\s*/gim, "")
+    .split("\n")
+    .filter(Boolean)
+    .filter((l) => !/^failed to get domain/.test(l))
+    .slice(-2)
+    .join(" | ")
+    .slice(0, 400);
 }
 
 /** Destroys a probe domain and checks it is gone (a destroy can fail while qemu is still starting). */

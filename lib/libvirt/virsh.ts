@@ -20,15 +20,33 @@ export async function runVirsh(
   ctx: HostContext & { args: readonly string[]; step: string; stdin?: string; timeoutMs?: number; allowFailure?: boolean },
 ): Promise<RemoteExecResult> {
   const argv = ["virsh", "-q", "-c", "qemu:///system", ...ctx.args];
-  const result = await ctx.pool.exec({ target: ctx.target, argv, step: ctx.step, stdin: ctx.stdin, timeoutMs: ctx.timeoutMs, allowFailure: true });
+  const result = await ctx.pool.exec({
+    target: ctx.target,
+    argv,
+    step: ctx.step,
+    stdin: ctx.stdin,
+    timeoutMs: ctx.timeoutMs,
+    allowFailure: true,
+  });
   if (result.code !== 0 && LIBVIRTD_DOWN.test(result.stderr)) {
-    throw new AppError("HOST_UNREACHABLE", `${targetLabel(ctx.target)}: ${ctx.step}: libvirtd is not running or not accepting connections on qemu:///system (start libvirtd on the host)`, {
-      transient: true,
-      details: { reason: "libvirtd-down", step: ctx.step },
-    });
+    throw new AppError(
+      "HOST_UNREACHABLE",
+      `${targetLabel(ctx.target)}: ${ctx.step}: libvirtd is not running or not accepting connections on qemu:///system (start libvirtd on the host)`,
+      {
+        transient: true,
+        details: { reason: "libvirtd-down", step: ctx.step },
+      },
+    );
   }
   if (result.code !== 0 && !ctx.allowFailure) {
-    const why = result.stderr.trim().replace(/^error:\s*/gim, "").split("\n").filter(Boolean).slice(-2).join(" | ").slice(0, 400);
+    const why = result.stderr
+      .trim()
+      .replace(/^error:\s*/gim, "")
+      .split("\n")
+      .filter(Boolean)
+      .slice(-2)
+      .join(" | ")
+      .slice(0, 400);
     throw new AppError("HOST_COMMAND_FAILED", `${targetLabel(ctx.target)}: ${ctx.step}: virsh ${ctx.args[0]} failed: ${why}`, {
       details: { exitCode: result.code, step: ctx.step },
     });
@@ -38,17 +56,25 @@ export async function runVirsh(
 
 /** Runs `fn` with a private temp directory on the host (mode 700), removed afterwards. */
 export async function withRemoteTempDir<T>(ctx: HostContext & { step: string }, fn: (dir: string) => Promise<T>): Promise<T> {
-  const made = await ctx.pool.exec({ target: ctx.target, argv: ["mktemp", "-d", "/tmp/skjold.XXXXXXXXXX"], step: `${ctx.step}: make temp dir` });
+  const made = await ctx.pool.exec({
+    target: ctx.target,
+    argv: ["mktemp", "-d", "/tmp/skjold.XXXXXXXXXX"],
+    step: `${ctx.step}: make temp dir`,
+  });
   const dir = RemotePathSchema.parse(made.stdout.trim());
   try {
     return await fn(dir);
   } finally {
-    await ctx.pool.exec({ target: ctx.target, argv: ["rm", "-rf", "--", dir], step: `${ctx.step}: remove temp dir`, allowFailure: true }).catch(() => undefined);
+    await ctx.pool
+      .exec({ target: ctx.target, argv: ["rm", "-rf", "--", dir], step: `${ctx.step}: remove temp dir`, allowFailure: true })
+      .catch(() => undefined);
   }
 }
 
 /** Puts `xml` into a temp file on the host and runs virsh with `args` followed by that file's path. */
-export async function runVirshWithXml(ctx: HostContext & { args: readonly string[]; xml: string; step: string }): Promise<RemoteExecResult> {
+export async function runVirshWithXml(
+  ctx: HostContext & { args: readonly string[]; xml: string; step: string },
+): Promise<RemoteExecResult> {
   return withRemoteTempDir(ctx, async (dir) => {
     const file = `${dir}/object.xml`;
     await writeRemoteFile({ pool: ctx.pool, target: ctx.target, path: file, content: ctx.xml, step: ctx.step });
@@ -79,7 +105,9 @@ export async function openVirshSession(ctx: HostContext & { step: string }): Pro
   let stderr = "";
   let exited = false;
   const waiters = new Set<() => void>();
-  const changed = () => waiters.forEach((w) => w());
+  const changed = () => {
+    for (const w of waiters) w();
+  };
   let channel: ClientChannel | undefined;
   const run = ssh
     .execCommand(quoteCommand(["virsh", "-q", "-c", "qemu:///system"]), {

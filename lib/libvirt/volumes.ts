@@ -59,7 +59,12 @@ export async function createCloneVolume(
   const basePath = await getVolumePath({ ...ctx, storagePool: pool, volume: ctx.baseVolume });
   if (!basePath) throw new AppError("NOT_FOUND", `Base image ${ctx.baseVolume} is not in pool ${pool} on this host`);
   const xml = buildVolumeXml({ name, capacityBytes: ctx.capacityBytes, format: "qcow2", backing: { path: basePath, format: "qcow2" } });
-  await cleanupOnFailure(ctx, pool, name, () => runVirshWithXml({ ...ctx, args: ["vol-create", "--pool", pool], xml, step: `create volume ${name}` }));
+  await cleanupOnFailure({
+    ctx,
+    pool,
+    volume: name,
+    create: () => runVirshWithXml({ ...ctx, args: ["vol-create", "--pool", pool], xml, step: `create volume ${name}` }),
+  });
   const path = await getVolumePath({ ...ctx, storagePool: pool, volume: name });
   if (!path) throw new AppError("HOST_COMMAND_FAILED", `Volume ${name} was created but is not in pool ${pool}`);
   return { name, path, created: true };
@@ -75,40 +80,64 @@ export interface SeedFiles {
  * Builds a NoCloud seed (ISO9660 "cidata", via cloud-localds on the host) from the given files and
  * stores it as raw volume `name` in the pool. Replaces an existing seed of that name.
  */
-export async function createSeedVolume(ctx: HostContext & { storagePool: string; name: string } & SeedFiles): Promise<{ name: string; path: string }> {
+export async function createSeedVolume(
+  ctx: HostContext & { storagePool: string; name: string } & SeedFiles,
+): Promise<{ name: string; path: string }> {
   const pool = assertPoolName(ctx.storagePool);
   const name = assertVolumeName(ctx.name);
   const step = `build seed ${name}`;
   await deleteVolume({ ...ctx, storagePool: pool, volume: name });
   const path = await withRemoteTempDir({ ...ctx, step }, async (dir): Promise<string> => {
-    const files: Array<[string, string]> = [["user-data", ctx.userData], ["meta-data", ctx.metaData]];
+    const files: Array<[string, string]> = [
+      ["user-data", ctx.userData],
+      ["meta-data", ctx.metaData],
+    ];
     if (ctx.networkConfig !== undefined) files.push(["network-config", ctx.networkConfig]);
     for (const [file, content] of files) await writeRemoteFile({ ...ctx, path: `${dir}/${file}`, content, step });
     const net = ctx.networkConfig !== undefined ? [`--network-config=${dir}/network-config`] : [];
-    await ctx.pool.exec({ target: ctx.target, argv: ["cloud-localds", ...net, `${dir}/seed.img`, `${dir}/user-data`, `${dir}/meta-data`], step });
+    await ctx.pool.exec({
+      target: ctx.target,
+      argv: ["cloud-localds", ...net, `${dir}/seed.img`, `${dir}/user-data`, `${dir}/meta-data`],
+      step,
+    });
     const size = await ctx.pool.exec({ target: ctx.target, argv: ["stat", "-c", "%s", `${dir}/seed.img`], step });
     const bytes = Number(size.stdout.trim());
     if (!Number.isInteger(bytes) || bytes <= 0) throw new AppError("HOST_COMMAND_FAILED", `${step}: cloud-localds made no image`);
     const xml = buildVolumeXml({ name, capacityBytes: bytes, format: "raw", mode: "0644" });
-    return cleanupOnFailure(ctx, pool, name, async () => {
-      await runVirshWithXml({ ...ctx, args: ["vol-create", "--pool", pool], xml, step });
-      await runVirsh({ ...ctx, args: ["vol-upload", "--pool", pool, name, `${dir}/seed.img`], step });
-      // vol-upload can report success when the daemon's write failed (a full pool, seen here): compare the bytes.
-      const volPath = await getVolumePath({ ...ctx, storagePool: pool, volume: name });
-      if (!volPath) throw new AppError("HOST_COMMAND_FAILED", `${step}: the seed volume is not in pool ${pool}`);
-      const sums = await ctx.pool.exec({ target: ctx.target, argv: ["sha256sum", "--", `${dir}/seed.img`, volPath], step, allowFailure: true });
-      const [want, got] = sums.stdout.split("\n").map((l) => /^([a-f0-9]{64}) /.exec(l)?.[1]);
-      if (!want || want !== got) throw new AppError("HOST_COMMAND_FAILED", `${step}: the uploaded seed in pool ${pool} does not match what was built (is the pool full?)`);
-      return volPath;
+    return cleanupOnFailure({
+      ctx,
+      pool,
+      volume: name,
+      create: async () => {
+        await runVirshWithXml({ ...ctx, args: ["vol-create", "--pool", pool], xml, step });
+        await runVirsh({ ...ctx, args: ["vol-upload", "--pool", pool, name, `${dir}/seed.img`], step });
+        // vol-upload can report success when the daemon's write failed (a full pool, seen here): compare the bytes.
+        const volPath = await getVolumePath({ ...ctx, storagePool: pool, volume: name });
+        if (!volPath) throw new AppError("HOST_COMMAND_FAILED", `${step}: the seed volume is not in pool ${pool}`);
+        const sums = await ctx.pool.exec({
+          target: ctx.target,
+          argv: ["sha256sum", "--", `${dir}/seed.img`, volPath],
+          step,
+          allowFailure: true,
+        });
+        const [want, got] = sums.stdout.split("\n").map((l) => /^([a-f0-9]{64}) /.exec(l)?.[1]);
+        if (!want || want !== got)
+          throw new AppError(
+            "HOST_COMMAND_FAILED",
+            `${step}: the uploaded seed in pool ${pool} does not match what was built (is the pool full?)`,
+          );
+        return volPath;
+      },
     });
   });
   return { name, path };
 }
 
 /** Runs a create step; if it throws, deletes whatever part of `volume` it left, then rethrows. */
-async function cleanupOnFailure<T>(ctx: HostContext, pool: string, volume: string, create: () => Promise<T>): Promise<T> {
+async function cleanupOnFailure<T>(opts: { ctx: HostContext; pool: string; volume: string; create: () => Promise<T> }): Promise<T> {
+  const { ctx, pool, volume } = opts;
   try {
-    return await create();
+    return await opts.create();
   } catch (err) {
     await deleteVolume({ ...ctx, storagePool: pool, volume }).catch(() => undefined);
     throw err;

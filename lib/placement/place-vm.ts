@@ -4,7 +4,7 @@
 
 export type PlacementStrategy = "spread" | "pack";
 
-export interface PlacementPool {
+interface PlacementPool {
   id: string;
   name: string;
   availableBytes: bigint | number;
@@ -39,7 +39,7 @@ export interface PlacementRequest {
 /** A residency or operator rule: returns why the host is refused, or null to allow it. */
 export type PlacementPolicy = (host: PlacementHost) => string | null;
 
-export interface HostVerdict {
+interface HostVerdict {
   host: string;
   fits: boolean;
   reason: string;
@@ -80,7 +80,12 @@ function judge(host: PlacementHost, req: PlacementRequest, policy?: PlacementPol
  * Chooses a host for the request. "spread" takes the host that stays least loaded, "pack" the one
  * that becomes most loaded (keeping others empty); ties go to the host name, so the answer is stable.
  */
-export function placeVm(opts: { hosts: readonly PlacementHost[]; request: PlacementRequest; strategy: PlacementStrategy; policy?: PlacementPolicy }): PlacementResult {
+export function placeVm(opts: {
+  hosts: readonly PlacementHost[];
+  request: PlacementRequest;
+  strategy: PlacementStrategy;
+  policy?: PlacementPolicy;
+}): PlacementResult {
   const judged = opts.hosts.map((h) => ({ host: h, ...judge(h, opts.request, opts.policy) }));
   const verdicts: HostVerdict[] = judged.map((j) => ({ host: j.host.name, fits: j.poolId !== undefined, reason: j.reason }));
   const fitting = judged.filter((j) => j.poolId !== undefined && j.load !== undefined);

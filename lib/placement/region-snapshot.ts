@@ -12,7 +12,12 @@ export async function lockRegion(tx: Prisma.TransactionClient, regionId: string)
   await tx.$queryRaw`SELECT id FROM "Region" WHERE id = ${regionId}::uuid FOR UPDATE`;
 }
 
-export async function loadPlacementHosts(opts: { tx: Prisma.TransactionClient; regionId: string; imageId: string; excludeVmId?: string }): Promise<PlacementHost[]> {
+export async function loadPlacementHosts(opts: {
+  tx: Prisma.TransactionClient;
+  regionId: string;
+  imageId: string;
+  excludeVmId?: string;
+}): Promise<PlacementHost[]> {
   const { tx } = opts;
   const hosts = await tx.host.findMany({
     where: { regionId: opts.regionId },
@@ -22,7 +27,11 @@ export async function loadPlacementHosts(opts: { tx: Prisma.TransactionClient; r
   if (hosts.length === 0) return [];
   const usage = await tx.virtualMachine.groupBy({
     by: ["hostId"],
-    where: { hostId: { in: hosts.map((h) => h.id) }, state: { in: LIVE_VM_STATES }, ...(opts.excludeVmId ? { id: { not: opts.excludeVmId } } : {}) },
+    where: {
+      hostId: { in: hosts.map((h) => h.id) },
+      state: { in: LIVE_VM_STATES },
+      ...(opts.excludeVmId ? { id: { not: opts.excludeVmId } } : {}),
+    },
     _sum: { vcpus: true, memoryMb: true },
   });
   const ports = await tx.virtualMachine.groupBy({

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { requireAdmin } from "../access/team-access";
 import { actorOf, recordAudit } from "../audit/record-audit";
-import type { Principal, RequestMeta } from "../auth/principal";
+import type { Principal, RequestMeta } from "../access/principal";
 import { AppError, fromZod } from "../core/errors";
 import { safeText } from "../core/validation";
 import type { PrismaClient } from "../generated/prisma/client";
@@ -27,8 +27,13 @@ export async function acknowledgeLedgerBreak(opts: {
   const state = await readLedgerIntegrity({ prisma });
   if (state.status !== "broken") throw new AppError("CONFLICT", "The ledger is not known to be broken: there is nothing to acknowledge.");
   await recordAudit({
-    prisma, action: ACKNOWLEDGE_ACTION, ...actorOf(principal), targetType: "ledger-verification", targetId: state.verificationId,
-    details: { seq: state.brokenAt.seq, problem: state.brokenAt.problem, found: state.brokenAt.found, reason: parsed.data.reason }, meta: opts.meta,
+    prisma,
+    action: ACKNOWLEDGE_ACTION,
+    ...actorOf(principal),
+    targetType: "ledger-verification",
+    targetId: state.verificationId,
+    details: { seq: state.brokenAt.seq, problem: state.brokenAt.problem, found: state.brokenAt.found, reason: parsed.data.reason },
+    meta: opts.meta,
   });
   return readLedgerIntegrity({ prisma });
 }

@@ -1,4 +1,4 @@
-import type { Principal } from "../auth/principal";
+import type { Principal } from "../access/principal";
 import type { PrismaClient } from "../generated/prisma/client";
 import { readLedgerIntegrity, type LedgerBreak } from "./integrity";
 

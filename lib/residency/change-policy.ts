@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { recordAudit } from "../audit/record-audit";
-import type { RequestMeta } from "../auth/principal";
+import type { RequestMeta } from "../access/principal";
 import { AppError, fromZod } from "../core/errors";
 import type { PrismaClient } from "../generated/prisma/client";
 import { ResidencyPolicy, type Jurisdiction } from "../generated/prisma/enums";
@@ -49,14 +49,26 @@ export async function changeResidencyPolicy(
     const clusters = await tx.cluster.findMany({ where: live, select: { id: true, name: true, region: true } });
     const violations: PolicyViolation[] = [
       ...vms.map((v) => ({ type: "vm" as const, id: v.id, name: v.name, regionCode: v.region.code, jurisdiction: v.region.jurisdiction })),
-      ...clusters.map((c) => ({ type: "cluster" as const, id: c.id, name: c.name, regionCode: c.region.code, jurisdiction: c.region.jurisdiction })),
+      ...clusters.map((c) => ({
+        type: "cluster" as const,
+        id: c.id,
+        name: c.name,
+        regionCode: c.region.code,
+        jurisdiction: c.region.jurisdiction,
+      })),
     ].filter((v) => !isJurisdictionAllowed(policy, v.jurisdiction));
     const listed = new Set(violations.map((v) => `${v.id}/${v.regionCode}`));
     const head = await readLedgerHead(tx);
     for await (const i of readLocationIntervals({ prisma: tx, headSeq: head.seq, asOf: END_OF_TIME, teamId, onlyOpen: true })) {
       if (isJurisdictionAllowed(policy, i.jurisdiction) || listed.has(`${i.resourceId}/${i.regionCode}`)) continue;
       listed.add(`${i.resourceId}/${i.regionCode}`);
-      violations.push({ type: "data", id: i.resourceId, name: `${i.resourceName} (${i.resourceKind})`, regionCode: i.regionCode, jurisdiction: i.jurisdiction });
+      violations.push({
+        type: "data",
+        id: i.resourceId,
+        name: `${i.resourceName} (${i.resourceKind})`,
+        regionCode: i.regionCode,
+        jurisdiction: i.jurisdiction,
+      });
     }
     if (violations.length > 0) {
       const names = violations.slice(0, 10).map((v) => `${v.name} in ${v.regionCode} (${v.jurisdiction})`);
@@ -70,8 +82,16 @@ export async function changeResidencyPolicy(
     }
     await tx.team.update({ where: { id: teamId }, data: { residencyPolicy: policy } });
     await recordAudit({
-      prisma: tx, action: "team.residency_policy.change", actorLabel: actor.label, actorUserId: actor.userId ?? null,
-      actorTokenId: actor.tokenId ?? null, teamId, targetType: "team", targetId: teamId, details: { from: current, to: policy }, meta,
+      prisma: tx,
+      action: "team.residency_policy.change",
+      actorLabel: actor.label,
+      actorUserId: actor.userId ?? null,
+      actorTokenId: actor.tokenId ?? null,
+      teamId,
+      targetType: "team",
+      targetId: teamId,
+      details: { from: current, to: policy },
+      meta,
     });
     return { policy, changed: true };
   });

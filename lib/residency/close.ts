@@ -10,16 +10,19 @@ const CloseInputSchema = z.object({
   resourceId: z.string().min(1).max(512),
   resourceKinds: z.array(z.enum(ResourceKind)).optional(),
   at: z.date().optional(),
-  actor: z.string().min(1).max(512).regex(/^[^\u0000-\u001f\u007f]*$/).nullish(),
+  actor: z
+    .string()
+    .min(1)
+    .max(512)
+    .regex(/^[^\u0000-\u001f\u007f]*$/)
+    .nullish(),
 });
 
 /**
  * Ends every open location of a resource (optionally only some kinds, e.g. a deleted backup) with a
  * CLOSE row that repeats the location it ends. Nothing is rewritten. Returns the CLOSE rows.
  */
-export async function closeDataLocations(
-  opts: { prisma: Db } & z.input<typeof CloseInputSchema>,
-): Promise<DataLocationModel[]> {
+export async function closeDataLocations(opts: { prisma: Db } & z.input<typeof CloseInputSchema>): Promise<DataLocationModel[]> {
   const { prisma, ...rest } = opts;
   const parsed = CloseInputSchema.safeParse(rest);
   if (!parsed.success) throw fromZod(parsed.error, "Invalid close request");

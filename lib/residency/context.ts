@@ -19,7 +19,7 @@ export const ReportRequestSchema = z.object({
 });
 export type ReportRequest = z.input<typeof ReportRequestSchema>;
 
-export interface ReportTeam {
+interface ReportTeam {
   id: string;
   slug: string;
   name: string;
@@ -75,7 +75,6 @@ export async function prepareResidencyReport(
     ledgerHead: { seq: headSeq.toString(), hash: head?.hash ?? GENESIS_HASH },
     integrity: await verifyReportLedger({ prisma, headSeq, actor: req.generatedBy, fullVerifyInlineMax }),
     processor: await getOperatorDetails({ prisma }),
-    intervals: (q = {}) =>
-      readLocationIntervals({ prisma, headSeq, asOf, teamId: team?.id, since: req.since, ...q }),
+    intervals: (q = {}) => readLocationIntervals({ prisma, headSeq, asOf, teamId: team?.id, since: req.since, ...q }),
   };
 }

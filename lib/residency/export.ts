@@ -57,7 +57,12 @@ function digesting(onDigest?: (hex: string) => void) {
  * date, streamed: rows are read from the database in batches while the consumer reads the stream.
  */
 export async function exportResidencyReport(
-  opts: { prisma: PrismaClient; format: ReportFormat; onDigest?: (contentSha256: string) => void; fullVerifyInlineMax?: number } & ReportRequest,
+  opts: {
+    prisma: PrismaClient;
+    format: ReportFormat;
+    onDigest?: (contentSha256: string) => void;
+    fullVerifyInlineMax?: number;
+  } & ReportRequest,
 ): Promise<ResidencyExport> {
   const { prisma, format: rawFormat, onDigest, fullVerifyInlineMax, ...request } = opts;
   const format = ReportFormatSchema.safeParse(rawFormat);

@@ -5,12 +5,11 @@ import { isOutsideEea } from "./policy";
 
 // Wording and shapes shared by the JSON, CSV and PDF renderings, so all three state the same facts.
 
-export const REPORT_FORMAT = "skjold-residency-report-v1";
+const REPORT_FORMAT = "skjold-residency-report-v1";
 
-export const NO_TRANSFERS =
-  "None. No personal data covered by this report was stored or processed outside the EEA in the reported period.";
+export const NO_TRANSFERS = "None. No personal data covered by this report was stored or processed outside the EEA in the reported period.";
 
-export const DEFAULT_SECURITY_MEASURES = [
+const DEFAULT_SECURITY_MEASURES = [
   "Guests hardened on provisioning: key-only SSH, no root login, default-deny inbound firewall, kernel hardening, automatic security updates; verified by a per-control evidence report.",
   "k3s clusters: Pod Security Admission 'restricted', secrets encryption at rest, API audit log, default-deny NetworkPolicies.",
   "Portal: SSH keys, kubeconfigs and TOTP secrets encrypted at rest (AES-256-GCM); role-based access per team; append-only audit log.",

@@ -10,7 +10,7 @@ import type { Jurisdiction, LedgerAction, ResourceKind } from "../generated/pris
 // text field may be empty, so "" unambiguously means null.
 
 export const GENESIS_HASH = "0".repeat(64);
-export const HASH_FORMAT = "skjold-ledger-v1";
+const HASH_FORMAT = "skjold-ledger-v1";
 
 export interface HashedFields {
   seq: bigint;
@@ -32,7 +32,7 @@ export interface HashedFields {
   prevHash: string;
 }
 
-export function canonicalEntry(e: HashedFields): string {
+function canonicalEntry(e: HashedFields): string {
   return [
     HASH_FORMAT,
     e.seq.toString(),

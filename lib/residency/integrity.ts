@@ -17,7 +17,7 @@ export interface LedgerBreak {
   found: string;
 }
 
-export interface LedgerAcknowledgement {
+interface LedgerAcknowledgement {
   by: string;
   at: Date;
   reason: string;
@@ -41,7 +41,7 @@ export type LedgerIntegrity =
       acknowledgement: LedgerAcknowledgement | null;
     };
 
-export function breakOf(run: Pick<LedgerVerificationModel, "brokenSeq" | "problem" | "expected" | "found">): LedgerBreak {
+function breakOf(run: Pick<LedgerVerificationModel, "brokenSeq" | "problem" | "expected" | "found">): LedgerBreak {
   return { seq: String(run.brokenSeq), problem: run.problem as LedgerProblem, expected: run.expected ?? "", found: run.found ?? "" };
 }
 
@@ -52,7 +52,11 @@ function sameBreak(a: LedgerBreak, details: unknown): boolean {
 
 /** The acknowledgement of this break made since the chain last verified in full, if any. */
 async function findAcknowledgement(prisma: PrismaClient, brokenAt: LedgerBreak): Promise<LedgerAcknowledgement | null> {
-  const lastFull = await prisma.ledgerVerification.findFirst({ where: { ok: true, kind: "FULL" }, orderBy: { finishedAt: "desc" }, select: { finishedAt: true } });
+  const lastFull = await prisma.ledgerVerification.findFirst({
+    where: { ok: true, kind: "FULL" },
+    orderBy: { finishedAt: "desc" },
+    select: { finishedAt: true },
+  });
   const acks = await prisma.auditEvent.findMany({
     where: { action: ACKNOWLEDGE_ACTION, ...(lastFull ? { at: { gt: lastFull.finishedAt } } : {}) },
     orderBy: { at: "desc" },
@@ -69,10 +73,19 @@ export async function readLedgerIntegrity({ prisma }: { prisma: PrismaClient }):
   const full = await prisma.ledgerVerification.findFirst({ where: { ok: true, kind: "FULL", ...after }, orderBy: { startedAt: "desc" } });
   if (lastBroken && !full) {
     const brokenAt = breakOf(lastBroken);
-    return { status: "broken", brokenAt, detectedAt: lastBroken.finishedAt, verificationId: lastBroken.id, acknowledgement: await findAcknowledgement(prisma, brokenAt) };
+    return {
+      status: "broken",
+      brokenAt,
+      detectedAt: lastBroken.finishedAt,
+      verificationId: lastBroken.id,
+      acknowledgement: await findAcknowledgement(prisma, brokenAt),
+    };
   }
   if (!full) return { status: "unverified" };
-  const anchor = await prisma.ledgerVerification.findFirst({ where: { ok: true, ...after }, orderBy: [{ throughSeq: "desc" }, { finishedAt: "desc" }] });
+  const anchor = await prisma.ledgerVerification.findFirst({
+    where: { ok: true, ...after },
+    orderBy: [{ throughSeq: "desc" }, { finishedAt: "desc" }],
+  });
   const best = anchor ?? full;
   return {
     status: "verified",

@@ -2,12 +2,9 @@ import type { DataLocationModel } from "../generated/prisma/models";
 
 // A location is identified by what it is and where it is: the same resource may live in several
 // places at once (a disk and its backup), and a CLOSE ends exactly the OPEN with the same identity.
-type Located = Pick<
-  DataLocationModel,
-  "resourceKind" | "resourceId" | "hostName" | "poolName" | "path" | "regionCode"
->;
+type Located = Pick<DataLocationModel, "resourceKind" | "resourceId" | "hostName" | "poolName" | "path" | "regionCode">;
 
-export function locationKey(e: Located): string {
+function locationKey(e: Located): string {
   return JSON.stringify([e.resourceKind, e.resourceId, e.hostName, e.poolName, e.path, e.regionCode]);
 }
 

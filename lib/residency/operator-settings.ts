@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { RequestMeta } from "../auth/principal";
+import type { RequestMeta } from "../access/principal";
 import { fromZod } from "../core/errors";
 import { safeText } from "../core/validation";
 import type { PrismaClient } from "../generated/prisma/client";
@@ -22,29 +22,41 @@ const optionalEmail = z
   .transform((s) => (s?.trim() ? s.trim().toLowerCase() : undefined))
   .pipe(z.email("must be a valid email address").max(254).optional());
 
-export const OperatorFormSchema = z.object({
-  company: safeText(200),
-  orgNumber: optional(40).pipe(
-    z.string().regex(/^[A-Za-z0-9 .-]+$/, "use letters, digits, spaces, dots and dashes (e.g. 923 456 789)").optional(),
-  ),
-  address: optional(400),
-  email: optionalEmail,
-  phone: optional(40),
-  dpoName: optional(200),
-  dpoEmail: optionalEmail,
-  dpoPhone: optional(40),
-  /** Article 32 measures, one per line; empty keeps Skjold's defaults. */
-  securityMeasures: z
-    .string()
-    .max(8000)
-    .optional()
-    .transform((s) => (s ?? "").split(/\r?\n/).map((l) => l.trim()).filter(Boolean))
-    .pipe(z.array(safeText(500)).max(40)),
-}).refine((f) => f.dpoName || (!f.dpoEmail && !f.dpoPhone), { path: ["dpoName"], message: "name the DPO when giving their contact details" });
-export type OperatorForm = z.input<typeof OperatorFormSchema>;
+export const OperatorFormSchema = z
+  .object({
+    company: safeText(200),
+    orgNumber: optional(40).pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9 .-]+$/, "use letters, digits, spaces, dots and dashes (e.g. 923 456 789)")
+        .optional(),
+    ),
+    address: optional(400),
+    email: optionalEmail,
+    phone: optional(40),
+    dpoName: optional(200),
+    dpoEmail: optionalEmail,
+    dpoPhone: optional(40),
+    /** Article 32 measures, one per line; empty keeps Skjold's defaults. */
+    securityMeasures: z
+      .string()
+      .max(8000)
+      .optional()
+      .transform((s) =>
+        (s ?? "")
+          .split(/\r?\n/)
+          .map((l) => l.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(safeText(500)).max(40)),
+  })
+  .refine((f) => f.dpoName || (!f.dpoEmail && !f.dpoPhone), {
+    path: ["dpoName"],
+    message: "name the DPO when giving their contact details",
+  });
 
 /** Pure: the stored details after applying a validated form to what was stored before. */
-export function mergeOperatorForm(before: OperatorDetails | null, form: z.output<typeof OperatorFormSchema>): OperatorDetails {
+function mergeOperatorForm(before: OperatorDetails | null, form: z.output<typeof OperatorFormSchema>): OperatorDetails {
   const { dpoName, dpoEmail, dpoPhone, securityMeasures, ...plain } = form;
   const next: OperatorDetails = {
     ...(before?.representative ? { representative: before.representative } : {}),
@@ -72,7 +84,15 @@ export async function changeOperatorDetails(opts: {
     const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(next)]) as Set<keyof OperatorDetails>;
     const changed = [...keys].filter((k) => JSON.stringify(before?.[k]) !== JSON.stringify(next[k])).sort();
     // Field names only: the values (DPO name, phone) are personal data and live in the setting itself.
-    await recordAudit({ prisma: tx, action: "residency.operator.change", ...opts.actor, targetType: "setting", targetId: OPERATOR_SETTING, details: { changed }, meta: opts.meta });
+    await recordAudit({
+      prisma: tx,
+      action: "residency.operator.change",
+      ...opts.actor,
+      targetType: "setting",
+      targetId: OPERATOR_SETTING,
+      details: { changed },
+      meta: opts.meta,
+    });
     return next;
   });
 }

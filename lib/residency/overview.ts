@@ -1,5 +1,5 @@
 import { requireAdmin, requireTeam, roleCan } from "../access/team-access";
-import type { Principal } from "../auth/principal";
+import type { Principal } from "../access/principal";
 import type { PrismaClient } from "../generated/prisma/client";
 import { readLedgerIntegrity } from "./integrity";
 import { listReportExports } from "./report-response";

@@ -18,7 +18,11 @@ export function createPdfTable(doc: PDFKit.PDFDocument, columns: readonly PdfCol
     const height = Math.max(...columns.map((c, k) => doc.heightOfString(cells[k] ?? "", { width: c.width - PAD }))) + PAD;
     if (doc.y + height > bottom()) {
       doc.addPage();
-      if (!bold) drawRow(columns.map((c) => c.header), true);
+      if (!bold)
+        drawRow(
+          columns.map((c) => c.header),
+          true,
+        );
       doc.font(bold ? "Helvetica-Bold" : "Helvetica").fontSize(FONT_SIZE);
     }
     const top = doc.y;
@@ -38,7 +42,11 @@ export function createPdfTable(doc: PDFKit.PDFDocument, columns: readonly PdfCol
   }
 
   return {
-    header: () => drawRow(columns.map((c) => c.header), true),
+    header: () =>
+      drawRow(
+        columns.map((c) => c.header),
+        true,
+      ),
     row: (cells: readonly string[]) => drawRow(cells, false),
   };
 }

@@ -3,7 +3,7 @@ import type { Jurisdiction, ResidencyPolicy } from "../generated/prisma/enums";
 
 // Which jurisdictions each residency policy admits. Norway is in the EEA but not in the EU, so an
 // EU-only policy excludes Norwegian regions; no policy ever admits a third country.
-export const POLICY_JURISDICTIONS: Readonly<Record<ResidencyPolicy, readonly Jurisdiction[]>> = {
+const POLICY_JURISDICTIONS: Readonly<Record<ResidencyPolicy, readonly Jurisdiction[]>> = {
   NORWAY_ONLY: ["NO_EEA"],
   EEA: ["NO_EEA", "EU", "EEA_OTHER"],
   EU: ["EU"],
@@ -16,7 +16,7 @@ export const POLICY_LABELS: Readonly<Record<ResidencyPolicy, string>> = {
 };
 
 /** Jurisdictions inside the EEA: storing data there is not a transfer to a third country. */
-export const EEA_JURISDICTIONS: readonly Jurisdiction[] = ["NO_EEA", "EU", "EEA_OTHER"];
+const EEA_JURISDICTIONS: readonly Jurisdiction[] = ["NO_EEA", "EU", "EEA_OTHER"];
 
 export interface RegionLike {
   code: string;

@@ -15,7 +15,7 @@ const LedgerText = z
   .max(512)
   .regex(/^[^\u0000-\u001f\u007f]*$/, "must not contain control characters");
 
-export const DataLocationInputSchema = z.object({
+const DataLocationInputSchema = z.object({
   teamId: z.uuid().nullish(),
   resourceKind: z.enum(ResourceKind),
   resourceId: LedgerText,
@@ -30,9 +30,7 @@ export const DataLocationInputSchema = z.object({
 
 export type DataLocationInput = z.input<typeof DataLocationInputSchema>;
 
-export async function recordDataLocation(
-  opts: { prisma: Db } & DataLocationInput,
-): Promise<DataLocationModel> {
+export async function recordDataLocation(opts: { prisma: Db } & DataLocationInput): Promise<DataLocationModel> {
   const { prisma, ...rest } = opts;
   const parsed = DataLocationInputSchema.safeParse(rest);
   if (!parsed.success) throw fromZod(parsed.error, "Invalid data location");
@@ -40,9 +38,7 @@ export async function recordDataLocation(
   return inTransaction(prisma, async (tx) => {
     const region = await tx.region.findUnique({ where: { code: input.regionCode } });
     if (!region) throw new AppError("NOT_FOUND", `Region ${input.regionCode} does not exist`);
-    const team = input.teamId
-      ? await tx.team.findUnique({ where: { id: input.teamId }, select: { id: true, slug: true } })
-      : null;
+    const team = input.teamId ? await tx.team.findUnique({ where: { id: input.teamId }, select: { id: true, slug: true } }) : null;
     if (input.teamId && !team) throw new AppError("NOT_FOUND", `Team ${input.teamId} does not exist`);
     const [row] = await appendEntries(tx, [
       {

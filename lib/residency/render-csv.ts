@@ -8,11 +8,23 @@ import { csvBrokenLine, isBroken } from "./integrity-facts";
 // then a first line says so before the header (csvBrokenLine).
 
 const COLUMNS: (keyof IntervalRecord)[] = [
-  "seq", "team", "resourceKind", "resourceId", "resourceName", "host", "pool", "path",
-  "region", "country", "jurisdiction", "outsideEea", "from", "until",
+  "seq",
+  "team",
+  "resourceKind",
+  "resourceId",
+  "resourceName",
+  "host",
+  "pool",
+  "path",
+  "region",
+  "country",
+  "jurisdiction",
+  "outsideEea",
+  "from",
+  "until",
 ];
 
-export function csvField(value: unknown): string {
+function csvField(value: unknown): string {
   let s = value === null || value === undefined ? "" : String(value);
   // A cell starting with = + - @ would run as a formula in a spreadsheet.
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;

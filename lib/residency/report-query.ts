@@ -13,7 +13,7 @@ const HINT = "use a date (YYYY-MM-DD) or an ISO 8601 time with zone (2026-01-10T
 type Edge = "start" | "end";
 
 /** A calendar date's first or last millisecond in UTC, or an exact ISO time; null if not a real date. */
-export function toInstant(text: string, edge: Edge): Date | null {
+function toInstant(text: string, edge: Edge): Date | null {
   const m = DATE_ONLY.exec(text) ?? ISO_TIME.exec(text);
   if (!m) return null;
   const [, y, mo, d] = m;
@@ -38,7 +38,7 @@ const dateParam = (edge: Edge) =>
       return at;
     });
 
-export const ReportQuerySchema = z.strictObject({
+const ReportQuerySchema = z.strictObject({
   format: ReportFormatSchema.describe("csv, json or pdf"),
   asOf: dateParam("end").optional(),
   since: dateParam("start").optional(),
@@ -60,7 +60,13 @@ function notInFuture(at: Date | undefined, now: Date, field: string): Date | und
 }
 
 /** Validates a report request's query string (unknown parameters are refused, so typos do not pass silently). */
-export function parseReportQuery({ params, now = new Date() }: { params: URLSearchParams | Record<string, string>; now?: Date }): ReportQuery {
+export function parseReportQuery({
+  params,
+  now = new Date(),
+}: {
+  params: URLSearchParams | Record<string, string>;
+  now?: Date;
+}): ReportQuery {
   const raw = params instanceof URLSearchParams ? Object.fromEntries(params) : params;
   const parsed = ReportQuerySchema.safeParse(raw);
   if (!parsed.success) throw fromZod(parsed.error, "Invalid report query");
@@ -71,7 +77,13 @@ export function parseReportQuery({ params, now = new Date() }: { params: URLSear
 }
 
 /** For a page's "as of" picker: an empty value means now; a bad one is reported, not thrown. */
-export function parseAsOfParam({ value, now = new Date() }: { value: string | undefined; now?: Date }): { asOf: Date; isNow: boolean } | { error: string } {
+export function parseAsOfParam({
+  value,
+  now = new Date(),
+}: {
+  value: string | undefined;
+  now?: Date;
+}): { asOf: Date; isNow: boolean } | { error: string } {
   if (!value) return { asOf: now, isNow: true };
   try {
     const { asOf } = parseReportQuery({ params: { format: "json", asOf: value }, now });

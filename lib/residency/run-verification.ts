@@ -14,10 +14,10 @@ import { verifyLedger, type LedgerVerification } from "./verify";
 // carries the hash a run saw at that seq.
 
 /** Up to this many entries a report recomputes the whole chain itself (0.6-1.5 s here; docs/residency.md). */
-export const FULL_VERIFY_INLINE_MAX = 20_000;
-export const FULL_VERIFY_INTERVAL_SEC = 3600;
+const FULL_VERIFY_INLINE_MAX = 20_000;
+const FULL_VERIFY_INTERVAL_SEC = 3600;
 
-export type VerificationTrigger = "schedule" | "report" | "manual";
+type VerificationTrigger = "schedule" | "report" | "manual";
 export type RecordedVerification = LedgerVerification & { verificationId: string; startedAt: Date; finishedAt: Date };
 
 const WITNESSES = 100;
@@ -25,13 +25,17 @@ const WITNESSES = 100;
 /** The lowest recorded witness the ledger no longer matches, if any. */
 async function checkWitnesses(prisma: PrismaClient): Promise<LedgerBreak | null> {
   const runs = await prisma.ledgerVerification.findMany({
-    where: { ok: true, throughSeq: { gt: 0n } }, orderBy: { finishedAt: "desc" }, take: WITNESSES, select: { throughSeq: true, throughHash: true },
+    where: { ok: true, throughSeq: { gt: 0n } },
+    orderBy: { finishedAt: "desc" },
+    take: WITNESSES,
+    select: { throughSeq: true, throughHash: true },
   });
-  const rows = await prisma.dataLocation.findMany({ where: { seq: { in: [...new Set(runs.map((r) => r.throughSeq))] } }, select: { seq: true, hash: true } });
+  const rows = await prisma.dataLocation.findMany({
+    where: { seq: { in: [...new Set(runs.map((r) => r.throughSeq))] } },
+    select: { seq: true, hash: true },
+  });
   const hashAt = new Map(rows.map((r) => [r.seq, r.hash]));
-  const broken = runs
-    .filter((r) => hashAt.get(r.throughSeq) !== r.throughHash)
-    .sort((a, b) => (a.throughSeq < b.throughSeq ? -1 : 1))[0];
+  const broken = runs.filter((r) => hashAt.get(r.throughSeq) !== r.throughHash).sort((a, b) => (a.throughSeq < b.throughSeq ? -1 : 1))[0];
   if (!broken) return null;
   const found = hashAt.get(broken.throughSeq);
   return found
@@ -62,9 +66,19 @@ async function recordRun(opts: {
   const broken = result.ok ? null : result.brokenAt;
   const row = await prisma.ledgerVerification.create({
     data: {
-      kind: from ? "TAIL" : "FULL", trigger: opts.trigger, actor: opts.actor ?? null, fromSeq: (from?.seq ?? 0n) + 1n,
-      throughSeq: BigInt(intact.seq), throughHash: intact.hash, ok: result.ok, brokenSeq: broken ? BigInt(broken.seq) : null,
-      problem: broken?.problem ?? null, expected: broken?.expected ?? null, found: broken?.found ?? null, startedAt, finishedAt,
+      kind: from ? "TAIL" : "FULL",
+      trigger: opts.trigger,
+      actor: opts.actor ?? null,
+      fromSeq: (from?.seq ?? 0n) + 1n,
+      throughSeq: BigInt(intact.seq),
+      throughHash: intact.hash,
+      ok: result.ok,
+      brokenSeq: broken ? BigInt(broken.seq) : null,
+      problem: broken?.problem ?? null,
+      expected: broken?.expected ?? null,
+      found: broken?.found ?? null,
+      startedAt,
+      finishedAt,
     },
     select: { id: true },
   });
@@ -72,7 +86,11 @@ async function recordRun(opts: {
 }
 
 /** Recomputes the whole chain and records the run; a pass clears a break found earlier. */
-export function runLedgerVerification(opts: { prisma: PrismaClient; trigger: VerificationTrigger; actor?: string }): Promise<RecordedVerification> {
+export function runLedgerVerification(opts: {
+  prisma: PrismaClient;
+  trigger: VerificationTrigger;
+  actor?: string;
+}): Promise<RecordedVerification> {
   return recordRun(opts);
 }
 
@@ -109,6 +127,9 @@ export const ledgerVerificationTask: ScheduledTask = {
   intervalSec: FULL_VERIFY_INTERVAL_SEC,
   async run({ prisma, workerId }) {
     const r = await runLedgerVerification({ prisma, trigger: "schedule", actor: workerId });
-    if (!r.ok) console.error(`[residency] ledger BROKEN at seq ${r.brokenAt.seq} (${r.brokenAt.problem}); reports are marked until a full verification passes`);
+    if (!r.ok)
+      console.error(
+        `[residency] ledger BROKEN at seq ${r.brokenAt.seq} (${r.brokenAt.problem}); reports are marked until a full verification passes`,
+      );
   },
 };

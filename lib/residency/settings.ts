@@ -36,7 +36,10 @@ async function readSetting<T>(prisma: Db, key: string, schema: z.ZodType<T>): Pr
   if (!row) return null;
   const parsed = schema.safeParse(row.value);
   if (!parsed.success) {
-    throw new AppError("VALIDATION", `Setting ${key} is invalid: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    throw new AppError(
+      "VALIDATION",
+      `Setting ${key} is invalid: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   }
   return parsed.data;
 }

@@ -1,6 +1,6 @@
 import { requireTeam } from "../access/team-access";
 import { actorOf } from "../audit/record-audit";
-import type { Principal, RequestMeta } from "../auth/principal";
+import type { Principal, RequestMeta } from "../access/principal";
 import { fromZod } from "../core/errors";
 import type { PrismaClient } from "../generated/prisma/client";
 import { changeResidencyPolicy } from "./change-policy";
@@ -32,14 +32,23 @@ export async function getTeamResidencyPolicy(opts: { prisma: PrismaClient; princ
 }
 
 /** Changes the policy (owners); POLICY_VIOLATION lists what lies outside the new one (details.violations). */
-export async function changeTeamResidencyPolicy(opts: { prisma: PrismaClient; principal: Principal; teamSlug: string; input: unknown; meta?: RequestMeta }) {
+export async function changeTeamResidencyPolicy(opts: {
+  prisma: PrismaClient;
+  principal: Principal;
+  teamSlug: string;
+  input: unknown;
+  meta?: RequestMeta;
+}) {
   const { prisma, principal } = opts;
   const { team } = await requireTeam({ prisma, principal, slug: opts.teamSlug, need: "manage" });
   const body = PolicyChangeInput.safeParse(opts.input);
   if (!body.success) throw fromZod(body.error, "Invalid policy change");
   const actor = actorOf(principal);
   const result = await changeResidencyPolicy({
-    prisma, teamId: team.id, policy: body.data.policy, meta: opts.meta,
+    prisma,
+    teamId: team.id,
+    policy: body.data.policy,
+    meta: opts.meta,
     actor: { label: actor.actorLabel, userId: actor.actorUserId, tokenId: actor.actorTokenId },
   });
   return { ...result, label: POLICY_LABELS[result.policy] };

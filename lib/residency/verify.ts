@@ -36,7 +36,12 @@ export async function verifyLedger({
   if (from && from.seq > 0n) {
     const anchor = await prisma.dataLocation.findUnique({ where: { seq: from.seq } });
     const broken = (problem: LedgerProblem, expected: string, found: string) =>
-      ({ ok: false, count: 0, brokenAt: { seq: from.seq.toString(), problem, expected, found }, intactThrough: { seq: "0", hash: GENESIS_HASH } }) as const;
+      ({
+        ok: false,
+        count: 0,
+        brokenAt: { seq: from.seq.toString(), problem, expected, found },
+        intactThrough: { seq: "0", hash: GENESIS_HASH },
+      }) as const;
     if (!anchor) return broken("gap", `seq ${from.seq}`, "missing");
     if (hashEntry(anchor) !== anchor.hash) return broken("content", hashEntry(anchor), anchor.hash);
     if (anchor.hash !== from.hash) return broken("anchor", from.hash, anchor.hash);
@@ -51,7 +56,12 @@ export async function verifyLedger({
     });
     for (const row of rows) {
       const broken = (problem: LedgerProblem, expected: string, found: string) =>
-        ({ ok: false, count, brokenAt: { seq: row.seq.toString(), problem, expected, found }, intactThrough: { seq: prev.seq.toString(), hash: prev.hash } }) as const;
+        ({
+          ok: false,
+          count,
+          brokenAt: { seq: row.seq.toString(), problem, expected, found },
+          intactThrough: { seq: prev.seq.toString(), hash: prev.hash },
+        }) as const;
       if (row.seq !== prev.seq + 1n) return broken("gap", `seq ${prev.seq + 1n}`, `seq ${row.seq}`);
       if (row.prevHash !== prev.hash) return broken("link", prev.hash, row.prevHash);
       const expected = hashEntry(row);
@@ -64,7 +74,12 @@ export async function verifyLedger({
   if (through !== undefined && prev.seq < through) {
     // The entries up to the head the caller read are gone (deleted from the end of the chain).
     const seq = (prev.seq + 1n).toString();
-    return { ok: false, count, brokenAt: { seq, problem: "gap", expected: `seq ${seq}`, found: "missing" }, intactThrough: { seq: prev.seq.toString(), hash: prev.hash } };
+    return {
+      ok: false,
+      count,
+      brokenAt: { seq, problem: "gap", expected: `seq ${seq}`, found: "missing" },
+      intactThrough: { seq: prev.seq.toString(), hash: prev.hash },
+    };
   }
   return { ok: true, count, head: { seq: prev.seq.toString(), hash: prev.hash } };
 }

@@ -1,12 +1,11 @@
 import { env } from "../core/env";
 import { getDatabase } from "../db";
-import { jobRegistry, listSchedules } from "../jobs/registry";
-import { startWorker, type WorkerHandle } from "../jobs/worker";
+import { jobRegistry, listSchedules } from "./registry";
+import { startWorker } from "../jobs/worker";
 
 // What the portal process starts besides serving pages. The job worker and schedules join here
 // as they land (lib/jobs); on the embedded database they must run in this process.
 const KEY = Symbol.for("skjold.runtime");
-const WORKER_KEY = Symbol.for("skjold.inlineWorker");
 
 export async function startPortalRuntime(): Promise<void> {
   const g = globalThis as { [KEY]?: boolean };
@@ -19,12 +18,6 @@ export async function startPortalRuntime(): Promise<void> {
   // scripts/worker.ts beside it, on PostgreSQL only: PGlite is single-process).
   if (e.SKJOLD_INLINE_WORKER !== "0") {
     const worker = startWorker({ prisma: db.prisma, registry: jobRegistry, schedules: listSchedules(), pollMs: 500 });
-    (globalThis as { [WORKER_KEY]?: WorkerHandle })[WORKER_KEY] = worker;
     console.log(`[skjold] inline job worker ${worker.workerId} running ${jobRegistry.kinds().join(", ")}`);
   }
-}
-
-/** The portal's inline worker, if it runs: wake it right after enqueueing so a job starts at once. */
-export function inlineWorker(): WorkerHandle | undefined {
-  return (globalThis as { [WORKER_KEY]?: WorkerHandle })[WORKER_KEY];
 }

@@ -67,7 +67,11 @@ export async function openConnection(opts: OpenConnectionOptions): Promise<NodeS
  */
 export async function fetchHostKey(opts: { target: Omit<SshTarget, "privateKey" | "hostKeyFingerprint">; timeoutMs?: number }) {
   try {
-    await openConnection({ target: { ...opts.target, privateKey: "", hostKeyFingerprint: null }, timeoutMs: opts.timeoutMs, step: "fetch host key" });
+    await openConnection({
+      target: { ...opts.target, privateKey: "", hostKeyFingerprint: null },
+      timeoutMs: opts.timeoutMs,
+      step: "fetch host key",
+    });
   } catch (err) {
     if (err instanceof HostKeyUnconfirmedError) return { fingerprint: err.presentedFingerprint, algorithm: err.algorithm };
     throw err;

@@ -32,12 +32,21 @@ export function connectError(label: string, step: string, err: unknown): AppErro
   const e = err as { level?: string; code?: string; message?: string };
   const msg = e?.message ?? String(err);
   if (e?.level === "client-authentication") {
-    return new AppError("HOST_UNREACHABLE", `${label}: ${step}: the host rejected Skjold's SSH key (${msg}). Install the host's public key in the user's authorized_keys`, {
-      details: { reason: "auth" },
-      cause: err,
-    });
+    return new AppError(
+      "HOST_UNREACHABLE",
+      `${label}: ${step}: the host rejected Skjold's SSH key (${msg}). Install the host's public key in the user's authorized_keys`,
+      {
+        details: { reason: "auth" },
+        cause: err,
+      },
+    );
   }
-  const transient = e?.code === "ECONNREFUSED" || e?.code === "ETIMEDOUT" || e?.code === "ECONNRESET" || /timed out/i.test(msg) || e?.level === "client-timeout";
+  const transient =
+    e?.code === "ECONNREFUSED" ||
+    e?.code === "ETIMEDOUT" ||
+    e?.code === "ECONNRESET" ||
+    /timed out/i.test(msg) ||
+    e?.level === "client-timeout";
   return new AppError("HOST_UNREACHABLE", `${label}: ${step}: cannot connect over SSH (${e?.code ?? msg})`, {
     details: { reason: e?.code ?? "connect" },
     transient,

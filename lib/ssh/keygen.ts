@@ -32,7 +32,15 @@ export function openSshKeyPair(seed: Buffer, pub: Buffer, comment = "skjold"): G
   const padding = (8 - (secret.length % 8)) % 8;
   secret = Buffer.concat([secret, Buffer.from(Array.from({ length: padding }, (_, i) => i + 1))]);
   const none = sshString(Buffer.from("none"));
-  const body = Buffer.concat([Buffer.from("openssh-key-v1\0"), none, none, sshString(Buffer.alloc(0)), uint32(1), sshString(publicBlob), sshString(secret)]);
+  const body = Buffer.concat([
+    Buffer.from("openssh-key-v1\0"),
+    none,
+    none,
+    sshString(Buffer.alloc(0)),
+    uint32(1),
+    sshString(publicBlob),
+    sshString(secret),
+  ]);
   const lines = body.toString("base64").match(/.{1,70}/g)!;
   const publicKey = `ssh-ed25519 ${publicBlob.toString("base64")} ${cleanComment}`;
   return {

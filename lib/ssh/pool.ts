@@ -1,3 +1,4 @@
+import type { Duplex } from "node:stream";
 import type { NodeSSH } from "node-ssh";
 import type { ClientChannel } from "ssh2";
 import { AppError } from "../core/errors";
@@ -16,7 +17,7 @@ export interface SshPoolOptions {
   commandTimeoutMs?: number;
 }
 
-export interface RemoteExecOptions {
+interface RemoteExecOptions {
   target: SshTarget;
   /** program and arguments; quoted by quote.ts, never concatenated */
   argv: readonly string[];
@@ -61,7 +62,10 @@ export function createSshPool(options: SshPoolOptions = {}): SshPool {
     entries.delete(key);
     clearTimeout(entry.timer);
     entry.release?.();
-    entry.ssh.then((s) => s.dispose(), () => undefined);
+    entry.ssh.then(
+      (s) => s.dispose(),
+      () => undefined,
+    );
   };
 
   const touch = (key: string, entry: Entry, delta: number) => {
@@ -71,7 +75,7 @@ export function createSshPool(options: SshPoolOptions = {}): SshPool {
   };
 
   async function dial(target: SshTarget, step: string, entry: Entry): Promise<NodeSSH> {
-    let sock;
+    let sock: Duplex | undefined;
     if (target.via) {
       const via = target.via;
       const hostSsh = await acquire(via, step);
@@ -131,7 +135,11 @@ export function createSshPool(options: SshPoolOptions = {}): SshPool {
         timer = setTimeout(() => {
           channel?.signal("KILL");
           channel?.close();
-          reject(new AppError("TIMEOUT", `${label}: ${opts.step}: \`${opts.argv[0]}\` did not finish within ${timeoutMs} ms`, { transient: true }));
+          reject(
+            new AppError("TIMEOUT", `${label}: ${opts.step}: \`${opts.argv[0]}\` did not finish within ${timeoutMs} ms`, {
+              transient: true,
+            }),
+          );
         }, timeoutMs);
       });
       const r = await Promise.race([run, timeout]);
@@ -140,7 +148,10 @@ export function createSshPool(options: SshPoolOptions = {}): SshPool {
       if (err instanceof AppError) throw err;
       // The connection dropped. If no channel was opened, nothing ran: reconnect and try once more.
       if (!channel) return { retry: true };
-      throw new AppError("HOST_UNREACHABLE", `${label}: ${opts.step}: connection lost while \`${opts.argv[0]}\` ran`, { transient: true, cause: err });
+      throw new AppError("HOST_UNREACHABLE", `${label}: ${opts.step}: connection lost while \`${opts.argv[0]}\` ran`, {
+        transient: true,
+        cause: err,
+      });
     } finally {
       clearTimeout(timer);
       release();
@@ -158,12 +169,17 @@ export function createSshPool(options: SshPoolOptions = {}): SshPool {
         attempt = await execOnce(opts, command);
       }
       const result = attempt.result;
-      if (!result) throw new AppError("HOST_UNREACHABLE", `${targetLabel(opts.target)}: ${opts.step}: connection lost twice`, { transient: true });
+      if (!result)
+        throw new AppError("HOST_UNREACHABLE", `${targetLabel(opts.target)}: ${opts.step}: connection lost twice`, { transient: true });
       if (result.code !== 0 && !opts.allowFailure) {
         const why = (result.stderr || result.stdout).trim().split("\n").slice(-3).join(" | ").slice(0, 400);
-        throw new AppError("HOST_COMMAND_FAILED", `${targetLabel(opts.target)}: ${opts.step}: \`${opts.argv.slice(0, 2).join(" ")}\` failed (exit ${result.code}): ${why}`, {
-          details: { exitCode: result.code, step: opts.step },
-        });
+        throw new AppError(
+          "HOST_COMMAND_FAILED",
+          `${targetLabel(opts.target)}: ${opts.step}: \`${opts.argv.slice(0, 2).join(" ")}\` failed (exit ${result.code}): ${why}`,
+          {
+            details: { exitCode: result.code, step: opts.step },
+          },
+        );
       }
       return result;
     },

@@ -29,13 +29,17 @@ export function quoteCommand(argv: readonly string[]): string {
 // are validated too: a name starting with "-" would be read as an option, "/" would escape the pool.
 
 /** libvirt domain: letter first, then letters, digits, dot, underscore, dash; 1–63 characters. */
-export const DomainNameSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,62}$/, "must start with a letter and use only A-Z a-z 0-9 . _ - (max 63)");
+export const DomainNameSchema = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,62}$/, "must start with a letter and use only A-Z a-z 0-9 . _ - (max 63)");
 /** storage volume file name inside a pool, with an optional image extension. */
 export const VolumeNameSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, "must start with a letter or digit and use only A-Z a-z 0-9 . _ - (max 128)")
   .refine((v) => !v.includes(".."), "must not contain ..");
-export const PoolNameSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,62}$/, "must start with a letter and use only A-Z a-z 0-9 _ - (max 63)");
+export const PoolNameSchema = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,62}$/, "must start with a letter and use only A-Z a-z 0-9 _ - (max 63)");
 /** absolute path on a host: plain segments only, no .., no spaces, no shell or glob characters. */
 export const RemotePathSchema = z
   .string()

@@ -19,7 +19,7 @@ export interface SshTarget {
   via?: SshTarget;
 }
 
-export const SshTargetSchema: z.ZodType<SshTarget> = z.lazy(() =>
+const SshTargetSchema: z.ZodType<SshTarget> = z.lazy(() =>
   z.object({
     label: z.string().min(1).max(120).optional(),
     host: HostnameSchema,

@@ -7,7 +7,13 @@ import { targetLabel, type SshTarget } from "./target";
  * not just until its port is open. Connection failures are retried until `timeoutMs`; a host-key
  * problem stops at once, since waiting cannot fix it.
  */
-export async function waitForSsh(opts: { pool: SshPool; target: SshTarget; timeoutMs: number; intervalMs?: number; step?: string }): Promise<{ attempts: number; elapsedMs: number }> {
+export async function waitForSsh(opts: {
+  pool: SshPool;
+  target: SshTarget;
+  timeoutMs: number;
+  intervalMs?: number;
+  step?: string;
+}): Promise<{ attempts: number; elapsedMs: number }> {
   const step = opts.step ?? "wait for SSH";
   const started = Date.now();
   let attempts = 0;
@@ -23,8 +29,12 @@ export async function waitForSsh(opts: { pool: SshPool; target: SshTarget; timeo
     }
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 2000));
   }
-  throw new AppError("TIMEOUT", `${targetLabel(opts.target)}: ${step}: no SSH answer within ${Math.round(opts.timeoutMs / 1000)} s (last: ${(last as Error | undefined)?.message ?? "none"})`, {
-    transient: true,
-    cause: last,
-  });
+  throw new AppError(
+    "TIMEOUT",
+    `${targetLabel(opts.target)}: ${step}: no SSH answer within ${Math.round(opts.timeoutMs / 1000)} s (last: ${(last as Error | undefined)?.message ?? "none"})`,
+    {
+      transient: true,
+      cause: last,
+    },
+  );
 }

@@ -1,5 +1,5 @@
 import { actorOf, recordAudit } from "../audit/record-audit";
-import type { Principal, RequestMeta } from "../auth/principal";
+import type { Principal, RequestMeta } from "../access/principal";
 import { requireAdmin } from "../access/team-access";
 import { AppError, fromZod } from "../core/errors";
 import type { PrismaClient } from "../generated/prisma/client";
@@ -21,9 +21,20 @@ export async function createTeam(opts: { prisma: PrismaClient; principal: Princi
     if (owner) await tx.membership.create({ data: { teamId: team.id, userId: owner.id, role: "OWNER" } });
     // The team's account data lives in the portal's database from now on: a residency fact, once
     // the portal's location is configured (setting it later records every team then).
-    const location = await getPortalLocation({ prisma: tx }).catch((e) => (e instanceof AppError && e.code === "CONFLICT" ? null : Promise.reject(e)));
+    const location = await getPortalLocation({ prisma: tx }).catch((e) =>
+      e instanceof AppError && e.code === "CONFLICT" ? null : Promise.reject(e),
+    );
     if (location) await syncPortalDatabaseLocations({ tx, location, actor: actorOf(opts.principal).actorLabel, teamIds: [team.id] });
-    await recordAudit({ prisma: tx, ...actorOf(opts.principal), action: "team.create", teamId: team.id, targetType: "team", targetId: team.id, details: { slug, name }, meta: opts.meta });
+    await recordAudit({
+      prisma: tx,
+      ...actorOf(opts.principal),
+      action: "team.create",
+      teamId: team.id,
+      targetType: "team",
+      targetId: team.id,
+      details: { slug, name },
+      meta: opts.meta,
+    });
     return team;
   });
 }

@@ -1,6 +1,6 @@
 import { actorOf, recordAudit } from "../audit/record-audit";
 import { hashPassword } from "../auth/password";
-import type { Principal, RequestMeta } from "../auth/principal";
+import type { Principal, RequestMeta } from "../access/principal";
 import { requireTeam } from "../access/team-access";
 import { AppError, fromZod } from "../core/errors";
 import { randomToken, sha256Hex } from "../core/secrets";
@@ -13,7 +13,13 @@ const INVITE_TTL_MS = 7 * 24 * 3600 * 1000;
  * An owner invites an email address with a role. The link carries a one-time token (stored
  * hashed) and is shown once to the inviter: Skjold sends no mail, the inviter passes it on.
  */
-export async function inviteMember(opts: { prisma: PrismaClient; principal: Principal; teamSlug: string; input: unknown; meta?: RequestMeta }) {
+export async function inviteMember(opts: {
+  prisma: PrismaClient;
+  principal: Principal;
+  teamSlug: string;
+  input: unknown;
+  meta?: RequestMeta;
+}) {
   const { team } = await requireTeam({ prisma: opts.prisma, principal: opts.principal, slug: opts.teamSlug, need: "manage" });
   const parsed = InviteMemberInput.safeParse(opts.input);
   if (!parsed.success) throw fromZod(parsed.error, "Invitation");
@@ -31,7 +37,16 @@ export async function inviteMember(opts: { prisma: PrismaClient; principal: Prin
       expiresAt: new Date(Date.now() + INVITE_TTL_MS),
     },
   });
-  await recordAudit({ prisma: opts.prisma, ...actorOf(opts.principal), action: "team.invite", teamId: team.id, targetType: "invitation", targetId: invitation.id, details: { email, role }, meta: opts.meta });
+  await recordAudit({
+    prisma: opts.prisma,
+    ...actorOf(opts.principal),
+    action: "team.invite",
+    teamId: team.id,
+    targetType: "invitation",
+    targetId: invitation.id,
+    details: { email, role },
+    meta: opts.meta,
+  });
   return { invitation, token, path: `/invite/${token}` };
 }
 
@@ -53,7 +68,8 @@ export async function acceptInvitation(opts: { prisma: PrismaClient; input: unkn
   const { token, name, password } = parsed.data;
   return opts.prisma.$transaction(async (tx) => {
     const inv = await tx.invitation.findUnique({ where: { tokenHash: sha256Hex(token) }, include: { team: true } });
-    if (!inv || inv.acceptedAt || inv.expiresAt.getTime() < Date.now()) throw new AppError("NOT_FOUND", "This invitation is not valid any more. Ask for a new one.");
+    if (!inv || inv.acceptedAt || inv.expiresAt.getTime() < Date.now())
+      throw new AppError("NOT_FOUND", "This invitation is not valid any more. Ask for a new one.");
     let user = await tx.user.findUnique({ where: { email: inv.email } });
     if (user) {
       if (user.id !== opts.signedInUserId) throw new AppError("UNAUTHENTICATED", `Sign in as ${inv.email} to accept this invitation.`);
@@ -67,7 +83,17 @@ export async function acceptInvitation(opts: { prisma: PrismaClient; input: unkn
       create: { userId: user.id, teamId: inv.teamId, role: inv.role },
     });
     await tx.invitation.update({ where: { id: inv.id }, data: { acceptedAt: new Date() } });
-    await recordAudit({ prisma: tx, actorUserId: user.id, actorLabel: user.email, action: "team.invite.accept", teamId: inv.teamId, targetType: "membership", targetId: user.id, details: { role: inv.role }, meta: opts.meta });
+    await recordAudit({
+      prisma: tx,
+      actorUserId: user.id,
+      actorLabel: user.email,
+      action: "team.invite.accept",
+      teamId: inv.teamId,
+      targetType: "membership",
+      targetId: user.id,
+      details: { role: inv.role },
+      meta: opts.meta,
+    });
     return { user, team: inv.team };
   });
 }

@@ -1,4 +1,4 @@
-import type { Principal } from "../auth/principal";
+import type { Principal } from "../access/principal";
 import type { PrismaClient } from "../generated/prisma/client";
 
 /** The teams a principal can see, with its role in each. Admins see every team. */

@@ -1,5 +1,5 @@
 import { actorOf, recordAudit } from "../audit/record-audit";
-import type { Principal, RequestMeta } from "../auth/principal";
+import type { Principal, RequestMeta } from "../access/principal";
 import { requireTeam } from "../access/team-access";
 import { AppError, fromZod } from "../core/errors";
 import type { PrismaClient } from "../generated/prisma/client";
@@ -12,7 +12,13 @@ async function assertNotLastOwner(prisma: PrismaClient, teamId: string, userId: 
   }
 }
 
-export async function changeMemberRole(opts: { prisma: PrismaClient; principal: Principal; teamSlug: string; input: unknown; meta?: RequestMeta }) {
+export async function changeMemberRole(opts: {
+  prisma: PrismaClient;
+  principal: Principal;
+  teamSlug: string;
+  input: unknown;
+  meta?: RequestMeta;
+}) {
   const { team } = await requireTeam({ prisma: opts.prisma, principal: opts.principal, slug: opts.teamSlug, need: "manage" });
   const parsed = ChangeRoleInput.safeParse(opts.input);
   if (!parsed.success) throw fromZod(parsed.error, "Role change");
@@ -21,14 +27,37 @@ export async function changeMemberRole(opts: { prisma: PrismaClient; principal: 
   if (!m) throw new AppError("NOT_FOUND", "That person is not a member of this team.");
   if (m.role === "OWNER" && role !== "OWNER") await assertNotLastOwner(opts.prisma, team.id, userId);
   await opts.prisma.membership.update({ where: { id: m.id }, data: { role } });
-  await recordAudit({ prisma: opts.prisma, ...actorOf(opts.principal), action: "team.member.role", teamId: team.id, targetType: "user", targetId: userId, details: { from: m.role, to: role }, meta: opts.meta });
+  await recordAudit({
+    prisma: opts.prisma,
+    ...actorOf(opts.principal),
+    action: "team.member.role",
+    teamId: team.id,
+    targetType: "user",
+    targetId: userId,
+    details: { from: m.role, to: role },
+    meta: opts.meta,
+  });
 }
 
-export async function removeMember(opts: { prisma: PrismaClient; principal: Principal; teamSlug: string; userId: string; meta?: RequestMeta }) {
+export async function removeMember(opts: {
+  prisma: PrismaClient;
+  principal: Principal;
+  teamSlug: string;
+  userId: string;
+  meta?: RequestMeta;
+}) {
   const { team } = await requireTeam({ prisma: opts.prisma, principal: opts.principal, slug: opts.teamSlug, need: "manage" });
   const m = await opts.prisma.membership.findFirst({ where: { teamId: team.id, userId: opts.userId } });
   if (!m) throw new AppError("NOT_FOUND", "That person is not a member of this team.");
   if (m.role === "OWNER") await assertNotLastOwner(opts.prisma, team.id, opts.userId);
   await opts.prisma.membership.delete({ where: { id: m.id } });
-  await recordAudit({ prisma: opts.prisma, ...actorOf(opts.principal), action: "team.member.remove", teamId: team.id, targetType: "user", targetId: opts.userId, meta: opts.meta });
+  await recordAudit({
+    prisma: opts.prisma,
+    ...actorOf(opts.principal),
+    action: "team.member.remove",
+    teamId: team.id,
+    targetType: "user",
+    targetId: opts.userId,
+    meta: opts.meta,
+  });
 }

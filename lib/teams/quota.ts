@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { actorOf, recordAudit } from "../audit/record-audit";
-import type { Principal, RequestMeta } from "../auth/principal";
+import type { Principal, RequestMeta } from "../access/principal";
 import { requireAdmin } from "../access/team-access";
 import { AppError, fromZod } from "../core/errors";
 import { intIn } from "../core/validation";
 import type { PrismaClient } from "../generated/prisma/client";
 
-export const TeamQuotaInput = z.object({
+const TeamQuotaInput = z.object({
   maxVms: intIn(0, 10_000),
   maxVcpus: intIn(0, 100_000),
   maxMemoryMb: intIn(0, 100_000_000),
@@ -14,7 +14,13 @@ export const TeamQuotaInput = z.object({
 });
 
 /** Platform admins set a team's quota; orders check it in the same transaction that reserves. */
-export async function setTeamQuota(opts: { prisma: PrismaClient; principal: Principal; teamSlug: string; input: unknown; meta?: RequestMeta }) {
+export async function setTeamQuota(opts: {
+  prisma: PrismaClient;
+  principal: Principal;
+  teamSlug: string;
+  input: unknown;
+  meta?: RequestMeta;
+}) {
   requireAdmin(opts.principal);
   const p = TeamQuotaInput.safeParse(opts.input);
   if (!p.success) throw fromZod(p.error, "Quota");
@@ -28,7 +34,10 @@ export async function setTeamQuota(opts: { prisma: PrismaClient; principal: Prin
     teamId: team.id,
     targetType: "team",
     targetId: team.id,
-    details: { from: { maxVms: team.maxVms, maxVcpus: team.maxVcpus, maxMemoryMb: team.maxMemoryMb, maxDiskGb: team.maxDiskGb }, to: p.data },
+    details: {
+      from: { maxVms: team.maxVms, maxVcpus: team.maxVcpus, maxMemoryMb: team.maxMemoryMb, maxDiskGb: team.maxDiskGb },
+      to: p.data,
+    },
     meta: opts.meta,
   });
   return updated;

@@ -10,12 +10,11 @@ export const CreateTeamInput = z.object({
 export const InviteMemberInput = z.object({ email, role: roleSchema });
 export const ChangeRoleInput = z.object({ userId: z.uuid(), role: roleSchema });
 export const AcceptInvitationInput = z.object({
-  token: z.string().min(20).max(128).regex(/^[A-Za-z0-9_-]+$/),
+  token: z
+    .string()
+    .min(20)
+    .max(128)
+    .regex(/^[A-Za-z0-9_-]+$/),
   name: safeText(80).optional(),
   password: z.string().min(12, "must be at least 12 characters").max(256).optional(),
-});
-export const CreateApiTokenInput = z.object({
-  name: safeText(60),
-  role: z.enum(["OWNER", "MEMBER", "VIEWER", "AUDITOR"]).default("MEMBER"),
-  expiresInDays: z.coerce.number().int().min(1).max(365).optional(),
 });

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { requireTeam } from "../access/team-access";
 import { actorOf, recordAudit } from "../audit/record-audit";
-import type { Principal, RequestMeta } from "../auth/principal";
-import { reapplyToCluster } from "../clusters/cluster-actions";
+import type { Principal, RequestMeta } from "../access/principal";
+import { reapplyToCluster } from "../clusters/provision/reapply-to-cluster";
 import { AppError, fromZod, notFound } from "../core/errors";
 import { safeText, uuid } from "../core/validation";
 import type { PrismaClient } from "../generated/prisma/client";
@@ -10,14 +10,12 @@ import { parseSigningPublicKey } from "../k3s/signing-keys";
 
 export { signingKeyFingerprint } from "../k3s/signing-keys";
 
-export { teamSigningKeys } from "./team-signing-keys";
-
 // A team's image signing keys: the public halves of the cosign keys its pipeline signs Trivy scan
 // attestations with. Every cluster of the team admits an image only with a clean scan signed by one
 // of them, so adding or removing a key is an owner's decision, audited, and it re-applies the
 // admission policy on the team's ready clusters.
 
-export const MAX_SIGNING_KEYS_PER_TEAM = 5;
+const MAX_SIGNING_KEYS_PER_TEAM = 5;
 
 export const AddSigningKeyInput = z.strictObject({
   name: safeText(60),
@@ -51,17 +49,35 @@ export async function addSigningKey(opts: Ctx & { input: unknown }): Promise<Sig
   const parsed = AddSigningKeyInput.safeParse(opts.input);
   if (!parsed.success) throw fromZod(parsed.error, "Signing key");
   const key = parseSigningPublicKey(parsed.data.publicKey);
-  if (!key.ok) throw new AppError("VALIDATION", `Signing key: publicKey: ${key.reason}`, { details: [{ path: "publicKey", message: key.reason }] });
+  if (!key.ok)
+    throw new AppError("VALIDATION", `Signing key: publicKey: ${key.reason}`, { details: [{ path: "publicKey", message: key.reason }] });
   const { name } = parsed.data;
   const { fingerprint, keyType } = key;
   const existing = await prisma.imageSigningKey.findMany({ where: { teamId: team.id }, select: { name: true, fingerprint: true } });
   const same = existing.find((k) => k.fingerprint === fingerprint);
   if (same) throw new AppError("CONFLICT", `This key is already registered for the team as "${same.name}" (${fingerprint}).`);
-  if (existing.some((k) => k.name === name)) throw new AppError("CONFLICT", `The team already has a signing key named "${name}". Pick another name.`);
-  if (existing.length >= MAX_SIGNING_KEYS_PER_TEAM) throw new AppError("QUOTA_EXCEEDED", `A team can register at most ${MAX_SIGNING_KEYS_PER_TEAM} signing keys. Remove one you no longer sign with.`);
+  if (existing.some((k) => k.name === name))
+    throw new AppError("CONFLICT", `The team already has a signing key named "${name}". Pick another name.`);
+  if (existing.length >= MAX_SIGNING_KEYS_PER_TEAM)
+    throw new AppError(
+      "QUOTA_EXCEEDED",
+      `A team can register at most ${MAX_SIGNING_KEYS_PER_TEAM} signing keys. Remove one you no longer sign with.`,
+    );
   try {
-    const row = await prisma.imageSigningKey.create({ data: { teamId: team.id, name, publicKey: key.pem, keyType, fingerprint }, select: PUBLIC_FIELDS });
-    await recordAudit({ prisma, ...actorOf(principal), action: "team.signing_key.add", teamId: team.id, targetType: "signing_key", targetId: row.id, details: { name, keyType: row.keyType, fingerprint }, meta: opts.meta });
+    const row = await prisma.imageSigningKey.create({
+      data: { teamId: team.id, name, publicKey: key.pem, keyType, fingerprint },
+      select: PUBLIC_FIELDS,
+    });
+    await recordAudit({
+      prisma,
+      ...actorOf(principal),
+      action: "team.signing_key.add",
+      teamId: team.id,
+      targetType: "signing_key",
+      targetId: row.id,
+      details: { name, keyType: row.keyType, fingerprint },
+      meta: opts.meta,
+    });
     return { ...row, clustersUpdated: await reapplyToClusters(prisma, team.id) };
   } catch (err) {
     if (isUniqueViolation(err)) throw new AppError("CONFLICT", "This key or this name is already registered for the team.");
@@ -74,9 +90,21 @@ export async function deleteSigningKey(opts: Ctx & { keyId: string }): Promise<{
   const { prisma, principal } = opts;
   const { team } = await requireTeam({ prisma, principal, slug: opts.teamSlug, need: "manage" });
   if (!uuid.safeParse(opts.keyId).success) throw notFound("Signing key not found");
-  const row = await prisma.imageSigningKey.findFirst({ where: { id: opts.keyId, teamId: team.id }, select: { id: true, name: true, fingerprint: true } });
+  const row = await prisma.imageSigningKey.findFirst({
+    where: { id: opts.keyId, teamId: team.id },
+    select: { id: true, name: true, fingerprint: true },
+  });
   if (!row) throw notFound("Signing key not found");
   await prisma.imageSigningKey.delete({ where: { id: row.id } });
-  await recordAudit({ prisma, ...actorOf(principal), action: "team.signing_key.delete", teamId: team.id, targetType: "signing_key", targetId: row.id, details: { name: row.name, fingerprint: row.fingerprint }, meta: opts.meta });
+  await recordAudit({
+    prisma,
+    ...actorOf(principal),
+    action: "team.signing_key.delete",
+    teamId: team.id,
+    targetType: "signing_key",
+    targetId: row.id,
+    details: { name: row.name, fingerprint: row.fingerprint },
+    meta: opts.meta,
+  });
   return { clustersUpdated: await reapplyToClusters(prisma, team.id) };
 }

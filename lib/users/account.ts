@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { actorOf, recordAudit } from "../audit/record-audit";
 import { hashPassword, verifyPassword } from "../auth/password";
-import type { Principal, RequestMeta } from "../auth/principal";
+import type { Principal, RequestMeta } from "../access/principal";
 import { revokeAllSessions } from "../auth/session";
 import { generateTotpSecret, totpUri, verifyTotp } from "../auth/totp";
 import { AppError, fromZod } from "../core/errors";
@@ -19,7 +19,14 @@ export async function changePassword(opts: { prisma: PrismaClient; principal: Us
   await opts.prisma.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(p.data.next) } });
   // Other sessions end: whoever knew the old password is signed out.
   await opts.prisma.session.deleteMany({ where: { userId: user.id, id: { not: opts.principal.sessionId } } });
-  await recordAudit({ prisma: opts.prisma, ...actorOf(opts.principal), action: "user.password.change", targetType: "user", targetId: user.id, meta: opts.meta });
+  await recordAudit({
+    prisma: opts.prisma,
+    ...actorOf(opts.principal),
+    action: "user.password.change",
+    targetType: "user",
+    targetId: user.id,
+    meta: opts.meta,
+  });
 }
 
 export async function setLocale(opts: { prisma: PrismaClient; principal: UserPrincipal; locale: string }) {
@@ -32,7 +39,10 @@ export async function setLocale(opts: { prisma: PrismaClient; principal: UserPri
 export async function beginTotpEnrolment(opts: { prisma: PrismaClient; principal: UserPrincipal }) {
   if (!opts.principal.isAdmin) throw new AppError("FORBIDDEN", "Two-factor sign-in is available to platform admins.");
   const secret = generateTotpSecret();
-  await opts.prisma.user.update({ where: { id: opts.principal.userId }, data: { totpSecretEnc: encryptSecret(secret), totpEnabled: false } });
+  await opts.prisma.user.update({
+    where: { id: opts.principal.userId },
+    data: { totpSecretEnc: encryptSecret(secret), totpEnabled: false },
+  });
   return { secret, uri: totpUri(secret, opts.principal.email) };
 }
 
@@ -40,14 +50,30 @@ export async function beginTotpEnrolment(opts: { prisma: PrismaClient; principal
 export async function confirmTotpEnrolment(opts: { prisma: PrismaClient; principal: UserPrincipal; code: string; meta?: RequestMeta }) {
   const user = await opts.prisma.user.findUniqueOrThrow({ where: { id: opts.principal.userId } });
   if (!user.totpSecretEnc) throw new AppError("CONFLICT", "Start two-factor setup first.");
-  if (!verifyTotp(decryptSecret(user.totpSecretEnc), opts.code.trim())) throw new AppError("VALIDATION", "That code is not valid. Check your authenticator's clock and try again.");
+  if (!verifyTotp(decryptSecret(user.totpSecretEnc), opts.code.trim()))
+    throw new AppError("VALIDATION", "That code is not valid. Check your authenticator's clock and try again.");
   await opts.prisma.user.update({ where: { id: user.id }, data: { totpEnabled: true } });
   await opts.prisma.session.updateMany({ where: { userId: user.id }, data: { mfaVerified: true } });
-  await recordAudit({ prisma: opts.prisma, ...actorOf(opts.principal), action: "user.totp.enable", targetType: "user", targetId: user.id, meta: opts.meta });
+  await recordAudit({
+    prisma: opts.prisma,
+    ...actorOf(opts.principal),
+    action: "user.totp.enable",
+    targetType: "user",
+    targetId: user.id,
+    meta: opts.meta,
+  });
 }
 
 export async function signOutEverywhere(opts: { prisma: PrismaClient; principal: UserPrincipal; meta?: RequestMeta }) {
   const n = await revokeAllSessions({ prisma: opts.prisma, userId: opts.principal.userId });
-  await recordAudit({ prisma: opts.prisma, ...actorOf(opts.principal), action: "auth.sign_out_everywhere", targetType: "user", targetId: opts.principal.userId, details: { sessions: n }, meta: opts.meta });
+  await recordAudit({
+    prisma: opts.prisma,
+    ...actorOf(opts.principal),
+    action: "auth.sign_out_everywhere",
+    targetType: "user",
+    targetId: opts.principal.userId,
+    details: { sessions: n },
+    meta: opts.meta,
+  });
   return n;
 }

@@ -15,7 +15,11 @@ export interface ParsedSshKey {
   publicKey: string;
 }
 
-const CURVES = { "ecdsa-sha2-nistp256": ["nistp256", "P-256", 256, 32], "ecdsa-sha2-nistp384": ["nistp384", "P-384", 384, 48], "ecdsa-sha2-nistp521": ["nistp521", "P-521", 521, 66] } as const;
+const CURVES = {
+  "ecdsa-sha2-nistp256": ["nistp256", "P-256", 256, 32],
+  "ecdsa-sha2-nistp384": ["nistp384", "P-384", 384, 48],
+  "ecdsa-sha2-nistp521": ["nistp521", "P-521", 521, 66],
+} as const;
 const ACCEPTED = ["ssh-ed25519", ...Object.keys(CURVES), "ssh-rsa"];
 const MIN_RSA_BITS = 3072;
 const MAX_RSA_BITS = 16384;
@@ -54,7 +58,9 @@ function explainNotAKey(text: string): never {
   if (/BEGIN SSH2 PUBLIC KEY/.test(text)) {
     throw bad("This is an RFC 4716 (SSH2) public key. Convert it to OpenSSH format with `ssh-keygen -i -f key.pub` and paste that line.");
   }
-  throw bad("This does not look like an OpenSSH public key. Paste one line that starts with ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ssh-rsa.");
+  throw bad(
+    "This does not look like an OpenSSH public key. Paste one line that starts with ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ssh-rsa.",
+  );
 }
 
 function checkMaterial(type: string, r: ReturnType<typeof reader>): number {
@@ -76,7 +82,10 @@ function checkMaterial(type: string, r: ReturnType<typeof reader>): number {
   const e = unsigned(r.next());
   const n = unsigned(r.next());
   const bits = n.length === 0 ? 0 : (n.length - 1) * 8 + n[0]!.toString(2).length;
-  if (bits < MIN_RSA_BITS) throw bad(`This RSA key has ${bits} bits; Skjold accepts RSA keys of ${MIN_RSA_BITS} bits or more. Better: create an ed25519 key with \`ssh-keygen -t ed25519\`.`);
+  if (bits < MIN_RSA_BITS)
+    throw bad(
+      `This RSA key has ${bits} bits; Skjold accepts RSA keys of ${MIN_RSA_BITS} bits or more. Better: create an ed25519 key with \`ssh-keygen -t ed25519\`.`,
+    );
   if (bits > MAX_RSA_BITS) throw bad(`This RSA key has ${bits} bits; OpenSSH accepts at most ${MAX_RSA_BITS}.`);
   createPublicKey({ key: { kty: "RSA", n: b64url(n), e: b64url(e) } as JsonWebKey, format: "jwk" });
   return bits;
@@ -97,19 +106,25 @@ export function parseSshPublicKey(input: string): ParsedSshKey {
       throw bad("Remove the options before the key type (e.g. from=…, command=…): Skjold installs the key without options.");
     }
     if (/^(ssh-dss|sk-|.*-cert-v01@openssh\.com)/.test(type)) {
-      throw bad(`${type} keys are not accepted. Use ssh-ed25519, ecdsa-sha2-nistp256/384/521, or ssh-rsa with at least ${MIN_RSA_BITS} bits.`);
+      throw bad(
+        `${type} keys are not accepted. Use ssh-ed25519, ecdsa-sha2-nistp256/384/521, or ssh-rsa with at least ${MIN_RSA_BITS} bits.`,
+      );
     }
     explainNotAKey(text);
   }
   const b64 = fields[1] ?? "";
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 !== 0) throw bad("The key data (the part after the key type) is not valid base64: copy the whole line again.");
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 !== 0)
+    throw bad("The key data (the part after the key type) is not valid base64: copy the whole line again.");
   const comment = fields.slice(2).join(" ");
-  if (fields.slice(2).some((f) => ACCEPTED.includes(f))) throw bad("Paste exactly one key; this line holds several. Add each key separately.");
-  if (/[\u0000-\u001f\u007f]/.test(comment) || comment.length > 200) throw bad("The key's comment is too long or contains control characters.");
+  if (fields.slice(2).some((f) => ACCEPTED.includes(f)))
+    throw bad("Paste exactly one key; this line holds several. Add each key separately.");
+  if (/[\u0000-\u001f\u007f]/.test(comment) || comment.length > 200)
+    throw bad("The key's comment is too long or contains control characters.");
   const blob = Buffer.from(b64, "base64");
   const r = reader(blob);
   const embedded = r.next().toString("latin1");
-  if (embedded !== type) throw bad(`The line says ${type} but the key data is ${embedded.slice(0, 40) || "empty"}: the line was edited or damaged.`);
+  if (embedded !== type)
+    throw bad(`The line says ${type} but the key data is ${embedded.slice(0, 40) || "empty"}: the line was edited or damaged.`);
   let bits: number;
   try {
     bits = checkMaterial(type, r);

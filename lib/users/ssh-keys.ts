@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { actorOf, recordAudit } from "../audit/record-audit";
-import type { Principal, RequestMeta } from "../auth/principal";
+import type { Principal, RequestMeta } from "../access/principal";
 import { AppError, fromZod, notFound } from "../core/errors";
 import { safeText, uuid } from "../core/validation";
 import type { PrismaClient } from "../generated/prisma/client";
@@ -10,9 +10,9 @@ import { parseSshPublicKey } from "./ssh-key-parse";
 // them, but it can list its creator's keys, because an order placed with that token may use them.
 // A key is installed for the guest's admin user when a VM is ordered with it.
 
-export { parseSshPublicKey, type ParsedSshKey } from "./ssh-key-parse";
+export { parseSshPublicKey } from "./ssh-key-parse";
 
-export const MAX_SSH_KEYS_PER_USER = 50;
+const MAX_SSH_KEYS_PER_USER = 50;
 
 export const AddSshKeyInput = z.object({
   name: safeText(60),
@@ -21,12 +21,21 @@ export const AddSshKeyInput = z.object({
 
 const PUBLIC_FIELDS = { id: true, name: true, keyType: true, bits: true, fingerprint: true, publicKey: true, createdAt: true } as const;
 
-export type SshKeyView = { id: string; name: string; keyType: string; bits: number | null; fingerprint: string; publicKey: string; createdAt: Date };
+export type SshKeyView = {
+  id: string;
+  name: string;
+  keyType: string;
+  bits: number | null;
+  fingerprint: string;
+  publicKey: string;
+  createdAt: Date;
+};
 
 type Ctx = { prisma: PrismaClient; principal: Principal; meta?: RequestMeta };
 
 function personOf(principal: Principal) {
-  if (principal.kind !== "user") throw new AppError("FORBIDDEN", "SSH keys belong to a person: manage them signed in to the portal, not with a team API token.");
+  if (principal.kind !== "user")
+    throw new AppError("FORBIDDEN", "SSH keys belong to a person: manage them signed in to the portal, not with a team API token.");
   return principal;
 }
 
@@ -48,13 +57,22 @@ export async function addSshKey(opts: Ctx & { input: unknown }): Promise<SshKeyV
   const same = existing.find((k) => k.fingerprint === key.fingerprint);
   if (same) throw new AppError("CONFLICT", `This key is already on your account as "${same.name}" (${key.fingerprint}).`);
   if (existing.some((k) => k.name === name)) throw new AppError("CONFLICT", `You already have a key named "${name}". Pick another name.`);
-  if (existing.length >= MAX_SSH_KEYS_PER_USER) throw new AppError("QUOTA_EXCEEDED", `You can keep at most ${MAX_SSH_KEYS_PER_USER} SSH keys. Delete one you no longer use.`);
+  if (existing.length >= MAX_SSH_KEYS_PER_USER)
+    throw new AppError("QUOTA_EXCEEDED", `You can keep at most ${MAX_SSH_KEYS_PER_USER} SSH keys. Delete one you no longer use.`);
   try {
     const row = await opts.prisma.sshKey.create({
       data: { userId: user.userId, name, publicKey: key.publicKey, keyType: key.keyType, bits: key.bits, fingerprint: key.fingerprint },
       select: PUBLIC_FIELDS,
     });
-    await recordAudit({ prisma: opts.prisma, ...actorOf(user), action: "user.ssh_key.add", targetType: "ssh_key", targetId: row.id, details: { name, keyType: key.keyType, fingerprint: key.fingerprint }, meta: opts.meta });
+    await recordAudit({
+      prisma: opts.prisma,
+      ...actorOf(user),
+      action: "user.ssh_key.add",
+      targetType: "ssh_key",
+      targetId: row.id,
+      details: { name, keyType: key.keyType, fingerprint: key.fingerprint },
+      meta: opts.meta,
+    });
     return row;
   } catch (err) {
     // Two tabs adding the same key at once: the unique index decides, the loser gets a clear answer.
@@ -67,8 +85,19 @@ export async function addSshKey(opts: Ctx & { input: unknown }): Promise<SshKeyV
 export async function deleteSshKey(opts: Ctx & { keyId: string }): Promise<void> {
   const user = personOf(opts.principal);
   if (!uuid.safeParse(opts.keyId).success) throw notFound("SSH key not found");
-  const row = await opts.prisma.sshKey.findFirst({ where: { id: opts.keyId, userId: user.userId }, select: { id: true, name: true, fingerprint: true } });
+  const row = await opts.prisma.sshKey.findFirst({
+    where: { id: opts.keyId, userId: user.userId },
+    select: { id: true, name: true, fingerprint: true },
+  });
   if (!row) throw notFound("SSH key not found");
   await opts.prisma.sshKey.delete({ where: { id: row.id } });
-  await recordAudit({ prisma: opts.prisma, ...actorOf(user), action: "user.ssh_key.delete", targetType: "ssh_key", targetId: row.id, details: { name: row.name, fingerprint: row.fingerprint }, meta: opts.meta });
+  await recordAudit({
+    prisma: opts.prisma,
+    ...actorOf(user),
+    action: "user.ssh_key.delete",
+    targetType: "ssh_key",
+    targetId: row.id,
+    details: { name: row.name, fingerprint: row.fingerprint },
+    meta: opts.meta,
+  });
 }

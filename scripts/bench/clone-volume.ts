@@ -40,13 +40,27 @@ for (const gib of [10, 50, 200]) {
   rows.push({ label: `clone ${gib} GiB`, ms: median(times), commands });
 }
 
-const fullCopy = await timed(() => runVirsh({ ...ctx, args: ["vol-clone", "--pool", lab.pool, lab.image.volume, "bench-full-copy.qcow2"], step: "bench", timeoutMs: 600_000 }));
-const copied = (await runVirsh({ ...ctx, args: ["vol-info", "--bytes", "--pool", lab.pool, "bench-full-copy.qcow2"], step: "bench" })).stdout.match(/Allocation:\s+(\d+)/)?.[1];
+const fullCopy = await timed(() =>
+  runVirsh({
+    ...ctx,
+    args: ["vol-clone", "--pool", lab.pool, lab.image.volume, "bench-full-copy.qcow2"],
+    step: "bench",
+    timeoutMs: 600_000,
+  }),
+);
+const copied = (
+  await runVirsh({ ...ctx, args: ["vol-info", "--bytes", "--pool", lab.pool, "bench-full-copy.qcow2"], step: "bench" })
+).stdout.match(/Allocation:\s+(\d+)/)?.[1];
 await deleteVolume({ ...ctx, volume: "bench-full-copy.qcow2" });
 await pool.close();
 
 const smallest = rows[0]!.ms;
 console.log(`runs per size: ${runs} (median); one virsh round trip: ${roundTrip.toFixed(0)} ms`);
-for (const r of rows) console.log(`${r.label.padEnd(16)} ${r.ms.toFixed(0).padStart(6)} ms  ${(r.ms / smallest).toFixed(2)}x of 10 GiB  ${(r.ms / roundTrip).toFixed(1)}x a round trip  ${r.commands} SSH commands`);
-console.log(`full copy (virsh vol-clone of ${lab.image.volume}, ${(Number(copied) / 2 ** 20).toFixed(0)} MiB allocated) ${fullCopy.toFixed(0)} ms = ${(fullCopy / smallest).toFixed(1)}x a CoW clone`);
+for (const r of rows)
+  console.log(
+    `${r.label.padEnd(16)} ${r.ms.toFixed(0).padStart(6)} ms  ${(r.ms / smallest).toFixed(2)}x of 10 GiB  ${(r.ms / roundTrip).toFixed(1)}x a round trip  ${r.commands} SSH commands`,
+  );
+console.log(
+  `full copy (virsh vol-clone of ${lab.image.volume}, ${(Number(copied) / 2 ** 20).toFixed(0)} MiB allocated) ${fullCopy.toFixed(0)} ms = ${(fullCopy / smallest).toFixed(1)}x a CoW clone`,
+);
 console.log(`ratio largest/smallest: ${(rows[2]!.ms / smallest).toFixed(2)}`);

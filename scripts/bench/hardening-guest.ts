@@ -24,7 +24,12 @@ const mgmt = generateKeyPair({ comment: "bench-mgmt" });
 const hardening = { adminUser: ADMIN, sshPublicKey: tenant.publicKey, extraSshPublicKeys: [mgmt.publicKey], role: "vm" as const };
 const name = `skj-bench-${process.pid}`;
 const t0 = performance.now();
-const guest = await bootGuest({ name, cloudInit: buildCloudInit({ ...hardening, hostname: name }), adminUser: ADMIN, adminPrivateKey: mgmt.privateKey });
+const guest = await bootGuest({
+  name,
+  cloudInit: buildCloudInit({ ...hardening, hostname: name }),
+  adminUser: ADMIN,
+  adminPrivateKey: mgmt.privateKey,
+});
 const bootS = (performance.now() - t0) / 1000;
 try {
   const shell = guest.shell;
@@ -51,7 +56,14 @@ try {
   // Baseline: the same evidence one command per exec (each through sudo), as a tool without batching would.
   const sections = guestEvidenceSections(ADMIN);
   const naive: number[] = [];
-  for (let i = 0; i < RUNS; i++) naive.push((await timed(async () => { for (const s of sections) await shell.exec(`sudo -n sh -c ${quoteArg(s.command)}`); }))[0]);
+  for (let i = 0; i < RUNS; i++)
+    naive.push(
+      (
+        await timed(async () => {
+          for (const s of sections) await shell.exec(`sudo -n sh -c ${quoteArg(s.command)}`);
+        })
+      )[0],
+    );
 
   const f = median(floor);
   const rows = [
@@ -63,7 +75,9 @@ try {
     ["evidence, one exec per section (baseline)", median(naive), sections.length],
   ] as const;
   const stats = guest.pool.stats();
-  console.log(`accelerator ${guest.accelerator}; boot+SSH+cloud-init ${bootS.toFixed(0)} s (SSH answered ${guest.sshAnsweredAfterS.toFixed(0)} s after start); first-run changes: ${firstRes.changes.join(", ")}; controls: ${controls}; runs per median: ${RUNS}`);
+  console.log(
+    `accelerator ${guest.accelerator}; boot+SSH+cloud-init ${bootS.toFixed(0)} s (SSH answered ${guest.sshAnsweredAfterS.toFixed(0)} s after start); first-run changes: ${firstRes.changes.join(", ")}; controls: ${controls}; runs per median: ${RUNS}`,
+  );
   console.log(`SSH connections opened in the whole run: ${stats.connectsOpened} (lab host + guest), commands: ${stats.commandsRun}`);
   console.log("| operation | median ms | ×floor | SSH round trips |");
   console.log("|---|---:|---:|---:|");

@@ -28,7 +28,8 @@ try {
 
   const again: number[] = [];
   n = box.execCount();
-  for (let i = 0; i < RUNS; i++) again.push((await timed(() => hardenGuest({ adminUser: "bench", sshPublicKey: KEY, role: "k3s-server", shell: box.shell })))[0]);
+  for (let i = 0; i < RUNS; i++)
+    again.push((await timed(() => hardenGuest({ adminUser: "bench", sshPublicKey: KEY, role: "k3s-server", shell: box.shell })))[0]);
   const againTrips = (box.execCount() - n) / RUNS;
 
   const evidence: number[] = [];
@@ -44,7 +45,14 @@ try {
   // Baseline: the same evidence gathered one command per exec, as a tool without batching would.
   const sections = guestEvidenceSections("bench");
   const naive: number[] = [];
-  for (let i = 0; i < RUNS; i++) naive.push((await timed(async () => { for (const s of sections) await box.shell.exec(s.command); }))[0]);
+  for (let i = 0; i < RUNS; i++)
+    naive.push(
+      (
+        await timed(async () => {
+          for (const s of sections) await box.shell.exec(s.command);
+        })
+      )[0],
+    );
 
   const f = median(floor);
   const rows = [
@@ -58,7 +66,9 @@ try {
   console.log("| operation | median ms | ×floor | SSH round trips |");
   console.log("|---|---:|---:|---:|");
   for (const [name, ms, trips] of rows) console.log(`| ${name} | ${ms.toFixed(1)} | ${(ms / f).toFixed(1)} | ${trips} |`);
-  console.log(`batched evidence vs one-exec-per-section: ${(median(naive) / median(evidence)).toFixed(2)}× faster, ${sections.length}× fewer round trips`);
+  console.log(
+    `batched evidence vs one-exec-per-section: ${(median(naive) / median(evidence)).toFixed(2)}× faster, ${sections.length}× fewer round trips`,
+  );
 } finally {
   box.stop();
 }

@@ -43,7 +43,13 @@ async function throughput(url: string, main: Database, workers: number, concurre
   const started = performance.now();
   const handles = dbs.map((db, w) =>
     startWorker({
-      prisma: db.prisma, registry, workerId: `bench-${w}`, concurrency, pollMs: 50, leaseMs: 30_000, log: () => undefined,
+      prisma: db.prisma,
+      registry,
+      workerId: `bench-${w}`,
+      concurrency,
+      pollMs: 50,
+      leaseMs: 30_000,
+      log: () => undefined,
       onJobDone: () => void (++done === JOBS && finish()),
     }),
   );
@@ -82,21 +88,34 @@ async function main(): Promise<void> {
   const url = Object.assign(new URL(ADMIN_URL), { pathname: `/${name}` }).toString();
   const db = await openDatabase({ kind: "postgres", url, poolSize: 4 });
   try {
-    const configs: [number, number][] = [[1, 1], [4, 1], [1, 4], [4, 4]];
+    const configs: [number, number][] = [
+      [1, 1],
+      [4, 1],
+      [1, 4],
+      [4, 4],
+    ];
     const rates: Record<string, number> = {};
     for (const [w, c] of configs) rates[`${w}x${c}`] = await throughput(url, db, w, c);
     const base = rates["1x1"]!;
     console.log(`throughput, ${JOBS} one-step jobs (workers x concurrency):`);
-    for (const [key, rate] of Object.entries(rates)) console.log(`  ${key.padEnd(4)} ${rate.toFixed(0).padStart(5)} jobs/s  ${(rate / base).toFixed(2)}x of 1x1`);
+    for (const [key, rate] of Object.entries(rates))
+      console.log(`  ${key.padEnd(4)} ${rate.toFixed(0).padStart(5)} jobs/s  ${(rate / base).toFixed(2)}x of 1x1`);
 
     await db.sql.exec(`TRUNCATE "Job" CASCADE`);
     const roundTrip = await timeEach(300, () => db.sql.query("SELECT 1"));
-    const claimEmpty = await timeEach(300, () => claimJobs({ prisma: db.prisma, workerId: "bench", kinds: registry.kinds(), leaseMs: 30_000 }));
+    const claimEmpty = await timeEach(300, () =>
+      claimJobs({ prisma: db.prisma, workerId: "bench", kinds: registry.kinds(), leaseMs: 30_000 }),
+    );
     await enqueueMany(db, 2_000);
-    const claimFull = await timeEach(300, () => claimJobs({ prisma: db.prisma, workerId: "bench", kinds: registry.kinds(), leaseMs: 30_000 }));
+    const claimFull = await timeEach(300, () =>
+      claimJobs({ prisma: db.prisma, workerId: "bench", kinds: registry.kinds(), leaseMs: 30_000 }),
+    );
     const rt = percentile(roundTrip, 50);
     console.log(`claim latency (300 claims each; baseline SELECT 1 round trip p50 ${rt.toFixed(3)} ms):`);
-    for (const [label, xs] of [["empty queue", claimEmpty], ["2000 queued", claimFull]] as const) {
+    for (const [label, xs] of [
+      ["empty queue", claimEmpty],
+      ["2000 queued", claimFull],
+    ] as const) {
       const p50 = percentile(xs, 50);
       const p95 = percentile(xs, 95);
       console.log(`  ${label.padEnd(12)} p50 ${p50.toFixed(3)} ms (${(p50 / rt).toFixed(1)}x round trip)  p95 ${p95.toFixed(3)} ms`);

@@ -46,19 +46,26 @@ function simulateHost(body: string): ExecResult {
   const out = [`SKJOLD-PROBE 1 ${nonce}`];
   for (const m of body.matchAll(/^(icmp|tcp) "\$d\/(\d+)\.\w+" (\d+) \d+ (?:\d+ )?(\S+)/gm)) {
     const [, kind, i, count, address] = m;
-    out.push(`BEGIN ${nonce} ${i} ${kind}`, kind === "icmp" ? pingText(address!, Number(count)) : tcpText(Number(count)), `END ${nonce} ${i} ${kind} 0`);
+    out.push(
+      `BEGIN ${nonce} ${i} ${kind}`,
+      kind === "icmp" ? pingText(address!, Number(count)) : tcpText(Number(count)),
+      `END ${nonce} ${i} ${kind} 0`,
+    );
   }
   out.push(`DONE ${nonce}`);
   return { stdout: `${out.join("\n")}\n`, stderr: "", code: 0 };
 }
 
-interface Counter { sessions: number; commands: number }
+interface Counter {
+  sessions: number;
+  commands: number;
+}
 
 /** A pooled exec: the first command to a host opens its session, later ones reuse it. */
 function pooledExec(counter: Counter): ProbeExec {
   const open = new Set<string>();
   return async (host, _command, argv) => {
-    if (!open.has(host.id)) (open.add(host.id), counter.sessions++);
+    if (!open.has(host.id)) open.add(host.id), counter.sessions++;
     counter.commands++;
     return simulateHost(argv[4]!);
   };
@@ -68,22 +75,35 @@ function pooledExec(counter: Counter): ProbeExec {
 async function perProbeRound(db: Database, hosts: ProbeHost[], counter: Counter): Promise<void> {
   const targets = await db.prisma.latencyTarget.findMany({ where: { enabled: true } });
   const at = new Date();
-  await Promise.allSettled(hosts.map(async (host) => {
-    for (const t of targets) {
-      for (const kind of ["icmp", "tcp"] as const) {
-        const one = [{ ...t, icmp: kind === "icmp", tcp: kind === "tcp" }];
-        const { argv, nonce } = buildProbeScript({ targets: one });
-        counter.sessions++;
-        counter.commands++;
-        const res = simulateHost(argv[4]!);
-        for (const { measurement: m } of parseProbeOutput({ stdout: res.stdout, nonce, targets: one })) {
-          await db.prisma.latencySample.create({
-            data: { hostId: host.id, regionId: host.regionId, targetId: t.id, method: m.method, at, sent: m.sent, received: m.received, rttsMs: m.rttsMs, medianMs: median(m.rttsMs), error: m.error },
-          });
+  await Promise.allSettled(
+    hosts.map(async (host) => {
+      for (const t of targets) {
+        for (const kind of ["icmp", "tcp"] as const) {
+          const one = [{ ...t, icmp: kind === "icmp", tcp: kind === "tcp" }];
+          const { argv, nonce } = buildProbeScript({ targets: one });
+          counter.sessions++;
+          counter.commands++;
+          const res = simulateHost(argv[4]!);
+          for (const { measurement: m } of parseProbeOutput({ stdout: res.stdout, nonce, targets: one })) {
+            await db.prisma.latencySample.create({
+              data: {
+                hostId: host.id,
+                regionId: host.regionId,
+                targetId: t.id,
+                method: m.method,
+                at,
+                sent: m.sent,
+                received: m.received,
+                rttsMs: m.rttsMs,
+                medianMs: median(m.rttsMs),
+                error: m.error,
+              },
+            });
+          }
         }
       }
-    }
-  }));
+    }),
+  );
 }
 
 async function measure(label: string, rounds: number, round: () => Promise<void>, counter: Counter) {
@@ -110,13 +130,32 @@ async function measure(label: string, rounds: number, round: () => Promise<void>
 }
 
 async function setup(db: Database): Promise<ProbeHost[]> {
-  const region = await db.prisma.region.create({ data: { code: "osl1", name: "Oslo", city: "Oslo", country: "NO", jurisdiction: "NO_EEA" } });
-  for (const [exchange, name, address] of [["NIX Oslo", "rs1", "198.51.100.1"], ["NIX Oslo", "rs2", "198.51.100.2"], ["BIX Bergen", "lg", "203.0.113.1"]]) {
-    await createLatencyTarget({ prisma: db.prisma, input: { exchange: exchange!, name: name!, address: address!, port: 179, method: "both" } });
+  const region = await db.prisma.region.create({
+    data: { code: "osl1", name: "Oslo", city: "Oslo", country: "NO", jurisdiction: "NO_EEA" },
+  });
+  for (const [exchange, name, address] of [
+    ["NIX Oslo", "rs1", "198.51.100.1"],
+    ["NIX Oslo", "rs2", "198.51.100.2"],
+    ["BIX Bergen", "lg", "203.0.113.1"],
+  ]) {
+    await createLatencyTarget({
+      prisma: db.prisma,
+      input: { exchange: exchange!, name: name!, address: address!, port: 179, method: "both" },
+    });
   }
   const hosts: ProbeHost[] = [];
   for (let i = 0; i < HOSTS; i++) {
-    const h = await db.prisma.host.create({ data: { name: `host-${i}`, regionId: region.id, address: "127.0.0.1", username: "skjold", privateKeyEnc: "x", publicKey: "x", status: "ONLINE" } });
+    const h = await db.prisma.host.create({
+      data: {
+        name: `host-${i}`,
+        regionId: region.id,
+        address: "127.0.0.1",
+        username: "skjold",
+        privateKeyEnc: "x",
+        publicKey: "x",
+        status: "ONLINE",
+      },
+    });
     hosts.push({ id: h.id, name: h.name, regionId: h.regionId, address: h.address, port: h.port, username: h.username });
   }
   return hosts;
@@ -125,19 +164,30 @@ async function setup(db: Database): Promise<ProbeHost[]> {
 async function benchOn(kind: "postgres" | "embedded") {
   const name = `skjold_bench_latency_${randomBytes(3).toString("hex")}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL });
-  if (kind === "postgres") (await admin.connect(), await admin.query(`CREATE DATABASE ${name}`));
+  if (kind === "postgres") await admin.connect(), await admin.query(`CREATE DATABASE ${name}`);
   const db = await openDatabase(kind === "postgres" ? { kind, url: ADMIN_URL.replace(/\/postgres$/, `/${name}`), poolSize: 10 } : { kind });
   try {
     const hosts = await setup(db);
     const batchedCounter = { sessions: 0, commands: 0 };
     const exec = pooledExec(batchedCounter);
-    const batched = await measure("batched", ROUNDS, async () => void (await runProbeRound({ prisma: db.prisma, exec, force: true })), batchedCounter);
+    const batched = await measure(
+      "batched",
+      ROUNDS,
+      async () => void (await runProbeRound({ prisma: db.prisma, exec, force: true })),
+      batchedCounter,
+    );
     const baseCounter = { sessions: 0, commands: 0 };
     const baseline = await measure("per-probe", ROUNDS, () => perProbeRound(db, hosts, baseCounter), baseCounter);
-    return { kind, batched, baseline, cpuRatio: batched.cpuMsPerRound / baseline.cpuMsPerRound, sessionRatio: batched.firstRoundSessions / baseline.sessionsPerLaterRound };
+    return {
+      kind,
+      batched,
+      baseline,
+      cpuRatio: batched.cpuMsPerRound / baseline.cpuMsPerRound,
+      sessionRatio: batched.firstRoundSessions / baseline.sessionsPerLaterRound,
+    };
   } finally {
     await db.close();
-    if (kind === "postgres") (await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`), await admin.end());
+    if (kind === "postgres") await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`), await admin.end();
   }
 }
 

@@ -35,17 +35,26 @@ async function prepare(db: Database) {
      SELECT $1, 'vm-' || g, $2, $3, $4, 'RUNNING', 1, 1024, 10, 'skj-bench-' || g || '-' || $5, now() FROM generate_series(1, 1000) g`,
     [team.id, region.id, plan.id, image.id, team.slug],
   );
-  const { token } = await createApiToken({ prisma: db.prisma, principal: owner.principal, teamSlug: team.slug, input: { name: "bench", role: "VIEWER" } });
+  const { token } = await createApiToken({
+    prisma: db.prisma,
+    principal: owner.principal,
+    teamSlug: team.slug,
+    input: { name: "bench", role: "VIEWER" },
+  });
   return { slug: team.slug, token };
 }
 
 function startPortal(env: Record<string, string>): { child: ChildProcess; started: number } {
   const started = performance.now();
-  const child = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(PORT), "-H", "127.0.0.1"], {
-    cwd: root,
-    stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...env },
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(PORT), "-H", "127.0.0.1"],
+    {
+      cwd: root,
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...env },
+    },
+  );
   return { child, started };
 }
 
@@ -113,7 +122,11 @@ async function benchOne(kind: "embedded" | "postgres") {
     const db = await openDatabase({ kind: "postgres", url });
     seeded = await prepare(db);
     await db.close();
-    env = { DATABASE_URL: url, SKJOLD_DATA_DIR: path.join(root, ".skjold/bench-data-pg"), SKJOLD_SECRET_KEY: randomBytes(32).toString("base64") };
+    env = {
+      DATABASE_URL: url,
+      SKJOLD_DATA_DIR: path.join(root, ".skjold/bench-data-pg"),
+      SKJOLD_SECRET_KEY: randomBytes(32).toString("base64"),
+    };
     cleanup = async () => {
       await admin.query("DROP DATABASE IF EXISTS skjold_bench WITH (FORCE)");
       await admin.end();
@@ -125,7 +138,9 @@ async function benchOne(kind: "embedded" | "postgres") {
     await new Promise((r) => setTimeout(r, 3000));
     const idleRss = rssMb(child.pid!);
     const base = `http://127.0.0.1:${PORT}`;
-    const rows = (await (await fetch(`${base}/api/v1/teams/${seeded.slug}/vms`, { headers: { authorization: `Bearer ${seeded.token}` } })).json()) as { vms: unknown[] };
+    const rows = (await (
+      await fetch(`${base}/api/v1/teams/${seeded.slug}/vms`, { headers: { authorization: `Bearer ${seeded.token}` } })
+    ).json()) as { vms: unknown[] };
     if (rows.vms.length !== 1000) throw new Error(`expected 1000 rows, got ${rows.vms.length}`);
     await load(`${base}/api/health`, {}); // warm-up
     const health = await load(`${base}/api/health`, {});
@@ -141,7 +156,9 @@ async function benchOne(kind: "embedded" | "postgres") {
 const results = [];
 for (const kind of ["embedded", "postgres"] as const) results.push(await benchOne(kind));
 console.log(`\nPortal benchmark: ${CLIENTS} concurrent clients, ${SECONDS} s per route, ${new Date().toISOString()}`);
-console.log("| database | cold start to first page | idle RSS | /api/health req/s (p99) | 1,000-row authed read req/s (p99) | read/health throughput | errors |");
+console.log(
+  "| database | cold start to first page | idle RSS | /api/health req/s (p99) | 1,000-row authed read req/s (p99) | read/health throughput | errors |",
+);
 console.log("|---|---|---|---|---|---|---|");
 for (const r of results) {
   console.log(

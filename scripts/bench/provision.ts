@@ -11,20 +11,21 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { openDatabase } from "@/lib/db/connect";
 import { sharedSshPool } from "@/lib/hosts/host-target";
-import { jobRegistry } from "@/lib/jobs/registry";
+import { jobRegistry } from "@/lib/runtime/registry";
 import { getJobSnapshot, type JobSnapshot } from "@/lib/jobs/watch";
 import { startWorker } from "@/lib/jobs/worker";
 import { buildDomainXml } from "@/lib/libvirt/xml/domain";
-import { placeOrder } from "@/lib/orders/place-order";
-import { deleteVm } from "@/lib/orders/vm-actions";
-import { buildVmSeed } from "@/lib/provisioning/seed";
-import { waitForGuestSsh } from "@/lib/provisioning/wait-guest";
+import { placeOrder } from "@/lib/vms/order/place-order";
+import { deleteVm } from "@/lib/vms/delete/delete-vm";
+import { buildVmSeed } from "@/lib/vms/provision/vm-seed";
+import { waitForGuestSsh } from "@/lib/vms/provision/wait-for-guest-ssh";
 import { generateKeyPair } from "@/lib/ssh/keygen";
 import { createPostgresDatabase } from "@/tests/helpers/jobs-processes";
 import { freeLoopbackPort } from "@/tests/helpers/lab";
 import { makeTenant, onboardLabHost } from "@/tests/helpers/provision-lab";
 
-const arg = (name: string, fallback: number) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback);
+const arg = (name: string, fallback: number) =>
+  process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback;
 const rounds = arg("--rounds", 1);
 const parallel = arg("--parallel", 10);
 const virsh = (...args: string[]) => execFileSync("virsh", ["-q", "-c", "qemu:///system", ...args], { encoding: "utf8" });
@@ -46,28 +47,73 @@ async function baseline(i: number): Promise<number> {
   const dir = mkdtempSync(path.join(tmpdir(), "skjold-bench-"));
   const started = performance.now();
   try {
-    virsh("vol-create-as", env.lab.pool, `${name}.qcow2`, "10G", "--format", "qcow2", "--backing-vol", env.lab.image.volume, "--backing-vol-format", "qcow2");
-    const seed = buildVmSeed({ hostname: "bench", instanceId: name, adminUser: "skjold", tenantPublicKey: mgmt.publicKey, managementPublicKey: mgmt.publicKey, hostKey });
+    virsh(
+      "vol-create-as",
+      env.lab.pool,
+      `${name}.qcow2`,
+      "10G",
+      "--format",
+      "qcow2",
+      "--backing-vol",
+      env.lab.image.volume,
+      "--backing-vol-format",
+      "qcow2",
+    );
+    const seed = buildVmSeed({
+      hostname: "bench",
+      instanceId: name,
+      adminUser: "skjold",
+      tenantPublicKey: mgmt.publicKey,
+      managementPublicKey: mgmt.publicKey,
+      hostKey,
+    });
     writeFileSync(`${dir}/user-data`, seed.userData);
     writeFileSync(`${dir}/meta-data`, seed.metaData);
     execFileSync("cloud-localds", [`${dir}/seed.img`, `${dir}/user-data`, `${dir}/meta-data`]);
     virsh("vol-create-as", env.lab.pool, `${name}-seed.img`, "1M", "--format", "raw");
     virsh("vol-upload", "--pool", env.lab.pool, `${name}-seed.img`, `${dir}/seed.img`);
-    writeFileSync(`${dir}/domain.xml`, buildDomainXml({
-      name, type: "qemu", vcpus: 1, memoryMiB: 512,
-      kernel: { kernelPath: env.lab.image.kernelPath, initrdPath: env.lab.image.initrdPath, cmdline: env.lab.image.cmdline },
-      disk: { pool: env.lab.pool, volume: `${name}.qcow2` }, seed: { pool: env.lab.pool, volume: `${name}-seed.img` },
-      network: { mode: "user-forward", sshPort: port },
-    }));
+    writeFileSync(
+      `${dir}/domain.xml`,
+      buildDomainXml({
+        name,
+        type: "qemu",
+        vcpus: 1,
+        memoryMiB: 512,
+        kernel: { kernelPath: env.lab.image.kernelPath, initrdPath: env.lab.image.initrdPath, cmdline: env.lab.image.cmdline },
+        disk: { pool: env.lab.pool, volume: `${name}.qcow2` },
+        seed: { pool: env.lab.pool, volume: `${name}-seed.img` },
+        network: { mode: "user-forward", sshPort: port },
+      }),
+    );
     virsh("define", `${dir}/domain.xml`);
     virsh("start", name);
-    const guest = { label: name, host: "127.0.0.1", port, username: "skjold", privateKey: mgmt.privateKey, hostKeyFingerprint: hostKey.fingerprint, via: env.lab.target };
+    const guest = {
+      label: name,
+      host: "127.0.0.1",
+      port,
+      username: "skjold",
+      privateKey: mgmt.privateKey,
+      hostKeyFingerprint: hostKey.fingerprint,
+      via: env.lab.target,
+    };
     // The same wait as the pipeline's wait-ssh step on a TCG host.
-    await waitForGuestSsh({ pool, target: guest, timeoutMs: 1_800_000, phaseMs: 45_000, signal: new AbortController().signal, then: { command: "cloud-init status --wait", timeoutMs: 240_000 } });
+    await waitForGuestSsh({
+      pool,
+      target: guest,
+      timeoutMs: 1_800_000,
+      phaseMs: 45_000,
+      signal: new AbortController().signal,
+      afterLogin: { command: "cloud-init status --wait", timeoutMs: 240_000 },
+    });
     return performance.now() - started;
   } finally {
     // libvirt's --remove-all-storage skips read-only disks: the seed is deleted by name.
-    for (const args of [["destroy", name], ["undefine", name], ["vol-delete", "--pool", env.lab.pool, `${name}.qcow2`], ["vol-delete", "--pool", env.lab.pool, `${name}-seed.img`]]) {
+    for (const args of [
+      ["destroy", name],
+      ["undefine", name],
+      ["vol-delete", "--pool", env.lab.pool, `${name}.qcow2`],
+      ["vol-delete", "--pool", env.lab.pool, `${name}-seed.img`],
+    ]) {
       try {
         virsh(...args);
       } catch {
@@ -91,7 +137,8 @@ async function orderOne(name: string): Promise<{ sshReadyMs: number; readyMs: nu
   let sshReadyMs = NaN;
   for (;;) {
     const snap = (await getJobSnapshot({ prisma: db.prisma, jobId }))!;
-    if (Number.isNaN(sshReadyMs) && snap.steps.find((x) => x.key === "wait-ssh")?.state === "SUCCEEDED") sshReadyMs = performance.now() - started;
+    if (Number.isNaN(sshReadyMs) && snap.steps.find((x) => x.key === "wait-ssh")?.state === "SUCCEEDED")
+      sshReadyMs = performance.now() - started;
     if (snap.done) {
       if (snap.state !== "SUCCEEDED") throw new Error(`order ${name} ended ${snap.state}: ${snap.lastError}`);
       return { sshReadyMs, readyMs: performance.now() - started, snap, vmId: vm.id };

@@ -22,11 +22,18 @@ import { runLedgerVerification, verifyReportLedger } from "@/lib/residency/run-v
 const ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 const DB_NAME = "skjold_bench_residency";
 const URL_ = `postgres://postgres@127.0.0.1:5432/${DB_NAME}`;
-const ENTRIES_PER_VM = 10;
+const _ENTRIES_PER_VM = 10;
 const STEPS: [HashedFields["action"], HashedFields["resourceKind"], string][] = [
-  ["OPEN", "VM_DISK", "disk"], ["OPEN", "VM_SEED", "seed"], ["OPEN", "BACKUP", "b1"], ["OPEN", "BACKUP", "b2"],
-  ["CLOSE", "BACKUP", "b1"], ["OPEN", "SNAPSHOT", "s1"], ["CLOSE", "SNAPSHOT", "s1"], ["OPEN", "BACKUP", "b3"],
-  ["CLOSE", "BACKUP", "b2"], ["OPEN", "KUBECONFIG", "kc"],
+  ["OPEN", "VM_DISK", "disk"],
+  ["OPEN", "VM_SEED", "seed"],
+  ["OPEN", "BACKUP", "b1"],
+  ["OPEN", "BACKUP", "b2"],
+  ["CLOSE", "BACKUP", "b1"],
+  ["OPEN", "SNAPSHOT", "s1"],
+  ["CLOSE", "SNAPSHOT", "s1"],
+  ["OPEN", "BACKUP", "b3"],
+  ["CLOSE", "BACKUP", "b2"],
+  ["OPEN", "KUBECONFIG", "kc"],
 ];
 
 async function measure(op: string, teamId: string): Promise<void> {
@@ -53,7 +60,12 @@ async function measure(op: string, teamId: string): Promise<void> {
     if (integrity.status !== "verified") throw new Error(`report check found ${integrity.status}`);
     rows = (await db.prisma.ledgerVerification.count()) - before; // runs recorded: 0 when nothing new
   } else if (op !== "baseline") {
-    const exp = await exportResidencyReport({ prisma: db.prisma, format: op === "platform-csv" ? "csv" : "pdf", teamId: op === "team-pdf" ? teamId : undefined, generatedBy: "bench" });
+    const exp = await exportResidencyReport({
+      prisma: db.prisma,
+      format: op === "platform-csv" ? "csv" : "pdf",
+      teamId: op === "team-pdf" ? teamId : undefined,
+      generatedBy: "bench",
+    });
     if (!exp.integrity.startsWith("verified")) throw new Error(`report not verified: ${exp.integrity}`);
     const sink = createWriteStream("/dev/null");
     exp.stream.on("data", (c: Buffer) => void (bytes += c.length));
@@ -67,7 +79,10 @@ async function measure(op: string, teamId: string): Promise<void> {
 
 async function grow(sql: pg.Pool, teams: number, vms: number, head: { seq: bigint; hash: string }) {
   const have = Number((await sql.query(`SELECT count(*) FROM "Team"`)).rows[0].count);
-  await sql.query(`INSERT INTO "Team" (slug, name, "updatedAt") SELECT 'team-' || g, 'Team ' || g, now() FROM generate_series($1::int, $2::int) g`, [have + 1, teams]);
+  await sql.query(
+    `INSERT INTO "Team" (slug, name, "updatedAt") SELECT 'team-' || g, 'Team ' || g, now() FROM generate_series($1::int, $2::int) g`,
+    [have + 1, teams],
+  );
   const vmHave = Number((await sql.query(`SELECT count(*) FROM "VirtualMachine"`)).rows[0].count);
   await sql.query(
     `WITH t AS (SELECT id, row_number() OVER (ORDER BY "createdAt", slug) - 1 AS n FROM "Team"),
@@ -75,7 +90,9 @@ async function grow(sql: pg.Pool, teams: number, vms: number, head: { seq: bigin
           p AS (SELECT id FROM "Plan" LIMIT 1), i AS (SELECT id FROM "Image" LIMIT 1)
      INSERT INTO "VirtualMachine" ("teamId", name, "regionId", "planId", "imageId", vcpus, "memoryMb", "diskGb", "domainName", state, "updatedAt")
      SELECT t.id, 'vm' || g, r.id, p.id, i.id, 1, 512, 10, 'skjold-vm' || g, 'RUNNING', now()
-     FROM generate_series($1::int, $2::int) g JOIN t ON t.n = g % $3 JOIN r ON r.n = g % 6, p, i`, [vmHave, vms - 1, teams]);
+     FROM generate_series($1::int, $2::int) g JOIN t ON t.n = g % $3 JOIN r ON r.n = g % 6, p, i`,
+    [vmHave, vms - 1, teams],
+  );
   const regions = (await sql.query(`SELECT code, country, jurisdiction FROM "Region" ORDER BY code`)).rows;
   const teamRows = (await sql.query(`SELECT id, slug FROM "Team" ORDER BY "createdAt", slug`)).rows;
   const base = Date.UTC(2025, 0, 1);
@@ -85,12 +102,47 @@ async function grow(sql: pg.Pool, teams: number, vms: number, head: { seq: bigin
       const team = teamRows[vm % teams];
       const region = regions[vm % 6];
       for (const [k, [action, resourceKind, tag]] of STEPS.entries()) {
-        const f: HashedFields = { seq: head.seq + 1n, teamId: team.id, teamSlug: team.slug, resourceKind, resourceId: `vm${vm}-${tag}`, resourceName: `vm${vm}`, action,
-          hostName: `${region.code}-h${vm % 4}`, poolName: "nvme", path: `/var/lib/skjold/vm${vm}-${tag}.qcow2`, regionCode: region.code, country: region.country,
-          jurisdiction: region.jurisdiction, effectiveAt: new Date(base + vm * 300_000 + k * 1000), recordedAt: new Date(base + vm * 300_000 + k * 1000 + 500), actor: "bench", prevHash: head.hash };
+        const f: HashedFields = {
+          seq: head.seq + 1n,
+          teamId: team.id,
+          teamSlug: team.slug,
+          resourceKind,
+          resourceId: `vm${vm}-${tag}`,
+          resourceName: `vm${vm}`,
+          action,
+          hostName: `${region.code}-h${vm % 4}`,
+          poolName: "nvme",
+          path: `/var/lib/skjold/vm${vm}-${tag}.qcow2`,
+          regionCode: region.code,
+          country: region.country,
+          jurisdiction: region.jurisdiction,
+          effectiveAt: new Date(base + vm * 300_000 + k * 1000),
+          recordedAt: new Date(base + vm * 300_000 + k * 1000 + 500),
+          actor: "bench",
+          prevHash: head.hash,
+        };
         const hash = hashEntry(f);
-        [f.seq.toString(), f.teamId, f.teamSlug, f.resourceKind, f.resourceId, f.resourceName, f.action, f.hostName, f.poolName, f.path, f.regionCode, f.country, f.jurisdiction, f.effectiveAt.toISOString(), f.recordedAt.toISOString(), f.prevHash, hash]
-          .forEach((x, c) => cols[c]!.push(x));
+        [
+          f.seq.toString(),
+          f.teamId,
+          f.teamSlug,
+          f.resourceKind,
+          f.resourceId,
+          f.resourceName,
+          f.action,
+          f.hostName,
+          f.poolName,
+          f.path,
+          f.regionCode,
+          f.country,
+          f.jurisdiction,
+          f.effectiveAt.toISOString(),
+          f.recordedAt.toISOString(),
+          f.prevHash,
+          hash,
+        ].forEach((x, c) => {
+          cols[c]!.push(x);
+        });
         head = { seq: f.seq, hash };
       }
     }
@@ -99,7 +151,8 @@ async function grow(sql: pg.Pool, teams: number, vms: number, head: { seq: bigin
        SELECT s, tid::uuid, ts, rk::"ResourceKind", rid, rn, a::"LedgerAction", hn, pn, pa, rc, co, j::"Jurisdiction", (ea::timestamptz AT TIME ZONE 'UTC'), (ra::timestamptz AT TIME ZONE 'UTC'), 'bench', ph, h
        FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[])
          AS x(s, tid, ts, rk, rid, rn, a, hn, pn, pa, rc, co, j, ea, ra, ph, h)`,
-      cols);
+      cols,
+    );
   }
   return head;
 }
@@ -128,11 +181,15 @@ async function main() {
     await sql.query(`ANALYZE`);
     const team = (await sql.query(`SELECT id FROM "Team" WHERE slug = 'team-1'`)).rows[0].id as string;
     console.log(`${fraction * 100}%: ${head.seq} ledger entries generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    results[fraction] = Object.fromEntries(["baseline", "verify", "report-check", "platform-csv", "team-pdf"].map((op) => [op, child(op, team)]));
+    results[fraction] = Object.fromEntries(
+      ["baseline", "verify", "report-check", "platform-csv", "team-pdf"].map((op) => [op, child(op, team)]),
+    );
     head = await grow(sql, Math.round(5000 * scale * fraction), Math.round(100_000 * scale * fraction) + 1000, head);
     results[fraction]!["report-check-tail"] = child("report-check-tail", team);
     for (const [op, m] of Object.entries(results[fraction]!)) {
-      console.log(`  ${op.padEnd(13)} ${m.seconds.toFixed(2).padStart(7)} s  rows ${String(m.rows).padStart(8)}  bytes ${String(m.bytes).padStart(10)}  peak RSS ${m.maxRssMb.toFixed(0)} MB (${(m.maxRssMb / results[fraction]!.baseline!.maxRssMb).toFixed(2)}x baseline)`);
+      console.log(
+        `  ${op.padEnd(13)} ${m.seconds.toFixed(2).padStart(7)} s  rows ${String(m.rows).padStart(8)}  bytes ${String(m.bytes).padStart(10)}  peak RSS ${m.maxRssMb.toFixed(0)} MB (${(m.maxRssMb / results[fraction]!.baseline!.maxRssMb).toFixed(2)}x baseline)`,
+      );
     }
   }
   console.log("100% vs 10%:");

@@ -31,7 +31,9 @@ const freshMs = await timeEach(runs, async () => {
   await listDomains({ pool: p, target: lab.target });
   await p.close();
 });
-console.log(`listDomains, median of ${runs}: pooled ${pooledMs.toFixed(1)} ms, fresh connection ${freshMs.toFixed(1)} ms, fresh/pooled ${(freshMs / pooledMs).toFixed(1)}x`);
+console.log(
+  `listDomains, median of ${runs}: pooled ${pooledMs.toFixed(1)} ms, fresh connection ${freshMs.toFixed(1)} ms, fresh/pooled ${(freshMs / pooledMs).toFixed(1)}x`,
+);
 console.log(`connections opened by the pooled runs: ${pooled.stats().connectsOpened}`);
 
 async function count(label: string, pool: SshPool, fn: () => Promise<unknown>) {
@@ -39,7 +41,9 @@ async function count(label: string, pool: SshPool, fn: () => Promise<unknown>) {
   const t = performance.now();
   await fn();
   const after = pool.stats();
-  console.log(`${label.padEnd(34)} ${String(after.commandsRun - before.commandsRun).padStart(3)} commands  ${after.connectsOpened - before.connectsOpened} new connections  ${(performance.now() - t).toFixed(0).padStart(5)} ms`);
+  console.log(
+    `${label.padEnd(34)} ${String(after.commandsRun - before.commandsRun).padStart(3)} commands  ${after.connectsOpened - before.connectsOpened} new connections  ${(performance.now() - t).toFixed(0).padStart(5)} ms`,
+  );
 }
 
 const ctx = { pool: pooled, target: lab.target, storagePool: lab.pool };
@@ -47,9 +51,13 @@ console.log("\nround trips per operation (pooled, connection already open):");
 await count("listDomains", pooled, () => listDomains(ctx));
 await count("getDomainState", pooled, () => getDomainState({ ...ctx, name: "no-such-domain" }));
 await count("listVolumes", pooled, () => listVolumes(ctx));
-await count("createCloneVolume", pooled, () => createCloneVolume({ ...ctx, baseVolume: lab.image.volume, name: "bench-rt.qcow2", capacityBytes: 2 ** 30 }));
+await count("createCloneVolume", pooled, () =>
+  createCloneVolume({ ...ctx, baseVolume: lab.image.volume, name: "bench-rt.qcow2", capacityBytes: 2 ** 30 }),
+);
 await count("deleteVolume", pooled, () => deleteVolume({ ...ctx, volume: "bench-rt.qcow2" }));
-await count("createSeedVolume (+2 SFTP writes)", pooled, () => createSeedVolume({ ...ctx, name: "bench-rt-seed.img", userData: "#cloud-config\n", metaData: "instance-id: b\n" }));
+await count("createSeedVolume (+2 SFTP writes)", pooled, () =>
+  createSeedVolume({ ...ctx, name: "bench-rt-seed.img", userData: "#cloud-config\n", metaData: "instance-id: b\n" }),
+);
 await deleteVolume({ ...ctx, volume: "bench-rt-seed.img" });
 await count("discoverHost (no accelerator probe)", pooled, () => discoverHost(ctx));
 await pooled.close();

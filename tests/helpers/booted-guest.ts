@@ -1,7 +1,7 @@
 import { rmSync } from "node:fs";
 import { parse, stringify } from "yaml";
 import type { K3sShell } from "@/lib/k3s/bootstrap";
-import { createGuestShell } from "@/lib/clusters/guest-shell";
+import { createGuestShell } from "@/lib/ssh/guest-shell";
 import { getDomainState, startDomain, undefineDomain } from "@/lib/libvirt/domains";
 import { probeAccelerator, type Accelerator } from "@/lib/libvirt/probe";
 import { runVirshWithXml } from "@/lib/libvirt/virsh";
@@ -105,14 +105,43 @@ export async function bootGuest(opts: BootGuestOptions): Promise<BootedGuest> {
     xml = xml.replace(`-:22"`, `-:22${extra}"`);
     await runVirshWithXml({ ...ctx, args: ["define"], xml, step: `define domain ${name}` });
     await startDomain({ ...ctx, name });
-    const target: SshTarget = { label: name, host: "127.0.0.1", port: forwards[22]!, username: opts.adminUser, privateKey: opts.adminPrivateKey, hostKeyFingerprint: hostKey.fingerprint, via: lab.target };
+    const target: SshTarget = {
+      label: name,
+      host: "127.0.0.1",
+      port: forwards[22]!,
+      username: opts.adminUser,
+      privateKey: opts.adminPrivateKey,
+      hostKeyFingerprint: hostKey.fingerprint,
+      via: lab.target,
+    };
     const answered = await waitForSsh({ pool, target, timeoutMs: 600_000 });
-    await pool.exec({ target, argv: ["cloud-init", "status", "--wait"], step: "wait for cloud-init", timeoutMs: 420_000, allowFailure: true });
+    await pool.exec({
+      target,
+      argv: ["cloud-init", "status", "--wait"],
+      step: "wait for cloud-init",
+      timeoutMs: 420_000,
+      allowFailure: true,
+    });
     let count = 0;
     const inner = createGuestShell({ pool, target, privilege: "sudo", step: `guest ${name}` });
-    const shell = { exec: (cmd: string, o?: { stdin?: string }) => (count++, inner.exec(cmd, o)), uploadFile: inner.uploadFile, execCount: () => count };
+    const shell = {
+      exec: (cmd: string, o?: { stdin?: string }) => (count++, inner.exec(cmd, o)),
+      uploadFile: inner.uploadFile,
+      execCount: () => count,
+    };
     if ((await getDomainState({ ...ctx, name })) !== "running") throw new Error(`guest ${name} is not running`);
-    return { name, lab, pool, accelerator, target, hostKeyFingerprint: hostKey.fingerprint, shell, forwards, sshAnsweredAfterS: answered.elapsedMs / 1000, stop };
+    return {
+      name,
+      lab,
+      pool,
+      accelerator,
+      target,
+      hostKeyFingerprint: hostKey.fingerprint,
+      shell,
+      forwards,
+      sshAnsweredAfterS: answered.elapsedMs / 1000,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Principal } from "@/lib/auth/principal";
+import type { Principal } from "@/lib/access/principal";
 import { hashPassword } from "@/lib/auth/password";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Role } from "@/lib/generated/prisma/enums";
@@ -10,9 +10,22 @@ const uniq = () => randomBytes(4).toString("hex");
 export async function makeUser(prisma: PrismaClient, opts: { isAdmin?: boolean; password?: string; email?: string } = {}) {
   const email = opts.email ?? `user-${uniq()}@example.no`;
   const user = await prisma.user.create({
-    data: { email, name: `User ${email}`, isAdmin: opts.isAdmin ?? false, passwordHash: await hashPassword(opts.password ?? "a-long-test-password") },
+    data: {
+      email,
+      name: `User ${email}`,
+      isAdmin: opts.isAdmin ?? false,
+      passwordHash: await hashPassword(opts.password ?? "a-long-test-password"),
+    },
   });
-  const principal: Extract<Principal, { kind: "user" }> = { kind: "user", userId: user.id, email, name: user.name, isAdmin: user.isAdmin, locale: "en", sessionId: "00000000-0000-0000-0000-000000000000" };
+  const principal: Extract<Principal, { kind: "user" }> = {
+    kind: "user",
+    userId: user.id,
+    email,
+    name: user.name,
+    isAdmin: user.isAdmin,
+    locale: "en",
+    sessionId: "00000000-0000-0000-0000-000000000000",
+  };
   return { user, principal };
 }
 

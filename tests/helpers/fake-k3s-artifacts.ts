@@ -7,7 +7,7 @@ import path from "node:path";
 // built from the k3s stand-ins in tests/helpers/fake-k3s-guest, with a real checksum list. The
 // product verifies and uploads these files exactly as it would the real release's.
 
-export const FAKE_K3S_GUEST = path.resolve(import.meta.dirname, "fake-k3s-guest");
+const FAKE_K3S_GUEST = path.resolve(import.meta.dirname, "fake-k3s-guest");
 export const sha256 = (b: Buffer | string) => createHash("sha256").update(b).digest("hex");
 
 export function makeFakeK3sArtifacts(opts: { version: string; withImages?: boolean }): { dir: string; remove(): void } {

@@ -45,9 +45,13 @@ export async function startGuestSandbox(): Promise<GuestSandbox> {
     "echo READY",
     "exec sleep infinity",
   ].join("\n");
-  const child = spawn("unshare", ["--mount", "--net", "--pid", "--fork", "--mount-proc", "--kill-child", "--propagation", "private", "sh", "-c", setup], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    "unshare",
+    ["--mount", "--net", "--pid", "--fork", "--mount-proc", "--kill-child", "--propagation", "private", "sh", "-c", setup],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     let err = "";
     child.stderr.on("data", (d) => (err += d));
@@ -82,7 +86,9 @@ export async function startGuestSandbox(): Promise<GuestSandbox> {
     },
     upload({ localPath, remotePath }) {
       return new Promise((resolve, reject) => {
-        const p = spawn("nsenter", ["-t", String(inner), "-m", "-n", "-p", "--", "sh", "-c", 'cat > "$1"', "sh", remotePath], { stdio: ["pipe", "ignore", "pipe"] });
+        const p = spawn("nsenter", ["-t", String(inner), "-m", "-n", "-p", "--", "sh", "-c", 'cat > "$1"', "sh", remotePath], {
+          stdio: ["pipe", "ignore", "pipe"],
+        });
         p.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`upload to ${remotePath} failed (${code})`))));
         p.stdin.on("error", () => {});
         createReadStream(localPath).pipe(p.stdin);

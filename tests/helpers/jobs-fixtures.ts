@@ -3,7 +3,6 @@ import { AppError } from "../../lib/core/errors";
 import type { PrismaClient } from "../../lib/generated/prisma/client";
 import type { SqlRunner } from "../../lib/db/migrate";
 import { defineJob } from "../../lib/jobs/define";
-import { TransientError } from "../../lib/jobs/errors";
 import { createJobRegistry } from "../../lib/jobs/job-registry";
 import { sleep } from "../../lib/jobs/lease-guard";
 
@@ -16,7 +15,7 @@ export async function createJobTestTables(sql: SqlRunner): Promise<void> {
     CREATE TABLE IF NOT EXISTS jobs_test_markers (name text PRIMARY KEY);`);
 }
 
-export async function recordEffect(prisma: PrismaClient, jobId: string, what: string): Promise<void> {
+async function recordEffect(prisma: PrismaClient, jobId: string, what: string): Promise<void> {
   await prisma.$executeRaw`INSERT INTO jobs_test_effects (job_id, what, worker) VALUES (${jobId}::uuid, ${what}, ${process.env.JOBS_TEST_WORKER ?? "main"})`;
 }
 
@@ -67,7 +66,7 @@ export const chainJob = defineJob({
 /** Fails transiently `failures` times, then succeeds. */
 export const flakyJob = defineJob({
   name: "test.flaky",
-  payload: z.object({ failures: z.number().int().min(0), transientAs: z.enum(["AppError", "TransientError"]) }),
+  payload: z.object({ failures: z.number().int().min(0), transientAs: z.enum(["HOST_UNREACHABLE", "TIMEOUT"]) }),
   retry: { maxAttempts: 4, baseDelayMs: 10, maxDelayMs: 40 },
   steps: [
     { key: "prepare", run: async (ctx) => void (await recordEffect(ctx.prisma, ctx.job.id, "prepare")) },
@@ -77,8 +76,9 @@ export const flakyJob = defineJob({
         const tries = (await effectsOf(ctx.prisma, ctx.job.id)).filter((e) => e === "connect").length;
         await recordEffect(ctx.prisma, ctx.job.id, "connect");
         if (tries < ctx.payload.failures) {
-          if (ctx.payload.transientAs === "AppError") throw new AppError("HOST_UNREACHABLE", "host did not answer", { transient: true });
-          throw new TransientError("connection reset");
+          if (ctx.payload.transientAs === "HOST_UNREACHABLE")
+            throw new AppError("HOST_UNREACHABLE", "host did not answer", { transient: true });
+          throw new AppError("TIMEOUT", "connection reset", { transient: true });
         }
         return { tries: tries + 1 };
       },

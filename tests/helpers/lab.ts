@@ -8,7 +8,7 @@ import type { SshTarget } from "@/lib/ssh/target";
 
 // The lab libvirt host made by `scripts/lab-host up` and `scripts/build-guest-image`, as tests see it.
 
-export const LAB_JSON = "/var/lib/skjold-lab/lab.json";
+const LAB_JSON = "/var/lib/skjold-lab/lab.json";
 
 const LabSchema = z.object({
   address: z.string(),
@@ -35,7 +35,8 @@ export function getLab(): Lab {
   const hint = "run scripts/lab-host up && scripts/build-guest-image";
   if (!existsSync(LAB_JSON)) throw new Error(`No lab host: ${LAB_JSON} is missing (${hint})`);
   const parsed = LabSchema.safeParse(JSON.parse(readFileSync(LAB_JSON, "utf8")));
-  if (!parsed.success) throw new Error(`Lab host incomplete (${hint}): ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success)
+    throw new Error(`Lab host incomplete (${hint}): ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}`);
   const lab = parsed.data;
   const target: SshTarget = {
     label: "lab-host",

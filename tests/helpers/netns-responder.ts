@@ -45,10 +45,13 @@ function tcpSegment(src: Buffer, dst: Buffer, fields: { sport: number; dport: nu
   return t;
 }
 
-const FIN = 0x01, SYN = 0x02, RST = 0x04, ACK = 0x10;
+const FIN = 0x01,
+  SYN = 0x02,
+  RST = 0x04,
+  ACK = 0x10;
 
 /** The reply to one IPv4 packet, or null when it needs none. Pure, so it is tested on its own. */
-export function replyTo(packet: Buffer): Buffer | null {
+function replyTo(packet: Buffer): Buffer | null {
   if (packet.length < 20 || packet[0]! >> 4 !== 4) return null;
   const ihl = (packet[0]! & 0x0f) * 4;
   const total = Math.min(packet.readUInt16BE(2), packet.length);
@@ -64,11 +67,14 @@ export function replyTo(packet: Buffer): Buffer | null {
   }
   if (packet[9] === 6 && body.length >= 20) {
     const flags = body[13]!;
-    const sport = body.readUInt16BE(2), dport = body.readUInt16BE(0);
-    const seq = body.readUInt32BE(4), ackNo = body.readUInt32BE(8);
+    const sport = body.readUInt16BE(2),
+      dport = body.readUInt16BE(0);
+    const seq = body.readUInt32BE(4),
+      ackNo = body.readUInt32BE(8);
     const dataLen = body.length - (body[12]! >> 4) * 4;
     if (flags & RST) return null;
-    if (flags & SYN && !(flags & ACK)) return ipv4(dst, src, 6, tcpSegment(dst, src, { sport, dport, seq: randomInt(2 ** 31), ack: seq + 1, flags: SYN | ACK }));
+    if (flags & SYN && !(flags & ACK))
+      return ipv4(dst, src, 6, tcpSegment(dst, src, { sport, dport, seq: randomInt(2 ** 31), ack: seq + 1, flags: SYN | ACK }));
     if (flags & FIN || dataLen > 0) return ipv4(dst, src, 6, tcpSegment(dst, src, { sport, dport, seq: ackNo, ack: 0, flags: RST }));
   }
   return null;

@@ -82,7 +82,13 @@ async function freeSlot(): Promise<number> {
 
 async function waitForLink(name: string): Promise<void> {
   for (let i = 0; i < 50; i++) {
-    if (await ip("link", "show", name).then(() => true, () => false)) return;
+    if (
+      await ip("link", "show", name).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`socat did not create ${name}`);
@@ -114,7 +120,9 @@ export async function createLatencyNetns(opts: { delayMs: number }): Promise<Lat
     await ip("-n", name, "link", "set", vethPeer, "up");
     await ip("-n", name, "link", "set", "lo", "up");
     await run("ip", ["netns", "exec", name, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1", "net.ipv4.conf.all.rp_filter=0"]);
-    socat = spawn("nice", ["-n", "-10", "socat", `TUN,tun-name=${tun},tun-type=tun,iff-no-pi`, `UDP:127.0.0.1:${responder.port}`], { stdio: "ignore" });
+    socat = spawn("nice", ["-n", "-10", "socat", `TUN,tun-name=${tun},tun-type=tun,iff-no-pi`, `UDP:127.0.0.1:${responder.port}`], {
+      stdio: "ignore",
+    });
     await waitForLink(tun);
     await ip("link", "set", tun, "netns", name);
     await ip("-n", name, "link", "set", tun, "up");
@@ -127,5 +135,15 @@ export async function createLatencyNetns(opts: { delayMs: number }): Promise<Lat
     await close();
     throw err;
   }
-  return { name, hostAddress: net(1), directAddress: net(2), delayedAddress, unreachableAddress: net(5), delayMs: opts.delayMs, setBehaviour: responder.setBehaviour, answered: responder.answered, close };
+  return {
+    name,
+    hostAddress: net(1),
+    directAddress: net(2),
+    delayedAddress,
+    unreachableAddress: net(5),
+    delayMs: opts.delayMs,
+    setBehaviour: responder.setBehaviour,
+    answered: responder.answered,
+    close,
+  };
 }

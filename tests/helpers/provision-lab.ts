@@ -56,31 +56,60 @@ export async function onboardLabHost(prisma: PrismaClient, opts: LabHostOptions 
   });
   const fs = statfsSync(lab.poolPath);
   const pool = await prisma.storagePool.create({
-    data: { hostId: host.id, name: lab.pool, path: lab.poolPath, capacityBytes: BigInt(fs.blocks) * BigInt(fs.bsize), availableBytes: BigInt(fs.bavail) * BigInt(fs.bsize) },
+    data: {
+      hostId: host.id,
+      name: lab.pool,
+      path: lab.poolPath,
+      capacityBytes: BigInt(fs.blocks) * BigInt(fs.bsize),
+      availableBytes: BigInt(fs.bavail) * BigInt(fs.bsize),
+    },
   });
   const image = await prisma.image.findUniqueOrThrow({ where: { slug: "debian-12" } });
   await prisma.imageCopy.create({
     data: {
-      imageId: image.id, hostId: host.id, poolId: pool.id, volume: lab.image.volume, checksumSha256: lab.image.sha256,
-      sizeBytes: BigInt(statSync(lab.image.path).size), kernelPath: lab.image.kernelPath, initrdPath: lab.image.initrdPath,
+      imageId: image.id,
+      hostId: host.id,
+      poolId: pool.id,
+      volume: lab.image.volume,
+      checksumSha256: lab.image.sha256,
+      sizeBytes: BigInt(statSync(lab.image.path).size),
+      kernelPath: lab.image.kernelPath,
+      initrdPath: lab.image.initrdPath,
     },
   });
   return { lab, region, host, pool, image };
 }
 
 /** A member of a fresh team with one SSH key on their profile; the private half stays with the test. */
-export async function makeTenant(prisma: PrismaClient, team: { maxVms?: number; maxVcpus?: number; maxMemoryMb?: number; maxDiskGb?: number } = {}) {
+export async function makeTenant(
+  prisma: PrismaClient,
+  team: { maxVms?: number; maxVcpus?: number; maxMemoryMb?: number; maxDiskGb?: number } = {},
+) {
   const { user, principal } = await makeUser(prisma);
   const created = await makeTeam(prisma, [{ userId: user.id, role: "MEMBER" }]);
   const t = Object.keys(team).length ? await prisma.team.update({ where: { id: created.id }, data: team }) : created;
   const key: GeneratedKeyPair = generateKeyPair({ comment: `tenant@${t.slug}` });
-  const sshKey = await prisma.sshKey.create({ data: { userId: user.id, name: "laptop", publicKey: key.publicKey, keyType: "ssh-ed25519", bits: 256, fingerprint: key.fingerprint } });
+  const sshKey = await prisma.sshKey.create({
+    data: { userId: user.id, name: "laptop", publicKey: key.publicKey, keyType: "ssh-ed25519", bits: 256, fingerprint: key.fingerprint },
+  });
   return { user, principal, team: t, sshKey, privateKey: key.privateKey };
 }
 
 /** The guest as its tenant reaches it: the tenant's own key, the guest's pinned host key, through the lab host. */
-export function tenantTarget(lab: Lab, vm: { adminUser: string; sshPort: number | null; guestHostKeyFingerprint: string | null; name: string }, privateKey: string): SshTarget {
-  return { label: `tenant@${vm.name}`, host: "127.0.0.1", port: vm.sshPort!, username: vm.adminUser, privateKey, hostKeyFingerprint: vm.guestHostKeyFingerprint, via: lab.target };
+export function tenantTarget(
+  lab: Lab,
+  vm: { adminUser: string; sshPort: number | null; guestHostKeyFingerprint: string | null; name: string },
+  privateKey: string,
+): SshTarget {
+  return {
+    label: `tenant@${vm.name}`,
+    host: "127.0.0.1",
+    port: vm.sshPort!,
+    username: vm.adminUser,
+    privateKey,
+    hostKeyFingerprint: vm.guestHostKeyFingerprint,
+    via: lab.target,
+  };
 }
 
 /**
@@ -108,13 +137,19 @@ export async function findOrphans(db: Database, lab: Lab): Promise<string[]> {
 }
 
 /** Polls the job until `check` holds on its snapshot (or the job ended), for tests that act mid-job. */
-export async function waitForJob(db: Database, jobId: string, check: (s: import("@/lib/jobs/watch").JobSnapshot) => boolean, timeoutMs = 600_000) {
+export async function waitForJob(
+  db: Database,
+  jobId: string,
+  check: (s: import("@/lib/jobs/watch").JobSnapshot) => boolean,
+  timeoutMs = 600_000,
+) {
   const { getJobSnapshot } = await import("@/lib/jobs/watch");
   const started = Date.now();
   for (;;) {
     const s = (await getJobSnapshot({ prisma: db.prisma, jobId, includeOutputs: true }))!;
     if (check(s) || s.done) return s;
-    if (Date.now() - started > timeoutMs) throw new Error(`job ${jobId} did not get there: ${JSON.stringify(s.steps.map((x) => `${x.key}:${x.state}`))}`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`job ${jobId} did not get there: ${JSON.stringify(s.steps.map((x) => `${x.key}:${x.state}`))}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -124,7 +159,12 @@ export async function removeLeftoverVms(db: Database | undefined, storagePool: s
   const { spawnSync } = await import("node:child_process");
   const left = await db?.prisma.virtualMachine.findMany({ where: { state: { notIn: ["DELETED"] } } });
   for (const vm of left ?? []) {
-    for (const args of [["destroy", vm.domainName], ["undefine", vm.domainName], ["vol-delete", "--pool", storagePool, `${vm.domainName}.qcow2`], ["vol-delete", "--pool", storagePool, `${vm.domainName}-seed.img`]]) {
+    for (const args of [
+      ["destroy", vm.domainName],
+      ["undefine", vm.domainName],
+      ["vol-delete", "--pool", storagePool, `${vm.domainName}.qcow2`],
+      ["vol-delete", "--pool", storagePool, `${vm.domainName}-seed.img`],
+    ]) {
       spawnSync("virsh", ["-q", "-c", "qemu:///system", ...args]);
     }
   }
@@ -137,5 +177,13 @@ export async function openLabDatabase() {
   const target = await createPostgresDatabase();
   const db = await openDatabase({ kind: "postgres", url: target.url, poolSize: 4 });
   const env = await onboardLabHost(db.prisma);
-  return { url: target.url, db, env, async close() { await db.close(); await target.drop(); } };
+  return {
+    url: target.url,
+    db,
+    env,
+    async close() {
+      await db.close();
+      await target.drop();
+    },
+  };
 }

@@ -4,12 +4,12 @@ import { spawnWorkerChild, type WorkerChild } from "./jobs-processes";
 
 export type ProvisionWorker = WorkerChild;
 
-export function spawnProvisionWorker(opts: { url: string; workerId: string; env?: Record<string, string> }): ProvisionWorker {
+function spawnProvisionWorker(opts: { url: string; workerId: string; env?: Record<string, string> }): ProvisionWorker {
   return spawnWorkerChild({ ...opts, script: "tests/helpers/provision-worker-child.ts" });
 }
 
 /** SIGKILLs the workers still alive and waits until every one has exited. */
-export async function killAllWorkers(workers: ProvisionWorker[]): Promise<void> {
+async function killAllWorkers(workers: ProvisionWorker[]): Promise<void> {
   for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill("SIGKILL");
   await Promise.all(workers.map((w) => w.exited));
 }
@@ -21,7 +21,11 @@ export function workerFleet(opts: { url: () => string; prefix: string; env?: Rec
   return {
     workers,
     async spawn(env: Record<string, string> = {}): Promise<ProvisionWorker> {
-      const w = spawnProvisionWorker({ url: opts.url(), workerId: `${opts.prefix}-${++n}`, env: { JOBS_TEST_LEASE_MS: "4000", ...opts.env, ...env } });
+      const w = spawnProvisionWorker({
+        url: opts.url(),
+        workerId: `${opts.prefix}-${++n}`,
+        env: { JOBS_TEST_LEASE_MS: "4000", ...opts.env, ...env },
+      });
       workers.push(w);
       await w.ready;
       return w;

@@ -1,7 +1,7 @@
 // A worker process over the application's jobs (vm.provision, vm.power, vm.delete) against one
 // PostgreSQL database, for tests that SIGKILL it mid-step. Run with `node --import tsx`.
 import { openDatabase } from "../../lib/db/connect";
-import { jobRegistry } from "../../lib/jobs/registry";
+import { jobRegistry } from "../../lib/runtime/registry";
 import { startWorker } from "../../lib/jobs/worker";
 
 const url = process.env.JOBS_TEST_DB_URL;

@@ -17,7 +17,11 @@ import { DB_KINDS, freshDatabase } from "../helpers/db";
 import { makeTeam, makeUser } from "../helpers/factories";
 
 const meta = { ip: "203.0.113.7", userAgent: "vitest" };
-const code = (p: Promise<unknown>) => p.then(() => "resolved", (e) => (e instanceof AppError ? e.code : `unexpected: ${e}`));
+const code = (p: Promise<unknown>) =>
+  p.then(
+    () => "resolved",
+    (e) => (e instanceof AppError ? e.code : `unexpected: ${e}`),
+  );
 
 describe.each(DB_KINDS)("accounts, teams and access on %s", (kind) => {
   let db: Database;
@@ -42,7 +46,8 @@ describe.each(DB_KINDS)("accounts, teams and access on %s", (kind) => {
   it("rate-limits sign-in per account", async () => {
     const { prisma } = db;
     const { user } = await makeUser(prisma, { password: "right-password-123" });
-    for (let i = 0; i < 5; i++) expect(await code(signIn({ prisma, input: { email: user.email, password: "bad-password-1" }, meta }))).toBe("UNAUTHENTICATED");
+    for (let i = 0; i < 5; i++)
+      expect(await code(signIn({ prisma, input: { email: user.email, password: "bad-password-1" }, meta }))).toBe("UNAUTHENTICATED");
     // Even the right password is refused until the window passes.
     expect(await code(signIn({ prisma, input: { email: user.email, password: "right-password-123" }, meta }))).toBe("RATE_LIMITED");
   });
@@ -85,23 +90,42 @@ describe.each(DB_KINDS)("accounts, teams and access on %s", (kind) => {
     expect(await code(requireTeam({ prisma, principal: stranger.principal, slug: team.slug, need: "read" }))).toBe("NOT_FOUND");
     expect(await code(requireTeam({ prisma, principal: stranger.principal, slug: "no-such-team", need: "read" }))).toBe("NOT_FOUND");
     expect(await code(requireTeam({ prisma, principal: viewer.principal, slug: team.slug, need: "read" }))).toBe("resolved");
-    expect(await code(inviteMember({ prisma, principal: viewer.principal, teamSlug: team.slug, input: { email: "x@example.no", role: "MEMBER" } }))).toBe("FORBIDDEN");
-    expect(await code(changeMemberRole({ prisma, principal: viewer.principal, teamSlug: team.slug, input: { userId: viewer.user.id, role: "OWNER" } }))).toBe("FORBIDDEN");
+    expect(
+      await code(
+        inviteMember({ prisma, principal: viewer.principal, teamSlug: team.slug, input: { email: "x@example.no", role: "MEMBER" } }),
+      ),
+    ).toBe("FORBIDDEN");
+    expect(
+      await code(
+        changeMemberRole({ prisma, principal: viewer.principal, teamSlug: team.slug, input: { userId: viewer.user.id, role: "OWNER" } }),
+      ),
+    ).toBe("FORBIDDEN");
     expect(await prisma.invitation.count({ where: { teamId: team.id } })).toBe(0);
     // The last owner cannot be demoted.
-    expect(await code(changeMemberRole({ prisma, principal: owner.principal, teamSlug: team.slug, input: { userId: owner.user.id, role: "MEMBER" } }))).toBe("CONFLICT");
+    expect(
+      await code(
+        changeMemberRole({ prisma, principal: owner.principal, teamSlug: team.slug, input: { userId: owner.user.id, role: "MEMBER" } }),
+      ),
+    ).toBe("CONFLICT");
   });
 
   it("invites by one-time link, creating the account on acceptance", async () => {
     const { prisma } = db;
     const owner = await makeUser(prisma);
     const team = await makeTeam(prisma, [{ userId: owner.user.id, role: "OWNER" }]);
-    const inv = await inviteMember({ prisma, principal: owner.principal, teamSlug: team.slug, input: { email: "Ny.Bruker@Example.no", role: "MEMBER" } });
+    const inv = await inviteMember({
+      prisma,
+      principal: owner.principal,
+      teamSlug: team.slug,
+      input: { email: "Ny.Bruker@Example.no", role: "MEMBER" },
+    });
     expect(inv.invitation.email).toBe("ny.bruker@example.no");
     expect(inv.invitation.tokenHash).not.toContain(inv.token);
     const accepted = await acceptInvitation({ prisma, input: { token: inv.token, name: "Ny Bruker", password: "ny-bruker-passord" } });
     expect(accepted.team.slug).toBe(team.slug);
-    expect(await code(acceptInvitation({ prisma, input: { token: inv.token, name: "Again", password: "ny-bruker-passord" } }))).toBe("NOT_FOUND");
+    expect(await code(acceptInvitation({ prisma, input: { token: inv.token, name: "Again", password: "ny-bruker-passord" } }))).toBe(
+      "NOT_FOUND",
+    );
     const m = await prisma.membership.findFirstOrThrow({ where: { teamId: team.id, user: { email: "ny.bruker@example.no" } } });
     expect(m.role).toBe("MEMBER");
   });
@@ -111,7 +135,12 @@ describe.each(DB_KINDS)("accounts, teams and access on %s", (kind) => {
     const owner = await makeUser(prisma);
     const team = await makeTeam(prisma, [{ userId: owner.user.id, role: "OWNER" }]);
     const other = await makeTeam(prisma);
-    const created = await createApiToken({ prisma, principal: owner.principal, teamSlug: team.slug, input: { name: "deploy", role: "VIEWER" } });
+    const created = await createApiToken({
+      prisma,
+      principal: owner.principal,
+      teamSlug: team.slug,
+      input: { name: "deploy", role: "VIEWER" },
+    });
     const rows = await db.sql.query<{ tokenHash: string }>(`SELECT "tokenHash" FROM "ApiToken" WHERE id = $1`, [created.id]);
     expect(rows[0]!.tokenHash).not.toContain(created.token.slice(13));
     const p = await authenticateApiToken({ prisma, header: `Bearer ${created.token}` });
@@ -129,14 +158,23 @@ describe.each(DB_KINDS)("accounts, teams and access on %s", (kind) => {
     const before = { teams: await prisma.team.count(), regions: await prisma.region.count() };
     const hostile = [
       { name: "x".repeat(1_000_000), slug: "big" },
-      { name: "Robert'); DROP TABLE \"Team\";--", slug: "x'; DROP TABLE" },
+      { name: 'Robert\'); DROP TABLE "Team";--', slug: "x'; DROP TABLE" },
       { name: "<script>alert(1)</script>", slug: "../../etc" },
       { name: "Acme\u202eSA", slug: "acme-rtl" },
       { name: "Null\u0000Byte", slug: "nul" },
       { name: 42, slug: ["array"] },
     ];
-    for (const input of hostile) expect(await code(createTeam({ prisma, principal: admin.principal, input })), JSON.stringify(input).slice(0, 60)).toBe("VALIDATION");
-    expect(await code(createRegion({ prisma, principal: admin.principal, input: { code: "x", name: "A", city: "B", country: "norway", jurisdiction: "MARS" } }))).toBe("VALIDATION");
+    for (const input of hostile)
+      expect(await code(createTeam({ prisma, principal: admin.principal, input })), JSON.stringify(input).slice(0, 60)).toBe("VALIDATION");
+    expect(
+      await code(
+        createRegion({
+          prisma,
+          principal: admin.principal,
+          input: { code: "x", name: "A", city: "B", country: "norway", jurisdiction: "MARS" },
+        }),
+      ),
+    ).toBe("VALIDATION");
     expect(await prisma.team.count()).toBe(before.teams);
     expect(await prisma.region.count()).toBe(before.regions);
     // Only admins create teams; to anyone else the operation does not exist.
@@ -153,18 +191,28 @@ describe.each(DB_KINDS)("accounts, teams and access on %s", (kind) => {
     const after = await createTeam({ prisma, principal: admin.principal, input: { name: "After", slug: `after-${kind}` } });
     const rows = await prisma.dataLocation.findMany({ where: { teamId: after.id } });
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ resourceKind: "PORTAL_DATABASE", action: "OPEN", regionCode: "osl1", country: "NO", jurisdiction: "NO_EEA" });
+    expect(rows[0]).toMatchObject({
+      resourceKind: "PORTAL_DATABASE",
+      action: "OPEN",
+      regionCode: "osl1",
+      country: "NO",
+      jurisdiction: "NO_EEA",
+    });
     await prisma.setting.delete({ where: { key: "portal.location" } });
   });
 
   it("writes who did what from where to the audit log, filterable and paged", async () => {
     const { prisma } = db;
     const admin = await makeUser(prisma, { isAdmin: true });
-    for (let i = 0; i < 3; i++) await createTeam({ prisma, principal: admin.principal, input: { name: `Audit ${i}`, slug: `audit-${i}-${kind}` }, meta });
+    for (let i = 0; i < 3; i++)
+      await createTeam({ prisma, principal: admin.principal, input: { name: `Audit ${i}`, slug: `audit-${i}-${kind}` }, meta });
     const page1 = await listAuditEvents({ prisma, filter: { action: "team.create", actor: admin.user.email, limit: 2 } });
     expect(page1.events).toHaveLength(2);
     expect(page1.events[0]).toMatchObject({ action: "team.create", actorLabel: admin.user.email, ip: "203.0.113.7" });
-    const page2 = await listAuditEvents({ prisma, filter: { action: "team.create", actor: admin.user.email, limit: 2, before: page1.nextBefore } });
+    const page2 = await listAuditEvents({
+      prisma,
+      filter: { action: "team.create", actor: admin.user.email, limit: 2, before: page1.nextBefore },
+    });
     expect(page2.events).toHaveLength(1);
     expect(page2.nextBefore).toBeNull();
     expect(await code(listAuditEvents({ prisma, filter: { action: "'; DROP" } }))).toBe("VALIDATION");

@@ -8,10 +8,10 @@ import { evaluateGuestControls } from "@/lib/guest/verify/guest-controls";
 import { collectGuestEvidence } from "@/lib/guest/verify/guest-evidence";
 import { fingerprintKeyBlob } from "@/lib/ssh/fingerprint";
 import { generateKeyPair } from "@/lib/ssh/keygen";
-import { AppError } from "@/lib/core/errors";
+import type { AppError } from "@/lib/core/errors";
 import { encryptSecret } from "@/lib/core/secrets";
 import type { Database } from "@/lib/db/connect";
-import { verifyVm } from "@/lib/guest/verify-vm";
+import { verifyVm } from "@/lib/vms/verify/verify-vm";
 import { bootGuest, type BootedGuest } from "@/tests/helpers/booted-guest";
 import { DB_KINDS, freshDatabase } from "@/tests/helpers/db";
 import { makeTeam } from "@/tests/helpers/factories";
@@ -31,7 +31,11 @@ const run = async (cmd: string) => {
   if (r.code !== 0) throw new Error(`guest command failed (${r.code}): ${cmd}: ${r.stderr}`);
   return r.stdout;
 };
-const report = async () => evaluateGuestControls({ evidence: await collectGuestEvidence({ shell: guest.shell, adminUser: ADMIN, privilege: "sudo" }), expect: { role: "vm", adminUser: ADMIN } });
+const report = async () =>
+  evaluateGuestControls({
+    evidence: await collectGuestEvidence({ shell: guest.shell, adminUser: ADMIN, privilege: "sudo" }),
+    expect: { role: "vm", adminUser: ADMIN },
+  });
 const ids = (r: HardeningReportData, status: string) => r.controls.filter((c) => c.status === status).map((c) => c.id);
 
 /** One SSH login attempt straight to the guest's sshd through the lab host; what the server allowed. */
@@ -53,7 +57,11 @@ async function tryLogin(auth: { username: string; password?: string; privateKey?
         if (methodsLeft) offered.push(...methodsLeft);
         if (tried) return next(false as never);
         tried = true;
-        next(auth.password !== undefined ? { type: "password", username: auth.username, password: auth.password } : { type: "publickey", username: auth.username, key: auth.privateKey! } as never);
+        next(
+          auth.password !== undefined
+            ? { type: "password", username: auth.username, password: auth.password }
+            : ({ type: "publickey", username: auth.username, key: auth.privateKey! } as never),
+        );
       },
     });
   });
@@ -135,17 +143,23 @@ describe("hardening on a booted guest", () => {
 
   it("a setting weakened by hand fails exactly its control, shows as drift, and hardening repairs it", async () => {
     const good = await report();
-    await run("sudo -n sed -i 's/^PermitRootLogin no$/PermitRootLogin yes/' /etc/ssh/sshd_config.d/00-skjold-hardening.conf && sudo -n systemctl reload ssh.service");
+    await run(
+      "sudo -n sed -i 's/^PermitRootLogin no$/PermitRootLogin yes/' /etc/ssh/sshd_config.d/00-skjold-hardening.conf && sudo -n systemctl reload ssh.service",
+    );
     const weak = await report();
     expect(ids(weak, "fail")).toEqual(["ssh.permit-root-login"]);
     expect(weak.controls.find((c) => c.id === "ssh.permit-root-login")?.evidence).toBe("permitrootlogin yes");
-    expect(diffReports({ previous: good, current: weak })).toEqual([expect.objectContaining({ id: "ssh.permit-root-login", was: "pass", now: "fail" })]);
+    expect(diffReports({ previous: good, current: weak })).toEqual([
+      expect.objectContaining({ id: "ssh.permit-root-login", was: "pass", now: "fail" }),
+    ]);
 
     await run("sudo -n sysctl -q -w net.ipv4.tcp_syncookies=0");
     expect(ids(await report(), "fail")).toEqual(["ssh.permit-root-login", "net.syncookies"]);
 
     const repair = await hardenGuest({ ...hardening, shell: guest.shell, privilege: "sudo" });
-    expect(repair.changes).toEqual(expect.arrayContaining(["file:/etc/ssh/sshd_config.d/00-skjold-hardening.conf", "sysctl:net.ipv4.tcp_syncookies"]));
+    expect(repair.changes).toEqual(
+      expect.arrayContaining(["file:/etc/ssh/sshd_config.d/00-skjold-hardening.conf", "sysctl:net.ipv4.tcp_syncookies"]),
+    );
     const after = await report();
     expect(ids(after, "fail")).toEqual([]);
     expect(diffReports({ previous: weak, current: after })).toEqual([]);
@@ -154,7 +168,9 @@ describe("hardening on a booted guest", () => {
 
   it("keeps Skjold's sshd settings in force over a foreign drop-in that sorts first", async () => {
     try {
-      await run("echo 'PermitRootLogin yes' | sudo -n tee /etc/ssh/sshd_config.d/0-override.conf >/dev/null && sudo -n systemctl reload ssh.service");
+      await run(
+        "echo 'PermitRootLogin yes' | sudo -n tee /etc/ssh/sshd_config.d/0-override.conf >/dev/null && sudo -n systemctl reload ssh.service",
+      );
       expect(await run("sudo -n sshd -T | grep -i '^permitrootlogin '")).toMatch(/^permitrootlogin no/i);
       expect(ids(await report(), "fail")).toEqual([]);
     } finally {
@@ -167,7 +183,9 @@ describe("hardening on a booted guest", () => {
   it("sees an override once the include-first line is gone, and re-hardening repairs it", async () => {
     const good = await report();
     try {
-      await run(`sudo -n sed -i '1{/^Include .*00-skjold-hardening.conf$/d}' /etc/ssh/sshd_config && echo 'PermitRootLogin yes' | sudo -n tee /etc/ssh/sshd_config.d/0-override.conf >/dev/null && sudo -n systemctl reload ssh.service`);
+      await run(
+        `sudo -n sed -i '1{/^Include .*00-skjold-hardening.conf$/d}' /etc/ssh/sshd_config && echo 'PermitRootLogin yes' | sudo -n tee /etc/ssh/sshd_config.d/0-override.conf >/dev/null && sudo -n systemctl reload ssh.service`,
+      );
       const weak = await report();
       expect(ids(weak, "fail")).toEqual(["ssh.permit-root-login"]);
       expect(diffReports({ previous: good, current: weak }).map((d) => d.id)).toEqual(["ssh.permit-root-login"]);
@@ -185,18 +203,44 @@ describe("hardening on a booted guest", () => {
 async function recordGuest(db: Database, overrides: { guestHostKeyFingerprint?: string; state?: "RUNNING" | "STOPPED" } = {}) {
   const { prisma } = db;
   const lab = guest.lab;
-  const region = await prisma.region.create({ data: { code: `lab-${Math.random().toString(36).slice(2, 8)}`, name: "Lab", city: "Oslo", country: "NO", jurisdiction: "NO_EEA" } });
+  const region = await prisma.region.create({
+    data: { code: `lab-${Math.random().toString(36).slice(2, 8)}`, name: "Lab", city: "Oslo", country: "NO", jurisdiction: "NO_EEA" },
+  });
   const host = await prisma.host.create({
-    data: { name: `lab-${region.code}`, regionId: region.id, address: lab.address, port: lab.port, username: lab.username, privateKeyEnc: encryptSecret(lab.target.privateKey), publicKey: lab.publicKey, hostKeyFingerprint: lab.hostKeyFingerprint, status: "ONLINE" },
+    data: {
+      name: `lab-${region.code}`,
+      regionId: region.id,
+      address: lab.address,
+      port: lab.port,
+      username: lab.username,
+      privateKeyEnc: encryptSecret(lab.target.privateKey),
+      publicKey: lab.publicKey,
+      hostKeyFingerprint: lab.hostKeyFingerprint,
+      status: "ONLINE",
+    },
   });
   const plan = await prisma.plan.create({ data: { code: `p-${region.code}`, name: "Small", vcpus: 1, memoryMb: 1024, diskGb: 10 } });
   const image = await prisma.image.create({ data: { slug: `debian-${region.code}`, name: "Debian 12", os: "debian", version: "12" } });
   const team = await makeTeam(prisma);
   return prisma.virtualMachine.create({
     data: {
-      teamId: team.id, name, regionId: region.id, planId: plan.id, imageId: image.id, hostId: host.id, state: overrides.state ?? "RUNNING",
-      vcpus: 1, memoryMb: 1024, diskGb: 10, domainName: `${name}-${region.code}`, adminUser: ADMIN, sshHost: "127.0.0.1", sshPort: guest.forwards[22]!,
-      guestHostKeyFingerprint: overrides.guestHostKeyFingerprint ?? guest.hostKeyFingerprint, mgmtKeyEnc: encryptSecret(mgmtKey.privateKey), mgmtPublicKey: mgmtKey.publicKey,
+      teamId: team.id,
+      name,
+      regionId: region.id,
+      planId: plan.id,
+      imageId: image.id,
+      hostId: host.id,
+      state: overrides.state ?? "RUNNING",
+      vcpus: 1,
+      memoryMb: 1024,
+      diskGb: 10,
+      domainName: `${name}-${region.code}`,
+      adminUser: ADMIN,
+      sshHost: "127.0.0.1",
+      sshPort: guest.forwards[22]!,
+      guestHostKeyFingerprint: overrides.guestHostKeyFingerprint ?? guest.hostKeyFingerprint,
+      mgmtKeyEnc: encryptSecret(mgmtKey.privateKey),
+      mgmtPublicKey: mgmtKey.publicKey,
     },
   });
 }
@@ -222,9 +266,16 @@ describe.each(DB_KINDS)("verifyVm re-runs the evidence on the booted guest (%s)"
     expect(third).toMatchObject({ failed: 0, drift: [] });
 
     const rows = await db.prisma.hardeningReport.findMany({ where: { vmId: vm.id }, orderBy: { createdAt: "asc" } });
-    expect(rows.map((r) => [r.scope, r.failed, r.driftFrom])).toEqual([["guest", 0, null], ["guest", 1, "net.syncookies"], ["guest", 0, null]]);
+    expect(rows.map((r) => [r.scope, r.failed, r.driftFrom])).toEqual([
+      ["guest", 0, null],
+      ["guest", 1, "net.syncookies"],
+      ["guest", 0, null],
+    ]);
     expect(rows.map((r) => r.id)).toEqual([first.id, second.id, third.id]);
-    expect((rows[1]!.controls as { id: string; status: string; evidence: string }[]).find((c) => c.id === "net.syncookies")).toMatchObject({ status: "fail", evidence: expect.stringContaining("0") });
+    expect((rows[1]!.controls as { id: string; status: string; evidence: string }[]).find((c) => c.id === "net.syncookies")).toMatchObject({
+      status: "fail",
+      evidence: expect.stringContaining("0"),
+    });
     const events = await db.prisma.vmEvent.findMany({ where: { vmId: vm.id }, orderBy: { id: "asc" } });
     expect(events.map((e) => e.kind)).toEqual(["hardening.verified", "hardening.drift", "hardening.verified"]);
     expect(events[1]!.message).toBe("Hardening drifted: net.syncookies now fail");
@@ -235,7 +286,9 @@ describe.each(DB_KINDS)("verifyVm re-runs the evidence on the booted guest (%s)"
     const err = await verifyVm({ prisma: db.prisma, vmId: impostor.id, pool: guest.pool }).catch((e: unknown) => e);
     expect((err as AppError).code).toBe("HOST_KEY_MISMATCH");
     const stopped = await recordGuest(db, { state: "STOPPED" });
-    await expect(verifyVm({ prisma: db.prisma, vmId: stopped.id, pool: guest.pool })).rejects.toThrow(/is stopped: only a running VM can be verified/);
+    await expect(verifyVm({ prisma: db.prisma, vmId: stopped.id, pool: guest.pool })).rejects.toThrow(
+      /is stopped: only a running VM can be verified/,
+    );
     expect(await db.prisma.hardeningReport.count({ where: { vmId: { in: [impostor.id, stopped.id] } } })).toBe(0);
   });
 });

@@ -12,7 +12,8 @@ import { startGuestSandbox, type GuestSandbox } from "@/tests/helpers/guest-sand
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDd0cR1pE2nSWnBhCsUqTe9X3e3l9Eqn0tYgD8y7Hc4w tenant@example";
 const base = { adminUser: "tenant", sshPublicKey: KEY } as const;
 
-const failing = (r: ReturnType<typeof evaluateGuestControls>) => r.controls.filter((c) => c.status === "fail").map((c) => `${c.id}: ${c.evidence}`);
+const failing = (r: ReturnType<typeof evaluateGuestControls>) =>
+  r.controls.filter((c) => c.status === "fail").map((c) => `${c.id}: ${c.evidence}`);
 
 describe.each(["vm", "k3s-server"] as const)("guest hardening in a sandbox (%s)", (role) => {
   let box: GuestSandbox;
@@ -48,19 +49,36 @@ describe.each(["vm", "k3s-server"] as const)("guest hardening in a sandbox (%s)"
   });
 
   it("a setting weakened by hand fails its control, shows as drift, and hardening repairs it", async () => {
-    const good = evaluateGuestControls({ evidence: await collectGuestEvidence({ shell: box.shell, adminUser: "tenant" }), expect: { role, adminUser: "tenant" } });
+    const good = evaluateGuestControls({
+      evidence: await collectGuestEvidence({ shell: box.shell, adminUser: "tenant" }),
+      expect: { role, adminUser: "tenant" },
+    });
     await box.run("sed -i 's/^PermitRootLogin no$/PermitRootLogin yes/' /etc/ssh/sshd_config.d/00-skjold-hardening.conf");
     await box.run("sysctl -q -w net.ipv4.tcp_syncookies=0");
     await box.run("nft flush chain inet skjold input");
-    const weak = evaluateGuestControls({ evidence: await collectGuestEvidence({ shell: box.shell, adminUser: "tenant" }), expect: { role, adminUser: "tenant" } });
+    const weak = evaluateGuestControls({
+      evidence: await collectGuestEvidence({ shell: box.shell, adminUser: "tenant" }),
+      expect: { role, adminUser: "tenant" },
+    });
     const failed = weak.controls.filter((c) => c.status === "fail").map((c) => c.id);
     expect(failed).toEqual(expect.arrayContaining(["ssh.permit-root-login", "net.syncookies", "fw.ssh-allowed"]));
     expect(weak.controls.find((c) => c.id === "ssh.permit-root-login")?.evidence).toBe("permitrootlogin yes");
-    expect(diffReports({ previous: good, current: weak }).map((d) => d.id)).toEqual(expect.arrayContaining(["ssh.permit-root-login", "net.syncookies"]));
+    expect(diffReports({ previous: good, current: weak }).map((d) => d.id)).toEqual(
+      expect.arrayContaining(["ssh.permit-root-login", "net.syncookies"]),
+    );
 
     const repair = await hardenGuest({ ...base, role, k3sNodeCidrs: ["10.0.2.0/24"], shell: box.shell });
-    expect(repair.changes).toEqual(expect.arrayContaining(["file:/etc/ssh/sshd_config.d/00-skjold-hardening.conf", "sysctl:net.ipv4.tcp_syncookies", "nftables-runtime"]));
-    const again = evaluateGuestControls({ evidence: await collectGuestEvidence({ shell: box.shell, adminUser: "tenant" }), expect: { role, adminUser: "tenant" } });
+    expect(repair.changes).toEqual(
+      expect.arrayContaining([
+        "file:/etc/ssh/sshd_config.d/00-skjold-hardening.conf",
+        "sysctl:net.ipv4.tcp_syncookies",
+        "nftables-runtime",
+      ]),
+    );
+    const again = evaluateGuestControls({
+      evidence: await collectGuestEvidence({ shell: box.shell, adminUser: "tenant" }),
+      expect: { role, adminUser: "tenant" },
+    });
     expect(failing(again)).toEqual([]);
   });
 });

@@ -5,7 +5,16 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/core/errors";
 import type { Database } from "@/lib/db/connect";
-import { addHost, confirmHostKey, getHostDetail, listHosts, reconcileHost, reconfirmHostKey, refreshHost, registerImage } from "@/lib/hosts";
+import {
+  addHost,
+  confirmHostKey,
+  getHostDetail,
+  listHosts,
+  reconcileHost,
+  reconfirmHostKey,
+  refreshHost,
+  registerImage,
+} from "@/lib/hosts";
 import { createSshPool, type SshPool } from "@/lib/ssh/pool";
 import { freshDatabase } from "@/tests/helpers/db";
 import { makeUser } from "@/tests/helpers/factories";
@@ -25,8 +34,13 @@ class TwinSshd {
   private pid = 0;
   async start(): Promise<void> {
     this.port ||= await freeLoopbackPort();
-    const base = readFileSync("/var/lib/skjold-lab/sshd_config", "utf8").split("\n").filter((l) => !/^(Port|HostKey|PidFile)\b/.test(l));
-    writeFileSync(path.join(this.dir, "sshd_config"), [...base, `Port ${this.port}`, `HostKey ${this.key}`, `PidFile ${this.dir}/sshd.pid`, "LogLevel VERBOSE", ""].join("\n"));
+    const base = readFileSync("/var/lib/skjold-lab/sshd_config", "utf8")
+      .split("\n")
+      .filter((l) => !/^(Port|HostKey|PidFile)\b/.test(l));
+    writeFileSync(
+      path.join(this.dir, "sshd_config"),
+      [...base, `Port ${this.port}`, `HostKey ${this.key}`, `PidFile ${this.dir}/sshd.pid`, "LogLevel VERBOSE", ""].join("\n"),
+    );
     rmSync(`${this.dir}/sshd.pid`, { force: true });
     writeFileSync(this.log, "");
     const r = spawnSync("/usr/sbin/sshd", ["-f", path.join(this.dir, "sshd_config"), "-E", this.log]);
@@ -42,7 +56,10 @@ class TwinSshd {
   stop(): void {
     if (!this.pid) return;
     // The listener and its connection children, as a reboot would: open sessions drop too.
-    const children = spawnSync("pgrep", ["-P", String(this.pid)], { encoding: "utf8" }).stdout.split("\n").filter(Boolean).map(Number);
+    const children = spawnSync("pgrep", ["-P", String(this.pid)], { encoding: "utf8" })
+      .stdout.split("\n")
+      .filter(Boolean)
+      .map(Number);
     for (const pid of [this.pid, ...children]) {
       try {
         process.kill(pid, "SIGTERM");
@@ -83,7 +100,10 @@ afterAll(async () => {
 });
 
 async function caught(p: Promise<unknown>): Promise<AppError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(AppError);
   return err as AppError;
 }
@@ -93,7 +113,15 @@ const hostRow = () => db.prisma.host.findUniqueOrThrow({ where: { id: hostId } }
 describe("onboarding a libvirt host over SSH", () => {
   it("adds the host as PENDING_KEY with the fingerprint ssh-keygen shows, and never hands out the private key", async () => {
     const privateKey = readFileSync(lab.privateKeyPath, "utf8");
-    const input = { name: "lab-twin", regionCode: "osl1", address: "127.0.0.1", port: sshd.port, username: lab.username, keyMode: "paste", privateKey };
+    const input = {
+      name: "lab-twin",
+      regionCode: "osl1",
+      address: "127.0.0.1",
+      port: sshd.port,
+      username: lab.username,
+      keyMode: "paste",
+      privateKey,
+    };
     const added = await addHost({ prisma: db.prisma, principal: admin, input });
     hostId = added.host.id;
     expect(added.host.status).toBe("PENDING_KEY");
@@ -101,7 +129,11 @@ describe("onboarding a libvirt host over SSH", () => {
     expect(added.hostKeyAlgorithm).toBe("ssh-ed25519");
     expect(added.publicKey).toBe(lab.publicKey.split(" ").slice(0, 2).join(" "));
     expect(added.authorizedKeysLine).toBe(`restrict,port-forwarding ${added.publicKey} skjold@lab-twin`);
-    const everything = JSON.stringify([added, await listHosts({ prisma: db.prisma, principal: admin }), await getHostDetail({ prisma: db.prisma, principal: admin, hostId })]);
+    const everything = JSON.stringify([
+      added,
+      await listHosts({ prisma: db.prisma, principal: admin }),
+      await getHostDetail({ prisma: db.prisma, principal: admin, hostId }),
+    ]);
     expect(everything).not.toContain("PRIVATE KEY");
     expect(everything).not.toContain("privateKeyEnc");
     const stored = await hostRow();
@@ -110,7 +142,9 @@ describe("onboarding a libvirt host over SSH", () => {
   });
 
   it("runs nothing before the key is confirmed and refuses a fingerprint the host does not present", async () => {
-    expect((await caught(refreshHost({ prisma: db.prisma, principal: admin, hostId, sshPool }))).message).toMatch(/lab-twin: its SSH host key has not been confirmed/);
+    expect((await caught(refreshHost({ prisma: db.prisma, principal: admin, hostId, sshPool }))).message).toMatch(
+      /lab-twin: its SSH host key has not been confirmed/,
+    );
     expect(sshPool.stats().connectsOpened).toBe(0);
     const wrong = `SHA256:${"A".repeat(43)}`;
     const err = await caught(confirmHostKey({ prisma: db.prisma, principal: admin, hostId, input: { fingerprint: wrong }, sshPool }));
@@ -124,7 +158,13 @@ describe("onboarding a libvirt host over SSH", () => {
     const r = await confirmHostKey({ prisma: db.prisma, principal: admin, hostId, input: { fingerprint: presentedFingerprint }, sshPool });
     expect(r.error).toBeNull();
     const host = await getHostDetail({ prisma: db.prisma, principal: admin, hostId });
-    expect(host).toMatchObject({ status: "ONLINE", hostKeyFingerprint: presentedFingerprint, presentedFingerprint: null, lastError: null, accelerator: "TCG" });
+    expect(host).toMatchObject({
+      status: "ONLINE",
+      hostKeyFingerprint: presentedFingerprint,
+      presentedFingerprint: null,
+      lastError: null,
+      accelerator: "TCG",
+    });
     expect(host.cpuCount).toBe(Number(execFileSync("nproc", ["--all"], { encoding: "utf8" }).trim()));
     expect(host.libvirtVersion).toMatch(/^\d+\.\d+\.\d+$/);
     expect(host.memoryMb).toBeGreaterThan(512);
@@ -142,14 +182,32 @@ describe("onboarding a libvirt host over SSH", () => {
     const drift = await reconcileHost({ prisma: db.prisma, principal: admin, hostId, sshPool });
     const found = drift.unregisteredImages.find((i) => i.name === lab.image.volume);
     expect(found).toMatchObject({ pool: lab.pool, slug: "debian-12", kernelPath: lab.image.kernelPath, initrdPath: lab.image.initrdPath });
-    const input = { hostId, imageSlug: "debian-12", pool: lab.pool, volume: lab.image.volume, kernelPath: found!.kernelPath!, initrdPath: found!.initrdPath! };
-    const bad = await caught(registerImage({ prisma: db.prisma, principal: admin, input: { ...input, expectedSha256: "0".repeat(64) }, sshPool }));
+    const input = {
+      hostId,
+      imageSlug: "debian-12",
+      pool: lab.pool,
+      volume: lab.image.volume,
+      kernelPath: found!.kernelPath!,
+      initrdPath: found!.initrdPath!,
+    };
+    const bad = await caught(
+      registerImage({ prisma: db.prisma, principal: admin, input: { ...input, expectedSha256: "0".repeat(64) }, sshPool }),
+    );
     expect(bad.message).toContain(`has sha256 ${lab.image.sha256}`);
     const copy = await registerImage({ prisma: db.prisma, principal: admin, input, sshPool });
-    expect(copy).toMatchObject({ volume: lab.image.volume, format: "qcow2", checksumSha256: lab.image.sha256, kernelPath: lab.image.kernelPath });
-    const hostile = await caught(registerImage({ prisma: db.prisma, principal: admin, input: { ...input, volume: "x;touch /tmp/pwned" }, sshPool }));
+    expect(copy).toMatchObject({
+      volume: lab.image.volume,
+      format: "qcow2",
+      checksumSha256: lab.image.sha256,
+      kernelPath: lab.image.kernelPath,
+    });
+    const hostile = await caught(
+      registerImage({ prisma: db.prisma, principal: admin, input: { ...input, volume: "x;touch /tmp/pwned" }, sshPool }),
+    );
     expect(hostile.code).toBe("VALIDATION");
-    expect((await reconcileHost({ prisma: db.prisma, principal: admin, hostId, sshPool })).unregisteredImages.map((i) => i.name)).not.toContain(lab.image.volume);
+    expect(
+      (await reconcileHost({ prisma: db.prisma, principal: admin, hostId, sshPool })).unregisteredImages.map((i) => i.name),
+    ).not.toContain(lab.image.volume);
   });
 
   it("stops all work when the host key changes, and works again after an admin re-confirms", async () => {
@@ -171,7 +229,13 @@ describe("onboarding a libvirt host over SSH", () => {
     expect((await caught(reconcileHost({ prisma: db.prisma, principal: admin, hostId, sshPool }))).code).toBe("HOST_KEY_MISMATCH");
     expect(sshPool.stats()).toMatchObject({ connectsOpened: opened, commandsRun: before.commandsRun });
 
-    const r = await reconfirmHostKey({ prisma: db.prisma, principal: admin, hostId, input: { fingerprint: fingerprintOf(`${other}.pub`) }, sshPool });
+    const r = await reconfirmHostKey({
+      prisma: db.prisma,
+      principal: admin,
+      hostId,
+      input: { fingerprint: fingerprintOf(`${other}.pub`) },
+      sshPool,
+    });
     expect(r.error).toBeNull();
     expect(await hostRow()).toMatchObject({ status: "ONLINE", hostKeyFingerprint: fingerprintOf(`${other}.pub`), accelerator: "TCG" });
     const actions = (await db.prisma.auditEvent.findMany({ where: { targetId: hostId }, orderBy: { id: "asc" } })).map((a) => a.action);

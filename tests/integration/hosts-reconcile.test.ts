@@ -2,7 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/core/errors";
 import { encryptSecret } from "@/lib/core/secrets";
 import type { Database } from "@/lib/db/connect";
-import { adoptDrift, cleanUpDrift, drainHost, getHostDetail, listHosts, reconcileAllHostsTask, reconcileHost, refreshHostFacts, removeHost, undrainHost } from "@/lib/hosts";
+import {
+  adoptDrift,
+  cleanUpDrift,
+  drainHost,
+  getHostDetail,
+  listHosts,
+  reconcileAllHostsTask,
+  reconcileHost,
+  refreshHostFacts,
+  removeHost,
+  undrainHost,
+} from "@/lib/hosts";
 import { defineDomain, undefineDomain } from "@/lib/libvirt/domains";
 import { createCloneVolume, deleteVolume } from "@/lib/libvirt/volumes";
 import { createSshPool, type SshPool } from "@/lib/ssh/pool";
@@ -33,7 +44,11 @@ afterAll(async () => {
 });
 
 async function seedHost(db: Database, status: "ONLINE" | "PENDING_KEY" = "ONLINE") {
-  const region = await db.prisma.region.upsert({ where: { code: "osl1" }, update: {}, create: { code: "osl1", name: "Oslo", city: "Oslo", country: "NO", jurisdiction: "NO_EEA" } });
+  const region = await db.prisma.region.upsert({
+    where: { code: "osl1" },
+    update: {},
+    create: { code: "osl1", name: "Oslo", city: "Oslo", country: "NO", jurisdiction: "NO_EEA" },
+  });
   return db.prisma.host.create({
     data: {
       name: `lab-${Math.random().toString(36).slice(2, 8)}`,
@@ -53,10 +68,31 @@ async function seedHost(db: Database, status: "ONLINE" | "PENDING_KEY" = "ONLINE
 async function makeVm(db: Database, hostId: string, state: "RUNNING" | "DELETED", domainName: string) {
   const team = await makeTeam(db.prisma);
   const host = await db.prisma.host.findUniqueOrThrow({ where: { id: hostId } });
-  const plan = await db.prisma.plan.upsert({ where: { code: "nano" }, update: {}, create: { code: "nano", name: "Nano", vcpus: 1, memoryMb: 512, diskGb: 10 } });
-  const image = await db.prisma.image.upsert({ where: { slug: "debian-12" }, update: {}, create: { slug: "debian-12", name: "Debian 12", os: "debian", version: "12" } });
+  const plan = await db.prisma.plan.upsert({
+    where: { code: "nano" },
+    update: {},
+    create: { code: "nano", name: "Nano", vcpus: 1, memoryMb: 512, diskGb: 10 },
+  });
+  const image = await db.prisma.image.upsert({
+    where: { slug: "debian-12" },
+    update: {},
+    create: { slug: "debian-12", name: "Debian 12", os: "debian", version: "12" },
+  });
   return db.prisma.virtualMachine.create({
-    data: { teamId: team.id, name: domainName, regionId: host.regionId, planId: plan.id, imageId: image.id, hostId, state, vcpus: 1, memoryMb: 512, diskGb: 10, domainName, diskVolume: `${domainName}.qcow2` },
+    data: {
+      teamId: team.id,
+      name: domainName,
+      regionId: host.regionId,
+      planId: plan.id,
+      imageId: image.id,
+      hostId,
+      state,
+      vcpus: 1,
+      memoryMb: 512,
+      diskGb: 10,
+      domainName,
+      diskVolume: `${domainName}.qcow2`,
+    },
   });
 }
 
@@ -73,23 +109,43 @@ describe("reconciling the lab host (embedded database)", () => {
     await refreshHostFacts({ prisma: db.prisma, hostId: host.id, sshPool });
     const missing = await makeVm(db, host.id, "RUNNING", `skj-${run}-gone`);
     const ctx = { pool: sshPool, target: lab.target, storagePool: lab.pool };
-    for (const name of [strayDisk, orphan, foreign]) await createCloneVolume({ ...ctx, baseVolume: lab.image.volume, name, capacityBytes: 2 ** 30 });
-    await defineDomain({ ...ctx, spec: { name: unknownDomain, type: "qemu", vcpus: 1, memoryMiB: 128, disk: { pool: lab.pool, volume: strayDisk } } });
+    for (const name of [strayDisk, orphan, foreign])
+      await createCloneVolume({ ...ctx, baseVolume: lab.image.volume, name, capacityBytes: 2 ** 30 });
+    await defineDomain({
+      ...ctx,
+      spec: { name: unknownDomain, type: "qemu", vcpus: 1, memoryMiB: 128, disk: { pool: lab.pool, volume: strayDisk } },
+    });
 
     const drift = await reconcileHost({ prisma: db.prisma, principal: admin, hostId: host.id, sshPool });
     // the stray disk is a pool volume: libvirt reports its name, not a path
     expect(drift.unknownDomains.find((d) => d.name === unknownDomain)).toEqual({
-      name: unknownDomain, state: "shut off", disks: [strayDisk], volumes: [{ pool: lab.pool, name: strayDisk }], cleanable: true,
+      name: unknownDomain,
+      state: "shut off",
+      disks: [strayDisk],
+      volumes: [{ pool: lab.pool, name: strayDisk }],
+      cleanable: true,
     });
     expect(drift.orphanVolumes.map((v) => v.name)).not.toContain(strayDisk); // it belongs to the stray domain
     expect(drift.orphanVolumes.find((v) => v.name === orphan)).toMatchObject({ pool: lab.pool, cleanable: true });
     expect(drift.orphanVolumes.find((v) => v.name === foreign)).toMatchObject({ cleanable: false });
     expect(drift.missingDomains).toEqual([{ vmId: missing.id, vmName: missing.name, domainName: missing.domainName, state: "RUNNING" }]);
-    expect((await getHostDetail({ prisma: db.prisma, principal: admin, hostId: host.id })).drift?.drift.unknownDomains.map((d) => d.name)).toContain(unknownDomain);
+    expect(
+      (await getHostDetail({ prisma: db.prisma, principal: admin, hostId: host.id })).drift?.drift.unknownDomains.map((d) => d.name),
+    ).toContain(unknownDomain);
 
     const result = await cleanUpDrift({
-      prisma: db.prisma, principal: admin, hostId: host.id, sshPool,
-      input: { domains: [unknownDomain, "skj-not-there"], volumes: [{ pool: lab.pool, name: orphan }, { pool: lab.pool, name: foreign }, { pool: lab.pool, name: lab.image.volume }] },
+      prisma: db.prisma,
+      principal: admin,
+      hostId: host.id,
+      sshPool,
+      input: {
+        domains: [unknownDomain, "skj-not-there"],
+        volumes: [
+          { pool: lab.pool, name: orphan },
+          { pool: lab.pool, name: foreign },
+          { pool: lab.pool, name: lab.image.volume },
+        ],
+      },
     });
     expect(result.cleaned).toEqual([`domain ${unknownDomain}`, `volume ${lab.pool}/${strayDisk}`, `volume ${lab.pool}/${orphan}`]);
     expect(result.refused.map((r) => r.name)).toEqual(["skj-not-there", `${lab.pool}/${foreign}`, `${lab.pool}/${lab.image.volume}`]);
@@ -100,7 +156,13 @@ describe("reconciling the lab host (embedded database)", () => {
     expect(files).toContain(foreign);
     expect(files).toContain(lab.image.volume);
 
-    const adopted = await adoptDrift({ prisma: db.prisma, principal: admin, hostId: host.id, sshPool, input: { volumes: [{ pool: lab.pool, name: foreign }] } });
+    const adopted = await adoptDrift({
+      prisma: db.prisma,
+      principal: admin,
+      hostId: host.id,
+      sshPool,
+      input: { volumes: [{ pool: lab.pool, name: foreign }] },
+    });
     expect(adopted.adopted).toEqual([`${lab.pool}/${foreign}`]);
     expect(adopted.drift.orphanVolumes.map((v) => v.name)).not.toContain(foreign);
   });
@@ -136,7 +198,9 @@ describe.each(DB_KINDS)("drain and remove on %s", (kind: DbKind) => {
 
     const refused = await removeHost({ prisma: db.prisma, principal: admin, hostId: host.id }).catch((e: AppError) => e);
     expect(refused).toBeInstanceOf(AppError);
-    expect((refused as AppError).message).toBe(`${host.name} still has 1 virtual machine: ${vm.name} (running). Drain it and move or delete them first.`);
+    expect((refused as AppError).message).toBe(
+      `${host.name} still has 1 virtual machine: ${vm.name} (running). Drain it and move or delete them first.`,
+    );
     const notAdmin = await removeHost({ prisma: db.prisma, principal: member, hostId: host.id }).catch((e: AppError) => e);
     expect((notAdmin as AppError).code).toBe("NOT_FOUND");
 

@@ -40,13 +40,21 @@ describe.each(DB_KINDS)("lease fencing on %s", (kind) => {
     expect(await staleRun).toBe("LEASE_LOST");
     const b = await prisma.jobStep.findUniqueOrThrow({ where: { jobId_key: { jobId, key: "b" } } });
     expect(b).toMatchObject({ state: "RUNNING", output: null });
-    expect(await prisma.job.findUniqueOrThrow({ where: { id: jobId } })).toMatchObject({ state: "RUNNING", lockedBy: fresh!.lease, attempts: 2 });
+    expect(await prisma.job.findUniqueOrThrow({ where: { id: jobId } })).toMatchObject({
+      state: "RUNNING",
+      lockedBy: fresh!.lease,
+      attempts: 2,
+    });
 
     expect(await runJob({ prisma, registry, claimed: fresh!, leaseMs: 60_000, log })).toBe("SUCCEEDED");
     // a ran once (checkpointed before the takeover), b ran in both workers, c only in the new owner.
     expect(await effectsOf(prisma, jobId)).toEqual(["a", "b:start", "b:done", "b:start", "b:done", "c"]);
     const steps = await prisma.jobStep.findMany({ where: { jobId }, orderBy: { seq: "asc" } });
-    expect(steps.map((s) => [s.key, s.state, s.attempts])).toEqual([["a", "SUCCEEDED", 1], ["b", "SUCCEEDED", 2], ["c", "SUCCEEDED", 1]]);
+    expect(steps.map((s) => [s.key, s.state, s.attempts])).toEqual([
+      ["a", "SUCCEEDED", 1],
+      ["b", "SUCCEEDED", 2],
+      ["c", "SUCCEEDED", 1],
+    ]);
   });
 
   it("does not let a stale worker finish, fail or retry a job it no longer owns", async () => {

@@ -38,24 +38,30 @@ describe.each(DB_KINDS)("job lifecycle on %s", (kind) => {
       }),
     ).rejects.toThrow("refused");
     expect(await db.prisma.job.count({ where: { dedupeKey: "tx-abort" } })).toBe(0);
-    const inTx = await db.prisma.$transaction((tx) => enqueueJob({ prisma: tx, kind: "test.chain", registry: testJobRegistry(), payload: { start: 1 }, dedupeKey: "tx-ok" }));
+    const inTx = await db.prisma.$transaction((tx) =>
+      enqueueJob({ prisma: tx, kind: "test.chain", registry: testJobRegistry(), payload: { start: 1 }, dedupeKey: "tx-ok" }),
+    );
     const again = await enqueueJob({ prisma: db.prisma, kind: chainJob, payload: { start: 1 }, dedupeKey: "tx-ok" });
     expect(again).toEqual({ jobId: inTx.jobId, created: false });
     expect(await db.prisma.jobStep.count({ where: { jobId: inTx.jobId } })).toBe(3);
   });
 
-  it.each(["AppError", "TransientError"] as const)("retries a transient %s with backoff, then succeeds", async (transientAs) => {
+  it.each(["HOST_UNREACHABLE", "TIMEOUT"] as const)("retries a transient %s AppError with backoff, then succeeds", async (transientAs) => {
     const { jobId } = await enqueueJob({ prisma: db.prisma, kind: flakyJob, payload: { failures: 2, transientAs } });
     worker = startTestWorker(db);
     const end = await waitForJobEnd(db, jobId);
-    expect(end).toMatchObject({ state: "SUCCEEDED", attempts: 3, lastError: expect.stringMatching(/host did not answer|connection reset/) });
+    expect(end).toMatchObject({
+      state: "SUCCEEDED",
+      attempts: 3,
+      lastError: expect.stringMatching(/host did not answer|connection reset/),
+    });
     // The step before the flaky one ran once: retries resume from the checkpoint.
     expect(await effectsOf(db.prisma, jobId)).toEqual(["prepare", "connect", "connect", "connect"]);
     expect(end.steps.find((s) => s.key === "connect")).toMatchObject({ state: "SUCCEEDED", attempts: 3, output: { tries: 3 } });
   });
 
   it("gives up after maxAttempts of transient failures and rolls back", async () => {
-    const { jobId } = await enqueueJob({ prisma: db.prisma, kind: flakyJob, payload: { failures: 99, transientAs: "TransientError" } });
+    const { jobId } = await enqueueJob({ prisma: db.prisma, kind: flakyJob, payload: { failures: 99, transientAs: "TIMEOUT" } });
     worker = startTestWorker(db);
     const end = await waitForJobEnd(db, jobId);
     expect(end).toMatchObject({ state: "ROLLED_BACK", attempts: 4, lastError: "connection reset (gave up after 4 attempts)" });

@@ -14,7 +14,10 @@ async function until(check: () => Promise<boolean>): Promise<void> {
 }
 
 async function effectsWithWorker(db: Database, jobId: string): Promise<string[]> {
-  const rows = await db.sql.query<{ what: string; worker: string }>(`SELECT what, worker FROM jobs_test_effects WHERE job_id = $1 ORDER BY id`, [jobId]);
+  const rows = await db.sql.query<{ what: string; worker: string }>(
+    `SELECT what, worker FROM jobs_test_effects WHERE job_id = $1 ORDER BY id`,
+    [jobId],
+  );
   return rows.map((r) => `${r.worker}:${r.what}`);
 }
 
@@ -51,16 +54,23 @@ describe("job workers as separate processes on postgres", () => {
     for (let i = 0; i < 50; i++) ids.push((await enqueueJob({ prisma: db.prisma, kind: touchJob, payload: { i, holdMs: 15 } })).jobId);
     await until(async () => (await db.prisma.job.count({ where: { id: { in: ids }, finishedAt: { not: null } } })) === ids.length);
 
-    const perJob = await db.sql.query<{ job_id: string; n: number }>(`SELECT job_id, count(*)::int AS n FROM jobs_test_effects WHERE what = 'touch' GROUP BY job_id`);
+    const perJob = await db.sql.query<{ job_id: string; n: number }>(
+      `SELECT job_id, count(*)::int AS n FROM jobs_test_effects WHERE what = 'touch' GROUP BY job_id`,
+    );
     expect(perJob).toHaveLength(50);
     expect(perJob.every((r) => r.n === 1)).toBe(true);
-    const perWorker = await db.sql.query<{ worker: string; n: number }>(`SELECT worker, count(*)::int AS n FROM jobs_test_effects WHERE what = 'touch' GROUP BY worker ORDER BY worker`);
+    const perWorker = await db.sql.query<{ worker: string; n: number }>(
+      `SELECT worker, count(*)::int AS n FROM jobs_test_effects WHERE what = 'touch' GROUP BY worker ORDER BY worker`,
+    );
     expect(perWorker.map((r) => r.worker)).toEqual(["racer-1", "racer-2"]); // both took part
     expect(await db.prisma.job.groupBy({ by: ["state", "attempts"], where: { id: { in: ids } }, _count: true })).toEqual([
       { state: "SUCCEEDED", attempts: 1, _count: 50 },
     ]);
     const exits = await Promise.all(workers.map(terminate));
-    expect(exits).toEqual([{ code: 0, signal: null }, { code: 0, signal: null }]);
+    expect(exits).toEqual([
+      { code: 0, signal: null },
+      { code: 0, signal: null },
+    ]);
   });
 
   it("resumes a job after its worker is SIGKILLed mid-step, without re-running finished steps", async () => {

@@ -36,9 +36,14 @@ describe.each(DB_KINDS)("cluster-wide schedules on %s", (kind) => {
   it("keeps a failing task on its schedule and reports it", async () => {
     const logs: string[] = [];
     const tasks: ScheduledTask[] = [{ name: "reconcile.hosts", intervalSec: 30, run: () => Promise.reject(new Error("libvirt down")) }];
-    const reports = await Promise.all(runners.map((workerId) => runSchedules({ prisma: db.prisma, workerId, tasks, log: (l) => logs.push(l) })));
+    const reports = await Promise.all(
+      runners.map((workerId) => runSchedules({ prisma: db.prisma, workerId, tasks, log: (l) => logs.push(l) })),
+    );
     expect(reports.flatMap((r) => r.failed)).toEqual(["reconcile.hosts"]);
     expect(logs.join("\n")).toContain("libvirt down");
-    expect(await db.prisma.schedule.findUniqueOrThrow({ where: { name: "reconcile.hosts" } })).toMatchObject({ runs: 1, lockedUntil: null });
+    expect(await db.prisma.schedule.findUniqueOrThrow({ where: { name: "reconcile.hosts" } })).toMatchObject({
+      runs: 1,
+      lockedUntil: null,
+    });
   });
 });

@@ -34,7 +34,14 @@ describe.each(DB_KINDS)("watching a job on %s", (kind) => {
     } finally {
       await worker.stop();
     }
-    expect(transitions).toEqual(["place:RUNNING", "place:SUCCEEDED", "boot:RUNNING", "boot:SUCCEEDED", "verify:RUNNING", "verify:SUCCEEDED"]);
+    expect(transitions).toEqual([
+      "place:RUNNING",
+      "place:SUCCEEDED",
+      "boot:RUNNING",
+      "boot:SUCCEEDED",
+      "verify:RUNNING",
+      "verify:SUCCEEDED",
+    ]);
     expect(snapshots[0]!.steps.map((s) => s.state)).toContain("PENDING");
     expect(snapshots.at(-1)).toMatchObject({ state: "SUCCEEDED", done: true });
     expect(snapshots.at(-1)!.steps[0]).not.toHaveProperty("output"); // outputs only when asked for

@@ -1,7 +1,7 @@
 import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bootstrapClusterNode } from "@/lib/clusters/bootstrap-cluster";
+import { bootstrapClusterNode } from "@/lib/clusters/provision/bootstrap-cluster";
 import { AppError } from "@/lib/core/errors";
 import { decryptSecret, encryptSecret } from "@/lib/core/secrets";
 import type { Database } from "@/lib/db/connect";
@@ -32,7 +32,13 @@ const ADMIN = "skjold";
 const name = `skj-k3s-${process.pid}`;
 const tenantKey = generateKeyPair({ comment: "tenant@example" });
 const mgmtKey = generateKeyPair({ comment: "skjold-mgmt" });
-const hardening = { adminUser: ADMIN, sshPublicKey: tenantKey.publicKey, extraSshPublicKeys: [mgmtKey.publicKey], role: "k3s-server" as const, k3sNodeCidrs: ["10.0.2.15/32"] };
+const hardening = {
+  adminUser: ADMIN,
+  sshPublicKey: tenantKey.publicKey,
+  extraSshPublicKeys: [mgmtKey.publicKey],
+  role: "k3s-server" as const,
+  k3sNodeCidrs: ["10.0.2.15/32"],
+};
 const dirs: string[] = [];
 let guest: BootedGuest;
 let artifacts: string;
@@ -48,11 +54,24 @@ const run = async (cmd: string) => {
   if (r.code !== 0) throw new Error(`guest command failed (${r.code}): ${cmd}: ${r.stderr}`);
   return r.stdout;
 };
-const base = () => ({ version: VERSION, nodeName: name, apiAddress: "k3s-1.lab.skjold.test", install: { mode: "airgap" as const, artifactsDir: artifacts }, shell: guest.shell, privilege: "sudo" as const, readyTimeoutSeconds: 120 });
+const base = () => ({
+  version: VERSION,
+  nodeName: name,
+  apiAddress: "k3s-1.lab.skjold.test",
+  install: { mode: "airgap" as const, artifactsDir: artifacts },
+  shell: guest.shell,
+  privilege: "sudo" as const,
+  readyTimeoutSeconds: 120,
+});
 
 beforeAll(async () => {
   artifacts = makeArtifacts();
-  guest = await bootGuest({ name, cloudInit: buildCloudInit({ ...hardening, hostname: name }), adminUser: ADMIN, adminPrivateKey: mgmtKey.privateKey });
+  guest = await bootGuest({
+    name,
+    cloudInit: buildCloudInit({ ...hardening, hostname: name }),
+    adminUser: ADMIN,
+    adminPrivateKey: mgmtKey.privateKey,
+  });
   await hardenGuest({ ...hardening, shell: guest.shell, privilege: "sudo" });
 }, 900_000);
 
@@ -64,7 +83,9 @@ afterAll(async () => {
 describe("k3s on a booted guest", () => {
   it("refuses a missing artifact with a message naming it, before touching the guest", async () => {
     const before = guest.shell.execCount();
-    const err = await bootstrapK3s({ ...base(), install: { mode: "airgap", artifactsDir: makeArtifacts({ withImages: false }) } }).catch((e: unknown) => e);
+    const err = await bootstrapK3s({ ...base(), install: { mode: "airgap", artifactsDir: makeArtifacts({ withImages: false }) } }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).message).toMatch(/^k3s air-gap artifact missing: k3s-airgap-images-amd64\.tar\.zst in \//);
     expect(guest.shell.execCount()).toBe(before);
@@ -76,15 +97,38 @@ describe("k3s on a booted guest", () => {
     expect(res).toMatchObject({ changed: true, ready: true });
     expect(res.uploaded.sort()).toEqual(["install.sh", "k3s", "k3s-airgap-images-amd64.tar.zst"]);
     expect(res.changes).toEqual(expect.arrayContaining(["binary", "images", "installer", "file:/etc/rancher/k3s/config.yaml"]));
-    expect((await run("sudo -n cat /var/log/fake-k3s-install.env")).trim().split("\n")).toEqual(["INSTALL_K3S_EXEC=server", "INSTALL_K3S_SKIP_DOWNLOAD=true", `INSTALL_K3S_VERSION=${VERSION}`]);
+    expect((await run("sudo -n cat /var/log/fake-k3s-install.env")).trim().split("\n")).toEqual([
+      "INSTALL_K3S_EXEC=server",
+      "INSTALL_K3S_SKIP_DOWNLOAD=true",
+      `INSTALL_K3S_VERSION=${VERSION}`,
+    ]);
     const cluster = k3sClusterSchema.parse({ ...base(), shell: undefined });
     // byte for byte: compare digests taken on the guest (the SSH layer trims trailing newlines of output)
-    const intended = [["/etc/rancher/k3s/config.yaml", buildK3sConfigYaml(cluster)], ...buildK3sManifests(cluster).map((m) => [`/var/lib/rancher/k3s/server/manifests/${m.name}`, renderManifestFile(m)])];
-    expect(await run(`sudo -n sha256sum ${intended.map(([p]) => p).join(" ")}`)).toBe(intended.map(([p, content]) => `${sha(content!)}  ${p}`).join("\n"));
-    expect(await run("sudo -n stat -c '%a %U %n' /etc/rancher/k3s/config.yaml /var/lib/rancher/k3s/server/psa.yaml /var/lib/rancher/k3s/server/audit.yaml /var/lib/rancher/k3s/server/logs /etc/rancher/k3s/k3s.yaml /usr/local/bin/k3s /var/lib/skjold/k3s-artifacts")).toBe(
-      ["600 root /etc/rancher/k3s/config.yaml", "600 root /var/lib/rancher/k3s/server/psa.yaml", "600 root /var/lib/rancher/k3s/server/audit.yaml", "700 root /var/lib/rancher/k3s/server/logs", "600 root /etc/rancher/k3s/k3s.yaml", "755 root /usr/local/bin/k3s", "700 root /var/lib/skjold/k3s-artifacts"].join("\n"),
+    const intended = [
+      ["/etc/rancher/k3s/config.yaml", buildK3sConfigYaml(cluster)],
+      ...buildK3sManifests(cluster).map((m) => [`/var/lib/rancher/k3s/server/manifests/${m.name}`, renderManifestFile(m)]),
+    ];
+    expect(await run(`sudo -n sha256sum ${intended.map(([p]) => p).join(" ")}`)).toBe(
+      intended.map(([p, content]) => `${sha(content!)}  ${p}`).join("\n"),
     );
-    expect(await run("sudo -n sha256sum /var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst")).toContain(sha(readFileSync(path.join(artifacts, "k3s-airgap-images-amd64.tar.zst"))));
+    expect(
+      await run(
+        "sudo -n stat -c '%a %U %n' /etc/rancher/k3s/config.yaml /var/lib/rancher/k3s/server/psa.yaml /var/lib/rancher/k3s/server/audit.yaml /var/lib/rancher/k3s/server/logs /etc/rancher/k3s/k3s.yaml /usr/local/bin/k3s /var/lib/skjold/k3s-artifacts",
+      ),
+    ).toBe(
+      [
+        "600 root /etc/rancher/k3s/config.yaml",
+        "600 root /var/lib/rancher/k3s/server/psa.yaml",
+        "600 root /var/lib/rancher/k3s/server/audit.yaml",
+        "700 root /var/lib/rancher/k3s/server/logs",
+        "600 root /etc/rancher/k3s/k3s.yaml",
+        "755 root /usr/local/bin/k3s",
+        "700 root /var/lib/skjold/k3s-artifacts",
+      ].join("\n"),
+    );
+    expect(await run("sudo -n sha256sum /var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst")).toContain(
+      sha(readFileSync(path.join(artifacts, "k3s-airgap-images-amd64.tar.zst"))),
+    );
     expect((await run("systemctl is-active k3s.service")).trim()).toBe("active");
     expect(await run("ls /tmp")).not.toMatch(/skjold-upload/);
   });
@@ -105,9 +149,15 @@ describe("k3s on a booted guest", () => {
   });
 
   it("proves the k3s controls and the k3s-server guest controls from the guest", async () => {
-    const k3s = evaluateK3sControls({ evidence: await collectK3sEvidence({ shell: guest.shell, privilege: "sudo" }), tenantNamespaces: ["apps"] });
+    const k3s = evaluateK3sControls({
+      evidence: await collectK3sEvidence({ shell: guest.shell, privilege: "sudo" }),
+      tenantNamespaces: ["apps"],
+    });
     expect(k3s.controls.filter((c) => c.status !== "pass").map((c) => `${c.id}: ${c.evidence}`)).toEqual([]);
-    const guestReport = evaluateGuestControls({ evidence: await collectGuestEvidence({ shell: guest.shell, adminUser: ADMIN, privilege: "sudo" }), expect: { role: "k3s-server", adminUser: ADMIN } });
+    const guestReport = evaluateGuestControls({
+      evidence: await collectGuestEvidence({ shell: guest.shell, adminUser: ADMIN, privilege: "sudo" }),
+      expect: { role: "k3s-server", adminUser: ADMIN },
+    });
     expect(guestReport.controls.filter((c) => c.status !== "pass").map((c) => `${c.id}: ${c.evidence}`)).toEqual([]);
   });
 
@@ -122,20 +172,54 @@ describe("k3s on a booted guest", () => {
 async function recordCluster(db: Database) {
   const { prisma } = db;
   const lab = guest.lab;
-  const region = await prisma.region.create({ data: { code: `lab-${Math.random().toString(36).slice(2, 8)}`, name: "Lab", city: "Oslo", country: "NO", jurisdiction: "NO_EEA" } });
-  await prisma.setting.upsert({ where: { key: PORTAL_LOCATION_SETTING }, update: { value: { regionCode: region.code } }, create: { key: PORTAL_LOCATION_SETTING, value: { regionCode: region.code } } });
+  const region = await prisma.region.create({
+    data: { code: `lab-${Math.random().toString(36).slice(2, 8)}`, name: "Lab", city: "Oslo", country: "NO", jurisdiction: "NO_EEA" },
+  });
+  await prisma.setting.upsert({
+    where: { key: PORTAL_LOCATION_SETTING },
+    update: { value: { regionCode: region.code } },
+    create: { key: PORTAL_LOCATION_SETTING, value: { regionCode: region.code } },
+  });
   const host = await prisma.host.create({
-    data: { name: `lab-${region.code}`, regionId: region.id, address: lab.address, port: lab.port, username: lab.username, privateKeyEnc: encryptSecret(lab.target.privateKey), publicKey: lab.publicKey, hostKeyFingerprint: lab.hostKeyFingerprint, status: "ONLINE" },
+    data: {
+      name: `lab-${region.code}`,
+      regionId: region.id,
+      address: lab.address,
+      port: lab.port,
+      username: lab.username,
+      privateKeyEnc: encryptSecret(lab.target.privateKey),
+      publicKey: lab.publicKey,
+      hostKeyFingerprint: lab.hostKeyFingerprint,
+      status: "ONLINE",
+    },
   });
   const plan = await prisma.plan.create({ data: { code: `p-${region.code}`, name: "Small", vcpus: 1, memoryMb: 1024, diskGb: 10 } });
   const image = await prisma.image.create({ data: { slug: `debian-${region.code}`, name: "Debian 12", os: "debian", version: "12" } });
   const team = await makeTeam(prisma);
-  const cluster = await prisma.cluster.create({ data: { teamId: team.id, name: `c-${region.code}`, regionId: region.id, k3sVersion: VERSION, installMode: "AIRGAP" } });
+  const cluster = await prisma.cluster.create({
+    data: { teamId: team.id, name: `c-${region.code}`, regionId: region.id, k3sVersion: VERSION, installMode: "AIRGAP" },
+  });
   await prisma.virtualMachine.create({
     data: {
-      teamId: team.id, name, regionId: region.id, planId: plan.id, imageId: image.id, hostId: host.id, state: "RUNNING", clusterId: cluster.id, clusterRole: "server",
-      vcpus: 1, memoryMb: 1024, diskGb: 10, domainName: `${name}-${region.code}`, adminUser: ADMIN, sshHost: "127.0.0.1", sshPort: guest.forwards[22]!,
-      guestHostKeyFingerprint: guest.hostKeyFingerprint, mgmtKeyEnc: encryptSecret(mgmtKey.privateKey), mgmtPublicKey: mgmtKey.publicKey,
+      teamId: team.id,
+      name,
+      regionId: region.id,
+      planId: plan.id,
+      imageId: image.id,
+      hostId: host.id,
+      state: "RUNNING",
+      clusterId: cluster.id,
+      clusterRole: "server",
+      vcpus: 1,
+      memoryMb: 1024,
+      diskGb: 10,
+      domainName: `${name}-${region.code}`,
+      adminUser: ADMIN,
+      sshHost: "127.0.0.1",
+      sshPort: guest.forwards[22]!,
+      guestHostKeyFingerprint: guest.hostKeyFingerprint,
+      mgmtKeyEnc: encryptSecret(mgmtKey.privateKey),
+      mgmtPublicKey: mgmtKey.publicKey,
     },
   });
   return cluster;
@@ -152,11 +236,26 @@ describe.each(DB_KINDS)("a tenant cluster's k3s half on the booted server node (
 
   it("ends FAILED with the exact missing-artifact message, and READY with an encrypted kubeconfig on the ledger", async () => {
     const cluster = await recordCluster(db);
-    const err = (await bootstrapClusterNode({ prisma: db.prisma, clusterId: cluster.id, pool: guest.pool, artifactsDir: makeArtifacts({ withImages: false }) }).catch((e: unknown) => e)) as AppError;
+    const err = (await bootstrapClusterNode({
+      prisma: db.prisma,
+      clusterId: cluster.id,
+      pool: guest.pool,
+      artifactsDir: makeArtifacts({ withImages: false }),
+    }).catch((e: unknown) => e)) as AppError;
     expect(err.message).toMatch(/^k3s air-gap artifact missing: k3s-airgap-images-amd64\.tar\.zst/);
-    expect(await db.prisma.cluster.findUniqueOrThrow({ where: { id: cluster.id } })).toMatchObject({ state: "FAILED", lastError: err.message, kubeconfigEnc: null });
+    expect(await db.prisma.cluster.findUniqueOrThrow({ where: { id: cluster.id } })).toMatchObject({
+      state: "FAILED",
+      lastError: err.message,
+      kubeconfigEnc: null,
+    });
 
-    const done = await bootstrapClusterNode({ prisma: db.prisma, clusterId: cluster.id, pool: guest.pool, artifactsDir: artifacts, readyTimeoutSeconds: 120 });
+    const done = await bootstrapClusterNode({
+      prisma: db.prisma,
+      clusterId: cluster.id,
+      pool: guest.pool,
+      artifactsDir: artifacts,
+      readyTimeoutSeconds: 120,
+    });
     expect(done).toMatchObject({ state: "READY", failed: 0 });
     const row = await db.prisma.cluster.findUniqueOrThrow({ where: { id: cluster.id } });
     expect(row).toMatchObject({ state: "READY", lastError: null, apiEndpoint: `https://${name}:6443` });

@@ -37,7 +37,13 @@ describe("k3s bootstrap against a sandboxed guest", () => {
   let box: GuestSandbox;
   let shell: K3sShell;
   let artifacts: string;
-  const base = () => ({ version: VERSION, nodeName: "k3s-1", apiAddress: "k3s-1.lab.skjold.test", install: { mode: "airgap" as const, artifactsDir: artifacts }, shell });
+  const base = () => ({
+    version: VERSION,
+    nodeName: "k3s-1",
+    apiAddress: "k3s-1.lab.skjold.test",
+    install: { mode: "airgap" as const, artifactsDir: artifacts },
+    shell,
+  });
 
   beforeAll(async () => {
     box = await startGuestSandbox();
@@ -53,7 +59,9 @@ describe("k3s bootstrap against a sandboxed guest", () => {
 
   it("refuses a missing artifact or a checksum mismatch with a message an operator can act on", async () => {
     const noImages = makeArtifacts({ withImages: false });
-    await expect(bootstrapK3s({ ...base(), install: { mode: "airgap", artifactsDir: noImages } })).rejects.toThrow(/artifact missing: k3s-airgap-images-amd64\.tar\.zst/);
+    await expect(bootstrapK3s({ ...base(), install: { mode: "airgap", artifactsDir: noImages } })).rejects.toThrow(
+      /artifact missing: k3s-airgap-images-amd64\.tar\.zst/,
+    );
     const corrupt = makeArtifacts({ corruptBinary: true });
     const err = await bootstrapK3s({ ...base(), install: { mode: "airgap", artifactsDir: corrupt } }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
@@ -71,13 +79,31 @@ describe("k3s bootstrap against a sandboxed guest", () => {
     );
     const cluster = k3sClusterSchema.parse({ ...base(), shell: undefined });
     expect(await box.run("cat /etc/rancher/k3s/config.yaml")).toBe(buildK3sConfigYaml(cluster));
-    expect(await box.run("stat -c '%a %U %n' /etc/rancher/k3s/config.yaml /var/lib/rancher/k3s/server/psa.yaml /var/lib/rancher/k3s/server/audit.yaml /var/lib/rancher/k3s/server/logs /etc/rancher/k3s/k3s.yaml")).toBe(
-      ["600 root /etc/rancher/k3s/config.yaml", "600 root /var/lib/rancher/k3s/server/psa.yaml", "600 root /var/lib/rancher/k3s/server/audit.yaml", "700 root /var/lib/rancher/k3s/server/logs", "600 root /etc/rancher/k3s/k3s.yaml", ""].join("\n"),
+    expect(
+      await box.run(
+        "stat -c '%a %U %n' /etc/rancher/k3s/config.yaml /var/lib/rancher/k3s/server/psa.yaml /var/lib/rancher/k3s/server/audit.yaml /var/lib/rancher/k3s/server/logs /etc/rancher/k3s/k3s.yaml",
+      ),
+    ).toBe(
+      [
+        "600 root /etc/rancher/k3s/config.yaml",
+        "600 root /var/lib/rancher/k3s/server/psa.yaml",
+        "600 root /var/lib/rancher/k3s/server/audit.yaml",
+        "700 root /var/lib/rancher/k3s/server/logs",
+        "600 root /etc/rancher/k3s/k3s.yaml",
+        "",
+      ].join("\n"),
     );
     expect((await box.run("ls /var/lib/rancher/k3s/server/manifests")).trim().split("\n")).toEqual([
-      "skjold-falco.yaml", "skjold-image-admission.yaml", "skjold-namespaces.yaml", "skjold-network-policies.yaml", "skjold-pod-hardening.yaml", "skjold-trivy-operator.yaml",
+      "skjold-falco.yaml",
+      "skjold-image-admission.yaml",
+      "skjold-namespaces.yaml",
+      "skjold-network-policies.yaml",
+      "skjold-pod-hardening.yaml",
+      "skjold-trivy-operator.yaml",
     ]);
-    expect(await box.run("sha256sum /var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst")).toContain(sha(readFileSync(path.join(artifacts, "k3s-airgap-images-amd64.tar.zst"))));
+    expect(await box.run("sha256sum /var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst")).toContain(
+      sha(readFileSync(path.join(artifacts, "k3s-airgap-images-amd64.tar.zst"))),
+    );
   });
 
   it("a second run uploads nothing and changes nothing; a config change restarts k3s", async () => {
@@ -95,7 +121,10 @@ describe("k3s bootstrap against a sandboxed guest", () => {
     await box.run("sed -i \"/'ALL' in/d\" /var/lib/rancher/k3s/server/manifests/skjold-pod-hardening.yaml");
     const weak = evaluateK3sControls({ evidence: await collectK3sEvidence({ shell }), tenantNamespaces: ["apps"] });
     expect(weak.controls.filter((c) => c.status === "fail").map((c) => c.id)).toEqual(["k3s.pod-hardening-policy"]);
-    expect((await bootstrapK3s(base())).changes).toEqual(["file:/var/lib/rancher/k3s/server/manifests/skjold-pod-hardening.yaml", "apply:manifests"]);
+    expect((await bootstrapK3s(base())).changes).toEqual([
+      "file:/var/lib/rancher/k3s/server/manifests/skjold-pod-hardening.yaml",
+      "apply:manifests",
+    ]);
   });
 
   it("fetches the kubeconfig with the server address rewritten", async () => {

@@ -18,9 +18,22 @@ import { makeHost, makeRegion } from "../helpers/netns-latency-data";
 const NOW = new Date("2026-11-29T12:00:00Z");
 const ago = (min: number) => new Date(NOW.getTime() - min * 60_000);
 
-async function sample(prisma: PrismaClient, s: { hostId: string; regionId: string; targetId: string; at: Date; rtts: number[]; method?: "ICMP" | "TCP" }) {
+async function sample(
+  prisma: PrismaClient,
+  s: { hostId: string; regionId: string; targetId: string; at: Date; rtts: number[]; method?: "ICMP" | "TCP" },
+) {
   await prisma.latencySample.create({
-    data: { hostId: s.hostId, regionId: s.regionId, targetId: s.targetId, method: s.method ?? "ICMP", at: s.at, sent: 5, received: s.rtts.length, rttsMs: s.rtts, medianMs: null },
+    data: {
+      hostId: s.hostId,
+      regionId: s.regionId,
+      targetId: s.targetId,
+      method: s.method ?? "ICMP",
+      at: s.at,
+      sent: 5,
+      received: s.rtts.length,
+      rttsMs: s.rtts,
+      medianMs: null,
+    },
   });
 }
 
@@ -39,9 +52,18 @@ describe.each(DB_KINDS)("latency figures for the portal on %s", (kind) => {
     const hOsl = await makeHost(prisma, { name: "h-osl", regionId: osl.id });
     const hBgo = await makeHost(prisma, { name: "h-bgo", regionId: bgo.id });
     const hFra = await makeHost(prisma, { name: "h-fra", regionId: fra.id });
-    const rs1 = await createLatencyTarget({ prisma, input: { exchange: "NIX Oslo", name: "rs1", address: "192.0.2.10", intervalSec: 300 } });
-    const rs2 = await createLatencyTarget({ prisma, input: { exchange: "NIX Oslo", name: "rs2", address: "192.0.2.11", intervalSec: 300 } });
-    const daily = await createLatencyTarget({ prisma, input: { exchange: "BIX Bergen", name: "lg", address: "192.0.2.20", intervalSec: 86_400 } });
+    const rs1 = await createLatencyTarget({
+      prisma,
+      input: { exchange: "NIX Oslo", name: "rs1", address: "192.0.2.10", intervalSec: 300 },
+    });
+    const rs2 = await createLatencyTarget({
+      prisma,
+      input: { exchange: "NIX Oslo", name: "rs2", address: "192.0.2.11", intervalSec: 300 },
+    });
+    const daily = await createLatencyTarget({
+      prisma,
+      input: { exchange: "BIX Bergen", name: "lg", address: "192.0.2.20", intervalSec: 86_400 },
+    });
 
     await sample(prisma, { hostId: hOsl.id, regionId: osl.id, targetId: rs1.id, at: ago(2), rtts: [4, 4, 4, 4, 4] });
     await sample(prisma, { hostId: hOsl.id, regionId: osl.id, targetId: rs2.id, at: ago(2), rtts: [2, 2, 3, 2, 2] });
@@ -50,7 +72,9 @@ describe.each(DB_KINDS)("latency figures for the portal on %s", (kind) => {
     await sample(prisma, { hostId: hFra.id, regionId: fra.id, targetId: rs1.id, at: ago(5 * 60), rtts: [30, 31, 30, 30, 30] }); // outside its 1 h window
 
     const rows = await currentRegionLatency({ prisma, regionId: "all", now: NOW });
-    const status = Object.fromEntries(rows.map((r) => [`${r.regionCode}/${r.targetName}`, [r.status, r.medianMs, r.lastAt?.toISOString() ?? null]]));
+    const status = Object.fromEntries(
+      rows.map((r) => [`${r.regionCode}/${r.targetName}`, [r.status, r.medianMs, r.lastAt?.toISOString() ?? null]]),
+    );
     expect(status).toEqual({
       "bgo1/lg": ["ok", 1, ago(600).toISOString()],
       "bgo1/rs1": ["stale", 9, ago(30).toISOString()],
@@ -82,7 +106,9 @@ describe.each(DB_KINDS)("latency figures for the portal on %s", (kind) => {
     expect(report.figures.map((f) => f.targetName)).toEqual(["lg", "rs1", "rs2"]);
     await prisma.region.update({ where: { id: fra.id }, data: { active: false } });
     await expect(regionLatencyReport({ prisma, code: "fra1", includeInactive: false })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(regionLatencyReport({ prisma, code: "fra1", includeInactive: true })).resolves.toMatchObject({ region: { active: false } });
+    await expect(regionLatencyReport({ prisma, code: "fra1", includeInactive: true })).resolves.toMatchObject({
+      region: { active: false },
+    });
     await expect(regionLatencyReport({ prisma, code: "../etc", includeInactive: true })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
@@ -90,7 +116,10 @@ describe.each(DB_KINDS)("latency figures for the portal on %s", (kind) => {
     const { prisma } = db;
     const osl = await prisma.region.findUniqueOrThrow({ where: { code: "osl1" } });
     const host = await prisma.host.findFirstOrThrow({ where: { regionId: osl.id } });
-    const both = await createLatencyTarget({ prisma, input: { exchange: "NIX Oslo", name: "rs3", address: "192.0.2.12", port: 179, method: "both" } });
+    const both = await createLatencyTarget({
+      prisma,
+      input: { exchange: "NIX Oslo", name: "rs3", address: "192.0.2.12", port: 179, method: "both" },
+    });
     await sample(prisma, { hostId: host.id, regionId: osl.id, targetId: both.id, at: ago(50), rtts: [5, 6, 7, 8, 9] });
     await sample(prisma, { hostId: host.id, regionId: osl.id, targetId: both.id, at: ago(50), rtts: [3, 3, 3], method: "TCP" });
     await sample(prisma, { hostId: host.id, regionId: osl.id, targetId: both.id, at: ago(10), rtts: [] });
@@ -124,17 +153,41 @@ describe.each(DB_KINDS)("latency figures for the portal on %s", (kind) => {
     const { prisma } = db;
     const { principal: admin } = await makeUser(prisma, { isAdmin: true });
     const { principal: member } = await makeUser(prisma);
-    const form = LatencyTargetFormSchema.parse({ exchange: "NIX Oslo", name: "lg-form", address: "lg.example.net", port: "", method: "icmp", count: "3", intervalSec: "600", enabled: "on" });
-    expect(form).toEqual({ exchange: "NIX Oslo", name: "lg-form", address: "lg.example.net", port: null, method: "icmp", count: 3, intervalSec: 600, enabled: true });
+    const form = LatencyTargetFormSchema.parse({
+      exchange: "NIX Oslo",
+      name: "lg-form",
+      address: "lg.example.net",
+      port: "",
+      method: "icmp",
+      count: "3",
+      intervalSec: "600",
+      enabled: "on",
+    });
+    expect(form).toEqual({
+      exchange: "NIX Oslo",
+      name: "lg-form",
+      address: "lg.example.net",
+      port: null,
+      method: "icmp",
+      count: 3,
+      intervalSec: 600,
+      enabled: true,
+    });
     expect(LatencyTargetFormSchema.safeParse({ ...form, port: "17 9", count: "3", intervalSec: "600" }).success).toBe(false);
 
     await expect(addLatencyTarget({ prisma, principal: member, input: form })).rejects.toMatchObject({ code: "NOT_FOUND" });
     const created = await addLatencyTarget({ prisma, principal: admin, input: form });
     expect(created).toMatchObject({ name: "lg-form", method: "icmp", count: 3, intervalSec: 600, enabled: true });
     await expect(addLatencyTarget({ prisma, principal: admin, input: form })).rejects.toMatchObject({ code: "CONFLICT" });
-    await expect(editLatencyTarget({ prisma, principal: admin, id: created.id, input: { method: "tcp" } })).rejects.toMatchObject({ code: "VALIDATION" });
-    expect(await editLatencyTarget({ prisma, principal: admin, id: created.id, input: { method: "both", port: 443, enabled: false } })).toMatchObject({ method: "both", port: 443, enabled: false });
-    await expect(editLatencyTarget({ prisma, principal: member, id: created.id, input: { enabled: true } })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(editLatencyTarget({ prisma, principal: admin, id: created.id, input: { method: "tcp" } })).rejects.toMatchObject({
+      code: "VALIDATION",
+    });
+    expect(
+      await editLatencyTarget({ prisma, principal: admin, id: created.id, input: { method: "both", port: 443, enabled: false } }),
+    ).toMatchObject({ method: "both", port: 443, enabled: false });
+    await expect(editLatencyTarget({ prisma, principal: member, id: created.id, input: { enabled: true } })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     await expect(listLatencyTargets({ prisma, principal: member })).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect((await listLatencyTargets({ prisma, principal: admin })).some((t) => t.name === "lg-form")).toBe(true);
     await removeLatencyTarget({ prisma, principal: admin, id: created.id });

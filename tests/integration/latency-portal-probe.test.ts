@@ -60,7 +60,10 @@ describe.each(DB_KINDS)("probing from a real host through sshProbeExec on %s", (
     const { prisma } = db;
     const osl = await makeRegion(prisma, "osl1", "Oslo");
     await labHost(prisma, osl.id, { name: "lab-osl" });
-    await createLatencyTarget({ prisma, input: { exchange: "NIX Oslo", name: "rs1", address: netns.delayedAddress, port: 179, method: "both", count: 5 } });
+    await createLatencyTarget({
+      prisma,
+      input: { exchange: "NIX Oslo", name: "rs1", address: netns.delayedAddress, port: 179, method: "both", count: 5 },
+    });
 
     const round = await runProbeRound({ prisma, exec: sshProbeExec({ prisma, pool }), force: true });
     expect(round.hosts).toEqual([{ hostId: expect.any(String), hostName: "lab-osl", error: null, samples: 2, failedSamples: 0 }]);
@@ -81,7 +84,7 @@ describe.each(DB_KINDS)("probing from a real host through sshProbeExec on %s", (
   it("does not probe through a host whose presented key differs from the pinned one", async () => {
     const { prisma } = db;
     const bgo = await makeRegion(prisma, "bgo1", "Bergen");
-    const impostorPin = "SHA256:" + "A".repeat(43);
+    const impostorPin = `SHA256:${"A".repeat(43)}`;
     await labHost(prisma, bgo.id, { name: "lab-bgo-wrong-pin", fingerprint: impostorPin });
 
     const round = await runProbeRound({ prisma, exec: sshProbeExec({ prisma, pool }), force: true });
@@ -98,7 +101,10 @@ describe.each(DB_KINDS)("probing from a real host through sshProbeExec on %s", (
     const { prisma } = db;
     const lines: string[] = [];
     const tasks = latencyScheduledTasks({ exec: (p) => sshProbeExec({ prisma: p, pool }), log: (l) => lines.push(l) });
-    expect(tasks.map((t) => [t.name, t.intervalSec])).toEqual([["latency.probe", 60], ["latency.rollup", 3600]]);
+    expect(tasks.map((t) => [t.name, t.intervalSec])).toEqual([
+      ["latency.probe", 60],
+      ["latency.rollup", 3600],
+    ]);
     // Everything was probed a moment ago by the tests above: nothing is due, so nothing new is stored.
     const before = await prisma.latencySample.count();
     const [a, b] = await Promise.all([

@@ -12,13 +12,23 @@ describe.each(DB_KINDS)("latency roll-ups and series on %s", (kind) => {
   let db: Database;
   let ids: { regionId: string; targetId: string; hosts: string[] };
   const sample = (host: number, at: Date, rttsMs: number[], sent = rttsMs.length) => ({
-    hostId: ids.hosts[host]!, regionId: ids.regionId, targetId: ids.targetId, method: "ICMP" as const, at, sent, received: rttsMs.length, rttsMs,
+    hostId: ids.hosts[host]!,
+    regionId: ids.regionId,
+    targetId: ids.targetId,
+    method: "ICMP" as const,
+    at,
+    sent,
+    received: rttsMs.length,
+    rttsMs,
   });
 
   beforeAll(async () => {
     db = await freshDatabase(kind);
     const region = await makeRegion(db.prisma, "osl1");
-    const hosts = [await makeHost(db.prisma, { name: "a", regionId: region.id }), await makeHost(db.prisma, { name: "b", regionId: region.id })];
+    const hosts = [
+      await makeHost(db.prisma, { name: "a", regionId: region.id }),
+      await makeHost(db.prisma, { name: "b", regionId: region.id }),
+    ];
     const target = await createLatencyTarget({ prisma: db.prisma, input: { exchange: "NIX Oslo", name: "rs1", address: "198.51.100.7" } });
     ids = { regionId: region.id, targetId: target.id, hosts: hosts.map((h) => h.id) };
     await db.prisma.latencySample.createMany({
@@ -57,21 +67,40 @@ describe.each(DB_KINDS)("latency roll-ups and series on %s", (kind) => {
 
   it("never counts a sample twice when two workers roll up at once", async () => {
     const base = hoursAgo(60);
-    await db.prisma.latencySample.createMany({ data: Array.from({ length: 40 }, (_, i) => sample(i % 2, new Date(base.getTime() + i * 60_000), [1, 2])) });
+    await db.prisma.latencySample.createMany({
+      data: Array.from({ length: 40 }, (_, i) => sample(i % 2, new Date(base.getTime() + i * 60_000), [1, 2])),
+    });
     const results = await Promise.all([rollupLatency({ prisma: db.prisma, now: NOW }), rollupLatency({ prisma: db.prisma, now: NOW })]);
     expect(results[0]!.samplesRolledUp + results[1]!.samplesRolledUp).toBe(40);
-    const sum = await db.prisma.latencyRollup.aggregate({ where: { hour: { gte: base, lt: new Date(base.getTime() + H) } }, _sum: { samples: true, sent: true } });
+    const sum = await db.prisma.latencyRollup.aggregate({
+      where: { hour: { gte: base, lt: new Date(base.getTime() + H) } },
+      _sum: { samples: true, sent: true },
+    });
     expect(sum._sum).toEqual({ samples: 40, sent: 80 });
   });
 
   it("prunes roll-ups older than 400 days", async () => {
-    const old = { hostId: ids.hosts[0]!, regionId: ids.regionId, targetId: ids.targetId, method: "ICMP" as const, samples: 1, sent: 1, received: 1 };
+    const old = {
+      hostId: ids.hosts[0]!,
+      regionId: ids.regionId,
+      targetId: ids.targetId,
+      method: "ICMP" as const,
+      samples: 1,
+      sent: 1,
+      received: 1,
+    };
     await db.prisma.latencyRollup.create({ data: { ...old, hour: new Date(NOW.getTime() - 401 * 24 * H) } });
     expect((await rollupLatency({ prisma: db.prisma, now: NOW })).rollupsPruned).toBe(1);
   });
 
   it("serves a chart series from roll-ups and raw samples together", async () => {
-    const { stepMs, points } = await latencySeries({ prisma: db.prisma, regionId: ids.regionId, targetId: ids.targetId, from: hoursAgo(52), to: NOW });
+    const { stepMs, points } = await latencySeries({
+      prisma: db.prisma,
+      regionId: ids.regionId,
+      targetId: ids.targetId,
+      from: hoursAgo(52),
+      to: NOW,
+    });
     expect(stepMs).toBe(15 * 60_000);
     expect(points.map((p) => [p.at.toISOString(), p.source, p.samples])).toEqual([
       ["2026-11-27T10:00:00.000Z", "rollup", 4],
@@ -80,6 +109,8 @@ describe.each(DB_KINDS)("latency roll-ups and series on %s", (kind) => {
     ]);
     expect(points[2]).toMatchObject({ medianMs: 6, p95Ms: 7, jitterMs: 2, loss: 0 });
     expect(points[1]).toMatchObject({ medianMs: 9, loss: 0 });
-    await expect(latencySeries({ prisma: db.prisma, regionId: ids.regionId, targetId: ids.targetId, from: NOW, to: hoursAgo(1) })).rejects.toMatchObject({ code: "VALIDATION" });
+    await expect(
+      latencySeries({ prisma: db.prisma, regionId: ids.regionId, targetId: ids.targetId, from: NOW, to: hoursAgo(1) }),
+    ).rejects.toMatchObject({ code: "VALIDATION" });
   });
 });

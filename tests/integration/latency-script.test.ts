@@ -44,7 +44,10 @@ describe("the probe script on a real shell", () => {
 
   it("resolves a host name before timing the connect", async () => {
     const { measurements } = await run([{ address: "localhost", port: 5432, icmp: true, tcp: true, count: 2 }]);
-    expect(measurements.map((m) => [m.method, m.received])).toEqual([["ICMP", 2], ["TCP", 2]]);
+    expect(measurements.map((m) => [m.method, m.received])).toEqual([
+      ["ICMP", 2],
+      ["TCP", 2],
+    ]);
     const unresolvable = await run([{ address: "no-such-host.invalid", port: 443, icmp: false, tcp: true, count: 1 }]);
     expect(unresolvable.measurements[0]).toMatchObject({ sent: 0, error: expect.stringMatching(/resolve/) });
   });

@@ -38,7 +38,10 @@ describe.each(DB_KINDS)("latency probes over SSH to the lab host on %s", (kind) 
     const { prisma } = db;
     const region = await makeRegion(prisma, "osl1");
     await makeHost(prisma, { name: "lab-host", regionId: region.id });
-    await createLatencyTarget({ prisma, input: { exchange: "NIX Oslo", name: "rs-delayed", address: netns.delayedAddress, port: 179, method: "both" } });
+    await createLatencyTarget({
+      prisma,
+      input: { exchange: "NIX Oslo", name: "rs-delayed", address: netns.delayedAddress, port: 179, method: "both" },
+    });
     const exec: ProbeExec = (_host, _command, argv) =>
       pool.exec({ target: lab.target, argv, step: "probe latency", allowFailure: true, timeoutMs: 30_000 });
 

@@ -17,13 +17,18 @@ describe.each(DB_KINDS)("latency targets on %s", (kind) => {
   it("creates a target with ICMP defaults and maps the method onto its flags", async () => {
     const t = await createLatencyTarget({ prisma: db.prisma, input: nix });
     expect(t).toMatchObject({ ...nix, icmp: true, tcp: false, count: 5, intervalSec: 300, enabled: true, port: null });
-    const both = await createLatencyTarget({ prisma: db.prisma, input: { exchange: "BIX Bergen", name: "lg", address: "lg.example.net", port: 443, method: "both" } });
+    const both = await createLatencyTarget({
+      prisma: db.prisma,
+      input: { exchange: "BIX Bergen", name: "lg", address: "lg.example.net", port: 443, method: "both" },
+    });
     expect(both).toMatchObject({ icmp: true, tcp: true, port: 443 });
   });
 
   it("refuses a duplicate name per exchange, a TCP probe without port, and addresses a shell or ping could misread", async () => {
     await expect(createLatencyTarget({ prisma: db.prisma, input: nix })).rejects.toMatchObject({ code: "CONFLICT" });
-    await expect(createLatencyTarget({ prisma: db.prisma, input: { ...nix, name: "x", method: "tcp" } })).rejects.toThrow(/port: a TCP probe needs a port/);
+    await expect(createLatencyTarget({ prisma: db.prisma, input: { ...nix, name: "x", method: "tcp" } })).rejects.toThrow(
+      /port: a TCP probe needs a port/,
+    );
     for (const address of ["-f 127.0.0.1", "$(reboot)", "a;b", "198.51.100.1 -s 65000", "'x'", "host\nname", ""]) {
       const err = await createLatencyTarget({ prisma: db.prisma, input: { ...nix, name: "bad", address } }).catch((e: unknown) => e);
       expect(err, address).toBeInstanceOf(AppError);
@@ -37,8 +42,12 @@ describe.each(DB_KINDS)("latency targets on %s", (kind) => {
     await expect(updateLatencyTarget({ prisma: db.prisma, id: t.id, input: { method: "tcp" } })).rejects.toThrow(/needs a port/);
     const u = await updateLatencyTarget({ prisma: db.prisma, id: t.id, input: { method: "tcp", port: 179, intervalSec: 60 } });
     expect(u).toMatchObject({ icmp: false, tcp: true, port: 179, intervalSec: 60, address: nix.address });
-    await expect(updateLatencyTarget({ prisma: db.prisma, id: t.id, input: { name: "route-server-1" } })).rejects.toMatchObject({ code: "CONFLICT" });
-    await expect(updateLatencyTarget({ prisma: db.prisma, id: "not-a-uuid", input: { count: 3 } })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(updateLatencyTarget({ prisma: db.prisma, id: t.id, input: { name: "route-server-1" } })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
+    await expect(updateLatencyTarget({ prisma: db.prisma, id: "not-a-uuid", input: { count: 3 } })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
   });
 
   it("deletes a target with its samples and roll-ups", async () => {
@@ -50,7 +59,9 @@ describe.each(DB_KINDS)("latency targets on %s", (kind) => {
     for (const target of [t, keep]) {
       const ids = { hostId: host.id, regionId: region.id, targetId: target.id, method: "ICMP" as const };
       await prisma.latencySample.create({ data: { ...ids, sent: 1, received: 1, rttsMs: [1.5], medianMs: 1.5 } });
-      await prisma.latencyRollup.create({ data: { ...ids, hour: new Date("2026-01-01T00:00:00Z"), samples: 1, sent: 1, received: 1, medianMs: 1.5 } });
+      await prisma.latencyRollup.create({
+        data: { ...ids, hour: new Date("2026-01-01T00:00:00Z"), samples: 1, sent: 1, received: 1, medianMs: 1.5 },
+      });
     }
     await deleteLatencyTarget({ prisma, id: t.id });
     expect(await prisma.latencySample.count({ where: { targetId: t.id } })).toBe(0);

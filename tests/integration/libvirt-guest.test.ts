@@ -33,7 +33,15 @@ beforeAll(async () => {
   pool = createSshPool();
   accel = await probeAccelerator({ pool, target: lab.target, kernelPath: lab.image.kernelPath });
   const port = await freeLoopbackPort();
-  guest = { label: name, host: "127.0.0.1", port, username: "skjold", privateKey: adminKey.privateKey, hostKeyFingerprint: guestHostKey.fingerprint, via: lab.target };
+  guest = {
+    label: name,
+    host: "127.0.0.1",
+    port,
+    username: "skjold",
+    privateKey: adminKey.privateKey,
+    hostKeyFingerprint: guestHostKey.fingerprint,
+    via: lab.target,
+  };
 });
 
 afterAll(async () => {
@@ -79,17 +87,27 @@ describe(`a guest on the lab host`, () => {
 
     await startDomain({ pool, target: lab.target, name });
     const answered = await waitForSsh({ pool, target: guest, timeoutMs: 300_000 });
-    console.info(`[lab] ${accel}: SSH answered ${(answered.elapsedMs / 1000).toFixed(1)} s after virsh start (${answered.attempts} attempts)`);
+    console.info(
+      `[lab] ${accel}: SSH answered ${(answered.elapsedMs / 1000).toFixed(1)} s after virsh start (${answered.attempts} attempts)`,
+    );
 
     expect((await pool.exec({ target: guest, argv: ["hostname"], step: "read hostname" })).stdout.trim()).toBe(name);
-    const status = await pool.exec({ target: guest, argv: ["cloud-init", "status", "--wait"], step: "cloud-init status", timeoutMs: 240_000, allowFailure: true });
+    const status = await pool.exec({
+      target: guest,
+      argv: ["cloud-init", "status", "--wait"],
+      step: "cloud-init status",
+      timeoutMs: 240_000,
+      allowFailure: true,
+    });
     expect(status.stdout).toMatch(/status: done/);
     expect((await pool.exec({ target: guest, argv: ["sudo", "-n", "id", "-u"], step: "sudo" })).stdout.trim()).toBe("0");
     expect((await listDomains({ pool, target: lab.target })).find((d) => d.name === name)?.state).toBe("running");
   });
 
   it("refuses the guest when its host key is not the one seeded", async () => {
-    const err = await pool.exec({ target: { ...guest, hostKeyFingerprint: generateKeyPair().fingerprint }, argv: ["true"], step: "jump" }).catch((e: AppError) => e);
+    const err = await pool
+      .exec({ target: { ...guest, hostKeyFingerprint: generateKeyPair().fingerprint }, argv: ["true"], step: "jump" })
+      .catch((e: AppError) => e);
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).code).toBe("HOST_KEY_MISMATCH");
   });

@@ -25,7 +25,10 @@ beforeAll(() => {
 afterAll(() => pool.close());
 
 async function caught(p: Promise<unknown>): Promise<AppError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(AppError);
   return err as AppError;
 }
@@ -54,7 +57,9 @@ describe("discoverHost", () => {
       const err = await caught(discoverHost({ pool, target: lab.target }));
       expect(err.code).toBe("HOST_UNREACHABLE");
       expect(err.transient).toBe(true);
-      expect(err.message).toBe("lab-host: discover host: libvirtd is not running or not accepting connections on qemu:///system (start libvirtd on the host)");
+      expect(err.message).toBe(
+        "lab-host: discover host: libvirtd is not running or not accepting connections on qemu:///system (start libvirtd on the host)",
+      );
     } finally {
       await startLibvirtd();
     }
@@ -68,10 +73,26 @@ describe("accelerator probe domains", () => {
     const dir = mkdtempSync("/tmp/skjold-probe-test-");
     chmodSync(dir, 0o755);
     const file = `${dir}/d.xml`;
-    writeFileSync(file, buildDomainXml({ name, type: "qemu", vcpus: 1, memoryMiB: 128, kernel: { kernelPath: lab.image.kernelPath, cmdline: "console=ttyS0" }, serialTcpPort: randomInt(40_000, 49_999), onReboot: "destroy" }), { mode: 0o644 });
+    writeFileSync(
+      file,
+      buildDomainXml({
+        name,
+        type: "qemu",
+        vcpus: 1,
+        memoryMiB: 128,
+        kernel: { kernelPath: lab.image.kernelPath, cmdline: "console=ttyS0" },
+        serialTcpPort: randomInt(40_000, 49_999),
+        onReboot: "destroy",
+      }),
+      { mode: 0o644 },
+    );
     return file;
   }
-  const domainNames = () => rootVirsh("list", "--all", "--name").split("\n").map((l) => l.trim()).filter(Boolean);
+  const domainNames = () =>
+    rootVirsh("list", "--all", "--name")
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean);
 
   it("are swept by the next probe once no probe can own them, and a running probe's is left alone", async () => {
     const leftovers = ["skjold-probe-kvm-0a1b2c3d", probeDomainName("kvm", Date.now() - 20 * 60_000)];
@@ -116,7 +137,8 @@ describe("accelerator probe domains", () => {
   it("refuses a session command that is not plain words, before anything reaches the host", async () => {
     const session = await openVirshSession({ pool, target: lab.target, step: "hostile session" });
     try {
-      for (const bad of ["a;reboot", "$(id)", "two words", "x\ny"]) expect(() => session.send(["domstate", bad])).toThrow(/plain words only/);
+      for (const bad of ["a;reboot", "$(id)", "two words", "x\ny"])
+        expect(() => session.send(["domstate", bad])).toThrow(/plain words only/);
     } finally {
       await session.close();
     }
@@ -162,13 +184,21 @@ describe("volumes", () => {
 
   it("builds a NoCloud seed volume that holds the given files", async () => {
     const name = `${run}-seed.img`;
-    const seed = await createSeedVolume({ ...ctx(), name, userData: "#cloud-config\nhostname: probe-x\n", metaData: "instance-id: i-1\n", networkConfig: "version: 2\n" });
+    const seed = await createSeedVolume({
+      ...ctx(),
+      name,
+      userData: "#cloud-config\nhostname: probe-x\n",
+      metaData: "instance-id: i-1\n",
+      networkConfig: "version: 2\n",
+    });
     try {
       const iso = execFileSync("isoinfo", ["-d", "-i", seed.path], { encoding: "utf8" });
       expect(iso).toMatch(/Volume id: cidata/);
       const files = execFileSync("isoinfo", ["-f", "-R", "-i", seed.path], { encoding: "utf8" });
       expect(files.split("\n").sort()).toEqual(expect.arrayContaining(["/meta-data", "/network-config", "/user-data"]));
-      expect(execFileSync("isoinfo", ["-R", "-x", "/user-data", "-i", seed.path], { encoding: "utf8" })).toBe("#cloud-config\nhostname: probe-x\n");
+      expect(execFileSync("isoinfo", ["-R", "-x", "/user-data", "-i", seed.path], { encoding: "utf8" })).toBe(
+        "#cloud-config\nhostname: probe-x\n",
+      );
     } finally {
       await deleteVolume({ ...ctx(), volume: name });
     }
@@ -181,10 +211,21 @@ describe("volumes", () => {
     execFileSync("mount", ["-t", "tmpfs", "-o", "size=8k,mode=755", "tmpfs", dir]);
     try {
       rootVirsh("pool-create-as", fullPool, "dir", "--target", dir);
-      const err = await caught(createSeedVolume({ pool, target: lab.target, storagePool: fullPool, name: "seed.img", userData: "#cloud-config\n", metaData: "instance-id: x\n" }));
+      const err = await caught(
+        createSeedVolume({
+          pool,
+          target: lab.target,
+          storagePool: fullPool,
+          name: "seed.img",
+          userData: "#cloud-config\n",
+          metaData: "instance-id: x\n",
+        }),
+      );
       expect(err.code).toBe("HOST_COMMAND_FAILED");
       // libvirt either reports the full disk, or reports success and the byte check finds the truncated copy.
-      expect(err.message).toMatch(/^lab-host: build seed seed\.img: (virsh vol-upload failed: .*No space left on device|the uploaded seed in pool \S+ does not match what was built \(is the pool full\?\))/);
+      expect(err.message).toMatch(
+        /^lab-host: build seed seed\.img: (virsh vol-upload failed: .*No space left on device|the uploaded seed in pool \S+ does not match what was built \(is the pool full\?\))/,
+      );
       expect(await listVolumes({ pool, target: lab.target, storagePool: fullPool })).toEqual([]);
       expect(execFileSync("ls", ["-A", dir], { encoding: "utf8" })).toBe("");
     } finally {

@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/core/errors";
 import type { Database } from "@/lib/db/connect";
-import { placeOrder } from "@/lib/orders/place-order";
-import { getVmDetail, listVms, orderOptions } from "@/lib/orders/queries";
-import { deleteVm, vmPowerAction } from "@/lib/orders/vm-actions";
-import { jobRegistry } from "@/lib/jobs/registry";
+import { placeOrder } from "@/lib/vms/order/place-order";
+import { getVmDetail } from "@/lib/vms/queries/get-vm-detail";
+import { listVms } from "@/lib/vms/queries/list-vms";
+import { orderOptions } from "@/lib/vms/order/order-options";
+import { deleteVm } from "@/lib/vms/delete/delete-vm";
+import { vmPowerAction } from "@/lib/vms/power/vm-power-action";
+import { jobRegistry } from "@/lib/runtime/registry";
 import { startWorker } from "@/lib/jobs/worker";
 import { DB_KINDS, freshDatabase } from "@/tests/helpers/db";
 import { makeUser } from "@/tests/helpers/factories";
@@ -14,7 +17,10 @@ import { makeTenant, onboardLabHost } from "@/tests/helpers/provision-lab";
 // between orders. The jobs stay queued (no worker runs here).
 
 async function refusal(p: Promise<unknown>): Promise<AppError> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(AppError);
   return err as AppError;
 }
@@ -23,7 +29,14 @@ describe.each(DB_KINDS)("ordering a VM (%s)", (kind) => {
   let db: Database;
   let env: Awaited<ReturnType<typeof onboardLabHost>>;
   let tenant: Awaited<ReturnType<typeof makeTenant>>;
-  const order = (over: Record<string, unknown> = {}) => ({ name: "web-1", regionCode: "osl1", planCode: "nano", imageSlug: "debian-12", sshKeyId: tenant.sshKey.id, ...over });
+  const order = (over: Record<string, unknown> = {}) => ({
+    name: "web-1",
+    regionCode: "osl1",
+    planCode: "nano",
+    imageSlug: "debian-12",
+    sshKeyId: tenant.sshKey.id,
+    ...over,
+  });
   const nothingCreated = async () => {
     expect(await db.prisma.virtualMachine.count({ where: { teamId: tenant.team.id } })).toBe(0);
     expect(await db.prisma.job.count({ where: { teamId: tenant.team.id } })).toBe(0);
@@ -38,11 +51,26 @@ describe.each(DB_KINDS)("ordering a VM (%s)", (kind) => {
   afterAll(async () => db?.close());
 
   it.each([
-    ["name", "Web_1"], ["name", "web;reboot"], ["name", "$(id)"], ["name", "a".repeat(64)], ["name", "web\u202e1"], ["name", ""], ["name", null],
-    ["regionCode", "osl1' OR '1'='1"], ["regionCode", "zz9"], ["planCode", "../nano"], ["planCode", "giant"], ["imageSlug", "debian-12;ls"],
-    ["imageSlug", "windows-11"], ["sshKeyId", "1"], ["sshKeyId", "00000000-0000-4000-8000-000000000000"], ["hostId", "00000000-0000-4000-8000-000000000000"],
+    ["name", "Web_1"],
+    ["name", "web;reboot"],
+    ["name", "$(id)"],
+    ["name", "a".repeat(64)],
+    ["name", "web\u202e1"],
+    ["name", ""],
+    ["name", null],
+    ["regionCode", "osl1' OR '1'='1"],
+    ["regionCode", "zz9"],
+    ["planCode", "../nano"],
+    ["planCode", "giant"],
+    ["imageSlug", "debian-12;ls"],
+    ["imageSlug", "windows-11"],
+    ["sshKeyId", "1"],
+    ["sshKeyId", "00000000-0000-4000-8000-000000000000"],
+    ["hostId", "00000000-0000-4000-8000-000000000000"],
   ])("refuses hostile %s = %j with a clear VALIDATION error and creates nothing", async (field, value) => {
-    const err = await refusal(placeOrder({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, input: order({ [field]: value }) }));
+    const err = await refusal(
+      placeOrder({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, input: order({ [field]: value }) }),
+    );
     expect(err.code).toBe("VALIDATION");
     expect(err.status).toBe(422);
     expect(err.message).toMatch(/^Order: /);
@@ -51,15 +79,28 @@ describe.each(DB_KINDS)("ordering a VM (%s)", (kind) => {
 
   it("refuses a body that is not an object, another user's key, a viewer, and an outsider", async () => {
     for (const input of [null, "web-1", [order()], 42]) {
-      expect((await refusal(placeOrder({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, input }))).code).toBe("VALIDATION");
+      expect((await refusal(placeOrder({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, input }))).code).toBe(
+        "VALIDATION",
+      );
     }
     const other = await makeTenant(db.prisma);
-    const stolen = await refusal(placeOrder({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, input: order({ sshKeyId: other.sshKey.id }) }));
+    const stolen = await refusal(
+      placeOrder({
+        prisma: db.prisma,
+        principal: tenant.principal,
+        teamSlug: tenant.team.slug,
+        input: order({ sshKeyId: other.sshKey.id }),
+      }),
+    );
     expect(stolen.message).toBe("Order: sshKeyId: no such SSH key on your profile");
     const { user: viewer, principal } = await makeUser(db.prisma);
     await db.prisma.membership.create({ data: { userId: viewer.id, teamId: tenant.team.id, role: "VIEWER" } });
-    expect((await refusal(placeOrder({ prisma: db.prisma, principal, teamSlug: tenant.team.slug, input: order() }))).code).toBe("FORBIDDEN");
-    expect((await refusal(placeOrder({ prisma: db.prisma, principal: other.principal, teamSlug: tenant.team.slug, input: order() }))).code).toBe("NOT_FOUND");
+    expect((await refusal(placeOrder({ prisma: db.prisma, principal, teamSlug: tenant.team.slug, input: order() }))).code).toBe(
+      "FORBIDDEN",
+    );
+    expect(
+      (await refusal(placeOrder({ prisma: db.prisma, principal: other.principal, teamSlug: tenant.team.slug, input: order() }))).code,
+    ).toBe("NOT_FOUND");
     await nothingCreated();
   });
 
@@ -70,35 +111,71 @@ describe.each(DB_KINDS)("ordering a VM (%s)", (kind) => {
     expect(err.message).toMatch(/^Region Oslo \(osl1, NO, NO_EEA\) is outside this team's residency policy "EU only/);
     await db.prisma.team.update({ where: { id: tenant.team.id }, data: { residencyPolicy: "NORWAY_ONLY" } });
     const options = await orderOptions({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug });
-    expect(options.regions.filter((r) => r.allowedByPolicy).map((r) => r.code).sort()).toEqual(["bgo1", "osl1"]);
+    expect(
+      options.regions
+        .filter((r) => r.allowedByPolicy)
+        .map((r) => r.code)
+        .sort(),
+    ).toEqual(["bgo1", "osl1"]);
     expect(options.regions.filter((r) => r.hasCapacity).map((r) => r.code)).toEqual(["osl1"]);
     await nothingCreated();
   });
 
   it("orders within quota and capacity, then refuses with the quota or capacity message", async () => {
-    const made = await placeOrder({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, input: order({ planCode: "medium" }) });
+    const made = await placeOrder({
+      prisma: db.prisma,
+      principal: tenant.principal,
+      teamSlug: tenant.team.slug,
+      input: order({ planCode: "medium" }),
+    });
     expect(made.vm).toMatchObject({ state: "PENDING", hostId: env.host.id, poolId: env.pool.id, vcpus: 2, memoryMb: 4096 });
     expect(made.vm.placementNote).toMatch(/least loaded host that fits/);
     const job = await db.prisma.job.findUniqueOrThrow({ where: { id: made.jobId } });
     expect(job).toMatchObject({ kind: "vm.provision", state: "QUEUED", vmId: made.vm.id, payload: { vmId: made.vm.id } });
     const dup = await refusal(placeOrder({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, input: order() }));
     expect(dup.code).toBe("CONFLICT");
-    await placeOrder({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, input: order({ name: "web-2", planCode: "small" }) });
-    const full = await refusal(placeOrder({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, input: order({ name: "web-3", planCode: "medium" }) }));
+    await placeOrder({
+      prisma: db.prisma,
+      principal: tenant.principal,
+      teamSlug: tenant.team.slug,
+      input: order({ name: "web-2", planCode: "small" }),
+    });
+    const full = await refusal(
+      placeOrder({
+        prisma: db.prisma,
+        principal: tenant.principal,
+        teamSlug: tenant.team.slug,
+        input: order({ name: "web-3", planCode: "medium" }),
+      }),
+    );
     expect(full.code).toBe("NO_CAPACITY"); // 3 of 4 vCPUs used on the only host in osl1
-    expect(full.message).toMatch(/^Oslo \(osl1\) has no room for a Medium VM with Debian 12 \(bookworm\) right now\. No host in osl1 can take this VM \(lab-\w+: vCPUs full \(3 of 4 in use, 2 needed\)\)\.$/);
+    expect(full.message).toMatch(
+      /^Oslo \(osl1\) has no room for a Medium VM with Debian 12 \(bookworm\) right now\. No host in osl1 can take this VM \(lab-\w+: vCPUs full \(3 of 4 in use, 2 needed\)\)\.$/,
+    );
     await placeOrder({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, input: order({ name: "web-3" }) });
-    const quota = await refusal(placeOrder({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, input: order({ name: "web-4" }) }));
+    const quota = await refusal(
+      placeOrder({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, input: order({ name: "web-4" }) }),
+    );
     expect(quota).toMatchObject({ code: "QUOTA_EXCEEDED", message: "Your team's quota allows 3 VMs; 3 are in use." });
-    expect((await listVms({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug })).map((v) => v.name)).toEqual(["web-3", "web-2", "web-1"]);
+    expect((await listVms({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug })).map((v) => v.name)).toEqual([
+      "web-3",
+      "web-2",
+      "web-1",
+    ]);
   });
 
   it("answers 404 for another team's VM and refuses power actions before the VM is ready", async () => {
     const [vm] = await listVms({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug });
     const other = await makeTenant(db.prisma);
-    expect((await refusal(getVmDetail({ prisma: db.prisma, principal: other.principal, teamSlug: other.team.slug, vmId: vm!.id }))).code).toBe("NOT_FOUND");
-    expect((await refusal(deleteVm({ prisma: db.prisma, principal: other.principal, teamSlug: other.team.slug, vmId: vm!.id }))).code).toBe("NOT_FOUND");
-    const early = await refusal(vmPowerAction({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, vmId: vm!.id, action: "start" }));
+    expect(
+      (await refusal(getVmDetail({ prisma: db.prisma, principal: other.principal, teamSlug: other.team.slug, vmId: vm!.id }))).code,
+    ).toBe("NOT_FOUND");
+    expect((await refusal(deleteVm({ prisma: db.prisma, principal: other.principal, teamSlug: other.team.slug, vmId: vm!.id }))).code).toBe(
+      "NOT_FOUND",
+    );
+    const early = await refusal(
+      vmPowerAction({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, vmId: vm!.id, action: "start" }),
+    );
     expect(early).toMatchObject({ code: "CONFLICT", message: "web-3 is pending; power actions work on a running or stopped VM." });
     const detail = await getVmDetail({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, vmId: vm!.id });
     expect(detail.jobs[0]).toMatchObject({ kind: "vm.provision", state: "QUEUED", done: false });
@@ -151,12 +228,23 @@ describe("200 orders at once on postgres", () => {
     const vms = await db.prisma.virtualMachine.findMany({ include: { team: true } });
     const tenants = new Map<string, Awaited<ReturnType<typeof makeTenant>>["principal"]>();
     for (const m of await db.prisma.membership.findMany({ include: { user: true } })) {
-      tenants.set(m.teamId, { kind: "user", userId: m.userId, email: m.user.email, name: m.user.name, isAdmin: false, locale: "en", sessionId: "00000000-0000-0000-0000-000000000000" });
+      tenants.set(m.teamId, {
+        kind: "user",
+        userId: m.userId,
+        email: m.user.email,
+        name: m.user.name,
+        isAdmin: false,
+        locale: "en",
+        sessionId: "00000000-0000-0000-0000-000000000000",
+      });
     }
     for (const vm of vms) await deleteVm({ prisma: db.prisma, principal: tenants.get(vm.teamId)!, teamSlug: vm.team.slug, vmId: vm.id });
     // Each delete really asks the lab host (over SSH) for the domain and volumes it then finds absent.
-    const workers = [1, 2].map((i) => startWorker({ prisma: db.prisma, registry: jobRegistry, workerId: `racer-${i}`, concurrency: 4, pollMs: 20, log: () => undefined }));
-    while ((await db.prisma.job.count({ where: { kind: "vm.delete", finishedAt: null } })) > 0) await new Promise((r) => setTimeout(r, 100));
+    const workers = [1, 2].map((i) =>
+      startWorker({ prisma: db.prisma, registry: jobRegistry, workerId: `racer-${i}`, concurrency: 4, pollMs: 20, log: () => undefined }),
+    );
+    while ((await db.prisma.job.count({ where: { kind: "vm.delete", finishedAt: null } })) > 0)
+      await new Promise((r) => setTimeout(r, 100));
     await Promise.all(workers.map((w) => w.stop({ graceMs: 1_000 })));
     const jobs = await db.prisma.job.groupBy({ by: ["kind", "state", "attempts"], _count: true, orderBy: { kind: "asc" } });
     expect(jobs).toEqual([

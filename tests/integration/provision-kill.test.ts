@@ -3,8 +3,8 @@ import { openDatabase, type Database } from "@/lib/db/connect";
 import { sharedSshPool } from "@/lib/hosts/host-target";
 import { cancelJob } from "@/lib/jobs/cancel";
 import type { JobSnapshot } from "@/lib/jobs/watch";
-import { placeOrder } from "@/lib/orders/place-order";
-import { deleteVm } from "@/lib/orders/vm-actions";
+import { placeOrder } from "@/lib/vms/order/place-order";
+import { deleteVm } from "@/lib/vms/delete/delete-vm";
 import { openEntries } from "@/lib/residency/open-entries";
 import { createPostgresDatabase } from "@/tests/helpers/jobs-processes";
 import { workerFleet } from "@/tests/helpers/provision-processes";
@@ -27,7 +27,12 @@ describe("provisioning survives killed workers", () => {
   const spawnWorker = () => fleet.spawn();
   const kill = fleet.kill;
   const order = (name: string) =>
-    placeOrder({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, input: { name, regionCode: "osl1", planCode: "nano", imageSlug: "debian-12", sshKeyId: tenant.sshKey.id } });
+    placeOrder({
+      prisma: db.prisma,
+      principal: tenant.principal,
+      teamSlug: tenant.team.slug,
+      input: { name, regionCode: "osl1", planCode: "nano", imageSlug: "debian-12", sshKeyId: tenant.sshKey.id },
+    });
 
   beforeAll(async () => {
     target = await createPostgresDatabase();
@@ -62,7 +67,11 @@ describe("provisioning survives killed workers", () => {
     expect(step(end, "wait-ssh").attempts).toBe(2); // killed once, run again by the third worker
     const row = await db.prisma.virtualMachine.findUniqueOrThrow({ where: { id: vm.id } });
     expect(row.state).toBe("RUNNING");
-    const hostname = await sharedSshPool().exec({ target: tenantTarget(env.lab, row, tenant.privateKey), argv: ["hostname"], step: "tenant login" });
+    const hostname = await sharedSshPool().exec({
+      target: tenantTarget(env.lab, row, tenant.privateKey),
+      argv: ["hostname"],
+      step: "tenant login",
+    });
     expect(hostname.stdout.trim()).toBe("kill-1");
     expect(await findOrphans(db, env.lab)).toEqual([]);
   }, 900_000);

@@ -5,13 +5,16 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "@/lib/db/connect";
 import { sharedSshPool } from "@/lib/hosts/host-target";
-import { jobRegistry } from "@/lib/jobs/registry";
+import { jobRegistry } from "@/lib/runtime/registry";
 import { startWorker, type WorkerHandle } from "@/lib/jobs/worker";
 import { getDomainState } from "@/lib/libvirt/domains";
 import { listVolumes } from "@/lib/libvirt/volumes";
-import { placeOrder } from "@/lib/orders/place-order";
-import { getVmDetail, latestVmHardeningReport } from "@/lib/orders/queries";
-import { deleteVm, verifyVmNow, vmPowerAction } from "@/lib/orders/vm-actions";
+import { placeOrder } from "@/lib/vms/order/place-order";
+import { getVmDetail } from "@/lib/vms/queries/get-vm-detail";
+import { latestVmHardeningReport } from "@/lib/vms/queries/hardening-report";
+import { deleteVm } from "@/lib/vms/delete/delete-vm";
+import { verifyVmNow } from "@/lib/vms/verify/verify-vm-now";
+import { vmPowerAction } from "@/lib/vms/power/vm-power-action";
 import { openEntries } from "@/lib/residency/open-entries";
 import { createPostgresDatabase } from "@/tests/helpers/jobs-processes";
 import { findOrphans, makeTenant, onboardLabHost, tenantTarget, waitForJob } from "@/tests/helpers/provision-lab";
@@ -41,7 +44,8 @@ describe("ordering a VM on the lab host", () => {
     await worker?.stop({ graceMs: 1_000 });
     if (vmId && db) {
       const vm = await db.prisma.virtualMachine.findUnique({ where: { id: vmId } });
-      if (vm && vm.state !== "DELETED") execFileSync("virsh", ["-q", "-c", "qemu:///system", "destroy", vm.domainName], { stdio: "ignore" });
+      if (vm && vm.state !== "DELETED")
+        execFileSync("virsh", ["-q", "-c", "qemu:///system", "destroy", vm.domainName], { stdio: "ignore" });
     }
     await db?.close();
     await target?.drop();
@@ -56,13 +60,36 @@ describe("ordering a VM on the lab host", () => {
 
     const end = await waitForJob(db, jobId, () => false);
     expect(end.state, `${end.lastError}\n${logs.join("\n")}`).toBe("SUCCEEDED");
-    expect(end.steps.map((s) => s.key)).toEqual(["reserve", "place", "allocate-port", "clone-disk", "build-seed", "define-start", "wait-ssh", "harden", "verify", "ready"]);
+    expect(end.steps.map((s) => s.key)).toEqual([
+      "reserve",
+      "place",
+      "allocate-port",
+      "clone-disk",
+      "build-seed",
+      "define-start",
+      "wait-ssh",
+      "harden",
+      "verify",
+      "ready",
+    ]);
 
     const detail = await getVmDetail({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, vmId });
     expect(detail.state).toBe("RUNNING");
     expect(detail.sshCommand).toBe(`ssh -p ${detail.sshPort} skjold@127.0.0.1`);
     expect(detail.guestHostKeyFingerprint).toMatch(/^SHA256:/);
-    expect(detail.events.map((e) => e.kind)).toEqual(["ordered", "provisioning", "placed", "port", "disk", "seed", "started", "ssh-ready", "hardened", "verified", "ready"]);
+    expect(detail.events.map((e) => e.kind)).toEqual([
+      "ordered",
+      "provisioning",
+      "placed",
+      "port",
+      "disk",
+      "seed",
+      "started",
+      "ssh-ready",
+      "hardened",
+      "verified",
+      "ready",
+    ]);
 
     // The tenant's own key, through the host as a jump, with the guest's seeded host key pinned.
     const pool = sharedSshPool();
@@ -75,7 +102,25 @@ describe("ordering a VM on the lab host", () => {
       writeFileSync(path.join(dir, "id"), tenant.privateKey, { mode: 0o600 });
       writeFileSync(path.join(dir, "known_hosts"), `[127.0.0.1]:${detail.sshPort} ${detail.guestHostKey}\n`);
       const [, ...args] = detail.sshCommand!.split(" ");
-      const out = execFileSync("ssh", ["-i", path.join(dir, "id"), "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", `UserKnownHostsFile=${dir}/known_hosts`, ...args, "id", "-un"], { encoding: "utf8", timeout: 60_000 });
+      const out = execFileSync(
+        "ssh",
+        [
+          "-i",
+          path.join(dir, "id"),
+          "-o",
+          "IdentitiesOnly=yes",
+          "-o",
+          "BatchMode=yes",
+          "-o",
+          "StrictHostKeyChecking=yes",
+          "-o",
+          `UserKnownHostsFile=${dir}/known_hosts`,
+          ...args,
+          "id",
+          "-un",
+        ],
+        { encoding: "utf8", timeout: 60_000 },
+      );
       expect(out.trim()).toBe("skjold");
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -83,11 +128,17 @@ describe("ordering a VM on the lab host", () => {
 
     expect(detail.hardeningReport).not.toBeNull();
     expect(detail.hardeningReport!.passed).toBeGreaterThan(30);
-    const failing = (detail.hardeningReport!.controls as { id: string; status: string }[]).filter((c) => c.status === "fail").map((c) => c.id);
+    const failing = (detail.hardeningReport!.controls as { id: string; status: string }[])
+      .filter((c) => c.status === "fail")
+      .map((c) => c.id);
     expect(failing).toEqual([]);
 
     const ledger = await db.prisma.dataLocation.findMany({ where: { resourceId: vmId }, orderBy: { seq: "asc" } });
-    expect(openEntries(ledger).map((e) => `${e.resourceKind}@${e.hostName}/${e.poolName}`).sort()).toEqual([`VM_DISK@${env.host.name}/${env.pool.name}`, `VM_SEED@${env.host.name}/${env.pool.name}`]);
+    expect(
+      openEntries(ledger)
+        .map((e) => `${e.resourceKind}@${e.hostName}/${e.poolName}`)
+        .sort(),
+    ).toEqual([`VM_DISK@${env.host.name}/${env.pool.name}`, `VM_SEED@${env.host.name}/${env.pool.name}`]);
   }, 900_000);
 
   it("re-runs the checks on demand as a job: a setting weakened by the tenant shows as drift, and clears once restored", async () => {
@@ -108,18 +159,29 @@ describe("ordering a VM on the lab host", () => {
     await pool.exec({ target: asTenant, argv: ["sudo", "-n", "sysctl", "-q", "-w", "net.ipv4.tcp_syncookies=1"], step: "restore" });
     expect(await verifyOnce()).toMatchObject({ failed: 0, driftFrom: [] });
     const events = (await db.prisma.vmEvent.findMany({ where: { vmId }, orderBy: { id: "asc" } })).slice(-2);
-    expect(events.map((e) => [e.kind, e.message])).toEqual([["hardening.drift", "Hardening drifted: net.syncookies now fail"], ["hardening.verified", expect.stringMatching(/^Hardening verified: \d+ pass, 0 fail/)]]);
+    expect(events.map((e) => [e.kind, e.message])).toEqual([
+      ["hardening.drift", "Hardening drifted: net.syncookies now fail"],
+      ["hardening.verified", expect.stringMatching(/^Hardening verified: \d+ pass, 0 fail/)],
+    ]);
     expect(await db.prisma.auditEvent.count({ where: { action: "vm.verify", targetId: vmId } })).toBe(2);
   }, 300_000);
 
   it("forces the VM off through a power job", async () => {
-    const { jobId } = await vmPowerAction({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, vmId, action: "force-off" });
+    const { jobId } = await vmPowerAction({
+      prisma: db.prisma,
+      principal: tenant.principal,
+      teamSlug: tenant.team.slug,
+      vmId,
+      action: "force-off",
+    });
     worker.wake();
     expect((await waitForJob(db, jobId, () => false)).state).toBe("SUCCEEDED");
     const vm = await db.prisma.virtualMachine.findUniqueOrThrow({ where: { id: vmId } });
     expect(vm.state).toBe("STOPPED");
     expect(await getDomainState({ pool: sharedSshPool(), target: env.lab.target, name: vm.domainName })).toBe("shut off");
-    const refused = await verifyVmNow({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, vmId }).catch((e: unknown) => e);
+    const refused = await verifyVmNow({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, vmId }).catch(
+      (e: unknown) => e,
+    );
     expect(refused).toMatchObject({ code: "CONFLICT", message: "web-1 is stopped: only a running VM can be checked." });
   }, 120_000);
 

@@ -14,7 +14,13 @@ import {
 import { DB_KINDS, freshDatabase } from "../helpers/db";
 
 const d = (iso: string) => new Date(`${iso}T12:00:00.000Z`);
-const OPERATOR = { company: "Fjordsky Hosting AS", orgNumber: "923 456 789", address: "Akersgata 1, 0158 Oslo", email: "privacy@fjordsky.example", dpo: { name: "Kari Nordmann", email: "dpo@fjordsky.example" } };
+const OPERATOR = {
+  company: "Fjordsky Hosting AS",
+  orgNumber: "923 456 789",
+  address: "Akersgata 1, 0158 Oslo",
+  email: "privacy@fjordsky.example",
+  dpo: { name: "Kari Nordmann", email: "dpo@fjordsky.example" },
+};
 
 async function readAll(format: ReportFormat, db: Database, opts: { teamId?: string; asOf?: Date }) {
   const exp = await exportResidencyReport({ prisma: db.prisma, format, generatedBy: "auditor@example.test", ...opts });
@@ -37,17 +43,48 @@ describe.each(DB_KINDS)("residency ledger and reports on %s", (kind) => {
   beforeAll(async () => {
     db = await freshDatabase(kind);
     await seedDatabase(db.prisma, { adminPassword: "residency-test-pass" });
-    await db.prisma.region.create({ data: { code: "use1", name: "Virginia", city: "Ashburn", country: "US", jurisdiction: "THIRD_COUNTRY" } });
+    await db.prisma.region.create({
+      data: { code: "use1", name: "Virginia", city: "Ashburn", country: "US", jurisdiction: "THIRD_COUNTRY" },
+    });
     await db.prisma.setting.create({ data: { key: "residency.operator", value: OPERATOR } });
     await db.prisma.setting.create({ data: { key: "portal.location", value: { regionCode: "osl1", hostName: "portal-db-1" } } });
-    teamA = await db.prisma.team.create({ data: { slug: "alfa", name: "Alfa AS", controllerName: "Alfa AS", controllerContact: "dpo@alfa.example" } });
+    teamA = await db.prisma.team.create({
+      data: { slug: "alfa", name: "Alfa AS", controllerName: "Alfa AS", controllerContact: "dpo@alfa.example" },
+    });
     teamB = await db.prisma.team.create({ data: { slug: "bravo", name: "Bravo AB" } });
-    const rec = (teamId: string, resourceKind: "VM_DISK" | "VM_SEED" | "BACKUP", resourceId: string, resourceName: string, regionCode: string, hostName: string, at: string) =>
-      recordDataLocation({ prisma: db.prisma, teamId, resourceKind, resourceId, resourceName, regionCode, hostName, poolName: "nvme", path: `/srv/${resourceName}.${resourceKind === "VM_SEED" ? "iso" : "qcow2"}`, effectiveAt: d(at), actor: "worker-1" });
+    const rec = (
+      teamId: string,
+      resourceKind: "VM_DISK" | "VM_SEED" | "BACKUP",
+      resourceId: string,
+      resourceName: string,
+      regionCode: string,
+      hostName: string,
+      at: string,
+    ) =>
+      recordDataLocation({
+        prisma: db.prisma,
+        teamId,
+        resourceKind,
+        resourceId,
+        resourceName,
+        regionCode,
+        hostName,
+        poolName: "nvme",
+        path: `/srv/${resourceName}.${resourceKind === "VM_SEED" ? "iso" : "qcow2"}`,
+        effectiveAt: d(at),
+        actor: "worker-1",
+      });
     await rec(teamA.id, "VM_DISK", "vm-web1", "web1", "osl1", "osl-h1", "2026-01-10");
     await rec(teamA.id, "VM_SEED", "vm-web1", "web1", "osl1", "osl-h1", "2026-01-10");
     await rec(teamA.id, "VM_DISK", "vm-db1", "db1", "fra1", "fra-h1", "2026-01-12");
-    await recordPortalHeldData({ prisma: db.prisma, teamId: teamA.id, resourceKind: "KUBECONFIG", resourceId: "cl-k1", resourceName: "k1", effectiveAt: d("2026-01-15") });
+    await recordPortalHeldData({
+      prisma: db.prisma,
+      teamId: teamA.id,
+      resourceKind: "KUBECONFIG",
+      resourceId: "cl-k1",
+      resourceName: "k1",
+      effectiveAt: d("2026-01-15"),
+    });
     await rec(teamB.id, "VM_DISK", "vm-b1", "bravo-vm", "sto1", "sto-h1", "2026-01-20");
     await rec(teamB.id, "BACKUP", "bk-b1", "bravo-backup", "use1", "us-h1", "2026-01-21");
     await closeDataLocations({ prisma: db.prisma, resourceId: "vm-web1", at: d("2026-02-01"), actor: "worker-2" });
@@ -57,8 +94,17 @@ describe.each(DB_KINDS)("residency ledger and reports on %s", (kind) => {
   it("appends a gapless chain, with a CLOSE row per location ended", async () => {
     const rows = await db.prisma.dataLocation.findMany({ orderBy: { seq: "asc" } });
     expect(rows.map((r) => r.seq)).toEqual([1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n]);
-    expect(rows.slice(-2).map((r) => [r.action, r.resourceKind, r.hostName])).toEqual([["CLOSE", "VM_DISK", "osl-h1"], ["CLOSE", "VM_SEED", "osl-h1"]]);
-    expect(rows[3]).toMatchObject({ resourceKind: "KUBECONFIG", regionCode: "osl1", hostName: "portal-db-1", country: "NO", jurisdiction: "NO_EEA" });
+    expect(rows.slice(-2).map((r) => [r.action, r.resourceKind, r.hostName])).toEqual([
+      ["CLOSE", "VM_DISK", "osl-h1"],
+      ["CLOSE", "VM_SEED", "osl-h1"],
+    ]);
+    expect(rows[3]).toMatchObject({
+      resourceKind: "KUBECONFIG",
+      regionCode: "osl1",
+      hostName: "portal-db-1",
+      country: "NO",
+      jurisdiction: "NO_EEA",
+    });
     expect(await closeDataLocations({ prisma: db.prisma, resourceId: "vm-web1" })).toEqual([]); // already closed
     await expect(db.prisma.dataLocation.update({ where: { seq: 1n }, data: { hostName: "x" } })).rejects.toThrow(/append-only/);
   });
@@ -74,7 +120,11 @@ describe.each(DB_KINDS)("residency ledger and reports on %s", (kind) => {
     ]);
     expect(now.transfersOutsideEea).toMatchObject({ count: 0, entries: [] });
     expect(now.transfersOutsideEea.statement).toMatch(/^None\./);
-    expect(now).toMatchObject({ processor: { company: OPERATOR.company }, team: { slug: "alfa", controller: { name: "Alfa AS" } }, ledgerHead: { seq: "8" } });
+    expect(now).toMatchObject({
+      processor: { company: OPERATOR.company },
+      team: { slug: "alfa", controller: { name: "Alfa AS" } },
+      ledgerHead: { seq: "8" },
+    });
 
     const before = await reportJson(db, { teamId: teamA.id, asOf: d("2026-01-20") });
     expect(names(before.locations)).toEqual(["db1:VM_DISK", "k1:KUBECONFIG", "web1:VM_DISK", "web1:VM_SEED"]);
@@ -100,7 +150,10 @@ describe.each(DB_KINDS)("residency ledger and reports on %s", (kind) => {
     const lines = body.toString().trim().split("\r\n");
     expect(lines[0]).toMatch(/^seq,team,resourceKind,.*,statusAtAsOf$/);
     expect(lines.slice(1).map((l) => [l.split(",")[4], l.split(",").at(-1)])).toEqual([
-      ["web1", "CLOSED"], ["web1", "CLOSED"], ["db1", "OPEN"], ["k1", "OPEN"],
+      ["web1", "CLOSED"],
+      ["web1", "CLOSED"],
+      ["db1", "OPEN"],
+      ["k1", "OPEN"],
     ]);
     expect(digest).toBe(createHash("sha256").update(body).digest("hex"));
     expect(exp.filename).toBe("skjold-residency-alfa-2026-03-01-seq8.csv");
@@ -114,7 +167,19 @@ describe.each(DB_KINDS)("residency ledger and reports on %s", (kind) => {
     const parser = new PDFParse({ data: new Uint8Array(body) });
     const text = (await parser.getText()).text.replace(/\s+/g, " ");
     await parser.destroy();
-    for (const fact of [OPERATOR.company, OPERATOR.orgNumber, "Kari Nordmann", "Alfa AS", "osl-h1/nvme:/srv/web1.qcow2", "fra-h1/nvme:/srv/db1.qcow2", "portal-db-1", json.ledgerHead.hash, "2026-01-20 12:00:00 UTC", "None. No personal data", "For the controller"]) {
+    for (const fact of [
+      OPERATOR.company,
+      OPERATOR.orgNumber,
+      "Kari Nordmann",
+      "Alfa AS",
+      "osl-h1/nvme:/srv/web1.qcow2",
+      "fra-h1/nvme:/srv/db1.qcow2",
+      "portal-db-1",
+      json.ledgerHead.hash,
+      "2026-01-20 12:00:00 UTC",
+      "None. No personal data",
+      "For the controller",
+    ]) {
       expect(text, fact).toContain(fact);
     }
     expect(text).toMatch(/EU DE 1 1 no/);
@@ -127,8 +192,14 @@ describe.each(DB_KINDS)("residency ledger and reports on %s", (kind) => {
     const ok = await verifyLedger({ prisma: db.prisma, batchSize: 3 });
     const head = await db.prisma.dataLocation.findFirstOrThrow({ orderBy: { seq: "desc" } });
     expect(ok).toEqual({ ok: true, count: 8, head: { seq: "8", hash: head.hash } });
-    await db.sql.exec(`ALTER TABLE "DataLocation" DISABLE TRIGGER ALL; UPDATE "DataLocation" SET "regionCode" = 'sto1', country = 'SE' WHERE seq = 3; ALTER TABLE "DataLocation" ENABLE TRIGGER ALL;`);
+    await db.sql.exec(
+      `ALTER TABLE "DataLocation" DISABLE TRIGGER ALL; UPDATE "DataLocation" SET "regionCode" = 'sto1', country = 'SE' WHERE seq = 3; ALTER TABLE "DataLocation" ENABLE TRIGGER ALL;`,
+    );
     const broken = await verifyLedger({ prisma: db.prisma, batchSize: 3 });
-    expect(broken).toMatchObject({ ok: false, count: 2, brokenAt: { seq: "3", problem: "content", found: (await db.prisma.dataLocation.findUniqueOrThrow({ where: { seq: 3n } })).hash } });
+    expect(broken).toMatchObject({
+      ok: false,
+      count: 2,
+      brokenAt: { seq: "3", problem: "content", found: (await db.prisma.dataLocation.findUniqueOrThrow({ where: { seq: 3n } })).hash },
+    });
   });
 });

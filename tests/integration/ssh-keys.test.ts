@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Principal } from "@/lib/auth/principal";
+import type { Principal } from "@/lib/access/principal";
 import type { Database } from "@/lib/db/connect";
 import { addSshKey, deleteSshKey, listSshKeys } from "@/lib/users/ssh-keys";
 import { DB_KINDS, freshDatabase } from "../helpers/db";
@@ -49,15 +49,21 @@ describe.each(DB_KINDS)("SSH keys on %s", (kind) => {
       code: "CONFLICT",
       message: expect.stringContaining('already on your account as "laptop"'),
     });
-    await expect(addSshKey({ prisma: db.prisma, principal, input: { name: "laptop", publicKey: ec } })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(addSshKey({ prisma: db.prisma, principal, input: { name: "laptop", publicKey: ec } })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
     // Two people may register the same public key (a shared deploy key): keys are per person.
     const other = await makeUser(db.prisma);
-    await expect(addSshKey({ prisma: db.prisma, principal: other.principal, input: { name: "laptop", publicKey: ed } })).resolves.toMatchObject({ name: "laptop" });
+    await expect(
+      addSshKey({ prisma: db.prisma, principal: other.principal, input: { name: "laptop", publicKey: ed } }),
+    ).resolves.toMatchObject({ name: "laptop" });
   });
 
   it("resolves a race of two identical adds to one row and one clear conflict", async () => {
     const { principal } = await makeUser(db.prisma);
-    const results = await Promise.allSettled([0, 1].map(() => addSshKey({ prisma: db.prisma, principal, input: { name: "race", publicKey: ec } })));
+    const results = await Promise.allSettled(
+      [0, 1].map(() => addSshKey({ prisma: db.prisma, principal, input: { name: "race", publicKey: ec } })),
+    );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     expect(results.find((r) => r.status === "rejected")).toMatchObject({ reason: { code: "CONFLICT" } });
     expect(await db.prisma.sshKey.count({ where: { userId: principal.userId } })).toBe(1);
@@ -68,7 +74,9 @@ describe.each(DB_KINDS)("SSH keys on %s", (kind) => {
     const b = await makeUser(db.prisma);
     const key = await addSshKey({ prisma: db.prisma, principal: a.principal, input: { name: "mine", publicKey: ed } });
     await expect(deleteSshKey({ prisma: db.prisma, principal: b.principal, keyId: key.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(deleteSshKey({ prisma: db.prisma, principal: b.principal, keyId: "'; DROP TABLE x" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(deleteSshKey({ prisma: db.prisma, principal: b.principal, keyId: "'; DROP TABLE x" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     expect(await listSshKeys({ prisma: db.prisma, principal: b.principal })).toEqual([]);
     expect(await db.prisma.sshKey.count({ where: { id: key.id } })).toBe(1);
   });
@@ -77,7 +85,9 @@ describe.each(DB_KINDS)("SSH keys on %s", (kind) => {
     const { user, principal } = await makeUser(db.prisma);
     const team = await makeTeam(db.prisma, [{ userId: user.id, role: "OWNER" }]);
     const token: Principal = { kind: "token", tokenId: user.id, teamId: team.id, role: "OWNER", userId: user.id, label: "ci" };
-    await expect(addSshKey({ prisma: db.prisma, principal: token, input: { name: "x", publicKey: ed } })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(addSshKey({ prisma: db.prisma, principal: token, input: { name: "x", publicKey: ed } })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
     await expect(deleteSshKey({ prisma: db.prisma, principal: token, keyId: user.id })).rejects.toMatchObject({ code: "FORBIDDEN" });
     for (const input of [
       { name: "x", publicKey: readFileSync(path.join(dir, "ed"), "utf8") },

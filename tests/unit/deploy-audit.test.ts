@@ -40,15 +40,36 @@ beforeAll(async () => {
       res.setHeader("content-type", "application/json");
       if (req.method === "POST" && req.url?.startsWith("/-/npm/v1/security/advisories/bulk")) {
         const raw = Buffer.concat(chunks);
-        const asked = JSON.parse((req.headers["content-encoding"] === "gzip" ? gunzipSync(raw) : raw).toString()) as Record<string, string[]>;
-        const answer = Object.fromEntries(Object.entries(advisories).filter(([name]) => name in asked).map(([name, list]) => [
-          name, list.map((a, i) => ({ id: 1000 + i, url: `https://advisories.invalid/${name}/${i}`, title: `test advisory for ${name}`, cwe: [], cvss: { score: 7.5 }, ...a })),
-        ]));
+        const asked = JSON.parse((req.headers["content-encoding"] === "gzip" ? gunzipSync(raw) : raw).toString()) as Record<
+          string,
+          string[]
+        >;
+        const answer = Object.fromEntries(
+          Object.entries(advisories)
+            .filter(([name]) => name in asked)
+            .map(([name, list]) => [
+              name,
+              list.map((a, i) => ({
+                id: 1000 + i,
+                url: `https://advisories.invalid/${name}/${i}`,
+                title: `test advisory for ${name}`,
+                cwe: [],
+                cvss: { score: 7.5 },
+                ...a,
+              })),
+            ]),
+        );
         res.end(JSON.stringify(answer));
       } else if (req.url === "/yaml") {
         // npm reads the packument to work out whether a fixed version exists.
         const version = (v: string) => ({ name: "yaml", version: v, dist: { tarball: `${registryUrl}yaml/-/yaml-${v}.tgz` } });
-        res.end(JSON.stringify({ name: "yaml", "dist-tags": { latest: "2.99.0" }, versions: { "2.9.1": version("2.9.1"), "2.99.0": version("2.99.0") } }));
+        res.end(
+          JSON.stringify({
+            name: "yaml",
+            "dist-tags": { latest: "2.99.0" },
+            versions: { "2.9.1": version("2.9.1"), "2.99.0": version("2.99.0") },
+          }),
+        );
       } else {
         res.statusCode = 404;
         res.end("{}");
@@ -97,7 +118,13 @@ describe("audit-deps judging a saved report", () => {
     return file;
   };
   const vuln = (severity: string, fixAvailable: unknown) => ({
-    lib: { name: "lib", severity, range: "<1.2.3", fixAvailable, via: [{ title: "bad thing", url: "https://advisories.invalid/1", severity }] },
+    lib: {
+      name: "lib",
+      severity,
+      range: "<1.2.3",
+      fixAvailable,
+      via: [{ title: "bad thing", url: "https://advisories.invalid/1", severity }],
+    },
   });
 
   it.each([
@@ -114,7 +141,10 @@ describe("audit-deps judging a saved report", () => {
 
   it("treats npm's error object as unavailable and unparseable output as an error", async () => {
     const failed = path.join(work, "failed.json");
-    writeFileSync(failed, JSON.stringify({ message: "405 Method Not Allowed - POST /-/npm/v1/security/advisories/bulk", error: { summary: "" } }));
+    writeFileSync(
+      failed,
+      JSON.stringify({ message: "405 Method Not Allowed - POST /-/npm/v1/security/advisories/bulk", error: { summary: "" } }),
+    );
     expect((await runAudit(["--report", failed])).code).toBe(2);
     const garbage = path.join(work, "garbage.json");
     writeFileSync(garbage, "npm ERR! something else");

@@ -72,10 +72,14 @@ describe("Dockerfile", () => {
   });
 
   it("ships only production dependencies and no package manager", () => {
-    const build = stages.find((s) => runtime.steps.some((r) => r.op === "COPY" && r.args.includes(`--from=${s.name} `) && r.args.includes("node_modules")));
+    const build = stages.find((s) =>
+      runtime.steps.some((r) => r.op === "COPY" && r.args.includes(`--from=${s.name} `) && r.args.includes("node_modules")),
+    );
     expect(build, "runtime copies node_modules from a build stage").toBeDefined();
     expect(build!.steps.some((s) => s.op === "RUN" && /npm (prune --omit=dev|ci --omit=dev)/.test(s.args))).toBe(true);
-    const runs = runtimeSteps("RUN").map((s) => s.args).join("\n");
+    const runs = runtimeSteps("RUN")
+      .map((s) => s.args)
+      .join("\n");
     expect(runs).not.toMatch(/\b(npm|yarn|pnpm) (ci|install|i)\b|apt-get install/);
     expect(runs).toMatch(/rm -rf[^\n]*\/usr\/local\/bin\/npm\b/);
     expect(runs).toMatch(/\/usr\/local\/bin\/npx\b/);
@@ -103,7 +107,9 @@ describe("Dockerfile", () => {
   });
 
   it("listens on an unprivileged port, so no capability is ever needed", () => {
-    const ports = runtimeSteps("EXPOSE").flatMap((e) => e.args.split(/\s+/)).map((p) => Number.parseInt(p, 10));
+    const ports = runtimeSteps("EXPOSE")
+      .flatMap((e) => e.args.split(/\s+/))
+      .map((p) => Number.parseInt(p, 10));
     expect(ports).toEqual([3000]);
   });
 });

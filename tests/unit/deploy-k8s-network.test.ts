@@ -8,20 +8,44 @@ import { parseAllDocuments } from "yaml";
 // destination's ingress allowed). The tests list every flow Skjold needs and flows it must not have.
 
 type Labels = Record<string, string>;
-interface Selector { matchLabels?: Labels; matchExpressions?: { key: string; operator: string; values?: string[] }[] }
-interface Peer { podSelector?: Selector; namespaceSelector?: Selector; ipBlock?: { cidr: string; except?: string[] } }
-interface Rule { ports?: { protocol?: string; port?: number }[]; to?: Peer[]; from?: Peer[] }
-interface Policy { metadata: { namespace: string }; spec: { podSelector: Selector; policyTypes: ("Ingress" | "Egress")[]; ingress?: Rule[]; egress?: Rule[] } }
+interface Selector {
+  matchLabels?: Labels;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+interface Peer {
+  podSelector?: Selector;
+  namespaceSelector?: Selector;
+  ipBlock?: { cidr: string; except?: string[] };
+}
+interface Rule {
+  ports?: { protocol?: string; port?: number }[];
+  to?: Peer[];
+  from?: Peer[];
+}
+interface Policy {
+  metadata: { namespace: string };
+  spec: { podSelector: Selector; policyTypes: ("Ingress" | "Egress")[]; ingress?: Rule[]; egress?: Rule[] };
+}
 type Endpoint = { ns: string; nsLabels: Labels; labels: Labels } | { ip: string };
 
-const policies = parseAllDocuments(readFileSync(path.resolve(import.meta.dirname, "../../deploy/k8s/networkpolicies.yaml"), "utf8"))
-  .map((d) => d.toJS() as Policy);
+const policies = parseAllDocuments(readFileSync(path.resolve(import.meta.dirname, "../../deploy/k8s/networkpolicies.yaml"), "utf8")).map(
+  (d) => d.toJS() as Policy,
+);
 
 function matches(sel: Selector, labels: Labels): boolean {
   const byLabel = Object.entries(sel.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
-  return byLabel && (sel.matchExpressions ?? []).every(({ key, operator, values = [] }) =>
-    operator === "In" ? values.includes(labels[key]!) : operator === "NotIn" ? !values.includes(labels[key]!)
-    : operator === "Exists" ? key in labels : !(key in labels));
+  return (
+    byLabel &&
+    (sel.matchExpressions ?? []).every(({ key, operator, values = [] }) =>
+      operator === "In"
+        ? values.includes(labels[key]!)
+        : operator === "NotIn"
+          ? !values.includes(labels[key]!)
+          : operator === "Exists"
+            ? key in labels
+            : !(key in labels),
+    )
+  );
 }
 
 const ipToInt = (ip: string) => ip.split(".").reduce((n, o) => n * 256 + Number(o), 0);
@@ -32,7 +56,8 @@ function inCidr(ip: string, cidr: string): boolean {
 }
 
 function peerMatches(peer: Peer, ns: string, other: Endpoint): boolean {
-  if ("ip" in other) return !!peer.ipBlock && inCidr(other.ip, peer.ipBlock.cidr) && !(peer.ipBlock.except ?? []).some((c) => inCidr(other.ip, c));
+  if ("ip" in other)
+    return !!peer.ipBlock && inCidr(other.ip, peer.ipBlock.cidr) && !(peer.ipBlock.except ?? []).some((c) => inCidr(other.ip, c));
   if (peer.ipBlock) return false;
   const nsOk = peer.namespaceSelector ? matches(peer.namespaceSelector, other.nsLabels) : other.ns === ns;
   return nsOk && (!peer.podSelector || matches(peer.podSelector, other.labels));
@@ -40,14 +65,19 @@ function peerMatches(peer: Peer, ns: string, other: Endpoint): boolean {
 
 function sideAllows(self: Endpoint, dir: "Ingress" | "Egress", other: Endpoint, port: number, protocol: string): boolean {
   if ("ip" in self) return true;
-  const applicable = policies.filter((p) => p.metadata.namespace === self.ns && p.spec.policyTypes.includes(dir) && matches(p.spec.podSelector, self.labels));
+  const applicable = policies.filter(
+    (p) => p.metadata.namespace === self.ns && p.spec.policyTypes.includes(dir) && matches(p.spec.podSelector, self.labels),
+  );
   if (applicable.length === 0) return true;
-  return applicable.some((p) => (dir === "Ingress" ? p.spec.ingress : p.spec.egress)?.some((rule) => {
-    const peers = dir === "Ingress" ? rule.from : rule.to;
-    const peerOk = !peers?.length || peers.some((peer) => peerMatches(peer, self.ns, other));
-    const portOk = !rule.ports?.length || rule.ports.some((p) => (p.protocol ?? "TCP") === protocol && (p.port === undefined || p.port === port));
-    return peerOk && portOk;
-  }));
+  return applicable.some((p) =>
+    (dir === "Ingress" ? p.spec.ingress : p.spec.egress)?.some((rule) => {
+      const peers = dir === "Ingress" ? rule.from : rule.to;
+      const peerOk = !peers?.length || peers.some((peer) => peerMatches(peer, self.ns, other));
+      const portOk =
+        !rule.ports?.length || rule.ports.some((p) => (p.protocol ?? "TCP") === protocol && (p.port === undefined || p.port === port));
+      return peerOk && portOk;
+    }),
+  );
 }
 
 const flow = (src: Endpoint, dst: Endpoint, port: number, protocol = "TCP") =>
@@ -55,8 +85,14 @@ const flow = (src: Endpoint, dst: Endpoint, port: number, protocol = "TCP") =>
 
 const SKJOLD = { "kubernetes.io/metadata.name": "skjold" };
 const KUBE_SYSTEM = { "kubernetes.io/metadata.name": "kube-system" };
-const pod = (component: string): Endpoint => ({ ns: "skjold", nsLabels: SKJOLD, labels: { "app.kubernetes.io/name": "skjold", "app.kubernetes.io/part-of": "skjold", "app.kubernetes.io/component": component } });
-const portal = pod("portal"), worker = pod("worker"), migrate = pod("migrate");
+const pod = (component: string): Endpoint => ({
+  ns: "skjold",
+  nsLabels: SKJOLD,
+  labels: { "app.kubernetes.io/name": "skjold", "app.kubernetes.io/part-of": "skjold", "app.kubernetes.io/component": component },
+});
+const portal = pod("portal"),
+  worker = pod("worker"),
+  migrate = pod("migrate");
 const database: Endpoint = { ns: "skjold", nsLabels: SKJOLD, labels: { "skjold.io/role": "database" } };
 const traefik: Endpoint = { ns: "kube-system", nsLabels: KUBE_SYSTEM, labels: { "app.kubernetes.io/name": "traefik" } };
 const dns: Endpoint = { ns: "kube-system", nsLabels: KUBE_SYSTEM, labels: { "k8s-app": "kube-dns" } };
@@ -83,7 +119,11 @@ describe("NetworkPolicies", () => {
     expect(flow(portal, worker, 3000)).toBe(false);
   });
 
-  it.each([["portal", portal], ["worker", worker], ["migrate", migrate]])("let the %s resolve names and reach PostgreSQL", (_, p) => {
+  it.each([
+    ["portal", portal],
+    ["worker", worker],
+    ["migrate", migrate],
+  ])("let the %s resolve names and reach PostgreSQL", (_, p) => {
     expect(flow(p, dns, 53, "UDP")).toBe(true);
     expect(flow(p, dns, 53, "TCP")).toBe(true);
     expect(flow(p, database, 5432)).toBe(true);

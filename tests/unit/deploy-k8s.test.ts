@@ -12,12 +12,23 @@ import { parse, parseAllDocuments } from "yaml";
 // the seed's securityContext and Pod Security `restricted` on every workload.
 
 const DIR = path.resolve(import.meta.dirname, "../../deploy/k8s");
-type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: any };
+type Manifest = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  spec?: any;
+};
 
 const MODELS: Record<string, new (data: any) => { validate(): void }> = {
-  "v1/Namespace": Namespace, "v1/ServiceAccount": ServiceAccount, "v1/ConfigMap": ConfigMap, "v1/Service": Service,
-  "apps/v1/Deployment": Deployment, "batch/v1/Job": Job, "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
-  "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy, "networking.k8s.io/v1/Ingress": Ingress,
+  "v1/Namespace": Namespace,
+  "v1/ServiceAccount": ServiceAccount,
+  "v1/ConfigMap": ConfigMap,
+  "v1/Service": Service,
+  "apps/v1/Deployment": Deployment,
+  "batch/v1/Job": Job,
+  "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
+  "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,
+  "networking.k8s.io/v1/Ingress": Ingress,
 };
 
 const kustomization = parse(readFileSync(path.join(DIR, "kustomization.yaml"), "utf8")) as { resources: string[] };
@@ -49,9 +60,11 @@ describe("k3s manifests", () => {
   });
 
   it("run a portal, a worker and a migration Job", () => {
-    expect(workloads.map((w) => `${w.kind}/${w.metadata.name}`).sort()).toEqual(
-      ["Deployment/skjold-portal", "Deployment/skjold-worker", "Job/skjold-migrate"],
-    );
+    expect(workloads.map((w) => `${w.kind}/${w.metadata.name}`).sort()).toEqual([
+      "Deployment/skjold-portal",
+      "Deployment/skjold-worker",
+      "Job/skjold-migrate",
+    ]);
     expect(named("Deployment", "skjold-worker").spec.template.spec.containers[0].command.join(" ")).toMatch(/scripts\/worker\.ts/);
     expect(named("Job", "skjold-migrate").spec.template.spec.containers[0].command.join(" ")).toMatch(/scripts\/migrate\.ts/);
   });
@@ -83,7 +96,10 @@ describe("k3s manifests", () => {
   it("start only programs that exist in the image", () => {
     for (const w of workloads) {
       for (const c of w.spec.template.spec.containers) {
-        const args: string[] = [...c.command, ...["startupProbe", "readinessProbe", "livenessProbe"].flatMap((p) => c[p]?.exec?.command ?? [])];
+        const args: string[] = [
+          ...c.command,
+          ...["startupProbe", "readinessProbe", "livenessProbe"].flatMap((p) => c[p]?.exec?.command ?? []),
+        ];
         for (const file of args.filter((a) => /^(scripts|deploy|node_modules)\//.test(a))) {
           expect(existsSync(path.resolve(DIR, "../..", file)), `${w.metadata.name}: ${file}`).toBe(true);
         }

@@ -48,7 +48,9 @@ describe("environment", () => {
   });
   it("requires an encryption key in production on PostgreSQL", () => {
     expect(() => parseEnv({ NODE_ENV: "production", DATABASE_URL: "postgres://db/skjold" })).toThrow(EnvError);
-    expect(() => parseEnv({ NODE_ENV: "production", DATABASE_URL: "postgres://db/skjold", SKJOLD_SECRET_KEY: randomBytes(32).toString("base64") })).not.toThrow();
+    expect(() =>
+      parseEnv({ NODE_ENV: "production", DATABASE_URL: "postgres://db/skjold", SKJOLD_SECRET_KEY: randomBytes(32).toString("base64") }),
+    ).not.toThrow();
   });
 });
 

@@ -14,7 +14,13 @@ describe("buildCloudInit", () => {
     const { userData, metaData, networkConfig } = buildCloudInit(opts);
     expect(userData.startsWith("#cloud-config\n")).toBe(true);
     const doc = parse(userData);
-    expect(doc).toMatchObject({ hostname: "web-1.oslo", disable_root: true, ssh_pwauth: false, package_update: false, package_upgrade: false });
+    expect(doc).toMatchObject({
+      hostname: "web-1.oslo",
+      disable_root: true,
+      ssh_pwauth: false,
+      package_update: false,
+      package_upgrade: false,
+    });
     expect(doc.packages).toBeUndefined();
     expect(doc.users[0]).toMatchObject({ name: "tenant", groups: ["sudo"], lock_passwd: true, ssh_authorized_keys: [KEY] });
     const sshd = doc.write_files.find((f: { path: string }) => f.path === "/etc/ssh/sshd_config.d/00-skjold-hardening.conf");
@@ -22,13 +28,17 @@ describe("buildCloudInit", () => {
     expect(sshd.content).toMatch(/^PermitRootLogin no$/m);
     expect(sshd.content).toMatch(/^PasswordAuthentication no$/m);
     expect(sshd.content).toMatch(/^DisableForwarding yes$/m);
-    expect(doc.write_files.map((f: { path: string }) => f.path)).toEqual(expect.arrayContaining(["/etc/nftables.conf", "/etc/sysctl.d/60-skjold-hardening.conf", "/etc/apt/apt.conf.d/20auto-upgrades"]));
+    expect(doc.write_files.map((f: { path: string }) => f.path)).toEqual(
+      expect.arrayContaining(["/etc/nftables.conf", "/etc/sysctl.d/60-skjold-hardening.conf", "/etc/apt/apt.conf.d/20auto-upgrades"]),
+    );
     expect(parse(metaData)).toEqual({ "instance-id": "skjold-web-1.oslo", "local-hostname": "web-1.oslo" });
     expect(parse(networkConfig).ethernets.primary.dhcp4).toBe(true);
   });
 
   it("k3s nodes get forwarding and the kubelet's kernel defaults; forwarding stays off otherwise", () => {
-    const vm = parse(buildCloudInit(opts).userData).write_files.map((f: { content: string }) => f.content).join("\n");
+    const vm = parse(buildCloudInit(opts).userData)
+      .write_files.map((f: { content: string }) => f.content)
+      .join("\n");
     const k3s = parse(buildCloudInit({ ...opts, role: "k3s-server", k3sNodeCidrs: ["10.0.2.0/24"] }).userData);
     const k3sText = k3s.write_files.map((f: { content: string }) => f.content).join("\n");
     expect(vm).toContain("net.ipv4.ip_forward = 0");

@@ -7,10 +7,12 @@ import { parseGuestEvidence } from "@/lib/guest/verify/guest-evidence";
 
 // Fixtures are real output captured on Debian 12 (sshd -T, sysctl, nft list ruleset, stat, apt-config)
 // before and after hardening, see tests/unit/guest-fixtures.
-const raw = (name: string): Record<string, string> => JSON.parse(readFileSync(path.resolve("tests/unit/guest-fixtures", `${name}.json`), "utf8"));
+const raw = (name: string): Record<string, string> =>
+  JSON.parse(readFileSync(path.resolve("tests/unit/guest-fixtures", `${name}.json`), "utf8"));
 const evaluate = (r: Record<string, string>, role: "vm" | "k3s-server" = "vm") =>
   evaluateGuestControls({ evidence: parseGuestEvidence(r), expect: { role, adminUser: "tenant" } });
-const statusOf = (r: Record<string, string>, id: string, role: "vm" | "k3s-server" = "vm") => evaluate(r, role).controls.find((c) => c.id === id)?.status;
+const statusOf = (r: Record<string, string>, id: string, role: "vm" | "k3s-server" = "vm") =>
+  evaluate(r, role).controls.find((c) => c.id === id)?.status;
 const edit = (section: string, from: RegExp | string, to: string) => {
   const r = raw("debian12-hardened-vm");
   const before = r[section]!;
@@ -33,8 +35,20 @@ describe("guest controls on real evidence", () => {
   });
 
   it("a stock Debian 12 fails the controls it does not meet", () => {
-    const failed = evaluate(raw("debian12-unhardened")).controls.filter((c) => c.status === "fail").map((c) => c.id);
-    expect(failed).toEqual(expect.arrayContaining(["ssh.permit-root-login", "ssh.key-only", "ssh.max-auth-tries", "ssh.forwarding", "fw.default-deny-inbound", "accounts.admin-user", "kernel.ptrace-scope"]));
+    const failed = evaluate(raw("debian12-unhardened"))
+      .controls.filter((c) => c.status === "fail")
+      .map((c) => c.id);
+    expect(failed).toEqual(
+      expect.arrayContaining([
+        "ssh.permit-root-login",
+        "ssh.key-only",
+        "ssh.max-auth-tries",
+        "ssh.forwarding",
+        "fw.default-deny-inbound",
+        "accounts.admin-user",
+        "kernel.ptrace-scope",
+      ]),
+    );
   });
 
   // Each row weakens one setting in real output; the named control must fail. Dropping a control

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError } from "@/lib/core/errors";
 import { defineJob } from "@/lib/jobs/define";
-import { describeError, isTransientError, TransientError } from "@/lib/jobs/errors";
+import { describeError, isTransientError } from "@/lib/jobs/errors";
 import { createJobRegistry } from "@/lib/jobs/job-registry";
 
 const step = (key: string) => ({ key, run: () => null });
@@ -43,9 +43,8 @@ describe("createJobRegistry", () => {
 });
 
 describe("error classification", () => {
-  it("treats transient AppErrors and TransientErrors as retryable, everything else as permanent", () => {
+  it("treats transient AppErrors (and errors flagged transient) as retryable, everything else as permanent", () => {
     expect(isTransientError(new AppError("HOST_UNREACHABLE", "down", { transient: true }))).toBe(true);
-    expect(isTransientError(new TransientError("timeout"))).toBe(true);
     expect(isTransientError(Object.assign(new Error("ECONNRESET"), { transient: true }))).toBe(true);
     expect(isTransientError(new AppError("HOST_UNREACHABLE", "down"))).toBe(false);
     expect(isTransientError(new Error("boom"))).toBe(false);

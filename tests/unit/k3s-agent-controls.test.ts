@@ -10,11 +10,20 @@ const raw = (over: Record<string, string> = {}) => ({
   ...over,
 });
 const judge = (over: Record<string, string> = {}) =>
-  Object.fromEntries(evaluateAgentControls({ evidence: parseAgentEvidence(raw(over)), nodeName: "c1-agent-1", serverUrl: "https://10.0.2.15:6443" }).map((c) => [c.id.replace("[c1-agent-1]", ""), c.status]));
+  Object.fromEntries(
+    evaluateAgentControls({ evidence: parseAgentEvidence(raw(over)), nodeName: "c1-agent-1", serverUrl: "https://10.0.2.15:6443" }).map(
+      (c) => [c.id.replace("[c1-agent-1]", ""), c.status],
+    ),
+  );
 
 describe("k3s agent controls", () => {
   it("pass for an agent installed as intended (the installer's quoted K3S_URL included)", () => {
-    expect(judge()).toEqual({ "k3s.agent.running": "pass", "k3s.agent.server": "pass", "k3s.agent.config": "pass", "k3s.agent.file-modes": "pass" });
+    expect(judge()).toEqual({
+      "k3s.agent.running": "pass",
+      "k3s.agent.server": "pass",
+      "k3s.agent.config": "pass",
+      "k3s.agent.file-modes": "pass",
+    });
   });
 
   it("fail one by one for a stopped agent, another server, a weakened config and a readable token file", () => {

@@ -4,7 +4,13 @@ import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import { k3sClusterSchema } from "@/lib/k3s/inputs";
 import { buildK3sManifests, renderManifestFile } from "@/lib/k3s/manifests";
-import { clusterPolicySchema, imageAdmissionPolicy, IMAGE_GATE_POLICY, NO_KEY_MESSAGE, type ClusterPolicy } from "@/lib/k3s/manifests/image-admission";
+import {
+  clusterPolicySchema,
+  imageAdmissionPolicy,
+  IMAGE_GATE_POLICY,
+  NO_KEY_MESSAGE,
+  type ClusterPolicy,
+} from "@/lib/k3s/manifests/image-admission";
 import { parseSigningPublicKey, signingPublicKeysSchema, splitPemBlocks } from "@/lib/k3s/signing-keys";
 import { judgeImageGate } from "@/lib/k3s/verify/image-gate";
 import { evaluateAttestationConditions } from "@/tests/helpers/kyverno-conditions";
@@ -14,7 +20,12 @@ import { evaluateAttestationConditions } from "@/tests/helpers/kyverno-condition
 // `trivy image --format cosign-vuln` writes), so a change to the policy changes these verdicts.
 
 const pub = (type: "ec" | "rsa" | "ed25519", opts: object = {}) =>
-  String((generateKeyPairSync as (t: string, o: object) => { publicKey: KeyObject })(type, opts).publicKey.export({ type: "spki", format: "pem" }));
+  String(
+    (generateKeyPairSync as (t: string, o: object) => { publicKey: KeyObject })(type, opts).publicKey.export({
+      type: "spki",
+      format: "pem",
+    }),
+  );
 const KEY_A = pub("ec", { namedCurve: "prime256v1" });
 const KEY_B = pub("ed25519");
 const scan = JSON.parse(readFileSync(new URL("./k3s-fixtures/trivy-cosign-vuln.json", import.meta.url), "utf8")) as unknown;
@@ -79,7 +90,10 @@ describe("image admission: the signed scan's verdict", () => {
 describe("image admission: the policy written to the cluster", () => {
   it("requires a vuln attestation signed by one of the team's keys on every image, enforced, fail closed, digest pinned", () => {
     const rule = policy.spec.rules[0]!;
-    expect(rule).toMatchObject({ match: { any: [{ resources: { kinds: ["Pod"] } }] }, exclude: { any: [{ resources: { namespaces: ["kube-system", "falco", "trivy-system", "kyverno"] } }] } });
+    expect(rule).toMatchObject({
+      match: { any: [{ resources: { kinds: ["Pod"] } }] },
+      exclude: { any: [{ resources: { namespaces: ["kube-system", "falco", "trivy-system", "kyverno"] } }] },
+    });
     expect(policy.spec.webhookConfiguration.failurePolicy).toBe("Fail");
     if (!("verifyImages" in rule)) throw new Error("expected verifyImages");
     const v = rule.verifyImages[0]!;
@@ -87,36 +101,101 @@ describe("image admission: the policy written to the cluster", () => {
     expect(v.attestations[0]!.type).toBe("https://cosign.sigstore.dev/attestation/vuln/v1");
     expect(v.attestations[0]!.attestors[0]!.count).toBe(1);
     expect(v.attestations[0]!.attestors[0]!.entries.map((e) => e.keys.publicKeys)).toEqual([KEY_A.trim(), KEY_B.trim()]);
-    expect(judgeImageGate({ policy, kyvernoVersion: "3.5.2" })).toMatchObject({ enforced: true, evidence: expect.stringContaining("2 signing keys") });
+    expect(judgeImageGate({ policy, kyvernoVersion: "3.5.2" })).toMatchObject({
+      enforced: true,
+      evidence: expect.stringContaining("2 signing keys"),
+    });
   });
 
   it("with no key registered, refuses every tenant pod and says how to fix it", () => {
     const none = imageAdmissionPolicy([]);
-    expect(none.spec.rules).toEqual([expect.objectContaining({ name: "no-signing-key", validate: { failureAction: "Enforce", message: NO_KEY_MESSAGE, deny: {} } })]);
-    expect(judgeImageGate({ policy: none, kyvernoVersion: "3.5.2" })).toMatchObject({ enforced: true, evidence: expect.stringContaining("every tenant pod is refused") });
+    expect(none.spec.rules).toEqual([
+      expect.objectContaining({ name: "no-signing-key", validate: { failureAction: "Enforce", message: NO_KEY_MESSAGE, deny: {} } }),
+    ]);
+    expect(judgeImageGate({ policy: none, kyvernoVersion: "3.5.2" })).toMatchObject({
+      enforced: true,
+      evidence: expect.stringContaining("every tenant pod is refused"),
+    });
   });
 
   it("is in the manifests k3s applies, schema-checked, next to the Kyverno chart, and round-trips through YAML", () => {
-    const cluster = k3sClusterSchema.parse({ version: "v1.31.4+k3s1", nodeName: "k3s-1", apiAddress: "10.0.0.5", install: { mode: "online" }, imageSigningKeys: [KEY_A] });
+    const cluster = k3sClusterSchema.parse({
+      version: "v1.31.4+k3s1",
+      nodeName: "k3s-1",
+      apiAddress: "10.0.0.5",
+      install: { mode: "online" },
+      imageSigningKeys: [KEY_A],
+    });
     const file = buildK3sManifests(cluster).find((m) => m.name === "skjold-image-admission.yaml")!;
     expect(file.objects.map((o) => (o as { kind: string }).kind)).toEqual(["HelmChart", "ClusterPolicy"]);
     expect(parseAllDocuments(renderManifestFile(file)).map((d) => d.toJS())).toEqual(file.objects);
-    expect(file.objects[0]).toMatchObject({ metadata: { name: "kyverno" }, spec: { chart: "kyverno", version: "3.5.2", targetNamespace: "kyverno" } });
-    expect(parse((file.objects[0] as { spec: { valuesContent: string } }).spec.valuesContent)).toMatchObject({ features: { policyExceptions: { enabled: false } } });
+    expect(file.objects[0]).toMatchObject({
+      metadata: { name: "kyverno" },
+      spec: { chart: "kyverno", version: "3.5.2", targetNamespace: "kyverno" },
+    });
+    expect(parse((file.objects[0] as { spec: { valuesContent: string } }).spec.valuesContent)).toMatchObject({
+      features: { policyExceptions: { enabled: false } },
+    });
     expect(() => clusterPolicySchema.parse({ ...policy, spec: { ...policy.spec, validationFailureAction: "Audit" } })).toThrow();
   });
 
   // Each weakening an operator or tenant might make by hand turns the control to fail.
   const weakened: [string, (p: Record<string, any>) => void][] = [
-    ["webhook failurePolicy Ignore", (p) => { p.spec.webhookConfiguration.failurePolicy = "Ignore"; }],
-    ["failureAction Audit", (p) => { p.spec.rules[0].verifyImages[0].failureAction = "Audit"; }],
-    ["attestation not required", (p) => { p.spec.rules[0].verifyImages[0].required = false; }],
-    ["only some images checked", (p) => { p.spec.rules[0].verifyImages[0].imageReferences = ["registry.example.no/*"]; }],
-    ["a tenant namespace exempted", (p) => { p.spec.rules[0].exclude.any[0].resources.namespaces.push("apps"); }],
-    ["the fixable-finding condition dropped", (p) => { p.spec.rules[0].verifyImages[0].attestations[0].conditions[0].all.pop(); }],
-    ["CRITICAL no longer counted", (p) => { const c = p.spec.rules[0].verifyImages[0].attestations[0].conditions[0].all[1]; c.key = c.key.replace(" || Severity=='CRITICAL'", ""); }],
-    ["a second, permissive rule", (p) => { p.spec.rules.push({ ...p.spec.rules[0], name: "other" }); }],
-    ["no signing key", (p) => { p.spec.rules[0].verifyImages[0].attestations[0].attestors[0].entries = []; }],
+    [
+      "webhook failurePolicy Ignore",
+      (p) => {
+        p.spec.webhookConfiguration.failurePolicy = "Ignore";
+      },
+    ],
+    [
+      "failureAction Audit",
+      (p) => {
+        p.spec.rules[0].verifyImages[0].failureAction = "Audit";
+      },
+    ],
+    [
+      "attestation not required",
+      (p) => {
+        p.spec.rules[0].verifyImages[0].required = false;
+      },
+    ],
+    [
+      "only some images checked",
+      (p) => {
+        p.spec.rules[0].verifyImages[0].imageReferences = ["registry.example.no/*"];
+      },
+    ],
+    [
+      "a tenant namespace exempted",
+      (p) => {
+        p.spec.rules[0].exclude.any[0].resources.namespaces.push("apps");
+      },
+    ],
+    [
+      "the fixable-finding condition dropped",
+      (p) => {
+        p.spec.rules[0].verifyImages[0].attestations[0].conditions[0].all.pop();
+      },
+    ],
+    [
+      "CRITICAL no longer counted",
+      (p) => {
+        const c = p.spec.rules[0].verifyImages[0].attestations[0].conditions[0].all[1];
+        c.key = c.key.replace(" || Severity=='CRITICAL'", "");
+      },
+    ],
+    [
+      "a second, permissive rule",
+      (p) => {
+        p.spec.rules.push({ ...p.spec.rules[0], name: "other" });
+      },
+    ],
+    [
+      "no signing key",
+      (p) => {
+        p.spec.rules[0].verifyImages[0].attestations[0].attestors[0].entries = [];
+      },
+    ],
   ];
   it.each(weakened)("judges the gate broken when %s", (_, weaken) => {
     const p = structuredClone(policy) as Record<string, any>;
@@ -138,7 +217,11 @@ describe("image signing keys", () => {
   });
 
   it.each([
-    ["a private key", String(generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey.export({ type: "pkcs8", format: "pem" })), /private key/],
+    [
+      "a private key",
+      String(generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey.export({ type: "pkcs8", format: "pem" })),
+      /private key/,
+    ],
     ["an SSH key", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl", /one PEM public key/],
     ["a weak RSA key", pub("rsa", { modulusLength: 1024 }), /at least 2048 bits/],
     ["a P-521 key", pub("ec", { namedCurve: "secp521r1" }), /P-256 or P-384/],

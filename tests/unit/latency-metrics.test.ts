@@ -3,9 +3,25 @@ import { formatLatencyMetrics } from "@/lib/latency/metrics";
 import type { RegionLatency } from "@/lib/latency/region";
 
 const base: RegionLatency = {
-  regionId: "r", regionCode: "osl1", regionName: "Oslo", targetId: "t", exchange: "NIX Oslo", targetName: 'rs "1"\\a',
-  method: "ICMP", medianMs: 1.25, p95Ms: 2, jitterMs: 0.1234567, loss: 0, sent: 10, received: 10, samples: 2, failedSamples: 0,
-  hosts: 1, lastAt: new Date("2026-11-29T12:00:00Z"), lastError: null, status: "ok",
+  regionId: "r",
+  regionCode: "osl1",
+  regionName: "Oslo",
+  targetId: "t",
+  exchange: "NIX Oslo",
+  targetName: 'rs "1"\\a',
+  method: "ICMP",
+  medianMs: 1.25,
+  p95Ms: 2,
+  jitterMs: 0.1234567,
+  loss: 0,
+  sent: 10,
+  received: 10,
+  samples: 2,
+  failedSamples: 0,
+  hosts: 1,
+  lastAt: new Date("2026-11-29T12:00:00Z"),
+  lastError: null,
+  status: "ok",
 };
 
 describe("formatLatencyMetrics", () => {
@@ -20,7 +36,9 @@ describe("formatLatencyMetrics", () => {
   });
 
   it("leaves out figures that do not exist instead of exporting 0", () => {
-    const text = formatLatencyMetrics([{ ...base, medianMs: null, p95Ms: null, jitterMs: null, loss: null, lastAt: null, status: "no-data" }]);
+    const text = formatLatencyMetrics([
+      { ...base, medianMs: null, p95Ms: null, jitterMs: null, loss: null, lastAt: null, status: "no-data" },
+    ]);
     expect(text).not.toMatch(/^skjold_latency_median_ms\{/m);
     expect(text).toMatch(/^skjold_latency_fresh\{.*\} 0$/m);
     expect(text).toMatch(/^skjold_latency_samples\{.*\} 2$/m);

@@ -7,8 +7,10 @@ const targets = [
   { address: "198.51.100.1", port: 179, icmp: true, tcp: true, count: 5 },
   { address: "198.51.100.2", port: null, icmp: true, tcp: false, count: 3 },
 ];
-const tcpLines = "try 1 0 1795996532.000000 1795996532.002000\ntry 2 0 1795996532.300000 1795996532.301000\ntry 3 124 \ntry 4 0 1795996533.000000 1795996533.004000\ntry 5 0 1795996533.300000 1795996533.303000";
-const section = (i: number, m: string, body: string, rc: number, nonce = NONCE) => `BEGIN ${nonce} ${i} ${m}\n${body.replace(/\n$/, "")}\nEND ${nonce} ${i} ${m} ${rc}`;
+const tcpLines =
+  "try 1 0 1795996532.000000 1795996532.002000\ntry 2 0 1795996532.300000 1795996532.301000\ntry 3 124 \ntry 4 0 1795996533.000000 1795996533.004000\ntry 5 0 1795996533.300000 1795996533.303000";
+const section = (i: number, m: string, body: string, rc: number, nonce = NONCE) =>
+  `BEGIN ${nonce} ${i} ${m}\n${body.replace(/\n$/, "")}\nEND ${nonce} ${i} ${m} ${rc}`;
 const full = [
   "Welcome to host-1 (motd printed by a login shell)",
   `SKJOLD-PROBE 1 ${NONCE}`,

@@ -6,7 +6,13 @@ const parse = (f: { text: string; exitCode: number }, count: number) => parsePin
 
 describe("parsePingOutput on real iputils output", () => {
   it("reads every reply of a clean run in sequence order", () => {
-    expect(parse(PING.loopback, 5)).toEqual({ method: "ICMP", sent: 5, received: 5, rttsMs: [0.03, 0.04, 0.045, 0.04, 0.035], error: null });
+    expect(parse(PING.loopback, 5)).toEqual({
+      method: "ICMP",
+      sent: 5,
+      received: 5,
+      rttsMs: [0.03, 0.04, 0.045, 0.04, 0.035],
+      error: null,
+    });
     expect(parse(PING.ipv6, 3)).toMatchObject({ sent: 3, received: 3, rttsMs: [0.192, 0.039, 0.039], error: null });
     expect(parse(PING.delayed, 5).rttsMs).toEqual([5.81, 9.16, 5.73, 5.62, 5.64]);
   });

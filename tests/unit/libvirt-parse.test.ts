@@ -27,7 +27,10 @@ describe("judgeNvme", () => {
     expect(r).toEqual({ nvme: true, storageNote: "NVMe: /var/lib/libvirt/images is on /dev/nvme0n1p2 (disk nvme0n1)" });
   });
   it("says plainly when it is not", () => {
-    expect(judgeNvme({ path: "/p", source: "/dev/sda1", lsblk: "sda1 \nsda sata\n" })).toEqual({ nvme: false, storageNote: "not NVMe: /p is on /dev/sda1 (disk sda, transport sata)" });
+    expect(judgeNvme({ path: "/p", source: "/dev/sda1", lsblk: "sda1 \nsda sata\n" })).toEqual({
+      nvme: false,
+      storageNote: "not NVMe: /p is on /dev/sda1 (disk sda, transport sata)",
+    });
     expect(judgeNvme({ path: "/p", source: "overlay", lsblk: "" }).storageNote).toBe("not NVMe: /p is on overlay (no block device)");
   });
 });

@@ -13,7 +13,14 @@ describe("probe domain names", () => {
 
   it("sweeps an older Skjold's untimed probe names and nothing that is not a probe's", () => {
     const young = probeDomainName("qemu", now);
-    const names = ["skjold-probe-kvm-0a1b2c3d", young, "skj-0123456789ab", "skjold-probe-kvm-0a1b2c3d-extra", "tenant-vm", "skjold-probe-xen-0a1b2c3d"];
+    const names = [
+      "skjold-probe-kvm-0a1b2c3d",
+      young,
+      "skj-0123456789ab",
+      "skjold-probe-kvm-0a1b2c3d-extra",
+      "tenant-vm",
+      "skjold-probe-xen-0a1b2c3d",
+    ];
     expect(staleProbeDomains(names, now + 60_000)).toEqual(["skjold-probe-kvm-0a1b2c3d"]);
   });
 });

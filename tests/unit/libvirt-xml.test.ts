@@ -13,7 +13,11 @@ const base: DomainSpec = {
   type: "qemu",
   vcpus: 2,
   memoryMiB: 2048,
-  kernel: { kernelPath: "/var/lib/skjold-lab/images/x/vmlinuz", initrdPath: "/var/lib/skjold-lab/images/x/initrd.img", cmdline: "root=/dev/vda rw console=ttyS0" },
+  kernel: {
+    kernelPath: "/var/lib/skjold-lab/images/x/vmlinuz",
+    initrdPath: "/var/lib/skjold-lab/images/x/initrd.img",
+    cmdline: "root=/dev/vda rw console=ttyS0",
+  },
   disk: { pool: "skjold-nvme", volume: "vm-web-1.qcow2" },
   seed: { pool: "skjold-nvme", volume: "vm-web-1-seed.img" },
   network: { mode: "user-forward", sshPort: 22201, mac: "52:54:00:aa:00:01" },
@@ -40,7 +44,12 @@ describe("buildDomainXml", () => {
     const d = parse(buildDomainXml(base)).domain;
     expect(d["@xmlns:qemu"]).toBe("http://libvirt.org/schemas/domain/qemu/1.0");
     const args = list<Obj>(d["qemu:commandline"]["qemu:arg"]).map((a) => a["@value"]);
-    expect(args).toEqual(["-netdev", "user,id=skjnet0,hostfwd=tcp:127.0.0.1:22201-:22", "-device", "virtio-net-pci,netdev=skjnet0,bus=pcie.0,addr=0x1b,mac=52:54:00:aa:00:01"]);
+    expect(args).toEqual([
+      "-netdev",
+      "user,id=skjnet0,hostfwd=tcp:127.0.0.1:22201-:22",
+      "-device",
+      "virtio-net-pci,netdev=skjnet0,bus=pcie.0,addr=0x1b,mac=52:54:00:aa:00:01",
+    ]);
     expect(d.devices.interface).toBeUndefined();
   });
 
@@ -55,8 +64,8 @@ describe("buildDomainXml", () => {
   it("escapes text instead of letting it become markup", () => {
     const xml = buildDomainXml({ ...base, description: `</description><devices><disk/></devices><x a="1">&` });
     const d = parse(xml).domain;
-    const unescape = (t: string) => t.replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll("&quot;", '"').replaceAll("&amp;", "&");
-    expect(unescape(d.description)).toBe(`</description><devices><disk/></devices><x a="1">&`);
+    const unescapeXml = (t: string) => t.replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll("&quot;", '"').replaceAll("&amp;", "&");
+    expect(unescapeXml(d.description)).toBe(`</description><devices><disk/></devices><x a="1">&`);
     expect(list(d.devices.disk)).toHaveLength(2); // no injected disk
     expect(d.x).toBeUndefined();
   });
@@ -79,7 +88,14 @@ describe("buildDomainXml", () => {
 
 describe("buildVolumeXml", () => {
   it("describes a qcow2 clone with its backing image", () => {
-    const v = parse(buildVolumeXml({ name: "vm-web-1.qcow2", capacityBytes: 10 * 2 ** 30, format: "qcow2", backing: { path: "/var/lib/skjold-lab/pool/base.qcow2", format: "qcow2" } })).volume;
+    const v = parse(
+      buildVolumeXml({
+        name: "vm-web-1.qcow2",
+        capacityBytes: 10 * 2 ** 30,
+        format: "qcow2",
+        backing: { path: "/var/lib/skjold-lab/pool/base.qcow2", format: "qcow2" },
+      }),
+    ).volume;
     expect(v.name).toBe("vm-web-1.qcow2");
     expect(v.capacity).toEqual({ "@unit": "bytes", "#": String(10 * 2 ** 30) });
     expect(v.target.format["@type"]).toBe("qcow2");
@@ -95,9 +111,40 @@ describe("buildVolumeXml", () => {
 describe("accelerator probe domain", () => {
   it("ends itself when its kernel reboots, so a dead prober leaves nothing running", async () => {
     const { buildDomainXml } = await import("@/lib/libvirt/xml/domain");
-    const probe = buildDomainXml({ name: "skjold-probe-qemu-1", type: "qemu", vcpus: 1, memoryMiB: 128, kernel: { kernelPath: "/var/lib/x/vmlinuz", cmdline: "console=ttyS0 panic=-1" }, onReboot: "destroy" });
+    const probe = buildDomainXml({
+      name: "skjold-probe-qemu-1",
+      type: "qemu",
+      vcpus: 1,
+      memoryMiB: 128,
+      kernel: { kernelPath: "/var/lib/x/vmlinuz", cmdline: "console=ttyS0 panic=-1" },
+      onReboot: "destroy",
+    });
     expect(probe).toContain("<on_reboot>destroy</on_reboot>");
     const vm = buildDomainXml({ name: "skj-1", type: "qemu", vcpus: 1, memoryMiB: 512 });
     expect(vm).toContain("<on_reboot>restart</on_reboot>");
+  });
+});
+
+describe("domain NICs on Skjold's own taps", () => {
+  it("opens the persistent tap as it is (managed='no'), with the guest's MAC", () => {
+    const xml = buildDomainXml({
+      name: "skj-0123456789ab",
+      type: "qemu",
+      vcpus: 1,
+      memoryMiB: 512,
+      taps: [{ dev: "sk0123456789ab", mac: "52:54:00:01:02:03" }],
+    });
+    expect(xml).toContain('<interface type="ethernet">');
+    expect(xml).toContain('<target dev="sk0123456789ab" managed="no"/>');
+    expect(xml).toContain('<mac address="52:54:00:01:02:03"/>');
+    expect(() =>
+      buildDomainXml({
+        name: "skj-0123456789ab",
+        type: "qemu",
+        vcpus: 1,
+        memoryMiB: 512,
+        taps: [{ dev: "eth0", mac: "52:54:00:01:02:03" }],
+      }),
+    ).toThrow();
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { checkQuota, quotaAfter } from "@/lib/orders/quota";
-import { OrderVmInput } from "@/lib/orders/schemas";
-import { describeSshAccess } from "@/lib/orders/ssh-access";
-import { candidatePorts, parseListeningPorts } from "@/lib/provisioning/ports";
-import { buildVmSeed } from "@/lib/provisioning/seed";
+import { checkQuota, quotaAfter } from "@/lib/vms/order/quota";
+import { OrderVmInput } from "@/lib/vms/order/schemas";
+import { describeSshAccess } from "@/lib/vms/queries/ssh-access";
+import { candidatePorts, parseListeningPorts } from "@/lib/vms/provision/ports";
+import { buildVmSeed } from "@/lib/vms/provision/vm-seed";
 import { generateKeyPair } from "@/lib/ssh/keygen";
 import { parse } from "yaml";
 
@@ -15,21 +15,48 @@ describe("checkQuota", () => {
   it("accepts an order that fits exactly and refuses one over any figure, saying which", () => {
     expect(checkQuota({ limits, used: { vms: 9, vcpus: 31, memoryMb: 65_024, diskGb: 990 }, request: nano })).toBeNull();
     expect(checkQuota({ limits, used: { ...none, vms: 10 }, request: nano })).toBe("Your team's quota allows 10 VMs; 10 are in use.");
-    expect(checkQuota({ limits: { ...limits, vms: 1 }, used: { ...none, vms: 1 }, request: nano })).toBe("Your team's quota allows 1 VM; 1 is in use.");
-    expect(checkQuota({ limits, used: { ...none, vcpus: 32 }, request: nano })).toBe("Your team's quota allows 32 vCPUs; 32 are in use and this plan needs 1.");
+    expect(checkQuota({ limits: { ...limits, vms: 1 }, used: { ...none, vms: 1 }, request: nano })).toBe(
+      "Your team's quota allows 1 VM; 1 is in use.",
+    );
+    expect(checkQuota({ limits, used: { ...none, vcpus: 32 }, request: nano })).toBe(
+      "Your team's quota allows 32 vCPUs; 32 are in use and this plan needs 1.",
+    );
     expect(checkQuota({ limits, used: { ...none, memoryMb: 65_500 }, request: nano })).toMatch(/65536 MiB of memory; 65500 MiB are in use/);
-    expect(checkQuota({ limits, used: { ...none, diskGb: 995 }, request: nano })).toMatch(/1000 GB of disk; 995 GB are in use and this plan needs 10 GB/);
+    expect(checkQuota({ limits, used: { ...none, diskGb: 995 }, request: nano })).toMatch(
+      /1000 GB of disk; 995 GB are in use and this plan needs 10 GB/,
+    );
     expect(quotaAfter({ vms: 1, vcpus: 2, memoryMb: 1024, diskGb: 20 }, nano)).toEqual({ vms: 2, vcpus: 3, memoryMb: 1536, diskGb: 30 });
   });
 });
 
 describe("OrderVmInput", () => {
-  const good = { name: "web-1", regionCode: "osl1", planCode: "nano", imageSlug: "debian-12", sshKeyId: "6f1c1d9e-8d55-4d1b-9a53-3b9a3c1e2f10" };
+  const good = {
+    name: "web-1",
+    regionCode: "osl1",
+    planCode: "nano",
+    imageSlug: "debian-12",
+    sshKeyId: "6f1c1d9e-8d55-4d1b-9a53-3b9a3c1e2f10",
+  };
   it("accepts a plain order", () => expect(OrderVmInput.parse(good)).toEqual(good));
   it.each([
-    ["name", "Web-1"], ["name", "-web"], ["name", "web-"], ["name", "a".repeat(64)], ["name", "web.example"], ["name", "web 1"], ["name", "wéb"],
-    ["name", "web;rm -rf /"], ["name", ""], ["name", 42], ["regionCode", "osl1'--"], ["regionCode", "../etc"], ["planCode", "NANO"],
-    ["imageSlug", "debian 12"], ["imageSlug", "x".repeat(41)], ["sshKeyId", "not-a-uuid"], ["sshKeyId", null], ["name", "web\u202e1"],
+    ["name", "Web-1"],
+    ["name", "-web"],
+    ["name", "web-"],
+    ["name", "a".repeat(64)],
+    ["name", "web.example"],
+    ["name", "web 1"],
+    ["name", "wéb"],
+    ["name", "web;rm -rf /"],
+    ["name", ""],
+    ["name", 42],
+    ["regionCode", "osl1'--"],
+    ["regionCode", "../etc"],
+    ["planCode", "NANO"],
+    ["imageSlug", "debian 12"],
+    ["imageSlug", "x".repeat(41)],
+    ["sshKeyId", "not-a-uuid"],
+    ["sshKeyId", null],
+    ["name", "web\u202e1"],
   ])("refuses %s = %j", (field, value) => {
     expect(OrderVmInput.safeParse({ ...good, [field]: value }).success).toBe(false);
   });
@@ -41,8 +68,16 @@ describe("OrderVmInput", () => {
 describe("describeSshAccess", () => {
   const host = { name: "lab", address: "127.0.0.1", port: 2201, username: "skjold-lab", networkMode: "USER_FORWARD" };
   it("gives the direct command on a loopback lab host and the jump form otherwise", () => {
-    expect(describeSshAccess({ state: "RUNNING", adminUser: "skjold", sshHost: "127.0.0.1", sshPort: 22201, host }).sshCommand).toBe("ssh -p 22201 skjold@127.0.0.1");
-    const remote = describeSshAccess({ state: "RUNNING", adminUser: "skjold", sshHost: "127.0.0.1", sshPort: 22201, host: { ...host, address: "osl1-h1.example.no", port: 22 } });
+    expect(describeSshAccess({ state: "RUNNING", adminUser: "skjold", sshHost: "127.0.0.1", sshPort: 22201, host }).sshCommand).toBe(
+      "ssh -p 22201 skjold@127.0.0.1",
+    );
+    const remote = describeSshAccess({
+      state: "RUNNING",
+      adminUser: "skjold",
+      sshHost: "127.0.0.1",
+      sshPort: 22201,
+      host: { ...host, address: "osl1-h1.example.no", port: 22 },
+    });
     expect(remote).toMatchObject({ sshCommand: "ssh -J skjold-lab@osl1-h1.example.no:22 -p 22201 skjold@127.0.0.1", sshReach: "via-host" });
     expect(describeSshAccess({ state: "DELETED", adminUser: "skjold", sshHost: null, sshPort: null, host }).sshCommand).toBeNull();
   });
@@ -52,7 +87,8 @@ describe("forward ports", () => {
   it("takes the lowest ports neither held by a VM nor listening on the host", () => {
     expect(candidatePorts({ start: 22200, end: 22205, taken: [22200, 22202], limit: 3 })).toEqual([22201, 22203, 22204]);
     expect(candidatePorts({ start: 22200, end: 22201, taken: [22200, 22201], limit: 1 })).toEqual([]);
-    const ss = "LISTEN 0      128        127.0.0.1:2201       0.0.0.0:*\nLISTEN 0 4096 [::]:22 [::]:*\nLISTEN 0 1 127.0.0.1:22200 0.0.0.0:*\n";
+    const ss =
+      "LISTEN 0      128        127.0.0.1:2201       0.0.0.0:*\nLISTEN 0 4096 [::]:22 [::]:*\nLISTEN 0 1 127.0.0.1:22200 0.0.0.0:*\n";
     expect([...parseListeningPorts(ss)].sort()).toEqual([22, 2201, 22200]);
   });
 });
@@ -62,7 +98,14 @@ describe("buildVmSeed", () => {
     const tenant = generateKeyPair({ comment: "t" });
     const mgmt = generateKeyPair({ comment: "m" });
     const hostKey = generateKeyPair({ comment: "h" });
-    const seed = buildVmSeed({ hostname: "web-1", instanceId: "skj-0123456789ab", adminUser: "skjold", tenantPublicKey: tenant.publicKey, managementPublicKey: mgmt.publicKey, hostKey });
+    const seed = buildVmSeed({
+      hostname: "web-1",
+      instanceId: "skj-0123456789ab",
+      adminUser: "skjold",
+      tenantPublicKey: tenant.publicKey,
+      managementPublicKey: mgmt.publicKey,
+      hostKey,
+    });
     expect(seed.userData.startsWith("#cloud-config\n")).toBe(true);
     const doc = parse(seed.userData);
     expect(doc.users[0].ssh_authorized_keys).toEqual([tenant.publicKey, mgmt.publicKey]);

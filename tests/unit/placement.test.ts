@@ -26,7 +26,11 @@ const request = { regionCode: "osl1", vcpus: 2, memoryMb: 4096, diskGb: 50 };
 
 describe("placeVm", () => {
   it("spread takes the least loaded host, pack the most loaded one that still fits", () => {
-    const hosts = [host("a", { usedVcpus: 4, usedMemoryMb: 8192 }), host("b", { usedVcpus: 1, usedMemoryMb: 1024 }), host("c", { usedVcpus: 6, usedMemoryMb: 4096 })];
+    const hosts = [
+      host("a", { usedVcpus: 4, usedMemoryMb: 8192 }),
+      host("b", { usedVcpus: 1, usedMemoryMb: 1024 }),
+      host("c", { usedVcpus: 6, usedMemoryMb: 4096 }),
+    ];
     const spread = placeVm({ hosts, request, strategy: "spread" });
     const pack = placeVm({ hosts, request, strategy: "pack" });
     expect(spread.ok && spread.hostName).toBe("b");
@@ -38,8 +42,15 @@ describe("placeVm", () => {
     expect(placeVm({ hosts: [host("a", { usedVcpus: 7 })], request, strategy: "spread" }).ok).toBe(false);
     expect(placeVm({ hosts: [host("a", { usedVcpus: 7, vcpuOvercommit: 2 })], request, strategy: "spread" }).ok).toBe(true);
     const mem = placeVm({ hosts: [host("a", { usedMemoryMb: 14_000 })], request, strategy: "spread" });
-    expect(mem).toMatchObject({ ok: false, verdicts: [{ host: "a", fits: false, reason: "memory full (14000 of 16384 MiB in use, 4096 needed)" }] });
-    const disk = placeVm({ hosts: [host("a", { pools: [{ id: "pool-a", name: "nvme", availableBytes: 20 * GIB }] })], request, strategy: "spread" });
+    expect(mem).toMatchObject({
+      ok: false,
+      verdicts: [{ host: "a", fits: false, reason: "memory full (14000 of 16384 MiB in use, 4096 needed)" }],
+    });
+    const disk = placeVm({
+      hosts: [host("a", { pools: [{ id: "pool-a", name: "nvme", availableBytes: 20 * GIB }] })],
+      request,
+      strategy: "spread",
+    });
     expect(disk.ok ? "" : disk.explanation).toContain("pool nvme has 20 GiB free, 50 needed");
     expect(placeVm({ hosts: [host("a", { freePorts: 0 })], request, strategy: "spread" }).ok).toBe(false);
   });
@@ -82,7 +93,12 @@ describe("placeVm", () => {
   });
 
   it("lets a policy hook refuse a host with its own reason", () => {
-    const r = placeVm({ hosts: [host("a"), host("b")], request, strategy: "spread", policy: (h) => (h.name === "a" ? "outside the team's residency policy" : null) });
+    const r = placeVm({
+      hosts: [host("a"), host("b")],
+      request,
+      strategy: "spread",
+      policy: (h) => (h.name === "a" ? "outside the team's residency policy" : null),
+    });
     expect(r).toMatchObject({ ok: true, hostName: "b" });
     expect(r.verdicts[0]).toEqual({ host: "a", fits: false, reason: "outside the team's residency policy" });
   });

@@ -26,7 +26,13 @@ describe("residency policy", () => {
         expect(regionsAllowedBy(policy, [region])).toHaveLength(allowed ? 1 : 0);
         if (allowed) expect(() => assertRegionAllowed({ policy, region })).not.toThrow();
         else {
-          const err = (() => { try { assertRegionAllowed({ policy, region }); } catch (e) { return e; } })();
+          const err = (() => {
+            try {
+              assertRegionAllowed({ policy, region });
+            } catch (e) {
+              return e;
+            }
+          })();
           expect(err).toBeInstanceOf(AppError);
           expect(err).toMatchObject({ code: "POLICY_VIOLATION", status: 409 });
           expect((err as Error).message).toContain(region.code);

@@ -17,13 +17,20 @@ describe("fingerprints", () => {
       const pair = generateKeyPair({ comment: "admin@skjold" });
       writeFileSync(`${dir}/g.pub`, `${pair.publicKey}\n`);
       writeFileSync(`${dir}/g`, pair.privateKey, { mode: 0o600 });
-      for (const [pub, ours] of [[`${dir}/k.pub`, fingerprintPublicKey(readFileSync(`${dir}/k.pub`, "utf8"))], [`${dir}/g.pub`, pair.fingerprint]] as const) {
+      for (const [pub, ours] of [
+        [`${dir}/k.pub`, fingerprintPublicKey(readFileSync(`${dir}/k.pub`, "utf8"))],
+        [`${dir}/g.pub`, pair.fingerprint],
+      ] as const) {
         const printed = execFileSync("ssh-keygen", ["-lf", pub], { encoding: "utf8" }).split(" ")[1];
         expect(ours).toBe(printed);
         expect(FingerprintSchema.parse(ours)).toBe(ours);
       }
       // the private key is a real OpenSSH key: ssh-keygen derives the same public key from it
-      expect(execFileSync("ssh-keygen", ["-y", "-f", `${dir}/g`], { encoding: "utf8" }).split(" ").slice(0, 2)).toEqual(pair.publicKey.split(" ").slice(0, 2));
+      expect(
+        execFileSync("ssh-keygen", ["-y", "-f", `${dir}/g`], { encoding: "utf8" })
+          .split(" ")
+          .slice(0, 2),
+      ).toEqual(pair.publicKey.split(" ").slice(0, 2));
       expect(pair.publicKey).toMatch(/^ssh-ed25519 AAAA\S+ admin@skjold$/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -48,12 +55,19 @@ describe("generated key pairs", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "skjold-kg-"));
     try {
       const { seed, pub } = keyWithLeadingZero();
-      const pairs = [openSshKeyPair(seed, pub, "zero@skjold"), ...Array.from({ length: 5 }, (_, i) => generateKeyPair({ comment: `k${i} with spaces` }))];
+      const pairs = [
+        openSshKeyPair(seed, pub, "zero@skjold"),
+        ...Array.from({ length: 5 }, (_, i) => generateKeyPair({ comment: `k${i} with spaces` })),
+      ];
       for (const [i, pair] of pairs.entries()) {
         writeFileSync(`${dir}/${i}.pub`, `${pair.publicKey}\n`);
         writeFileSync(`${dir}/${i}`, pair.privateKey, { mode: 0o600 });
         expect(execFileSync("ssh-keygen", ["-lf", `${dir}/${i}.pub`], { encoding: "utf8" }).split(" ")[1]).toBe(pair.fingerprint);
-        expect(execFileSync("ssh-keygen", ["-y", "-f", `${dir}/${i}`], { encoding: "utf8" }).split(" ").slice(0, 2)).toEqual(pair.publicKey.split(" ").slice(0, 2));
+        expect(
+          execFileSync("ssh-keygen", ["-y", "-f", `${dir}/${i}`], { encoding: "utf8" })
+            .split(" ")
+            .slice(0, 2),
+        ).toEqual(pair.publicKey.split(" ").slice(0, 2));
         const parsed = ssh2.utils.parseKey(pair.privateKey);
         if (parsed instanceof Error) throw parsed;
         expect(parsed.getPublicSSH().toString("base64")).toBe(pair.publicKey.split(" ")[1]);
@@ -67,10 +81,14 @@ describe("generated key pairs", () => {
 });
 
 describe("judgeHostKey", () => {
-  const a = "SHA256:" + "A".repeat(43);
-  const b = "SHA256:" + "B".repeat(43);
+  const a = `SHA256:${"A".repeat(43)}`;
+  const b = `SHA256:${"B".repeat(43)}`;
   it("asks for confirmation when nothing is pinned", () => {
-    expect(judgeHostKey({ pinned: null, presented: a, algorithm: "ssh-ed25519" })).toEqual({ kind: "unconfirmed", presented: a, algorithm: "ssh-ed25519" });
+    expect(judgeHostKey({ pinned: null, presented: a, algorithm: "ssh-ed25519" })).toEqual({
+      kind: "unconfirmed",
+      presented: a,
+      algorithm: "ssh-ed25519",
+    });
   });
   it("refuses a key that differs from the pinned one", () => {
     expect(judgeHostKey({ pinned: a, presented: b, algorithm: "ssh-ed25519" })).toEqual({ kind: "mismatch", expected: a, presented: b });

@@ -12,7 +12,11 @@ const keys: Record<string, { pub: string; priv: string; lf: string }> = {};
 function keygen(name: string, args: string[]) {
   const file = path.join(dir, name);
   execFileSync("ssh-keygen", ["-q", "-N", "", "-C", `${name}@laptop`, "-f", file, ...args]);
-  keys[name] = { pub: readFileSync(`${file}.pub`, "utf8"), priv: readFileSync(file, "utf8"), lf: execFileSync("ssh-keygen", ["-lf", `${file}.pub`], { encoding: "utf8" }) };
+  keys[name] = {
+    pub: readFileSync(`${file}.pub`, "utf8"),
+    priv: readFileSync(file, "utf8"),
+    lf: execFileSync("ssh-keygen", ["-lf", `${file}.pub`], { encoding: "utf8" }),
+  };
 }
 
 beforeAll(() => {

@@ -62,7 +62,10 @@ describe.each(["/bin/sh", "/bin/bash"])("quoteCommand through %s -c", (shell) =>
 
   it("keeps each argument one word even when several are hostile together", () => {
     for (const a of HOSTILE()) {
-      const out = execFileSync(shell, ["-c", quoteCommand(["argv-dump", a, a])], { encoding: "utf8", env: { ...process.env, PATH: `${dir}:${process.env.PATH}` } });
+      const out = execFileSync(shell, ["-c", quoteCommand(["argv-dump", a, a])], {
+        encoding: "utf8",
+        env: { ...process.env, PATH: `${dir}:${process.env.PATH}` },
+      });
       expect(argvOf(out)).toEqual([a, a]);
     }
     expect(existsSync(canary)).toBe(false);
@@ -93,6 +96,7 @@ describe("name validators", () => {
   });
   it("paths: absolute plain segments only", () => {
     expect(assertRemotePath("/var/lib/skjold-lab/pool/a.qcow2")).toBe("/var/lib/skjold-lab/pool/a.qcow2");
-    for (const b of ["relative/p", "/a/../etc", "/a/./b", "/a b", "/a;b", "/$(x)", "/a\nb", "-x", "/a/*", "/ä"]) expect(() => assertRemotePath(b), b).toThrow(AppError);
+    for (const b of ["relative/p", "/a/../etc", "/a/./b", "/a b", "/a;b", "/$(x)", "/a\nb", "-x", "/a/*", "/ä"])
+      expect(() => assertRemotePath(b), b).toThrow(AppError);
   });
 });

@@ -1,9 +1,9 @@
 import Link from "next/link";
 import type { T } from "@/app/_i18n/server";
-import type { Principal } from "@/lib/auth/principal";
+import type { Principal } from "@/lib/access/principal";
 import { getPrisma } from "@/lib/db";
 import { readLedgerAlarm } from "@/lib/residency";
-import { utc } from "../teams/[slug]/residency/_ui/format";
+import { utc } from "@/app/(portal)/teams/[slug]/residency/_ui/format";
 
 /** The banner above every page while the residency ledger is broken and no admin has acknowledged it. */
 export async function LedgerAlarm({ t, principal }: { t: T; principal: Principal }) {

@@ -5,8 +5,8 @@ import { redirect } from "next/navigation";
 import { SESSION_COOKIE } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db";
 import { beginTotpEnrolment, changePassword, confirmTotpEnrolment, signOutEverywhere } from "@/lib/users/account";
-import { formObject, runAction, type ActionState } from "../../_server/actions";
-import { requestMeta, requireUser } from "../../_server/request";
+import { formObject, runAction, type ActionState } from "@/app/_server/actions";
+import { requestMeta, requireUser } from "@/app/_server/request";
 
 export async function changePasswordAction(_p: ActionState, form: FormData): Promise<ActionState> {
   return runAction(async () => {
@@ -24,7 +24,12 @@ export async function beginTotpAction(_p: ActionState): Promise<ActionState> {
 
 export async function confirmTotpAction(_p: ActionState, form: FormData): Promise<ActionState> {
   return runAction(async () => {
-    await confirmTotpEnrolment({ prisma: await getPrisma(), principal: await requireUser(), code: String(form.get("code") ?? ""), meta: await requestMeta() });
+    await confirmTotpEnrolment({
+      prisma: await getPrisma(),
+      principal: await requireUser(),
+      code: String(form.get("code") ?? ""),
+      meta: await requestMeta(),
+    });
     return { message: "Two-factor sign-in is on." };
   });
 }

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { ActionForm } from "@/components/action-form";
 import { getPrisma } from "@/lib/db";
-import { getT } from "../../_i18n/server";
-import { requireUser } from "../../_server/request";
+import { getT } from "@/app/_i18n/server";
+import { requireUser } from "@/app/_server/request";
 import { beginTotpAction, changePasswordAction, confirmTotpAction, signOutEverywhereAction } from "./actions";
 
 export const metadata: Metadata = { title: "Account" };
@@ -39,7 +39,12 @@ export default async function AccountPage() {
               <p className="badge ok">{t("account.totpOn")}</p>
             ) : (
               <div className="stack">
-                <ActionForm action={beginTotpAction} submit={t("account.totpStart")} variant="secondary" secretLabel={t("account.totpSecret")} />
+                <ActionForm
+                  action={beginTotpAction}
+                  submit={t("account.totpStart")}
+                  variant="secondary"
+                  secretLabel={t("account.totpSecret")}
+                />
                 <ActionForm action={confirmTotpAction} submit={t("signIn.verify")} inline>
                   <label>
                     {t("signIn.code")}

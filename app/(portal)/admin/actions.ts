@@ -3,8 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { createPlan, createRegion, setPlanActive, setRegionActive } from "@/lib/catalog/catalog";
 import { getPrisma } from "@/lib/db";
-import { formObject, runAction, type ActionState } from "../../_server/actions";
-import { requestMeta, requireUser } from "../../_server/request";
+import { formObject, runAction, type ActionState } from "@/app/_server/actions";
+import { requestMeta, requireUser } from "@/app/_server/request";
 
 async function ctx() {
   return { prisma: await getPrisma(), principal: await requireUser(), meta: await requestMeta() };

@@ -1,8 +1,8 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
-import { getT } from "../../_i18n/server";
-import { requireUser } from "../../_server/request";
+import { getT } from "@/app/_i18n/server";
+import { requireUser } from "@/app/_server/request";
 
 export default async function AdminLayout({ children }: { children: ReactNode }) {
   const user = await requireUser();

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getPrisma } from "@/lib/db";
-import { getT } from "../../_i18n/server";
-import { requireUser } from "../../_server/request";
+import { getT } from "@/app/_i18n/server";
+import { requireUser } from "@/app/_server/request";
 
 export const metadata: Metadata = { title: "Admin" };
 

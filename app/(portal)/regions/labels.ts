@@ -1,6 +1,6 @@
 import type { LatencyChartLabels } from "@/components/latency-chart";
 import type { RegionLatencyLabels } from "@/components/region-latency";
-import type { T } from "../../_i18n/server";
+import type { T } from "@/app/_i18n/server";
 
 // The shared latency components take their words as props (they render on server and client).
 export function regionLatencyLabels(t: T): RegionLatencyLabels {
@@ -8,7 +8,13 @@ export function regionLatencyLabels(t: T): RegionLatencyLabels {
 }
 
 export function latencyChartLabels(t: T): LatencyChartLabels {
-  return { median: t("latency.median"), p95: t("latency.p95"), noData: t("latency.chartNoData"), axis: t("latency.chartAxis"), caption: t("latency.chartCaption") };
+  return {
+    median: t("latency.median"),
+    p95: t("latency.p95"),
+    noData: t("latency.chartNoData"),
+    axis: t("latency.chartAxis"),
+    caption: t("latency.chartCaption"),
+  };
 }
 
 export const JURISDICTION_KEY = {

@@ -4,8 +4,8 @@ import { RegionLatency } from "@/components/region-latency";
 import { listRegions } from "@/lib/catalog/catalog";
 import { getPrisma } from "@/lib/db";
 import { nixLatencyByRegion } from "@/lib/latency/nix-latency";
-import { getT } from "../../_i18n/server";
-import { requireUser } from "../../_server/request";
+import { getT } from "@/app/_i18n/server";
+import { requireUser } from "@/app/_server/request";
 import { JURISDICTION_KEY, regionLatencyLabels } from "./labels";
 
 export const metadata: Metadata = { title: "Regions" };
@@ -21,7 +21,11 @@ export default async function RegionsPage() {
     <>
       <h1>{t("nav.regions")}</h1>
       <p className="muted">{t("latency.regionsIntro")}</p>
-      {!exchange ? <p className="alert" style={{ borderColor: "var(--line)", background: "var(--panel)" }}>{t("latency.noTargets")}</p> : null}
+      {!exchange ? (
+        <p className="alert" style={{ borderColor: "var(--line)", background: "var(--panel)" }}>
+          {t("latency.noTargets")}
+        </p>
+      ) : null}
       <section className="card table-wrap">
         <table data-testid="region-list">
           <thead>

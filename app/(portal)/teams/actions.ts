@@ -7,8 +7,8 @@ import { createTeam } from "@/lib/teams/create-team";
 import { inviteMember } from "@/lib/teams/invitations";
 import { changeMemberRole, removeMember } from "@/lib/teams/members";
 import { setTeamQuota } from "@/lib/teams/quota";
-import { formObject, runAction, type ActionState } from "../../_server/actions";
-import { requestMeta, requireUser } from "../../_server/request";
+import { formObject, runAction, type ActionState } from "@/app/_server/actions";
+import { requestMeta, requireUser } from "@/app/_server/request";
 
 async function ctx() {
   return { prisma: await getPrisma(), principal: await requireUser(), meta: await requestMeta() };

@@ -3,8 +3,8 @@ import Link from "next/link";
 import { ActionForm } from "@/components/action-form";
 import { getPrisma } from "@/lib/db";
 import { listTeams } from "@/lib/teams/list-teams";
-import { getT } from "../../_i18n/server";
-import { requireUser } from "../../_server/request";
+import { getT } from "@/app/_i18n/server";
+import { requireUser } from "@/app/_server/request";
 import { createTeamAction } from "./actions";
 
 export const metadata: Metadata = { title: "Teams" };

@@ -5,8 +5,8 @@ import { redirect } from "next/navigation";
 import { createSession, SESSION_COOKIE } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db";
 import { acceptInvitation } from "@/lib/teams/invitations";
-import { formObject, runAction, type ActionState } from "../../_server/actions";
-import { currentUser, requestMeta, sessionCookieOptions } from "../../_server/request";
+import { formObject, runAction, type ActionState } from "@/app/_server/actions";
+import { currentUser, requestMeta, sessionCookieOptions } from "@/app/_server/request";
 
 export async function acceptInvitationAction(_p: ActionState, form: FormData): Promise<ActionState> {
   let slug = "";

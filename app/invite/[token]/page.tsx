@@ -2,8 +2,8 @@ import Link from "next/link";
 import { ActionForm } from "@/components/action-form";
 import { getPrisma } from "@/lib/db";
 import { findInvitation } from "@/lib/teams/invitations";
-import { getT } from "../../_i18n/server";
-import { currentUser } from "../../_server/request";
+import { getT } from "@/app/_i18n/server";
+import { currentUser } from "@/app/_server/request";
 import { acceptInvitationAction } from "./actions";
 
 export default async function InvitePage({ params }: { params: Promise<{ token: string }> }) {

@@ -1,8 +1,8 @@
 import { redirect } from "next/navigation";
 import { ActionForm } from "@/components/action-form";
-import { getT } from "../../_i18n/server";
-import { currentSession } from "../../_server/request";
-import { verifyAction } from "../actions";
+import { getT } from "@/app/_i18n/server";
+import { currentSession } from "@/app/_server/request";
+import { verifyAction } from "@/app/sign-in/actions";
 
 export default async function VerifyPage() {
   const s = await currentSession();

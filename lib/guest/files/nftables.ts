@@ -3,8 +3,7 @@ import type { GuestHardening } from "../inputs";
 export const NFTABLES_PATH = "/etc/nftables.conf";
 export const NFT_TABLE = "skjold";
 
-const set = (cidrs: string[], family: "v4" | "v6") =>
-  cidrs.filter((c) => (family === "v6") === c.includes(":")).join(", ");
+const set = (cidrs: string[], family: "v4" | "v6") => cidrs.filter((c) => (family === "v6") === c.includes(":")).join(", ");
 
 /** `ip saddr { … } <rule>` lines for a list of addresses, split by family; nothing when the list is empty. */
 function matching(cidrs: string[], rule: string, field: "saddr" | "daddr" = "saddr"): string[] {
@@ -44,8 +43,12 @@ export function renderNftables(opts: GuestHardening): string {
   const forward = k3s
     ? ["ct state established,related accept", ...matching(podNets, "accept", "saddr"), ...matching(podNets, "accept", "daddr")]
     : [];
-  const chain = (name: string, hook: string, rules: string[]) =>
-    [`  chain ${name} {`, `    type filter hook ${hook} priority filter; policy drop;`, ...rules.map((r) => `    ${r}`), "  }"];
+  const chain = (name: string, hook: string, rules: string[]) => [
+    `  chain ${name} {`,
+    `    type filter hook ${hook} priority filter; policy drop;`,
+    ...rules.map((r) => `    ${r}`),
+    "  }",
+  ];
   return [
     "#!/usr/sbin/nft -f",
     "# Managed by Skjold: inbound default-deny (CIS Debian 12 section 4.3).",

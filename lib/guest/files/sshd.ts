@@ -2,7 +2,7 @@ import type { GuestHardening } from "../inputs";
 
 // CIS Debian Linux 12 benchmark, section 5.1 (SSH server). Keys are sshd_config keywords; the
 // effective values are later read back with `sshd -T`, which prints them in lower case.
-export const SSHD_CIPHERS = [
+const SSHD_CIPHERS = [
   "chacha20-poly1305@openssh.com",
   "aes256-gcm@openssh.com",
   "aes128-gcm@openssh.com",
@@ -10,14 +10,14 @@ export const SSHD_CIPHERS = [
   "aes192-ctr",
   "aes128-ctr",
 ];
-export const SSHD_MACS = [
+const SSHD_MACS = [
   "hmac-sha2-512-etm@openssh.com",
   "hmac-sha2-256-etm@openssh.com",
   "umac-128-etm@openssh.com",
   "hmac-sha2-512",
   "hmac-sha2-256",
 ];
-export const SSHD_KEX = [
+const SSHD_KEX = [
   "sntrup761x25519-sha512@openssh.com",
   "curve25519-sha256",
   "curve25519-sha256@libssh.org",
@@ -32,7 +32,7 @@ export const BANNER_PATH = "/etc/issue.net";
 export const BANNER_TEXT = "Authorised access only. Activity on this system is logged.\n";
 
 /** The sshd settings for a guest, in the order they are written. */
-export function sshdSettings(opts: Pick<GuestHardening, "adminUser" | "sshPort" | "allowSshForwarding">): [string, string][] {
+function sshdSettings(opts: Pick<GuestHardening, "adminUser" | "sshPort" | "allowSshForwarding">): [string, string][] {
   return [
     ["Port", String(opts.sshPort)],
     ["PermitRootLogin", "no"],

@@ -11,6 +11,7 @@ export function renderUnattendedUpgrades(): string {
   return [
     "// Managed by Skjold",
     "Unattended-Upgrade::Origins-Pattern {",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: ${distro_codename} is unattended-upgrades' own variable
     '  "origin=Debian,codename=${distro_codename}-security,label=Debian-Security";',
     "};",
     'Unattended-Upgrade::Remove-Unused-Kernel-Packages "true";',

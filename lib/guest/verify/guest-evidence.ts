@@ -7,8 +7,6 @@ import { runRootScript, type GuestShell, type Privilege } from "../shell";
 import { shQuote } from "../script-lib";
 import { buildSectionScript, newNonce, parseSections, type Section } from "./sections";
 
-export const GUEST_SECTIONS = ["sshd", "sysctl", "nft", "modes", "accounts", "apt", "units", "core"] as const;
-
 /** Every sysctl any role sets: the evidence reads them all and the evaluation decides per role. */
 const SYSCTL_KEYS = [...new Set([...Object.keys(hardeningSysctls("k3s-server")), ...Object.keys(kubeletSysctls("k3s-server"))])];
 
@@ -28,12 +26,20 @@ export function guestEvidenceSections(adminUser: string): Section[] {
       name: "apt",
       command: `apt-config dump APT::Periodic; echo "package $(dpkg-query -W -f='\${Status}' unattended-upgrades 2>/dev/null || echo absent)"; test -f ${AUTO_UPGRADES_PATH} && echo "file present" || echo "file absent"`,
     },
-    { name: "units", command: "for u in nftables.service apt-daily-upgrade.timer unattended-upgrades.service; do echo \"$u $(systemctl is-enabled $u 2>/dev/null || true)\"; done" },
-    { name: "core", command: "grep -hsE '^[^#]*core' /etc/security/limits.conf /etc/security/limits.d/*.conf; grep -hs '^Storage' /etc/systemd/coredump.conf /etc/systemd/coredump.conf.d/*.conf" },
+    {
+      name: "units",
+      command:
+        'for u in nftables.service apt-daily-upgrade.timer unattended-upgrades.service; do echo "$u $(systemctl is-enabled $u 2>/dev/null || true)"; done',
+    },
+    {
+      name: "core",
+      command:
+        "grep -hsE '^[^#]*core' /etc/security/limits.conf /etc/security/limits.d/*.conf; grep -hs '^Storage' /etc/systemd/coredump.conf /etc/systemd/coredump.conf.d/*.conf",
+    },
   ];
 }
 
-export const guestEvidenceSchema = z.object({
+const guestEvidenceSchema = z.object({
   sshd: z.record(z.string(), z.array(z.string())),
   sysctl: z.record(z.string(), z.string()),
   nftRuleset: z.string(),
@@ -49,10 +55,14 @@ export const guestEvidenceSchema = z.object({
 });
 export type GuestEvidence = z.infer<typeof guestEvidenceSchema>;
 
-const lines = (s: string) => s.split("\n").map((l) => l.trim()).filter(Boolean);
+const lines = (s: string) =>
+  s
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
 
 /** `sshd -T` prints one `keyword value…` per line; keywords that repeat (hostkey, allowusers) collect. */
-export function parseSshdT(text: string): Record<string, string[]> {
+function parseSshdT(text: string): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const l of lines(text)) {
     const m = /^([a-z0-9]+) (.*)$/.exec(l);
@@ -63,7 +73,7 @@ export function parseSshdT(text: string): Record<string, string[]> {
 }
 
 /** `sysctl key…` prints `key = value`; unknown keys (with -e) print nothing. */
-export function parseSysctl(text: string): Record<string, string> {
+function parseSysctl(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const l of lines(text)) {
     const m = /^([a-z0-9_.-]+) = (.*)$/.exec(l);
@@ -81,7 +91,11 @@ function parseModes(text: string): GuestEvidence["modes"] {
   return out;
 }
 
-const field = (text: string, key: string) => lines(text).find((l) => l.startsWith(`${key} `) || l === key)?.slice(key.length).trim() ?? "";
+const field = (text: string, key: string) =>
+  lines(text)
+    .find((l) => l.startsWith(`${key} `) || l === key)
+    ?.slice(key.length)
+    .trim() ?? "";
 
 /** Turns the raw sections into typed evidence (pure, strict). */
 export function parseGuestEvidence(raw: Record<string, string>): GuestEvidence {
@@ -118,6 +132,17 @@ export async function collectGuestEvidence(opts: { shell: GuestShell; adminUser:
   const adminUser = adminUserSchema.parse(opts.adminUser);
   const sections = guestEvidenceSections(adminUser);
   const nonce = newNonce();
-  const { stdout } = await runRootScript({ shell: opts.shell, privilege: opts.privilege, script: buildSectionScript(sections, nonce), what: "Evidence collection" });
-  return parseGuestEvidence(parseSections(stdout, sections.map((s) => s.name), nonce));
+  const { stdout } = await runRootScript({
+    shell: opts.shell,
+    privilege: opts.privilege,
+    script: buildSectionScript(sections, nonce),
+    what: "Evidence collection",
+  });
+  return parseGuestEvidence(
+    parseSections(
+      stdout,
+      sections.map((s) => s.name),
+      nonce,
+    ),
+  );
 }

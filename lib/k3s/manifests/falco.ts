@@ -4,12 +4,14 @@ import { stringify } from "yaml";
 
 // Runtime defence (seed §3). The rules are self-contained (raw fields, no macros from the default
 // rule set) so they keep working whatever rule files the image ships.
-export const FALCO_RULES = [
+const FALCO_RULES = [
   {
     rule: "Terminal shell in container",
     desc: "A shell was started in a container with an attached terminal.",
-    condition: "evt.type in (execve, execveat) and evt.dir=< and container.id != host and proc.name in (ash, bash, csh, dash, ksh, sh, tcsh, zsh) and proc.tty != 0",
-    output: "Shell spawned in a container with a terminal (user=%user.name container=%container.id image=%container.image.repository shell=%proc.name parent=%proc.pname cmdline=%proc.cmdline)",
+    condition:
+      "evt.type in (execve, execveat) and evt.dir=< and container.id != host and proc.name in (ash, bash, csh, dash, ksh, sh, tcsh, zsh) and proc.tty != 0",
+    output:
+      "Shell spawned in a container with a terminal (user=%user.name container=%container.id image=%container.image.repository shell=%proc.name parent=%proc.pname cmdline=%proc.cmdline)",
     priority: "NOTICE",
     tags: ["container", "shell", "skjold"],
   },
@@ -17,7 +19,8 @@ export const FALCO_RULES = [
     rule: "Write below etc",
     desc: "A file below /etc was opened for writing inside a container.",
     condition: "evt.type in (open, openat, openat2) and evt.is_open_write=true and fd.name startswith /etc/ and container.id != host",
-    output: "File below /etc opened for writing in a container (user=%user.name file=%fd.name container=%container.id image=%container.image.repository cmdline=%proc.cmdline)",
+    output:
+      "File below /etc opened for writing in a container (user=%user.name file=%fd.name container=%container.id image=%container.image.repository cmdline=%proc.cmdline)",
     priority: "ERROR",
     tags: ["container", "filesystem", "skjold"],
   },

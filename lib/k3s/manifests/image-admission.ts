@@ -22,11 +22,11 @@ import { helmChart, type HelmChart } from "./image-scanning";
 // boundary check, mirroring kyverno.io/v1 for exactly the fields written here.
 
 export const IMAGE_GATE_POLICY = "skjold-require-clean-image-scan";
-export const KYVERNO_NAMESPACE = "kyverno";
+const KYVERNO_NAMESPACE = "kyverno";
 export const VULN_ATTESTATION_TYPE = "https://cosign.sigstore.dev/attestation/vuln/v1";
 
 /** JMESPath over the attestation's predicate: the findings that refuse an image (HIGH/CRITICAL with a fix). */
-export const REFUSING_FINDINGS = "scanner.result.Results[].Vulnerabilities[?(Severity=='HIGH' || Severity=='CRITICAL') && FixedVersion][]";
+const REFUSING_FINDINGS = "scanner.result.Results[].Vulnerabilities[?(Severity=='HIGH' || Severity=='CRITICAL') && FixedVersion][]";
 
 /** Kyverno's "{{ … }}" conditions on the attestation predicate: all must hold for the image to be admitted. */
 export const ATTESTATION_CONDITIONS = [
@@ -44,7 +44,12 @@ export const ATTESTATION_CONDITIONS = [
   },
 ];
 
-const conditionSchema = z.strictObject({ key: z.string(), operator: z.enum(["Equals", "NotEquals"]), value: z.union([z.string(), z.number()]), message: z.string() });
+const conditionSchema = z.strictObject({
+  key: z.string(),
+  operator: z.enum(["Equals", "NotEquals"]),
+  value: z.union([z.string(), z.number()]),
+  message: z.string(),
+});
 const resourceFilterSchema = z.strictObject({
   resources: z.strictObject({ kinds: z.array(z.string()).min(1), namespaces: z.array(z.string()).optional() }),
 });
@@ -55,27 +60,43 @@ const ruleBase = {
 };
 const verifyImagesRuleSchema = z.strictObject({
   ...ruleBase,
-  verifyImages: z.array(z.strictObject({
-    imageReferences: z.array(z.string()).min(1),
-    failureAction: z.literal("Enforce"),
-    required: z.boolean(),
-    mutateDigest: z.boolean(),
-    verifyDigest: z.boolean(),
-    attestations: z.array(z.strictObject({
-      type: z.string().url(),
-      attestors: z.array(z.strictObject({
-        count: z.number().int().min(1),
-        entries: z.array(z.strictObject({
-          keys: z.strictObject({
-            publicKeys: z.string().startsWith("-----BEGIN PUBLIC KEY-----"),
-            rekor: z.strictObject({ ignoreTlog: z.boolean() }),
-            ctlog: z.strictObject({ ignoreSCT: z.boolean() }),
-          }),
-        })).min(1),
-      })).min(1),
-      conditions: z.array(z.strictObject({ all: z.array(conditionSchema).min(1) })).min(1),
-    })).min(1),
-  })).min(1),
+  verifyImages: z
+    .array(
+      z.strictObject({
+        imageReferences: z.array(z.string()).min(1),
+        failureAction: z.literal("Enforce"),
+        required: z.boolean(),
+        mutateDigest: z.boolean(),
+        verifyDigest: z.boolean(),
+        attestations: z
+          .array(
+            z.strictObject({
+              type: z.string().url(),
+              attestors: z
+                .array(
+                  z.strictObject({
+                    count: z.number().int().min(1),
+                    entries: z
+                      .array(
+                        z.strictObject({
+                          keys: z.strictObject({
+                            publicKeys: z.string().startsWith("-----BEGIN PUBLIC KEY-----"),
+                            rekor: z.strictObject({ ignoreTlog: z.boolean() }),
+                            ctlog: z.strictObject({ ignoreSCT: z.boolean() }),
+                          }),
+                        }),
+                      )
+                      .min(1),
+                  }),
+                )
+                .min(1),
+              conditions: z.array(z.strictObject({ all: z.array(conditionSchema).min(1) })).min(1),
+            }),
+          )
+          .min(1),
+      }),
+    )
+    .min(1),
 });
 const denyAllRuleSchema = z.strictObject({
   ...ruleBase,
@@ -105,26 +126,46 @@ export const NO_KEY_MESSAGE =
 
 /** The admission gate; with no registered key it refuses every tenant pod and says why (secure by default). */
 export function imageAdmissionPolicy(signingKeys: string[]): ClusterPolicy {
-  const rules = signingKeys.length === 0
-    ? [{ name: "no-signing-key", ...podsOutsideSystem, validate: { failureAction: "Enforce" as const, message: NO_KEY_MESSAGE, deny: {} } }]
-    : [{
-      name: "signed-clean-trivy-scan",
-      ...podsOutsideSystem,
-      verifyImages: [{
-        imageReferences: ["*"],
-        failureAction: "Enforce" as const,
-        required: true,
-        mutateDigest: true,
-        verifyDigest: true,
-        attestations: [{
-          type: VULN_ATTESTATION_TYPE,
-          // Any one of the team's keys (rotation: old and new key side by side). No transparency log:
-          // clusters may be air-gapped, and the key is the trust anchor.
-          attestors: [{ count: 1, entries: signingKeys.map((publicKeys) => ({ keys: { publicKeys, rekor: { ignoreTlog: true }, ctlog: { ignoreSCT: true } } })) }],
-          conditions: [{ all: ATTESTATION_CONDITIONS }],
-        }],
-      }],
-    }];
+  const rules =
+    signingKeys.length === 0
+      ? [
+          {
+            name: "no-signing-key",
+            ...podsOutsideSystem,
+            validate: { failureAction: "Enforce" as const, message: NO_KEY_MESSAGE, deny: {} },
+          },
+        ]
+      : [
+          {
+            name: "signed-clean-trivy-scan",
+            ...podsOutsideSystem,
+            verifyImages: [
+              {
+                imageReferences: ["*"],
+                failureAction: "Enforce" as const,
+                required: true,
+                mutateDigest: true,
+                verifyDigest: true,
+                attestations: [
+                  {
+                    type: VULN_ATTESTATION_TYPE,
+                    // Any one of the team's keys (rotation: old and new key side by side). No transparency log:
+                    // clusters may be air-gapped, and the key is the trust anchor.
+                    attestors: [
+                      {
+                        count: 1,
+                        entries: signingKeys.map((publicKeys) => ({
+                          keys: { publicKeys, rekor: { ignoreTlog: true }, ctlog: { ignoreSCT: true } },
+                        })),
+                      },
+                    ],
+                    conditions: [{ all: ATTESTATION_CONDITIONS }],
+                  },
+                ],
+              },
+            ],
+          },
+        ];
   return clusterPolicySchema.parse({
     apiVersion: "kyverno.io/v1",
     kind: "ClusterPolicy",
@@ -132,7 +173,8 @@ export function imageAdmissionPolicy(signingKeys: string[]): ClusterPolicy {
       name: IMAGE_GATE_POLICY,
       annotations: {
         "policies.kyverno.io/title": "Refuse images without a clean, signed Trivy scan",
-        "policies.kyverno.io/description": "Every tenant image must carry a cosign vuln attestation signed by the team's key, listing no HIGH or CRITICAL finding that has a fix (seed §2).",
+        "policies.kyverno.io/description":
+          "Every tenant image must carry a cosign vuln attestation signed by the team's key, listing no HIGH or CRITICAL finding that has a fix (seed §2).",
       },
     },
     spec: {
@@ -145,12 +187,18 @@ export function imageAdmissionPolicy(signingKeys: string[]): ClusterPolicy {
 }
 
 /** Kyverno itself: one admission replica on a one-server cluster; no policy exceptions a tenant could create to slip past the gate. */
-export const KYVERNO_VALUES = {
+const KYVERNO_VALUES = {
   admissionController: { replicas: 1 },
   cleanupController: { enabled: false },
   features: { policyExceptions: { enabled: false } },
 };
 
 export function kyvernoChart(version: string): HelmChart {
-  return helmChart({ name: "kyverno", repo: "https://kyverno.github.io/kyverno/", version, targetNamespace: KYVERNO_NAMESPACE, values: KYVERNO_VALUES });
+  return helmChart({
+    name: "kyverno",
+    repo: "https://kyverno.github.io/kyverno/",
+    version,
+    targetNamespace: KYVERNO_NAMESPACE,
+    values: KYVERNO_VALUES,
+  });
 }

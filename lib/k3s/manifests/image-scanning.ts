@@ -4,23 +4,27 @@ import { z } from "zod";
 // Image scanning (seed §2) with the Trivy operator, installed by k3s's built-in helm-controller.
 // HelmChart is a k3s custom resource, so kubernetes-models has no schema for it: this zod schema
 // is its boundary check instead.
-export const helmChartSchema = z.object({
-  apiVersion: z.literal("helm.cattle.io/v1"),
-  kind: z.literal("HelmChart"),
-  metadata: z.object({ name: z.string(), namespace: z.literal("kube-system") }),
-  spec: z.object({
-    chart: z.string(),
-    repo: z.string().url(),
-    version: z.string(),
-    targetNamespace: z.string(),
-    createNamespace: z.boolean(),
-    valuesContent: z.string(),
-  }).strict(),
-}).strict();
+export const helmChartSchema = z
+  .object({
+    apiVersion: z.literal("helm.cattle.io/v1"),
+    kind: z.literal("HelmChart"),
+    metadata: z.object({ name: z.string(), namespace: z.literal("kube-system") }),
+    spec: z
+      .object({
+        chart: z.string(),
+        repo: z.string().url(),
+        version: z.string(),
+        targetNamespace: z.string(),
+        createNamespace: z.boolean(),
+        valuesContent: z.string(),
+      })
+      .strict(),
+  })
+  .strict();
 export type HelmChart = z.infer<typeof helmChartSchema>;
 
 /** Scanner settings: report HIGH and CRITICAL findings that have a fix. */
-export const TRIVY_VALUES = {
+const TRIVY_VALUES = {
   trivy: { severity: "HIGH,CRITICAL", ignoreUnfixed: true },
   operator: { vulnerabilityScannerEnabled: true, scanJobsConcurrentLimit: 2 },
   excludeNamespaces: "kube-system,falco",
@@ -32,10 +36,23 @@ export function helmChart(opts: { name: string; repo: string; version: string; t
     apiVersion: "helm.cattle.io/v1",
     kind: "HelmChart",
     metadata: { name: opts.name, namespace: "kube-system" },
-    spec: { chart: opts.name, repo: opts.repo, version: opts.version, targetNamespace: opts.targetNamespace, createNamespace: false, valuesContent: stringify(opts.values) },
+    spec: {
+      chart: opts.name,
+      repo: opts.repo,
+      version: opts.version,
+      targetNamespace: opts.targetNamespace,
+      createNamespace: false,
+      valuesContent: stringify(opts.values),
+    },
   });
 }
 
 export function trivyOperatorChart(version: string): HelmChart {
-  return helmChart({ name: "trivy-operator", repo: "https://aquasecurity.github.io/helm-charts/", version, targetNamespace: "trivy-system", values: TRIVY_VALUES });
+  return helmChart({
+    name: "trivy-operator",
+    repo: "https://aquasecurity.github.io/helm-charts/",
+    version,
+    targetNamespace: "trivy-system",
+    values: TRIVY_VALUES,
+  });
 }

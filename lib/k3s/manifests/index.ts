@@ -19,8 +19,19 @@ const plain = (objs: Validatable[]) =>
 /** The manifests k3s applies from server/manifests, every object schema-checked (pure). */
 export function buildK3sManifests(c: K3sCluster): ManifestFile[] {
   return [
-    { name: "skjold-namespaces.yaml", objects: plain([...c.tenantNamespaces.map(tenantNamespace), systemNamespace("falco", "privileged"), systemNamespace("trivy-system", "baseline"), systemNamespace("kyverno", "baseline")]) },
-    { name: "skjold-network-policies.yaml", objects: plain([...systemNetworkPolicies(), ...c.tenantNamespaces.flatMap(tenantNetworkPolicies)]) },
+    {
+      name: "skjold-namespaces.yaml",
+      objects: plain([
+        ...c.tenantNamespaces.map(tenantNamespace),
+        systemNamespace("falco", "privileged"),
+        systemNamespace("trivy-system", "baseline"),
+        systemNamespace("kyverno", "baseline"),
+      ]),
+    },
+    {
+      name: "skjold-network-policies.yaml",
+      objects: plain([...systemNetworkPolicies(), ...c.tenantNamespaces.flatMap(tenantNetworkPolicies)]),
+    },
     { name: "skjold-pod-hardening.yaml", objects: plain(podHardeningPolicy()) },
     { name: "skjold-falco.yaml", objects: plain(falcoManifests(c.images.falco)) },
     { name: "skjold-trivy-operator.yaml", objects: [helmChartSchema.parse(trivyOperatorChart(c.trivyOperatorChartVersion))] },

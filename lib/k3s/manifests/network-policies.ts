@@ -1,7 +1,10 @@
 import { NetworkPolicy, type INetworkPolicyPort } from "kubernetes-models/networking.k8s.io/v1";
 
 const NS_LABEL = "kubernetes.io/metadata.name";
-const DNS_PORTS: INetworkPolicyPort[] = [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }];
+const DNS_PORTS: INetworkPolicyPort[] = [
+  { protocol: "UDP", port: 53 },
+  { protocol: "TCP", port: 53 },
+];
 
 /** Per tenant namespace: deny all ingress, deny all egress except DNS to kube-dns (seed §5). */
 export function tenantNetworkPolicies(namespace: string): NetworkPolicy[] {
@@ -13,7 +16,17 @@ export function tenantNetworkPolicies(namespace: string): NetworkPolicy[] {
       spec: {
         podSelector: {},
         policyTypes: ["Egress"],
-        egress: [{ to: [{ namespaceSelector: { matchLabels: { [NS_LABEL]: "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: DNS_PORTS }],
+        egress: [
+          {
+            to: [
+              {
+                namespaceSelector: { matchLabels: { [NS_LABEL]: "kube-system" } },
+                podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+              },
+            ],
+            ports: DNS_PORTS,
+          },
+        ],
       },
     }),
   ];
@@ -26,7 +39,10 @@ const intraNamespace = (namespace: string) =>
   });
 
 const allowAllTo = (name: string, matchLabels: Record<string, string>) =>
-  new NetworkPolicy({ metadata: { name, namespace: "kube-system" }, spec: { podSelector: { matchLabels }, ingress: [{}], policyTypes: ["Ingress"] } });
+  new NetworkPolicy({
+    metadata: { name, namespace: "kube-system" },
+    spec: { podSelector: { matchLabels }, ingress: [{}], policyTypes: ["Ingress"] },
+  });
 
 /** The system namespaces' policies from the k3s CIS hardening guide ("NetworkPolicies"). */
 export function systemNetworkPolicies(): NetworkPolicy[] {

@@ -1,12 +1,12 @@
 import { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from "kubernetes-models/admissionregistration.k8s.io/v1";
 import { PSA_EXEMPT_NAMESPACES } from "../config";
 
-export const POD_POLICY_NAME = "skjold-container-hardening";
+const POD_POLICY_NAME = "skjold-container-hardening";
 
 const sc = (field: string) => `has(c.securityContext) && has(c.securityContext.${field})`;
 
 /** CEL checks on every container and init container (seed §1): each line is one rule a pod must meet. */
-export const POD_POLICY_VALIDATIONS = [
+const POD_POLICY_VALIDATIONS = [
   {
     expression: `variables.containers.all(c, ${sc("readOnlyRootFilesystem")} && c.securityContext.readOnlyRootFilesystem == true)`,
     message: "every container must set securityContext.readOnlyRootFilesystem: true",
@@ -34,8 +34,15 @@ export function podHardeningPolicy(): [ValidatingAdmissionPolicy, ValidatingAdmi
       metadata: { name: POD_POLICY_NAME },
       spec: {
         failurePolicy: "Fail",
-        matchConstraints: { resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["pods"] }] },
-        variables: [{ name: "containers", expression: "object.spec.containers + (has(object.spec.initContainers) ? object.spec.initContainers : [])" }],
+        matchConstraints: {
+          resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["pods"] }],
+        },
+        variables: [
+          {
+            name: "containers",
+            expression: "object.spec.containers + (has(object.spec.initContainers) ? object.spec.initContainers : [])",
+          },
+        ],
         validations: POD_POLICY_VALIDATIONS,
       },
     }),
@@ -44,7 +51,11 @@ export function podHardeningPolicy(): [ValidatingAdmissionPolicy, ValidatingAdmi
       spec: {
         policyName: POD_POLICY_NAME,
         validationActions: ["Deny"],
-        matchResources: { namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "NotIn", values: PSA_EXEMPT_NAMESPACES }] } },
+        matchResources: {
+          namespaceSelector: {
+            matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "NotIn", values: PSA_EXEMPT_NAMESPACES }],
+          },
+        },
       },
     }),
   ];

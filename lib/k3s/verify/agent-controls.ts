@@ -18,7 +18,7 @@ const SECTIONS: Section[] = [
   { name: "server", command: `grep -m1 '^K3S_URL=' ${AGENT_ENV_FILE} | cut -d= -f2-` },
 ];
 
-export const agentEvidenceSchema = z.object({
+const agentEvidenceSchema = z.object({
   unit: z.string(),
   config: z.record(z.string(), z.unknown()).nullable(),
   modes: z.record(z.string(), z.string()),
@@ -47,8 +47,19 @@ export function parseAgentEvidence(raw: Record<string, string>): AgentEvidence {
 
 export async function collectAgentEvidence(opts: { shell: GuestShell; privilege?: Privilege }): Promise<AgentEvidence> {
   const nonce = newNonce();
-  const { stdout } = await runRootScript({ shell: opts.shell, privilege: opts.privilege, script: buildSectionScript(SECTIONS, nonce), what: "k3s agent evidence collection" });
-  return parseAgentEvidence(parseSections(stdout, SECTIONS.map((s) => s.name), nonce));
+  const { stdout } = await runRootScript({
+    shell: opts.shell,
+    privilege: opts.privilege,
+    script: buildSectionScript(SECTIONS, nonce),
+    what: "k3s agent evidence collection",
+  });
+  return parseAgentEvidence(
+    parseSections(
+      stdout,
+      SECTIONS.map((s) => s.name),
+      nonce,
+    ),
+  );
 }
 
 /** The controls of one agent node; ids carry the node name so they sit in the cluster's k3s report (pure). */
@@ -59,13 +70,36 @@ export function evaluateAgentControls(opts: { evidence: AgentEvidence; nodeName:
   const id = (what: string) => `k3s.agent.${what}[${nodeName}]`;
   const mode = (p: string) => e.modes[p] ?? "missing";
   return [
-    control(id("running"), `The k3s agent runs on ${nodeName}`, [G], `k3s-agent.service ${e.unit || "?"}`, e.unit === "active"),
-    control(id("server"), `${nodeName} joins the cluster's server`, [G], `K3S_URL=${e.serverUrl}`, e.serverUrl === opts.serverUrl),
-    control(id("config"), `${nodeName}: protect-kernel-defaults, its node name and the kubelet's idle timeout`, [G, "seed §5"],
-      `protect-kernel-defaults=${String(cfg["protect-kernel-defaults"])}; node-name=${String(cfg["node-name"])}; kubelet-arg=${kubelet.join(" ")}`,
-      cfg["protect-kernel-defaults"] === true && cfg["node-name"] === nodeName && kubelet.includes("streaming-connection-idle-timeout=5m")),
-    control(id("file-modes"), `${nodeName}: the agent's config and its token file are root-only`, [G],
-      `${K3S_CONFIG} ${mode(K3S_CONFIG)}; ${AGENT_ENV_FILE} ${mode(AGENT_ENV_FILE)}`,
-      mode(K3S_CONFIG) === "600 root" && mode(AGENT_ENV_FILE) === "600 root"),
+    control({
+      id: id("running"),
+      title: `The k3s agent runs on ${nodeName}`,
+      references: [G],
+      evidence: `k3s-agent.service ${e.unit || "?"}`,
+      ok: e.unit === "active",
+    }),
+    control({
+      id: id("server"),
+      title: `${nodeName} joins the cluster's server`,
+      references: [G],
+      evidence: `K3S_URL=${e.serverUrl}`,
+      ok: e.serverUrl === opts.serverUrl,
+    }),
+    control({
+      id: id("config"),
+      title: `${nodeName}: protect-kernel-defaults, its node name and the kubelet's idle timeout`,
+      references: [G, "seed §5"],
+      evidence: `protect-kernel-defaults=${String(cfg["protect-kernel-defaults"])}; node-name=${String(cfg["node-name"])}; kubelet-arg=${kubelet.join(" ")}`,
+      ok:
+        cfg["protect-kernel-defaults"] === true &&
+        cfg["node-name"] === nodeName &&
+        kubelet.includes("streaming-connection-idle-timeout=5m"),
+    }),
+    control({
+      id: id("file-modes"),
+      title: `${nodeName}: the agent's config and its token file are root-only`,
+      references: [G],
+      evidence: `${K3S_CONFIG} ${mode(K3S_CONFIG)}; ${AGENT_ENV_FILE} ${mode(AGENT_ENV_FILE)}`,
+      ok: mode(K3S_CONFIG) === "600 root" && mode(AGENT_ENV_FILE) === "600 root",
+    }),
   ];
 }

@@ -14,9 +14,12 @@ export type ImageGateFinding = { enforced: boolean; evidence: string };
 function coversTenantPods(rule: Json): string | null {
   const kinds = arr(obj(obj(arr(obj(rule.match).any)[0]).resources).kinds);
   if (arr(obj(rule.match).any).length !== 1 || !kinds.includes("Pod")) return "does not match every Pod";
-  const excluded = arr(obj(rule.exclude).any).flatMap((f) => arr(obj(obj(f).resources).namespaces)).map(String);
+  const excluded = arr(obj(rule.exclude).any)
+    .flatMap((f) => arr(obj(obj(f).resources).namespaces))
+    .map(String);
   const extra = excluded.filter((n) => !PSA_EXEMPT_NAMESPACES.includes(n));
-  if (arr(obj(rule.match).any).some((f) => obj(obj(f).resources).namespaces || obj(obj(f).resources).namespaceSelector || obj(f).subjects)) return "matches only some pods";
+  if (arr(obj(rule.match).any).some((f) => obj(obj(f).resources).namespaces || obj(obj(f).resources).namespaceSelector || obj(f).subjects))
+    return "matches only some pods";
   return extra.length ? `also exempts ${extra.join(",")}` : null;
 }
 
@@ -27,12 +30,22 @@ function verifiesCleanScan(rule: Json): { ok: true; keys: number } | { ok: false
   if (v.failureAction !== "Enforce") return { ok: false, why: `failureAction ${String(v.failureAction ?? "Audit")}` };
   if (!arr(v.imageReferences).includes("*")) return { ok: false, why: `only images ${arr(v.imageReferences).join(",")}` };
   if (v.required === false) return { ok: false, why: "attestation not required" };
-  const att = arr(v.attestations).map(obj).find((a) => a.type === VULN_ATTESTATION_TYPE);
+  const att = arr(v.attestations)
+    .map(obj)
+    .find((a) => a.type === VULN_ATTESTATION_TYPE);
   if (!att) return { ok: false, why: "no vuln attestation required" };
-  const conds = arr(att.conditions).flatMap((c) => arr(obj(c).all)).map(obj);
-  const missing = ATTESTATION_CONDITIONS.filter((want) => !conds.some((c) => c.key === want.key && c.operator === want.operator && JSON.stringify(c.value) === JSON.stringify(want.value)));
-  if (missing.length || arr(att.conditions).some((c) => obj(c).any)) return { ok: false, why: `scan conditions changed (${missing.map((m) => m.key).join("; ") || "an any-block"})` };
-  const keys = arr(att.attestors).flatMap((a) => arr(obj(a).entries)).filter((e) => String(obj(obj(e).keys).publicKeys ?? "").includes("BEGIN PUBLIC KEY")).length;
+  const conds = arr(att.conditions)
+    .flatMap((c) => arr(obj(c).all))
+    .map(obj);
+  const missing = ATTESTATION_CONDITIONS.filter(
+    (want) =>
+      !conds.some((c) => c.key === want.key && c.operator === want.operator && JSON.stringify(c.value) === JSON.stringify(want.value)),
+  );
+  if (missing.length || arr(att.conditions).some((c) => obj(c).any))
+    return { ok: false, why: `scan conditions changed (${missing.map((m) => m.key).join("; ") || "an any-block"})` };
+  const keys = arr(att.attestors)
+    .flatMap((a) => arr(obj(a).entries))
+    .filter((e) => String(obj(obj(e).keys).publicKeys ?? "").includes("BEGIN PUBLIC KEY")).length;
   return keys > 0 ? { ok: true, keys } : { ok: false, why: "no signing key" };
 }
 
@@ -52,10 +65,16 @@ export function judgeImageGate(opts: { policy: unknown; kyvernoVersion: string |
   const validate = obj(rule.validate);
   if (rule.validate !== undefined) {
     const denyAll = validate.failureAction === "Enforce" && JSON.stringify(validate.deny) === "{}";
-    return { enforced: denyAll, evidence: `${head}: ${denyAll ? "no signing key registered, every tenant pod is refused" : "validate rule does not refuse"}` };
+    return {
+      enforced: denyAll,
+      evidence: `${head}: ${denyAll ? "no signing key registered, every tenant pod is refused" : "validate rule does not refuse"}`,
+    };
   }
   const v = verifiesCleanScan(rule);
   return v.ok
-    ? { enforced: true, evidence: `${head}: every tenant image needs a signed Trivy scan with no fixable HIGH/CRITICAL finding (${v.keys} signing key${v.keys === 1 ? "" : "s"})` }
+    ? {
+        enforced: true,
+        evidence: `${head}: every tenant image needs a signed Trivy scan with no fixable HIGH/CRITICAL finding (${v.keys} signing key${v.keys === 1 ? "" : "s"})`,
+      }
     : { enforced: false, evidence: `${head}: ${v.why}` };
 }

@@ -6,8 +6,12 @@ import { AUDIT_POLICY, K3S_BIN, K3S_CONFIG, KUBECONFIG, PSA_CONFIG, SERVER_DIR }
 
 const kubectl = (what: string) => `${K3S_BIN} kubectl get ${what} -o json`;
 
-export const K3S_SECTIONS: Section[] = [
-  { name: "cmdline", command: "for p in $(pgrep -x k3s-server || pgrep -f '^/usr/local/bin/k3s (server|agent)' || true); do tr '\\0' ' ' < /proc/$p/cmdline; echo; done" },
+const K3S_SECTIONS: Section[] = [
+  {
+    name: "cmdline",
+    command:
+      "for p in $(pgrep -x k3s-server || pgrep -f '^/usr/local/bin/k3s (server|agent)' || true); do tr '\\0' ' ' < /proc/$p/cmdline; echo; done",
+  },
   { name: "config", command: `cat ${K3S_CONFIG}` },
   { name: "admission", command: `cat ${PSA_CONFIG}` },
   { name: "audit", command: `cat ${AUDIT_POLICY}` },
@@ -21,10 +25,17 @@ export const K3S_SECTIONS: Section[] = [
   { name: "kyverno", command: kubectl("clusterpolicies.kyverno.io") },
 ];
 
-const objectSchema = z.object({ kind: z.string(), metadata: z.object({ name: z.string(), namespace: z.string().optional(), labels: z.record(z.string(), z.string()).optional() }).passthrough() }).passthrough();
+const objectSchema = z
+  .object({
+    kind: z.string(),
+    metadata: z
+      .object({ name: z.string(), namespace: z.string().optional(), labels: z.record(z.string(), z.string()).optional() })
+      .passthrough(),
+  })
+  .passthrough();
 export type KubeObject = z.infer<typeof objectSchema>;
 
-export const k3sEvidenceSchema = z.object({
+const k3sEvidenceSchema = z.object({
   cmdline: z.array(z.string()),
   config: z.record(z.string(), z.unknown()).nullable(),
   admissionConfig: z.string(),
@@ -59,12 +70,17 @@ export function parseK3sEvidence(raw: Record<string, string>): K3sEvidence {
     const m = /^([0-7]{3,4}) (\S+) (\/\S+)$/.exec(l.trim());
     if (m) modes[m[3]!] = `${m[1]} ${m[2]}`;
   }
-  const objects = ["namespaces", "netpol", "vap", "falco", "helmcharts", "kyverno"].flatMap((s) => items(get(s))).flatMap((o) => {
-    const r = objectSchema.safeParse(o);
-    return r.success ? [r.data] : [];
-  });
+  const objects = ["namespaces", "netpol", "vap", "falco", "helmcharts", "kyverno"]
+    .flatMap((s) => items(get(s)))
+    .flatMap((o) => {
+      const r = objectSchema.safeParse(o);
+      return r.success ? [r.data] : [];
+    });
   return k3sEvidenceSchema.parse({
-    cmdline: get("cmdline").split("\n").map((l) => l.trim()).filter(Boolean),
+    cmdline: get("cmdline")
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean),
     config,
     admissionConfig: get("admission"),
     auditPolicy: get("audit"),
@@ -77,6 +93,17 @@ export function parseK3sEvidence(raw: Record<string, string>): K3sEvidence {
 /** Reads the k3s server's real state (process, files, API objects) in ONE SSH exec. */
 export async function collectK3sEvidence(opts: { shell: GuestShell; privilege?: Privilege }): Promise<K3sEvidence> {
   const nonce = newNonce();
-  const { stdout } = await runRootScript({ shell: opts.shell, privilege: opts.privilege, script: buildSectionScript(K3S_SECTIONS, nonce), what: "k3s evidence collection" });
-  return parseK3sEvidence(parseSections(stdout, K3S_SECTIONS.map((s) => s.name), nonce));
+  const { stdout } = await runRootScript({
+    shell: opts.shell,
+    privilege: opts.privilege,
+    script: buildSectionScript(K3S_SECTIONS, nonce),
+    what: "k3s evidence collection",
+  });
+  return parseK3sEvidence(
+    parseSections(
+      stdout,
+      K3S_SECTIONS.map((s) => s.name),
+      nonce,
+    ),
+  );
 }

@@ -7,34 +7,55 @@ const QEMU_NS = "http://libvirt.org/schemas/domain/qemu/1.0";
 // on q35 libvirt fills pcie.0 from slot 1 upwards (root ports at 2+), 0x1f is the LPC bridge.
 const USER_NET_PCI_ADDR = "0x1b";
 
-const CmdlineSchema = z.string().max(1024).regex(/^[\x20-\x7e]*$/, "printable ASCII only");
+const CmdlineSchema = z
+  .string()
+  .max(1024)
+  .regex(/^[\x20-\x7e]*$/, "printable ASCII only");
 
-export const NetworkSpecSchema = z.discriminatedUnion("mode", [
+const NetworkSpecSchema = z.discriminatedUnion("mode", [
   z.object({
     mode: z.literal("user-forward"),
     /** host port on 127.0.0.1 forwarded to the guest's port 22 */
     sshPort: z.number().int().min(1024).max(65535),
-    mac: z.string().regex(/^52:54:00(:[0-9a-f]{2}){3}$/).optional(),
+    mac: z
+      .string()
+      .regex(/^52:54:00(:[0-9a-f]{2}){3}$/)
+      .optional(),
   }),
   z.object({
     mode: z.literal("bridge"),
     bridge: z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,14}$/, "must be a Linux interface name"),
-    mac: z.string().regex(/^52:54:00(:[0-9a-f]{2}){3}$/).optional(),
+    mac: z
+      .string()
+      .regex(/^52:54:00(:[0-9a-f]{2}){3}$/)
+      .optional(),
   }),
 ]);
 
+/** A tap Skjold made on the host (routes, bridge port and anti-spoofing filter already on it). */
+const TapNicSchema = z.object({
+  dev: z.string().regex(/^s[a-z][0-9a-f]{12}$/, "must be a Skjold tap name"),
+  mac: z.string().regex(/^52:54:00(:[0-9a-f]{2}){3}$/),
+});
+
 const VolumeRefSchema = z.object({ pool: PoolNameSchema, volume: VolumeNameSchema });
 
-export const DomainSpecSchema = z.object({
+const DomainSpecSchema = z.object({
   name: DomainNameSchema,
   type: z.enum(["kvm", "qemu"]),
   vcpus: z.number().int().min(1).max(256),
-  memoryMiB: z.number().int().min(64).max(4 * 1024 * 1024),
+  memoryMiB: z
+    .number()
+    .int()
+    .min(64)
+    .max(4 * 1024 * 1024),
   /** direct kernel boot; omit to boot from the disk's bootloader */
   kernel: z.object({ kernelPath: RemotePathSchema, initrdPath: RemotePathSchema.optional(), cmdline: CmdlineSchema }).optional(),
   disk: VolumeRefSchema.extend({ format: z.enum(["qcow2", "raw"]).default("qcow2") }).optional(),
   seed: VolumeRefSchema.optional(),
   network: NetworkSpecSchema.optional(),
+  /** NICs on persistent taps (`managed='no'`): libvirt opens them and leaves them as they are */
+  taps: z.array(TapNicSchema).max(8).default([]),
   /** serial console to a TCP socket on the host's 127.0.0.1 (the accelerator probe reads it) */
   serialTcpPort: z.number().int().min(1024).max(65535).optional(),
   /** serial console copied to this file on the host (root-readable; for diagnosis) */
@@ -90,6 +111,12 @@ export function buildDomainXml(input: DomainSpec): string {
     const n = devices.ele("interface", { type: "bridge" });
     n.ele("source", { bridge: spec.network.bridge });
     if (spec.network.mac) n.ele("mac", { address: spec.network.mac });
+    n.ele("model", { type: "virtio" });
+  }
+  for (const nic of spec.taps) {
+    const n = devices.ele("interface", { type: "ethernet" });
+    n.ele("mac", { address: nic.mac });
+    n.ele("target", { dev: nic.dev, managed: "no" });
     n.ele("model", { type: "virtio" });
   }
   const serial = spec.serialTcpPort ? devices.ele("serial", { type: "tcp" }) : devices.ele("serial", { type: "pty" });

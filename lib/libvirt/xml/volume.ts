@@ -2,13 +2,20 @@ import { create } from "xmlbuilder2";
 import { z } from "zod";
 import { RemotePathSchema, VolumeNameSchema } from "../../ssh/quote";
 
-export const VolumeSpecSchema = z.object({
+const VolumeSpecSchema = z.object({
   name: VolumeNameSchema,
-  capacityBytes: z.number().int().positive().max(64 * 2 ** 40),
+  capacityBytes: z
+    .number()
+    .int()
+    .positive()
+    .max(64 * 2 ** 40),
   format: z.enum(["qcow2", "raw"]),
   /** copy-on-write: the new qcow2 only records changes over this image */
   backing: z.object({ path: RemotePathSchema, format: z.enum(["qcow2", "raw"]) }).optional(),
-  mode: z.string().regex(/^0[0-7]{3}$/).default("0600"),
+  mode: z
+    .string()
+    .regex(/^0[0-7]{3}$/)
+    .default("0600"),
 });
 
 export type VolumeSpec = z.input<typeof VolumeSpecSchema>;

@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import { ActionForm } from "@/components/action-form";
 import { getPrisma } from "@/lib/db";
 import { listSshKeys } from "@/lib/users/ssh-keys";
-import { getT } from "../../../_i18n/server";
-import { requireUser } from "../../../_server/request";
+import { getT } from "@/app/_i18n/server";
+import { requireUser } from "@/app/_server/request";
 import { addSshKeyAction, deleteSshKeyAction } from "./actions";
 
 export const metadata: Metadata = { title: "SSH keys" };
@@ -42,7 +42,12 @@ export default async function SshKeysPage() {
                     <td className="mono">{k.fingerprint}</td>
                     <td>{k.createdAt.toISOString().slice(0, 10)}</td>
                     <td>
-                      <ActionForm action={deleteSshKeyAction} submit={t("keys.delete")} variant="danger" confirm={t("keys.confirmDelete", { name: k.name })}>
+                      <ActionForm
+                        action={deleteSshKeyAction}
+                        submit={t("keys.delete")}
+                        variant="danger"
+                        confirm={t("keys.confirmDelete", { name: k.name })}
+                      >
                         <input type="hidden" name="keyId" value={k.id} />
                       </ActionForm>
                     </td>
@@ -62,7 +67,15 @@ export default async function SshKeysPage() {
           </label>
           <label>
             {t("keys.publicKey")}
-            <textarea name="publicKey" required rows={4} className="mono" spellCheck={false} autoComplete="off" placeholder="ssh-ed25519 AAAAC3Nza… you@laptop" />
+            <textarea
+              name="publicKey"
+              required
+              rows={4}
+              className="mono"
+              spellCheck={false}
+              autoComplete="off"
+              placeholder="ssh-ed25519 AAAAC3Nza… you@laptop"
+            />
           </label>
           <p className="muted">
             {t("keys.hint")} <code>ssh-keygen -t ed25519</code> · <code>cat ~/.ssh/id_ed25519.pub</code>

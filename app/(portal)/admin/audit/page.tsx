@@ -3,8 +3,8 @@ import Link from "next/link";
 import { listAuditEvents } from "@/lib/audit/list-audit";
 import { AppError } from "@/lib/core/errors";
 import { getPrisma } from "@/lib/db";
-import { getT } from "../../../_i18n/server";
-import { requireUser } from "../../../_server/request";
+import { getT } from "@/app/_i18n/server";
+import { requireUser } from "@/app/_server/request";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -22,7 +22,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     if (!(e instanceof AppError)) throw e;
     error = e.message;
   }
-  const next = new URLSearchParams(Object.entries({ ...filter, before: result.nextBefore ?? undefined }).filter(([, v]) => v) as [string, string][]);
+  const next = new URLSearchParams(
+    Object.entries({ ...filter, before: result.nextBefore ?? undefined }).filter(([, v]) => v) as [string, string][],
+  );
   return (
     <>
       <h1>{t("admin.audit")}</h1>

@@ -2,11 +2,22 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { addHost, adoptDrift, cleanUpDrift, confirmHostKey, drainHost, reconcileHost, refreshHost, registerImage, removeHost, undrainHost } from "@/lib/hosts";
+import {
+  addHost,
+  adoptDrift,
+  cleanUpDrift,
+  confirmHostKey,
+  drainHost,
+  reconcileHost,
+  refreshHost,
+  registerImage,
+  removeHost,
+  undrainHost,
+} from "@/lib/hosts";
 import { driftCount } from "@/lib/hosts/drift";
 import { getPrisma } from "@/lib/db";
-import { formObject, runAction, type ActionState } from "../../../_server/actions";
-import { requestMeta, requireUser } from "../../../_server/request";
+import { formObject, runAction, type ActionState } from "@/app/_server/actions";
+import { requestMeta, requireUser } from "@/app/_server/request";
 
 async function ctx() {
   return { prisma: await getPrisma(), principal: await requireUser(), meta: await requestMeta() };
@@ -29,7 +40,9 @@ export async function confirmKeyAction(_p: ActionState, form: FormData): Promise
     const input = { fingerprint: form.get("fingerprint"), probeKernelPath: form.get("probeKernelPath") ?? undefined };
     const r = await confirmHostKey({ ...(await ctx()), hostId: hostIdOf(form), input });
     done(hostIdOf(form));
-    return r.error ? { ok: false, error: `Key pinned, but discovery failed: ${r.error}` } : { message: "Host key pinned and host discovered." };
+    return r.error
+      ? { ok: false, error: `Key pinned, but discovery failed: ${r.error}` }
+      : { message: "Host key pinned and host discovered." };
   });
 }
 

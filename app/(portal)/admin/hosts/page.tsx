@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { listHosts } from "@/lib/hosts";
 import { getPrisma } from "@/lib/db";
-import { getT } from "../../../_i18n/server";
-import { requireUser } from "../../../_server/request";
+import { getT } from "@/app/_i18n/server";
+import { requireUser } from "@/app/_server/request";
 import { ago, gib, STATUS_BADGE } from "./format";
 
 export const metadata: Metadata = { title: "Hosts" };

@@ -3,10 +3,10 @@ import Link from "next/link";
 import { ActionForm } from "@/components/action-form";
 import { listHosts, listImages } from "@/lib/hosts";
 import { getPrisma } from "@/lib/db";
-import { getT } from "../../../_i18n/server";
-import { requireUser } from "../../../_server/request";
-import { registerImageAction } from "../hosts/actions";
-import { gib } from "../hosts/format";
+import { getT } from "@/app/_i18n/server";
+import { requireUser } from "@/app/_server/request";
+import { registerImageAction } from "@/app/(portal)/admin/hosts/actions";
+import { gib } from "@/app/(portal)/admin/hosts/format";
 
 export const metadata: Metadata = { title: "Images" };
 
@@ -15,14 +15,24 @@ export default async function ImagesPage() {
   const { t } = await getT(user.locale);
   const prisma = await getPrisma();
   const [images, hosts] = await Promise.all([listImages({ prisma, principal: user }), listHosts({ prisma, principal: user })]);
-  const pools = hosts.filter((h) => h.status === "ONLINE").flatMap((h) => h.pools.map((p) => ({ hostId: h.id, host: h.name, pool: p.name })));
+  const pools = hosts
+    .filter((h) => h.status === "ONLINE")
+    .flatMap((h) => h.pools.map((p) => ({ hostId: h.id, host: h.name, pool: p.name })));
   return (
     <>
       <h1>{t("admin.images")}</h1>
       <section className="card table-wrap">
         <table data-testid="images">
           <thead>
-            <tr><th>Image</th><th>OS</th><th>Host</th><th>Volume</th><th>Size</th><th>sha256</th><th>Direct boot</th></tr>
+            <tr>
+              <th>Image</th>
+              <th>OS</th>
+              <th>Host</th>
+              <th>Volume</th>
+              <th>Size</th>
+              <th>sha256</th>
+              <th>Direct boot</th>
+            </tr>
           </thead>
           <tbody>
             {images.flatMap((img) =>
@@ -30,7 +40,9 @@ export default async function ImagesPage() {
                 <tr key={`${img.id}-${c?.id ?? i}`}>
                   <td>{`${img.name} (${img.slug})`}</td>
                   <td>{`${img.os} ${img.version}`}</td>
-                  <td>{c ? <Link href={`/admin/hosts/${c.host.id}`}>{c.host.name}</Link> : <span className="muted">not on any host</span>}</td>
+                  <td>
+                    {c ? <Link href={`/admin/hosts/${c.host.id}`}>{c.host.name}</Link> : <span className="muted">not on any host</span>}
+                  </td>
                   <td className="mono">{c ? `${c.pool.name}/${c.volume}` : ""}</td>
                   <td>{c ? gib(c.sizeBytes) : ""}</td>
                   <td className="mono">{c ? `${c.checksumSha256.slice(0, 16)}…` : ""}</td>
@@ -43,13 +55,18 @@ export default async function ImagesPage() {
       </section>
       <section className="card">
         <h2>Register an image on a host</h2>
-        <p className="muted">The volume must already be in the pool. Skjold computes its sha256 on the host. Images found on a host can also be registered from the host&apos;s page.</p>
+        <p className="muted">
+          The volume must already be in the pool. Skjold computes its sha256 on the host. Images found on a host can also be registered from
+          the host&apos;s page.
+        </p>
         <ActionForm action={registerImageAction} submit="Register image" testId="register-image">
           <label>
             Image
             <select name="imageSlug">
               {images.map((i) => (
-                <option key={i.slug} value={i.slug}>{i.slug}</option>
+                <option key={i.slug} value={i.slug}>
+                  {i.slug}
+                </option>
               ))}
             </select>
           </label>
@@ -61,10 +78,22 @@ export default async function ImagesPage() {
               ))}
             </select>
           </label>
-          <label>Volume<input name="volume" required className="mono" placeholder="debian-12-base-….qcow2" /></label>
-          <label>Kernel (direct boot, optional)<input name="kernelPath" className="mono" /></label>
-          <label>Initrd (optional)<input name="initrdPath" className="mono" /></label>
-          <label>Expected sha256 (optional)<input name="expectedSha256" className="mono" /></label>
+          <label>
+            Volume
+            <input name="volume" required className="mono" placeholder="debian-12-base-….qcow2" />
+          </label>
+          <label>
+            Kernel (direct boot, optional)
+            <input name="kernelPath" className="mono" />
+          </label>
+          <label>
+            Initrd (optional)
+            <input name="initrdPath" className="mono" />
+          </label>
+          <label>
+            Expected sha256 (optional)
+            <input name="expectedSha256" className="mono" />
+          </label>
         </ActionForm>
       </section>
     </>

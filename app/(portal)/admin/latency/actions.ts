@@ -6,9 +6,9 @@ import { addLatencyTarget, editLatencyTarget, probeLatencyNow, removeLatencyTarg
 import { sshProbeExec } from "@/lib/latency/probe-exec";
 import { LatencyTargetFormSchema } from "@/lib/latency/target-form";
 import { fromZod } from "@/lib/core/errors";
-import { getT } from "../../../_i18n/server";
-import { formObject, runAction, type ActionState } from "../../../_server/actions";
-import { requestMeta, requireUser } from "../../../_server/request";
+import { getT } from "@/app/_i18n/server";
+import { formObject, runAction, type ActionState } from "@/app/_server/actions";
+import { requestMeta, requireUser } from "@/app/_server/request";
 
 async function ctx() {
   const principal = await requireUser();

@@ -3,8 +3,8 @@ import { Fragment } from "react";
 import { ActionForm } from "@/components/action-form";
 import { getPrisma } from "@/lib/db";
 import { listLatencyTargets } from "@/lib/latency/admin";
-import { getT } from "../../../_i18n/server";
-import { requireUser } from "../../../_server/request";
+import { getT } from "@/app/_i18n/server";
+import { requireUser } from "@/app/_server/request";
 import { addTargetAction, deleteTargetAction, editTargetAction, probeNowAction } from "./actions";
 import { TargetFields } from "./target-fields";
 
@@ -19,11 +19,16 @@ export default async function AdminLatencyPage() {
   const principal = await requireUser();
   const { t } = await getT(principal.locale);
   const prisma = await getPrisma();
-  const [targets, online] = await Promise.all([listLatencyTargets({ prisma, principal }), prisma.host.count({ where: { status: "ONLINE" } })]);
+  const [targets, online] = await Promise.all([
+    listLatencyTargets({ prisma, principal }),
+    prisma.host.count({ where: { status: "ONLINE" } }),
+  ]);
   return (
     <>
       <h1>{t("latency.adminTitle")}</h1>
-      <p className="alert" style={NOTE_STYLE} data-testid="no-shipped-addresses">{t("latency.adminIntro")}</p>
+      <p className="alert" style={NOTE_STYLE} data-testid="no-shipped-addresses">
+        {t("latency.adminIntro")}
+      </p>
       <section className="card table-wrap">
         <h2>{t("latency.targets")}</h2>
         {targets.length === 0 ? <p className="muted">{t("latency.noTargetsAdmin")}</p> : null}
@@ -53,7 +58,13 @@ export default async function AdminLatencyPage() {
                     <td>{METHOD_LABEL[tg.method]}</td>
                     <td>{tg.count}</td>
                     <td>{tg.intervalSec} s</td>
-                    <td>{tg.enabled ? <span className="badge ok">{t("latency.enabled")}</span> : <span className="badge">{t("latency.disabled")}</span>}</td>
+                    <td>
+                      {tg.enabled ? (
+                        <span className="badge ok">{t("latency.enabled")}</span>
+                      ) : (
+                        <span className="badge">{t("latency.disabled")}</span>
+                      )}
+                    </td>
                   </tr>
                   <tr>
                     <td colSpan={7} style={{ paddingTop: 0 }}>
@@ -66,7 +77,12 @@ export default async function AdminLatencyPage() {
                             <input type="hidden" name="id" value={tg.id} />
                             <TargetFields t={t} target={tg} />
                           </ActionForm>
-                          <ActionForm action={deleteTargetAction} submit={t("latency.delete")} variant="danger" confirm={t("latency.confirmDelete")}>
+                          <ActionForm
+                            action={deleteTargetAction}
+                            submit={t("latency.delete")}
+                            variant="danger"
+                            confirm={t("latency.confirmDelete")}
+                          >
                             <input type="hidden" name="id" value={tg.id} />
                           </ActionForm>
                         </div>

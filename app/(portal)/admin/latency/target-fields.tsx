@@ -1,5 +1,5 @@
 import type { LatencyTargetView } from "@/lib/latency/admin";
-import type { T } from "../../../_i18n/server";
+import type { T } from "@/app/_i18n/server";
 
 // The fields of a probe target, empty for a new one or filled for an edit.
 export function TargetFields({ t, target }: { t: T; target?: LatencyTargetView }) {

@@ -2,9 +2,9 @@ import type { Metadata } from "next";
 import { ActionForm } from "@/components/action-form";
 import { listPlans } from "@/lib/catalog/catalog";
 import { getPrisma } from "@/lib/db";
-import { getT } from "../../../_i18n/server";
-import { requireUser } from "../../../_server/request";
-import { createPlanAction, togglePlanAction } from "../actions";
+import { getT } from "@/app/_i18n/server";
+import { requireUser } from "@/app/_server/request";
+import { createPlanAction, togglePlanAction } from "@/app/(portal)/admin/actions";
 
 export const metadata: Metadata = { title: "Plans" };
 

@@ -10,7 +10,7 @@ import { changePortalLocation } from "@/lib/residency/portal-location";
 import { getT } from "@/app/_i18n/server";
 import { formObject, runAction, type ActionState } from "@/app/_server/actions";
 import { requestMeta, requireUser } from "@/app/_server/request";
-import { verificationMessage } from "../../teams/[slug]/residency/_ui/verify";
+import { verificationMessage } from "@/app/(portal)/teams/[slug]/residency/_ui/verify";
 
 async function adminCtx() {
   const principal = await requireUser();
@@ -30,7 +30,9 @@ export async function setPortalLocationAction(_p: ActionState, form: FormData): 
   return runAction(async () => {
     const { location, teamsMoved } = await changePortalLocation({ ...(await adminCtx()), input: formObject(form) });
     revalidatePath("/admin/residency");
-    return { message: `Portal location set to ${location.regionCode}${location.hostName ? ` (${location.hostName})` : ""}; ${teamsMoved} team(s) recorded there.` };
+    return {
+      message: `Portal location set to ${location.regionCode}${location.hostName ? ` (${location.hostName})` : ""}; ${teamsMoved} team(s) recorded there.`,
+    };
   });
 }
 

@@ -6,9 +6,9 @@ import { getPlatformResidencyOverview } from "@/lib/residency";
 import { parseAsOfParam } from "@/lib/residency/report-query";
 import { getT } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
-import { ExportsSection } from "../../teams/[slug]/residency/_ui/exports";
-import { IntegritySection } from "../../teams/[slug]/residency/_ui/integrity";
-import { LocationsSection } from "../../teams/[slug]/residency/_ui/locations";
+import { ExportsSection } from "@/app/(portal)/teams/[slug]/residency/_ui/exports";
+import { IntegritySection } from "@/app/(portal)/teams/[slug]/residency/_ui/integrity";
+import { LocationsSection } from "@/app/(portal)/teams/[slug]/residency/_ui/locations";
 import { AcknowledgeBreakForm } from "./acknowledge-form";
 import { verifyPlatformLedgerAction } from "./actions";
 import { OperatorForm, PortalLocationForm } from "./settings-forms";
@@ -22,7 +22,9 @@ export default async function AdminResidencyPage(props: { searchParams: Promise<
   const { t } = await getT(user.locale);
   const asOf = parseAsOfParam({ value: typeof asOfParam === "string" && asOfParam ? asOfParam : undefined });
   const { regions, operator, portalLocation, residency } = await getPlatformResidencyOverview({
-    prisma: await getPrisma(), principal: user, asOf: "error" in asOf ? null : asOf.asOf,
+    prisma: await getPrisma(),
+    principal: user,
+    asOf: "error" in asOf ? null : asOf.asOf,
   });
   const { view, exports, integrity } = residency;
   return (
@@ -33,11 +35,19 @@ export default async function AdminResidencyPage(props: { searchParams: Promise<
         {integrity.status === "broken" ? <AcknowledgeBreakForm t={t} /> : null}
       </IntegritySection>
       {"error" in asOf || !view ? (
-        <p className="alert error" role="alert">{"error" in asOf ? asOf.error : null} <Link href="?">{t("residency.now")}</Link></p>
+        <p className="alert error" role="alert">
+          {"error" in asOf ? asOf.error : null} <Link href="?">{t("residency.now")}</Link>
+        </p>
       ) : (
         <>
           <LocationsSection view={view} t={t} isNow={asOf.isNow} asOfValue={asOfParam} showTeam />
-          <ExportsSection t={t} apiBase="/api/v1/admin/residency" asOf={asOf.isNow ? undefined : asOfParam} ledgerHead={view.ledgerHead} exports={exports} />
+          <ExportsSection
+            t={t}
+            apiBase="/api/v1/admin/residency"
+            asOf={asOf.isNow ? undefined : asOfParam}
+            ledgerHead={view.ledgerHead}
+            exports={exports}
+          />
         </>
       )}
       <div className="grid">

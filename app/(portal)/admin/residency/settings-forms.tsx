@@ -36,14 +36,25 @@ export function OperatorForm({ t, operator }: { t: T; operator: OperatorDetails 
 }
 
 /** Where the portal (and so every team's account data) runs (Setting portal.location). */
-export function PortalLocationForm(props: { t: T; regions: { code: string; name: string; jurisdiction: string }[]; current: { regionCode: string; hostName?: string } | null }) {
+export function PortalLocationForm(props: {
+  t: T;
+  regions: { code: string; name: string; jurisdiction: string }[];
+  current: { regionCode: string; hostName?: string } | null;
+}) {
   const { t, regions, current } = props;
   return (
     <section className="card stack" aria-labelledby="portal-location">
       <h2 id="portal-location">{t("residency.portalLocation")}</h2>
       <p className="muted">{t("residency.portalLocationHelp")}</p>
       <p data-testid="portal-location">
-        {current ? <span className="mono">{current.regionCode}{current.hostName ? ` / ${current.hostName}` : ""}</span> : <span className="badge warn">{t("residency.notConfigured")}</span>}
+        {current ? (
+          <span className="mono">
+            {current.regionCode}
+            {current.hostName ? ` / ${current.hostName}` : ""}
+          </span>
+        ) : (
+          <span className="badge warn">{t("residency.notConfigured")}</span>
+        )}
       </p>
       <ActionForm action={setPortalLocationAction} submit={t("residency.moveLocation")} inline testId="portal-location-form">
         <label>

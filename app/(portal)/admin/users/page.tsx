@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { getPrisma } from "@/lib/db";
-import { getT } from "../../../_i18n/server";
-import { requireUser } from "../../../_server/request";
+import { getT } from "@/app/_i18n/server";
+import { requireUser } from "@/app/_server/request";
 
 export const metadata: Metadata = { title: "Users" };
 
@@ -9,7 +9,15 @@ export default async function UsersPage() {
   const user = await requireUser();
   const { t } = await getT(user.locale);
   const users = await (await getPrisma()).user.findMany({
-    select: { id: true, email: true, name: true, isAdmin: true, totpEnabled: true, createdAt: true, memberships: { select: { role: true, team: { select: { slug: true } } } } },
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      isAdmin: true,
+      totpEnabled: true,
+      createdAt: true,
+      memberships: { select: { role: true, team: { select: { slug: true } } } },
+    },
     orderBy: { createdAt: "asc" },
     take: 500,
   });

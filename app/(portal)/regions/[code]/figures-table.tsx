@@ -1,6 +1,6 @@
 import { formatMs, formatUtc } from "@/components/region-latency";
 import type { LatencyFigure } from "@/lib/latency/region-report";
-import type { T } from "../../../_i18n/server";
+import type { T } from "@/app/_i18n/server";
 
 // The current figures of one region: one row per target and method, with an honest status badge.
 
@@ -8,7 +8,13 @@ const pct = (loss: number | null) => (loss === null ? "–" : `${(loss * 100).to
 
 export function FiguresTable({ figures, t }: { figures: LatencyFigure[]; t: T }) {
   const badge = (s: LatencyFigure["status"]) =>
-    s === "ok" ? <span className="badge ok">{t("latency.ok")}</span> : s === "stale" ? <span className="badge warn">{t("latency.stale")}</span> : <span className="badge bad">{t("latency.noData")}</span>;
+    s === "ok" ? (
+      <span className="badge ok">{t("latency.ok")}</span>
+    ) : s === "stale" ? (
+      <span className="badge warn">{t("latency.stale")}</span>
+    ) : (
+      <span className="badge bad">{t("latency.noData")}</span>
+    );
   return (
     <table data-testid="latency-figures">
       <thead>

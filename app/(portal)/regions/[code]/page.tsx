@@ -5,9 +5,9 @@ import { LatencyChart } from "@/components/latency-chart";
 import { AppError } from "@/lib/core/errors";
 import { getPrisma } from "@/lib/db";
 import { CHART_WINDOWS, ChartWindowSchema, findLatencyRegion, regionLatencyCharts, regionLatencyReport } from "@/lib/latency/region-report";
-import { getT } from "../../../_i18n/server";
-import { requireUser } from "../../../_server/request";
-import { JURISDICTION_KEY, latencyChartLabels } from "../labels";
+import { getT } from "@/app/_i18n/server";
+import { requireUser } from "@/app/_server/request";
+import { JURISDICTION_KEY, latencyChartLabels } from "@/app/(portal)/regions/labels";
 import { FiguresTable } from "./figures-table";
 
 export const metadata: Metadata = { title: "Region" };
@@ -44,7 +44,9 @@ export default async function RegionPage(props: { params: Promise<{ code: string
             ...(region.datacenter ? [[t("latency.datacenter"), region.datacenter]] : []),
           ].map(([k, v]) => (
             <div key={k}>
-              <dt className="muted" style={{ fontSize: ".82rem" }}>{k}</dt>
+              <dt className="muted" style={{ fontSize: ".82rem" }}>
+                {k}
+              </dt>
               <dd style={{ margin: 0, fontWeight: 600 }}>{v}</dd>
             </div>
           ))}
@@ -53,11 +55,15 @@ export default async function RegionPage(props: { params: Promise<{ code: string
       <section className="card">
         <h2>{t("latency.current")}</h2>
         {report.figures.length === 0 ? (
-          <p className="muted" data-testid="no-targets">{t("latency.noTargets")}</p>
+          <p className="muted" data-testid="no-targets">
+            {t("latency.noTargets")}
+          </p>
         ) : (
           <div className="table-wrap stack">
             <FiguresTable figures={report.figures} t={t} />
-            <p className="muted" style={{ fontSize: ".85rem" }}>{t("latency.figuresNote")}</p>
+            <p className="muted" style={{ fontSize: ".85rem" }}>
+              {t("latency.figuresNote")}
+            </p>
           </div>
         )}
       </section>
@@ -66,7 +72,12 @@ export default async function RegionPage(props: { params: Promise<{ code: string
           <h2 style={{ margin: 0 }}>{t("latency.overTime")}</h2>
           <nav aria-label={t("latency.window")} className="row" style={{ gap: 6 }} data-testid="window-selector">
             {Object.keys(CHART_WINDOWS).map((w) => (
-              <Link key={w} href={`/regions/${region.code}?window=${w}`} className={`button ${w === window ? "" : "secondary"}`} aria-current={w === window ? "page" : undefined}>
+              <Link
+                key={w}
+                href={`/regions/${region.code}?window=${w}`}
+                className={`button ${w === window ? "" : "secondary"}`}
+                aria-current={w === window ? "page" : undefined}
+              >
                 {w}
               </Link>
             ))}

@@ -5,9 +5,16 @@ import { requireTeam, roleCan } from "@/lib/access/team-access";
 import { listApiTokens } from "@/lib/auth/api-tokens";
 import { getPrisma } from "@/lib/db";
 import { listMembers } from "@/lib/teams/list-teams";
-import { getT } from "../../../_i18n/server";
-import { notFoundIfMissing, requireUser } from "../../../_server/request";
-import { changeRoleAction, createTokenAction, inviteAction, removeMemberAction, revokeTokenAction, setQuotaAction } from "../actions";
+import { getT } from "@/app/_i18n/server";
+import { notFoundIfMissing, requireUser } from "@/app/_server/request";
+import {
+  changeRoleAction,
+  createTokenAction,
+  inviteAction,
+  removeMemberAction,
+  revokeTokenAction,
+  setQuotaAction,
+} from "@/app/(portal)/teams/actions";
 
 export const metadata: Metadata = { title: "Team" };
 
@@ -39,7 +46,11 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
   const [members, tokens, vms] = await Promise.all([
     listMembers({ prisma, teamId: team.id }),
     manage ? listApiTokens({ prisma, teamId: team.id }) : Promise.resolve([]),
-    prisma.virtualMachine.findMany({ where: { teamId: team.id, state: { not: "DELETED" } }, include: { region: true, plan: true }, orderBy: { createdAt: "desc" } }),
+    prisma.virtualMachine.findMany({
+      where: { teamId: team.id, state: { not: "DELETED" } },
+      include: { region: true, plan: true },
+      orderBy: { createdAt: "desc" },
+    }),
   ]);
   return (
     <div className="stack">
@@ -160,7 +171,12 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
                     </td>
                     {manage ? (
                       <td>
-                        <ActionForm action={removeMemberAction} submit={t("common.remove")} variant="danger" confirm={`Remove ${m.user.email} from ${team.name}?`}>
+                        <ActionForm
+                          action={removeMemberAction}
+                          submit={t("common.remove")}
+                          variant="danger"
+                          confirm={`Remove ${m.user.email} from ${team.name}?`}
+                        >
                           <input type="hidden" name="slug" value={team.slug} />
                           <input type="hidden" name="userId" value={m.user.id} />
                         </ActionForm>
@@ -174,7 +190,13 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
           {manage ? (
             <>
               <h2 style={{ marginTop: 20 }}>{t("team.invite")}</h2>
-              <ActionForm action={inviteAction} submit={t("team.inviteSubmit")} inline secretLabel={t("team.inviteLink")} testId="invite-form">
+              <ActionForm
+                action={inviteAction}
+                submit={t("team.inviteSubmit")}
+                inline
+                secretLabel={t("team.inviteLink")}
+                testId="invite-form"
+              >
                 <input type="hidden" name="slug" value={team.slug} />
                 <label>
                   {t("common.email")}
@@ -225,7 +247,13 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
                 </table>
               </div>
             ) : null}
-            <ActionForm action={createTokenAction} submit={t("team.tokenCreate")} inline secretLabel={t("team.tokenShown")} testId="token-form">
+            <ActionForm
+              action={createTokenAction}
+              submit={t("team.tokenCreate")}
+              inline
+              secretLabel={t("team.tokenShown")}
+              testId="token-form"
+            >
               <input type="hidden" name="slug" value={team.slug} />
               <label>
                 {t("team.tokenName")}

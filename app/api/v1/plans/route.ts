@@ -1,6 +1,6 @@
 import { createPlan, listPlans } from "@/lib/catalog/catalog";
 import { readJsonBody } from "@/lib/core/validation";
-import { apiRoute } from "../../../_server/api";
+import { apiRoute } from "@/app/_server/api";
 
 export const GET = apiRoute(async ({ prisma }) => ({ plans: await listPlans({ prisma, activeOnly: true }) }));
 

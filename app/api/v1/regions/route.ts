@@ -1,6 +1,6 @@
 import { createRegion, listRegions } from "@/lib/catalog/catalog";
 import { readJsonBody } from "@/lib/core/validation";
-import { apiRoute } from "../../../_server/api";
+import { apiRoute } from "@/app/_server/api";
 
 export const GET = apiRoute(async ({ prisma }) => ({ regions: await listRegions({ prisma, activeOnly: true }) }));
 

@@ -1,7 +1,7 @@
 import { readJsonBody } from "@/lib/core/validation";
 import { createTeam } from "@/lib/teams/create-team";
 import { listTeams } from "@/lib/teams/list-teams";
-import { apiRoute } from "../../../_server/api";
+import { apiRoute } from "@/app/_server/api";
 
 export const GET = apiRoute(async ({ prisma, principal }) => {
   const teams = await listTeams({ prisma, principal });

@@ -1,8 +1,8 @@
 import { ActionForm } from "@/components/action-form";
 import type { HostDetail } from "@/lib/hosts";
-import type { T } from "../../../../_i18n/server";
-import { driftItemAction, reconcileHostAction, registerImageAction } from "../actions";
-import { ago } from "../format";
+import type { T } from "@/app/_i18n/server";
+import { driftItemAction, reconcileHostAction, registerImageAction } from "@/app/(portal)/admin/hosts/actions";
+import { ago } from "@/app/(portal)/admin/hosts/format";
 
 /** The last reconciliation of this host, with clean-up / adopt per item and found images to register. */
 export function DriftCard({ host, t }: { host: HostDetail; t: T }) {
@@ -38,16 +38,25 @@ export function DriftCard({ host, t }: { host: HostDetail; t: T }) {
       {d ? (
         <ul>
           {d.unknownDomains.map((x) => (
-            <li key={`d-${x.name}`}>Unknown domain <b className="mono">{x.name}</b> ({x.state}) {item("domain", x.name, "", x.cleanable)}</li>
+            <li key={`d-${x.name}`}>
+              Unknown domain <b className="mono">{x.name}</b> ({x.state}) {item("domain", x.name, "", x.cleanable)}
+            </li>
           ))}
           {d.missingDomains.map((x) => (
-            <li key={`m-${x.vmId}`}>Missing domain <b className="mono">{x.domainName}</b>: VM {x.vmName} is {x.state.toLowerCase()} in Skjold but libvirt has no such domain</li>
+            <li key={`m-${x.vmId}`}>
+              Missing domain <b className="mono">{x.domainName}</b>: VM {x.vmName} is {x.state.toLowerCase()} in Skjold but libvirt has no
+              such domain
+            </li>
           ))}
           {d.orphanVolumes.map((x) => (
-            <li key={`o-${x.pool}-${x.name}`}>Orphan volume <b className="mono">{`${x.pool}/${x.name}`}</b> {item("volume", x.name, x.pool, x.cleanable)}</li>
+            <li key={`o-${x.pool}-${x.name}`}>
+              Orphan volume <b className="mono">{`${x.pool}/${x.name}`}</b> {item("volume", x.name, x.pool, x.cleanable)}
+            </li>
           ))}
           {d.missingVolumes.map((x) => (
-            <li key={`v-${x.name}`}>Missing volume <b className="mono">{x.name}</b> ({x.owner})</li>
+            <li key={`v-${x.name}`}>
+              Missing volume <b className="mono">{x.name}</b> ({x.owner})
+            </li>
           ))}
         </ul>
       ) : null}
@@ -57,9 +66,18 @@ export function DriftCard({ host, t }: { host: HostDetail; t: T }) {
           <input type="hidden" name="hostId" value={host.id} />
           <input type="hidden" name="pool" value={img.pool} />
           <input type="hidden" name="volume" value={img.name} />
-          <label>Image<input name="imageSlug" defaultValue={img.slug ?? ""} required /></label>
-          <label>Kernel<input name="kernelPath" className="mono" defaultValue={img.kernelPath ?? ""} /></label>
-          <label>Initrd<input name="initrdPath" className="mono" defaultValue={img.initrdPath ?? ""} /></label>
+          <label>
+            Image
+            <input name="imageSlug" defaultValue={img.slug ?? ""} required />
+          </label>
+          <label>
+            Kernel
+            <input name="kernelPath" className="mono" defaultValue={img.kernelPath ?? ""} />
+          </label>
+          <label>
+            Initrd
+            <input name="initrdPath" className="mono" defaultValue={img.initrdPath ?? ""} />
+          </label>
         </ActionForm>
       ))}
     </section>

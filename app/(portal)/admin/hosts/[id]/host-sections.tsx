@@ -1,6 +1,6 @@
 import type { HostDetail } from "@/lib/hosts";
-import type { T } from "../../../../_i18n/server";
-import { ago, gib } from "../format";
+import type { T } from "@/app/_i18n/server";
+import { ago, gib } from "@/app/(portal)/admin/hosts/format";
 
 /** What Skjold knows about a host: facts, pools with their NVMe statement, images, VMs. */
 export function HostSections({ host, t }: { host: HostDetail; t: T }) {
@@ -20,11 +20,19 @@ export function HostSections({ host, t }: { host: HostDetail; t: T }) {
             </tr>
             <tr>
               <th scope="row">Host key</th>
-              <td className="mono" style={{ overflowWrap: "anywhere" }}>{host.hostKeyFingerprint ? `${host.hostKeyAlgorithm ?? ""} ${host.hostKeyFingerprint}` : "not pinned"}</td>
+              <td className="mono" style={{ overflowWrap: "anywhere" }}>
+                {host.hostKeyFingerprint ? `${host.hostKeyAlgorithm ?? ""} ${host.hostKeyFingerprint}` : "not pinned"}
+              </td>
             </tr>
             <tr>
               <th scope="row">{t("hosts.accelerator")}</th>
-              <td data-testid="accelerator" style={{ overflowWrap: "anywhere" }}>{host.accelerator === "UNKNOWN" ? "not probed yet" : host.accelerator === "KVM" ? "KVM (hardware)" : "TCG (software emulation: slow, KVM does not run guests here)"}</td>
+              <td data-testid="accelerator" style={{ overflowWrap: "anywhere" }}>
+                {host.accelerator === "UNKNOWN"
+                  ? "not probed yet"
+                  : host.accelerator === "KVM"
+                    ? "KVM (hardware)"
+                    : "TCG (software emulation: slow, KVM does not run guests here)"}
+              </td>
             </tr>
             <tr>
               <th scope="row">libvirt / QEMU</th>
@@ -40,11 +48,15 @@ export function HostSections({ host, t }: { host: HostDetail; t: T }) {
             </tr>
             <tr>
               <th scope="row">{t("hosts.ram")}</th>
-              <td style={{ overflowWrap: "anywhere" }}>{`${host.capacity.memoryMb.allocated} of ${host.capacity.memoryMb.total} MiB allocated`}</td>
+              <td
+                style={{ overflowWrap: "anywhere" }}
+              >{`${host.capacity.memoryMb.allocated} of ${host.capacity.memoryMb.total} MiB allocated`}</td>
             </tr>
             <tr>
               <th scope="row">{t("hosts.disk")}</th>
-              <td style={{ overflowWrap: "anywhere" }}>{`${host.capacity.diskGb.allocated} GiB allocated; pools ${gib(host.capacity.diskGb.availableBytes)} free of ${gib(host.capacity.diskGb.totalBytes)}`}</td>
+              <td
+                style={{ overflowWrap: "anywhere" }}
+              >{`${host.capacity.diskGb.allocated} GiB allocated; pools ${gib(host.capacity.diskGb.availableBytes)} free of ${gib(host.capacity.diskGb.totalBytes)}`}</td>
             </tr>
             <tr>
               <th scope="row">{t("hosts.lastContact")}</th>
@@ -57,7 +69,13 @@ export function HostSections({ host, t }: { host: HostDetail; t: T }) {
         <h2>{t("hosts.pools")}</h2>
         <table data-testid="pools">
           <thead>
-            <tr><th>{t("common.name")}</th><th>Path</th><th>Size</th><th>Free</th><th>Storage</th></tr>
+            <tr>
+              <th>{t("common.name")}</th>
+              <th>Path</th>
+              <th>Size</th>
+              <th>Free</th>
+              <th>Storage</th>
+            </tr>
           </thead>
           <tbody>
             {host.pools.map((p) => (
@@ -79,7 +97,10 @@ export function HostSections({ host, t }: { host: HostDetail; t: T }) {
         {host.images.length === 0 ? <p className="muted">No image registered on this host yet.</p> : null}
         <ul>
           {host.images.map((c) => (
-            <li key={c.id} className="mono">{`${c.image.slug}: ${c.pool.name}/${c.volume} (${c.format}, sha256 ${c.checksumSha256.slice(0, 16)}…)`}</li>
+            <li
+              key={c.id}
+              className="mono"
+            >{`${c.image.slug}: ${c.pool.name}/${c.volume} (${c.format}, sha256 ${c.checksumSha256.slice(0, 16)}…)`}</li>
           ))}
         </ul>
       </section>
@@ -88,7 +109,9 @@ export function HostSections({ host, t }: { host: HostDetail; t: T }) {
         {host.vms.length === 0 ? <p className="muted">None.</p> : null}
         <ul>
           {host.vms.map((v) => (
-            <li key={v.id}>{`${v.name} (${v.domainName}) — ${v.team.name} — ${v.state.toLowerCase()} — ${v.vcpus} vCPU, ${v.memoryMb} MiB, ${v.diskGb} GiB`}</li>
+            <li
+              key={v.id}
+            >{`${v.name} (${v.domainName}) — ${v.team.name} — ${v.state.toLowerCase()} — ${v.vcpus} vCPU, ${v.memoryMb} MiB, ${v.diskGb} GiB`}</li>
           ))}
         </ul>
       </section>

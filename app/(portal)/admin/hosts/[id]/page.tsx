@@ -2,10 +2,10 @@ import type { Metadata } from "next";
 import { ActionForm } from "@/components/action-form";
 import { getHostDetail } from "@/lib/hosts";
 import { getPrisma } from "@/lib/db";
-import { getT } from "../../../../_i18n/server";
-import { requireUser } from "../../../../_server/request";
-import { drainHostAction, refreshHostAction, removeHostAction } from "../actions";
-import { STATUS_BADGE } from "../format";
+import { getT } from "@/app/_i18n/server";
+import { requireUser } from "@/app/_server/request";
+import { drainHostAction, refreshHostAction, removeHostAction } from "@/app/(portal)/admin/hosts/actions";
+import { STATUS_BADGE } from "@/app/(portal)/admin/hosts/format";
 import { DriftCard } from "./drift-card";
 import { HostSections } from "./host-sections";
 import { KeyCard } from "./key-card";
@@ -32,7 +32,9 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
       {host.status === "PENDING_KEY" ? null : <HostSections host={host} t={t} />}
       {pinned ? <DriftCard host={host} t={t} /> : null}
       <section className="card row">
-        <ActionForm action={refreshHostAction} submit={t("hosts.refresh")} variant="secondary" inline>{hidden}</ActionForm>
+        <ActionForm action={refreshHostAction} submit={t("hosts.refresh")} variant="secondary" inline>
+          {hidden}
+        </ActionForm>
         <ActionForm action={refreshHostAction} submit="Re-probe KVM/TCG" variant="secondary" inline>
           {hidden}
           <input type="hidden" name="reprobe" value="1" />
@@ -41,7 +43,15 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
           {hidden}
           <input type="hidden" name="draining" value={host.draining ? "0" : "1"} />
         </ActionForm>
-        <ActionForm action={removeHostAction} submit={t("hosts.remove")} variant="danger" inline confirm={`Remove ${host.name} from Skjold?`}>{hidden}</ActionForm>
+        <ActionForm
+          action={removeHostAction}
+          submit={t("hosts.remove")}
+          variant="danger"
+          inline
+          confirm={`Remove ${host.name} from Skjold?`}
+        >
+          {hidden}
+        </ActionForm>
       </section>
     </>
   );

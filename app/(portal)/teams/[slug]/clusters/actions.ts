@@ -2,13 +2,15 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { retryCluster, setClusterApiAccess, verifyClusterNow } from "@/lib/clusters/cluster-actions";
-import { deleteCluster } from "@/lib/clusters/delete-cluster";
-import { orderCluster } from "@/lib/clusters/order-cluster";
+import { retryCluster } from "@/lib/clusters/provision/retry-cluster";
+import { setClusterApiAccess } from "@/lib/clusters/api-access/set-cluster-api-access";
+import { verifyClusterNow } from "@/lib/clusters/verify/verify-cluster-now";
+import { deleteCluster } from "@/lib/clusters/delete/delete-cluster";
+import { orderCluster } from "@/lib/clusters/order/order-cluster";
 import { getPrisma } from "@/lib/db";
-import { getT } from "../../../../_i18n/server";
-import { formObject, runAction, type ActionState } from "../../../../_server/actions";
-import { requestMeta, requireUser } from "../../../../_server/request";
+import { getT } from "@/app/_i18n/server";
+import { formObject, runAction, type ActionState } from "@/app/_server/actions";
+import { requestMeta, requireUser } from "@/app/_server/request";
 import { AGENTS, parseAgentCount } from "./agent-count";
 import { apiAllowFromRefusal, parseApiAllowFrom } from "./api-allow-from";
 
@@ -25,7 +27,13 @@ export async function orderClusterAction(slug: string, _p: ActionState, form: Fo
   }
   let target = "";
   const state = await runAction(async () => {
-    const { cluster } = await orderCluster({ prisma: await getPrisma(), principal: user, teamSlug: slug, input: { ...fields, agentCount, apiAllowFrom: api.networks }, meta: await requestMeta() });
+    const { cluster } = await orderCluster({
+      prisma: await getPrisma(),
+      principal: user,
+      teamSlug: slug,
+      input: { ...fields, agentCount, apiAllowFrom: api.networks },
+      meta: await requestMeta(),
+    });
     revalidatePath(`/teams/${slug}/clusters`);
     target = `/teams/${encodeURIComponent(slug)}/clusters/${cluster.id}`;
   });
@@ -36,7 +44,13 @@ export async function orderClusterAction(slug: string, _p: ActionState, form: Fo
 export async function deleteClusterAction(slug: string, clusterId: string, _p: ActionState): Promise<ActionState> {
   const user = await requireUser();
   return runAction(async () => {
-    const { jobIds } = await deleteCluster({ prisma: await getPrisma(), principal: user, teamSlug: slug, clusterId, meta: await requestMeta() });
+    const { jobIds } = await deleteCluster({
+      prisma: await getPrisma(),
+      principal: user,
+      teamSlug: slug,
+      clusterId,
+      meta: await requestMeta(),
+    });
     revalidatePath(`/teams/${slug}/clusters/${clusterId}`);
     revalidatePath(`/teams/${slug}/clusters`);
     const { t } = await getT(user.locale);
@@ -70,7 +84,14 @@ export async function setClusterApiAccessAction(slug: string, clusterId: string,
   const api = parseApiAllowFrom(formObject(form).apiAllowFrom);
   if (!api.ok) return { ok: false, error: apiAllowFromRefusal(t, api) };
   return runAction(async () => {
-    const r = await setClusterApiAccess({ prisma: await getPrisma(), principal: user, teamSlug: slug, clusterId, input: { apiAllowFrom: api.networks }, meta: await requestMeta() });
+    const r = await setClusterApiAccess({
+      prisma: await getPrisma(),
+      principal: user,
+      teamSlug: slug,
+      clusterId,
+      input: { apiAllowFrom: api.networks },
+      meta: await requestMeta(),
+    });
     revalidatePath(`/teams/${slug}/clusters/${clusterId}`);
     return { message: t(!r.changed ? "cluster.apiAccessUnchanged" : r.jobId ? "cluster.apiAccessApplying" : "cluster.apiAccessSaved") };
   });

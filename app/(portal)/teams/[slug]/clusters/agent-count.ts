@@ -1,4 +1,4 @@
-import { OrderClusterInput } from "@/lib/clusters/schemas";
+import { OrderClusterInput } from "@/lib/clusters/order/schemas";
 
 // The order form's "Agent nodes" field. The range comes from the order schema itself, so the form's
 // min/max, its hint and the check below cannot drift from what lib/clusters accepts.

@@ -1,6 +1,6 @@
-import { ApiSourceSchema, MAX_API_NETWORKS } from "@/lib/clusters/schemas";
+import { ApiSourceSchema, MAX_API_NETWORKS } from "@/lib/clusters/order/schemas";
 import { cidrSchema } from "@/lib/guest/inputs";
-import type { T } from "../../../../_i18n/server";
+import type { T } from "@/app/_i18n/server";
 
 // The order form's "Kubernetes API reachable from" field: networks separated by lines, spaces or
 // commas. Each is checked with the order schema's own rule, so the form names the one that is wrong

@@ -2,12 +2,12 @@ import type { Metadata } from "next";
 import { ActionForm } from "@/components/action-form";
 import Link from "next/link";
 import { requireTeam, roleCan } from "@/lib/access/team-access";
-import { listClusters } from "@/lib/clusters/queries";
-import { DEFAULT_K3S_VERSION } from "@/lib/clusters/schemas";
+import { listClusters } from "@/lib/clusters/queries/list-clusters";
+import { DEFAULT_K3S_VERSION } from "@/lib/clusters/order/schemas";
 import { getPrisma } from "@/lib/db";
-import { orderOptions } from "@/lib/orders/queries";
-import { getT } from "../../../../_i18n/server";
-import { currentUser, notFoundIfMissing, requireUser } from "../../../../_server/request";
+import { orderOptions } from "@/lib/vms/order/order-options";
+import { getT } from "@/app/_i18n/server";
+import { currentUser, notFoundIfMissing, requireUser } from "@/app/_server/request";
 import { orderClusterAction } from "./actions";
 import { AGENTS } from "./agent-count";
 import { CLUSTER_BADGE } from "./badges";
@@ -27,7 +27,10 @@ export default async function ClusterListPage({ params }: { params: Promise<{ sl
   const options = roleCan(role, "operate") ? await orderOptions({ prisma, principal: user, teamSlug: slug }) : null;
   const range = { min: String(AGENTS.min), max: String(AGENTS.max) };
   const outsidePolicy = options ? t("order.outsidePolicy", { policy: t(`policy.${options.policy}`) }) : "";
-  const regions = (options?.regions ?? []).map((r) => ({ ...r, why: !r.allowedByPolicy ? outsidePolicy : !r.hasCapacity ? t("order.noCapacity") : null }));
+  const regions = (options?.regions ?? []).map((r) => ({
+    ...r,
+    why: !r.allowedByPolicy ? outsidePolicy : !r.hasCapacity ? t("order.noCapacity") : null,
+  }));
   // With no region to choose, show the first one with its reason rather than an empty picker.
   const firstRegion = (regions.find((r) => r.why === null) ?? regions[0])?.code;
   const noRegion = regions.every((r) => r.why !== null);
@@ -85,28 +88,57 @@ export default async function ClusterListPage({ params }: { params: Promise<{ sl
             <div className="grid">
               <label>
                 {t("common.name")}
-                <input name="name" required maxLength={40} pattern="[a-z0-9]([a-z0-9\-]{0,38}[a-z0-9])?" autoComplete="off" spellCheck={false} aria-describedby="cluster-name-hint" />
+                <input
+                  name="name"
+                  required
+                  maxLength={40}
+                  pattern="[a-z0-9]([a-z0-9\-]{0,38}[a-z0-9])?"
+                  autoComplete="off"
+                  spellCheck={false}
+                  aria-describedby="cluster-name-hint"
+                />
                 <span id="cluster-name-hint" className="muted">
                   {t("cluster.nameHint")}
                 </span>
               </label>
               <label>
                 {t("cluster.agents")}
-                <input name="agentCount" type="number" inputMode="numeric" min={AGENTS.min} max={AGENTS.max} step={1} defaultValue={AGENTS.min} aria-describedby="cluster-agents-hint" />
+                <input
+                  name="agentCount"
+                  type="number"
+                  inputMode="numeric"
+                  min={AGENTS.min}
+                  max={AGENTS.max}
+                  step={1}
+                  defaultValue={AGENTS.min}
+                  aria-describedby="cluster-agents-hint"
+                />
                 <span id="cluster-agents-hint" className="muted">
                   {t("cluster.agentsHint", range)}
                 </span>
               </label>
               <label>
                 {t("cluster.apiAllowFrom")}
-                <textarea name="apiAllowFrom" rows={2} autoComplete="off" spellCheck={false} placeholder="203.0.113.0/24" aria-describedby="cluster-api-hint" />
+                <textarea
+                  name="apiAllowFrom"
+                  rows={2}
+                  autoComplete="off"
+                  spellCheck={false}
+                  placeholder="203.0.113.0/24"
+                  aria-describedby="cluster-api-hint"
+                />
                 <span id="cluster-api-hint" className="muted">
                   {t("cluster.apiAllowFromHint")}
                 </span>
               </label>
               <label>
                 {t("order.region")}
-                <select name="regionCode" required defaultValue={firstRegion} aria-describedby={noRegion ? "cluster-region-hint" : undefined}>
+                <select
+                  name="regionCode"
+                  required
+                  defaultValue={firstRegion}
+                  aria-describedby={noRegion ? "cluster-region-hint" : undefined}
+                >
                   {regions.map((r) => (
                     <option key={r.code} value={r.code} disabled={r.why !== null}>
                       {r.name} ({r.country}, {t(`jurisdiction.${r.jurisdiction}`)}){r.why ? ` — ${r.why}` : ""}
@@ -139,6 +171,7 @@ export default async function ClusterListPage({ params }: { params: Promise<{ sl
                   ))}
                 </select>
               </label>
+              {/* biome-ignore lint/a11y/noLabelWithoutControl: it wraps the key select whenever the user has a key */}
               <label>
                 {t("order.sshKey")}
                 {options.sshKeys.length === 0 ? (

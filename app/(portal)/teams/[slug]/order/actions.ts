@@ -3,15 +3,21 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { getPrisma } from "@/lib/db";
-import { placeOrder } from "@/lib/orders/place-order";
-import { formObject, runAction, type ActionState } from "../../../../_server/actions";
-import { requestMeta, requireUser } from "../../../../_server/request";
+import { placeOrder } from "@/lib/vms/order/place-order";
+import { formObject, runAction, type ActionState } from "@/app/_server/actions";
+import { requestMeta, requireUser } from "@/app/_server/request";
 
 /** Places the order and goes to the new VM's page, where its provisioning shows live. */
 export async function placeOrderAction(slug: string, _p: ActionState, form: FormData): Promise<ActionState> {
   let target = "";
   const state = await runAction(async () => {
-    const { vm } = await placeOrder({ prisma: await getPrisma(), principal: await requireUser(), teamSlug: slug, input: formObject(form), meta: await requestMeta() });
+    const { vm } = await placeOrder({
+      prisma: await getPrisma(),
+      principal: await requireUser(),
+      teamSlug: slug,
+      input: formObject(form),
+      meta: await requestMeta(),
+    });
     revalidatePath(`/teams/${slug}/vms`);
     target = `/teams/${encodeURIComponent(slug)}/vms/${vm.id}`;
   });

@@ -5,7 +5,7 @@ import { useActionState, useState } from "react";
 import { useFormStatus } from "react-dom";
 import type { ActionState } from "@/components/action-form";
 import { RegionPicker, type RegionChoice, type RegionPickerLabels } from "@/components/region-picker";
-import { checkQuota, quotaAfter, type QuotaFigures } from "@/lib/orders/quota";
+import { checkQuota, quotaAfter, type QuotaFigures } from "@/lib/vms/order/quota";
 
 export interface OrderFormProps {
   regions: RegionChoice[];
@@ -14,11 +14,28 @@ export interface OrderFormProps {
   sshKeys: { id: string; name: string; keyType: string; fingerprint: string }[];
   quota: { limits: QuotaFigures; used: QuotaFigures };
   regionLabels: RegionPickerLabels;
-  labels: Record<"plan" | "image" | "sshKey" | "noKeys" | "addKey" | "hostname" | "hostnameHint" | "submit" | "quota" | "overQuota" | "perMonth" | "vcpus" | "memory" | "disk", string>;
+  labels: Record<
+    | "plan"
+    | "image"
+    | "sshKey"
+    | "noKeys"
+    | "addKey"
+    | "hostname"
+    | "hostnameHint"
+    | "submit"
+    | "quota"
+    | "overQuota"
+    | "perMonth"
+    | "vcpus"
+    | "memory"
+    | "disk",
+    string
+  >;
   action: (state: ActionState, form: FormData) => Promise<ActionState>;
 }
 
-const fill = (template: string, vars: Record<string, string | number>) => template.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? `{${k}}`));
+const fill = (template: string, vars: Record<string, string | number>) =>
+  template.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? `{${k}}`));
 const gib = (mb: number) => String(Math.round((mb / 1024) * 10) / 10);
 
 function Submit({ label, blocked }: { label: string; blocked: boolean }) {
@@ -76,6 +93,7 @@ export function OrderForm(props: OrderFormProps) {
             ))}
           </select>
         </label>
+        {/* biome-ignore lint/a11y/noLabelWithoutControl: it wraps the key select whenever the user has a key */}
         <label>
           {L.sshKey}
           {props.sshKeys.length ? (
@@ -94,7 +112,18 @@ export function OrderForm(props: OrderFormProps) {
         </label>
         <label>
           {L.hostname}
-          <input name="name" value={name} onChange={(e) => setName(e.target.value.toLowerCase())} required maxLength={63} pattern="[a-z0-9]([a-z0-9\-]{0,61}[a-z0-9])?" autoComplete="off" spellCheck={false} placeholder="web-1" aria-describedby="hostname-hint" />
+          <input
+            name="name"
+            value={name}
+            onChange={(e) => setName(e.target.value.toLowerCase())}
+            required
+            maxLength={63}
+            pattern="[a-z0-9]([a-z0-9\-]{0,61}[a-z0-9])?"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="web-1"
+            aria-describedby="hostname-hint"
+          />
           <span id="hostname-hint" className="muted">
             {L.hostnameHint}
           </span>
@@ -102,7 +131,19 @@ export function OrderForm(props: OrderFormProps) {
       </div>
       {after ? (
         <p className="quota-line" data-testid="quota-line">
-          {fill(L.quota, { planVcpus: chosen!.vcpus, planMemory: gib(chosen!.memoryMb), planDisk: chosen!.diskGb, vcpus: after.vcpus, maxVcpus: limits.vcpus, memory: gib(after.memoryMb), maxMemory: gib(limits.memoryMb), disk: after.diskGb, maxDisk: limits.diskGb, vms: after.vms, maxVms: limits.vms })}
+          {fill(L.quota, {
+            planVcpus: chosen!.vcpus,
+            planMemory: gib(chosen!.memoryMb),
+            planDisk: chosen!.diskGb,
+            vcpus: after.vcpus,
+            maxVcpus: limits.vcpus,
+            memory: gib(after.memoryMb),
+            maxMemory: gib(limits.memoryMb),
+            disk: after.diskGb,
+            maxDisk: limits.diskGb,
+            vms: after.vms,
+            maxVms: limits.vms,
+          })}
         </p>
       ) : null}
       {refusal ? (

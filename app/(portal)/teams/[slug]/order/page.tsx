@@ -4,10 +4,10 @@ import { notFound } from "next/navigation";
 import { AppError } from "@/lib/core/errors";
 import { getPrisma } from "@/lib/db";
 import { nixLatencyByRegion } from "@/lib/latency/nix-latency";
-import { orderOptions } from "@/lib/orders/queries";
-import { regionLatencyLabels } from "../../../regions/labels";
-import { getT } from "../../../../_i18n/server";
-import { requireUser } from "../../../../_server/request";
+import { orderOptions } from "@/lib/vms/order/order-options";
+import { regionLatencyLabels } from "@/app/(portal)/regions/labels";
+import { getT } from "@/app/_i18n/server";
+import { requireUser } from "@/app/_server/request";
 import { placeOrderAction } from "./actions";
 import { OrderForm } from "./order-form";
 
@@ -47,8 +47,24 @@ export default async function OrderPage({ params }: { params: Promise<{ slug: st
       <h1>{t("order.title")}</h1>
       <section className="card">
         <OrderForm
-          regions={options.regions.map((r) => ({ code: r.code, name: r.name, city: r.city, country: r.country, jurisdiction: r.jurisdiction, allowedByPolicy: r.allowedByPolicy, hasCapacity: r.hasCapacity, latency: latency[r.code] ?? null }))}
-          plans={options.plans.map((p) => ({ code: p.code, name: p.name, vcpus: p.vcpus, memoryMb: p.memoryMb, diskGb: p.diskGb, priceNokMonthly: p.priceNokMonthly }))}
+          regions={options.regions.map((r) => ({
+            code: r.code,
+            name: r.name,
+            city: r.city,
+            country: r.country,
+            jurisdiction: r.jurisdiction,
+            allowedByPolicy: r.allowedByPolicy,
+            hasCapacity: r.hasCapacity,
+            latency: latency[r.code] ?? null,
+          }))}
+          plans={options.plans.map((p) => ({
+            code: p.code,
+            name: p.name,
+            vcpus: p.vcpus,
+            memoryMb: p.memoryMb,
+            diskGb: p.diskGb,
+            priceNokMonthly: p.priceNokMonthly,
+          }))}
           images={options.images.map((i) => ({ slug: i.slug, name: i.name }))}
           sshKeys={options.sshKeys.map((k) => ({ id: k.id, name: k.name, keyType: k.keyType, fingerprint: k.fingerprint }))}
           quota={options.quota}
@@ -63,9 +79,20 @@ export default async function OrderPage({ params }: { params: Promise<{ slug: st
             jurisdiction: Object.fromEntries(JURISDICTIONS.map((j) => [j, t(`jurisdiction.${j}`)])),
           }}
           labels={{
-            plan: t("order.plan"), image: t("order.image"), sshKey: t("order.sshKey"), noKeys: t("order.noKeys"), addKey: t("order.addKey"),
-            hostname: t("order.hostname"), hostnameHint: t("order.hostnameHint"), submit: t("order.submit"), quota: t("order.quota"),
-            overQuota: t("order.overQuota"), perMonth: t("order.perMonth"), vcpus: t("plans.vcpus"), memory: t("plans.memory"), disk: t("plans.disk"),
+            plan: t("order.plan"),
+            image: t("order.image"),
+            sshKey: t("order.sshKey"),
+            noKeys: t("order.noKeys"),
+            addKey: t("order.addKey"),
+            hostname: t("order.hostname"),
+            hostnameHint: t("order.hostnameHint"),
+            submit: t("order.submit"),
+            quota: t("order.quota"),
+            overQuota: t("order.overQuota"),
+            perMonth: t("order.perMonth"),
+            vcpus: t("plans.vcpus"),
+            memory: t("plans.memory"),
+            disk: t("plans.disk"),
           }}
         />
       </section>

@@ -21,11 +21,21 @@ export async function changePolicyAction(_p: PolicyFormState, form: FormData): P
     try {
       const r = await changeTeamResidencyPolicy({ prisma, principal, teamSlug: slug, input, meta: await requestMeta() });
       revalidatePath(`/teams/${slug}/residency`);
-      return { message: r.changed ? `Policy changed to "${POLICY_LABELS[r.policy]}".` : `The policy already is "${POLICY_LABELS[r.policy]}".` };
+      return {
+        message: r.changed ? `Policy changed to "${POLICY_LABELS[r.policy]}".` : `The policy already is "${POLICY_LABELS[r.policy]}".`,
+      };
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== "POLICY_VIOLATION") throw err;
-      const { violations, policy, current } = err.details as { violations: PolicyViolation[]; policy: ResidencyPolicy; current: ResidencyPolicy };
-      return { ok: false, error: `The policy stays "${POLICY_LABELS[current]}": ${violations.length} resource(s) lie outside "${POLICY_LABELS[policy]}". Move or delete them first.`, violations };
+      const { violations, policy, current } = err.details as {
+        violations: PolicyViolation[];
+        policy: ResidencyPolicy;
+        current: ResidencyPolicy;
+      };
+      return {
+        ok: false,
+        error: `The policy stays "${POLICY_LABELS[current]}": ${violations.length} resource(s) lie outside "${POLICY_LABELS[policy]}". Move or delete them first.`,
+        violations,
+      };
     }
   }) as Promise<PolicyFormState>;
 }

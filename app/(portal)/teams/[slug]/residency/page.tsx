@@ -22,14 +22,21 @@ export default async function TeamResidencyPage(props: { params: Promise<{ slug:
   const { t } = await getT(user.locale);
   const asOf = typeof asOfParam === "string" ? parseAsOfParam({ value: asOfParam || undefined }) : parseAsOfParam({ value: undefined });
   const { team, role, regions, residency } = await getTeamResidencyOverview({
-    prisma: await getPrisma(), principal: user, teamSlug: slug, asOf: "error" in asOf ? null : asOf.asOf,
+    prisma: await getPrisma(),
+    principal: user,
+    teamSlug: slug,
+    asOf: "error" in asOf ? null : asOf.asOf,
   }).catch(notFoundIfMissing);
   const apiBase = `/api/v1/teams/${team.slug}/residency`;
   return (
     <div className="stack">
-      <p><Link href={`/teams/${team.slug}`}>← {team.name}</Link></p>
+      <p>
+        <Link href={`/teams/${team.slug}`}>← {team.name}</Link>
+      </p>
       <div className="row">
-        <h1 style={{ margin: 0 }}>{t("residency.title")} — {team.name}</h1>
+        <h1 style={{ margin: 0 }}>
+          {t("residency.title")} — {team.name}
+        </h1>
         <span className="badge">{role.toLowerCase()}</span>
       </div>
 
@@ -42,7 +49,9 @@ export default async function TeamResidencyPage(props: { params: Promise<{ slug:
       ) : null}
 
       <section className="card stack" aria-labelledby="policy">
-        <h2 id="policy">{t("team.residency")}: <span data-testid="current-policy">{POLICY_LABELS[team.residencyPolicy]}</span></h2>
+        <h2 id="policy">
+          {t("team.residency")}: <span data-testid="current-policy">{POLICY_LABELS[team.residencyPolicy]}</span>
+        </h2>
         <PoliciesTable t={t} regions={regions} current={team.residencyPolicy} />
         {roleCan(role, "manage") ? (
           <PolicyForm
@@ -51,8 +60,13 @@ export default async function TeamResidencyPage(props: { params: Promise<{ slug:
             current={team.residencyPolicy}
             options={Object.entries(POLICY_LABELS).map(([value, label]) => ({ value, label }))}
             labels={{
-              policy: t("residency.newPolicy"), submit: t("residency.changePolicy"), violationsTitle: t("residency.violations"),
-              resource: t("residency.resource"), type: t("residency.kind"), region: t("common.region"), jurisdiction: t("regions.jurisdiction"),
+              policy: t("residency.newPolicy"),
+              submit: t("residency.changePolicy"),
+              violationsTitle: t("residency.violations"),
+              resource: t("residency.resource"),
+              type: t("residency.kind"),
+              region: t("common.region"),
+              jurisdiction: t("regions.jurisdiction"),
             }}
           />
         ) : (
@@ -61,13 +75,23 @@ export default async function TeamResidencyPage(props: { params: Promise<{ slug:
       </section>
 
       {!residency ? (
-        <p className="alert error" role="alert" data-testid="residency-forbidden">{t("residency.forbidden", { role: role.toLowerCase() })}</p>
+        <p className="alert error" role="alert" data-testid="residency-forbidden">
+          {t("residency.forbidden", { role: role.toLowerCase() })}
+        </p>
       ) : "error" in asOf || !residency.view ? (
-        <p className="alert error" role="alert">{"error" in asOf ? asOf.error : null} <Link href="?">{t("residency.now")}</Link></p>
+        <p className="alert error" role="alert">
+          {"error" in asOf ? asOf.error : null} <Link href="?">{t("residency.now")}</Link>
+        </p>
       ) : (
         <>
           <LocationsSection view={residency.view} t={t} isNow={asOf.isNow} asOfValue={asOfParam} showTeam={false} />
-          <ExportsSection t={t} apiBase={apiBase} asOf={asOf.isNow ? undefined : asOfParam} ledgerHead={residency.view.ledgerHead} exports={residency.exports} />
+          <ExportsSection
+            t={t}
+            apiBase={apiBase}
+            asOf={asOf.isNow ? undefined : asOfParam}
+            ledgerHead={residency.view.ledgerHead}
+            exports={residency.exports}
+          />
         </>
       )}
     </div>

@@ -3,8 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { getPrisma } from "@/lib/db";
 import { addSigningKey, deleteSigningKey } from "@/lib/teams/signing-keys";
-import { formObject, runAction, type ActionState } from "../../../../_server/actions";
-import { requestMeta, requireUser } from "../../../../_server/request";
+import { formObject, runAction, type ActionState } from "@/app/_server/actions";
+import { requestMeta, requireUser } from "@/app/_server/request";
 
 async function ctx(form: FormData) {
   return { prisma: await getPrisma(), principal: await requireUser(), meta: await requestMeta(), teamSlug: String(form.get("slug") ?? "") };

@@ -4,8 +4,8 @@ import { ActionForm } from "@/components/action-form";
 import { requireTeam, roleCan } from "@/lib/access/team-access";
 import { getPrisma } from "@/lib/db";
 import { listSigningKeys } from "@/lib/teams/signing-keys";
-import { getT } from "../../../../_i18n/server";
-import { notFoundIfMissing, requireUser } from "../../../../_server/request";
+import { getT } from "@/app/_i18n/server";
+import { notFoundIfMissing, requireUser } from "@/app/_server/request";
 import { addSigningKeyAction, deleteSigningKeyAction } from "./actions";
 
 export const metadata: Metadata = { title: "Image signing keys" };
@@ -28,7 +28,9 @@ export default async function SigningKeysPage({ params }: { params: Promise<{ sl
       <section className="card" aria-labelledby="team-signing-keys">
         <h2 id="team-signing-keys">{t("signingKeys.registered", { team: team.name })}</h2>
         {keys.length === 0 ? (
-          <p className="muted" data-testid="no-signing-keys">{t("signingKeys.none")}</p>
+          <p className="muted" data-testid="no-signing-keys">
+            {t("signingKeys.none")}
+          </p>
         ) : (
           <div className="table-wrap">
             <table data-testid="signing-keys">
@@ -50,7 +52,12 @@ export default async function SigningKeysPage({ params }: { params: Promise<{ sl
                     <td>{k.createdAt.toISOString().slice(0, 10)}</td>
                     {manage ? (
                       <td>
-                        <ActionForm action={deleteSigningKeyAction} submit={t("keys.delete")} variant="danger" confirm={t("signingKeys.confirmDelete", { name: k.name })}>
+                        <ActionForm
+                          action={deleteSigningKeyAction}
+                          submit={t("keys.delete")}
+                          variant="danger"
+                          confirm={t("signingKeys.confirmDelete", { name: k.name })}
+                        >
                           <input type="hidden" name="slug" value={team.slug} />
                           <input type="hidden" name="keyId" value={k.id} />
                         </ActionForm>
@@ -84,7 +91,15 @@ cosign attest --key cosign.key --type vuln --predicate scan.json --tlog-upload=f
             </label>
             <label>
               {t("signingKeys.publicKey")}
-              <textarea name="publicKey" required rows={5} className="mono" spellCheck={false} autoComplete="off" placeholder={"-----BEGIN PUBLIC KEY-----\n…\n-----END PUBLIC KEY-----"} />
+              <textarea
+                name="publicKey"
+                required
+                rows={5}
+                className="mono"
+                spellCheck={false}
+                autoComplete="off"
+                placeholder={"-----BEGIN PUBLIC KEY-----\n…\n-----END PUBLIC KEY-----"}
+              />
             </label>
             <p className="muted">{t("signingKeys.addHint")}</p>
           </ActionForm>

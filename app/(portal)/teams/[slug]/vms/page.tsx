@@ -2,13 +2,20 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requireTeam, roleCan } from "@/lib/access/team-access";
 import { getPrisma } from "@/lib/db";
-import { listVms } from "@/lib/orders/queries";
-import { getT } from "../../../../_i18n/server";
-import { notFoundIfMissing, requireUser } from "../../../../_server/request";
+import { listVms } from "@/lib/vms/queries/list-vms";
+import { getT } from "@/app/_i18n/server";
+import { notFoundIfMissing, requireUser } from "@/app/_server/request";
 
 export const metadata: Metadata = { title: "Virtual machines" };
 
-const BADGE: Record<string, string> = { RUNNING: "ok", PROVISIONING: "warn", PENDING: "warn", DELETING: "warn", FAILED: "bad", STOPPED: "" };
+const BADGE: Record<string, string> = {
+  RUNNING: "ok",
+  PROVISIONING: "warn",
+  PENDING: "warn",
+  DELETING: "warn",
+  FAILED: "bad",
+  STOPPED: "",
+};
 
 export default async function VmListPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;

@@ -1,6 +1,6 @@
 import { readJsonBody } from "@/lib/core/validation";
 import { addSshKey, listSshKeys } from "@/lib/users/ssh-keys";
-import { apiRoute } from "../../../../_server/api";
+import { apiRoute } from "@/app/_server/api";
 
 export const GET = apiRoute(async ({ prisma, principal }) => ({ keys: await listSshKeys({ prisma, principal }) }));
 

@@ -4,7 +4,7 @@ import { env } from "@/lib/core/env";
 import { getPrisma } from "@/lib/db";
 import { authorizeMetricsScrape } from "@/lib/latency/metrics-access";
 import { renderLatencyMetrics } from "@/lib/latency/metrics";
-import { jsonError } from "../../../../_server/api";
+import { jsonError } from "@/app/_server/api";
 
 // Prometheus exposition (text format 0.0.4): a platform admin's session, or
 // `Authorization: Bearer <SKJOLD_METRICS_TOKEN>` when the operator set that variable.

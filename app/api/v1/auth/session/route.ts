@@ -3,8 +3,8 @@ import { revokeSession, SESSION_COOKIE } from "@/lib/auth/session";
 import { signIn } from "@/lib/auth/sign-in";
 import { readJsonBody } from "@/lib/core/validation";
 import { getPrisma } from "@/lib/db";
-import { jsonError, metaOf } from "../../../../_server/api";
-import { sessionCookieOptions } from "../../../../_server/request";
+import { jsonError, metaOf } from "@/app/_server/api";
+import { sessionCookieOptions } from "@/app/_server/request";
 
 /** Sign in with email and password; sets the session cookie (for scripts and end-to-end tests). */
 export async function POST(req: NextRequest) {

@@ -1,5 +1,5 @@
 import { requireTeam } from "@/lib/access/team-access";
-import { apiRoute } from "../../../../_server/api";
+import { apiRoute } from "@/app/_server/api";
 
 export const GET = apiRoute<{ slug: string }>(async ({ prisma, principal }, { slug }) => {
   const { team, role } = await requireTeam({ prisma, principal, slug, need: "read" });

@@ -2,13 +2,18 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ActionForm } from "@/components/action-form";
 import { requireTeam, roleCan } from "@/lib/access/team-access";
-import { getCluster } from "@/lib/clusters/queries";
+import { getCluster } from "@/lib/clusters/queries/get-cluster";
 import { getPrisma } from "@/lib/db";
-import { getT } from "../../../../../_i18n/server";
-import { currentUser, notFoundIfMissing, requireUser } from "../../../../../_server/request";
-import { HardeningReportCard } from "../../vms/[id]/hardening-report";
-import { deleteClusterAction, retryClusterAction, setClusterApiAccessAction, verifyClusterAction } from "../actions";
-import { CLUSTER_BADGE, NODE_BADGE } from "../badges";
+import { getT } from "@/app/_i18n/server";
+import { currentUser, notFoundIfMissing, requireUser } from "@/app/_server/request";
+import { HardeningReportCard } from "@/app/(portal)/teams/[slug]/vms/[id]/hardening-report";
+import {
+  deleteClusterAction,
+  retryClusterAction,
+  setClusterApiAccessAction,
+  verifyClusterAction,
+} from "@/app/(portal)/teams/[slug]/clusters/actions";
+import { CLUSTER_BADGE, NODE_BADGE } from "@/app/(portal)/teams/[slug]/clusters/badges";
 
 export async function generateMetadata(): Promise<Metadata> {
   const { t } = await getT((await currentUser())?.locale);
@@ -45,7 +50,12 @@ export default async function ClusterPage({ params }: { params: Promise<{ slug: 
         </p>
       ) : null}
       {canOperate && c.state === "FAILED" ? (
-        <ActionForm action={retryClusterAction.bind(null, slug, c.id)} submit={t("cluster.retry")} variant="secondary" testId="retry-cluster" />
+        <ActionForm
+          action={retryClusterAction.bind(null, slug, c.id)}
+          submit={t("cluster.retry")}
+          variant="secondary"
+          testId="retry-cluster"
+        />
       ) : null}
       <section className="card" aria-label={c.name}>
         <dl className="facts" data-testid="cluster-facts">
@@ -56,7 +66,8 @@ export default async function ClusterPage({ params }: { params: Promise<{ slug: 
           </dd>
           <dt>{t("cluster.k3sVersion")}</dt>
           <dd>
-            <span className="mono">{c.k3sVersion}</span> <span className="muted">· {t(c.installMode === "AIRGAP" ? "cluster.airgap" : "cluster.online")}</span>
+            <span className="mono">{c.k3sVersion}</span>{" "}
+            <span className="muted">· {t(c.installMode === "AIRGAP" ? "cluster.airgap" : "cluster.online")}</span>
           </dd>
           <dt>{t("cluster.api")}</dt>
           <dd className="mono">{c.apiEndpoint ?? t("cluster.notYet")}</dd>
@@ -66,7 +77,12 @@ export default async function ClusterPage({ params }: { params: Promise<{ slug: 
           </dd>
           <dt>{t("common.created")}</dt>
           <dd>
-            {when(c.createdAt)} {c.readyAt ? <span className="muted">→ {t("clusterState.READY")} {when(c.readyAt)}</span> : null}
+            {when(c.createdAt)}{" "}
+            {c.readyAt ? (
+              <span className="muted">
+                → {t("clusterState.READY")} {when(c.readyAt)}
+              </span>
+            ) : null}
           </dd>
         </dl>
         {canOperate && c.state !== "DELETED" ? (
@@ -87,10 +103,23 @@ export default async function ClusterPage({ params }: { params: Promise<{ slug: 
       {canOperate && (c.state === "READY" || c.state === "FAILED") ? (
         <section className="card" aria-labelledby="cluster-api-access">
           <h2 id="cluster-api-access">{t("cluster.apiAccess")}</h2>
-          <ActionForm action={setClusterApiAccessAction.bind(null, slug, c.id)} submit={t("cluster.apiAccessSave")} variant="secondary" testId="cluster-api-access">
+          <ActionForm
+            action={setClusterApiAccessAction.bind(null, slug, c.id)}
+            submit={t("cluster.apiAccessSave")}
+            variant="secondary"
+            testId="cluster-api-access"
+          >
             <label>
               {t("cluster.apiAllowFrom")}
-              <textarea name="apiAllowFrom" rows={2} autoComplete="off" spellCheck={false} placeholder="203.0.113.0/24" defaultValue={c.apiAllowFrom.join("\n")} aria-describedby="cluster-api-access-hint" />
+              <textarea
+                name="apiAllowFrom"
+                rows={2}
+                autoComplete="off"
+                spellCheck={false}
+                placeholder="203.0.113.0/24"
+                defaultValue={c.apiAllowFrom.join("\n")}
+                aria-describedby="cluster-api-access-hint"
+              />
               <span id="cluster-api-access-hint" className="muted">
                 {t("cluster.apiAllowFromHint")} {t(c.state === "READY" ? "cluster.apiAccessReapply" : "cluster.apiAccessOnRetry")}
               </span>
@@ -137,10 +166,23 @@ export default async function ClusterPage({ params }: { params: Promise<{ slug: 
         )}
       </section>
       <HardeningReportCard report={c.hardeningReport} t={t}>
-        {c.state === "READY" ? <ActionForm action={verifyClusterAction.bind(null, slug, c.id)} submit={t("vm.verifyNow")} variant="secondary" inline testId="verify-cluster" /> : null}
+        {c.state === "READY" ? (
+          <ActionForm
+            action={verifyClusterAction.bind(null, slug, c.id)}
+            submit={t("vm.verifyNow")}
+            variant="secondary"
+            inline
+            testId="verify-cluster"
+          />
+        ) : null}
       </HardeningReportCard>
       {canOperate && c.state !== "DELETED" ? (
-        <ActionForm action={deleteClusterAction.bind(null, slug, c.id)} submit={t("cluster.delete")} variant="danger" confirm={t("cluster.deleteConfirm", { name: c.name })} />
+        <ActionForm
+          action={deleteClusterAction.bind(null, slug, c.id)}
+          submit={t("cluster.delete")}
+          variant="danger"
+          confirm={t("cluster.deleteConfirm", { name: c.name })}
+        />
       ) : null}
     </div>
   );

@@ -5,11 +5,21 @@ import { reportHref, shortHash, utc } from "./format";
 /** An export's X-Skjold-Ledger-Integrity as a badge: a report made from a broken ledger stays visibly so. */
 function IntegrityBadge({ t, header }: { t: T; header: string }) {
   const broken = header.startsWith("broken");
-  return <span className={`badge ${broken ? "bad" : "ok"}`} title={header}>{t(broken ? "residency.integrity.broken" : "residency.integrity.verified")}</span>;
+  return (
+    <span className={`badge ${broken ? "bad" : "ok"}`} title={header}>
+      {t(broken ? "residency.integrity.broken" : "residency.integrity.verified")}
+    </span>
+  );
 }
 
 /** Download buttons for the three formats, the ledger head they will name, and the recent exports with their digests. */
-export function ExportsSection(props: { t: T; apiBase: string; asOf?: string; ledgerHead: { seq: string; hash: string }; exports: ReportExportRecord[] }) {
+export function ExportsSection(props: {
+  t: T;
+  apiBase: string;
+  asOf?: string;
+  ledgerHead: { seq: string; hash: string };
+  exports: ReportExportRecord[];
+}) {
   const { t, apiBase, asOf, ledgerHead, exports } = props;
   return (
     <section className="card stack" aria-labelledby="exports">
@@ -23,7 +33,10 @@ export function ExportsSection(props: { t: T; apiBase: string; asOf?: string; le
         ))}
       </div>
       <p className="muted">
-        {t("residency.ledgerHead")}: <span className="mono" title={ledgerHead.hash}>#{ledgerHead.seq} {shortHash(ledgerHead.hash)}</span>
+        {t("residency.ledgerHead")}:{" "}
+        <span className="mono" title={ledgerHead.hash}>
+          #{ledgerHead.seq} {shortHash(ledgerHead.hash)}
+        </span>
       </p>
       <p className="muted">{t("residency.digestHelp")}</p>
       {exports.length > 0 ? (
@@ -31,8 +44,13 @@ export function ExportsSection(props: { t: T; apiBase: string; asOf?: string; le
           <table data-testid="recent-exports">
             <thead>
               <tr>
-                <th>{t("audit.when")}</th><th>{t("audit.who")}</th><th>{t("residency.format")}</th>
-                <th>{t("residency.asOf")}</th><th>{t("residency.ledgerHead")}</th><th>{t("residency.integrity")}</th><th>SHA-256</th>
+                <th>{t("audit.when")}</th>
+                <th>{t("audit.who")}</th>
+                <th>{t("residency.format")}</th>
+                <th>{t("residency.asOf")}</th>
+                <th>{t("residency.ledgerHead")}</th>
+                <th>{t("residency.integrity")}</th>
+                <th>SHA-256</th>
               </tr>
             </thead>
             <tbody>
@@ -44,7 +62,9 @@ export function ExportsSection(props: { t: T; apiBase: string; asOf?: string; le
                   <td>{e.asOf ? utc(e.asOf) : t("residency.now")}</td>
                   <td className="mono">#{e.ledgerHead.seq}</td>
                   <td>{e.integrity ? <IntegrityBadge t={t} header={e.integrity} /> : "-"}</td>
-                  <td className="mono" style={{ wordBreak: "break-all", fontSize: ".75rem" }}>{e.contentSha256}</td>
+                  <td className="mono" style={{ wordBreak: "break-all", fontSize: ".75rem" }}>
+                    {e.contentSha256}
+                  </td>
                 </tr>
               ))}
             </tbody>

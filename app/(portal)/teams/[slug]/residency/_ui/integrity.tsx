@@ -14,20 +14,28 @@ export function IntegritySection(props: { t: T; integrity: LedgerIntegrity; head
           <strong>{t("residency.integrityBrokenTitle")}</strong>
           <div>
             {t("residency.integrityBroken", {
-              at: utc(integrity.detectedAt), seq: integrity.brokenAt.seq, problem: t(`residency.problem.${integrity.brokenAt.problem}`),
+              at: utc(integrity.detectedAt),
+              seq: integrity.brokenAt.seq,
+              problem: t(`residency.problem.${integrity.brokenAt.problem}`),
             })}
           </div>
           <div>{t("residency.integrityFix")}</div>
           {integrity.acknowledgement ? (
             <div data-testid="ledger-acknowledged">
-              {t("residency.integrityAcknowledged", { by: integrity.acknowledgement.by, at: utc(integrity.acknowledgement.at), reason: integrity.acknowledgement.reason })}
+              {t("residency.integrityAcknowledged", {
+                by: integrity.acknowledgement.by,
+                at: utc(integrity.acknowledgement.at),
+                reason: integrity.acknowledgement.reason,
+              })}
             </div>
           ) : null}
         </div>
       ) : integrity.status === "verified" ? (
         <p data-testid="ledger-verified">
           {t("residency.integrityVerified", {
-            through: integrity.verifiedThrough.seq, full: integrity.fullVerification.throughSeq, fullAt: utc(integrity.fullVerification.at),
+            through: integrity.verifiedThrough.seq,
+            full: integrity.fullVerification.throughSeq,
+            fullAt: utc(integrity.fullVerification.at),
           })}{" "}
           {headSeq && BigInt(headSeq) > BigInt(integrity.verifiedThrough.seq)
             ? t("residency.integrityPending", { count: (BigInt(headSeq) - BigInt(integrity.verifiedThrough.seq)).toString() })

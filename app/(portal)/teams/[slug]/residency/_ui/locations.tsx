@@ -28,15 +28,21 @@ function LocationRows({ rows, t, showTeam, showUntil }: { rows: LocationInterval
               {showTeam ? <td className="mono">{i.teamSlug ?? "-"}</td> : null}
               <td>
                 {i.resourceName}
-                <div className="mono muted" style={{ fontSize: ".75rem" }}>{i.resourceId}</div>
+                <div className="mono muted" style={{ fontSize: ".75rem" }}>
+                  {i.resourceId}
+                </div>
               </td>
               <td className="mono">{i.resourceKind}</td>
               <td className="mono">{i.hostName ?? "-"}</td>
               <td className="mono">{i.poolName ?? "-"}</td>
-              <td className="mono" style={{ wordBreak: "break-all" }}>{i.path ?? "-"}</td>
+              <td className="mono" style={{ wordBreak: "break-all" }}>
+                {i.path ?? "-"}
+              </td>
               <td className="mono">{i.regionCode}</td>
               <td>{i.country}</td>
-              <td><span className={i.jurisdiction === "THIRD_COUNTRY" ? "badge bad" : "badge"}>{i.jurisdiction}</span></td>
+              <td>
+                <span className={i.jurisdiction === "THIRD_COUNTRY" ? "badge bad" : "badge"}>{i.jurisdiction}</span>
+              </td>
               <td>{utc(i.from)}</td>
               {showUntil ? <td>{i.until ? utc(i.until) : t("residency.stillThere")}</td> : null}
             </tr>
@@ -48,7 +54,19 @@ function LocationRows({ rows, t, showTeam, showUntil }: { rows: LocationInterval
 }
 
 /** "Where is the data": held locations at a date, totals per jurisdiction, transfers outside the EEA. */
-export function LocationsSection({ view, t, isNow, asOfValue, showTeam }: { view: ResidencyView; t: T; isNow: boolean; asOfValue?: string; showTeam: boolean }) {
+export function LocationsSection({
+  view,
+  t,
+  isNow,
+  asOfValue,
+  showTeam,
+}: {
+  view: ResidencyView;
+  t: T;
+  isNow: boolean;
+  asOfValue?: string;
+  showTeam: boolean;
+}) {
   const today = new Date().toISOString().slice(0, 10);
   return (
     <section className="card stack" aria-labelledby="where">
@@ -61,12 +79,20 @@ export function LocationsSection({ view, t, isNow, asOfValue, showTeam }: { view
             {t("residency.asOf")}
             <input type="date" name="asOf" max={today} defaultValue={asOfValue?.slice(0, 10)} />
           </label>
-          <button type="submit" className="secondary">{t("residency.show")}</button>
-          {isNow ? null : <a className="button secondary" href="?">{t("residency.now")}</a>}
+          <button type="submit" className="secondary">
+            {t("residency.show")}
+          </button>
+          {isNow ? null : (
+            <a className="button secondary" href="?">
+              {t("residency.now")}
+            </a>
+          )}
         </form>
       </div>
       {view.locations.length === 0 ? (
-        <p className="muted" data-testid="no-locations">{t("residency.noLocations")}</p>
+        <p className="muted" data-testid="no-locations">
+          {t("residency.noLocations")}
+        </p>
       ) : (
         <div data-testid="locations">
           <LocationRows rows={view.locations} t={t} showTeam={showTeam} />
@@ -82,12 +108,18 @@ export function LocationsSection({ view, t, isNow, asOfValue, showTeam }: { view
       ) : (
         <table data-testid="totals" style={{ maxWidth: 520 }}>
           <thead>
-            <tr><th>{t("regions.jurisdiction")}</th><th>{t("regions.country")}</th><th>{t("residency.held")}</th></tr>
+            <tr>
+              <th>{t("regions.jurisdiction")}</th>
+              <th>{t("regions.country")}</th>
+              <th>{t("residency.held")}</th>
+            </tr>
           </thead>
           <tbody>
             {view.totals.map((g) => (
               <tr key={`${g.jurisdiction}/${g.country}`}>
-                <td><span className={g.outsideEea ? "badge bad" : "badge"}>{g.jurisdiction}</span></td>
+                <td>
+                  <span className={g.outsideEea ? "badge bad" : "badge"}>{g.jurisdiction}</span>
+                </td>
                 <td>{g.country}</td>
                 <td>{g.openAtAsOf}</td>
               </tr>

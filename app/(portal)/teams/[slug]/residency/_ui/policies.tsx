@@ -10,17 +10,28 @@ export function PoliciesTable({ t, regions, current }: { t: T; regions: Region[]
     <div className="table-wrap">
       <table data-testid="policies">
         <thead>
-          <tr><th>{t("residency.policy")}</th><th>{t("residency.jurisdictions")}</th><th>{t("residency.allowedRegions")}</th></tr>
+          <tr>
+            <th>{t("residency.policy")}</th>
+            <th>{t("residency.jurisdictions")}</th>
+            <th>{t("residency.allowedRegions")}</th>
+          </tr>
         </thead>
         <tbody>
           {describePolicies(regions).map((p) => (
-            <tr key={p.policy} data-policy={p.policy} aria-current={p.policy === current ? "true" : undefined} style={p.policy === current ? { background: "#eef5f9" } : undefined}>
+            <tr
+              key={p.policy}
+              data-policy={p.policy}
+              aria-current={p.policy === current ? "true" : undefined}
+              style={p.policy === current ? { background: "#eef5f9" } : undefined}
+            >
               <td>
                 <strong>{p.label}</strong> {p.policy === current ? <span className="badge ok">{t("residency.current")}</span> : null}
               </td>
               <td className="mono">{p.jurisdictions.join(", ")}</td>
               <td>
-                {p.regions.length === 0 ? t("common.none") : p.regions.map((r) => `${r.name} (${r.code}, ${r.country}, ${r.jurisdiction})`).join(" · ")}
+                {p.regions.length === 0
+                  ? t("common.none")
+                  : p.regions.map((r) => `${r.name} (${r.code}, ${r.country}, ${r.jurisdiction})`).join(" · ")}
               </td>
             </tr>
           ))}

@@ -5,5 +5,8 @@ import type { LedgerVerification } from "@/lib/residency";
 export function verificationMessage(v: LedgerVerification): ActionState {
   if (v.ok) return { ok: true, message: `Ledger OK: ${v.count} entries chain correctly. Head #${v.head.seq} ${v.head.hash}` };
   const b = v.brokenAt;
-  return { ok: false, error: `Ledger BROKEN at entry #${b.seq} (${b.problem}): expected ${b.expected}, found ${b.found}. ${v.count} entries before it verified.` };
+  return {
+    ok: false,
+    error: `Ledger BROKEN at entry #${b.seq} (${b.problem}): expected ${b.expected}, found ${b.found}. ${v.count} entries before it verified.`,
+  };
 }

@@ -3,11 +3,13 @@
 import { revalidatePath } from "next/cache";
 import { AppError } from "@/lib/core/errors";
 import { getPrisma } from "@/lib/db";
-import { getVmDetail } from "@/lib/orders/queries";
-import { VmPowerActionSchema } from "@/lib/orders/schemas";
-import { deleteVm, verifyVmNow, vmPowerAction } from "@/lib/orders/vm-actions";
-import { runAction, type ActionState } from "../../../../../_server/actions";
-import { requestMeta, requireUser } from "../../../../../_server/request";
+import { getVmDetail } from "@/lib/vms/queries/get-vm-detail";
+import { VmPowerActionSchema } from "@/lib/vms/power/schemas";
+import { deleteVm } from "@/lib/vms/delete/delete-vm";
+import { verifyVmNow } from "@/lib/vms/verify/verify-vm-now";
+import { vmPowerAction } from "@/lib/vms/power/vm-power-action";
+import { runAction, type ActionState } from "@/app/_server/actions";
+import { requestMeta, requireUser } from "@/app/_server/request";
 
 async function ctx() {
   return { prisma: await getPrisma(), principal: await requireUser(), meta: await requestMeta() };

@@ -22,7 +22,14 @@ export function DeleteVmDialog(props: {
           <h2 id="delete-title">{props.labels.title}</h2>
           <label>
             {props.labels.body}
-            <input name="confirmName" value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" spellCheck={false} placeholder={props.vmName} />
+            <input
+              name="confirmName"
+              value={typed}
+              onChange={(e) => setTyped(e.target.value)}
+              autoComplete="off"
+              spellCheck={false}
+              placeholder={props.vmName}
+            />
           </label>
           {state.error ? (
             <p className="alert error" role="alert">

@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { z } from "zod";
 import { controlResultSchema } from "@/lib/guest/report";
-import type { T } from "../../../../../_i18n/server";
+import type { T } from "@/app/_i18n/server";
 
 // The latest hardening report: one row per control with what was read on the machine.
 const Controls = z.array(controlResultSchema);
@@ -9,7 +9,11 @@ const STATUS: Record<string, string> = { pass: "ok", fail: "bad", not_applicable
 const STATUS_LABEL = { pass: "vm.statusPass", fail: "vm.statusFail", not_applicable: "vm.statusNa" } as const;
 
 /** `children`: what a reader can do with the report (re-run the checks, download it), shown under the title. */
-export function HardeningReportCard(props: { report: { createdAt: Date; passed: number; failed: number; notApplicable: number; controls: unknown; driftFrom?: string | null } | null; t: T; children?: ReactNode }) {
+export function HardeningReportCard(props: {
+  report: { createdAt: Date; passed: number; failed: number; notApplicable: number; controls: unknown; driftFrom?: string | null } | null;
+  t: T;
+  children?: ReactNode;
+}) {
   const { t, report } = props;
   const controls = report ? Controls.safeParse(report.controls) : null;
   const drift = new Set(report?.driftFrom ? report.driftFrom.split(",") : []);
@@ -27,8 +31,16 @@ export function HardeningReportCard(props: { report: { createdAt: Date; passed: 
       ) : (
         <>
           <p>
-            <span className="badge ok">{report.passed} {t("vm.statusPass")}</span> <span className={`badge ${report.failed ? "bad" : ""}`}>{report.failed} {t("vm.statusFail")}</span>{" "}
-            <span className="badge">{report.notApplicable} {t("vm.statusNa")}</span> <span className="muted">· {report.createdAt.toISOString().replace("T", " ").slice(0, 19)} UTC</span>
+            <span className="badge ok">
+              {report.passed} {t("vm.statusPass")}
+            </span>{" "}
+            <span className={`badge ${report.failed ? "bad" : ""}`}>
+              {report.failed} {t("vm.statusFail")}
+            </span>{" "}
+            <span className="badge">
+              {report.notApplicable} {t("vm.statusNa")}
+            </span>{" "}
+            <span className="muted">· {report.createdAt.toISOString().replace("T", " ").slice(0, 19)} UTC</span>
           </p>
           <div className="table-wrap">
             <table>

@@ -6,9 +6,9 @@ import { JobProgress } from "@/components/job-progress";
 import { requireTeam, roleCan } from "@/lib/access/team-access";
 import { AppError } from "@/lib/core/errors";
 import { getPrisma } from "@/lib/db";
-import { getVmDetail } from "@/lib/orders/queries";
-import { getT } from "../../../../../_i18n/server";
-import { requireUser } from "../../../../../_server/request";
+import { getVmDetail } from "@/lib/vms/queries/get-vm-detail";
+import { getT } from "@/app/_i18n/server";
+import { requireUser } from "@/app/_server/request";
 import { deleteVmAction, powerAction, verifyAction } from "./actions";
 import { CopyLine } from "./copy-button";
 import { DeleteVmDialog } from "./delete-dialog";
@@ -43,9 +43,7 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
         <Link href={`/teams/${slug}`}>← {slug}</Link> · <Link href={`/teams/${slug}/vms`}>{t("team.vms")}</Link>
       </p>
       <div className="row">
-        <h1 style={{ margin: 0 }}>
-          {vm.name}
-        </h1>
+        <h1 style={{ margin: 0 }}>{vm.name}</h1>
         <span className="badge" data-testid="vm-state">
           {vm.state.toLowerCase()}
         </span>
@@ -68,7 +66,13 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
         <JobProgress
           initial={snapshot}
           eventsUrl={`/api/v1/teams/${slug}/vms/${vm.id}/events?job=${snapshot.id}`}
-          labels={{ title: `${t("vm.progress")} · ${snapshot.kind}`, step: t("vm.step"), state: t("vm.state"), duration: t("vm.duration"), live: t("vm.live") }}
+          labels={{
+            title: `${t("vm.progress")} · ${snapshot.kind}`,
+            step: t("vm.step"),
+            state: t("vm.state"),
+            duration: t("vm.duration"),
+            live: t("vm.live"),
+          }}
         />
       ) : null}
       {operate ? (
@@ -83,7 +87,13 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
             <DeleteVmDialog
               vmName={vm.name}
               action={deleteVmAction.bind(null, slug, vm.id)}
-              labels={{ open: t("vm.delete"), title: t("vm.deleteTitle", { name: vm.name }), body: t("vm.deleteBody"), confirm: t("vm.deleteConfirm"), cancel: t("vm.cancel") }}
+              labels={{
+                open: t("vm.delete"),
+                title: t("vm.deleteTitle", { name: vm.name }),
+                body: t("vm.deleteBody"),
+                confirm: t("vm.deleteConfirm"),
+                cancel: t("vm.cancel"),
+              }}
             />
           </div>
         </section>
@@ -94,14 +104,23 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
           <ol className="timeline" data-testid="vm-events">
             {vm.events.map((e) => (
               <li key={String(e.id)}>
-                <span className="mono muted">{e.at.toISOString().replace("T", " ").slice(0, 19)}</span> <span className="badge">{e.kind}</span> {e.message}
+                <span className="mono muted">{e.at.toISOString().replace("T", " ").slice(0, 19)}</span>{" "}
+                <span className="badge">{e.kind}</span> {e.message}
               </li>
             ))}
           </ol>
         </section>
       </div>
       <HardeningReportCard report={vm.hardeningReport} t={t}>
-        {vm.state === "RUNNING" ? <ActionForm action={verifyAction.bind(null, slug, vm.id)} submit={t("vm.verifyNow")} variant="secondary" inline testId="verify-form" /> : null}
+        {vm.state === "RUNNING" ? (
+          <ActionForm
+            action={verifyAction.bind(null, slug, vm.id)}
+            submit={t("vm.verifyNow")}
+            variant="secondary"
+            inline
+            testId="verify-form"
+          />
+        ) : null}
         {vm.hardeningReport ? (
           <a className="button secondary" href={`/api/v1/teams/${slug}/vms/${vm.id}/hardening-report`} download>
             {t("vm.downloadReport")}

@@ -1,4 +1,4 @@
-import type { T } from "../../../../../_i18n/server";
+import type { T } from "@/app/_i18n/server";
 
 // Where the VM is and how to reach it, as a definition list.
 export interface VmFactsView {
@@ -23,8 +23,11 @@ export function VmFacts({ vm, t }: { vm: VmFactsView; t: T }) {
     <dl className="facts" data-testid="vm-facts">
       <dt>{t("common.region")}</dt>
       <dd>
-        {vm.region.name} <span className="mono muted">{vm.region.code}</span> · {vm.region.city ? `${vm.region.city}, ` : ""}{vm.region.country} ·{" "}
-        <span className={`badge${vm.region.jurisdiction === "NO_EEA" ? " no" : ""}`}>{t(`jurisdiction.${vm.region.jurisdiction}` as "jurisdiction.EU")}</span>
+        {vm.region.name} <span className="mono muted">{vm.region.code}</span> · {vm.region.city ? `${vm.region.city}, ` : ""}
+        {vm.region.country} ·{" "}
+        <span className={`badge${vm.region.jurisdiction === "NO_EEA" ? " no" : ""}`}>
+          {t(`jurisdiction.${vm.region.jurisdiction}` as "jurisdiction.EU")}
+        </span>
       </dd>
       <dt>{t("vm.host")}</dt>
       <dd>

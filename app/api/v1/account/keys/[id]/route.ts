@@ -1,5 +1,5 @@
 import { deleteSshKey } from "@/lib/users/ssh-keys";
-import { apiRoute } from "../../../../../_server/api";
+import { apiRoute } from "@/app/_server/api";
 
 export const DELETE = apiRoute<{ id: string }>(async ({ prisma, principal, meta }, { id }) => {
   await deleteSshKey({ prisma, principal, keyId: id, meta });

@@ -1,5 +1,5 @@
 import { getHostDetail, removeHost } from "@/lib/hosts";
-import { apiRoute } from "../../../../../_server/api";
+import { apiRoute } from "@/app/_server/api";
 
 type P = { id: string };
 

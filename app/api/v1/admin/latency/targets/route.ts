@@ -1,6 +1,6 @@
 import { readJsonBody } from "@/lib/core/validation";
 import { addLatencyTarget, listLatencyTargets } from "@/lib/latency/admin";
-import { apiRoute } from "../../../../../_server/api";
+import { apiRoute } from "@/app/_server/api";
 
 export const GET = apiRoute(async ({ prisma, principal }) => ({ targets: await listLatencyTargets({ prisma, principal }) }));
 

@@ -1,7 +1,7 @@
-import { orderCluster } from "@/lib/clusters/order-cluster";
-import { listClusters } from "@/lib/clusters/queries";
+import { orderCluster } from "@/lib/clusters/order/order-cluster";
+import { listClusters } from "@/lib/clusters/queries/list-clusters";
 import { readJsonBody } from "@/lib/core/validation";
-import { apiRoute } from "../../../../../_server/api";
+import { apiRoute } from "@/app/_server/api";
 
 export const GET = apiRoute<{ slug: string }>(async ({ prisma, principal }, { slug }) => ({
   clusters: await listClusters({ prisma, principal, teamSlug: slug }),
@@ -9,10 +9,23 @@ export const GET = apiRoute<{ slug: string }>(async ({ prisma, principal }, { sl
 
 /** Orders a k3s cluster (one server, `agentCount` agents): 202 Accepted with the cluster, its node VMs and the job to follow. */
 export const POST = apiRoute<{ slug: string }>(async ({ prisma, principal, meta, req }, { slug }) => {
-  const { cluster, vmId, agentVmIds, jobId } = await orderCluster({ prisma, principal, teamSlug: slug, input: await readJsonBody(req, 8 * 1024), meta });
+  const { cluster, vmId, agentVmIds, jobId } = await orderCluster({
+    prisma,
+    principal,
+    teamSlug: slug,
+    input: await readJsonBody(req, 8 * 1024),
+    meta,
+  });
   const self = `/api/v1/teams/${slug}/clusters/${cluster.id}`;
   return Response.json(
-    { clusterId: cluster.id, serverVmId: vmId, agentVmIds, jobId, cluster: { id: cluster.id, name: cluster.name, state: cluster.state, k3sVersion: cluster.k3sVersion }, links: { self, kubeconfig: `${self}/kubeconfig` } },
+    {
+      clusterId: cluster.id,
+      serverVmId: vmId,
+      agentVmIds,
+      jobId,
+      cluster: { id: cluster.id, name: cluster.name, state: cluster.state, k3sVersion: cluster.k3sVersion },
+      links: { self, kubeconfig: `${self}/kubeconfig` },
+    },
     { status: 202, headers: { location: self } },
   );
 });

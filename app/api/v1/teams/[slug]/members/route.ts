@@ -2,7 +2,7 @@ import { requireTeam } from "@/lib/access/team-access";
 import { readJsonBody } from "@/lib/core/validation";
 import { inviteMember } from "@/lib/teams/invitations";
 import { listMembers } from "@/lib/teams/list-teams";
-import { apiRoute } from "../../../../../_server/api";
+import { apiRoute } from "@/app/_server/api";
 
 export const GET = apiRoute<{ slug: string }>(async ({ prisma, principal }, { slug }) => {
   const { team } = await requireTeam({ prisma, principal, slug, need: "read" });
@@ -13,5 +13,8 @@ export const GET = apiRoute<{ slug: string }>(async ({ prisma, principal }, { sl
 /** Invites an email with a role; the response carries the one-time invitation path. */
 export const POST = apiRoute<{ slug: string }>(async ({ prisma, principal, meta, req }, { slug }) => {
   const { invitation, path } = await inviteMember({ prisma, principal, teamSlug: slug, input: await readJsonBody(req), meta });
-  return Response.json({ id: invitation.id, email: invitation.email, role: invitation.role, expiresAt: invitation.expiresAt, path }, { status: 201 });
+  return Response.json(
+    { id: invitation.id, email: invitation.email, role: invitation.role, expiresAt: invitation.expiresAt, path },
+    { status: 201 },
+  );
 });

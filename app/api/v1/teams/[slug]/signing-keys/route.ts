@@ -1,6 +1,6 @@
 import { readJsonBody } from "@/lib/core/validation";
 import { addSigningKey, listSigningKeys } from "@/lib/teams/signing-keys";
-import { apiRoute } from "../../../../../_server/api";
+import { apiRoute } from "@/app/_server/api";
 
 export const GET = apiRoute<{ slug: string }>(async ({ prisma, principal }, { slug }) => ({
   keys: await listSigningKeys({ prisma, principal, teamSlug: slug }),

@@ -1,7 +1,7 @@
 import { requireTeam } from "@/lib/access/team-access";
 import { createApiToken, listApiTokens } from "@/lib/auth/api-tokens";
 import { readJsonBody } from "@/lib/core/validation";
-import { apiRoute } from "../../../../../_server/api";
+import { apiRoute } from "@/app/_server/api";
 
 export const GET = apiRoute<{ slug: string }>(async ({ prisma, principal }, { slug }) => {
   const { team } = await requireTeam({ prisma, principal, slug, need: "manage" });

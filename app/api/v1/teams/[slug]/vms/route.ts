@@ -1,7 +1,7 @@
 import { readJsonBody } from "@/lib/core/validation";
-import { placeOrder } from "@/lib/orders/place-order";
-import { listVms } from "@/lib/orders/queries";
-import { apiRoute } from "../../../../../_server/api";
+import { placeOrder } from "@/lib/vms/order/place-order";
+import { listVms } from "@/lib/vms/queries/list-vms";
+import { apiRoute } from "@/app/_server/api";
 
 export const GET = apiRoute<{ slug: string }>(async ({ prisma, principal }, { slug }) => ({
   vms: await listVms({ prisma, principal, teamSlug: slug }),
@@ -11,7 +11,12 @@ export const GET = apiRoute<{ slug: string }>(async ({ prisma, principal }, { sl
 export const POST = apiRoute<{ slug: string }>(async ({ prisma, principal, meta, req }, { slug }) => {
   const { vm, jobId } = await placeOrder({ prisma, principal, teamSlug: slug, input: await readJsonBody(req, 8 * 1024), meta });
   return Response.json(
-    { vmId: vm.id, jobId, vm: { id: vm.id, name: vm.name, state: vm.state }, links: { self: `/api/v1/teams/${slug}/vms/${vm.id}`, events: `/api/v1/teams/${slug}/vms/${vm.id}/events` } },
+    {
+      vmId: vm.id,
+      jobId,
+      vm: { id: vm.id, name: vm.name, state: vm.state },
+      links: { self: `/api/v1/teams/${slug}/vms/${vm.id}`, events: `/api/v1/teams/${slug}/vms/${vm.id}/events` },
+    },
     { status: 202, headers: { location: `/api/v1/teams/${slug}/vms/${vm.id}` } },
   );
 });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { adoptDrift, cleanUpDrift, reconcileHost } from "@/lib/hosts";
 import { fromZod } from "@/lib/core/errors";
 import { readJsonBody } from "@/lib/core/validation";
-import { apiRoute } from "../../../../../../_server/api";
+import { apiRoute } from "@/app/_server/api";
 
 type P = { id: string };
 

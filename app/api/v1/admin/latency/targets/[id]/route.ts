@@ -1,6 +1,6 @@
 import { readJsonBody } from "@/lib/core/validation";
 import { editLatencyTarget, removeLatencyTarget } from "@/lib/latency/admin";
-import { apiRoute } from "../../../../../../_server/api";
+import { apiRoute } from "@/app/_server/api";
 
 export const PATCH = apiRoute<{ id: string }>(async ({ prisma, principal, meta, req }, { id }) =>
   editLatencyTarget({ prisma, principal, meta, id, input: await readJsonBody(req) }),

@@ -1,5 +1,5 @@
 import { regionLatencySeries } from "@/lib/latency/region-report";
-import { apiRoute } from "../../../../../../_server/api";
+import { apiRoute } from "@/app/_server/api";
 
 // Chart points for one target: ?target=<id>&method=icmp|tcp&from=<ISO>&to=<ISO> (default: last 24 h).
 export const GET = apiRoute<{ code: string }>(async ({ prisma, principal, req }, { code }) =>

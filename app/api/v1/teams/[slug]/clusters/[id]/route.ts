@@ -1,8 +1,8 @@
-import { setClusterApiAccess } from "@/lib/clusters/cluster-actions";
-import { deleteCluster } from "@/lib/clusters/delete-cluster";
+import { setClusterApiAccess } from "@/lib/clusters/api-access/set-cluster-api-access";
+import { deleteCluster } from "@/lib/clusters/delete/delete-cluster";
 import { readJsonBody } from "@/lib/core/validation";
-import { getCluster } from "@/lib/clusters/queries";
-import { apiRoute } from "../../../../../../_server/api";
+import { getCluster } from "@/lib/clusters/queries/get-cluster";
+import { apiRoute } from "@/app/_server/api";
 
 export const GET = apiRoute<{ slug: string; id: string }>(async ({ prisma, principal }, { slug, id }) => ({
   cluster: await getCluster({ prisma, principal, teamSlug: slug, clusterId: id }),

@@ -1,5 +1,5 @@
 import { deleteSigningKey } from "@/lib/teams/signing-keys";
-import { apiRoute } from "../../../../../../_server/api";
+import { apiRoute } from "@/app/_server/api";
 
 export const DELETE = apiRoute<{ slug: string; id: string }>(async ({ prisma, principal, meta }, { slug, id }) => ({
   deleted: true,

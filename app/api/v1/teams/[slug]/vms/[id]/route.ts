@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { notFound } from "@/lib/core/errors";
-import { getVmDetail } from "@/lib/orders/queries";
-import { deleteVm } from "@/lib/orders/vm-actions";
-import { apiRoute } from "../../../../../../_server/api";
+import { getVmDetail } from "@/lib/vms/queries/get-vm-detail";
+import { deleteVm } from "@/lib/vms/delete/delete-vm";
+import { apiRoute } from "@/app/_server/api";
 
 const vmId = (id: string) => {
   if (!z.uuid().safeParse(id).success) throw notFound("VM not found");

@@ -1,8 +1,10 @@
 import { z } from "zod";
-import { ClusterActionBody, retryCluster, verifyClusterNow } from "@/lib/clusters/cluster-actions";
+import { ClusterActionBody } from "@/lib/clusters/shared/schemas";
+import { retryCluster } from "@/lib/clusters/provision/retry-cluster";
+import { verifyClusterNow } from "@/lib/clusters/verify/verify-cluster-now";
 import { fromZod, notFound } from "@/lib/core/errors";
 import { readJsonBody } from "@/lib/core/validation";
-import { apiRoute } from "../../../../../../../_server/api";
+import { apiRoute } from "@/app/_server/api";
 
 /** POST {action: "verify"} re-runs a ready cluster's checks; {action: "retry"} re-provisions a failed one. 202 with the job. */
 export const POST = apiRoute<{ slug: string; id: string }>(async ({ prisma, principal, meta, req }, { slug, id }) => {

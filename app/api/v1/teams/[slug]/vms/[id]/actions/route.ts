@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { fromZod, notFound } from "@/lib/core/errors";
 import { readJsonBody } from "@/lib/core/validation";
-import { VmPowerActionSchema } from "@/lib/orders/schemas";
-import { vmPowerAction } from "@/lib/orders/vm-actions";
-import { apiRoute } from "../../../../../../../_server/api";
+import { VmPowerActionSchema } from "@/lib/vms/power/schemas";
+import { vmPowerAction } from "@/lib/vms/power/vm-power-action";
+import { apiRoute } from "@/app/_server/api";
 
 const VmActionBody = z.strictObject({ action: VmPowerActionSchema });
 

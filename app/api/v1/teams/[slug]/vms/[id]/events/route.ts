@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { notFound } from "@/lib/core/errors";
-import { getVmDetail } from "@/lib/orders/queries";
-import { apiRoute } from "../../../../../../../_server/api";
+import { getVmDetail } from "@/lib/vms/queries/get-vm-detail";
+import { apiRoute } from "@/app/_server/api";
 import { SSE_HEADERS, streamJobEvents } from "./sse";
 
 /** GET /api/v1/teams/{slug}/vms/{id}/events[?job=<id>]: the VM's latest (or the given) job, live. */

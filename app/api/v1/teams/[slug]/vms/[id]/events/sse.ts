@@ -19,7 +19,12 @@ export const SSE_HEADERS = {
   connection: "keep-alive",
 };
 
-export function streamJobEvents(opts: { prisma: DbClient; jobId: string; signal: AbortSignal; heartbeatMs?: number }): ReadableStream<Uint8Array> {
+export function streamJobEvents(opts: {
+  prisma: DbClient;
+  jobId: string;
+  signal: AbortSignal;
+  heartbeatMs?: number;
+}): ReadableStream<Uint8Array> {
   const stop = new AbortController();
   const abort = () => stop.abort();
   opts.signal.addEventListener("abort", abort, { once: true });
@@ -39,7 +44,12 @@ export function streamJobEvents(opts: { prisma: DbClient; jobId: string; signal:
         }
         if (last?.done) send(frame("end", { state: last.state }));
       } catch (err) {
-        if (!stop.signal.aborted) send(frame("failure", { message: err instanceof Error && err.name === "AppError" ? err.message : "The progress stream failed; reload the page." }));
+        if (!stop.signal.aborted)
+          send(
+            frame("failure", {
+              message: err instanceof Error && err.name === "AppError" ? err.message : "The progress stream failed; reload the page.",
+            }),
+          );
       } finally {
         clearInterval(heartbeat);
         opts.signal.removeEventListener("abort", abort);

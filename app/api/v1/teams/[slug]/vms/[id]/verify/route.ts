@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { notFound } from "@/lib/core/errors";
-import { verifyVmNow } from "@/lib/orders/vm-actions";
-import { apiRoute } from "../../../../../../../_server/api";
+import { verifyVmNow } from "@/lib/vms/verify/verify-vm-now";
+import { apiRoute } from "@/app/_server/api";
 
 /** POST: re-run the hardening checks on a running VM; 202 with the "vm.verify" job (follow …/events). */
 export const POST = apiRoute<{ slug: string; id: string }>(async ({ prisma, principal, meta }, { slug, id }) => {

@@ -1,0 +1,34 @@
+import { createJobRegistry } from "../jobs/job-registry";
+import type { ScheduledTask } from "../jobs/schedules";
+import { provisionClusterJob } from "../clusters/provision/provision-cluster-job";
+import { verifyClusterJob } from "../clusters/verify/verify-cluster-job";
+import { hostHealthTask, reconcileAllHostsTask } from "../hosts/tasks";
+import { latencyScheduledTasks } from "../latency/scheduled-tasks";
+import { ledgerVerificationTask } from "../residency/run-verification";
+import { deleteVmJob } from "../vms/delete/delete-vm-job";
+import { powerVmJob } from "../vms/power/power-vm-job";
+import { provisionVmJob } from "../vms/provision/provision-vm-job";
+import { verifyVmJob } from "../vms/verify/verify-vm-job";
+
+// The application's jobs and schedules: what `scripts/worker.ts` (and an inline worker) runs. It
+// lives here, above every domain, so lib/jobs (the engine) never imports the jobs it runs.
+// To add a job: define it next to its domain (e.g. lib/vms/power/power-vm-job.ts, with `defineJob`)
+// and list it below. Keep an old version registered while jobs enqueued with it may still run.
+//
+//   import { provisionVmJob } from "../vms/provision/provision-vm-job";
+//   registerJob(provisionVmJob);
+
+export const jobRegistry = createJobRegistry(provisionVmJob, powerVmJob, deleteVmJob, verifyVmJob, provisionClusterJob, verifyClusterJob);
+
+// Cluster-wide schedules: every worker (and the portal's inline worker) ticks them; one replica
+// wins each interval (lib/jobs/schedules.ts).
+const scheduledTasks: readonly ScheduledTask[] = [
+  ...latencyScheduledTasks(),
+  hostHealthTask,
+  reconcileAllHostsTask,
+  ledgerVerificationTask,
+];
+
+export function listSchedules(): readonly ScheduledTask[] {
+  return scheduledTasks;
+}

@@ -1,0 +1,73 @@
+import { z } from "zod";
+import { AppError } from "../../core/errors";
+import { defineJob } from "../../jobs/define";
+import { loadVm, requirePlaced, vmHostContext } from "../shared/load-vm";
+import { addVmEvent } from "../shared/vm-events";
+import { closeVmLocations } from "../shared/vm-locations";
+import { removeVmFromHost } from "./remove-vm-from-host";
+
+// Deleting a VM removes what it has on its host and closes its residency entries; the row, its
+// events, jobs and reports stay as history (state DELETED).
+
+const DeleteVmPayload = z.strictObject({ vmId: z.uuid() });
+
+export const deleteVmJob = defineJob({
+  name: "vm.delete",
+  payload: DeleteVmPayload,
+  retry: { maxAttempts: 30, baseDelayMs: 1_000, maxDelayMs: 15_000 },
+  steps: [
+    {
+      // A provisioning job still running (or rolling back after its cancel) must end first.
+      key: "await-provisioning",
+      async run({ prisma, payload }) {
+        const busy = await prisma.job.count({
+          where: { vmId: payload.vmId, kind: { in: ["vm.provision", "vm.power"] }, finishedAt: null },
+        });
+        if (busy > 0) throw new AppError("BUSY", "waiting for the VM's running job to finish or roll back", { transient: true });
+      },
+    },
+    {
+      key: "mark-deleting",
+      async run({ prisma, payload }) {
+        const vm = await loadVm(prisma, payload.vmId);
+        if (vm.state === "DELETED") return { already: true };
+        await prisma.virtualMachine.update({ where: { id: vm.id }, data: { state: "DELETING" } });
+        await addVmEvent({ prisma, vmId: vm.id, kind: "deleting", message: "Deletion started" });
+        return { already: false };
+      },
+    },
+    {
+      key: "remove-from-host",
+      async run({ prisma, payload }) {
+        const vm = await loadVm(prisma, payload.vmId);
+        if (!vm.host || !vm.pool) return { removed: false };
+        const placed = requirePlaced(vm);
+        await removeVmFromHost({ ctx: vmHostContext(placed), domainName: vm.domainName, storagePool: placed.pool.name });
+        await addVmEvent({
+          prisma,
+          vmId: vm.id,
+          kind: "removed",
+          message: `Domain ${vm.domainName}, its disk and its seed removed from ${placed.host.name}`,
+        });
+        return { removed: true };
+      },
+    },
+    {
+      key: "close-residency",
+      async run({ prisma, payload }) {
+        await closeVmLocations({ prisma, vmId: payload.vmId });
+      },
+    },
+    {
+      key: "finish",
+      async run({ prisma, payload }) {
+        const vm = await loadVm(prisma, payload.vmId);
+        if (vm.state !== "DELETING" && vm.state !== "DELETED") throw new AppError("CONFLICT", `VM ${vm.name} is ${vm.state.toLowerCase()}`);
+        if (vm.state === "DELETING") {
+          await prisma.virtualMachine.update({ where: { id: vm.id }, data: { state: "DELETED", deletedAt: new Date(), sshPort: null } });
+          await addVmEvent({ prisma, vmId: vm.id, kind: "deleted", message: "Deleted; its history stays" });
+        }
+      },
+    },
+  ],
+});

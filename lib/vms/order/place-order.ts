@@ -1,0 +1,122 @@
+import { randomUUID } from "node:crypto";
+import { requireTeam } from "../../access/team-access";
+import type { Principal, RequestMeta } from "../../access/principal";
+import { actorOf, recordAudit } from "../../audit/record-audit";
+import { AppError, fromZod } from "../../core/errors";
+import type { PrismaClient, VirtualMachine } from "../../generated/prisma/client";
+import { enqueueJob } from "../../jobs/enqueue";
+import { placeVm } from "../../placement/place-vm";
+import { LIVE_VM_STATES, loadPlacementHosts, lockRegion } from "../../placement/region-snapshot";
+import { assertRegionAllowed } from "../../residency/policy";
+import { PLACEMENT_STRATEGY } from "../provision/place";
+import { provisionVmJob } from "../provision/provision-vm-job";
+import { resolveOrderCatalog } from "./catalog";
+import { checkQuota } from "./quota";
+import { OrderVmInput } from "./schemas";
+import { readTeamUsage, teamLimits } from "./team-usage";
+
+export interface PlaceOrderOptions {
+  prisma: PrismaClient;
+  principal: Principal;
+  teamSlug: string;
+  input: unknown;
+  meta?: RequestMeta;
+}
+
+/**
+ * Orders a VM. Validation first (nothing is written for a bad order); then one transaction that
+ * locks the team (quota, policy, unique name) and the region (capacity), reserves a host, creates
+ * the VM as PENDING and enqueues its provisioning job, so no two orders can both take the last room.
+ */
+export async function placeOrder(opts: PlaceOrderOptions): Promise<{ vm: VirtualMachine; jobId: string }> {
+  const { prisma, principal } = opts;
+  const { team } = await requireTeam({ prisma, principal, slug: opts.teamSlug, need: "operate" });
+  const parsed = OrderVmInput.safeParse(opts.input);
+  if (!parsed.success) throw fromZod(parsed.error, "Order");
+  const input = parsed.data;
+  const { region, plan, image, sshKey } = await resolveOrderCatalog({ prisma, input, userId: principal.userId });
+  const request = { regionCode: region.code, vcpus: plan.vcpus, memoryMb: plan.memoryMb, diskGb: plan.diskGb };
+
+  return prisma.$transaction(
+    async (tx) => {
+      const [locked] = await tx.$queryRaw<
+        { residencyPolicy: string; maxVms: number; maxVcpus: number; maxMemoryMb: number; maxDiskGb: number }[]
+      >`
+        SELECT "residencyPolicy"::text AS "residencyPolicy", "maxVms", "maxVcpus", "maxMemoryMb", "maxDiskGb" FROM "Team" WHERE id = ${team.id}::uuid FOR UPDATE`;
+      if (!locked) throw new AppError("NOT_FOUND", "Team not found");
+      assertRegionAllowed({ policy: locked.residencyPolicy as typeof team.residencyPolicy, region });
+      const refusal = checkQuota({ limits: teamLimits(locked), used: await readTeamUsage(tx, team.id), request });
+      if (refusal) throw new AppError("QUOTA_EXCEEDED", refusal);
+      const clash = await tx.virtualMachine.findFirst({
+        where: { teamId: team.id, name: input.name, state: { in: LIVE_VM_STATES } },
+        select: { id: true },
+      });
+      if (clash)
+        throw new AppError("CONFLICT", `Your team already has a VM named "${input.name}". Pick another name or delete that VM first.`);
+
+      await lockRegion(tx, region.id);
+      const placed = placeVm({
+        hosts: await loadPlacementHosts({ tx, regionId: region.id, imageId: image.id }),
+        request,
+        strategy: PLACEMENT_STRATEGY,
+      });
+      if (!placed.ok) {
+        throw new AppError(
+          "NO_CAPACITY",
+          `${region.name} (${region.code}) has no room for a ${plan.name} VM with ${image.name} right now. ${placed.explanation}`,
+          {
+            details: { region: region.code, hosts: placed.verdicts },
+          },
+        );
+      }
+      const id = randomUUID();
+      const vm = await tx.virtualMachine.create({
+        data: {
+          id,
+          teamId: team.id,
+          name: input.name,
+          regionId: region.id,
+          planId: plan.id,
+          imageId: image.id,
+          sshKeyId: sshKey.id,
+          hostId: placed.hostId,
+          poolId: placed.poolId,
+          placementNote: placed.explanation,
+          vcpus: plan.vcpus,
+          memoryMb: plan.memoryMb,
+          diskGb: plan.diskGb,
+          domainName: `skj-${id.replaceAll("-", "").slice(0, 12)}`,
+          adminUser: image.adminUser,
+          createdById: principal.userId,
+        },
+      });
+      await tx.vmEvent.create({
+        data: {
+          vmId: vm.id,
+          kind: "ordered",
+          message: `Ordered: ${plan.name} in ${region.name} with ${image.name}, key ${sshKey.name}; host ${placed.hostName} reserved`,
+        },
+      });
+      const { jobId } = await enqueueJob({
+        prisma: tx,
+        kind: provisionVmJob,
+        payload: { vmId: vm.id },
+        teamId: team.id,
+        vmId: vm.id,
+        hostId: placed.hostId,
+      });
+      await recordAudit({
+        prisma: tx,
+        ...actorOf(principal),
+        action: "vm.order",
+        teamId: team.id,
+        targetType: "vm",
+        targetId: vm.id,
+        details: { name: vm.name, region: region.code, plan: plan.code, image: image.slug, host: placed.hostName, jobId },
+        meta: opts.meta,
+      });
+      return { vm, jobId };
+    },
+    { maxWait: 60_000, timeout: 60_000 },
+  );
+}

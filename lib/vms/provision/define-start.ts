@@ -1,0 +1,56 @@
+import { AppError } from "../../core/errors";
+import type { StepDefinition } from "../../jobs/define";
+import { defineDomain, startDomain, undefineDomain } from "../../libvirt/domains";
+import { loadVm, requirePlaced, vmHostContext, type PlacedVm } from "../shared/load-vm";
+import { addVmEvent } from "../shared/vm-events";
+import { diskVolumeName, seedVolumeName } from "../shared/volume-names";
+import type { ProvisionVmPayload } from "./payload";
+
+// The image's own kernel and initrd boot the guest directly (the lab image has no bootloader).
+const DIRECT_BOOT_CMDLINE = "root=/dev/vda rw console=ttyS0";
+
+/** A stable MAC from the VM id: a guest keeps its address across redefinitions. */
+const macFor = (vmId: string) => `52:54:00:${vmId.slice(0, 2)}:${vmId.slice(2, 4)}:${vmId.slice(4, 6)}`;
+
+async function domainSpec(prisma: Parameters<typeof loadVm>[0], vm: PlacedVm) {
+  if (vm.host.accelerator === "UNKNOWN") {
+    throw new AppError("CONFLICT", `Host ${vm.host.name}: its accelerator (KVM or TCG) has not been probed yet; run host discovery`);
+  }
+  const copy = await prisma.imageCopy.findUnique({ where: { imageId_hostId: { imageId: vm.imageId, hostId: vm.host.id } } });
+  return {
+    name: vm.domainName,
+    type: vm.host.accelerator === "KVM" ? ("kvm" as const) : ("qemu" as const),
+    vcpus: vm.vcpus,
+    memoryMiB: vm.memoryMb,
+    kernel: copy?.kernelPath
+      ? { kernelPath: copy.kernelPath, initrdPath: copy.initrdPath ?? undefined, cmdline: DIRECT_BOOT_CMDLINE }
+      : undefined,
+    disk: { pool: vm.pool.name, volume: diskVolumeName(vm.domainName) },
+    seed: { pool: vm.pool.name, volume: seedVolumeName(vm.domainName) },
+    network: { mode: "user-forward" as const, sshPort: vm.sshPort!, mac: macFor(vm.id) },
+    description: `Skjold VM ${vm.name} of team ${vm.team.slug} (${vm.id})`,
+  };
+}
+
+export const defineStartStep: StepDefinition<ProvisionVmPayload> = {
+  key: "define-start",
+  async run({ prisma, payload }) {
+    const vm = requirePlaced(await loadVm(prisma, payload.vmId));
+    const ctx = vmHostContext(vm);
+    const spec = await domainSpec(prisma, vm);
+    await defineDomain({ ...ctx, spec });
+    await startDomain({ ...ctx, name: vm.domainName });
+    const how = spec.type === "kvm" ? "KVM" : "TCG (software emulation: this host offers no working KVM)";
+    await addVmEvent({
+      prisma,
+      vmId: vm.id,
+      kind: "started",
+      message: `Domain ${vm.domainName} defined and started on ${vm.host.name} with ${how}`,
+    });
+    return { accelerator: spec.type };
+  },
+  async compensate({ prisma, payload }) {
+    const vm = requirePlaced(await loadVm(prisma, payload.vmId));
+    await undefineDomain({ ...vmHostContext(vm), name: vm.domainName, removeStorage: false });
+  },
+};

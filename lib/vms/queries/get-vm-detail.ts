@@ -1,0 +1,43 @@
+import { requireTeam } from "../../access/team-access";
+import { notFound } from "../../core/errors";
+import { getJobSnapshot } from "../../jobs/watch";
+import type { TeamRequest } from "../shared/find-team-vm";
+import { VM_SUMMARY } from "./list-vms";
+import { describeSshAccess } from "./ssh-access";
+
+/** One VM with its jobs (steps included), events, latest hardening report and how to SSH to it. */
+export async function getVmDetail(opts: TeamRequest & { vmId: string }) {
+  const { prisma } = opts;
+  const { team } = await requireTeam({ prisma, principal: opts.principal, slug: opts.teamSlug, need: "read" });
+  const vm = /^[0-9a-f-]{36}$/i.test(opts.vmId)
+    ? await prisma.virtualMachine.findUnique({
+        where: { id: opts.vmId },
+        select: {
+          ...VM_SUMMARY,
+          teamId: true,
+          domainName: true,
+          diskVolume: true,
+          seedVolume: true,
+          placementNote: true,
+          guestHostKey: true,
+          guestHostKeyFingerprint: true,
+          updatedAt: true,
+          host: { select: { name: true, address: true, port: true, username: true, networkMode: true, accelerator: true } },
+          sshKey: { select: { id: true, name: true, fingerprint: true } },
+          events: { orderBy: { id: "asc" }, take: 500, select: { id: true, at: true, kind: true, message: true } },
+          reports: { orderBy: { createdAt: "desc" }, take: 1 },
+        },
+      })
+    : null;
+  if (!vm || vm.teamId !== team.id) throw notFound("VM not found");
+  const jobRows = await prisma.job.findMany({ where: { vmId: vm.id }, orderBy: { createdAt: "desc" }, take: 10, select: { id: true } });
+  const jobs = (await Promise.all(jobRows.map((j) => getJobSnapshot({ prisma, jobId: j.id })))).filter((j) => j !== null);
+  const { reports, teamId: _teamId, events, ...rest } = vm;
+  return {
+    ...rest,
+    events: events.map((e) => ({ ...e, id: e.id.toString() })),
+    hardeningReport: reports[0] ?? null,
+    jobs,
+    ...describeSshAccess(vm),
+  };
+}

@@ -1,0 +1,18 @@
+import { AppError } from "../../core/errors";
+import { guestRoleOf } from "../../guest/guest-role";
+import type { LoadedVm } from "./load-vm";
+
+/**
+ * The hardening input of a VM as Skjold provisioned it: its tenant's key, Skjold's management key and
+ * the guest role of its cluster role. A k3s cluster re-applies it with its nodes' addresses.
+ */
+export function hardeningInputOf(vm: LoadedVm) {
+  if (!vm.sshKey) throw new AppError("VALIDATION", `The SSH key chosen for ${vm.name} was deleted; order again with another key`);
+  if (!vm.mgmtPublicKey) throw new AppError("CONFLICT", `VM ${vm.name} has no management key recorded (was it provisioned by Skjold?)`);
+  return {
+    adminUser: vm.adminUser,
+    sshPublicKey: vm.sshKey.publicKey,
+    extraSshPublicKeys: [vm.mgmtPublicKey],
+    role: guestRoleOf(vm.clusterRole),
+  };
+}
