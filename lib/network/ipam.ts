@@ -85,6 +85,20 @@ export function pickFreeUnit(pool: PoolShape, taken: ReadonlySet<string>): strin
   return null;
 }
 
+/**
+ * Whether `unit` is one the pool can hand out as it is shaped now: inside its range, on a unit
+ * boundary, not excluded. A change of range or reserved addresses must keep every held unit so.
+ */
+export function isUnitOf(pool: PoolShape, unit: string): boolean {
+  const u = unitsOf(pool);
+  const ip = parseIp(unit);
+  if (!ip || !prefixContains(u.prefix, ip)) return false;
+  const step = 1n << BigInt(bitsOf(u.prefix.family) - u.unitLen);
+  const offset = ip.value - u.prefix.network;
+  const index = offset / step;
+  return offset % step === 0n && index >= u.first && index <= u.last && !u.excluded.has(index);
+}
+
 /** What the guest configures for a unit: its address with the interface's prefix length. */
 export function guestAddressOf(
   pool: PoolShape,

@@ -11,7 +11,8 @@ export type DbKind = (typeof DB_KINDS)[number];
 
 export const PG_ADMIN_URL = process.env.SKJOLD_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
-export async function freshDatabase(kind: DbKind): Promise<Database> {
+/** `url`: PostgreSQL only, for a second client of the same database (as a second portal would open). */
+export async function freshDatabase(kind: DbKind): Promise<Database & { url?: string }> {
   if (kind === "embedded") return openDatabase({ kind: "embedded" });
   const name = `skjold_t_${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
@@ -23,6 +24,7 @@ export async function freshDatabase(kind: DbKind): Promise<Database> {
   const db = await openDatabase({ kind: "postgres", url: url.toString(), poolSize: 5 });
   return {
     ...db,
+    url: url.toString(),
     close: async () => {
       await db.close();
       const a = new pg.Client({ connectionString: PG_ADMIN_URL });

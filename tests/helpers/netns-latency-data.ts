@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import type { HostStatus } from "@/lib/generated/prisma/enums";
+import type { HostStatus, NetworkMode } from "@/lib/generated/prisma/enums";
 import type { ExecResult, ProbeExec } from "@/lib/latency/round";
 
 // Rows the latency tests need: regions and hosts. Hosts here are never dialled: the tests pass their
@@ -10,7 +10,10 @@ export async function makeRegion(prisma: PrismaClient, code: string, name = code
   return prisma.region.create({ data: { code, name, city: name, country: "NO", jurisdiction: "NO_EEA" } });
 }
 
-export async function makeHost(prisma: PrismaClient, opts: { name: string; regionId: string; status?: HostStatus }) {
+export async function makeHost(
+  prisma: PrismaClient,
+  opts: { name: string; regionId: string; status?: HostStatus; networkMode?: NetworkMode },
+) {
   return prisma.host.create({
     data: {
       name: opts.name,
@@ -20,6 +23,7 @@ export async function makeHost(prisma: PrismaClient, opts: { name: string; regio
       privateKeyEnc: "not-used-by-latency-tests",
       publicKey: "ssh-ed25519 AAAA test",
       status: opts.status ?? "ONLINE",
+      networkMode: opts.networkMode,
     },
   });
 }
