@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { getT } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
+import { LedgerAlarm } from "./_ui/ledger-alarm";
 import { signOutAction, switchLanguageAction } from "./actions";
 
 export default async function PortalLayout({ children }: { children: ReactNode }) {
@@ -40,7 +41,10 @@ export default async function PortalLayout({ children }: { children: ReactNode }
           </div>
         </div>
       </header>
-      <main id="main">{children}</main>
+      <main id="main">
+        <LedgerAlarm t={t} principal={user} />
+        {children}
+      </main>
     </>
   );
 }

@@ -247,6 +247,31 @@ export const en = {
     "Where the portal and its database run. Every team's account data lives there; moving it is recorded in the ledger for each team.",
   "residency.notConfigured": "not configured",
   "residency.moveLocation": "Set location",
+  "residency.integrityVerified":
+    "Verified: the hash chain of entries 1–{through} holds. Entries 1–{full} were recomputed in full at {fullAt}.",
+  "residency.integrityPending":
+    "{count} newer entries are verified when the next report is built, or at the next full verification (hourly).",
+  "residency.integrityUnverified":
+    "The ledger has not been verified yet. The next report, the hourly verification or the button below will do it.",
+  "residency.integrityBrokenTitle": "The residency ledger is broken",
+  "residency.integrityBroken":
+    "A verification at {at} found ledger entry #{seq} altered: {problem}. Every report built from this ledger is marked as broken (first page of the PDF, the JSON's integrity object, the CSV's first line and the X-Skjold-Ledger-Integrity header) until a full verification passes again.",
+  "residency.integrityFix":
+    "Restore the entry from a backup of the database, then verify the ledger. If it cannot be restored, an admin can acknowledge the break with a reason: the alarm stops, the mark on reports stays.",
+  "residency.integrityAcknowledged": "Acknowledged by {by} at {at}: {reason}",
+  "residency.problem.content": "its content no longer matches its hash",
+  "residency.problem.link": "it no longer links to the entry before it",
+  "residency.problem.gap": "an entry is missing (deleted)",
+  "residency.problem.anchor": "its hash differs from the one an earlier verification recorded (the chain was rewritten)",
+  "residency.acknowledge": "Acknowledge the break",
+  "residency.acknowledgeReason": "Reason (what was done, or why the entry cannot be restored)",
+  "residency.acknowledgeDone": "Break acknowledged: the alarm stops. Reports stay marked until a verification passes.",
+  "residency.integrity": "Integrity",
+  "residency.integrity.broken": "broken",
+  "residency.integrity.verified": "verified",
+  "alarm.ledgerBroken":
+    "The residency ledger is broken at entry #{seq} (found {at}): every residency report is marked as unreliable until the entry is restored and a verification passes.",
+  "alarm.details": "Details",
   "admin.residency": "Data residency",
   "nav.regions": "Regions",
   "admin.latency": "Latency",
@@ -638,6 +663,31 @@ export const nb: Record<MessageKey, string> = {
     "Hvor portalen og databasen kjører. Alle teams kontodata ligger der; flytting registreres i loggen for hvert team.",
   "residency.notConfigured": "ikke satt",
   "residency.moveLocation": "Sett lokasjon",
+  "residency.integrityVerified":
+    "Verifisert: hashkjeden for oppføring 1–{through} holder. Oppføring 1–{full} ble beregnet fullstendig på nytt {fullAt}.",
+  "residency.integrityPending":
+    "{count} nyere oppføringer verifiseres når neste rapport lages, eller ved neste fullstendige verifisering (hver time).",
+  "residency.integrityUnverified":
+    "Loggen er ikke verifisert ennå. Neste rapport, den timevise verifiseringen eller knappen nedenfor gjør det.",
+  "residency.integrityBrokenTitle": "Datalokasjonsloggen er brutt",
+  "residency.integrityBroken":
+    "En verifisering {at} fant at oppføring #{seq} i loggen er endret: {problem}. Alle rapporter laget fra denne loggen merkes som brutt (første side i PDF-en, integrity-objektet i JSON, første linje i CSV-en og headeren X-Skjold-Ledger-Integrity) til en fullstendig verifisering lykkes igjen.",
+  "residency.integrityFix":
+    "Gjenopprett oppføringen fra en sikkerhetskopi av databasen, og verifiser loggen. Kan den ikke gjenopprettes, kan en administrator kvittere for bruddet med en begrunnelse: alarmen stopper, men merkingen av rapportene blir stående.",
+  "residency.integrityAcknowledged": "Kvittert av {by} {at}: {reason}",
+  "residency.problem.content": "innholdet stemmer ikke lenger med hashen",
+  "residency.problem.link": "den lenker ikke lenger til oppføringen før",
+  "residency.problem.gap": "en oppføring mangler (slettet)",
+  "residency.problem.anchor": "hashen avviker fra den en tidligere verifisering registrerte (kjeden er skrevet om)",
+  "residency.acknowledge": "Kvitter for bruddet",
+  "residency.acknowledgeReason": "Begrunnelse (hva som er gjort, eller hvorfor oppføringen ikke kan gjenopprettes)",
+  "residency.acknowledgeDone": "Bruddet er kvittert: alarmen stopper. Rapportene forblir merket til en verifisering lykkes.",
+  "residency.integrity": "Integritet",
+  "residency.integrity.broken": "brutt",
+  "residency.integrity.verified": "verifisert",
+  "alarm.ledgerBroken":
+    "Datalokasjonsloggen er brutt ved oppføring #{seq} (oppdaget {at}): alle datalokasjonsrapporter merkes som upålitelige til oppføringen er gjenopprettet og en verifisering lykkes.",
+  "alarm.details": "Detaljer",
   "admin.residency": "Datalokasjon",
   "nav.regions": "Regioner",
   "admin.latency": "Forsinkelse",

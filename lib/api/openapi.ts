@@ -4,6 +4,7 @@ import { SignInInput } from "../auth/sign-in";
 import { PlanInput, RegionInput } from "../catalog/catalog";
 import { CreateTeamInput, InviteMemberInput } from "../teams/schemas";
 import { LatencyTargetInputSchema, LatencyTargetUpdateSchema } from "../latency/schemas";
+import { AcknowledgeBreakInput } from "../residency/acknowledge-break";
 import { OperatorFormSchema } from "../residency/operator-settings";
 import { PolicyChangeInput } from "../residency/policy-input";
 import { PortalLocationInputSchema } from "../residency/portal-location";
@@ -153,7 +154,7 @@ const API_PATHS: Paths = {
   "/api/v1/teams/{slug}/residency/report": {
     get: {
       summary:
-        "Residency report, streamed. Query: format=csv|json|pdf (required), asOf=YYYY-MM-DD or ISO time, since=…. Headers: X-Skjold-Ledger-Head (seq:hash), X-Skjold-Report-Id",
+        "Residency report, streamed. Query: format=csv|json|pdf (required), asOf=YYYY-MM-DD or ISO time, since=…. Headers: X-Skjold-Ledger-Head (seq:hash), X-Skjold-Ledger-Integrity (verified; … or broken; first-bad-seq=…), X-Skjold-Report-Id",
       roles: "owner or auditor",
     },
   },
@@ -164,7 +165,10 @@ const API_PATHS: Paths = {
     },
   },
   "/api/v1/teams/{slug}/residency/verify": {
-    post: { summary: "Verify the ledger's hash chain: {ok, count, head} or {ok: false, brokenAt}", roles: "owner or auditor" },
+    post: {
+      summary: "Verify the ledger's hash chain in full and record the run: {ok, count, head} or {ok: false, brokenAt}",
+      roles: "owner or auditor",
+    },
   },
   "/api/v1/admin/residency/report": {
     get: { summary: "Platform-wide residency report, streamed (same query and headers as the team report)", roles: "platform admin" },
@@ -172,7 +176,17 @@ const API_PATHS: Paths = {
   "/api/v1/admin/residency/reports/{id}": {
     get: { summary: "A completed platform export by its X-Skjold-Report-Id: contentSha256, bytes, ledgerHead", roles: "platform admin" },
   },
-  "/api/v1/admin/residency/verify": { post: { summary: "Verify the ledger's hash chain", roles: "platform admin" } },
+  "/api/v1/admin/residency/verify": {
+    post: { summary: "Verify the ledger's hash chain in full and record the run", roles: "platform admin" },
+  },
+  "/api/v1/admin/residency/integrity/acknowledge": {
+    post: {
+      summary:
+        "Acknowledge the current ledger break with a reason (audited): the alarm stops, reports stay marked until a verification passes",
+      body: AcknowledgeBreakInput,
+      roles: "platform admin",
+    },
+  },
   "/api/v1/admin/residency/operator": {
     get: { summary: "Operator (processor) details printed on reports", roles: "platform admin" },
     put: {

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { recordAudit } from "../audit/record-audit";
+import type { RequestMeta } from "../access/principal";
 import { AppError, fromZod } from "../core/errors";
 import type { PrismaClient } from "../generated/prisma/client";
 import { ResidencyPolicy, type Jurisdiction } from "../generated/prisma/enums";
@@ -28,9 +30,9 @@ const END_OF_TIME = new Date("9999-12-31T23:59:59.999Z");
  * those resources. The team row is locked so an order cannot slip in between check and change.
  */
 export async function changeResidencyPolicy(
-  opts: { prisma: PrismaClient } & z.input<typeof ChangePolicySchema>,
+  opts: { prisma: PrismaClient; meta?: RequestMeta } & z.input<typeof ChangePolicySchema>,
 ): Promise<{ policy: ResidencyPolicy; changed: boolean }> {
-  const { prisma, ...rest } = opts;
+  const { prisma, meta, ...rest } = opts;
   const parsed = ChangePolicySchema.safeParse(rest);
   if (!parsed.success) throw fromZod(parsed.error, "Invalid residency policy change");
   const { teamId, policy, actor } = parsed.data;
@@ -75,21 +77,21 @@ export async function changeResidencyPolicy(
         "POLICY_VIOLATION",
         `Cannot change the residency policy to "${POLICY_LABELS[policy]}": ${violations.length} resource(s) are outside it: ` +
           `${names.join(", ")}${more}. Move or delete them first.`,
-        { details: { policy, violations } },
+        { details: { policy, current, violations } },
       );
     }
     await tx.team.update({ where: { id: teamId }, data: { residencyPolicy: policy } });
-    await tx.auditEvent.create({
-      data: {
-        action: "team.residency_policy.change",
-        actorLabel: actor.label,
-        actorUserId: actor.userId ?? null,
-        actorTokenId: actor.tokenId ?? null,
-        teamId,
-        targetType: "team",
-        targetId: teamId,
-        details: { from: current, to: policy },
-      },
+    await recordAudit({
+      prisma: tx,
+      action: "team.residency_policy.change",
+      actorLabel: actor.label,
+      actorUserId: actor.userId ?? null,
+      actorTokenId: actor.tokenId ?? null,
+      teamId,
+      targetType: "team",
+      targetId: teamId,
+      details: { from: current, to: policy },
+      meta,
     });
     return { policy, changed: true };
   });

@@ -5,6 +5,7 @@ import type { ResidencyPolicy } from "../generated/prisma/enums";
 import { GENESIS_HASH } from "./hash";
 import { readLocationIntervals, type IntervalQuery, type LocationInterval } from "./intervals";
 import { POLICY_LABELS } from "./policy";
+import { verifyReportLedger, type ReportIntegrity } from "./run-verification";
 import { getOperatorDetails, type OperatorDetails } from "./settings";
 
 // Everything a report says besides its rows, fixed before the first row is read: scope, dates, who
@@ -35,13 +36,17 @@ export interface ReportContext {
   generatedAt: Date;
   generatedBy: string;
   ledgerHead: { seq: string; hash: string };
+  /** What verification covers ledgerHead, or where the chain is broken. */
+  integrity: ReportIntegrity;
   processor: OperatorDetails | null;
   /** Rows of this report, read lazily in batches. */
   intervals(q?: Pick<IntervalQuery, "onlyOpen" | "outsideEeaOnly" | "order">): AsyncGenerator<LocationInterval>;
 }
 
-export async function prepareResidencyReport(opts: { prisma: PrismaClient } & ReportRequest): Promise<ReportContext> {
-  const { prisma, ...rest } = opts;
+export async function prepareResidencyReport(
+  opts: { prisma: PrismaClient; fullVerifyInlineMax?: number } & ReportRequest,
+): Promise<ReportContext> {
+  const { prisma, fullVerifyInlineMax, ...rest } = opts;
   const parsed = ReportRequestSchema.safeParse(rest);
   if (!parsed.success) throw fromZod(parsed.error, "Invalid report request");
   const req = parsed.data;
@@ -68,6 +73,7 @@ export async function prepareResidencyReport(opts: { prisma: PrismaClient } & Re
     generatedAt,
     generatedBy: req.generatedBy,
     ledgerHead: { seq: headSeq.toString(), hash: head?.hash ?? GENESIS_HASH },
+    integrity: await verifyReportLedger({ prisma, headSeq, actor: req.generatedBy, fullVerifyInlineMax }),
     processor: await getOperatorDetails({ prisma }),
     intervals: (q = {}) => readLocationIntervals({ prisma, headSeq, asOf, teamId: team?.id, since: req.since, ...q }),
   };

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { fromZod } from "../core/errors";
 import type { PrismaClient } from "../generated/prisma/client";
 import { prepareResidencyReport, ReportRequestSchema, type ReportRequest } from "./context";
+import { integrityHeader, isBroken } from "./integrity-facts";
 import { renderReportCsv } from "./render-csv";
 import { renderReportJson } from "./render-json";
 import { renderReportPdf } from "./render-pdf";
@@ -23,6 +24,8 @@ export interface ResidencyExport {
   filename: string;
   /** The ledger state the report was built from: its head seq and hash (a SHA-256 over the whole chain). */
   ledgerHead: { seq: string; hash: string };
+  /** The X-Skjold-Ledger-Integrity value: "verified; …" or "broken; first-bad-seq=…; …". */
+  integrity: string;
   stream: Readable;
   /** SHA-256 (hex) of the bytes the stream delivered; resolves when the stream ends. */
   contentDigest: Promise<string>;
@@ -54,14 +57,19 @@ function digesting(onDigest?: (hex: string) => void) {
  * date, streamed: rows are read from the database in batches while the consumer reads the stream.
  */
 export async function exportResidencyReport(
-  opts: { prisma: PrismaClient; format: ReportFormat; onDigest?: (contentSha256: string) => void } & ReportRequest,
+  opts: {
+    prisma: PrismaClient;
+    format: ReportFormat;
+    onDigest?: (contentSha256: string) => void;
+    fullVerifyInlineMax?: number;
+  } & ReportRequest,
 ): Promise<ResidencyExport> {
-  const { prisma, format: rawFormat, onDigest, ...request } = opts;
+  const { prisma, format: rawFormat, onDigest, fullVerifyInlineMax, ...request } = opts;
   const format = ReportFormatSchema.safeParse(rawFormat);
   if (!format.success) throw fromZod(format.error, "Invalid report format");
   const parsed = ReportRequestSchema.safeParse(request);
   if (!parsed.success) throw fromZod(parsed.error, "Invalid report request");
-  const ctx = await prepareResidencyReport({ prisma, ...parsed.data });
+  const ctx = await prepareResidencyReport({ prisma, fullVerifyInlineMax, ...parsed.data });
   const source =
     format.data === "pdf"
       ? renderReportPdf(ctx)
@@ -76,8 +84,9 @@ export async function exportResidencyReport(
   return {
     format: format.data,
     contentType: CONTENT_TYPES[format.data],
-    filename: `skjold-residency-${who}-${day}-seq${ctx.ledgerHead.seq}.${format.data}`,
+    filename: `skjold-residency-${who}-${day}-seq${ctx.ledgerHead.seq}${isBroken(ctx.integrity) ? "-LEDGER-BROKEN" : ""}.${format.data}`,
     ledgerHead: ctx.ledgerHead,
+    integrity: integrityHeader(ctx.integrity, ctx.ledgerHead.seq),
     stream: source.pipe(transform),
     contentDigest,
   };

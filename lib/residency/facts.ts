@@ -1,4 +1,5 @@
 import type { ReportContext } from "./context";
+import { integrityRecord } from "./integrity-facts";
 import type { LocationInterval } from "./intervals";
 import { isOutsideEea } from "./policy";
 
@@ -48,6 +49,7 @@ export type IntervalRecord = ReturnType<typeof intervalRecord>;
 export function reportHeader(ctx: ReportContext) {
   return {
     format: REPORT_FORMAT,
+    integrity: integrityRecord(ctx.integrity, ctx.ledgerHead.seq),
     title: ctx.team ? `Data residency report for ${ctx.team.name}` : "Platform data residency report",
     scope: ctx.scope,
     asOf: ctx.asOf.toISOString(),

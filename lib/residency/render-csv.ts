@@ -1,9 +1,11 @@
 import type { ReportContext } from "./context";
 import { intervalRecord, type IntervalRecord } from "./facts";
+import { csvBrokenLine, isBroken } from "./integrity-facts";
 
 // RFC 4180 CSV, one row per stay of a resource in a location over the reported period, in ledger
 // order. Report metadata (scope, as-of, ledger head, digests) travels in the JSON/PDF and alongside
-// the download, so the file stays a plain table any tool can load.
+// the download, so the file stays a plain table any tool can load, except when the ledger is broken:
+// then a first line says so before the header (csvBrokenLine).
 
 const COLUMNS: (keyof IntervalRecord)[] = [
   "seq",
@@ -30,6 +32,7 @@ function csvField(value: unknown): string {
 }
 
 export async function* renderReportCsv(ctx: ReportContext): AsyncGenerator<string> {
+  if (isBroken(ctx.integrity)) yield `${csvBrokenLine(ctx.integrity)}\r\n`;
   yield `${[...COLUMNS, "statusAtAsOf"].join(",")}\r\n`;
   let lines: string[] = [];
   for await (const i of ctx.intervals()) {

@@ -24,6 +24,8 @@ export interface ReportExportRecord {
   asOf: string | null;
   since: string | null;
   ledgerHead: { seq: string; hash: string };
+  /** The X-Skjold-Ledger-Integrity the export was sent with (absent on exports made before it existed). */
+  integrity?: string;
   contentSha256: string;
   bytes: number;
   exportedBy: string;
@@ -36,8 +38,10 @@ export async function createReportResponse(opts: {
   team?: { id: string; slug: string };
   actor: Actor;
   meta?: RequestMeta;
+  /** Tests: behave as on a ledger of more entries than a report recomputes itself. */
+  fullVerifyInlineMax?: number;
 }): Promise<Response> {
-  const { prisma, query, team, actor } = opts;
+  const { prisma, query, team, actor, fullVerifyInlineMax } = opts;
   const reportId = randomUUID();
   const report = await exportResidencyReport({
     prisma,
@@ -46,6 +50,7 @@ export async function createReportResponse(opts: {
     since: query.since,
     teamId: team?.id,
     generatedBy: actor.actorLabel,
+    fullVerifyInlineMax,
   });
   const chunks = report.stream[Symbol.asyncIterator]();
   let bytes = 0;
@@ -68,6 +73,7 @@ export async function createReportResponse(opts: {
             asOf: query.asOf?.toISOString() ?? null,
             since: query.since?.toISOString() ?? null,
             ledgerHead: report.ledgerHead,
+            integrity: report.integrity,
             contentSha256: await report.contentDigest,
             bytes,
           };
@@ -100,6 +106,7 @@ export async function createReportResponse(opts: {
       "cache-control": "no-store",
       "x-content-type-options": "nosniff",
       "x-skjold-ledger-head": `${report.ledgerHead.seq}:${report.ledgerHead.hash}`,
+      "x-skjold-ledger-integrity": report.integrity,
       "x-skjold-report-id": reportId,
     },
   });

@@ -48,6 +48,11 @@ export function getOperatorDetails({ prisma }: { prisma: Db }): Promise<Operator
   return readSetting(prisma, OPERATOR_SETTING, OperatorDetailsSchema);
 }
 
+/** The portal location an admin set (Setting portal.location), or null: what the admin form shows. */
+export function getConfiguredPortalLocation({ prisma }: { prisma: Db }): Promise<PortalLocation | null> {
+  return readSetting(prisma, PORTAL_LOCATION_SETTING, PortalLocationSchema).catch(() => null);
+}
+
 /** Where the portal keeps what it holds for tenants (kubeconfigs, secrets, its database). */
 export async function getPortalLocation({ prisma }: { prisma: Db }): Promise<PortalLocation> {
   const configured = await readSetting(prisma, PORTAL_LOCATION_SETTING, PortalLocationSchema);

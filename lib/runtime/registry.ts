@@ -4,6 +4,7 @@ import { provisionClusterJob } from "../clusters/provision/provision-cluster-job
 import { verifyClusterJob } from "../clusters/verify/verify-cluster-job";
 import { hostHealthTask, reconcileAllHostsTask } from "../hosts/tasks";
 import { latencyScheduledTasks } from "../latency/scheduled-tasks";
+import { ledgerVerificationTask } from "../residency/run-verification";
 import { deleteVmJob } from "../vms/delete/delete-vm-job";
 import { powerVmJob } from "../vms/power/power-vm-job";
 import { provisionVmJob, provisionVmJobV1 } from "../vms/provision/provision-vm-job";
@@ -26,7 +27,12 @@ export const jobRegistry = createJobRegistry(
 
 // Cluster-wide schedules: every worker (and the portal's inline worker) ticks them; one replica
 // wins each interval (lib/jobs/schedules.ts).
-const scheduledTasks: readonly ScheduledTask[] = [...latencyScheduledTasks(), hostHealthTask, reconcileAllHostsTask];
+const scheduledTasks: readonly ScheduledTask[] = [
+  ...latencyScheduledTasks(),
+  hostHealthTask,
+  reconcileAllHostsTask,
+  ledgerVerificationTask,
+];
 
 export function listSchedules(): readonly ScheduledTask[] {
   return scheduledTasks;

@@ -1,8 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/lib/db/connect";
 import { seedDatabase } from "@/lib/db/seed";
-import { changeResidencyPolicy, closeDataLocations, recordDataLocation, verifyLedger } from "@/lib/residency";
+import {
+  changeResidencyPolicy,
+  changeTeamResidencyPolicy,
+  closeDataLocations,
+  getTeamResidencyPolicy,
+  recordDataLocation,
+  verifyLedger,
+} from "@/lib/residency";
 import { DB_KINDS, freshDatabase } from "../helpers/db";
+import { makeTeam, makeUser } from "../helpers/factories";
 
 const actor = { label: "owner@alfa.example" };
 
@@ -101,5 +109,49 @@ describe.each(DB_KINDS)("residency policy changes and concurrent appends on %s",
         regionCode: "nowhere",
       }),
     ).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("lets any member read the policy and only an owner change it, audited with where the request came from", async () => {
+    const [{ principal: owner }, { principal: viewer }, { principal: outsider }] = await Promise.all([
+      makeUser(db.prisma),
+      makeUser(db.prisma),
+      makeUser(db.prisma),
+    ]);
+    await db.prisma.membership.createMany({
+      data: [
+        { teamId, userId: owner.userId, role: "OWNER" },
+        { teamId, userId: viewer.userId, role: "VIEWER" },
+      ],
+    });
+    await makeTeam(db.prisma, [{ userId: outsider.userId, role: "OWNER" }]);
+    const read = (principal: typeof owner) => getTeamResidencyPolicy({ prisma: db.prisma, principal, teamSlug: "alfa" });
+    expect(await read(viewer)).toMatchObject({
+      policy: "NORWAY_ONLY",
+      label: "Norway only",
+      allowedRegions: [{ code: "bgo1" }, { code: "osl1" }],
+    });
+    await expect(read(outsider)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    const change = (principal: typeof owner, input: unknown, meta?: object) =>
+      changeTeamResidencyPolicy({ prisma: db.prisma, principal, teamSlug: "alfa", input, meta });
+    await expect(change(outsider, { policy: "EEA" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(change(viewer, { policy: "EEA" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(change(owner, { policy: "EEA", extra: 1 })).rejects.toMatchObject({ code: "VALIDATION" });
+    const meta = { ip: "198.51.100.4", userAgent: "policy-test", correlationId: "policy-1" };
+    expect(await change(owner, { policy: "EEA" }, meta)).toMatchObject({
+      policy: "EEA",
+      changed: true,
+      label: expect.stringMatching(/^EEA only/),
+    });
+    const audit = await db.prisma.auditEvent.findFirstOrThrow({
+      where: { action: "team.residency_policy.change" },
+      orderBy: { at: "desc" },
+    });
+    expect(audit).toMatchObject({
+      teamId,
+      actorUserId: owner.userId,
+      actorLabel: owner.email,
+      details: { from: "NORWAY_ONLY", to: "EEA" },
+      ...meta,
+    });
   });
 });

@@ -33,6 +33,7 @@ const MODELS = [
   "jobStep",
   "schedule",
   "dataLocation",
+  "ledgerVerification",
   "latencyTarget",
   "latencySample",
   "latencyRollup",

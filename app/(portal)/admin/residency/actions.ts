@@ -4,9 +4,10 @@ import { revalidatePath } from "next/cache";
 import { requireAdmin } from "@/lib/access/team-access";
 import { actorOf } from "@/lib/audit/record-audit";
 import { getPrisma } from "@/lib/db";
-import { verifyLedger } from "@/lib/residency";
+import { acknowledgeLedgerBreak, verifyPlatformLedger } from "@/lib/residency";
 import { changeOperatorDetails } from "@/lib/residency/operator-settings";
 import { changePortalLocation } from "@/lib/residency/portal-location";
+import { getT } from "@/app/_i18n/server";
 import { formObject, runAction, type ActionState } from "@/app/_server/actions";
 import { requestMeta, requireUser } from "@/app/_server/request";
 import { verificationMessage } from "@/app/(portal)/teams/[slug]/residency/_ui/verify";
@@ -37,7 +38,18 @@ export async function setPortalLocationAction(_p: ActionState, form: FormData): 
 
 export async function verifyPlatformLedgerAction(): Promise<ActionState> {
   return runAction(async () => {
-    const { prisma } = await adminCtx();
-    return verificationMessage(await verifyLedger({ prisma }));
+    const result = await verifyPlatformLedger({ prisma: await getPrisma(), principal: await requireUser() });
+    revalidatePath("/admin/residency");
+    return verificationMessage(result);
+  });
+}
+
+export async function acknowledgeBreakAction(_p: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    const principal = await requireUser();
+    await acknowledgeLedgerBreak({ prisma: await getPrisma(), principal, input: formObject(form), meta: await requestMeta() });
+    revalidatePath("/admin/residency");
+    const { t } = await getT(principal.locale);
+    return { message: t("residency.acknowledgeDone") };
   });
 }

@@ -1,14 +1,12 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { requireTeam } from "@/lib/access/team-access";
-import { actorOf } from "@/lib/audit/record-audit";
-import { AppError, fromZod } from "@/lib/core/errors";
+import { AppError } from "@/lib/core/errors";
 import { getPrisma } from "@/lib/db";
-import { changeResidencyPolicy, POLICY_LABELS, verifyLedger, type PolicyViolation } from "@/lib/residency";
-import { PolicyChangeInput } from "@/lib/residency/policy-input";
+import { changeTeamResidencyPolicy, POLICY_LABELS, verifyTeamLedger, type PolicyViolation } from "@/lib/residency";
+import type { ResidencyPolicy } from "@/lib/generated/prisma/enums";
 import { formObject, runAction, type ActionState } from "@/app/_server/actions";
-import { requireUser } from "@/app/_server/request";
+import { requestMeta, requireUser } from "@/app/_server/request";
 import { verificationMessage } from "./_ui/verify";
 
 export interface PolicyFormState extends ActionState {
@@ -20,27 +18,22 @@ export async function changePolicyAction(_p: PolicyFormState, form: FormData): P
     const { slug = "", ...input } = formObject(form);
     const principal = await requireUser();
     const prisma = await getPrisma();
-    const { team } = await requireTeam({ prisma, principal, slug, need: "manage" });
-    const body = PolicyChangeInput.safeParse(input);
-    if (!body.success) throw fromZod(body.error, "Invalid policy change");
-    const actor = actorOf(principal);
     try {
-      const r = await changeResidencyPolicy({
-        prisma,
-        teamId: team.id,
-        policy: body.data.policy,
-        actor: { label: actor.actorLabel, userId: actor.actorUserId },
-      });
+      const r = await changeTeamResidencyPolicy({ prisma, principal, teamSlug: slug, input, meta: await requestMeta() });
       revalidatePath(`/teams/${slug}/residency`);
       return {
         message: r.changed ? `Policy changed to "${POLICY_LABELS[r.policy]}".` : `The policy already is "${POLICY_LABELS[r.policy]}".`,
       };
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== "POLICY_VIOLATION") throw err;
-      const { violations } = err.details as { violations: PolicyViolation[] };
+      const { violations, policy, current } = err.details as {
+        violations: PolicyViolation[];
+        policy: ResidencyPolicy;
+        current: ResidencyPolicy;
+      };
       return {
         ok: false,
-        error: `The policy stays "${POLICY_LABELS[team.residencyPolicy]}": ${violations.length} resource(s) lie outside "${POLICY_LABELS[body.data.policy]}". Move or delete them first.`,
+        error: `The policy stays "${POLICY_LABELS[current]}": ${violations.length} resource(s) lie outside "${POLICY_LABELS[policy]}". Move or delete them first.`,
         violations,
       };
     }
@@ -49,8 +42,9 @@ export async function changePolicyAction(_p: PolicyFormState, form: FormData): P
 
 export async function verifyTeamLedgerAction(_p: ActionState, form: FormData): Promise<ActionState> {
   return runAction(async () => {
-    const prisma = await getPrisma();
-    await requireTeam({ prisma, principal: await requireUser(), slug: String(form.get("slug") ?? ""), need: "audit" });
-    return verificationMessage(await verifyLedger({ prisma }));
+    const slug = String(form.get("slug") ?? "");
+    const result = await verifyTeamLedger({ prisma: await getPrisma(), principal: await requireUser(), teamSlug: slug });
+    revalidatePath(`/teams/${slug}/residency`);
+    return verificationMessage(result);
   });
 }

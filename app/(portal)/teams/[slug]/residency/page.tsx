@@ -1,16 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ActionForm } from "@/components/action-form";
-import { requireTeam, roleCan } from "@/lib/access/team-access";
+import { roleCan } from "@/lib/access/team-access";
 import { getPrisma } from "@/lib/db";
-import { POLICY_LABELS } from "@/lib/residency";
+import { getTeamResidencyOverview, POLICY_LABELS } from "@/lib/residency";
 import { parseAsOfParam } from "@/lib/residency/report-query";
-import { listReportExports } from "@/lib/residency/report-response";
-import { readResidencyView } from "@/lib/residency/view";
 import { getT } from "@/app/_i18n/server";
 import { notFoundIfMissing, requireUser } from "@/app/_server/request";
 import { changePolicyAction, verifyTeamLedgerAction } from "./actions";
 import { ExportsSection } from "./_ui/exports";
+import { IntegritySection } from "./_ui/integrity";
 import { LocationsSection } from "./_ui/locations";
 import { PoliciesTable } from "./_ui/policies";
 import { PolicyForm } from "./policy-form";
@@ -20,17 +19,15 @@ export const metadata: Metadata = { title: "Data residency" };
 export default async function TeamResidencyPage(props: { params: Promise<{ slug: string }>; searchParams: Promise<{ asOf?: string }> }) {
   const [{ slug }, { asOf: asOfParam }] = await Promise.all([props.params, props.searchParams]);
   const user = await requireUser();
-  const prisma = await getPrisma();
   const { t } = await getT(user.locale);
-  const { team, role } = await requireTeam({ prisma, principal: user, slug, need: "read" }).catch(notFoundIfMissing);
-  const audit = roleCan(role, "audit");
-  const regions = await prisma.region.findMany({ where: { active: true }, orderBy: { code: "asc" } });
   const asOf = typeof asOfParam === "string" ? parseAsOfParam({ value: asOfParam || undefined }) : parseAsOfParam({ value: undefined });
+  const { team, role, regions, residency } = await getTeamResidencyOverview({
+    prisma: await getPrisma(),
+    principal: user,
+    teamSlug: slug,
+    asOf: "error" in asOf ? null : asOf.asOf,
+  }).catch(notFoundIfMissing);
   const apiBase = `/api/v1/teams/${team.slug}/residency`;
-  const [view, exports] =
-    audit && !("error" in asOf)
-      ? await Promise.all([readResidencyView({ prisma, teamId: team.id, asOf: asOf.asOf }), listReportExports({ prisma, teamId: team.id })])
-      : [null, []];
   return (
     <div className="stack">
       <p>
@@ -42,6 +39,14 @@ export default async function TeamResidencyPage(props: { params: Promise<{ slug:
         </h1>
         <span className="badge">{role.toLowerCase()}</span>
       </div>
+
+      {residency ? (
+        <IntegritySection t={t} integrity={residency.integrity} headSeq={residency.view?.ledgerHead.seq ?? null}>
+          <ActionForm action={verifyTeamLedgerAction} submit={t("residency.verify")} variant="secondary" testId="verify-form">
+            <input type="hidden" name="slug" value={team.slug} />
+          </ActionForm>
+        </IntegritySection>
+      ) : null}
 
       <section className="card stack" aria-labelledby="policy">
         <h2 id="policy">
@@ -69,31 +74,24 @@ export default async function TeamResidencyPage(props: { params: Promise<{ slug:
         )}
       </section>
 
-      {!audit ? (
+      {!residency ? (
         <p className="alert error" role="alert" data-testid="residency-forbidden">
           {t("residency.forbidden", { role: role.toLowerCase() })}
         </p>
-      ) : "error" in asOf ? (
+      ) : "error" in asOf || !residency.view ? (
         <p className="alert error" role="alert">
-          {asOf.error} <Link href="?">{t("residency.now")}</Link>
+          {"error" in asOf ? asOf.error : null} <Link href="?">{t("residency.now")}</Link>
         </p>
       ) : (
         <>
-          <LocationsSection view={view!} t={t} isNow={asOf.isNow} asOfValue={asOfParam} showTeam={false} />
+          <LocationsSection view={residency.view} t={t} isNow={asOf.isNow} asOfValue={asOfParam} showTeam={false} />
           <ExportsSection
             t={t}
             apiBase={apiBase}
             asOf={asOf.isNow ? undefined : asOfParam}
-            ledgerHead={view!.ledgerHead}
-            exports={exports}
+            ledgerHead={residency.view.ledgerHead}
+            exports={residency.exports}
           />
-          <section className="card stack" aria-labelledby="verify">
-            <h2 id="verify">{t("residency.verifyTitle")}</h2>
-            <p className="muted">{t("residency.verifyHelp")}</p>
-            <ActionForm action={verifyTeamLedgerAction} submit={t("residency.verify")} variant="secondary" testId="verify-form">
-              <input type="hidden" name="slug" value={team.slug} />
-            </ActionForm>
-          </section>
         </>
       )}
     </div>

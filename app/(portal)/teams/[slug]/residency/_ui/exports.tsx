@@ -2,6 +2,16 @@ import type { T } from "@/app/_i18n/server";
 import type { ReportExportRecord } from "@/lib/residency/report-response";
 import { reportHref, shortHash, utc } from "./format";
 
+/** An export's X-Skjold-Ledger-Integrity as a badge: a report made from a broken ledger stays visibly so. */
+function IntegrityBadge({ t, header }: { t: T; header: string }) {
+  const broken = header.startsWith("broken");
+  return (
+    <span className={`badge ${broken ? "bad" : "ok"}`} title={header}>
+      {t(broken ? "residency.integrity.broken" : "residency.integrity.verified")}
+    </span>
+  );
+}
+
 /** Download buttons for the three formats, the ledger head they will name, and the recent exports with their digests. */
 export function ExportsSection(props: {
   t: T;
@@ -39,6 +49,7 @@ export function ExportsSection(props: {
                 <th>{t("residency.format")}</th>
                 <th>{t("residency.asOf")}</th>
                 <th>{t("residency.ledgerHead")}</th>
+                <th>{t("residency.integrity")}</th>
                 <th>SHA-256</th>
               </tr>
             </thead>
@@ -50,6 +61,7 @@ export function ExportsSection(props: {
                   <td className="mono">{e.format.toUpperCase()}</td>
                   <td>{e.asOf ? utc(e.asOf) : t("residency.now")}</td>
                   <td className="mono">#{e.ledgerHead.seq}</td>
+                  <td>{e.integrity ? <IntegrityBadge t={t} header={e.integrity} /> : "-"}</td>
                   <td className="mono" style={{ wordBreak: "break-all", fontSize: ".75rem" }}>
                     {e.contentSha256}
                   </td>

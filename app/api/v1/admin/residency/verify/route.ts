@@ -1,9 +1,7 @@
-import { requireAdmin } from "@/lib/access/team-access";
-import { verifyLedger } from "@/lib/residency";
+import { verifyPlatformLedger } from "@/lib/residency";
 import { apiRoute } from "@/app/_server/api";
 
-/** Recomputes the ledger's hash chain: { ok, count, head } or { ok: false, brokenAt }. */
+/** Recomputes the ledger's hash chain and records the run: { ok, count, head } or { ok: false, brokenAt }. */
 export const POST = apiRoute(async ({ prisma, principal }) => {
-  requireAdmin(principal);
-  return verifyLedger({ prisma });
+  return verifyPlatformLedger({ prisma, principal });
 });
