@@ -1,6 +1,7 @@
 import { AppError } from "../core/errors";
 import { assertPoolName, assertVolumeName, RemotePathSchema } from "../ssh/quote";
 import { writeRemoteFile } from "../ssh/sftp";
+import { targetLabel } from "../ssh/target";
 import { parseOrFail, parseSize } from "./parse";
 import { runVirsh, runVirshWithXml, withRemoteTempDir, type HostContext } from "./virsh";
 import { buildVolumeXml } from "./xml/volume";
@@ -102,7 +103,8 @@ export async function createSeedVolume(
     });
     const size = await ctx.pool.exec({ target: ctx.target, argv: ["stat", "-c", "%s", `${dir}/seed.img`], step });
     const bytes = Number(size.stdout.trim());
-    if (!Number.isInteger(bytes) || bytes <= 0) throw new AppError("HOST_COMMAND_FAILED", `${step}: cloud-localds made no image`);
+    if (!Number.isInteger(bytes) || bytes <= 0)
+      throw new AppError("HOST_COMMAND_FAILED", `${targetLabel(ctx.target)}: ${step}: cloud-localds made no image`);
     const xml = buildVolumeXml({ name, capacityBytes: bytes, format: "raw", mode: "0644" });
     return cleanupOnFailure({
       ctx,
@@ -113,7 +115,8 @@ export async function createSeedVolume(
         await runVirsh({ ...ctx, args: ["vol-upload", "--pool", pool, name, `${dir}/seed.img`], step });
         // vol-upload can report success when the daemon's write failed (a full pool, seen here): compare the bytes.
         const volPath = await getVolumePath({ ...ctx, storagePool: pool, volume: name });
-        if (!volPath) throw new AppError("HOST_COMMAND_FAILED", `${step}: the seed volume is not in pool ${pool}`);
+        if (!volPath)
+          throw new AppError("HOST_COMMAND_FAILED", `${targetLabel(ctx.target)}: ${step}: the seed volume is not in pool ${pool}`);
         const sums = await ctx.pool.exec({
           target: ctx.target,
           argv: ["sha256sum", "--", `${dir}/seed.img`, volPath],
@@ -124,7 +127,7 @@ export async function createSeedVolume(
         if (!want || want !== got)
           throw new AppError(
             "HOST_COMMAND_FAILED",
-            `${step}: the uploaded seed in pool ${pool} does not match what was built (is the pool full?)`,
+            `${targetLabel(ctx.target)}: ${step}: the uploaded seed in pool ${pool} does not match what was built (is the pool full?)`,
           );
         return volPath;
       },

@@ -84,6 +84,11 @@ net_upstream() {
   ensure_ns "$NET_UP"
   in_ns "$NET_UP" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
   ip -n "$NET_UP" link show wan0 >/dev/null 2>&1 || ip -n "$NET_UP" link add wan0 type bridge
+  # No multicast snooping on the lab's bridges: with no MLD querier on the segment, a snooping bridge
+  # stops flooding a guest's solicited-node group once its entry ages out, and IPv6 neighbour
+  # discovery to bridged guests fails minutes after boot (seen here). docs/networking.md says the same
+  # for a real host's bridge.
+  ip -n "$NET_UP" link set wan0 type bridge mcast_snooping 0
   ip -n "$NET_UP" link set wan0 up
   ip -n "$NET_UP" addr replace 203.0.113.233/29 dev wan0
   ip -n "$NET_UP" addr replace "$BRIDGED_GW4/${BRIDGED_V4#*/}" dev wan0
@@ -150,6 +155,7 @@ net_host_links() {
   local dev=uplink
   if [ "$mode" = bridged ]; then
     ip -n "$ns" link show br0 >/dev/null 2>&1 || ip -n "$ns" link add br0 type bridge
+    ip -n "$ns" link set br0 type bridge mcast_snooping 0
     ip -n "$ns" link set uplink master br0
     ip -n "$ns" link set br0 up
     dev=br0

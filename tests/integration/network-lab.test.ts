@@ -140,7 +140,11 @@ describe("VMs with their own addresses on routed and bridged lab hosts", () => {
     // A TCP handshake with the other guest's sshd, over IPv4 and IPv6 (python3: bash's /dev/tcp
     // mishandles IPv6 literals).
     const connect = (from: typeof routed, to: string) =>
-      ssh(from, from.ipAddress!, `python3 -c "import socket,sys;sys.stdout.write(socket.create_connection(('${to}',22),timeout=10).recv(7).decode())"`);
+      ssh(
+        from,
+        from.ipAddress!,
+        `python3 -c "import socket,sys;sys.stdout.write(socket.create_connection(('${to}',22),timeout=10).recv(7).decode())"`,
+      );
     for (const [from, to] of [
       [routed, bridged],
       [bridged, routed],
