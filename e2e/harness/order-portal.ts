@@ -7,6 +7,7 @@ import { openDatabase, type Database } from "@/lib/db/connect";
 import { seedDatabase } from "@/lib/db/seed";
 import { PG_ADMIN_URL } from "@/tests/helpers/db";
 import { freeLoopbackPort } from "@/tests/helpers/lab";
+import { onboardNetLab } from "@/tests/helpers/net-lab";
 import { onboardLabHost } from "@/tests/helpers/provision-lab";
 
 // A portal of its own for the ordering spec: PostgreSQL (a fresh database) instead of the shared
@@ -86,14 +87,19 @@ function holdBuildLockShared(): Promise<ChildProcess> {
   });
 }
 
-export async function startOrderPortal(): Promise<OrderPortal> {
+/**
+ * `host`: "user-mode" onboards the classic loopback lab host (the single-machine trial); "routed"
+ * onboards only the network lab's routed host with its address pools, so orders get public addresses.
+ */
+export async function startOrderPortal(opts: { host?: "user-mode" | "routed" } = {}): Promise<OrderPortal> {
   // One key for this process (which encrypts the lab host's key), the portal and the worker.
   process.env.SKJOLD_SECRET_KEY ??= randomBytes(32).toString("base64");
   const { db, url, drop } = await freshPostgres();
   const adminEmail = "admin@order.e2e.skjold.test";
   const adminPassword = "order-e2e-admin-password";
   await seedDatabase(db.prisma, { adminEmail, adminPassword });
-  const { host } = await onboardLabHost(db.prisma);
+  const host =
+    opts.host === "routed" ? (await onboardNetLab(db.prisma, { modes: ["routed"] })).hosts[0]!.row : (await onboardLabHost(db.prisma)).host;
   const port = await freeLoopbackPort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const env = {

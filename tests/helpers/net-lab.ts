@@ -55,8 +55,12 @@ export function getNetLab(): NetLab {
  * IPv4 and IPv6 pools, the bridged segment's). The routed host is reached straight (the portal's
  * namespace routes to the pools), the bridged one through the host, so both paths are exercised.
  */
-export async function onboardNetLab(prisma: PrismaClient, opts: { vcpuOvercommit?: number } = {}) {
-  const net = getNetLab();
+export async function onboardNetLab(
+  prisma: PrismaClient,
+  opts: { vcpuOvercommit?: number; modes?: ReadonlyArray<"routed" | "bridged"> } = {},
+) {
+  const all = getNetLab();
+  const net = { ...all, hosts: all.hosts.filter((h) => !opts.modes || opts.modes.includes(h.mode)) };
   const lab = getLab();
   await seedDatabase(prisma, { adminPassword: "net-lab-admin-password-not-used" });
   const { principal: admin } = await makeUser(prisma, { isAdmin: true });

@@ -43,13 +43,13 @@ export function describeSshAccess(vm: {
       sshCommand: `ssh ${target}`,
       sshCommandIpv6: null,
       sshReach: "direct",
-      sshNote: `The guest's SSH is forwarded to port ${vm.sshPort} on ${vm.host.name}'s loopback; this works on ${vm.host.name} itself (the lab host is this machine).`,
+      sshNote: `Lab trial (user-mode networking, no address of its own): the guest's SSH is forwarded to port ${vm.sshPort} on ${vm.host.name}'s loopback; this works on ${vm.host.name} itself (the lab host is this machine).`,
     };
   }
   return {
     sshCommand: `ssh -J ${vm.host.username}@${vm.host.address}:${vm.host.port} ${target}`,
     sshCommandIpv6: null,
     sshReach: "via-host",
-    sshNote: `The guest is reachable only through its host ${vm.host.name} (user-mode networking): the jump needs an account on that host.`,
+    sshNote: `Lab trial (user-mode networking, no address of its own): the guest is reachable only through its host ${vm.host.name}, and the jump needs an account on that host.`,
   };
 }

@@ -28,6 +28,7 @@ export default async function HostsPage() {
               <th>{t("hosts.region")}</th>
               <th>{t("common.status")}</th>
               <th>{t("hosts.accelerator")}</th>
+              <th>{t("hosts.network")}</th>
               <th>{t("hosts.vcpu")}</th>
               <th>{t("hosts.ram")}</th>
               <th>{t("hosts.disk")}</th>
@@ -47,6 +48,19 @@ export default async function HostsPage() {
                   {h.draining ? <span className="badge warn">draining</span> : null}
                 </td>
                 <td>{h.accelerator === "UNKNOWN" ? "–" : h.accelerator}</td>
+                <td data-testid={`host-network-${h.name}`}>
+                  {h.networkMode === "USER_FORWARD" ? (
+                    <span className="badge warn" title={t("hosts.labTrialHint")}>
+                      {t("hosts.labTrial")}
+                    </span>
+                  ) : (
+                    <>
+                      {t(h.networkMode === "ROUTED" ? "hosts.routed" : "hosts.bridged")}{" "}
+                      <span className="mono muted">{h.networkMode === "ROUTED" ? h.uplink : h.bridge}</span>
+                    </>
+                  )}
+                  {h.networkProblem ? <div className="muted">{h.networkProblem}</div> : null}
+                </td>
                 <td>
                   {h.capacity.vcpus.allocated} / {h.capacity.vcpus.total}
                 </td>
