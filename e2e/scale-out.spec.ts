@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "@/lib/db/connect";
 import { generateKeyPair } from "@/lib/ssh/keygen";
 import { createSshPool } from "@/lib/ssh/pool";
+import { createIpPool } from "@/lib/network/create-ip-pool";
+import { listIpPools } from "@/lib/network/list-ip-pools";
 import { setTeamQuota } from "@/lib/teams/quota";
 import { PG_ADMIN_URL } from "@/tests/helpers/db";
 import { getLab, rootVirsh } from "@/tests/helpers/lab";
@@ -513,5 +515,107 @@ describe("scale-out: 2 portals + 3 workers on one PostgreSQL", () => {
         expect(by.size, JSON.stringify(winners)).toBeGreaterThanOrEqual(2);
       }),
     60_000,
+  );
+  it(
+    "hands 200 concurrent orders (half on A, half on B) each its own IPv4 and IPv6 /64, none twice, the pools' use adding up",
+    () =>
+      withLogs(async () => {
+        // The workers are stopped: the orders' jobs stay queued, so this routed host (in the database
+        // only, never reached) needs no network. The lab host is drained so placement picks it.
+        const adminUser = await db.prisma.user.findUniqueOrThrow({ where: { email: admin.email } });
+        const principal = {
+          kind: "user" as const,
+          userId: adminUser.id,
+          email: adminUser.email,
+          name: adminUser.name,
+          isAdmin: true,
+          locale: "en",
+          sessionId: "test",
+        };
+        await db.prisma.host.updateMany({ data: { draining: true } });
+        const region = await db.prisma.region.findUniqueOrThrow({ where: { code: "osl1" } });
+        const image = await db.prisma.image.findUniqueOrThrow({ where: { slug: "debian-12" } });
+        const host = await db.prisma.host.create({
+          data: {
+            name: "routed-burst",
+            regionId: region.id,
+            address: "203.0.113.250",
+            username: "skjold",
+            privateKeyEnc: "never-used",
+            publicKey: "ssh-ed25519 AAAA never-used",
+            status: "ONLINE",
+            networkMode: "ROUTED",
+            uplink: "eth0",
+            guestAccess: "DIRECT",
+            cpuCount: 64,
+            memoryMb: 262_144,
+            vcpuOvercommit: 4,
+          },
+        });
+        const storage = await db.prisma.storagePool.create({
+          data: { hostId: host.id, name: "nvme", path: "/srv/nvme", capacityBytes: 8n * 2n ** 40n, availableBytes: 8n * 2n ** 40n },
+        });
+        await db.prisma.imageCopy.create({
+          data: {
+            imageId: image.id,
+            hostId: host.id,
+            poolId: storage.id,
+            volume: "base.qcow2",
+            checksumSha256: "0".repeat(64),
+            sizeBytes: 1n,
+          },
+        });
+        for (const input of [
+          { name: "burst-v4", family: "IPV4", kind: "routed", hostName: host.name, cidr: "198.51.100.0/24" },
+          { name: "burst-v6", family: "IPV6", kind: "routed", hostName: host.name, cidr: "2001:db8:1300::/56" },
+        ])
+          await createIpPool({ prisma: db.prisma, principal, input: { regionCode: "osl1", dns: ["2001:db8::53"], ...input } });
+        const burst = `${slug}-ip`;
+        expect((await call(A.baseUrl!, "POST", "/api/v1/teams", { name: "Adresser AS", slug: burst })).status).toBe(201);
+        await setTeamQuota({
+          prisma: db.prisma,
+          principal,
+          teamSlug: burst,
+          input: { maxVms: 200, maxVcpus: 200, maxMemoryMb: 200 * 1024, maxDiskGb: 4000 },
+        });
+        const keys = (await call(B.baseUrl!, "GET", "/api/v1/account/keys")).body.keys as { id: string }[];
+        const replies = await Promise.all(
+          Array.from({ length: 200 }, (_, i) =>
+            call((i % 2 ? B : A).baseUrl!, "POST", `/api/v1/teams/${burst}/vms`, {
+              name: `ip-${String(i).padStart(3, "0")}`,
+              regionCode: "osl1",
+              planCode: "nano",
+              imageSlug: "debian-12",
+              sshKeyId: keys[0]!.id,
+            }),
+          ),
+        );
+        const tally = new Map<string, number>();
+        for (const r of replies)
+          tally.set(
+            `${r.status} ${r.body?.error?.code ?? ""}`.trim(),
+            (tally.get(`${r.status} ${r.body?.error?.code ?? ""}`.trim()) ?? 0) + 1,
+          );
+        figures.addressOrders = Object.fromEntries(tally);
+        expect(Object.fromEntries(tally)).toEqual({ "202": 200 });
+        const team = await db.prisma.team.findUniqueOrThrow({ where: { slug: burst } });
+        const vms = await db.prisma.virtualMachine.findMany({ where: { teamId: team.id } });
+        expect(vms.length).toBe(200);
+        for (const vm of vms) expect(vm.hostId).toBe(host.id);
+        expect(new Set(vms.map((v) => v.ipAddress)).size).toBe(200);
+        expect(new Set(vms.map((v) => v.ipv6Prefix)).size).toBe(200);
+        expect(new Set(vms.map((v) => v.macAddress)).size).toBe(200);
+        for (const vm of vms) {
+          expect(vm.ipAddress).toMatch(/^198\.51\.100\.\d+$/);
+          expect(vm.ipv6Prefix).toMatch(/^2001:db8:13[0-9a-f]{2}::\/64$/);
+        }
+        const { regions } = await listIpPools({ prisma: db.prisma, principal, regionCode: "osl1" });
+        expect(regions[0]!.pools.map((p) => [p.name, p.use.held, p.use.quarantined])).toEqual([
+          ["burst-v4", 200, 0],
+          ["burst-v6", 200, 0],
+        ]);
+        expect(await db.prisma.addressEvent.count({ where: { teamId: team.id, action: "ASSIGN" } })).toBe(400);
+      }),
+    240_000,
   );
 });
