@@ -607,7 +607,7 @@ describe("scale-out: 2 portals + 3 workers on one PostgreSQL", () => {
         expect(new Set(vms.map((v) => v.macAddress)).size).toBe(200);
         for (const vm of vms) {
           expect(vm.ipAddress).toMatch(/^198\.51\.100\.\d+$/);
-          expect(vm.ipv6Prefix).toMatch(/^2001:db8:13[0-9a-f]{2}::\/64$/);
+          expect(vm.ipv6Prefix).toMatch(/^2001:db8:1300:[0-9a-f]{1,2}::\/64$/);
         }
         const { regions } = await listIpPools({ prisma: db.prisma, principal, regionCode: "osl1" });
         expect(regions[0]!.pools.map((p) => [p.name, p.use.held, p.use.quarantined])).toEqual([
