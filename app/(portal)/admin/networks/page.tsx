@@ -39,14 +39,21 @@ export default async function NetworksPage({ searchParams }: { searchParams: Pro
   const hosts = await listHosts({ prisma, principal: user });
   const quarantine = await getQuarantine({ prisma, principal: user });
   const lookup = await lookUp(user, await searchParams);
+  const withPools = regions.filter((r) => r.pools.length > 0);
+  const withoutPools = regions.filter((r) => r.pools.length === 0);
   const routedHosts = hosts.filter((h) => h.networkMode === "ROUTED").map((h) => ({ name: h.name, region: h.region.code }));
   return (
     <>
       <h1>{t("admin.networks")}</h1>
       <p className="muted">{t("networks.intro")}</p>
-      {regions.map((r) => (
+      {withPools.map((r) => (
         <PoolTable key={r.code} region={r} t={t} />
       ))}
+      {withoutPools.length > 0 ? (
+        <p className="muted" data-testid="regions-without-pools">
+          {t("networks.none", { regions: withoutPools.map((r) => `${r.name} (${r.code})`).join(", ") })}
+        </p>
+      ) : null}
       <PoolForm t={t} regions={regions} routedHosts={routedHosts} />
       <AddressLookup lookup={lookup} t={t} />
       <section className="card" data-testid="quarantine">
