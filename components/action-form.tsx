@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useEffect, useRef, type ReactNode } from "react";
+import { createContext, useActionState, useContext, useEffect, useRef, type ReactNode } from "react";
 import { useFormStatus } from "react-dom";
 
 export interface ActionState {
@@ -8,6 +8,8 @@ export interface ActionState {
   message?: string;
   error?: string;
   secret?: string;
+  /** A refusal's message per field (the `details` of a validation error), shown next to that field. */
+  fields?: Record<string, string>;
 }
 
 type Action = (state: ActionState, form: FormData) => Promise<ActionState>;
@@ -19,6 +21,18 @@ function Submit({ label, variant }: { label: string; variant?: "danger" | "secon
       {label}
     </button>
   );
+}
+
+const FieldErrors = createContext<Record<string, string>>({});
+
+/** The refusal's message for one field, placed by the page next to that field's input. */
+export function FieldError({ name }: { name: string }) {
+  const message = useContext(FieldErrors)[name];
+  return message ? (
+    <span className="field-error" role="alert" data-field={name}>
+      {message}
+    </span>
+  ) : null;
 }
 
 /** Puts submitted values back after a refusal (React resets a form once its action ran); never passwords. */
@@ -74,7 +88,7 @@ export function ActionForm(props: {
           );
         }}
       >
-        {props.children}
+        <FieldErrors.Provider value={(!state.ok && state.fields) || {}}>{props.children}</FieldErrors.Provider>
         <div>
           <Submit label={props.submit} variant={props.variant} />
         </div>

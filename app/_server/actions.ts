@@ -7,6 +7,8 @@ export interface ActionState {
   error?: string;
   /** One-time values shown once (an API token, an invitation link). */
   secret?: string;
+  /** A validation refusal's message per field, for the form to show next to each field. */
+  fields?: Record<string, string>;
 }
 
 /** Runs a form action and turns any failure into a message the form can show. */
@@ -17,7 +19,9 @@ export async function runAction(fn: () => Promise<ActionState | void>): Promise<
   } catch (err) {
     // next/navigation's redirect() and notFound() work by throwing: let them through.
     if (err && typeof err === "object" && "digest" in err && String((err as { digest: unknown }).digest).startsWith("NEXT_")) throw err;
-    return { ok: false, error: toPublicError(err).body.error.message };
+    const { message, details } = toPublicError(err).body.error;
+    const fields = fieldMessages(details);
+    return { ok: false, error: message, ...(fields ? { fields } : {}) };
   }
 }
 
@@ -25,4 +29,17 @@ export function formObject(form: FormData): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of form.entries()) if (typeof v === "string" && !k.startsWith("$")) out[k] = v;
   return out;
+}
+
+/** `details` of a refusal shaped `[{ path, message }]` (fromZod's and the domains' own) as one message per field. */
+function fieldMessages(details: unknown): Record<string, string> | undefined {
+  if (!Array.isArray(details)) return undefined;
+  const fields: Record<string, string> = {};
+  for (const d of details) {
+    if (d && typeof d.path === "string" && d.path && typeof d.message === "string") {
+      const field = d.path.split(".")[0]!; // reserved.2 → reserved
+      fields[field] = fields[field] ? `${fields[field]}; ${d.message}` : d.message;
+    }
+  }
+  return Object.keys(fields).length ? fields : undefined;
 }

@@ -15,7 +15,8 @@ import { AddSshKeyInput } from "../users/ssh-keys";
 import { AddSigningKeyInput } from "../teams/signing-keys";
 import { UpdateClusterInput } from "../clusters/api-access/set-cluster-api-access";
 import { ClusterActionBody } from "../clusters/shared/schemas";
-import { AddHostInput, ConfirmHostKeyInput, DriftSelectionInput, RegisterImageInput } from "../hosts/schemas";
+import { AddHostInput, ConfirmHostKeyInput, DriftSelectionInput, HostNetworkInput, RegisterImageInput } from "../hosts/schemas";
+import { CreateIpPoolInput, QuarantineInput, UpdateIpPoolInput } from "../network/pool-input";
 
 // The /api/v1 contract. Request bodies come from the same zod schemas the handlers validate with,
 // so the document cannot drift from what the server accepts. Other domains add their paths here.
@@ -235,6 +236,50 @@ const API_PATHS: Paths = {
     post: {
       summary: "Clean up (skj- objects only) or adopt chosen drift: { action: cleanup|adopt, domains, volumes }",
       body: DriftSelectionInput.extend({ action: z.enum(["cleanup", "adopt"]) }),
+      roles: "platform admin",
+    },
+  },
+  "/api/v1/admin/hosts/{id}/network": {
+    patch: {
+      summary:
+        "Set how the host gives guests addresses (ROUTED with uplink, BRIDGED with bridge, USER_FORWARD lab), checked on the host first; refused while it has live VMs, or leaving ROUTED while it owns routed pools",
+      body: HostNetworkInput,
+      roles: "platform admin",
+    },
+  },
+  "/api/v1/admin/ip-pools": {
+    get: {
+      summary: "Address pools per region (query: region) with their use: held, quarantined, free and capacity (as text)",
+      roles: "platform admin",
+    },
+    post: {
+      summary:
+        "Add a pool: routed (to one routed host; IPv6 carved into a /64 per VM) or segment (shared by bridged hosts, with its gateway); 201, or 422 naming each field (overlap, gateway outside the CIDR, prefix too small, unknown region or host), nothing stored",
+      body: CreateIpPoolInput,
+      roles: "platform admin",
+    },
+  },
+  "/api/v1/admin/ip-pools/{id}": {
+    get: { summary: "One pool with its use", roles: "platform admin" },
+    patch: {
+      summary: "Change name, gateway, range, reserved addresses or resolvers (never the prefix, family, kind, host or region)",
+      body: UpdateIpPoolInput,
+      roles: "platform admin",
+    },
+    delete: { summary: "Delete a pool; 409 in words while any address is held or in quarantine", roles: "platform admin" },
+  },
+  "/api/v1/admin/addresses/{address}": {
+    get: {
+      summary:
+        "Who held an IPv4 or IPv6 address at a time (query: at, ISO 8601, default now): holders (VM, team, from, to) and the address's whole history, from the append-only address events",
+      roles: "platform admin",
+    },
+  },
+  "/api/v1/admin/network/quarantine": {
+    get: { summary: "How long a released address rests before it is handed out again (seconds)", roles: "platform admin" },
+    put: {
+      summary: "Set the quarantine, 0 to 90 days; addresses already resting keep their end",
+      body: QuarantineInput,
       roles: "platform admin",
     },
   },

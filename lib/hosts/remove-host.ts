@@ -3,11 +3,14 @@ import type { Principal, RequestMeta } from "../access/principal";
 import { requireAdmin } from "../access/team-access";
 import { AppError } from "../core/errors";
 import type { PrismaClient } from "../generated/prisma/client";
+import { lockPoolDefinitions } from "../network/pool-record";
 import { forgetHostSettings } from "./drift-store";
 import { loadHost } from "./host-record";
+import { describeOwnedPools } from "./owned-pools";
 
 // A host is removed from Skjold only when nothing of a tenant lives there. VMs that were deleted
-// keep their rows (history); they are detached from the host, whose pools and image copies go.
+// keep their rows (history); they are detached from the host, whose storage pools and image copies
+// go. Address pools routed to it are not deleted with it: the admin deletes them first, in words.
 
 const LIVE_VM_STATES = ["PENDING", "PROVISIONING", "RUNNING", "STOPPED", "FAILED", "DELETING"] as const;
 
@@ -36,6 +39,15 @@ export async function removeHost(opts: {
         {
           details: { vms: count },
         },
+      );
+    }
+    await lockPoolDefinitions(tx); // no routed pool is added to it meanwhile
+    const owned = await describeOwnedPools(tx, host.id);
+    if (owned.count > 0) {
+      throw new AppError(
+        "CONFLICT",
+        `${host.name} still owns ${owned.text}. Delete them under Admin → Networks first (a pool waits until no VM holds its addresses and their quarantine has ended).`,
+        { details: { ipPools: owned.count } },
       );
     }
     await tx.virtualMachine.updateMany({ where: { hostId: host.id }, data: { hostId: null, poolId: null } });

@@ -174,7 +174,9 @@ describe.each(DB_KINDS)("address pools (%s)", (kind) => {
   it("shows each pool's use: held, in quarantine, free and capacity (as text for IPv6)", async () => {
     const v4 = await addPool(db.prisma, world, routedV4);
     await addPool(db.prisma, world, segmentV4);
-    const vms = await Promise.all(["use-1", "use-2", "use-3"].map((n) => makeVm(db.prisma, world, world.hosts.routed, n)));
+    // One after another: makeVms upserts the test plan and image, and concurrent upserts race on PostgreSQL.
+    const vms = [];
+    for (const n of ["use-1", "use-2", "use-3"]) vms.push(await makeVm(db.prisma, world, world.hosts.routed, n));
     for (const vm of vms) await allocate(db.prisma, { vm, host: world.hosts.routed });
     await releaseVmAddresses({ prisma: db.prisma, vmId: vms[2]!.id, quarantine: true });
     const { regions } = await listIpPools({ prisma: db.prisma, principal: world.admin });

@@ -15,6 +15,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
         <Link href="/admin/hosts">{t("admin.hosts")}</Link>
         <Link href="/admin/images">{t("admin.images")}</Link>
         <Link href="/admin/regions">{t("admin.regions")}</Link>
+        <Link href="/admin/networks">{t("admin.networks")}</Link>
         <Link href="/admin/latency">{t("admin.latency")}</Link>
         <Link href="/admin/plans">{t("admin.plans")}</Link>
         <Link href="/admin/users">{t("admin.users")}</Link>

@@ -1,0 +1,15 @@
+import { readJsonBody } from "@/lib/core/validation";
+import { createIpPool } from "@/lib/network/create-ip-pool";
+import { listIpPools } from "@/lib/network/list-ip-pools";
+import { apiRoute } from "@/app/_server/api";
+
+/** Every region's pools with their use (held, quarantined, free, capacity); `?region=osl1` for one. */
+export const GET = apiRoute(async ({ prisma, principal, req }) =>
+  listIpPools({ prisma, principal, regionCode: req.nextUrl.searchParams.get("region") ?? undefined }),
+);
+
+/** 201 with the pool; 422 naming each field to fix (overlap, gateway outside, prefix too small…), nothing stored. */
+export const POST = apiRoute(async ({ prisma, principal, meta, req }) => {
+  const pool = await createIpPool({ prisma, principal, meta, input: await readJsonBody(req, 16 * 1024) });
+  return Response.json({ pool }, { status: 201, headers: { "cache-control": "no-store" } });
+});
