@@ -90,7 +90,12 @@ describe.each(DB_KINDS)("a host that jobs cannot reach (%s)", (kind) => {
 
     const refused = await refusal();
     expect(refused.code).toBe("NO_CAPACITY");
-    expect(refused.details).toMatchObject({ hosts: [{ host: env.host.name, fits: false }] });
+    const since = `${host.unhealthySince!.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+    expect(refused.message).toBe(
+      `Oslo (osl1) has no healthy host right now (${env.host.name}: offline since ${since}: Skjold cannot reach it over SSH). ` +
+        "Nothing was ordered; try another region, or try again once an operator has brought a host back.",
+    );
+    expect(refused.details).toMatchObject({ cause: "no-healthy-host", hosts: [{ host: env.host.name, fits: false, problem: "offline" }] });
     await waitForJob(db, jobId, () => false, 120_000);
   });
 
@@ -120,8 +125,15 @@ describe.each(DB_KINDS)("a host that jobs cannot reach (%s)", (kind) => {
     expect(sshdLog).toMatch(/Connection from 127\.0\.0\.1/);
     expect(sshdLog).not.toMatch(/Accepted publickey|session opened|Starting session/);
 
+    const opened = readFileSync(sshd.log, "utf8").match(/Connection from/g)?.length;
     const refused = await refusal();
     expect(refused.code).toBe("NO_CAPACITY");
-    expect(refused.details).toMatchObject({ hosts: [{ host: env.host.name, fits: false }] });
+    expect(refused.message).toMatch(
+      new RegExp(
+        `^Oslo \\(osl1\\) has no healthy host right now \\(${env.host.name}: stopped since [-0-9: ]+ UTC: its SSH host key changed and an admin must check it\\)`,
+      ),
+    );
+    expect(refused.details).toMatchObject({ cause: "no-healthy-host", hosts: [{ problem: "key-mismatch" }] });
+    expect(readFileSync(sshd.log, "utf8").match(/Connection from/g)?.length).toBe(opened); // refused without contacting the host
   });
 });
