@@ -75,6 +75,7 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
             state: t("vm.state"),
             duration: t("vm.duration"),
             live: t("vm.live"),
+            retrying: t("vm.retrying"),
           }}
         />
       ) : null}
