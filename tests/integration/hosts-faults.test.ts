@@ -60,8 +60,8 @@ describe.each(DB_KINDS)("a host that jobs cannot reach (%s)", (kind) => {
     return err as AppError;
   };
   /** Runs the job with one attempt (it gives up at the first failure) on a worker without schedules. */
-  const runOnce = async (jobId: string) => {
-    await db.prisma.job.update({ where: { id: jobId }, data: { maxAttempts: 1 } });
+  const runOnce = async (jobId: string, maxAttempts = 1) => {
+    await db.prisma.job.update({ where: { id: jobId }, data: { maxAttempts } });
     worker ??= startWorker({ prisma: db.prisma, registry: jobRegistry, pollMs: 100, leaseMs: 10_000, log: (l) => logs.push(l) });
     worker.wake();
   };
@@ -103,6 +103,37 @@ describe.each(DB_KINDS)("a host that jobs cannot reach (%s)", (kind) => {
     await sshd.start();
     await refreshHostFacts({ prisma: db.prisma, hostId: env.host.id });
     expect(await hostRow()).toMatchObject({ status: "ONLINE", unhealthySince: null, lastError: null });
+  });
+
+  it("says the rollback is incomplete, on the VM and in its events, when the host is gone before it could undo the disk", async () => {
+    const { vm, jobId } = await order();
+    await worker?.stop({ graceMs: 0 });
+    worker = startWorker({ prisma: db.prisma, registry: jobRegistry, pollMs: 100, leaseMs: 10_000, log: (l) => logs.push(l) });
+    await waitForJob(db, jobId, (j) => j.steps.some((x) => x.key === "clone-disk" && x.state === "SUCCEEDED"), 120_000);
+    await worker.stop({ graceMs: 0 }); // the step after clone-disk is handed back, the disk is on the host
+    worker = undefined;
+    const { attempts } = await db.prisma.job.findUniqueOrThrow({ where: { id: jobId } });
+    await db.prisma.job.update({ where: { id: jobId }, data: { maxAttempts: attempts } }); // the next claim gives up
+    sshd.stop(); // …and the host is gone when the rollback wants to delete the disk
+    await sharedSshPool().close();
+    await runOnce(jobId, attempts);
+    const end = await waitForJob(db, jobId, () => false, 180_000);
+    expect(end.state, logs.join("\n")).toBe("FAILED");
+    expect(end.lastError).toMatch(/rollback incomplete: .*clone-disk: .*cannot connect over SSH \(ECONNREFUSED\)/);
+    const row = await db.prisma.virtualMachine.findUniqueOrThrow({ where: { id: vm.id }, include: { events: true } });
+    expect(row.state).toBe("FAILED");
+    expect(row.lastError).toMatch(/; rollback incomplete: clone-disk: .*ECONNREFUSED/);
+    const last = row.events.sort((a, b) => Number(a.id) - Number(b.id)).at(-1)!;
+    expect(last.kind).toBe("rollback-incomplete");
+    expect(last.message).toMatch(
+      /^Provisioning failed: .*\. Rollback incomplete: clone-disk: .*ECONNREFUSED.*What could not be removed stays on the host/,
+    );
+    expect(row.events.map((e) => e.message).join("\n")).not.toContain("was rolled back");
+    expect((await hostRow()).status).toBe("OFFLINE"); // the compensation's failure marked the host too
+
+    await sshd.start();
+    await removeLeftoverVms(db, env.lab.pool); // what the rollback left (an admin's or the reconciler's work)
+    await refreshHostFacts({ prisma: db.prisma, hostId: env.host.id });
   });
 
   it("marks the host KEY_MISMATCH as soon as a job meets another host key; nothing runs and the next order is refused", async () => {
