@@ -14,6 +14,8 @@ export interface JobProgressLabels {
   state: string;
   duration: string;
   live: string;
+  /** heads the last error while the job will try again: it is an earlier attempt's, not the outcome */
+  retrying: string;
 }
 
 const BADGE: Record<string, string> = {
@@ -111,7 +113,15 @@ export function JobProgress(props: { initial: JobSnapshot; eventsUrl: string; la
           </tbody>
         </table>
       </div>
-      {job.lastError && job.state !== "SUCCEEDED" ? <p className="alert error">{job.lastError}</p> : null}
+      {job.lastError && job.state !== "SUCCEEDED" ? (
+        job.done ? (
+          <p className="alert error">{job.lastError}</p>
+        ) : (
+          <p className="alert warn" data-testid="job-retrying">
+            <strong>{props.labels.retrying}</strong> {job.lastError}
+          </p>
+        )
+      ) : null}
     </section>
   );
 }

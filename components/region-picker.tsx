@@ -12,6 +12,8 @@ export interface RegionChoice {
   jurisdiction: string;
   allowedByPolicy: boolean;
   hasCapacity: boolean;
+  /** no capacity because no host of the region is healthy and ready (an outage), not because all are full */
+  noHealthyHost?: boolean;
   /** The region's current latency to NIX (lib/latency nixLatencyByRegion); null: nothing measures it. */
   latency?: RegionLatencyFigure | null;
 }
@@ -23,12 +25,13 @@ export interface RegionPickerLabels {
   latencyFigure?: RegionLatencyLabels;
   outsidePolicy: string;
   noCapacity: string;
+  noHealthyHost: string;
   jurisdiction: Record<string, string>;
 }
 
 export function regionUnavailable(r: RegionChoice, labels: RegionPickerLabels): string | null {
   if (!r.allowedByPolicy) return labels.outsidePolicy;
-  if (!r.hasCapacity) return labels.noCapacity;
+  if (!r.hasCapacity) return r.noHealthyHost ? labels.noHealthyHost : labels.noCapacity;
   return null;
 }
 

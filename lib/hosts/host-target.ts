@@ -16,8 +16,11 @@ export function sharedSshPool(): SshPool {
   return g[POOL_KEY];
 }
 
-export function hostTarget(host: Pick<Host, "name" | "address" | "port" | "username" | "privateKeyEnc" | "hostKeyFingerprint">): SshTarget {
+export function hostTarget(
+  host: Pick<Host, "id" | "name" | "address" | "port" | "username" | "privateKeyEnc" | "hostKeyFingerprint">,
+): SshTarget {
   return {
+    hostId: host.id,
     label: host.name,
     host: host.address,
     port: host.port,

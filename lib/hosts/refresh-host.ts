@@ -11,6 +11,7 @@ import type { SshPool } from "../ssh/pool";
 import { listBootFiles } from "./boot-files";
 import { loadHost } from "./host-record";
 import { assertHostUsable } from "./host-target";
+import { markHostUnhealthy } from "./record-host-failure";
 import { runOnHost } from "./run-on-host";
 import { saveHostFacts } from "./save-host-facts";
 
@@ -42,7 +43,7 @@ export async function refreshHostFacts(opts: RefreshHostFactsOptions): Promise<H
   } catch (err) {
     if (!(err instanceof AppError) || !["HOST_KEY_MISMATCH", "HOST_UNREACHABLE"].includes(err.code)) {
       const lastError = err instanceof Error ? err.message.slice(0, 1000) : "discovery failed";
-      await opts.prisma.host.updateMany({ where: { id: host.id, status: { not: "KEY_MISMATCH" } }, data: { status: "ERROR", lastError } });
+      await markHostUnhealthy({ prisma: opts.prisma, hostId: host.id, status: "ERROR", lastError });
     }
     throw err;
   }

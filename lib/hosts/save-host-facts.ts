@@ -34,6 +34,7 @@ export async function saveHostFacts(opts: {
         status: "ONLINE",
         lastSeenAt: at,
         lastError: null,
+        unhealthySince: null,
         ...(opts.networkProblem !== undefined ? { networkProblem: opts.networkProblem, networkCheckedAt: at } : {}),
       },
     });

@@ -1,3 +1,4 @@
+import type { PrismaClient } from "../generated/prisma/client";
 import type { JobDefinition } from "./define";
 
 // biome-ignore lint/suspicious/noExplicitAny: one registry holds jobs of every payload type; each is parsed by its own schema before it runs
@@ -6,8 +7,22 @@ type AnyJobDefinition = JobDefinition<any, any>;
 // Definitions by name and version. A worker runs a job only with the exact version it was enqueued
 // with, so a deploy that changes a job's steps keeps the old version registered until its jobs drain.
 
+/**
+ * Told of every failed step and compensation before the engine retries or rolls back, to record what
+ * the failure says about the world beyond the job (a host that cannot be reached). Its own failure is
+ * logged and never changes the job's course.
+ */
+export type StepFailureObserver = (failure: {
+  prisma: PrismaClient;
+  job: { id: string; kind: string };
+  step: string;
+  error: unknown;
+}) => Promise<unknown>;
+
 export interface JobRegistry {
   register(...definitions: AnyJobDefinition[]): JobRegistry;
+  onStepFailure(observer: StepFailureObserver): JobRegistry;
+  stepFailureObservers(): readonly StepFailureObserver[];
   find(name: string, version?: number): JobDefinition<unknown> | undefined;
   /** Names of all registered jobs: a worker claims only these. */
   kinds(): string[];
@@ -15,6 +30,7 @@ export interface JobRegistry {
 
 export function createJobRegistry(...initial: AnyJobDefinition[]): JobRegistry {
   const byName = new Map<string, Map<number, JobDefinition<unknown>>>();
+  const observers: StepFailureObserver[] = [];
   const registry: JobRegistry = {
     register(...definitions) {
       for (const def of definitions) {
@@ -33,6 +49,11 @@ export function createJobRegistry(...initial: AnyJobDefinition[]): JobRegistry {
       return versions.get(Math.max(...versions.keys()));
     },
     kinds: () => [...byName.keys()].sort(),
+    onStepFailure(observer) {
+      observers.push(observer);
+      return registry;
+    },
+    stepFailureObservers: () => [...observers],
   };
   return registry.register(...initial);
 }

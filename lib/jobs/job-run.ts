@@ -1,6 +1,7 @@
 import type { PrismaClient } from "../generated/prisma/client";
 import type { JobDefinition, Json, StepContext } from "./define";
 import { releaseLease, type LeaseRef } from "./lease";
+import type { StepFailureObserver } from "./job-registry";
 import type { LeaseGuard } from "./lease-guard";
 
 // What one worker knows while it runs one claimed job; shared by the forward and rollback phases.
@@ -20,7 +21,21 @@ export interface JobRun {
   payload: unknown;
   job: { id: string; kind: string; attempts: number; maxAttempts: number };
   guard: LeaseGuard;
+  observers: readonly StepFailureObserver[];
   log(line: string): void;
+}
+
+/** Tells the registry's observers that `key` (a step or its compensation) failed with `error`. */
+export async function reportStepFailure(run: JobRun, key: string, error: unknown): Promise<void> {
+  for (const observe of run.observers) {
+    try {
+      await observe({ prisma: run.ref.prisma, job: { id: run.job.id, kind: run.job.kind }, step: key, error });
+    } catch (err) {
+      run.log(
+        `[job ${run.job.kind} ${run.job.id}] ${key}: a step-failure observer failed: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+  }
 }
 
 /** What a step (or a compensation) of `run` gets: the outputs so far, and `signal` to stop on. */

@@ -1,7 +1,7 @@
 import type { Json } from "./define";
 import { computeBackoffMs } from "./backoff";
 import { describeError, isTransientError } from "./errors";
-import { abandon, loadSteps, stepContext, type JobOutcome, type JobRun } from "./job-run";
+import { abandon, loadSteps, reportStepFailure, stepContext, type JobOutcome, type JobRun } from "./job-run";
 import { sleep } from "./lease-guard";
 import { finishJob, markStepCompensated, recordCompensationError } from "./step-writes";
 
@@ -57,6 +57,7 @@ async function compensateWithRetries(opts: {
       await compensate({ ...stepContext({ run, key, outputs, signal }), output });
       return undefined;
     } catch (err) {
+      await reportStepFailure(run, key, err);
       if (!isTransientError(err) || attempt >= COMPENSATION_TRIES || signal.aborted) return describeError(err, run.log);
       await sleep(Math.min(10_000, computeBackoffMs({ attempt, policy: run.def.retry })), signal);
     }

@@ -4,7 +4,7 @@ import type { Json } from "./define";
 import { computeBackoffMs } from "./backoff";
 import { describeError, isTransientError } from "./errors";
 import type { JobRegistry } from "./job-registry";
-import { abandon, loadSteps, stepContext, toJson, whyRefused, type JobOutcome, type JobRun } from "./job-run";
+import { abandon, loadSteps, reportStepFailure, stepContext, toJson, whyRefused, type JobOutcome, type JobRun } from "./job-run";
 import type { ClaimedJob } from "./lease";
 import { startLeaseGuard } from "./lease-guard";
 import { rollBack } from "./roll-back";
@@ -42,7 +42,7 @@ export async function runJob(opts: RunJobOptions): Promise<JobOutcome> {
   });
 
   const guard = startLeaseGuard(ref, opts.signal);
-  const run: JobRun = { ref, def, payload: parsed.data, job, guard, log };
+  const run: JobRun = { ref, def, payload: parsed.data, job, guard, observers: opts.registry.stepFailureObservers(), log };
   try {
     if (job.state === "CANCELLED") return await rollBack(run, { cancelled: true });
     const steps = await loadSteps(run);
@@ -96,6 +96,7 @@ async function onStepError(run: JobRun, key: string, err: unknown): Promise<JobO
   if (run.guard.isCancelled()) {
     return (await failStep(run.ref, key, "cancelled while running")) ? rollBack(run, { cancelled: true }) : "LEASE_LOST";
   }
+  await reportStepFailure(run, key, err);
   const message = describeError(err, run.log);
   const { attempts, maxAttempts } = run.job;
   if (isTransientError(err) && attempts < maxAttempts) {

@@ -68,14 +68,19 @@ export async function retryJobLater(opts: { ref: LeaseRef; key: string; error: s
   return rows.length > 0;
 }
 
-/** Ends the job and frees it; a step left RUNNING (interrupted by cancel or failure) becomes FAILED. */
+/**
+ * Ends the job and frees it; a step left RUNNING (interrupted by cancel or failure) becomes FAILED.
+ * A job that succeeds has no last error: one from an attempt that was retried (ECONNREFUSED while its
+ * host restarted) must not read as the outcome. The operator log keeps every attempt's error.
+ */
 export async function finishJob(ref: Omit<LeaseRef, "leaseMs">, state: JobState, lastError?: string): Promise<boolean> {
   // Success only from RUNNING: a cancel that lands after the last step still rolls the job back.
   const running = state === "SUCCEEDED" ? Prisma.sql`AND state = 'RUNNING'` : Prisma.empty;
+  const error = state === "SUCCEEDED" ? Prisma.sql`NULL` : Prisma.sql`COALESCE(${lastError ?? null}::text, "lastError")`;
   const rows = await ref.prisma.$queryRaw<{ id: string }[]>`
     WITH job AS (
       UPDATE "Job" SET state = ${state}::"JobState", "finishedAt" = ${NOW}, "lockedBy" = NULL, "lockedUntil" = NULL,
-        "lastError" = COALESCE(${lastError ?? null}::text, "lastError")
+        "lastError" = ${error}
       WHERE id = ${ref.jobId}::uuid AND "lockedBy" = ${ref.lease} AND "finishedAt" IS NULL ${running}
       RETURNING id
     ), interrupted AS (

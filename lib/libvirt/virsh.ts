@@ -1,6 +1,7 @@
 import { PassThrough } from "node:stream";
 import type { ClientChannel } from "ssh2";
 import { AppError } from "../core/errors";
+import { blameTarget } from "../ssh/errors";
 import type { RemoteExecResult, SshPool } from "../ssh/pool";
 import { PLAIN_WORD, quoteCommand, RemotePathSchema } from "../ssh/quote";
 import { writeRemoteFile } from "../ssh/sftp";
@@ -29,13 +30,16 @@ export async function runVirsh(
     allowFailure: true,
   });
   if (result.code !== 0 && LIBVIRTD_DOWN.test(result.stderr)) {
-    throw new AppError(
-      "HOST_UNREACHABLE",
-      `${targetLabel(ctx.target)}: ${ctx.step}: libvirtd is not running or not accepting connections on qemu:///system (start libvirtd on the host)`,
-      {
-        transient: true,
-        details: { reason: "libvirtd-down", step: ctx.step },
-      },
+    throw blameTarget(
+      new AppError(
+        "HOST_UNREACHABLE",
+        `${targetLabel(ctx.target)}: ${ctx.step}: libvirtd is not running or not accepting connections on qemu:///system (start libvirtd on the host)`,
+        {
+          transient: true,
+          details: { reason: "libvirtd-down", step: ctx.step },
+        },
+      ),
+      ctx.target,
     );
   }
   if (result.code !== 0 && !ctx.allowFailure) {

@@ -49,6 +49,7 @@ export async function loadPlacementHosts(opts: {
       name: h.name,
       regionCode: h.region.code,
       status: h.status,
+      unhealthySince: h.unhealthySince,
       draining: h.draining,
       cpuCount: h.cpuCount,
       memoryMb: h.memoryMb,

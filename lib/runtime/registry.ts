@@ -2,6 +2,7 @@ import { createJobRegistry } from "../jobs/job-registry";
 import type { ScheduledTask } from "../jobs/schedules";
 import { provisionClusterJob } from "../clusters/provision/provision-cluster-job";
 import { verifyClusterJob } from "../clusters/verify/verify-cluster-job";
+import { recordStepHostFailure } from "../hosts/record-host-failure";
 import { hostHealthTask, reconcileAllHostsTask } from "../hosts/tasks";
 import { latencyScheduledTasks } from "../latency/scheduled-tasks";
 import { ledgerVerificationTask } from "../residency/run-verification";
@@ -23,7 +24,10 @@ export const jobRegistry = createJobRegistry(
   verifyVmJob,
   provisionClusterJob,
   verifyClusterJob,
-);
+)
+  // Any step or compensation that cannot reach its host (refused, timed out, another host key) marks
+  // the host at once, so placement stops choosing it without waiting for the next health check.
+  .onStepFailure(({ prisma, error }) => recordStepHostFailure({ prisma, error }));
 
 // Cluster-wide schedules: every worker (and the portal's inline worker) ticks them; one replica
 // wins each interval (lib/jobs/schedules.ts).

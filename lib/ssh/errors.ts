@@ -1,4 +1,5 @@
 import { AppError } from "../core/errors";
+import type { SshTarget } from "./target";
 
 // SSH failures as errors an operator can act on. Each names the host and the step it failed in.
 
@@ -52,4 +53,33 @@ export function connectError(label: string, step: string, err: unknown): AppErro
     transient,
     cause: err,
   });
+}
+
+// Which target a failure came from, kept beside the error rather than in it (details reach API
+// clients; the target holds a private key). The first target named wins: when a jump's host cannot
+// be reached, the failure is the host's, not the guest's behind it.
+const FAILED_TARGET = new WeakMap<object, Pick<SshTarget, "label" | "hostId" | "hostKeyFingerprint">>();
+
+/** Marks `err` as a failure to reach or run on `target` (unless an inner target was named already); returns it. */
+export function blameTarget<E>(err: E, target: SshTarget): E {
+  if (typeof err === "object" && err !== null && !FAILED_TARGET.has(err)) {
+    FAILED_TARGET.set(err, { label: target.label, hostId: target.hostId, hostKeyFingerprint: target.hostKeyFingerprint });
+  }
+  return err;
+}
+
+/**
+ * The Skjold host a failure was meeting, looking through `cause` (a step may wrap what the pool threw):
+ * the blamed error itself and the host's id and the key pinned when it was tried. Undefined when no
+ * SSH target was blamed or the target was not a host (a guest that is still booting).
+ */
+export function blamedHost(err: unknown): { error: unknown; hostId: string; hostKeyFingerprint: string | null } | undefined {
+  let e: unknown = err;
+  for (let depth = 0; depth < 8 && typeof e === "object" && e !== null; depth++) {
+    const target = FAILED_TARGET.get(e);
+    if (target)
+      return target.hostId ? { error: e, hostId: target.hostId, hostKeyFingerprint: target.hostKeyFingerprint ?? null } : undefined;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
 }

@@ -3,7 +3,7 @@ import type { NodeSSH } from "node-ssh";
 import type { ClientChannel } from "ssh2";
 import { AppError } from "../core/errors";
 import { openConnection } from "./connect";
-import { connectError } from "./errors";
+import { blameTarget, connectError } from "./errors";
 import { quoteCommand } from "./quote";
 import { targetKey, targetLabel, type SshTarget } from "./target";
 
@@ -118,7 +118,7 @@ export function createSshPool(options: SshPoolOptions = {}): SshPool {
       return { ssh, release: () => (released ? undefined : ((released = true), touch(key, current, -1))) };
     } catch (err) {
       touch(key, current, -1);
-      throw err;
+      throw blameTarget(err, target);
     }
   }
 
@@ -158,31 +158,33 @@ export function createSshPool(options: SshPoolOptions = {}): SshPool {
     }
   }
 
+  async function exec(opts: RemoteExecOptions): Promise<RemoteExecResult> {
+    const command = quoteCommand(opts.argv);
+    let attempt = await execOnce(opts, command);
+    if (attempt.retry) {
+      const key = targetKey(opts.target);
+      const stale = entries.get(key);
+      if (stale) drop(key, stale);
+      attempt = await execOnce(opts, command);
+    }
+    const result = attempt.result;
+    if (!result)
+      throw new AppError("HOST_UNREACHABLE", `${targetLabel(opts.target)}: ${opts.step}: connection lost twice`, { transient: true });
+    if (result.code !== 0 && !opts.allowFailure) {
+      const why = (result.stderr || result.stdout).trim().split("\n").slice(-3).join(" | ").slice(0, 400);
+      throw new AppError(
+        "HOST_COMMAND_FAILED",
+        `${targetLabel(opts.target)}: ${opts.step}: \`${opts.argv.slice(0, 2).join(" ")}\` failed (exit ${result.code}): ${why}`,
+        {
+          details: { exitCode: result.code, step: opts.step },
+        },
+      );
+    }
+    return result;
+  }
+
   return {
-    async exec(opts) {
-      const command = quoteCommand(opts.argv);
-      let attempt = await execOnce(opts, command);
-      if (attempt.retry) {
-        const key = targetKey(opts.target);
-        const stale = entries.get(key);
-        if (stale) drop(key, stale);
-        attempt = await execOnce(opts, command);
-      }
-      const result = attempt.result;
-      if (!result)
-        throw new AppError("HOST_UNREACHABLE", `${targetLabel(opts.target)}: ${opts.step}: connection lost twice`, { transient: true });
-      if (result.code !== 0 && !opts.allowFailure) {
-        const why = (result.stderr || result.stdout).trim().split("\n").slice(-3).join(" | ").slice(0, 400);
-        throw new AppError(
-          "HOST_COMMAND_FAILED",
-          `${targetLabel(opts.target)}: ${opts.step}: \`${opts.argv.slice(0, 2).join(" ")}\` failed (exit ${result.code}): ${why}`,
-          {
-            details: { exitCode: result.code, step: opts.step },
-          },
-        );
-      }
-      return result;
-    },
+    exec: (opts) => exec(opts).catch((err: unknown) => Promise.reject(blameTarget(err, opts.target))),
     async connection(target, step) {
       const { ssh, release } = await acquire(target, step);
       release();

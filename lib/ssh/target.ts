@@ -17,6 +17,8 @@ export interface SshTarget {
   /** pinned "SHA256:…"; null/undefined means not confirmed yet (connecting reports what it saw) */
   hostKeyFingerprint?: string | null;
   via?: SshTarget;
+  /** the Skjold host this target is (never a guest): a failure to reach it is recorded on that host */
+  hostId?: string;
 }
 
 const SshTargetSchema: z.ZodType<SshTarget> = z.lazy(() =>
@@ -28,6 +30,7 @@ const SshTargetSchema: z.ZodType<SshTarget> = z.lazy(() =>
     privateKey: z.string().includes("PRIVATE KEY", { message: "must be an OpenSSH/PEM private key" }),
     hostKeyFingerprint: FingerprintSchema.nullish(),
     via: SshTargetSchema.optional(),
+    hostId: z.uuid().optional(),
   }),
 );
 

@@ -1,6 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/core/errors";
@@ -18,7 +17,8 @@ import {
 import { createSshPool, type SshPool } from "@/lib/ssh/pool";
 import { freshDatabase } from "@/tests/helpers/db";
 import { makeUser } from "@/tests/helpers/factories";
-import { freeLoopbackPort, getLab, type Lab } from "@/tests/helpers/lab";
+import { getLab, type Lab } from "@/tests/helpers/lab";
+import { TwinSshd } from "@/tests/helpers/twin-sshd";
 
 // Onboarding against a real sshd: the lab host's own sshd configuration and host key, run as a
 // second instance on a port of this file's own. Its host key is then swapped (sshd restarted, as a
@@ -26,59 +26,10 @@ import { freeLoopbackPort, getLab, type Lab } from "@/tests/helpers/lab";
 
 const fingerprintOf = (pubFile: string) => execFileSync("ssh-keygen", ["-lf", pubFile], { encoding: "utf8" }).split(" ")[1]!;
 
-class TwinSshd {
-  readonly dir = mkdtempSync(path.join(tmpdir(), "skjold-hosts-sshd-"));
-  readonly key = path.join(this.dir, "host_key");
-  readonly log = path.join(this.dir, "sshd.log");
-  port = 0;
-  private pid = 0;
-  async start(): Promise<void> {
-    this.port ||= await freeLoopbackPort();
-    const base = readFileSync("/var/lib/skjold-lab/sshd_config", "utf8")
-      .split("\n")
-      .filter((l) => !/^(Port|HostKey|PidFile)\b/.test(l));
-    writeFileSync(
-      path.join(this.dir, "sshd_config"),
-      [...base, `Port ${this.port}`, `HostKey ${this.key}`, `PidFile ${this.dir}/sshd.pid`, "LogLevel VERBOSE", ""].join("\n"),
-    );
-    rmSync(`${this.dir}/sshd.pid`, { force: true });
-    writeFileSync(this.log, "");
-    const r = spawnSync("/usr/sbin/sshd", ["-f", path.join(this.dir, "sshd_config"), "-E", this.log]);
-    if (r.status !== 0) throw new Error(`sshd did not start: ${r.stderr}`);
-    for (let i = 0; i < 50 && !this.pid; i++) {
-      try {
-        this.pid = Number(readFileSync(`${this.dir}/sshd.pid`, "utf8").trim());
-      } catch {
-        await new Promise((res) => setTimeout(res, 100));
-      }
-    }
-  }
-  stop(): void {
-    if (!this.pid) return;
-    // The listener and its connection children, as a reboot would: open sessions drop too.
-    const children = spawnSync("pgrep", ["-P", String(this.pid)], { encoding: "utf8" })
-      .stdout.split("\n")
-      .filter(Boolean)
-      .map(Number);
-    for (const pid of [this.pid, ...children]) {
-      try {
-        process.kill(pid, "SIGTERM");
-      } catch {
-        /* already gone */
-      }
-    }
-    this.pid = 0;
-  }
-  useKey(privateKeyFile: string): void {
-    copyFileSync(privateKeyFile, this.key);
-    copyFileSync(`${privateKeyFile}.pub`, `${this.key}.pub`);
-  }
-}
-
 let lab: Lab;
 let db: Database;
 let sshPool: SshPool;
-const sshd = new TwinSshd();
+const sshd = new TwinSshd("skjold-hosts-sshd-");
 let admin: Awaited<ReturnType<typeof makeUser>>["principal"];
 let hostId = "";
 

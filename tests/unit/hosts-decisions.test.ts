@@ -3,7 +3,7 @@ import { AppError } from "@/lib/core/errors";
 import { slugOfBaseVolume, suggestBootFiles } from "@/lib/hosts/boot-files";
 import { summarizeCapacity } from "@/lib/hosts/capacity";
 import { computeDrift, parseDomainDisks } from "@/lib/hosts/drift";
-import { judgeHostFailure } from "@/lib/hosts/run-on-host";
+import { judgeHostFailure } from "@/lib/hosts/record-host-failure";
 import { AddHostInput } from "@/lib/hosts/schemas";
 
 const vm = (

@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { AppError } from "@/lib/core/errors";
 import { placeVm, type PlacementHost } from "@/lib/placement/place-vm";
+import { capacityRefusal } from "@/lib/vms/order/capacity-refusal";
+import { LOCALES, type MessageKey } from "@/app/_i18n/dictionaries";
+import { orderRefusalText } from "@/app/_i18n/order-refusal";
 
 const GIB = 2 ** 30;
 
@@ -71,12 +75,13 @@ describe("placeVm", () => {
     expect(r.ok).toBe(false);
     expect(r.verdicts.map((v) => `${v.host}: ${v.reason}`)).toEqual([
       "other: in region bgo1, not osl1",
-      "off: not online (offline)",
-      "changed: not online (key mismatch)",
+      "off: offline: Skjold cannot reach it over SSH",
+      "changed: stopped: its SSH host key changed and an admin must check it",
       "drain: draining",
       "new: capacity not discovered yet",
       "noimg: does not have the image",
     ]);
+    expect(r).toMatchObject({ cause: "no-room" }); // "noimg" is healthy: it lacks the image, that is no room
     expect(r.explanation).toMatch(/^No host in osl1 can take this VM \(other: in region bgo1/);
     expect(placeVm({ hosts: [], request, strategy: "spread" }).explanation).toBe("No host in osl1 can take this VM (no hosts).");
   });
@@ -128,5 +133,74 @@ describe("placeVm and public addresses", () => {
 
   it("does not count forwarded ports on a host that gives guests their own addresses", () => {
     expect(placeVm({ hosts: [host("a", { freePorts: 0 })], request, strategy: "spread" }).ok).toBe(true);
+  });
+});
+
+describe("refusals name their cause", () => {
+  const since = new Date("2026-12-07T11:02:31Z");
+  const region = { name: "Oslo", code: "osl1" };
+  const order = { region, plan: { name: "Nano" }, image: { name: "Debian 12" } };
+  const refuse = (hosts: PlacementHost[]) => {
+    const placed = placeVm({ hosts, request, strategy: "spread" });
+    if (placed.ok) throw new Error("placed");
+    return { placed, err: capacityRefusal({ ...order, placed }) };
+  };
+  const translate = (locale: keyof typeof LOCALES, err: AppError) =>
+    orderRefusalText({
+      t: (key: MessageKey, vars?: Record<string, string>) =>
+        Object.entries(vars ?? {}).reduce((s, [k, v]) => s.replaceAll(`{${k}}`, v), LOCALES[locale][key]),
+      details: err.details,
+    });
+
+  it("says the region's only host is offline since when, not that it has no room, in both languages", () => {
+    const { placed, err } = refuse([host("osl-kvm-01", { status: "OFFLINE", unhealthySince: since })]);
+    expect(placed.cause).toBe("no-healthy-host");
+    expect(placed.verdicts[0]).toMatchObject({ problem: "offline", since: since.toISOString() });
+    expect(err.code).toBe("NO_CAPACITY");
+    expect(err.message).toBe(
+      "Oslo (osl1) has no healthy host right now (osl-kvm-01: offline since 2026-12-07 11:02 UTC: Skjold cannot reach it over SSH). " +
+        "Nothing was ordered; try another region, or try again once an operator has brought a host back.",
+    );
+    expect(err.message).not.toContain("no room");
+    expect(translate("en", err)).toBe(
+      "Oslo (osl1) has no healthy host right now (osl-kvm-01 is offline since 2026-12-07 11:02 UTC: Skjold cannot reach it over SSH). " +
+        "Nothing was ordered; try another region, or try again once an operator has brought a host back.",
+    );
+    expect(translate("nb", err)).toBe(
+      "Oslo (osl1) har ingen frisk vert akkurat nå (osl-kvm-01 er frakoblet siden 2026-12-07 11:02 UTC: Skjold når den ikke over SSH). " +
+        "Ingenting ble bestilt; prøv en annen region, eller prøv igjen når en operatør har fått en vert tilbake.",
+    );
+  });
+
+  it("names a key mismatch, draining and a network not ready host by host", () => {
+    const { err } = refuse([
+      host("a", { status: "KEY_MISMATCH", unhealthySince: since }),
+      host("b", { draining: true }),
+      host("c", { networkProblem: "uplink: eth9 does not exist" }),
+    ]);
+    expect(err.message).toContain("a: stopped since 2026-12-07 11:02 UTC: its SSH host key changed and an admin must check it");
+    expect(err.message).toContain("b: draining; c: network not ready (uplink: eth9 does not exist)");
+    expect(translate("nb", err)).toContain(
+      "a er stoppet siden 2026-12-07 11:02 UTC: SSH-vertsnøkkelen er endret, og en administrator må sjekke den; b tømmes; c: nettverket er ikke klart",
+    );
+  });
+
+  it("says no room when a healthy host is full, even beside an unhealthy one", () => {
+    const { placed, err } = refuse([host("full", { usedVcpus: 8 }), host("off", { status: "OFFLINE" })]);
+    expect(placed.cause).toBe("no-room");
+    expect(err.message).toMatch(
+      /^Oslo \(osl1\) has no room for a Nano VM with Debian 12 right now\. No host in osl1 can take this VM \(full: vCPUs full/,
+    );
+    expect(err.message).toContain("off: offline: Skjold cannot reach it over SSH");
+    expect(translate("nb", err)).toMatch(
+      /^Oslo \(osl1\) har ikke plass til en Nano-VM med Debian 12 akkurat nå \(full: vCPUs full .*; off er frakoblet: /,
+    );
+  });
+
+  it("says a region without hosts has none, and leaves other errors' wording alone", () => {
+    const { placed, err } = refuse([host("elsewhere", { regionCode: "bgo1" })]);
+    expect(placed.cause).toBe("no-hosts");
+    expect(err.message).toBe("Oslo (osl1) has no hosts to place VMs on yet. Nothing was ordered; try another region.");
+    expect(translate("en", new AppError("QUOTA_EXCEEDED", "x", { details: { vcpus: 2 } }))).toBeNull();
   });
 });

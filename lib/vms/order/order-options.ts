@@ -1,5 +1,5 @@
 import { requireTeam } from "../../access/team-access";
-import { placeVm } from "../../placement/place-vm";
+import { placeVm, type RefusalCause } from "../../placement/place-vm";
 import { loadPlacementHosts } from "../../placement/region-snapshot";
 import { isJurisdictionAllowed } from "../../residency/policy";
 import type { TeamRequest } from "../shared/find-team-vm";
@@ -21,15 +21,19 @@ export async function orderOptions(opts: TeamRequest) {
     readTeamUsage(prisma, team.id),
   ]);
   const smallest = plans[0];
+  // "ok", or why the smallest plan fits nowhere: no healthy host (an outage) reads differently from full.
   const withCapacity = await Promise.all(
-    regions.map(async (r) => {
-      if (!smallest) return false;
+    regions.map(async (r): Promise<"ok" | RefusalCause> => {
+      if (!smallest) return "no-room";
       const request = { regionCode: r.code, vcpus: smallest.vcpus, memoryMb: smallest.memoryMb, diskGb: smallest.diskGb };
+      let cause: RefusalCause = "no-hosts";
       for (const image of images) {
         const hosts = await loadPlacementHosts({ tx: prisma, regionId: r.id, imageId: image.id });
-        if (placeVm({ hosts, request, strategy: "spread" }).ok) return true;
+        const placed = placeVm({ hosts, request, strategy: "spread" });
+        if (placed.ok) return "ok";
+        cause = placed.cause;
       }
-      return false;
+      return cause;
     }),
   );
   return {
@@ -41,7 +45,8 @@ export async function orderOptions(opts: TeamRequest) {
       country: r.country,
       jurisdiction: r.jurisdiction,
       allowedByPolicy: isJurisdictionAllowed(team.residencyPolicy, r.jurisdiction),
-      hasCapacity: withCapacity[i]!,
+      hasCapacity: withCapacity[i] === "ok",
+      noHealthyHost: withCapacity[i] === "no-healthy-host",
     })),
     plans: plans.map((p) => ({
       code: p.code,

@@ -10,6 +10,7 @@ import { LIVE_VM_STATES, loadPlacementHosts, lockRegion } from "../../placement/
 import { assertRegionAllowed } from "../../residency/policy";
 import { PLACEMENT_STRATEGY } from "../provision/place";
 import { provisionVmJob } from "../provision/provision-vm-job";
+import { capacityRefusal } from "./capacity-refusal";
 import { resolveOrderCatalog } from "./catalog";
 import { checkQuota } from "./quota";
 import { OrderVmInput } from "./schemas";
@@ -62,15 +63,7 @@ export async function placeOrder(opts: PlaceOrderOptions): Promise<{ vm: Virtual
         request,
         strategy: PLACEMENT_STRATEGY,
       });
-      if (!placed.ok) {
-        throw new AppError(
-          "NO_CAPACITY",
-          `${region.name} (${region.code}) has no room for a ${plan.name} VM with ${image.name} right now. ${placed.explanation}`,
-          {
-            details: { region: region.code, hosts: placed.verdicts },
-          },
-        );
-      }
+      if (!placed.ok) throw capacityRefusal({ region, plan, image, placed });
       const id = randomUUID();
       const vm = await tx.virtualMachine.create({
         data: {

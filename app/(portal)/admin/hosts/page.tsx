@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { formatSince } from "@/lib/placement/place-vm";
 import Link from "next/link";
 import { listHosts } from "@/lib/hosts";
 import { getPrisma } from "@/lib/db";
@@ -71,7 +72,10 @@ export default async function HostsPage() {
                   {h.capacity.diskGb.allocated} GiB / {gib(h.capacity.diskGb.totalBytes)}
                 </td>
                 <td>{ago(h.lastSeenAt)}</td>
-                <td className="muted">{h.lastError ?? ""}</td>
+                <td className="muted">
+                  {h.unhealthySince ? <strong>{t("hosts.unhealthySince", { time: formatSince(h.unhealthySince) })}: </strong> : null}
+                  {h.lastError ?? ""}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { formatSince } from "@/lib/placement/place-vm";
 import { ActionForm } from "@/components/action-form";
 import { getHostDetail } from "@/lib/hosts";
 import { getPrisma } from "@/lib/db";
@@ -27,7 +28,12 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
         </span>
         {host.draining ? <span className="badge warn">draining</span> : null}
       </div>
-      {host.lastError ? <p className="alert error">{host.lastError}</p> : null}
+      {host.lastError ? (
+        <p className="alert error">
+          {host.unhealthySince ? <strong>{t("hosts.unhealthySince", { time: formatSince(host.unhealthySince) })}: </strong> : null}
+          {host.lastError}
+        </p>
+      ) : null}
       {!pinned ? <KeyCard host={host} t={t} /> : null}
       {host.status === "PENDING_KEY" ? null : <HostSections host={host} t={t} />}
       {pinned ? <DriftCard host={host} t={t} /> : null}

@@ -29,7 +29,7 @@ export default async function ClusterListPage({ params }: { params: Promise<{ sl
   const outsidePolicy = options ? t("order.outsidePolicy", { policy: t(`policy.${options.policy}`) }) : "";
   const regions = (options?.regions ?? []).map((r) => ({
     ...r,
-    why: !r.allowedByPolicy ? outsidePolicy : !r.hasCapacity ? t("order.noCapacity") : null,
+    why: !r.allowedByPolicy ? outsidePolicy : !r.hasCapacity ? t(r.noHealthyHost ? "order.noHealthyHost" : "order.noCapacity") : null,
   }));
   // With no region to choose, show the first one with its reason rather than an empty picker.
   const firstRegion = (regions.find((r) => r.why === null) ?? regions[0])?.code;

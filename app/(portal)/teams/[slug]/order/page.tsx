@@ -55,6 +55,7 @@ export default async function OrderPage({ params }: { params: Promise<{ slug: st
             jurisdiction: r.jurisdiction,
             allowedByPolicy: r.allowedByPolicy,
             hasCapacity: r.hasCapacity,
+            noHealthyHost: r.noHealthyHost,
             latency: latency[r.code] ?? null,
           }))}
           plans={options.plans.map((p) => ({
@@ -76,6 +77,7 @@ export default async function OrderPage({ params }: { params: Promise<{ slug: st
             latencyFigure: regionLatencyLabels(t),
             outsidePolicy: t("order.outsidePolicy", { policy }),
             noCapacity: t("order.noCapacity"),
+            noHealthyHost: t("order.noHealthyHost"),
             jurisdiction: Object.fromEntries(JURISDICTIONS.map((j) => [j, t(`jurisdiction.${j}`)])),
           }}
           labels={{

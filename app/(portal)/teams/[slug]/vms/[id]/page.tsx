@@ -48,6 +48,11 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
           {vm.state.toLowerCase()}
         </span>
       </div>
+      {vm.state === "FAILED" && vm.lastError ? (
+        <p className="alert error" role="alert" data-testid="vm-last-error">
+          {vm.lastError}
+        </p>
+      ) : null}
       <section className="card" aria-label={vm.name}>
         <VmFacts vm={vm} t={t} />
         <h2 style={{ marginTop: 16 }}>{t("vm.sshCommand")}</h2>
@@ -75,6 +80,7 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
             state: t("vm.state"),
             duration: t("vm.duration"),
             live: t("vm.live"),
+            retrying: t("vm.retrying"),
           }}
         />
       ) : null}
