@@ -117,8 +117,8 @@ child.stdout.on("data", (chunk) => {
         console.log(`\n[skjold] portal ready at ${env.SKJOLD_PUBLIC_URL} (database: ${h.database ?? "?"})\n`);
         if (lab)
           console.log(
-            `[skjold] lab: sign in as the first admin, then Teams → Lab → Order a VM (region Oslo, image Debian 12). ` +
-              "Provisioning boots the guest under TCG here: about a minute to SSH.\n",
+            "[skjold] lab: sign in as the first admin (its password is printed above on the first run), then Teams → Lab → " +
+              "Order a VM: region Oslo, image Debian 12. A guest takes about a minute to answer SSH where the host falls back to TCG.\n",
           );
       })
       .catch((e) => console.error(`[skjold] health check failed: ${e.message}`));
