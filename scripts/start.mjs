@@ -37,7 +37,7 @@ function setUpLab() {
   }
   const netArgs = labHosts ? ["--hosts", labHosts] : [];
   console.log(
-    `[skjold] lab: setting up the lab host${labHosts ? ` and ${labHosts} network lab host(s)` : ""} (scripts/lab-host up ${netArgs.join(" ")})…`,
+    `[skjold] lab: setting up the lab host${labHosts ? ` and ${labHosts} network lab host(s)` : ""} (${["scripts/lab-host up", ...netArgs].join(" ")})…`,
   );
   runOrExit("scripts/lab-host up", "bash", ["scripts/lab-host", "up", ...netArgs, "--quiet"]);
   let image = null;
