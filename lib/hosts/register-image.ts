@@ -8,6 +8,7 @@ import { parseOrFail } from "../libvirt/parse";
 import type { HostContext } from "../libvirt/virsh";
 import { getVolumePath } from "../libvirt/volumes";
 import type { SshPool } from "../ssh/pool";
+import { hasBootSector } from "./boot-sector";
 import { loadHost } from "./host-record";
 import { runOnHost } from "./run-on-host";
 import { RegisterImageInput } from "./schemas";
@@ -18,7 +19,8 @@ const Sha256Schema = z.string().regex(/^[a-f0-9]{64}$/);
 /**
  * Admin: records that a catalogue image exists on a host's pool (an ImageCopy, which ordering uses).
  * The volume, its format and size, and the kernel/initrd for direct boot are checked on the host,
- * and its sha256 is computed there (never taken from the form).
+ * and its sha256 is computed there (never taken from the form). An image registered without a kernel
+ * must boot on its own: its disk needs a boot loader, or every VM from it would hang before booting.
  */
 export async function registerImage(opts: {
   prisma: PrismaClient;
@@ -48,6 +50,14 @@ export async function registerImage(opts: {
       step: `inspect image ${input.volume}`,
     });
     const meta = parseOrFail(QemuImgInfoSchema, JSON.parse(info.stdout), `qemu-img info of ${input.volume}`);
+    if (!input.kernelPath && !(await hasBootSector({ ...ctx, path, format: meta.format }))) {
+      throw new AppError(
+        "VALIDATION",
+        `${host.name}: ${input.volume} has no boot loader (no boot sector on its disk), so a VM made from it would never boot. ` +
+          "Give the kernel and initrd it boots with (scripts/build-guest-image writes their paths to /var/lib/skjold-lab/lab.json, image.kernelPath and image.initrdPath).",
+        { details: [{ path: "kernelPath", message: "required: the image has no boot loader" }] },
+      );
+    }
     const sum = await ctx.pool.exec({
       target: ctx.target,
       argv: ["sha256sum", "--", path],

@@ -71,22 +71,27 @@ export const ConfirmHostKeyInput = z.object({
   probeKernelPath: optionalPath,
 });
 
-export const RegisterImageInput = z.object({
-  hostId: uuid,
-  imageSlug: z.string().regex(/^[a-z0-9][a-z0-9.-]{0,39}$/, "must be an image slug from the catalogue"),
-  pool: PoolNameSchema,
-  volume: VolumeNameSchema,
-  kernelPath: optionalPath,
-  initrdPath: optionalPath,
-  /** when given, registration is refused unless the host computes the same sha256 */
-  expectedSha256: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .regex(/^[a-f0-9]{64}$/, "must be 64 lowercase hex digits")
-      .optional(),
-  ),
-});
+export const RegisterImageInput = z
+  .object({
+    hostId: uuid,
+    imageSlug: z.string().regex(/^[a-z0-9][a-z0-9.-]{0,39}$/, "must be an image slug from the catalogue"),
+    pool: PoolNameSchema,
+    volume: VolumeNameSchema,
+    kernelPath: optionalPath,
+    initrdPath: optionalPath,
+    /** when given, registration is refused unless the host computes the same sha256 */
+    expectedSha256: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^[a-f0-9]{64}$/, "must be 64 lowercase hex digits")
+        .optional(),
+    ),
+  })
+  .refine((v) => v.initrdPath === undefined || v.kernelPath !== undefined, {
+    path: ["kernelPath"],
+    message: "an initrd is only used with a kernel: give the kernel too",
+  });
 export type RegisterImageInput = z.input<typeof RegisterImageInput>;
 
 export const DriftSelectionInput = z.object({
