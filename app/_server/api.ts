@@ -1,10 +1,13 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { NextResponse, type NextRequest } from "next/server";
+import type { z } from "zod";
 import { authenticateApiToken } from "@/lib/auth/api-tokens";
 import type { Principal, RequestMeta } from "@/lib/access/principal";
 import { lookupSession, SESSION_COOKIE } from "@/lib/auth/session";
-import { AppError, toPublicError } from "@/lib/core/errors";
+import { requireAdmin } from "@/lib/access/team-access";
+import { AppError, fromZod, toPublicError } from "@/lib/core/errors";
+import { readJsonBody } from "@/lib/core/validation";
 import { getPrisma, type PrismaClient } from "@/lib/db";
 
 export interface ApiContext {
@@ -53,19 +56,64 @@ export function metaOf(req: NextRequest): RequestMeta {
 }
 
 export function jsonError(err: unknown): NextResponse {
-  const { status, body } = toPublicError(err);
-  return NextResponse.json(body, { status, headers: { "cache-control": "no-store" } });
+  const { status, body, headers } = toPublicError(err);
+  return NextResponse.json(body, { status, headers: { "cache-control": "no-store", ...headers } });
 }
 
-type Handler<P> = (ctx: ApiContext, params: P) => Promise<Response | unknown>;
+/**
+ * Who may call a route, checked before anything else runs:
+ * - "admin": a platform admin's session or token; everyone else gets 404, as the admin pages do;
+ * - "user": a person (a browser session), not an API token;
+ * - "authenticated" (the default): any signed-in user or valid API token. Team roles are checked
+ *   by the lib/ function for the team in the URL (404 outside the team, 403 for a role that cannot).
+ */
+export type RouteRole = "admin" | "user" | "authenticated";
 
-/** Wraps an authenticated /api/v1 route: principal, errors mapped in one place, JSON out. */
-export function apiRoute<P = Record<string, string>>(handler: Handler<P>) {
-  return async (req: NextRequest, ctx: { params: Promise<P> }) => {
+export interface RouteDeclaration<B extends z.ZodType | undefined> {
+  role?: RouteRole;
+  /** The JSON body's schema: parsed (422 naming the field) before the handler runs; application/json only (415). */
+  body?: B;
+  /** Largest body read, in bytes (default 64 KiB); larger is 413 before parsing. */
+  maxBytes?: number;
+}
+
+type BodyOf<B> = B extends z.ZodType ? z.output<B> : undefined;
+type Handler<P, B = undefined> = (ctx: ApiContext & { body: B }, params: P) => Promise<Response | unknown>;
+
+function authorise(principal: Principal, role: RouteRole): void {
+  if (role === "admin") requireAdmin(principal);
+  if (role === "user" && principal.kind !== "user")
+    throw new AppError("FORBIDDEN", "This route is for a signed-in person, not an API token.");
+}
+
+async function parseBody(req: NextRequest, schema: z.ZodType, maxBytes?: number): Promise<unknown> {
+  const parsed = schema.safeParse(await readJsonBody(req, maxBytes));
+  if (!parsed.success) throw fromZod(parsed.error, "Invalid request body");
+  return parsed.data;
+}
+
+/**
+ * Wraps an authenticated /api/v1 route: principal, declared role and body checked before the handler
+ * runs, errors mapped in one place, JSON out. `apiRoute(handler)` or `apiRoute({ role, body }, handler)`;
+ * the handler gets the parsed body as `ctx.body`, typed from the schema.
+ */
+export function apiRoute<P = Record<string, string>>(
+  handler: Handler<P>,
+): (req: NextRequest, ctx: { params: Promise<P> }) => Promise<Response>;
+export function apiRoute<P = Record<string, string>, B extends z.ZodType | undefined = undefined>(
+  declaration: RouteDeclaration<B>,
+  handler: Handler<P, BodyOf<B>>,
+): (req: NextRequest, ctx: { params: Promise<P> }) => Promise<Response>;
+export function apiRoute<P>(a: RouteDeclaration<z.ZodType | undefined> | Handler<P>, b?: Handler<P, unknown>) {
+  const declaration = typeof a === "function" ? {} : a;
+  const handler = (typeof a === "function" ? a : b!) as Handler<P, unknown>;
+  return async (req: NextRequest, ctx: { params: Promise<P> }): Promise<Response> => {
     try {
       const prisma = await getPrisma();
       const principal = await authenticate(req, prisma);
-      const result = await handler({ prisma, principal, meta: metaOf(req), req }, await ctx.params);
+      authorise(principal, declaration.role ?? "authenticated");
+      const body = declaration.body ? await parseBody(req, declaration.body, declaration.maxBytes) : undefined;
+      const result = await handler({ prisma, principal, meta: metaOf(req), req, body }, await ctx.params);
       if (result instanceof Response) return result;
       return NextResponse.json(toJson(result), { headers: { "cache-control": "no-store" } });
     } catch (err) {
