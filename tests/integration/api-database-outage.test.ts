@@ -76,6 +76,9 @@ describe("a database outage through the API", () => {
     log.mockRestore();
     warn.mockRestore();
 
+    console.info(
+      `[outage] ${statuses.length} calls, ${failures.length} failed while PostgreSQL was down: ${failures.filter((f) => f.status === 503).length} × 503`,
+    );
     expect(failures.length, "the outage was seen").toBeGreaterThan(0);
     expect(failures.filter((f) => f.status !== 503)).toEqual([]);
     expect(failures.every((f) => f.retryAfter === "5" && f.code === "UNAVAILABLE")).toBe(true);

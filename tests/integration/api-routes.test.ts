@@ -16,6 +16,7 @@ const tokensRoute = await import("@/app/api/v1/teams/[slug]/tokens/route");
 const reconcileRoute = await import("@/app/api/v1/admin/hosts/[id]/reconcile/route");
 const hostsRoute = await import("@/app/api/v1/admin/hosts/route");
 const plansRoute = await import("@/app/api/v1/plans/route");
+const teamRoute = await import("@/app/api/v1/teams/[slug]/route");
 
 describe.each(DB_KINDS)("the /api/v1 wrapper (%s)", (kind) => {
   let db: Database;
@@ -158,6 +159,20 @@ describe.each(DB_KINDS)("the /api/v1 wrapper (%s)", (kind) => {
       });
       expect(r.status).toBe(403);
       expect(await db.prisma.apiToken.count({ where: { name: "minted-by-token" } })).toBe(0);
+    });
+
+    it("checks a declared team capability: 404 outside the team, 403 for a role that cannot, the team for one that can", async () => {
+      const get = (handler: unknown, slug: string, session: string) =>
+        callRoute({ handler, method: "GET", path: `/api/v1/teams/${slug}`, params: { slug }, as: { session } });
+      expect((await get(teamRoute.GET, ownerTeamSlug, tenantSession)).status).toBe(404);
+      expect((await get(teamRoute.GET, "no-such-team", tenantSession)).status).toBe(404);
+      const own = await get(teamRoute.GET, tenant.team.slug, tenantSession);
+      expect(own.status).toBe(200);
+      expect(own.json).toMatchObject({ slug: tenant.team.slug, role: "MEMBER" });
+      const tokens = await get(tokensRoute.GET, tenant.team.slug, tenantSession); // a member cannot manage tokens
+      expect(tokens.status).toBe(403);
+      expect(tokens.json).toMatchObject({ error: { code: "FORBIDDEN" } });
+      expect((await get(tokensRoute.GET, ownerTeamSlug, ownerSession)).status).toBe(200);
     });
 
     it("parses a declared body for an admin: 422 naming the field, then 201 with the parsed plan", async () => {

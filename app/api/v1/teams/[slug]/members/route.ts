@@ -1,11 +1,9 @@
-import { requireTeam } from "@/lib/access/team-access";
 import { inviteMember } from "@/lib/teams/invitations";
 import { listMembers } from "@/lib/teams/list-teams";
 import { InviteMemberInput } from "@/lib/teams/schemas";
 import { apiRoute } from "@/app/_server/api";
 
-export const GET = apiRoute<{ slug: string }>(async ({ prisma, principal }, { slug }) => {
-  const { team } = await requireTeam({ prisma, principal, slug, need: "read" });
+export const GET = apiRoute({ team: "read" }, async ({ prisma, team: { team } }, _: { slug: string }) => {
   const members = await listMembers({ prisma, teamId: team.id });
   return { members: members.map((m) => ({ userId: m.user.id, email: m.user.email, name: m.user.name, role: m.role })) };
 });

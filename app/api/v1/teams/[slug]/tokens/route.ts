@@ -1,11 +1,9 @@
-import { requireTeam } from "@/lib/access/team-access";
 import { CreateApiTokenInput, createApiToken, listApiTokens } from "@/lib/auth/api-tokens";
 import { apiRoute } from "@/app/_server/api";
 
-export const GET = apiRoute<{ slug: string }>(async ({ prisma, principal }, { slug }) => {
-  const { team } = await requireTeam({ prisma, principal, slug, need: "manage" });
-  return { tokens: await listApiTokens({ prisma, teamId: team.id }) };
-});
+export const GET = apiRoute({ team: "manage" }, async ({ prisma, team: { team } }, _: { slug: string }) => ({
+  tokens: await listApiTokens({ prisma, teamId: team.id }),
+}));
 
 /** Owners only, from a browser session; the token is in this response and nowhere else, ever. */
 export const POST = apiRoute(
