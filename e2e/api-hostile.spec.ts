@@ -91,6 +91,25 @@ describe("hostile input on /api/v1", () => {
     expect(badToken.status).toBe(401);
   });
 
+  it("refuses a valid body sent as text/plain with 415 (what a form on another site can send) and changes nothing", async () => {
+    const before = await snapshot();
+    for (const [url, body] of [
+      ["/api/v1/teams", { name: "Plain Text AS", slug: `plain-${slug}` }],
+      [`/api/v1/teams/${slug}/tokens`, { name: "plain", role: "OWNER" }],
+    ] as const) {
+      const r = await admin.request.fetch(url, {
+        method: "POST",
+        data: JSON.stringify(body),
+        headers: { origin: baseUrl(), "content-type": "text/plain;charset=UTF-8" },
+      });
+      expect(r.status(), url).toBe(415);
+      expect(await r.json()).toMatchObject({
+        error: { code: "UNSUPPORTED_MEDIA_TYPE", message: expect.stringContaining("application/json") },
+      });
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
   it("refuses a sign-in body over the limit before parsing it", async () => {
     const r = await fetch(`${baseUrl()}/api/v1/auth/session`, {
       method: "POST",

@@ -15,7 +15,7 @@ import { AddSshKeyInput } from "../users/ssh-keys";
 import { AddSigningKeyInput } from "../teams/signing-keys";
 import { UpdateClusterInput } from "../clusters/api-access/set-cluster-api-access";
 import { ClusterActionBody } from "../clusters/shared/schemas";
-import { AddHostInput, ConfirmHostKeyInput, DriftSelectionInput, HostNetworkInput, RegisterImageInput } from "../hosts/schemas";
+import { AddHostInput, ConfirmHostKeyInput, HostNetworkInput, ReconcileInput, RegisterImageInput } from "../hosts/schemas";
 import { CreateIpPoolInput, QuarantineInput, UpdateIpPoolInput } from "../network/pool-input";
 
 // The /api/v1 contract. Request bodies come from the same zod schemas the handlers validate with,
@@ -232,10 +232,11 @@ const API_PATHS: Paths = {
   "/api/v1/admin/hosts/{id}/drain": { post: { summary: "No new placements on this host", roles: "platform admin" } },
   "/api/v1/admin/hosts/{id}/undrain": { post: { summary: "Take new placements again", roles: "platform admin" } },
   "/api/v1/admin/hosts/{id}/reconcile": {
-    get: { summary: "Compare libvirt with the database now: unknown/missing domains, orphan volumes", roles: "platform admin" },
+    get: { summary: "The last stored drift report, { report: { at, drift } | null }; reads only (no SSH)", roles: "platform admin" },
     post: {
-      summary: "Clean up (skj- objects only) or adopt chosen drift: { action: cleanup|adopt, domains, volumes }",
-      body: DriftSelectionInput.extend({ action: z.enum(["cleanup", "adopt"]) }),
+      summary:
+        "{ action: check } compares libvirt with the database now (unknown/missing domains, orphan volumes; stored and audited); { action: cleanup|adopt, domains, volumes } cleans up (skj- objects only) or adopts chosen drift",
+      body: ReconcileInput,
       roles: "platform admin",
     },
   },
@@ -358,6 +359,16 @@ export function buildOpenApi(extra: Paths = {}) {
         responses: {
           "200": { description: "OK" },
           "4XX": { description: "A clear error the caller can act on", content: { "application/json": { schema: ErrorBody } } },
+          ...(op.body
+            ? {
+                "415": { description: "The body was not sent as application/json", content: { "application/json": { schema: ErrorBody } } },
+              }
+            : {}),
+          "503": {
+            description: "The database cannot be reached for the moment (UNAVAILABLE): retry after Retry-After seconds",
+            headers: { "Retry-After": { schema: { type: "integer" } } },
+            content: { "application/json": { schema: ErrorBody } },
+          },
         },
       };
     }
@@ -367,7 +378,8 @@ export function buildOpenApi(extra: Paths = {}) {
     info: {
       title: "Skjold API",
       version: "1",
-      description: "Authenticate with `Authorization: Bearer skj_…` (team API token) or a browser session.",
+      description:
+        "Authenticate with `Authorization: Bearer skj_…` (team API token) or a browser session. Request bodies are JSON only (`Content-Type: application/json`; anything else is 415). GETs only read.",
     },
     components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
     security: [{ bearer: [] }],

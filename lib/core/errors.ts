@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { ZodError } from "zod";
+import { isDatabaseUnavailable } from "./database-unavailable";
 
 // One error type for everything a user or operator is meant to read. Its code decides the HTTP
 // status (in one place, below); anything that is not an AppError is unexpected and is reported only
@@ -12,6 +13,7 @@ const ERROR_STATUS = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   QUOTA_EXCEEDED: 409,
   POLICY_VIOLATION: 409,
@@ -23,7 +25,12 @@ const ERROR_STATUS = {
   HOST_COMMAND_FAILED: 502,
   TIMEOUT: 504,
   INTERNAL: 500,
+  /** the database cannot be reached (restart, failover): the client retries after `Retry-After` seconds */
+  UNAVAILABLE: 503,
 } as const;
+
+/** Seconds a client waits before retrying a 503: a PostgreSQL restart or failover takes a few. */
+export const RETRY_AFTER_SECONDS = 5;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
@@ -57,15 +64,33 @@ export interface PublicError {
 }
 
 /** Turns any thrown value into what a client may see, logging the unexpected ones with an id. */
-export function toPublicError(err: unknown): { status: number; body: PublicError } {
+export function toPublicError(err: unknown): { status: number; body: PublicError; headers: Record<string, string> } {
   if (err instanceof ZodError) err = fromZod(err);
   if (err instanceof AppError) {
-    return { status: err.status, body: { error: { code: err.code, message: err.message, details: err.details } } };
+    const headers: Record<string, string> = err.code === "UNAVAILABLE" ? { "retry-after": String(RETRY_AFTER_SECONDS) } : {};
+    return { status: err.status, body: { error: { code: err.code, message: err.message, details: err.details } }, headers };
   }
   const correlationId = randomUUID();
+  // Logged the same way whether or not it is an outage: the operator needs the stack either way.
   console.error(`[skjold] unexpected error ${correlationId}:`, err instanceof Error ? err.stack : String(err));
+  if (isDatabaseUnavailable(err)) {
+    // Not the client's fault and not a bug: the database is restarting or unreachable. 503 with
+    // Retry-After tells clients and load balancers to come back instead of reporting a failure.
+    return {
+      status: 503,
+      headers: { "retry-after": String(RETRY_AFTER_SECONDS) },
+      body: {
+        error: {
+          code: "UNAVAILABLE",
+          message: `The database is unavailable for the moment. Retry in ${RETRY_AFTER_SECONDS} seconds; if it lasts, quote this id to your operator: ${correlationId}`,
+          correlationId,
+        },
+      },
+    };
+  }
   return {
     status: 500,
+    headers: {},
     body: {
       error: {
         code: "INTERNAL",

@@ -36,17 +36,41 @@ export const roleSchema = z.enum(["OWNER", "MEMBER", "VIEWER", "AUDITOR"]);
 
 export const intIn = (min: number, max: number) => z.coerce.number().int("must be a whole number").min(min).max(max);
 
-/** Reads a request body as JSON with a size limit, so a 1 MB string never reaches a parser. */
+/** application/json, with or without parameters (charset); media types are case-insensitive. */
+export function isJsonContentType(header: string | null): boolean {
+  return (header ?? "").split(";")[0]!.trim().toLowerCase() === "application/json";
+}
+
+/**
+ * Reads a request body as JSON with a size limit, so a 1 MB string never reaches a parser. Only a
+ * body declared `Content-Type: application/json` is read: a text/plain or form body is what a page
+ * on another site can send without a CORS preflight, and a client that sends one has a bug worth
+ * telling it about (415). No body and no Content-Type reads as `{}` (routes whose fields are optional).
+ */
 export async function readJsonBody(req: Request, maxBytes = 64 * 1024): Promise<unknown> {
   const { AppError } = await import("./errors");
+  const contentType = req.headers.get("content-type");
+  if (contentType !== null && !isJsonContentType(contentType)) throw unsupportedMediaType(AppError, contentType);
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > maxBytes) throw new AppError("PAYLOAD_TOO_LARGE", `Request body is larger than ${maxBytes} bytes`);
   const text = await req.text();
   if (Buffer.byteLength(text) > maxBytes) throw new AppError("PAYLOAD_TOO_LARGE", `Request body is larger than ${maxBytes} bytes`);
   if (!text) return {};
+  if (contentType === null) throw unsupportedMediaType(AppError, null);
   try {
     return JSON.parse(text);
   } catch {
     throw new AppError("BAD_REQUEST", "Request body is not valid JSON");
   }
+}
+
+function unsupportedMediaType(E: typeof import("./errors").AppError, got: string | null) {
+  const what = got === null ? "no Content-Type" : `Content-Type ${JSON.stringify(got.slice(0, 100))}`;
+  return new E(
+    "UNSUPPORTED_MEDIA_TYPE",
+    `This route accepts only application/json bodies (got ${what}); send Content-Type: application/json.`,
+    {
+      details: { expected: "application/json" },
+    },
+  );
 }

@@ -6,6 +6,7 @@ export { removeHost } from "./remove-host";
 export { listHosts, getHostDetail, type HostDetail } from "./list-hosts";
 export { registerImage, listImages } from "./register-image";
 export { reconcileHost } from "./reconcile-host";
+export { getDriftReport } from "./get-drift-report";
 export { cleanUpDrift, adoptDrift } from "./clean-up-drift";
 export { reconcileAllHostsTask } from "./tasks";
 export { setHostNetwork } from "./set-host-network";

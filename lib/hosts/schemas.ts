@@ -101,3 +101,10 @@ export const DriftSelectionInput = z.object({
     .max(500)
     .default([]),
 });
+
+/** POST …/reconcile: check now (reads libvirt over SSH, stores the report), or clean up / adopt chosen drift. */
+export const ReconcileInput = z.discriminatedUnion("action", [
+  z.strictObject({ action: z.literal("check") }),
+  DriftSelectionInput.extend({ action: z.literal("cleanup") }),
+  DriftSelectionInput.extend({ action: z.literal("adopt") }),
+]);

@@ -8,6 +8,6 @@ export async function GET() {
     await db.sql.query("SELECT 1");
     return NextResponse.json({ status: "ok", database: db.kind }, { headers: { "cache-control": "no-store" } });
   } catch {
-    return NextResponse.json({ status: "unavailable" }, { status: 503 });
+    return NextResponse.json({ status: "unavailable" }, { status: 503, headers: { "cache-control": "no-store", "retry-after": "5" } });
   }
 }

@@ -1,10 +1,9 @@
-import { createRegion, listRegions } from "@/lib/catalog/catalog";
-import { readJsonBody } from "@/lib/core/validation";
+import { createRegion, listRegions, RegionInput } from "@/lib/catalog/catalog";
 import { apiRoute } from "@/app/_server/api";
 
 export const GET = apiRoute(async ({ prisma }) => ({ regions: await listRegions({ prisma, activeOnly: true }) }));
 
-export const POST = apiRoute(async ({ prisma, principal, meta, req }) => {
-  const region = await createRegion({ prisma, principal, input: await readJsonBody(req), meta });
+export const POST = apiRoute({ role: "admin", body: RegionInput }, async ({ prisma, principal, meta, body }) => {
+  const region = await createRegion({ prisma, principal, input: body, meta });
   return Response.json(region, { status: 201 });
 });

@@ -1,6 +1,6 @@
-import { readJsonBody } from "@/lib/core/validation";
 import { createTeam } from "@/lib/teams/create-team";
 import { listTeams } from "@/lib/teams/list-teams";
+import { CreateTeamInput } from "@/lib/teams/schemas";
 import { apiRoute } from "@/app/_server/api";
 
 export const GET = apiRoute(async ({ prisma, principal }) => {
@@ -8,7 +8,7 @@ export const GET = apiRoute(async ({ prisma, principal }) => {
   return { teams: teams.map(({ team, role }) => ({ slug: team.slug, name: team.name, role, residencyPolicy: team.residencyPolicy })) };
 });
 
-export const POST = apiRoute(async ({ prisma, principal, meta, req }) => {
-  const team = await createTeam({ prisma, principal, input: await readJsonBody(req), meta });
+export const POST = apiRoute({ role: "admin", body: CreateTeamInput }, async ({ prisma, principal, meta, body }) => {
+  const team = await createTeam({ prisma, principal, input: body, meta });
   return Response.json({ slug: team.slug, name: team.name, id: team.id }, { status: 201 });
 });

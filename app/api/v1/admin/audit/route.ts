@@ -1,8 +1,6 @@
-import { requireAdmin } from "@/lib/access/team-access";
 import { listAuditEvents } from "@/lib/audit/list-audit";
 import { apiRoute } from "@/app/_server/api";
 
-export const GET = apiRoute(async ({ prisma, principal, req }) => {
-  requireAdmin(principal);
-  return listAuditEvents({ prisma, filter: Object.fromEntries(req.nextUrl.searchParams) });
-});
+export const GET = apiRoute({ role: "admin" }, async ({ prisma, req }) =>
+  listAuditEvents({ prisma, filter: Object.fromEntries(req.nextUrl.searchParams) }),
+);

@@ -1,9 +1,9 @@
 import { addHost, listHosts } from "@/lib/hosts";
-import { readJsonBody } from "@/lib/core/validation";
+import { AddHostInput } from "@/lib/hosts/schemas";
 import { apiRoute } from "@/app/_server/api";
 
-export const GET = apiRoute(async ({ prisma, principal }) => listHosts({ prisma, principal }));
+export const GET = apiRoute({ role: "admin" }, async ({ prisma, principal }) => listHosts({ prisma, principal }));
 
-export const POST = apiRoute(async ({ prisma, principal, meta, req }) =>
-  addHost({ prisma, principal, meta, input: await readJsonBody(req, 32 * 1024) }),
+export const POST = apiRoute({ role: "admin", body: AddHostInput, maxBytes: 32 * 1024 }, async ({ prisma, principal, meta, body }) =>
+  addHost({ prisma, principal, meta, input: body }),
 );

@@ -20,9 +20,14 @@ export async function POST(req: NextRequest) {
 }
 
 export async function DELETE(req: NextRequest) {
-  const token = req.cookies.get(SESSION_COOKIE)?.value;
-  if (token) await revokeSession({ prisma: await getPrisma(), token });
-  const res = NextResponse.json({ signedIn: false });
-  res.cookies.delete(SESSION_COOKIE);
-  return res;
+  try {
+    const token = req.cookies.get(SESSION_COOKIE)?.value;
+    if (token) await revokeSession({ prisma: await getPrisma(), token });
+    const res = NextResponse.json({ signedIn: false });
+    res.cookies.delete(SESSION_COOKIE);
+    return res;
+  } catch (err) {
+    // The session could not be revoked (the database is down: 503): the cookie stays, so the user can retry.
+    return jsonError(err);
+  }
 }

@@ -3,6 +3,6 @@ import { sshProbeExec } from "@/lib/latency/probe-exec";
 import { apiRoute } from "@/app/_server/api";
 
 // "Probe now": every enabled target from every online host, at once; answers with each host's result.
-export const POST = apiRoute(async ({ prisma, principal, meta }) =>
+export const POST = apiRoute({ role: "admin" }, async ({ prisma, principal, meta }) =>
   probeLatencyNow({ prisma, principal, meta, exec: sshProbeExec({ prisma }) }),
 );

@@ -1,10 +1,12 @@
-import { readJsonBody } from "@/lib/core/validation";
 import { addLatencyTarget, listLatencyTargets } from "@/lib/latency/admin";
+import { LatencyTargetInputSchema } from "@/lib/latency/schemas";
 import { apiRoute } from "@/app/_server/api";
 
-export const GET = apiRoute(async ({ prisma, principal }) => ({ targets: await listLatencyTargets({ prisma, principal }) }));
+export const GET = apiRoute({ role: "admin" }, async ({ prisma, principal }) => ({
+  targets: await listLatencyTargets({ prisma, principal }),
+}));
 
-export const POST = apiRoute(async ({ prisma, principal, meta, req }) => {
-  const target = await addLatencyTarget({ prisma, principal, meta, input: await readJsonBody(req) });
+export const POST = apiRoute({ role: "admin", body: LatencyTargetInputSchema }, async ({ prisma, principal, meta, body }) => {
+  const target = await addLatencyTarget({ prisma, principal, meta, input: body });
   return Response.json(target, { status: 201, headers: { "cache-control": "no-store" } });
 });

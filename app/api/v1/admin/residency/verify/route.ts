@@ -2,6 +2,4 @@ import { verifyPlatformLedger } from "@/lib/residency";
 import { apiRoute } from "@/app/_server/api";
 
 /** Recomputes the ledger's hash chain and records the run: { ok, count, head } or { ok: false, brokenAt }. */
-export const POST = apiRoute(async ({ prisma, principal }) => {
-  return verifyPlatformLedger({ prisma, principal });
-});
+export const POST = apiRoute({ role: "admin" }, async ({ prisma, principal }) => verifyPlatformLedger({ prisma, principal }));

@@ -1,6 +1,6 @@
 import { orderCluster } from "@/lib/clusters/order/order-cluster";
+import { OrderClusterInput } from "@/lib/clusters/order/schemas";
 import { listClusters } from "@/lib/clusters/queries/list-clusters";
-import { readJsonBody } from "@/lib/core/validation";
 import { apiRoute } from "@/app/_server/api";
 
 export const GET = apiRoute<{ slug: string }>(async ({ prisma, principal }, { slug }) => ({
@@ -8,24 +8,27 @@ export const GET = apiRoute<{ slug: string }>(async ({ prisma, principal }, { sl
 }));
 
 /** Orders a k3s cluster (one server, `agentCount` agents): 202 Accepted with the cluster, its node VMs and the job to follow. */
-export const POST = apiRoute<{ slug: string }>(async ({ prisma, principal, meta, req }, { slug }) => {
-  const { cluster, vmId, agentVmIds, jobId } = await orderCluster({
-    prisma,
-    principal,
-    teamSlug: slug,
-    input: await readJsonBody(req, 8 * 1024),
-    meta,
-  });
-  const self = `/api/v1/teams/${slug}/clusters/${cluster.id}`;
-  return Response.json(
-    {
-      clusterId: cluster.id,
-      serverVmId: vmId,
-      agentVmIds,
-      jobId,
-      cluster: { id: cluster.id, name: cluster.name, state: cluster.state, k3sVersion: cluster.k3sVersion },
-      links: { self, kubeconfig: `${self}/kubeconfig` },
-    },
-    { status: 202, headers: { location: self } },
-  );
-});
+export const POST = apiRoute(
+  { body: OrderClusterInput, maxBytes: 8 * 1024 },
+  async ({ prisma, principal, meta, body }, { slug }: { slug: string }) => {
+    const { cluster, vmId, agentVmIds, jobId } = await orderCluster({
+      prisma,
+      principal,
+      teamSlug: slug,
+      input: body,
+      meta,
+    });
+    const self = `/api/v1/teams/${slug}/clusters/${cluster.id}`;
+    return Response.json(
+      {
+        clusterId: cluster.id,
+        serverVmId: vmId,
+        agentVmIds,
+        jobId,
+        cluster: { id: cluster.id, name: cluster.name, state: cluster.state, k3sVersion: cluster.k3sVersion },
+        links: { self, kubeconfig: `${self}/kubeconfig` },
+      },
+      { status: 202, headers: { location: self } },
+    );
+  },
+);

@@ -1,5 +1,4 @@
-import { readJsonBody } from "@/lib/core/validation";
-import { addSigningKey, listSigningKeys } from "@/lib/teams/signing-keys";
+import { addSigningKey, AddSigningKeyInput, listSigningKeys } from "@/lib/teams/signing-keys";
 import { apiRoute } from "@/app/_server/api";
 
 export const GET = apiRoute<{ slug: string }>(async ({ prisma, principal }, { slug }) => ({
@@ -7,7 +6,7 @@ export const GET = apiRoute<{ slug: string }>(async ({ prisma, principal }, { sl
 }));
 
 /** Owners: register a cosign public key; the team's ready clusters get the updated admission policy. */
-export const POST = apiRoute<{ slug: string }>(async ({ prisma, principal, meta, req }, { slug }) => {
-  const created = await addSigningKey({ prisma, principal, teamSlug: slug, input: await readJsonBody(req), meta });
+export const POST = apiRoute({ body: AddSigningKeyInput }, async ({ prisma, principal, meta, body }, { slug }: { slug: string }) => {
+  const created = await addSigningKey({ prisma, principal, teamSlug: slug, input: body, meta });
   return Response.json(created, { status: 201 });
 });

@@ -1,15 +1,15 @@
-import { requireTeam } from "@/lib/access/team-access";
-import { createApiToken, listApiTokens } from "@/lib/auth/api-tokens";
-import { readJsonBody } from "@/lib/core/validation";
+import { CreateApiTokenInput, createApiToken, listApiTokens } from "@/lib/auth/api-tokens";
 import { apiRoute } from "@/app/_server/api";
 
-export const GET = apiRoute<{ slug: string }>(async ({ prisma, principal }, { slug }) => {
-  const { team } = await requireTeam({ prisma, principal, slug, need: "manage" });
-  return { tokens: await listApiTokens({ prisma, teamId: team.id }) };
-});
+export const GET = apiRoute({ team: "manage" }, async ({ prisma, team: { team } }, _: { slug: string }) => ({
+  tokens: await listApiTokens({ prisma, teamId: team.id }),
+}));
 
 /** Owners only, from a browser session; the token is in this response and nowhere else, ever. */
-export const POST = apiRoute<{ slug: string }>(async ({ prisma, principal, meta, req }, { slug }) => {
-  const created = await createApiToken({ prisma, principal, teamSlug: slug, input: await readJsonBody(req), meta });
-  return Response.json(created, { status: 201 });
-});
+export const POST = apiRoute(
+  { role: "user", body: CreateApiTokenInput },
+  async ({ prisma, principal, meta, body }, { slug }: { slug: string }) => {
+    const created = await createApiToken({ prisma, principal, teamSlug: slug, input: body, meta });
+    return Response.json(created, { status: 201 });
+  },
+);

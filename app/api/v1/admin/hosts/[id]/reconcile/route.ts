@@ -1,21 +1,17 @@
-import { z } from "zod";
-import { adoptDrift, cleanUpDrift, reconcileHost } from "@/lib/hosts";
-import { fromZod } from "@/lib/core/errors";
-import { readJsonBody } from "@/lib/core/validation";
+import { adoptDrift, cleanUpDrift, getDriftReport, reconcileHost } from "@/lib/hosts";
+import { ReconcileInput } from "@/lib/hosts/schemas";
 import { apiRoute } from "@/app/_server/api";
 
 type P = { id: string };
 
-/** Compares libvirt with the database now and returns the drift. */
-export const GET = apiRoute<P>(async ({ prisma, principal, meta }, { id }) => reconcileHost({ prisma, principal, meta, hostId: id }));
+/** The last stored drift report ({ report: { at, drift } | null }); reads only: a GET never SSHes or writes. */
+export const GET = apiRoute<P>({ role: "admin" }, async ({ prisma, principal }, { id }) => ({
+  report: await getDriftReport({ prisma, principal, hostId: id }),
+}));
 
-const ActionInput = z.object({ action: z.enum(["cleanup", "adopt"]) }).passthrough();
-
-/** { action: "cleanup" | "adopt", domains: [...], volumes: [{ pool, name }] } */
-export const POST = apiRoute<P>(async ({ prisma, principal, meta, req }, { id }) => {
-  const body = await readJsonBody(req);
-  const parsed = ActionInput.safeParse(body);
-  if (!parsed.success) throw fromZod(parsed.error, "Reconcile");
-  const run = parsed.data.action === "cleanup" ? cleanUpDrift : adoptDrift;
+/** { action: "check" } compares libvirt with the database now; { action: "cleanup" | "adopt", domains, volumes } acts on drift. */
+export const POST = apiRoute({ role: "admin", body: ReconcileInput }, async ({ prisma, principal, meta, body }, { id }: P) => {
+  if (body.action === "check") return reconcileHost({ prisma, principal, meta, hostId: id });
+  const run = body.action === "cleanup" ? cleanUpDrift : adoptDrift;
   return run({ prisma, principal, meta, hostId: id, input: body });
 });

@@ -1,8 +1,8 @@
-import { readJsonBody } from "@/lib/core/validation";
 import { acknowledgeLedgerBreak } from "@/lib/residency";
+import { AcknowledgeBreakInput } from "@/lib/residency/acknowledge-break";
 import { apiRoute } from "@/app/_server/api";
 
 /** {reason}: stops the alarm for the current break (audited); reports stay marked until a verification passes. */
-export const POST = apiRoute(async ({ prisma, principal, meta, req }) => {
-  return acknowledgeLedgerBreak({ prisma, principal, input: await readJsonBody(req), meta });
-});
+export const POST = apiRoute({ role: "admin", body: AcknowledgeBreakInput }, async ({ prisma, principal, meta, body }) =>
+  acknowledgeLedgerBreak({ prisma, principal, input: body, meta }),
+);

@@ -1,6 +1,5 @@
-import { setClusterApiAccess } from "@/lib/clusters/api-access/set-cluster-api-access";
+import { setClusterApiAccess, UpdateClusterInput } from "@/lib/clusters/api-access/set-cluster-api-access";
 import { deleteCluster } from "@/lib/clusters/delete/delete-cluster";
-import { readJsonBody } from "@/lib/core/validation";
 import { getCluster } from "@/lib/clusters/queries/get-cluster";
 import { apiRoute } from "@/app/_server/api";
 
@@ -15,7 +14,10 @@ export const DELETE = apiRoute<{ slug: string; id: string }>(async ({ prisma, pr
 });
 
 /** PATCH {apiAllowFrom: [CIDR…]}: the networks besides the nodes the API is open to; a ready cluster's firewall is re-applied (202 with the job). */
-export const PATCH = apiRoute<{ slug: string; id: string }>(async ({ prisma, principal, meta, req }, { slug, id }) => {
-  const r = await setClusterApiAccess({ prisma, principal, teamSlug: slug, clusterId: id, meta, input: await readJsonBody(req, 4096) });
-  return Response.json(r, { status: r.jobId ? 202 : 200 });
-});
+export const PATCH = apiRoute(
+  { body: UpdateClusterInput, maxBytes: 4096 },
+  async ({ prisma, principal, meta, body }, { slug, id }: { slug: string; id: string }) => {
+    const r = await setClusterApiAccess({ prisma, principal, teamSlug: slug, clusterId: id, meta, input: body });
+    return Response.json(r, { status: r.jobId ? 202 : 200 });
+  },
+);

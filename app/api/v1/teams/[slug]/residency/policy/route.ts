@@ -1,5 +1,5 @@
-import { readJsonBody } from "@/lib/core/validation";
 import { changeTeamResidencyPolicy, getTeamResidencyPolicy } from "@/lib/residency";
+import { PolicyChangeInput } from "@/lib/residency/policy-input";
 import { apiRoute } from "@/app/_server/api";
 
 /** The team's policy, the regions it allows, and what each policy would allow. */
@@ -8,6 +8,6 @@ export const GET = apiRoute<{ slug: string }>(async ({ prisma, principal }, { sl
 });
 
 /** Changes the policy (owners); 409 POLICY_VIOLATION with details.violations when resources lie outside it. */
-export const PUT = apiRoute<{ slug: string }>(async ({ prisma, principal, meta, req }, { slug }) => {
-  return changeTeamResidencyPolicy({ prisma, principal, teamSlug: slug, input: await readJsonBody(req), meta });
-});
+export const PUT = apiRoute({ body: PolicyChangeInput }, async ({ prisma, principal, meta, body }, { slug }: { slug: string }) =>
+  changeTeamResidencyPolicy({ prisma, principal, teamSlug: slug, input: body, meta }),
+);
