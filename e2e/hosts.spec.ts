@@ -25,7 +25,7 @@ describe("hosts", () => {
     const form = page.getByTestId("add-host");
     await form.getByLabel("Name").fill(name);
     await form.getByLabel("Region").selectOption("osl1");
-    await form.getByLabel("Address").fill(lab.address);
+    await form.getByLabel("Address", { exact: true }).fill(lab.address);
     await form.getByLabel("SSH port").fill(String(lab.port));
     await form.getByLabel("SSH user").fill(lab.username);
     await form.getByLabel("Use my private key").check();
