@@ -138,20 +138,30 @@ describe("VMs with their own addresses on routed and bridged lab hosts", () => {
     const routed = await detail(vms.routed.id);
     const bridged = await detail(vms.bridged.id);
     // A TCP handshake with the other guest's sshd, over IPv4 and IPv6 (python3: bash's /dev/tcp
-    // mishandles IPv6 literals).
+    // mishandles IPv6 literals). Each guest first pings the other, as a first packet after a boot
+    // would: neighbour discovery on the segment may start from a cache entry of an earlier guest that
+    // had the address (the lab outlives test runs), which takes the kernel a few seconds to give up.
     const connect = (from: typeof routed, to: string) =>
       ssh(
         from,
         from.ipAddress!,
-        `python3 -c "import socket,sys;sys.stdout.write(socket.create_connection(('${to}',22),timeout=10).recv(7).decode())"`,
+        `ping -c 3 -W 2 ${to} >/dev/null 2>&1; python3 -c "import socket,sys;sys.stdout.write(socket.create_connection(('${to}',22),timeout=20).recv(7).decode())"`,
       );
+    const neighbours = () =>
+      env.net.hosts
+        .map((h) => `${h.name}: ${inNetns(h.netns, ["ip", "neigh", "show"], { allowFailure: true }).stdout.trim()}`)
+        .concat(`upstream: ${inNetns(env.net.upstream.netns, ["ip", "neigh", "show"], { allowFailure: true }).stdout.trim()}`)
+        .join("\n");
     for (const [from, to] of [
       [routed, bridged],
       [bridged, routed],
     ] as const) {
       for (const address of [to.ipAddress!, to.ipv6Address!]) {
         const r = connect(from, address);
-        expect(r.status, `${from.name} → ${address}: ${r.stderr}`).toBe(0);
+        if (r.status !== 0) {
+          const guest = ssh(from, from.ipAddress!, "ip -6 neigh show; ip -6 route show");
+          expect.fail(`${from.name} → ${address}: ${r.stderr}\n${from.name}'s neighbours and routes:\n${guest.stdout}\n${neighbours()}`);
+        }
         expect(r.stdout).toBe("SSH-2.0");
       }
     }
