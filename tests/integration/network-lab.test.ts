@@ -134,7 +134,7 @@ describe("VMs with their own addresses on routed and bridged lab hosts", () => {
     }
   });
 
-  it("lets VMs on two hosts reach each other's public addresses and the internet side", async () => {
+  it("lets VMs on two hosts reach each other's public addresses and the internet side", { timeout: 300_000 }, async () => {
     const routed = await detail(vms.routed.id);
     const bridged = await detail(vms.bridged.id);
     // A TCP handshake with the other guest's sshd, over IPv4 and IPv6 (python3: bash's /dev/tcp
