@@ -186,7 +186,9 @@ describe("k3s clusters", () => {
     await form.getByRole("button", { name: "Order cluster" }).click();
     await expect
       .poll(() => page.locator("p.alert.error").textContent())
-      .toMatch(/^Cluster web needs 3 nodes \(1 server, 2 agents\); node web-server was refused: Oslo \(osl1\) has no room/);
+      .toMatch(
+        /^Cluster web needs 3 nodes \(1 server, 2 agents\); node web-server was refused: Oslo \(osl1\) has no hosts to place VMs on yet\. Nothing was ordered; try another region\.$/,
+      );
     // A refused order keeps what was typed (React resets a form after its action).
     expect([await form.getByLabel("Name").inputValue(), await agents.inputValue()]).toEqual(["web", "2"]);
     expect(await teamRows()).toEqual({ clusters: 0, vms: 0, jobs: 0, audits: 0 });

@@ -70,7 +70,7 @@ export async function orderCluster(
       const size = `${planned.length} nodes (1 server, ${input.agentCount} agent${input.agentCount === 1 ? "" : "s"})`;
       throw new AppError(
         err.code,
-        `Cluster ${input.name} needs ${size}; node ${node.name} was refused: ${err.message} Nothing was ordered.`,
+        `Cluster ${input.name} needs ${size}; node ${node.name} was refused: ${err.message}${/Nothing was ordered/.test(err.message) ? "" : " Nothing was ordered."}`,
         { details: err.details, cause: err },
       );
     }
