@@ -145,6 +145,19 @@ describe("scale-out: 2 portals + 3 workers on one PostgreSQL", () => {
   let observers: { stop(): Promise<void> }[] = [];
   const accepted: { vmId: string; jobId: string; via: string }[] = [];
 
+  /** The platform admin as lib/ functions take them, for set-up the API has no call for. */
+  const adminPrincipal = async () => {
+    const adminUser = await db.prisma.user.findUniqueOrThrow({ where: { email: admin.email } });
+    return {
+      kind: "user" as const,
+      userId: adminUser.id,
+      email: adminUser.email,
+      name: adminUser.name,
+      isAdmin: true,
+      locale: "en",
+      sessionId: "test",
+    };
+  };
   const adminSql = async (sql: string) => {
     const c = new pg.Client({ connectionString: PG_ADMIN_URL });
     await c.connect();
@@ -315,16 +328,7 @@ describe("scale-out: 2 portals + 3 workers on one PostgreSQL", () => {
     () =>
       withLogs(async () => {
         expect((await call(A.baseUrl!, "POST", "/api/v1/teams", { name: "Skalering AS", slug })).status).toBe(201);
-        const adminUser = await db.prisma.user.findUniqueOrThrow({ where: { email: admin.email } });
-        const principal = {
-          kind: "user" as const,
-          userId: adminUser.id,
-          email: adminUser.email,
-          name: adminUser.name,
-          isAdmin: true,
-          locale: "en",
-          sessionId: "test",
-        };
+        const principal = await adminPrincipal();
         await setTeamQuota({
           prisma: db.prisma,
           principal,
@@ -522,16 +526,7 @@ describe("scale-out: 2 portals + 3 workers on one PostgreSQL", () => {
       withLogs(async () => {
         // The workers are stopped: the orders' jobs stay queued, so this routed host (in the database
         // only, never reached) needs no network. The lab host is drained so placement picks it.
-        const adminUser = await db.prisma.user.findUniqueOrThrow({ where: { email: admin.email } });
-        const principal = {
-          kind: "user" as const,
-          userId: adminUser.id,
-          email: adminUser.email,
-          name: adminUser.name,
-          isAdmin: true,
-          locale: "en",
-          sessionId: "test",
-        };
+        const principal = await adminPrincipal();
         await db.prisma.host.updateMany({ data: { draining: true } });
         const region = await db.prisma.region.findUniqueOrThrow({ where: { code: "osl1" } });
         const image = await db.prisma.image.findUniqueOrThrow({ where: { slug: "debian-12" } });

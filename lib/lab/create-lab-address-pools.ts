@@ -3,8 +3,8 @@ import type { PrismaClient } from "../generated/prisma/client";
 import { createIpPool } from "../network/create-ip-pool";
 import type { LabHostFacts } from "./lab-facts";
 
-/** Pure: the pools an admin would define for the network lab's hosts (the same as tests/helpers/net-lab.ts). */
-export function labAddressPools(hosts: readonly LabHostFacts[]): Record<string, unknown>[] {
+/** Pure: the pools an admin would define for the network lab's hosts (tests onboard the lab with them too). */
+export function labAddressPools(hosts: readonly Pick<LabHostFacts, "name" | "networkMode" | "ipv4" | "ipv6">[]): Record<string, unknown>[] {
   const pools: Record<string, unknown>[] = [];
   for (const h of hosts) {
     if (!h.ipv4 || !h.ipv6) continue;

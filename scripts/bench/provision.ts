@@ -11,7 +11,7 @@
 //   host's namespaces, boots the same XML and seed (with its network-config) by plain virsh there, and
 //   waits the same way, straight to the guest's address.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { openDatabase } from "@/lib/db/connect";
@@ -51,13 +51,11 @@ if (net) {
 }
 // Plain virsh as root: on this machine's libvirtd, or inside the routed host's mount and network
 // namespaces (its own libvirtd), where the tap script also runs.
-const inHost = (argv: string[], input?: string) => {
-  if (!net) return execFileSync(argv[0]!, argv.slice(1), { encoding: "utf8", input });
-  const pid = execFileSync("cat", [`/var/lib/skjold-lab/hosts/${net.netns.replace(/^skjlab-/, "")}/libvirtd.pid`], {
-    encoding: "utf8",
-  }).trim();
-  return execFileSync("nsenter", ["-t", pid, "-m", "-n", ...argv], { encoding: "utf8", input });
-};
+const hostPid = net ? readFileSync(`/var/lib/skjold-lab/hosts/${net.netns.replace(/^skjlab-/, "")}/libvirtd.pid`, "utf8").trim() : null;
+const inHost = (argv: string[], input?: string) =>
+  hostPid
+    ? execFileSync("nsenter", ["-t", hostPid, "-m", "-n", ...argv], { encoding: "utf8", input })
+    : execFileSync(argv[0]!, argv.slice(1), { encoding: "utf8", input });
 const virsh = (...args: string[]) => inHost(["virsh", "-q", "-c", "qemu:///system", ...args]);
 const labPool = net ? net.pool : env.lab.pool;
 const tenant = await makeTenant(db.prisma, { maxVms: parallel + 2, maxVcpus: 64, maxMemoryMb: 65_536 });

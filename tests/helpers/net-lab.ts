@@ -6,6 +6,7 @@ import { z } from "zod";
 import { encryptSecret } from "@/lib/core/secrets";
 import { seedDatabase } from "@/lib/db/seed";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { labAddressPools } from "@/lib/lab/create-lab-address-pools";
 import { createIpPool } from "@/lib/network/create-ip-pool";
 import { makeUser } from "./factories";
 import { getLab } from "./lab";
@@ -115,36 +116,10 @@ export async function onboardNetLab(
     });
     hosts.push({ ...h, row: host });
   }
-  const pool = (input: Record<string, unknown>) =>
-    createIpPool({ prisma, principal: admin, input: { regionCode: region.code, dns: net.dns, ...input } });
-  for (const h of net.hosts) {
-    if (h.mode === "routed") {
-      await pool({ name: `${h.name}-v4`, family: "IPV4", kind: "routed", hostName: h.name, cidr: h.ipv4.cidr });
-      await pool({ name: `${h.name}-v6`, family: "IPV6", kind: "routed", hostName: h.name, cidr: h.ipv6.cidr });
-    } else {
-      // The bridged segment is shared with the provider's router and the hosts: hand out a range only.
-      const v4 = h.ipv4.cidr.replace(/\.\d+\/\d+$/, "");
-      await pool({
-        name: "segment-v4",
-        family: "IPV4",
-        kind: "segment",
-        cidr: h.ipv4.cidr,
-        gateway: h.ipv4.gateway,
-        rangeStart: `${v4}.200`,
-        rangeEnd: `${v4}.222`,
-      });
-      const v6 = h.ipv6.cidr.replace(/::\/64$/, "");
-      await pool({
-        name: "segment-v6",
-        family: "IPV6",
-        kind: "segment",
-        cidr: h.ipv6.cidr,
-        gateway: h.ipv6.gateway,
-        rangeStart: `${v6}::1000`,
-        rangeEnd: `${v6}::1fff`,
-      });
-    }
-  }
+  const pools = labAddressPools(
+    net.hosts.map((h) => ({ name: h.name, networkMode: h.mode === "routed" ? "ROUTED" : "BRIDGED", ipv4: h.ipv4, ipv6: h.ipv6 }) as const),
+  );
+  for (const input of pools) await createIpPool({ prisma, principal: admin, input: { regionCode: region.code, dns: net.dns, ...input } });
   return { net, lab, region, image, admin, hosts };
 }
 
