@@ -49,6 +49,20 @@ function vitest(project) {
   failed += r.numFailedTests;
   skipped += r.numPendingTests + (r.numTodoTests ?? 0);
   if (r.numTotalTests === 0) failures.push(`${project}: no tests ran`);
+  // Name every failed test in the closing summary: a CI log is often read from its tail only.
+  for (const file of r.testResults ?? []) {
+    for (const t of file.assertionResults ?? []) {
+      if (t.status !== "failed") continue;
+      const where = path.relative(root, file.name);
+      const why = String(t.failureMessages?.[0] ?? "")
+        .split("\n")[0]
+        .slice(0, 300);
+      failures.push(`${project}: ${where} > ${t.fullName}\n      ${why}`);
+    }
+    if ((file.assertionResults ?? []).length === 0 && file.status === "failed") {
+      failures.push(`${project}: ${path.relative(root, file.name)} failed to run: ${String(file.message ?? "").slice(0, 300)}`);
+    }
+  }
 }
 
 if (want("unit")) {
