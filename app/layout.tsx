@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import "./globals.css";
-import { currentLocale } from "./_i18n/server";
+import { currentLocale, getT } from "./_i18n/server";
 
-export const metadata: Metadata = {
-  title: { default: "Skjold", template: "%s · Skjold" },
-  description: "Hardened virtual machines and k3s clusters in Norwegian and EU regions",
-};
+export async function generateMetadata(): Promise<Metadata> {
+  const { t } = await getT();
+  return { title: { default: "Skjold", template: "%s · Skjold" }, description: t("app.description") };
+}
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const locale = await currentLocale();

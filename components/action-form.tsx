@@ -2,17 +2,7 @@
 
 import { createContext, useActionState, useContext, useEffect, useRef, type ReactNode } from "react";
 import { useFormStatus } from "react-dom";
-
-export interface ActionState {
-  ok?: boolean;
-  message?: string;
-  error?: string;
-  secret?: string;
-  /** A refusal's message per field (the `details` of a validation error), shown next to that field. */
-  fields?: Record<string, string>;
-}
-
-type Action = (state: ActionState, form: FormData) => Promise<ActionState>;
+import type { FormAction } from "./action-state";
 
 function Submit({ label, variant }: { label: string; variant?: "danger" | "secondary" }) {
   const { pending } = useFormStatus();
@@ -56,7 +46,7 @@ function restoreFields(form: HTMLFormElement, sent: [string, string][]) {
  * what was typed, so the user corrects it instead of starting over.
  */
 export function ActionForm(props: {
-  action: Action;
+  action: FormAction;
   submit: string;
   children?: ReactNode;
   inline?: boolean;

@@ -2,7 +2,10 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
+import type { JobState, StepState } from "@/lib/generated/prisma/enums";
 import type { JobSnapshot, JobStepSnapshot } from "@/lib/jobs/watch";
+import { DataTable } from "./data-table";
+import { StatusBadge } from "./status-badge";
 
 // A job's steps, live. The page renders the current snapshot on the server (so a reload shows where
 // the job is at once), and this component then follows the Server-Sent Events stream and re-renders
@@ -16,16 +19,11 @@ export interface JobProgressLabels {
   live: string;
   /** heads the last error while the job will try again: it is an earlier attempt's, not the outcome */
   retrying: string;
+  jobStates: Record<JobState, string>;
+  stepStates: Record<StepState, string>;
+  /** step names by key; a key without one is shown as its words ("clone-disk" → "Clone disk") */
+  stepNames: Record<string, string>;
 }
-
-const BADGE: Record<string, string> = {
-  SUCCEEDED: "ok",
-  RUNNING: "warn",
-  FAILED: "bad",
-  COMPENSATED: "bad",
-  ROLLED_BACK: "bad",
-  CANCELLED: "bad",
-};
 
 function humanKey(key: string): string {
   const words = key.replace(/[-_.]+/g, " ").trim();
@@ -79,40 +77,41 @@ export function JobProgress(props: { initial: JobSnapshot; eventsUrl: string; la
   return (
     <section className="card" aria-labelledby="job-progress" data-testid="job-progress" data-job-state={job.state}>
       <div className="row">
-        <h2 id="job-progress" style={{ margin: 0 }}>
+        <h2 id="job-progress" className="flush">
           {props.labels.title}
         </h2>
-        <span className={`badge ${BADGE[job.state] ?? ""}`} data-testid="job-state">
-          {job.state.toLowerCase().replace("_", " ")}
-        </span>
+        <StatusBadge of="job" state={job.state} label={props.labels.jobStates[job.state]} testId="job-state" />
         {live ? <span className="badge live">● {props.labels.live}</span> : null}
       </div>
-      <div className="table-wrap">
-        <table aria-live="polite">
-          <thead>
-            <tr>
-              <th>{props.labels.step}</th>
-              <th>{props.labels.state}</th>
-              <th>{props.labels.duration}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {job.steps.map((s) => (
-              <tr key={s.key} data-step={s.key} data-state={s.state}>
-                <td>
-                  {humanKey(s.key)}
-                  {s.error ? <div className="step-error">{s.error}</div> : null}
-                </td>
-                <td>
-                  <span className={`badge ${BADGE[s.state] ?? ""}`}>{s.state.toLowerCase()}</span>
-                  {s.attempts > 1 ? <span className="muted"> ×{s.attempts}</span> : null}
-                </td>
-                <td className="mono">{stepDuration(s, now)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        live
+        rows={job.steps}
+        rowKey={(s) => s.key}
+        rowProps={(s) => ({ "data-step": s.key, "data-state": s.state })}
+        columns={[
+          {
+            key: "step",
+            header: props.labels.step,
+            cell: (s) => (
+              <>
+                {props.labels.stepNames[s.key] ?? humanKey(s.key)}
+                {s.error ? <div className="step-error">{s.error}</div> : null}
+              </>
+            ),
+          },
+          {
+            key: "state",
+            header: props.labels.state,
+            cell: (s) => (
+              <>
+                <StatusBadge of="step" state={s.state} label={props.labels.stepStates[s.state]} />
+                {s.attempts > 1 ? <span className="muted"> ×{s.attempts}</span> : null}
+              </>
+            ),
+          },
+          { key: "duration", header: props.labels.duration, className: "mono", cell: (s) => stepDuration(s, now) },
+        ]}
+      />
       {job.lastError && job.state !== "SUCCEEDED" ? (
         job.done ? (
           <p className="alert error">{job.lastError}</p>

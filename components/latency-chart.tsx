@@ -40,23 +40,21 @@ export function LatencyChart({ chart, labels }: { chart: TargetChart; labels: La
   const title = `${chart.exchange} · ${chart.name}`;
   if (!hasData) {
     return (
-      <figure className="latency-chart" data-testid="latency-chart" data-empty="true" style={{ margin: 0 }}>
+      <figure className="latency-chart" data-testid="latency-chart" data-empty="true">
         <figcaption>
           <strong>{title}</strong>
         </figcaption>
-        <p className="muted" style={{ padding: "24px 0", textAlign: "center", border: "1px dashed var(--line)", borderRadius: 8 }}>
-          {labels.noData}
-        </p>
+        <p className="muted chart-empty">{labels.noData}</p>
       </figure>
     );
   }
   const format = tickFormatter(chart.to - chart.from);
   return (
-    <figure className="latency-chart" data-testid="latency-chart" data-empty="false" style={{ margin: 0 }}>
+    <figure className="latency-chart" data-testid="latency-chart" data-empty="false">
       <figcaption>
         <strong>{title}</strong> <span className="muted">{labels.caption}</span>
       </figcaption>
-      <div style={{ width: "100%", height: 260 }} role="img" aria-label={`${title}: ${labels.caption}`}>
+      <div className="chart-area" role="img" aria-label={`${title}: ${labels.caption}`}>
         <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 600, height: 260 }}>
           <LineChart data={chart.rows} margin={{ top: 12, right: 16, bottom: 4, left: 4 }}>
             <CartesianGrid stroke="#dde3e9" strokeDasharray="3 3" />
@@ -90,9 +88,7 @@ export function LatencyChart({ chart, labels }: { chart: TargetChart; labels: La
           </LineChart>
         </ResponsiveContainer>
       </div>
-      <p className="muted" style={{ fontSize: ".8rem", margin: "4px 0 0" }}>
-        {labels.axis}
-      </p>
+      <p className="muted chart-axis">{labels.axis}</p>
     </figure>
   );
 }

@@ -13,13 +13,6 @@ export interface RegionLatencyLabels {
   noTarget: string;
 }
 
-export const REGION_LATENCY_LABELS_EN: RegionLatencyLabels = {
-  noData: "no data",
-  stale: "stale",
-  title: "Median round-trip time to {exchange} ({target}, {method}), last measured {at}",
-  noTarget: "not measured",
-};
-
 export function formatMs(ms: number | null): string {
   if (ms === null) return "–";
   return `${ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : Math.round(ms)} ms`;
@@ -30,8 +23,8 @@ export function formatUtc(at: Date | string | null): string {
   return `${new Date(at).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
-export function RegionLatency(props: { figure: RegionLatencyFigure | null | undefined; labels?: RegionLatencyLabels }) {
-  const l = props.labels ?? REGION_LATENCY_LABELS_EN;
+export function RegionLatency(props: { figure: RegionLatencyFigure | null | undefined; labels: RegionLatencyLabels }) {
+  const l = props.labels;
   const f = props.figure;
   if (!f) {
     return (

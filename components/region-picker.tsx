@@ -22,7 +22,7 @@ export interface RegionPickerLabels {
   legend: string;
   latency: string;
   noLatency: string;
-  latencyFigure?: RegionLatencyLabels;
+  latencyFigure: RegionLatencyLabels;
   outsidePolicy: string;
   noCapacity: string;
   noHealthyHost: string;

@@ -19,7 +19,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
             <span className="mark" aria-hidden="true" />
             Skjold
           </Link>
-          <nav aria-label="Main">
+          <nav aria-label={t("nav.main")}>
             <Link href="/teams">{t("nav.teams")}</Link>
             <Link href="/regions">{t("nav.regions")}</Link>
             {user.isAdmin ? <Link href="/admin">{t("nav.admin")}</Link> : null}

@@ -1,15 +1,8 @@
 import "server-only";
+import type { ActionState } from "@/components/action-state";
 import { toPublicError } from "@/lib/core/errors";
 
-export interface ActionState {
-  ok?: boolean;
-  message?: string;
-  error?: string;
-  /** One-time values shown once (an API token, an invitation link). */
-  secret?: string;
-  /** A validation refusal's message per field, for the form to show next to each field. */
-  fields?: Record<string, string>;
-}
+export type { ActionState };
 
 /** Runs a form action and turns any failure into a message the form can show. */
 // biome-ignore lint/suspicious/noConfusingVoidType: an action that returns nothing (it redirects) is `() => Promise<void>`

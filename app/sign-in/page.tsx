@@ -1,12 +1,11 @@
-import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { ActionForm } from "@/components/action-form";
-import { getT } from "@/app/_i18n/server";
+import { getT, pageTitle } from "@/app/_i18n/server";
 import { currentSession } from "@/app/_server/request";
 import { switchLanguageAction } from "@/app/(portal)/actions";
 import { signInAction } from "./actions";
 
-export const metadata: Metadata = { title: "Sign in" };
+export const generateMetadata = pageTitle("signIn.submit");
 
 export default async function SignInPage() {
   if ((await currentSession()).state === "active") redirect("/teams");

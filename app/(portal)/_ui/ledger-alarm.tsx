@@ -10,7 +10,7 @@ export async function LedgerAlarm({ t, principal }: { t: T; principal: Principal
   const alarm = await readLedgerAlarm({ prisma: await getPrisma(), principal });
   if (!alarm) return null;
   return (
-    <p className="alert error" role="alert" data-testid="ledger-alarm" style={{ marginTop: 0 }}>
+    <p className="alert error flush-top" role="alert" data-testid="ledger-alarm">
       {t("alarm.ledgerBroken", { seq: alarm.brokenAt.seq, at: utc(alarm.detectedAt) })} <Link href={alarm.href}>{t("alarm.details")}</Link>
     </p>
   );

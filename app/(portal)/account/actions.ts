@@ -5,13 +5,15 @@ import { redirect } from "next/navigation";
 import { SESSION_COOKIE } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db";
 import { beginTotpEnrolment, changePassword, confirmTotpEnrolment, signOutEverywhere } from "@/lib/users/account";
+import { getT } from "@/app/_i18n/server";
 import { formObject, runAction, type ActionState } from "@/app/_server/actions";
 import { requestMeta, requireUser } from "@/app/_server/request";
 
 export async function changePasswordAction(_p: ActionState, form: FormData): Promise<ActionState> {
   return runAction(async () => {
-    await changePassword({ prisma: await getPrisma(), principal: await requireUser(), input: formObject(form), meta: await requestMeta() });
-    return { message: "Password changed. Your other sessions were signed out." };
+    const principal = await requireUser();
+    await changePassword({ prisma: await getPrisma(), principal, input: formObject(form), meta: await requestMeta() });
+    return { message: (await getT(principal.locale)).t("account.passwordChanged") };
   });
 }
 
@@ -24,13 +26,9 @@ export async function beginTotpAction(_p: ActionState): Promise<ActionState> {
 
 export async function confirmTotpAction(_p: ActionState, form: FormData): Promise<ActionState> {
   return runAction(async () => {
-    await confirmTotpEnrolment({
-      prisma: await getPrisma(),
-      principal: await requireUser(),
-      code: String(form.get("code") ?? ""),
-      meta: await requestMeta(),
-    });
-    return { message: "Two-factor sign-in is on." };
+    const principal = await requireUser();
+    await confirmTotpEnrolment({ prisma: await getPrisma(), principal, code: String(form.get("code") ?? ""), meta: await requestMeta() });
+    return { message: (await getT(principal.locale)).t("account.totpOn") };
   });
 }
 

@@ -1,11 +1,10 @@
-import type { Metadata } from "next";
 import { ActionForm } from "@/components/action-form";
 import { getPrisma } from "@/lib/db";
-import { getT } from "@/app/_i18n/server";
+import { getT, pageTitle } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
 import { beginTotpAction, changePasswordAction, confirmTotpAction, signOutEverywhereAction } from "./actions";
 
-export const metadata: Metadata = { title: "Account" };
+export const generateMetadata = pageTitle("nav.account");
 
 export default async function AccountPage() {
   const user = await requireUser();
@@ -16,7 +15,7 @@ export default async function AccountPage() {
       <h1>{t("account.title")}</h1>
       <p className="muted">
         {user.name} · {user.email}
-        {user.isAdmin ? " · platform admin" : ""}
+        {user.isAdmin ? ` · ${t("account.platformAdmin")}` : ""}
       </p>
       <div className="grid">
         <section className="card">

@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { createPlan, createRegion, setPlanActive, setRegionActive } from "@/lib/catalog/catalog";
 import { getPrisma } from "@/lib/db";
+import { getT } from "@/app/_i18n/server";
 import { formObject, runAction, type ActionState } from "@/app/_server/actions";
 import { requestMeta, requireUser } from "@/app/_server/request";
 
@@ -14,9 +15,11 @@ export async function createRegionAction(_p: ActionState, form: FormData): Promi
   return runAction(async () => {
     const input = formObject(form);
     if (!input.datacenter) delete input.datacenter;
-    const r = await createRegion({ ...(await ctx()), input });
+    const c = await ctx();
+    const r = await createRegion({ ...c, input });
+    const { t } = await getT(c.principal.locale);
     revalidatePath("/admin/regions");
-    return { message: `Region ${r.name} created.` };
+    return { message: t("regions.created", { name: r.name }) };
   });
 }
 
@@ -29,9 +32,11 @@ export async function toggleRegionAction(_p: ActionState, form: FormData): Promi
 
 export async function createPlanAction(_p: ActionState, form: FormData): Promise<ActionState> {
   return runAction(async () => {
-    const p = await createPlan({ ...(await ctx()), input: formObject(form) });
+    const c = await ctx();
+    const p = await createPlan({ ...c, input: formObject(form) });
+    const { t } = await getT(c.principal.locale);
     revalidatePath("/admin/plans");
-    return { message: `Plan ${p.name} created.` };
+    return { message: t("plans.created", { name: p.name }) };
   });
 }
 

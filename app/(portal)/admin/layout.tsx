@@ -10,7 +10,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
   const { t } = await getT(user.locale);
   return (
     <div className="stack">
-      <nav aria-label="Admin" className="row">
+      <nav aria-label={t("nav.admin")} className="row">
         <Link href="/admin">{t("admin.title")}</Link>
         <Link href="/admin/hosts">{t("admin.hosts")}</Link>
         <Link href="/admin/images">{t("admin.images")}</Link>

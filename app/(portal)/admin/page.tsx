@@ -1,10 +1,9 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { getPrisma } from "@/lib/db";
-import { getT } from "@/app/_i18n/server";
+import { getT, pageTitle } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
 
-export const metadata: Metadata = { title: "Admin" };
+export const generateMetadata = pageTitle("nav.admin");
 
 export default async function AdminHome() {
   const user = await requireUser();
@@ -24,16 +23,16 @@ export default async function AdminHome() {
     [t("admin.regions"), regions, "/admin/regions"],
     [t("admin.plans"), plans, "/admin/plans"],
     [t("admin.hosts"), hosts, "/admin/hosts"],
-    ["VMs", vms, "/admin/hosts"],
+    [t("admin.vms"), vms, "/admin/hosts"],
   ];
   return (
     <>
       <h1>{t("admin.title")}</h1>
       <div className="grid">
         {tiles.map(([label, n, href]) => (
-          <Link key={label} href={href} className="card" style={{ textDecoration: "none", color: "inherit" }}>
+          <Link key={label} href={href} className="card tile">
             <div className="muted">{label}</div>
-            <div style={{ fontSize: "2rem", fontWeight: 700 }}>{n}</div>
+            <div className="tile-figure">{n}</div>
           </Link>
         ))}
       </div>

@@ -1,14 +1,14 @@
-import type { Metadata } from "next";
 import Link from "next/link";
+import { DataTable } from "@/components/data-table";
 import { RegionLatency } from "@/components/region-latency";
 import { listRegions } from "@/lib/catalog/catalog";
 import { getPrisma } from "@/lib/db";
 import { nixLatencyByRegion } from "@/lib/latency/nix-latency";
-import { getT } from "@/app/_i18n/server";
+import { getT, pageTitle } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
 import { JURISDICTION_KEY, regionLatencyLabels } from "./labels";
 
-export const metadata: Metadata = { title: "Regions" };
+export const generateMetadata = pageTitle("nav.regions");
 
 export default async function RegionsPage() {
   const user = await requireUser();
@@ -21,40 +21,40 @@ export default async function RegionsPage() {
     <>
       <h1>{t("nav.regions")}</h1>
       <p className="muted">{t("latency.regionsIntro")}</p>
-      {!exchange ? (
-        <p className="alert" style={{ borderColor: "var(--line)", background: "var(--panel)" }}>
-          {t("latency.noTargets")}
-        </p>
-      ) : null}
+      {!exchange ? <p className="alert note">{t("latency.noTargets")}</p> : null}
       <section className="card table-wrap">
-        <table data-testid="region-list">
-          <thead>
-            <tr>
-              <th>{t("common.region")}</th>
-              <th>{t("regions.city")}</th>
-              <th>{t("regions.country")}</th>
-              <th>{t("regions.jurisdiction")}</th>
-              <th>{exchange ? t("latency.toExchange", { exchange }) : t("latency.latency")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {regions.map((r) => (
-              <tr key={r.id} data-region={r.code}>
-                <td>
+        <DataTable
+          bare
+          testId="region-list"
+          rows={regions}
+          rowKey={(r) => r.id}
+          rowProps={(r) => ({ "data-region": r.code })}
+          columns={[
+            {
+              key: "region",
+              header: t("common.region"),
+              cell: (r) => (
+                <>
                   <Link href={`/regions/${r.code}`}>{r.name}</Link> <span className="muted mono">{r.code}</span>
-                </td>
-                <td>{r.city}</td>
-                <td>{r.country}</td>
-                <td>
-                  <span className={`badge ${r.jurisdiction === "NO_EEA" ? "no" : ""}`}>{t(JURISDICTION_KEY[r.jurisdiction])}</span>
-                </td>
-                <td>
-                  <RegionLatency figure={figures[r.code]} labels={labels} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+            { key: "city", header: t("regions.city"), cell: (r) => r.city },
+            { key: "country", header: t("regions.country"), cell: (r) => r.country },
+            {
+              key: "jurisdiction",
+              header: t("regions.jurisdiction"),
+              cell: (r) => (
+                <span className={`badge ${r.jurisdiction === "NO_EEA" ? "no" : ""}`}>{t(JURISDICTION_KEY[r.jurisdiction])}</span>
+              ),
+            },
+            {
+              key: "latency",
+              header: exchange ? t("latency.toExchange", { exchange }) : t("latency.latency"),
+              cell: (r) => <RegionLatency figure={figures[r.code]} labels={labels} />,
+            },
+          ]}
+        />
       </section>
     </>
   );

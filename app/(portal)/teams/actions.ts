@@ -7,11 +7,16 @@ import { createTeam } from "@/lib/teams/create-team";
 import { inviteMember } from "@/lib/teams/invitations";
 import { changeMemberRole, removeMember } from "@/lib/teams/members";
 import { setTeamQuota } from "@/lib/teams/quota";
+import { getT } from "@/app/_i18n/server";
 import { formObject, runAction, type ActionState } from "@/app/_server/actions";
 import { requestMeta, requireUser } from "@/app/_server/request";
 
 async function ctx() {
   return { prisma: await getPrisma(), principal: await requireUser(), meta: await requestMeta() };
+}
+
+async function translate() {
+  return (await getT((await requireUser()).locale)).t;
 }
 
 export async function createTeamAction(_p: ActionState, form: FormData): Promise<ActionState> {
@@ -20,7 +25,7 @@ export async function createTeamAction(_p: ActionState, form: FormData): Promise
     if (!input.ownerEmail) delete input.ownerEmail;
     const team = await createTeam({ ...(await ctx()), input });
     revalidatePath("/teams");
-    return { message: `Team ${team.name} created.` };
+    return { message: (await translate())("teams.created", { name: team.name }) };
   });
 }
 
@@ -39,7 +44,7 @@ export async function changeRoleAction(_p: ActionState, form: FormData): Promise
     const { slug, ...input } = formObject(form);
     await changeMemberRole({ ...(await ctx()), teamSlug: slug ?? "", input });
     revalidatePath(`/teams/${slug}`);
-    return { message: "Role changed." };
+    return { message: (await translate())("team.roleChanged") };
   });
 }
 
@@ -73,6 +78,6 @@ export async function setQuotaAction(_p: ActionState, form: FormData): Promise<A
     const { slug, ...input } = formObject(form);
     await setTeamQuota({ ...(await ctx()), teamSlug: slug ?? "", input });
     revalidatePath(`/teams/${slug}`);
-    return { message: "Quota saved." };
+    return { message: (await translate())("team.quotaSaved") };
   });
 }

@@ -1,13 +1,13 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { ActionForm } from "@/components/action-form";
+import { DataTable } from "@/components/data-table";
 import { getPrisma } from "@/lib/db";
 import { listTeams } from "@/lib/teams/list-teams";
-import { getT } from "@/app/_i18n/server";
+import { getT, pageTitle } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
 import { createTeamAction } from "./actions";
 
-export const metadata: Metadata = { title: "Teams" };
+export const generateMetadata = pageTitle("nav.teams");
 
 export default async function TeamsPage() {
   const user = await requireUser();
@@ -17,36 +17,17 @@ export default async function TeamsPage() {
     <div className="stack">
       <h1>{t("teams.title")}</h1>
       <section className="card">
-        {teams.length === 0 ? (
-          <p className="muted">{t("teams.none")}</p>
-        ) : (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>{t("teams.name")}</th>
-                  <th>{t("teams.slug")}</th>
-                  <th>{t("teams.role")}</th>
-                  <th>{t("team.residency")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {teams.map(({ team, role }) => (
-                  <tr key={team.id}>
-                    <td>
-                      <Link href={`/teams/${team.slug}`}>{team.name}</Link>
-                    </td>
-                    <td className="mono">{team.slug}</td>
-                    <td>
-                      <span className="badge">{role.toLowerCase()}</span>
-                    </td>
-                    <td>{team.residencyPolicy.replace("_", " ").toLowerCase()}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          rows={teams}
+          rowKey={({ team }) => team.id}
+          empty={t("teams.none")}
+          columns={[
+            { key: "name", header: t("teams.name"), cell: ({ team }) => <Link href={`/teams/${team.slug}`}>{team.name}</Link> },
+            { key: "slug", header: t("teams.slug"), className: "mono", cell: ({ team }) => team.slug },
+            { key: "role", header: t("teams.role"), cell: ({ role }) => <span className="badge">{t(`role.${role}`)}</span> },
+            { key: "policy", header: t("team.residency"), cell: ({ team }) => t(`teams.policy.${team.residencyPolicy}`) },
+          ]}
+        />
       </section>
       {user.isAdmin ? (
         <section className="card">

@@ -26,7 +26,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
     <main id="main">
       <div className="card auth-box">
         <h1>{t("invite.title", { team: invitation.team.name })}</h1>
-        <p>{t("invite.as", { role: invitation.role.toLowerCase() })}</p>
+        <p>{t("invite.as", { role: t(`role.${invitation.role}`) })}</p>
         {mustSignIn ? (
           <p className="alert error">
             {t("invite.signInFirst", { email: invitation.email })} <Link href="/sign-in">{t("signIn.submit")}</Link>

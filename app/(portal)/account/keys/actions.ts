@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { getPrisma } from "@/lib/db";
 import { addSshKey, deleteSshKey } from "@/lib/users/ssh-keys";
+import { getT } from "@/app/_i18n/server";
 import { formObject, runAction, type ActionState } from "@/app/_server/actions";
 import { requestMeta, requireUser } from "@/app/_server/request";
 
@@ -12,9 +13,10 @@ async function ctx() {
 
 export async function addSshKeyAction(_p: ActionState, form: FormData): Promise<ActionState> {
   return runAction(async () => {
-    const key = await addSshKey({ ...(await ctx()), input: formObject(form) });
+    const c = await ctx();
+    const key = await addSshKey({ ...c, input: formObject(form) });
     revalidatePath("/account/keys");
-    return { message: `Key "${key.name}" added (${key.fingerprint}).` };
+    return { message: (await getT(c.principal.locale)).t("keys.added", { name: key.name, fingerprint: key.fingerprint }) };
   });
 }
 

@@ -1,12 +1,12 @@
-import type { Metadata } from "next";
 import { ActionForm } from "@/components/action-form";
+import { DataTable } from "@/components/data-table";
 import { getPrisma } from "@/lib/db";
 import { listSshKeys } from "@/lib/users/ssh-keys";
-import { getT } from "@/app/_i18n/server";
+import { getT, pageTitle } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
 import { addSshKeyAction, deleteSshKeyAction } from "./actions";
 
-export const metadata: Metadata = { title: "SSH keys" };
+export const generateMetadata = pageTitle("keys.title");
 
 export default async function SshKeysPage() {
   const user = await requireUser();
@@ -18,45 +18,40 @@ export default async function SshKeysPage() {
       <p className="muted">{t("keys.intro")}</p>
       <section className="card" aria-labelledby="your-keys">
         <h2 id="your-keys">{t("keys.yours")}</h2>
-        {keys.length === 0 ? (
-          <p className="muted">{t("keys.none")}</p>
-        ) : (
-          <div className="table-wrap">
-            <table data-testid="ssh-keys">
-              <thead>
-                <tr>
-                  <th>{t("common.name")}</th>
-                  <th>{t("keys.type")}</th>
-                  <th>{t("keys.fingerprint")}</th>
-                  <th>{t("common.created")}</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {keys.map((k) => (
-                  <tr key={k.id}>
-                    <td>{k.name}</td>
-                    <td>
-                      {k.keyType} <span className="muted">{k.bits ? `${k.bits} bits` : ""}</span>
-                    </td>
-                    <td className="mono">{k.fingerprint}</td>
-                    <td>{k.createdAt.toISOString().slice(0, 10)}</td>
-                    <td>
-                      <ActionForm
-                        action={deleteSshKeyAction}
-                        submit={t("keys.delete")}
-                        variant="danger"
-                        confirm={t("keys.confirmDelete", { name: k.name })}
-                      >
-                        <input type="hidden" name="keyId" value={k.id} />
-                      </ActionForm>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          testId="ssh-keys"
+          rows={keys}
+          rowKey={(k) => k.id}
+          empty={t("keys.none")}
+          columns={[
+            { key: "name", header: t("common.name"), cell: (k) => k.name },
+            {
+              key: "type",
+              header: t("keys.type"),
+              cell: (k) => (
+                <>
+                  {k.keyType} <span className="muted">{k.bits ? `${k.bits} bits` : ""}</span>
+                </>
+              ),
+            },
+            { key: "fingerprint", header: t("keys.fingerprint"), className: "mono", cell: (k) => k.fingerprint },
+            { key: "created", header: t("common.created"), cell: (k) => k.createdAt.toISOString().slice(0, 10) },
+            {
+              key: "delete",
+              header: "",
+              cell: (k) => (
+                <ActionForm
+                  action={deleteSshKeyAction}
+                  submit={t("keys.delete")}
+                  variant="danger"
+                  confirm={t("keys.confirmDelete", { name: k.name })}
+                >
+                  <input type="hidden" name="keyId" value={k.id} />
+                </ActionForm>
+              ),
+            },
+          ]}
+        />
       </section>
       <section className="card" aria-labelledby="add-key">
         <h2 id="add-key">{t("keys.add")}</h2>

@@ -1,12 +1,12 @@
-import type { Metadata } from "next";
 import Link from "next/link";
+import { DataTable } from "@/components/data-table";
 import { listAuditEvents } from "@/lib/audit/list-audit";
 import { AppError } from "@/lib/core/errors";
 import { getPrisma } from "@/lib/db";
-import { getT } from "@/app/_i18n/server";
+import { getT, pageTitle } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
 
-export const metadata: Metadata = { title: "Audit log" };
+export const generateMetadata = pageTitle("admin.audit");
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
@@ -41,28 +41,24 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       </form>
       {error ? <p className="alert error">{error}</p> : null}
       <section className="card table-wrap">
-        <table data-testid="audit">
-          <thead>
-            <tr>
-              <th>{t("audit.when")}</th>
-              <th>{t("audit.who")}</th>
-              <th>{t("audit.what")}</th>
-              <th>Target</th>
-              <th>{t("audit.from")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {result.events.map((e) => (
-              <tr key={e.id.toString()}>
-                <td className="mono">{e.at.toISOString().replace("T", " ").slice(0, 19)}</td>
-                <td>{e.actorLabel}</td>
-                <td className="mono">{e.action}</td>
-                <td className="mono">{e.targetType ? `${e.targetType}:${e.targetId ?? ""}` : ""}</td>
-                <td className="mono">{e.ip ?? ""}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          bare
+          testId="audit"
+          rows={result.events}
+          rowKey={(e) => e.id.toString()}
+          columns={[
+            { key: "when", header: t("audit.when"), className: "mono", cell: (e) => e.at.toISOString().replace("T", " ").slice(0, 19) },
+            { key: "who", header: t("audit.who"), cell: (e) => e.actorLabel },
+            { key: "what", header: t("audit.what"), className: "mono", cell: (e) => e.action },
+            {
+              key: "target",
+              header: t("audit.target"),
+              className: "mono",
+              cell: (e) => (e.targetType ? `${e.targetType}:${e.targetId ?? ""}` : ""),
+            },
+            { key: "from", header: t("audit.from"), className: "mono", cell: (e) => e.ip ?? "" },
+          ]}
+        />
         {result.nextBefore ? <Link href={`/admin/audit?${next.toString()}`}>{t("audit.older")} →</Link> : null}
       </section>
     </>

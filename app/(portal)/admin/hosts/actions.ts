@@ -16,11 +16,16 @@ import {
 } from "@/lib/hosts";
 import { driftCount } from "@/lib/hosts/drift";
 import { getPrisma } from "@/lib/db";
+import { getT } from "@/app/_i18n/server";
 import { formObject, runAction, type ActionState } from "@/app/_server/actions";
 import { requestMeta, requireUser } from "@/app/_server/request";
 
 async function ctx() {
   return { prisma: await getPrisma(), principal: await requireUser(), meta: await requestMeta() };
+}
+
+async function translate() {
+  return (await getT((await requireUser()).locale)).t;
 }
 
 const hostIdOf = (form: FormData) => String(form.get("hostId") ?? "");
@@ -40,9 +45,8 @@ export async function confirmKeyAction(_p: ActionState, form: FormData): Promise
     const input = { fingerprint: form.get("fingerprint"), probeKernelPath: form.get("probeKernelPath") ?? undefined };
     const r = await confirmHostKey({ ...(await ctx()), hostId: hostIdOf(form), input });
     done(hostIdOf(form));
-    return r.error
-      ? { ok: false, error: `Key pinned, but discovery failed: ${r.error}` }
-      : { message: "Host key pinned and host discovered." };
+    const t = await translate();
+    return r.error ? { ok: false, error: t("hosts.keyPinnedDiscoveryFailed", { error: r.error }) } : { message: t("hosts.keyPinned") };
   });
 }
 
@@ -50,7 +54,7 @@ export async function refreshHostAction(_p: ActionState, form: FormData): Promis
   return runAction(async () => {
     await refreshHost({ ...(await ctx()), hostId: hostIdOf(form), reprobe: form.get("reprobe") === "1" });
     done(hostIdOf(form));
-    return { message: "Facts refreshed." };
+    return { message: (await translate())("hosts.refreshed") };
   });
 }
 
@@ -74,7 +78,7 @@ export async function reconcileHostAction(_p: ActionState, form: FormData): Prom
   return runAction(async () => {
     const drift = await reconcileHost({ ...(await ctx()), hostId: hostIdOf(form) });
     done(hostIdOf(form));
-    return { message: `${driftCount(drift)} drift item(s) found.` };
+    return { message: (await translate())("hosts.driftFound", { count: driftCount(drift) }) };
   });
 }
 
@@ -88,7 +92,10 @@ export async function driftItemAction(_p: ActionState, form: FormData): Promise<
     done(hostIdOf(form));
     const refused = "refused" in r ? r.refused : [];
     if (refused.length) return { ok: false, error: refused.map((x) => `${x.name}: ${x.reason}`).join("; ") };
-    return { message: "cleaned" in r ? `Cleaned: ${r.cleaned.join(", ")}` : `Adopted: ${r.adopted.join(", ")}` };
+    const t = await translate();
+    return {
+      message: "cleaned" in r ? t("hosts.cleaned", { names: r.cleaned.join(", ") }) : t("hosts.adopted", { names: r.adopted.join(", ") }),
+    };
   });
 }
 
@@ -100,6 +107,6 @@ export async function registerImageAction(_p: ActionState, form: FormData): Prom
     const copy = await registerImage({ ...(await ctx()), input });
     revalidatePath("/admin/images");
     done(copy.hostId);
-    return { message: `Registered ${copy.volume} (sha256 ${copy.checksumSha256.slice(0, 16)}…).` };
+    return { message: (await translate())("images.registered", { volume: copy.volume, sha: copy.checksumSha256.slice(0, 16) }) };
   });
 }

@@ -1,22 +1,11 @@
-// Display helpers for the host pages.
+import type { T } from "@/app/_i18n/server";
 
-export function gib(bytes: number | bigint): string {
-  return `${(Number(bytes) / 2 ** 30).toFixed(Number(bytes) >= 100 * 2 ** 30 ? 0 : 1)} GiB`;
-}
-
-export function ago(date: Date | null, now = new Date()): string {
-  if (!date) return "never";
+/** How long ago a host was last heard from, in the reader's language; older than a day: the UTC time. */
+export function ago(t: T, date: Date | null, now = new Date()): string {
+  if (!date) return t("time.never");
   const s = Math.round((now.getTime() - date.getTime()) / 1000);
-  if (s < 60) return `${s} s ago`;
-  if (s < 3600) return `${Math.round(s / 60)} min ago`;
-  if (s < 86_400) return `${Math.round(s / 3600)} h ago`;
+  if (s < 60) return t("time.secondsAgo", { n: s });
+  if (s < 3600) return t("time.minutesAgo", { n: Math.round(s / 60) });
+  if (s < 86_400) return t("time.hoursAgo", { n: Math.round(s / 3600) });
   return date.toISOString().slice(0, 16).replace("T", " ");
 }
-
-export const STATUS_BADGE: Record<string, string> = {
-  ONLINE: "badge ok",
-  PENDING_KEY: "badge warn",
-  OFFLINE: "badge warn",
-  ERROR: "badge bad",
-  KEY_MISMATCH: "badge bad",
-};

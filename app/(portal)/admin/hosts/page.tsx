@@ -1,13 +1,17 @@
-import type { Metadata } from "next";
-import { formatSince } from "@/lib/placement/place-vm";
 import Link from "next/link";
+import { DataTable } from "@/components/data-table";
+import { formatBytes, mib } from "@/components/format-bytes";
+import { StatusBadge } from "@/components/status-badge";
 import { listHosts } from "@/lib/hosts";
 import { getPrisma } from "@/lib/db";
-import { getT } from "@/app/_i18n/server";
+import { formatSince } from "@/lib/placement/place-vm";
+import { getT, pageTitle } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
-import { ago, gib, STATUS_BADGE } from "./format";
+import { ago } from "./format";
 
-export const metadata: Metadata = { title: "Hosts" };
+export const generateMetadata = pageTitle("admin.hosts");
+
+const gibFigure = (mb: number) => formatBytes(mib(mb), { unit: "GiB", decimals: 1, bare: true });
 
 export default async function HostsPage() {
   const user = await requireUser();
@@ -22,34 +26,31 @@ export default async function HostsPage() {
       </div>
       {hosts.length === 0 ? <p className="muted">{t("hosts.none")}</p> : null}
       <section className="card table-wrap">
-        <table data-testid="hosts">
-          <thead>
-            <tr>
-              <th>{t("common.name")}</th>
-              <th>{t("hosts.region")}</th>
-              <th>{t("common.status")}</th>
-              <th>{t("hosts.accelerator")}</th>
-              <th>{t("hosts.network")}</th>
-              <th>{t("hosts.vcpu")}</th>
-              <th>{t("hosts.ram")}</th>
-              <th>{t("hosts.disk")}</th>
-              <th>{t("hosts.lastContact")}</th>
-              <th>{t("hosts.error")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {hosts.map((h) => (
-              <tr key={h.id}>
-                <td>
-                  <Link href={`/admin/hosts/${h.id}`}>{h.name}</Link>
-                </td>
-                <td>{h.region.code}</td>
-                <td>
-                  <span className={STATUS_BADGE[h.status] ?? "badge"}>{h.status.replace("_", " ").toLowerCase()}</span>
-                  {h.draining ? <span className="badge warn">draining</span> : null}
-                </td>
-                <td>{h.accelerator === "UNKNOWN" ? "–" : h.accelerator}</td>
-                <td data-testid={`host-network-${h.name}`}>
+        <DataTable
+          bare
+          testId="hosts"
+          rows={hosts}
+          rowKey={(h) => h.id}
+          columns={[
+            { key: "name", header: t("common.name"), cell: (h) => <Link href={`/admin/hosts/${h.id}`}>{h.name}</Link> },
+            { key: "region", header: t("hosts.region"), cell: (h) => h.region.code },
+            {
+              key: "status",
+              header: t("common.status"),
+              cell: (h) => (
+                <>
+                  <StatusBadge of="host" state={h.status} label={t(`hostState.${h.status}`)} />
+                  {h.draining ? <span className="badge warn">{t("hostState.draining")}</span> : null}
+                </>
+              ),
+            },
+            { key: "accelerator", header: t("hosts.accelerator"), cell: (h) => (h.accelerator === "UNKNOWN" ? "–" : h.accelerator) },
+            {
+              key: "network",
+              header: t("hosts.network"),
+              cellProps: (h) => ({ "data-testid": `host-network-${h.name}` }),
+              cell: (h) => (
+                <>
                   {h.networkMode === "USER_FORWARD" ? (
                     <span className="badge warn" title={t("hosts.labTrialHint")}>
                       {t("hosts.labTrial")}
@@ -61,25 +62,34 @@ export default async function HostsPage() {
                     </>
                   )}
                   {h.networkProblem ? <div className="muted">{h.networkProblem}</div> : null}
-                </td>
-                <td>
-                  {h.capacity.vcpus.allocated} / {h.capacity.vcpus.total}
-                </td>
-                <td>
-                  {(h.capacity.memoryMb.allocated / 1024).toFixed(1)} / {(h.capacity.memoryMb.total / 1024).toFixed(1)} GiB
-                </td>
-                <td>
-                  {h.capacity.diskGb.allocated} GiB / {gib(h.capacity.diskGb.totalBytes)}
-                </td>
-                <td>{ago(h.lastSeenAt)}</td>
-                <td className="muted">
+                </>
+              ),
+            },
+            { key: "vcpu", header: t("hosts.vcpu"), cell: (h) => `${h.capacity.vcpus.allocated} / ${h.capacity.vcpus.total}` },
+            {
+              key: "ram",
+              header: t("hosts.ram"),
+              cell: (h) => `${gibFigure(h.capacity.memoryMb.allocated)} / ${gibFigure(h.capacity.memoryMb.total)} GiB`,
+            },
+            {
+              key: "disk",
+              header: t("hosts.disk"),
+              cell: (h) => `${h.capacity.diskGb.allocated} GiB / ${formatBytes(h.capacity.diskGb.totalBytes, { unit: "GiB" })}`,
+            },
+            { key: "seen", header: t("hosts.lastContact"), cell: (h) => ago(t, h.lastSeenAt) },
+            {
+              key: "error",
+              header: t("hosts.error"),
+              className: "muted",
+              cell: (h) => (
+                <>
                   {h.unhealthySince ? <strong>{t("hosts.unhealthySince", { time: formatSince(h.unhealthySince) })}: </strong> : null}
                   {h.lastError ?? ""}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+          ]}
+        />
       </section>
     </>
   );

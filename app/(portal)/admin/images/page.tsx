@@ -1,14 +1,14 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { ActionForm } from "@/components/action-form";
+import { DataTable } from "@/components/data-table";
+import { formatBytes } from "@/components/format-bytes";
 import { listHosts, listImages } from "@/lib/hosts";
 import { getPrisma } from "@/lib/db";
-import { getT } from "@/app/_i18n/server";
+import { getT, pageTitle } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
 import { registerImageAction } from "@/app/(portal)/admin/hosts/actions";
-import { gib } from "@/app/(portal)/admin/hosts/format";
 
-export const metadata: Metadata = { title: "Images" };
+export const generateMetadata = pageTitle("admin.images");
 
 export default async function ImagesPage() {
   const user = await requireUser();
@@ -22,46 +22,52 @@ export default async function ImagesPage() {
     <>
       <h1>{t("admin.images")}</h1>
       <section className="card table-wrap">
-        <table data-testid="images">
-          <thead>
-            <tr>
-              <th>Image</th>
-              <th>OS</th>
-              <th>Host</th>
-              <th>Volume</th>
-              <th>Size</th>
-              <th>sha256</th>
-              <th>Direct boot</th>
-            </tr>
-          </thead>
-          <tbody>
-            {images.flatMap((img) =>
-              (img.copies.length ? img.copies : [null]).map((c, i) => (
-                <tr key={`${img.id}-${c?.id ?? i}`}>
-                  <td>{`${img.name} (${img.slug})`}</td>
-                  <td>{`${img.os} ${img.version}`}</td>
-                  <td>
-                    {c ? <Link href={`/admin/hosts/${c.host.id}`}>{c.host.name}</Link> : <span className="muted">not on any host</span>}
-                  </td>
-                  <td className="mono">{c ? `${c.pool.name}/${c.volume}` : ""}</td>
-                  <td>{c ? gib(c.sizeBytes) : ""}</td>
-                  <td className="mono">{c ? `${c.checksumSha256.slice(0, 16)}…` : ""}</td>
-                  <td className="mono">{c?.kernelPath ? "kernel + initrd" : c ? "bootloader" : ""}</td>
-                </tr>
-              )),
-            )}
-          </tbody>
-        </table>
+        <DataTable
+          bare
+          testId="images"
+          rows={images.flatMap((img) => (img.copies.length ? img.copies : [null]).map((copy) => ({ img, copy })))}
+          rowKey={({ img, copy }) => `${img.id}-${copy?.id ?? "none"}`}
+          columns={[
+            { key: "image", header: t("images.image"), cell: ({ img }) => `${img.name} (${img.slug})` },
+            { key: "os", header: t("images.os"), cell: ({ img }) => `${img.os} ${img.version}` },
+            {
+              key: "host",
+              header: t("images.host"),
+              cell: ({ copy }) =>
+                copy ? (
+                  <Link href={`/admin/hosts/${copy.host.id}`}>{copy.host.name}</Link>
+                ) : (
+                  <span className="muted">{t("images.notOnHost")}</span>
+                ),
+            },
+            {
+              key: "volume",
+              header: t("images.volume"),
+              className: "mono",
+              cell: ({ copy }) => (copy ? `${copy.pool.name}/${copy.volume}` : ""),
+            },
+            { key: "size", header: t("images.size"), cell: ({ copy }) => (copy ? formatBytes(copy.sizeBytes, { unit: "GiB" }) : "") },
+            {
+              key: "sha256",
+              header: "sha256",
+              className: "mono",
+              cell: ({ copy }) => (copy ? `${copy.checksumSha256.slice(0, 16)}…` : ""),
+            },
+            {
+              key: "boot",
+              header: t("images.directBoot"),
+              className: "mono",
+              cell: ({ copy }) => (copy ? t(copy.kernelPath ? "images.kernelInitrd" : "images.bootloader") : ""),
+            },
+          ]}
+        />
       </section>
       <section className="card">
-        <h2>Register an image on a host</h2>
-        <p className="muted">
-          The volume must already be in the pool. Skjold computes its sha256 on the host. Images found on a host can also be registered from
-          the host&apos;s page.
-        </p>
-        <ActionForm action={registerImageAction} submit="Register image" testId="register-image">
+        <h2>{t("images.registerTitle")}</h2>
+        <p className="muted">{t("images.registerIntro")}</p>
+        <ActionForm action={registerImageAction} submit={t("images.register")} testId="register-image">
           <label>
-            Image
+            {t("images.image")}
             <select name="imageSlug">
               {images.map((i) => (
                 <option key={i.slug} value={i.slug}>
@@ -71,7 +77,7 @@ export default async function ImagesPage() {
             </select>
           </label>
           <label>
-            Host and pool
+            {t("images.hostPool")}
             <select name="hostPool" disabled={pools.length === 0}>
               {pools.map((p) => (
                 <option key={`${p.hostId}/${p.pool}`} value={`${p.hostId}/${p.pool}`}>{`${p.host} / ${p.pool}`}</option>
@@ -79,19 +85,19 @@ export default async function ImagesPage() {
             </select>
           </label>
           <label>
-            Volume
+            {t("images.volume")}
             <input name="volume" required className="mono" placeholder="debian-12-base-….qcow2" />
           </label>
           <label>
-            Kernel (direct boot, optional)
+            {t("images.kernelOptional")}
             <input name="kernelPath" className="mono" />
           </label>
           <label>
-            Initrd (optional)
+            {t("images.initrdOptional")}
             <input name="initrdPath" className="mono" />
           </label>
           <label>
-            Expected sha256 (optional)
+            {t("images.sha256Optional")}
             <input name="expectedSha256" className="mono" />
           </label>
         </ActionForm>

@@ -19,25 +19,32 @@ export function TargetFields({ t, target }: { t: T; target?: LatencyTargetView }
       </label>
       <label>
         {t("latency.port")}
-        <input name="port" type="number" min={1} max={65535} style={{ width: 100 }} defaultValue={target?.port ?? ""} />
+        <input name="port" type="number" min={1} max={65535} className="latency-port" defaultValue={target?.port ?? ""} />
       </label>
       <label>
         {t("latency.method")}
         <select name="method" defaultValue={target?.method ?? "icmp"}>
           <option value="icmp">ICMP (ping)</option>
-          <option value="tcp">TCP connect</option>
+          <option value="tcp">{t("latency.methodTcp")}</option>
           <option value="both">ICMP + TCP</option>
         </select>
       </label>
       <label>
         {t("latency.count")}
-        <input name="count" type="number" min={1} max={20} style={{ width: 90 }} defaultValue={target?.count ?? 5} />
+        <input name="count" type="number" min={1} max={20} className="latency-count" defaultValue={target?.count ?? 5} />
       </label>
       <label>
         {t("latency.interval")}
-        <input name="intervalSec" type="number" min={30} max={86400} style={{ width: 110 }} defaultValue={target?.intervalSec ?? 300} />
+        <input
+          name="intervalSec"
+          type="number"
+          min={30}
+          max={86400}
+          className="latency-interval"
+          defaultValue={target?.intervalSec ?? 300}
+        />
       </label>
-      <label style={{ flexDirection: "row", alignItems: "center", gap: 6 }}>
+      <label className="check">
         <input type="checkbox" name="enabled" defaultChecked={target?.enabled ?? true} />
         {t("latency.enabled")}
       </label>

@@ -1,3 +1,4 @@
+import { DataTable } from "@/components/data-table";
 import type { AddressAssignment } from "@/lib/network/address-history";
 import type { T } from "@/app/_i18n/server";
 import { utcMinute } from "./format";
@@ -16,28 +17,22 @@ const unit = (a: AddressAssignment) => (a.prefixLen === 64 ? `${a.address}/64` :
 
 function Assignments({ rows, t, testId }: { rows: AddressAssignment[]; t: T; testId: string }) {
   return (
-    <table data-testid={testId}>
-      <thead>
-        <tr>
-          <th>{t("networks.vm")}</th>
-          <th>{t("networks.team")}</th>
-          <th>{t("networks.unit")}</th>
-          <th>{t("networks.from")}</th>
-          <th>{t("networks.to")}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((a) => (
-          <tr key={`${a.poolId}|${a.address}|${a.assignedAt.toISOString()}`}>
-            <td>{a.vm.name}</td>
-            <td>{a.team.slug}</td>
-            <td className="mono">{unit(a)}</td>
-            <td>{utcMinute(a.assignedAt)}</td>
-            <td>{a.releasedAt ? utcMinute(a.releasedAt) : <span className="badge ok">{t("networks.stillHeld")}</span>}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      testId={testId}
+      rows={rows}
+      rowKey={(a) => `${a.poolId}|${a.address}|${a.assignedAt.toISOString()}`}
+      columns={[
+        { key: "vm", header: t("networks.vm"), cell: (a) => a.vm.name },
+        { key: "team", header: t("networks.team"), cell: (a) => a.team.slug },
+        { key: "unit", header: t("networks.unit"), className: "mono", cell: (a) => unit(a) },
+        { key: "from", header: t("networks.from"), cell: (a) => utcMinute(a.assignedAt) },
+        {
+          key: "to",
+          header: t("networks.to"),
+          cell: (a) => (a.releasedAt ? utcMinute(a.releasedAt) : <span className="badge ok">{t("networks.stillHeld")}</span>),
+        },
+      ]}
+    />
   );
 }
 

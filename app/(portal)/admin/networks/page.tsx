@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import { ActionForm, FieldError } from "@/components/action-form";
 import { AppError } from "@/lib/core/errors";
 import { getPrisma } from "@/lib/db";
@@ -6,14 +5,14 @@ import { listHosts } from "@/lib/hosts";
 import { getQuarantine } from "@/lib/network/get-quarantine";
 import { listIpPools } from "@/lib/network/list-ip-pools";
 import { lookUpAddress } from "@/lib/network/look-up-address";
-import { getT } from "@/app/_i18n/server";
+import { getT, pageTitle } from "@/app/_i18n/server";
 import { requireUser, type UserPrincipal } from "@/app/_server/request";
 import { setQuarantineAction } from "./actions";
 import { AddressLookup, type Lookup } from "./address-lookup";
 import { PoolForm } from "./pool-form";
 import { PoolTable } from "./pool-table";
 
-export const metadata: Metadata = { title: "Networks" };
+export const generateMetadata = pageTitle("admin.networks");
 
 type Search = { address?: string | string[]; at?: string | string[] };
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)?.trim() ?? "";

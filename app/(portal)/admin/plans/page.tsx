@@ -1,12 +1,13 @@
-import type { Metadata } from "next";
 import { ActionForm } from "@/components/action-form";
+import { DataTable } from "@/components/data-table";
+import { formatBytes, mib } from "@/components/format-bytes";
 import { listPlans } from "@/lib/catalog/catalog";
 import { getPrisma } from "@/lib/db";
-import { getT } from "@/app/_i18n/server";
+import { getT, pageTitle } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
 import { createPlanAction, togglePlanAction } from "@/app/(portal)/admin/actions";
 
-export const metadata: Metadata = { title: "Plans" };
+export const generateMetadata = pageTitle("admin.plans");
 
 export default async function PlansPage() {
   const user = await requireUser();
@@ -16,43 +17,35 @@ export default async function PlansPage() {
     <>
       <h1>{t("admin.plans")}</h1>
       <section className="card table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>Code</th>
-              <th>{t("common.name")}</th>
-              <th>{t("plans.vcpus")}</th>
-              <th>{t("plans.memory")}</th>
-              <th>{t("plans.disk")}</th>
-              <th>{t("plans.price")}</th>
-              <th>{t("common.status")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {plans.map((p) => (
-              <tr key={p.id}>
-                <td className="mono">{p.code}</td>
-                <td>{p.name}</td>
-                <td>{p.vcpus}</td>
-                <td>{p.memoryMb >= 1024 ? `${p.memoryMb / 1024} GiB` : `${p.memoryMb} MiB`}</td>
-                <td>{p.diskGb} GB</td>
-                <td>{p.priceNokMonthly}</td>
-                <td>
-                  <ActionForm action={togglePlanAction} submit={p.active ? "Retire" : "Offer again"} variant="secondary">
-                    <input type="hidden" name="code" value={p.code} />
-                    <input type="hidden" name="active" value={p.active ? "0" : "1"} />
-                  </ActionForm>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          bare
+          rows={plans}
+          rowKey={(p) => p.id}
+          columns={[
+            { key: "code", header: t("admin.code"), className: "mono", cell: (p) => p.code },
+            { key: "name", header: t("common.name"), cell: (p) => p.name },
+            { key: "vcpus", header: t("plans.vcpus"), cell: (p) => p.vcpus },
+            { key: "memory", header: t("plans.memory"), cell: (p) => formatBytes(mib(p.memoryMb), { trim: true }) },
+            { key: "disk", header: t("plans.disk"), cell: (p) => `${p.diskGb} GB` },
+            { key: "price", header: t("plans.price"), cell: (p) => p.priceNokMonthly },
+            {
+              key: "status",
+              header: t("common.status"),
+              cell: (p) => (
+                <ActionForm action={togglePlanAction} submit={t(p.active ? "plans.retire" : "plans.offerAgain")} variant="secondary">
+                  <input type="hidden" name="code" value={p.code} />
+                  <input type="hidden" name="active" value={p.active ? "0" : "1"} />
+                </ActionForm>
+              ),
+            },
+          ]}
+        />
       </section>
       <section className="card">
-        <h2>New plan</h2>
-        <ActionForm action={createPlanAction} submit="Create plan" inline>
+        <h2>{t("plans.new")}</h2>
+        <ActionForm action={createPlanAction} submit={t("plans.create")} inline>
           <label>
-            Code
+            {t("admin.code")}
             <input name="code" required maxLength={16} />
           </label>
           <label>

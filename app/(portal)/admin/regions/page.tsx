@@ -1,19 +1,14 @@
-import type { Metadata } from "next";
 import { ActionForm } from "@/components/action-form";
+import { DataTable } from "@/components/data-table";
 import { listRegions } from "@/lib/catalog/catalog";
 import { getPrisma } from "@/lib/db";
-import { getT } from "@/app/_i18n/server";
+import { getT, pageTitle } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
 import { createRegionAction, toggleRegionAction } from "@/app/(portal)/admin/actions";
 
-export const metadata: Metadata = { title: "Regions" };
+export const generateMetadata = pageTitle("admin.regions");
 
-const JURISDICTION_LABEL: Record<string, string> = {
-  NO_EEA: "EEA (Norway, not EU)",
-  EU: "EU",
-  EEA_OTHER: "EEA (not EU)",
-  THIRD_COUNTRY: "Third country",
-};
+const JURISDICTIONS = ["NO_EEA", "EU", "EEA_OTHER", "THIRD_COUNTRY"] as const;
 
 export default async function RegionsPage() {
   const user = await requireUser();
@@ -23,43 +18,45 @@ export default async function RegionsPage() {
     <>
       <h1>{t("admin.regions")}</h1>
       <section className="card table-wrap">
-        <table data-testid="regions">
-          <thead>
-            <tr>
-              <th>Code</th>
-              <th>{t("common.name")}</th>
-              <th>{t("regions.city")}</th>
-              <th>{t("regions.country")}</th>
-              <th>{t("regions.jurisdiction")}</th>
-              <th>{t("common.status")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {regions.map((r) => (
-              <tr key={r.id}>
-                <td className="mono">{r.code}</td>
-                <td>{r.name}</td>
-                <td>{r.city}</td>
-                <td>{r.country}</td>
-                <td>
-                  <span className={`badge ${r.jurisdiction === "NO_EEA" ? "no" : ""}`}>{JURISDICTION_LABEL[r.jurisdiction]}</span>
-                </td>
-                <td>
-                  <ActionForm action={toggleRegionAction} submit={r.active ? "Deactivate" : "Activate"} variant="secondary">
-                    <input type="hidden" name="code" value={r.code} />
-                    <input type="hidden" name="active" value={r.active ? "0" : "1"} />
-                  </ActionForm>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          bare
+          testId="regions"
+          rows={regions}
+          rowKey={(r) => r.id}
+          columns={[
+            { key: "code", header: t("admin.code"), className: "mono", cell: (r) => r.code },
+            { key: "name", header: t("common.name"), cell: (r) => r.name },
+            { key: "city", header: t("regions.city"), cell: (r) => r.city },
+            { key: "country", header: t("regions.country"), cell: (r) => r.country },
+            {
+              key: "jurisdiction",
+              header: t("regions.jurisdiction"),
+              cell: (r) => (
+                <span className={`badge ${r.jurisdiction === "NO_EEA" ? "no" : ""}`}>{t(`regions.jurisdiction.${r.jurisdiction}`)}</span>
+              ),
+            },
+            {
+              key: "status",
+              header: t("common.status"),
+              cell: (r) => (
+                <ActionForm
+                  action={toggleRegionAction}
+                  submit={t(r.active ? "regions.deactivate" : "regions.activate")}
+                  variant="secondary"
+                >
+                  <input type="hidden" name="code" value={r.code} />
+                  <input type="hidden" name="active" value={r.active ? "0" : "1"} />
+                </ActionForm>
+              ),
+            },
+          ]}
+        />
       </section>
       <section className="card">
-        <h2>New region</h2>
-        <ActionForm action={createRegionAction} submit="Create region" inline>
+        <h2>{t("regions.new")}</h2>
+        <ActionForm action={createRegionAction} submit={t("regions.create")} inline>
           <label>
-            Code
+            {t("admin.code")}
             <input name="code" required maxLength={16} placeholder="trd1" />
           </label>
           <label>
@@ -77,15 +74,15 @@ export default async function RegionsPage() {
           <label>
             {t("regions.jurisdiction")}
             <select name="jurisdiction" defaultValue="EU">
-              {Object.entries(JURISDICTION_LABEL).map(([k, v]) => (
-                <option key={k} value={k}>
-                  {v}
+              {JURISDICTIONS.map((j) => (
+                <option key={j} value={j}>
+                  {t(`regions.jurisdiction.${j}`)}
                 </option>
               ))}
             </select>
           </label>
           <label>
-            Datacenter
+            {t("regions.datacenter")}
             <input name="datacenter" maxLength={80} />
           </label>
         </ActionForm>

@@ -18,11 +18,15 @@ async function adminCtx() {
   return { prisma: await getPrisma(), actor: actorOf(principal), meta: await requestMeta() };
 }
 
+async function translate() {
+  return (await getT((await requireUser()).locale)).t;
+}
+
 export async function saveOperatorAction(_p: ActionState, form: FormData): Promise<ActionState> {
   return runAction(async () => {
     const saved = await changeOperatorDetails({ ...(await adminCtx()), input: formObject(form) });
     revalidatePath("/admin/residency");
-    return { message: `Operator details saved: ${saved.company}.` };
+    return { message: (await translate())("residency.operatorSaved", { company: saved.company }) };
   });
 }
 
@@ -30,9 +34,8 @@ export async function setPortalLocationAction(_p: ActionState, form: FormData): 
   return runAction(async () => {
     const { location, teamsMoved } = await changePortalLocation({ ...(await adminCtx()), input: formObject(form) });
     revalidatePath("/admin/residency");
-    return {
-      message: `Portal location set to ${location.regionCode}${location.hostName ? ` (${location.hostName})` : ""}; ${teamsMoved} team(s) recorded there.`,
-    };
+    const where = `${location.regionCode}${location.hostName ? ` (${location.hostName})` : ""}`;
+    return { message: (await translate())("residency.locationSet", { location: where, count: teamsMoved }) };
   });
 }
 
@@ -40,7 +43,7 @@ export async function verifyPlatformLedgerAction(): Promise<ActionState> {
   return runAction(async () => {
     const result = await verifyPlatformLedger({ prisma: await getPrisma(), principal: await requireUser() });
     revalidatePath("/admin/residency");
-    return verificationMessage(result);
+    return verificationMessage(await translate(), result);
   });
 }
 

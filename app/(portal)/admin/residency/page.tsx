@@ -1,10 +1,9 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { ActionForm } from "@/components/action-form";
 import { getPrisma } from "@/lib/db";
 import { getPlatformResidencyOverview } from "@/lib/residency";
 import { parseAsOfParam } from "@/lib/residency/report-query";
-import { getT } from "@/app/_i18n/server";
+import { getT, pageTitle } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
 import { ExportsSection } from "@/app/(portal)/teams/[slug]/residency/_ui/exports";
 import { IntegritySection } from "@/app/(portal)/teams/[slug]/residency/_ui/integrity";
@@ -13,7 +12,7 @@ import { AcknowledgeBreakForm } from "./acknowledge-form";
 import { verifyPlatformLedgerAction } from "./actions";
 import { OperatorForm, PortalLocationForm } from "./settings-forms";
 
-export const metadata: Metadata = { title: "Platform data residency" };
+export const generateMetadata = pageTitle("residency.platformTitle");
 
 // The admin layout already answers 404 to anyone who is not a platform admin.
 export default async function AdminResidencyPage(props: { searchParams: Promise<{ asOf?: string }> }) {

@@ -16,7 +16,7 @@ export function OperatorForm({ t, operator }: { t: T; operator: OperatorDetails 
       <h2 id="operator">{t("residency.operator")}</h2>
       <p className="muted">{t("residency.operatorHelp")}</p>
       <ActionForm action={saveOperatorAction} submit={t("common.save")} testId="operator-form">
-        <div className="grid" style={{ gridTemplateColumns: "repeat(auto-fit, minmax(220px, 1fr))" }}>
+        <div className="grid narrow">
           {field("company", t("residency.company"), operator?.company, "text", true)}
           {field("orgNumber", t("residency.orgNumber"), operator?.orgNumber)}
           {field("address", t("residency.address"), operator?.address)}

@@ -1,9 +1,9 @@
-import type { Metadata } from "next";
+import { DataTable } from "@/components/data-table";
 import { getPrisma } from "@/lib/db";
-import { getT } from "@/app/_i18n/server";
+import { getT, pageTitle } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
 
-export const metadata: Metadata = { title: "Users" };
+export const generateMetadata = pageTitle("admin.users");
 
 export default async function UsersPage() {
   const user = await requireUser();
@@ -25,30 +25,34 @@ export default async function UsersPage() {
     <>
       <h1>{t("admin.users")}</h1>
       <section className="card table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>{t("common.name")}</th>
-              <th>{t("common.email")}</th>
-              <th>{t("admin.teams")}</th>
-              <th>2FA</th>
-              <th>{t("common.created")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.map((u) => (
-              <tr key={u.id}>
-                <td>
-                  {u.name} {u.isAdmin ? <span className="badge warn">admin</span> : null}
-                </td>
-                <td>{u.email}</td>
-                <td>{u.memberships.map((m) => `${m.team.slug} (${m.role.toLowerCase()})`).join(", ") || "—"}</td>
-                <td>{u.totpEnabled ? <span className="badge ok">on</span> : "off"}</td>
-                <td>{u.createdAt.toISOString().slice(0, 10)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          bare
+          rows={users}
+          rowKey={(u) => u.id}
+          columns={[
+            {
+              key: "name",
+              header: t("common.name"),
+              cell: (u) => (
+                <>
+                  {u.name} {u.isAdmin ? <span className="badge warn">{t("users.admin")}</span> : null}
+                </>
+              ),
+            },
+            { key: "email", header: t("common.email"), cell: (u) => u.email },
+            {
+              key: "teams",
+              header: t("admin.teams"),
+              cell: (u) => u.memberships.map((m) => `${m.team.slug} (${t(`role.${m.role}`)})`).join(", ") || "—",
+            },
+            {
+              key: "totp",
+              header: "2FA",
+              cell: (u) => (u.totpEnabled ? <span className="badge ok">{t("users.totpOn")}</span> : t("users.totpOff")),
+            },
+            { key: "created", header: t("common.created"), cell: (u) => u.createdAt.toISOString().slice(0, 10) },
+          ]}
+        />
       </section>
     </>
   );

@@ -1,4 +1,6 @@
+import { DataTable } from "@/components/data-table";
 import { formatMs, formatUtc } from "@/components/region-latency";
+import { StatusBadge } from "@/components/status-badge";
 import type { LatencyFigure } from "@/lib/latency/region-report";
 import type { T } from "@/app/_i18n/server";
 
@@ -7,51 +9,38 @@ import type { T } from "@/app/_i18n/server";
 const pct = (loss: number | null) => (loss === null ? "–" : `${(loss * 100).toFixed(loss > 0 && loss < 0.01 ? 2 : 1)} %`);
 
 export function FiguresTable({ figures, t }: { figures: LatencyFigure[]; t: T }) {
-  const badge = (s: LatencyFigure["status"]) =>
-    s === "ok" ? (
-      <span className="badge ok">{t("latency.ok")}</span>
-    ) : s === "stale" ? (
-      <span className="badge warn">{t("latency.stale")}</span>
-    ) : (
-      <span className="badge bad">{t("latency.noData")}</span>
-    );
+  const label = { ok: t("latency.ok"), stale: t("latency.stale"), "no-data": t("latency.noData") } as const;
   return (
-    <table data-testid="latency-figures">
-      <thead>
-        <tr>
-          <th>{t("latency.exchange")}</th>
-          <th>{t("latency.target")}</th>
-          <th>{t("latency.method")}</th>
-          <th>{t("latency.median")}</th>
-          <th>{t("latency.p95")}</th>
-          <th>{t("latency.jitter")}</th>
-          <th>{t("latency.loss")}</th>
-          <th>{t("latency.lastMeasured")}</th>
-          <th>{t("common.status")}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {figures.map((f) => (
-          <tr key={`${f.targetId}-${f.method}`} data-target={f.targetName} data-method={f.method} data-status={f.status}>
-            <td>{f.exchange}</td>
-            <td>{f.targetName}</td>
-            <td>{f.method}</td>
-            <td>{formatMs(f.medianMs)}</td>
-            <td>{formatMs(f.p95Ms)}</td>
-            <td>{formatMs(f.jitterMs)}</td>
-            <td>{pct(f.loss)}</td>
-            <td className="mono">{formatUtc(f.lastAt)}</td>
-            <td>
-              {badge(f.status)}
+    <DataTable
+      bare
+      testId="latency-figures"
+      rows={figures}
+      rowKey={(f) => `${f.targetId}-${f.method}`}
+      rowProps={(f) => ({ "data-target": f.targetName, "data-method": f.method, "data-status": f.status })}
+      columns={[
+        { key: "exchange", header: t("latency.exchange"), cell: (f) => f.exchange },
+        { key: "target", header: t("latency.target"), cell: (f) => f.targetName },
+        { key: "method", header: t("latency.method"), cell: (f) => f.method },
+        { key: "median", header: t("latency.median"), cell: (f) => formatMs(f.medianMs) },
+        { key: "p95", header: t("latency.p95"), cell: (f) => formatMs(f.p95Ms) },
+        { key: "jitter", header: t("latency.jitter"), cell: (f) => formatMs(f.jitterMs) },
+        { key: "loss", header: t("latency.loss"), cell: (f) => pct(f.loss) },
+        { key: "last", header: t("latency.lastMeasured"), className: "mono", cell: (f) => formatUtc(f.lastAt) },
+        {
+          key: "status",
+          header: t("common.status"),
+          cell: (f) => (
+            <>
+              <StatusBadge of="latency" state={f.status} label={label[f.status]} />
               {f.lastError ? (
-                <div className="muted" style={{ fontSize: ".8rem", maxWidth: 280 }}>
+                <div className="muted cell-note">
                   {t("latency.lastError")}: {f.lastError}
                 </div>
               ) : null}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+            </>
+          ),
+        },
+      ]}
+    />
   );
 }

@@ -1,16 +1,15 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { LatencyChart } from "@/components/latency-chart";
 import { AppError } from "@/lib/core/errors";
 import { getPrisma } from "@/lib/db";
 import { CHART_WINDOWS, ChartWindowSchema, findLatencyRegion, regionLatencyCharts, regionLatencyReport } from "@/lib/latency/region-report";
-import { getT } from "@/app/_i18n/server";
+import { getT, pageTitle } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
 import { JURISDICTION_KEY, latencyChartLabels } from "@/app/(portal)/regions/labels";
 import { FiguresTable } from "./figures-table";
 
-export const metadata: Metadata = { title: "Region" };
+export const generateMetadata = pageTitle("common.region");
 
 export default async function RegionPage(props: { params: Promise<{ code: string }>; searchParams: Promise<{ window?: string }> }) {
   const user = await requireUser();
@@ -36,7 +35,7 @@ export default async function RegionPage(props: { params: Promise<{ code: string
         {region.name} <span className="muted mono">{region.code}</span>
       </h1>
       <section className="card">
-        <dl className="row" style={{ gap: 28, margin: 0 }} data-testid="region-facts">
+        <dl className="row region-facts" data-testid="region-facts">
           {[
             [t("regions.city"), region.city],
             [t("regions.country"), region.country],
@@ -44,10 +43,8 @@ export default async function RegionPage(props: { params: Promise<{ code: string
             ...(region.datacenter ? [[t("latency.datacenter"), region.datacenter]] : []),
           ].map(([k, v]) => (
             <div key={k}>
-              <dt className="muted" style={{ fontSize: ".82rem" }}>
-                {k}
-              </dt>
-              <dd style={{ margin: 0, fontWeight: 600 }}>{v}</dd>
+              <dt className="muted">{k}</dt>
+              <dd>{v}</dd>
             </div>
           ))}
         </dl>
@@ -61,16 +58,14 @@ export default async function RegionPage(props: { params: Promise<{ code: string
         ) : (
           <div className="table-wrap stack">
             <FiguresTable figures={report.figures} t={t} />
-            <p className="muted" style={{ fontSize: ".85rem" }}>
-              {t("latency.figuresNote")}
-            </p>
+            <p className="muted small">{t("latency.figuresNote")}</p>
           </div>
         )}
       </section>
       <section className="card stack">
-        <div className="row" style={{ justifyContent: "space-between" }}>
-          <h2 style={{ margin: 0 }}>{t("latency.overTime")}</h2>
-          <nav aria-label={t("latency.window")} className="row" style={{ gap: 6 }} data-testid="window-selector">
+        <div className="row spread">
+          <h2 className="flush">{t("latency.overTime")}</h2>
+          <nav aria-label={t("latency.window")} className="row tight" data-testid="window-selector">
             {Object.keys(CHART_WINDOWS).map((w) => (
               <Link
                 key={w}

@@ -1,11 +1,13 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { ActionForm } from "@/components/action-form";
+import { DataTable } from "@/components/data-table";
+import { formatBytes, mib } from "@/components/format-bytes";
+import { StatusBadge } from "@/components/status-badge";
 import { requireTeam, roleCan } from "@/lib/access/team-access";
 import { listApiTokens } from "@/lib/auth/api-tokens";
 import { getPrisma } from "@/lib/db";
 import { listMembers } from "@/lib/teams/list-teams";
-import { getT } from "@/app/_i18n/server";
+import { getT, pageTitle, type T } from "@/app/_i18n/server";
 import { notFoundIfMissing, requireUser } from "@/app/_server/request";
 import {
   changeRoleAction,
@@ -16,17 +18,17 @@ import {
   setQuotaAction,
 } from "@/app/(portal)/teams/actions";
 
-export const metadata: Metadata = { title: "Team" };
+export const generateMetadata = pageTitle("team.title");
 
 const ROLES = ["OWNER", "MEMBER", "VIEWER", "AUDITOR"] as const;
 
 /** The role picker of the member, invitation and token forms. */
-function RoleSelect(props: { defaultValue: string; label?: string }) {
+function RoleSelect(props: { t: T; defaultValue: string; label?: string }) {
   return (
     <select name="role" defaultValue={props.defaultValue} aria-label={props.label}>
       {ROLES.map((r) => (
         <option key={r} value={r}>
-          {r.toLowerCase()}
+          {props.t(`role.${r}`)}
         </option>
       ))}
     </select>
@@ -52,11 +54,12 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
       orderBy: { createdAt: "desc" },
     }),
   ]);
+  const memory = formatBytes(mib(team.maxMemoryMb), { unit: "GiB", decimals: 1, trim: true, bare: true });
   return (
     <div className="stack">
       <div className="row">
-        <h1 style={{ margin: 0 }}>{team.name}</h1>
-        <span className="badge">{role.toLowerCase()}</span>
+        <h1 className="flush">{team.name}</h1>
+        <span className="badge">{t(`role.${role}`)}</span>
       </div>
       <nav aria-label={team.name} className="row">
         {operate ? (
@@ -81,38 +84,23 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
       </nav>
       <section className="card" aria-labelledby="vms">
         <h2 id="vms">{t("team.vms")}</h2>
-        {vms.length === 0 ? (
-          <p className="muted">{t("team.noVms")}</p>
-        ) : (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>{t("common.name")}</th>
-                  <th>{t("common.region")}</th>
-                  <th>Plan</th>
-                  <th>{t("common.status")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {vms.map((vm) => (
-                  <tr key={vm.id}>
-                    <td className="mono">{vm.name}</td>
-                    <td>
-                      {vm.region.name} ({vm.region.country})
-                    </td>
-                    <td>{vm.plan.name}</td>
-                    <td>
-                      <span className="badge">{vm.state.toLowerCase()}</span>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          rows={vms}
+          rowKey={(vm) => vm.id}
+          empty={t("team.noVms")}
+          columns={[
+            { key: "name", header: t("common.name"), className: "mono", cell: (vm) => vm.name },
+            { key: "region", header: t("common.region"), cell: (vm) => `${vm.region.name} (${vm.region.country})` },
+            { key: "plan", header: t("vm.plan"), cell: (vm) => vm.plan.name },
+            {
+              key: "state",
+              header: t("common.status"),
+              cell: (vm) => <StatusBadge of="vm" state={vm.state} label={t(`vmState.${vm.state}`)} plain />,
+            },
+          ]}
+        />
         <p className="muted">
-          {t("team.quota")}: {team.maxVms} VMs · {team.maxVcpus} vCPU · {team.maxMemoryMb / 1024} GiB RAM · {team.maxDiskGb} GB NVMe
+          {t("team.quota")}: {t("team.quotaFigures", { vms: team.maxVms, vcpus: team.maxVcpus, memory, disk: team.maxDiskGb })}
         </p>
         {user.isAdmin ? (
           <details>
@@ -120,7 +108,7 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
             <ActionForm action={setQuotaAction} submit={t("common.save")} inline testId="quota-form">
               <input type="hidden" name="slug" value={team.slug} />
               <label>
-                VMs
+                {t("team.quotaVms")}
                 <input name="maxVms" type="number" min={0} defaultValue={team.maxVms} required />
               </label>
               <label>
@@ -143,53 +131,47 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
       <div className="grid">
         <section className="card" aria-labelledby="members">
           <h2 id="members">{t("team.members")}</h2>
-          <div className="table-wrap">
-            <table data-testid="members">
-              <thead>
-                <tr>
-                  <th>{t("common.name")}</th>
-                  <th>{t("common.email")}</th>
-                  <th>{t("common.role")}</th>
-                  {manage ? <th /> : null}
-                </tr>
-              </thead>
-              <tbody>
-                {members.map((m) => (
-                  <tr key={m.id}>
-                    <td>{m.user.name}</td>
-                    <td>{m.user.email}</td>
-                    <td>
-                      {manage ? (
-                        <ActionForm action={changeRoleAction} submit={t("common.save")} inline variant="secondary">
-                          <input type="hidden" name="slug" value={team.slug} />
-                          <input type="hidden" name="userId" value={m.user.id} />
-                          <RoleSelect defaultValue={m.role} label={`${t("common.role")} ${m.user.email}`} />
-                        </ActionForm>
-                      ) : (
-                        m.role.toLowerCase()
-                      )}
-                    </td>
-                    {manage ? (
-                      <td>
-                        <ActionForm
-                          action={removeMemberAction}
-                          submit={t("common.remove")}
-                          variant="danger"
-                          confirm={`Remove ${m.user.email} from ${team.name}?`}
-                        >
-                          <input type="hidden" name="slug" value={team.slug} />
-                          <input type="hidden" name="userId" value={m.user.id} />
-                        </ActionForm>
-                      </td>
-                    ) : null}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            testId="members"
+            rows={members}
+            rowKey={(m) => m.id}
+            columns={[
+              { key: "name", header: t("common.name"), cell: (m) => m.user.name },
+              { key: "email", header: t("common.email"), cell: (m) => m.user.email },
+              {
+                key: "role",
+                header: t("common.role"),
+                cell: (m) =>
+                  manage ? (
+                    <ActionForm action={changeRoleAction} submit={t("common.save")} inline variant="secondary">
+                      <input type="hidden" name="slug" value={team.slug} />
+                      <input type="hidden" name="userId" value={m.user.id} />
+                      <RoleSelect t={t} defaultValue={m.role} label={`${t("common.role")} ${m.user.email}`} />
+                    </ActionForm>
+                  ) : (
+                    t(`role.${m.role}`)
+                  ),
+              },
+              manage && {
+                key: "remove",
+                header: "",
+                cell: (m) => (
+                  <ActionForm
+                    action={removeMemberAction}
+                    submit={t("common.remove")}
+                    variant="danger"
+                    confirm={t("team.removeConfirm", { email: m.user.email, team: team.name })}
+                  >
+                    <input type="hidden" name="slug" value={team.slug} />
+                    <input type="hidden" name="userId" value={m.user.id} />
+                  </ActionForm>
+                ),
+              },
+            ]}
+          />
           {manage ? (
             <>
-              <h2 style={{ marginTop: 20 }}>{t("team.invite")}</h2>
+              <h2 className="gap-above-wide">{t("team.invite")}</h2>
               <ActionForm
                 action={inviteAction}
                 submit={t("team.inviteSubmit")}
@@ -204,7 +186,7 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
                 </label>
                 <label>
                   {t("common.role")}
-                  <RoleSelect defaultValue="MEMBER" />
+                  <RoleSelect t={t} defaultValue="MEMBER" />
                 </label>
               </ActionForm>
             </>
@@ -215,37 +197,41 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
           <section className="card" aria-labelledby="tokens">
             <h2 id="tokens">{t("team.tokens")}</h2>
             {tokens.length > 0 ? (
-              <div className="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th>{t("common.name")}</th>
-                      <th>{t("common.role")}</th>
-                      <th>{t("common.status")}</th>
-                      <th />
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {tokens.map((tok) => (
-                      <tr key={tok.id}>
-                        <td>
-                          {tok.name} <span className="mono muted">skj_{tok.prefix}_…</span>
-                        </td>
-                        <td>{tok.role.toLowerCase()}</td>
-                        <td>{tok.revokedAt ? <span className="badge bad">revoked</span> : <span className="badge ok">active</span>}</td>
-                        <td>
-                          {tok.revokedAt ? null : (
-                            <ActionForm action={revokeTokenAction} submit={t("team.revoke")} variant="danger">
-                              <input type="hidden" name="slug" value={team.slug} />
-                              <input type="hidden" name="tokenId" value={tok.id} />
-                            </ActionForm>
-                          )}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                rows={tokens}
+                rowKey={(tok) => tok.id}
+                columns={[
+                  {
+                    key: "name",
+                    header: t("common.name"),
+                    cell: (tok) => (
+                      <>
+                        {tok.name} <span className="mono muted">skj_{tok.prefix}_…</span>
+                      </>
+                    ),
+                  },
+                  { key: "role", header: t("common.role"), cell: (tok) => t(`role.${tok.role}`) },
+                  {
+                    key: "state",
+                    header: t("common.status"),
+                    cell: (tok) => {
+                      const state = tok.revokedAt ? "revoked" : "active";
+                      return <StatusBadge of="token" state={state} label={t(`tokenState.${state}`)} />;
+                    },
+                  },
+                  {
+                    key: "revoke",
+                    header: "",
+                    cell: (tok) =>
+                      tok.revokedAt ? null : (
+                        <ActionForm action={revokeTokenAction} submit={t("team.revoke")} variant="danger">
+                          <input type="hidden" name="slug" value={team.slug} />
+                          <input type="hidden" name="tokenId" value={tok.id} />
+                        </ActionForm>
+                      ),
+                  },
+                ]}
+              />
             ) : null}
             <ActionForm
               action={createTokenAction}
@@ -261,7 +247,7 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
               </label>
               <label>
                 {t("common.role")}
-                <RoleSelect defaultValue="MEMBER" />
+                <RoleSelect t={t} defaultValue="MEMBER" />
               </label>
             </ActionForm>
           </section>

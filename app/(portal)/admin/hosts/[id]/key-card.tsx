@@ -1,5 +1,6 @@
 import { ActionForm } from "@/components/action-form";
 import type { HostDetail } from "@/lib/hosts";
+import { rich } from "@/app/_i18n/rich";
 import type { T } from "@/app/_i18n/server";
 import { confirmKeyAction } from "@/app/(portal)/admin/hosts/actions";
 
@@ -11,13 +12,12 @@ export function KeyCard({ host, t }: { host: HostDetail; t: T }) {
       <h2>{changed ? t("hosts.mismatchTitle") : t("hosts.confirmTitle")}</h2>
       {changed ? (
         <p className="alert error">
-          Pinned: <span className="mono">{host.hostKeyFingerprint}</span>. The host now presents a different key. This is a reinstalled host
-          or someone in the middle: find out which before you confirm.
+          {rich(t("hosts.pinnedChanged"), { fingerprint: <span className="mono">{host.hostKeyFingerprint}</span> })}
         </p>
       ) : null}
-      <p>The host presents:</p>
+      <p>{t("hosts.presents")}</p>
       <p className="secret mono" data-testid="presented-fingerprint">
-        {`${host.hostKeyAlgorithm ?? ""} ${host.presentedFingerprint ?? "(unknown: reload)"}`}
+        {`${host.hostKeyAlgorithm ?? ""} ${host.presentedFingerprint ?? t("hosts.presentedUnknown")}`}
       </p>
       <p className="muted">{t("hosts.confirmHelp")}</p>
       <p>{t("hosts.installKey")}</p>
@@ -28,7 +28,7 @@ export function KeyCard({ host, t }: { host: HostDetail; t: T }) {
         <input type="hidden" name="hostId" value={host.id} />
         <input type="hidden" name="fingerprint" value={host.presentedFingerprint ?? ""} />
         <label>
-          Kernel for the KVM/TCG probe (optional; default: an image&apos;s kernel found on the host)
+          {t("hosts.probeKernel")}
           <input name="probeKernelPath" className="mono" placeholder="/var/lib/…/vmlinuz" />
         </label>
       </ActionForm>

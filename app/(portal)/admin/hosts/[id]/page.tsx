@@ -1,17 +1,16 @@
-import type { Metadata } from "next";
-import { formatSince } from "@/lib/placement/place-vm";
 import { ActionForm } from "@/components/action-form";
+import { StatusBadge } from "@/components/status-badge";
+import { formatSince } from "@/lib/placement/place-vm";
 import { getHostDetail } from "@/lib/hosts";
 import { getPrisma } from "@/lib/db";
-import { getT } from "@/app/_i18n/server";
+import { getT, pageTitle } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
 import { drainHostAction, refreshHostAction, removeHostAction } from "@/app/(portal)/admin/hosts/actions";
-import { STATUS_BADGE } from "@/app/(portal)/admin/hosts/format";
 import { DriftCard } from "./drift-card";
 import { HostSections } from "./host-sections";
 import { KeyCard } from "./key-card";
 
-export const metadata: Metadata = { title: "Host" };
+export const generateMetadata = pageTitle("hosts.title");
 
 export default async function HostPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireUser();
@@ -23,10 +22,8 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
     <>
       <div className="row">
         <h1>{host.name}</h1>
-        <span className={STATUS_BADGE[host.status] ?? "badge"} data-testid="host-status">
-          {host.status.replace("_", " ").toLowerCase()}
-        </span>
-        {host.draining ? <span className="badge warn">draining</span> : null}
+        <StatusBadge of="host" state={host.status} label={t(`hostState.${host.status}`)} testId="host-status" />
+        {host.draining ? <span className="badge warn">{t("hostState.draining")}</span> : null}
       </div>
       {host.lastError ? (
         <p className="alert error">
@@ -41,7 +38,7 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
         <ActionForm action={refreshHostAction} submit={t("hosts.refresh")} variant="secondary" inline>
           {hidden}
         </ActionForm>
-        <ActionForm action={refreshHostAction} submit="Re-probe KVM/TCG" variant="secondary" inline>
+        <ActionForm action={refreshHostAction} submit={t("hosts.reprobe")} variant="secondary" inline>
           {hidden}
           <input type="hidden" name="reprobe" value="1" />
         </ActionForm>
@@ -54,7 +51,7 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
           submit={t("hosts.remove")}
           variant="danger"
           inline
-          confirm={`Remove ${host.name} from Skjold?`}
+          confirm={t("hosts.removeConfirm", { name: host.name })}
         >
           {hidden}
         </ActionForm>

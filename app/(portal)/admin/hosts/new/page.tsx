@@ -1,12 +1,11 @@
-import type { Metadata } from "next";
 import { ActionForm } from "@/components/action-form";
 import { listRegions } from "@/lib/catalog/catalog";
 import { getPrisma } from "@/lib/db";
-import { getT } from "@/app/_i18n/server";
+import { getT, pageTitle } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
 import { addHostAction } from "@/app/(portal)/admin/hosts/actions";
 
-export const metadata: Metadata = { title: "Add a host" };
+export const generateMetadata = pageTitle("hosts.add");
 
 export default async function NewHostPage() {
   const user = await requireUser();
@@ -16,9 +15,7 @@ export default async function NewHostPage() {
     <>
       <h1>{t("hosts.add")}</h1>
       <section className="card">
-        <p className="muted">
-          Skjold connects only to read the host&apos;s SSH key; you confirm its fingerprint on the next screen before anything runs there.
-        </p>
+        <p className="muted">{t("hosts.newIntro")}</p>
         <ActionForm action={addHostAction} submit={t("hosts.add")} testId="add-host">
           <label>
             {t("common.name")}
@@ -35,54 +32,51 @@ export default async function NewHostPage() {
             </select>
           </label>
           <label>
-            Address
+            {t("hosts.address")}
             <input name="address" required placeholder="10.20.0.11" />
           </label>
           <label>
-            SSH port
+            {t("hosts.sshPort")}
             <input name="port" type="number" min={1} max={65535} defaultValue={22} />
           </label>
           <label>
-            SSH user
+            {t("hosts.sshUser")}
             <input name="username" required placeholder="skjold" />
           </label>
           <fieldset>
-            <legend>SSH key for Skjold</legend>
+            <legend>{t("hosts.keyLegend")}</legend>
             <label>
-              <input type="radio" name="keyMode" value="generate" defaultChecked /> Generate a key pair (you install the public key)
+              <input type="radio" name="keyMode" value="generate" defaultChecked /> {t("hosts.keyGenerate")}
             </label>
             <label>
-              <input type="radio" name="keyMode" value="paste" /> Use my private key (pasted below)
+              <input type="radio" name="keyMode" value="paste" /> {t("hosts.keyPaste")}
             </label>
             <label>
-              Private key (stored encrypted, never shown again)
+              {t("hosts.privateKey")}
               <textarea name="privateKey" rows={5} className="mono" autoComplete="off" spellCheck={false} />
             </label>
           </fieldset>
           <fieldset>
-            <legend>How guests get their addresses</legend>
+            <legend>{t("hosts.networkLegend")}</legend>
             <label>
-              <input type="radio" name="networkMode" value="ROUTED" defaultChecked /> Routed: this host is every guest's gateway; the
-              provider routes the host's pools to its uplink
+              <input type="radio" name="networkMode" value="ROUTED" defaultChecked /> {t("hosts.modeRouted")}
             </label>
             <label>
-              <input type="radio" name="networkMode" value="BRIDGED" /> Bridged: guests join a bridge on the provider's segment
+              <input type="radio" name="networkMode" value="BRIDGED" /> {t("hosts.modeBridged")}
             </label>
             <label>
-              <input type="radio" name="networkMode" value="USER_FORWARD" /> Lab trial: user-mode networking, SSH forwarded on the host's
-              loopback, no addresses of their own
+              <input type="radio" name="networkMode" value="USER_FORWARD" /> {t("hosts.modeLab")}
             </label>
             <label>
-              Uplink (routed)
+              {t("hosts.uplink")}
               <input name="uplink" placeholder="eth0" />
             </label>
             <label>
-              Bridge (bridged)
+              {t("hosts.bridge")}
               <input name="bridge" placeholder="br0" />
             </label>
             <label>
-              <input type="checkbox" name="guestAccess" value="DIRECT" /> The portal routes to the guests' addresses (otherwise it reaches
-              them through this host)
+              <input type="checkbox" name="guestAccess" value="DIRECT" /> {t("hosts.guestDirect")}
             </label>
           </fieldset>
         </ActionForm>

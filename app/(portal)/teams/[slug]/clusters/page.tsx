@@ -1,21 +1,19 @@
-import type { Metadata } from "next";
-import { ActionForm } from "@/components/action-form";
 import Link from "next/link";
+import { ActionForm } from "@/components/action-form";
+import { DataTable } from "@/components/data-table";
+import { formatBytes, mib } from "@/components/format-bytes";
+import { StatusBadge } from "@/components/status-badge";
 import { requireTeam, roleCan } from "@/lib/access/team-access";
 import { listClusters } from "@/lib/clusters/queries/list-clusters";
 import { DEFAULT_K3S_VERSION } from "@/lib/clusters/order/schemas";
 import { getPrisma } from "@/lib/db";
 import { orderOptions } from "@/lib/vms/order/order-options";
-import { getT } from "@/app/_i18n/server";
-import { currentUser, notFoundIfMissing, requireUser } from "@/app/_server/request";
+import { getT, pageTitle } from "@/app/_i18n/server";
+import { notFoundIfMissing, requireUser } from "@/app/_server/request";
 import { orderClusterAction } from "./actions";
 import { AGENTS } from "./agent-count";
-import { CLUSTER_BADGE } from "./badges";
 
-export async function generateMetadata(): Promise<Metadata> {
-  const { t } = await getT((await currentUser())?.locale);
-  return { title: t("team.clusters") };
-}
+export const generateMetadata = pageTitle("team.clusters");
 
 export default async function ClusterListPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
@@ -41,44 +39,40 @@ export default async function ClusterListPage({ params }: { params: Promise<{ sl
       </p>
       <h1>{t("team.clusters")}</h1>
       <section className="card">
-        {clusters.length === 0 ? (
-          <p className="muted">{t("cluster.none")}</p>
-        ) : (
-          <div className="table-wrap">
-            <table data-testid="cluster-list">
-              <thead>
-                <tr>
-                  <th>{t("common.name")}</th>
-                  <th>{t("vm.state")}</th>
-                  <th>{t("common.region")}</th>
-                  <th>{t("cluster.k3sVersion")}</th>
-                  <th>{t("cluster.api")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {clusters.map((c) => (
-                  <tr key={c.id} data-cluster={c.name}>
-                    <td>
-                      <Link className="mono" href={`/teams/${slug}/clusters/${c.id}`}>
-                        {c.name}
-                      </Link>
-                    </td>
-                    <td>
-                      <span className={`badge ${CLUSTER_BADGE[c.state]}`} data-state={c.state}>
-                        {t(`clusterState.${c.state}`)}
-                      </span>
-                    </td>
-                    <td>
-                      {c.region.name} <span className="muted">({c.region.country})</span>
-                    </td>
-                    <td className="mono">{c.k3sVersion}</td>
-                    <td className="mono">{c.apiEndpoint ?? "–"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          testId="cluster-list"
+          rows={clusters}
+          rowKey={(c) => c.id}
+          rowProps={(c) => ({ "data-cluster": c.name })}
+          empty={t("cluster.none")}
+          columns={[
+            {
+              key: "name",
+              header: t("common.name"),
+              cell: (c) => (
+                <Link className="mono" href={`/teams/${slug}/clusters/${c.id}`}>
+                  {c.name}
+                </Link>
+              ),
+            },
+            {
+              key: "state",
+              header: t("vm.state"),
+              cell: (c) => <StatusBadge of="cluster" state={c.state} label={t(`clusterState.${c.state}`)} exposeState />,
+            },
+            {
+              key: "region",
+              header: t("common.region"),
+              cell: (c) => (
+                <>
+                  {c.region.name} <span className="muted">({c.region.country})</span>
+                </>
+              ),
+            },
+            { key: "k3s", header: t("cluster.k3sVersion"), className: "mono", cell: (c) => c.k3sVersion },
+            { key: "api", header: t("cluster.api"), className: "mono", cell: (c) => c.apiEndpoint ?? "–" },
+          ]}
+        />
       </section>
       {options ? (
         <section className="card" aria-labelledby="order-cluster">
@@ -156,7 +150,8 @@ export default async function ClusterListPage({ params }: { params: Promise<{ sl
                 <select name="planCode" required>
                   {options.plans.map((p) => (
                     <option key={p.code} value={p.code}>
-                      {p.name}: {p.vcpus} vCPU · {Math.round(p.memoryMb / 102.4) / 10} GiB RAM · {p.diskGb} GB NVMe
+                      {p.name}: {p.vcpus} vCPU · {formatBytes(mib(p.memoryMb), { unit: "GiB", decimals: 1, trim: true, bare: true })} GiB
+                      RAM · {p.diskGb} GB NVMe
                     </option>
                   ))}
                 </select>

@@ -3,7 +3,8 @@
 import Link from "next/link";
 import { useActionState, useState } from "react";
 import { useFormStatus } from "react-dom";
-import type { ActionState } from "@/components/action-form";
+import type { FormAction } from "@/components/action-state";
+import { formatBytes, mib } from "@/components/format-bytes";
 import { RegionPicker, type RegionChoice, type RegionPickerLabels } from "@/components/region-picker";
 import { checkQuota, quotaAfter, type QuotaFigures } from "@/lib/vms/order/quota";
 
@@ -31,12 +32,12 @@ export interface OrderFormProps {
     | "disk",
     string
   >;
-  action: (state: ActionState, form: FormData) => Promise<ActionState>;
+  action: FormAction;
 }
 
 const fill = (template: string, vars: Record<string, string | number>) =>
   template.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? `{${k}}`));
-const gib = (mb: number) => String(Math.round((mb / 1024) * 10) / 10);
+const memoryGib = (mb: number) => formatBytes(mib(mb), { unit: "GiB", decimals: 1, trim: true, bare: true });
 
 function Submit({ label, blocked }: { label: string; blocked: boolean }) {
   const { pending } = useFormStatus();
@@ -73,7 +74,7 @@ export function OrderForm(props: OrderFormProps) {
             <span className="choice-body">
               <span className="choice-title">{p.name}</span>
               <span>
-                {p.vcpus} {L.vcpus} · {gib(p.memoryMb)} GiB {L.memory} · {p.diskGb} GB {L.disk}
+                {p.vcpus} {L.vcpus} · {memoryGib(p.memoryMb)} GiB {L.memory} · {p.diskGb} GB {L.disk}
               </span>
               <span>
                 <strong>{p.priceNokMonthly}</strong> {L.perMonth}
@@ -133,12 +134,12 @@ export function OrderForm(props: OrderFormProps) {
         <p className="quota-line" data-testid="quota-line">
           {fill(L.quota, {
             planVcpus: chosen!.vcpus,
-            planMemory: gib(chosen!.memoryMb),
+            planMemory: memoryGib(chosen!.memoryMb),
             planDisk: chosen!.diskGb,
             vcpus: after.vcpus,
             maxVcpus: limits.vcpus,
-            memory: gib(after.memoryMb),
-            maxMemory: gib(limits.memoryMb),
+            memory: memoryGib(after.memoryMb),
+            maxMemory: memoryGib(limits.memoryMb),
             disk: after.diskGb,
             maxDisk: limits.diskGb,
             vms: after.vms,

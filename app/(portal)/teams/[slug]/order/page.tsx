@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AppError } from "@/lib/core/errors";
@@ -6,12 +5,12 @@ import { getPrisma } from "@/lib/db";
 import { nixLatencyByRegion } from "@/lib/latency/nix-latency";
 import { orderOptions } from "@/lib/vms/order/order-options";
 import { regionLatencyLabels } from "@/app/(portal)/regions/labels";
-import { getT } from "@/app/_i18n/server";
+import { getT, pageTitle } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
 import { placeOrderAction } from "./actions";
 import { OrderForm } from "./order-form";
 
-export const metadata: Metadata = { title: "Order a VM" };
+export const generateMetadata = pageTitle("team.orderVm");
 
 const JURISDICTIONS = ["NO_EEA", "EU", "EEA_OTHER", "THIRD_COUNTRY"] as const;
 

@@ -3,8 +3,9 @@
 import { revalidatePath } from "next/cache";
 import { AppError } from "@/lib/core/errors";
 import { getPrisma } from "@/lib/db";
-import { changeTeamResidencyPolicy, POLICY_LABELS, verifyTeamLedger, type PolicyViolation } from "@/lib/residency";
+import { changeTeamResidencyPolicy, verifyTeamLedger, type PolicyViolation } from "@/lib/residency";
 import type { ResidencyPolicy } from "@/lib/generated/prisma/enums";
+import { getT } from "@/app/_i18n/server";
 import { formObject, runAction, type ActionState } from "@/app/_server/actions";
 import { requestMeta, requireUser } from "@/app/_server/request";
 import { verificationMessage } from "./_ui/verify";
@@ -18,12 +19,12 @@ export async function changePolicyAction(_p: PolicyFormState, form: FormData): P
     const { slug = "", ...input } = formObject(form);
     const principal = await requireUser();
     const prisma = await getPrisma();
+    const { t } = await getT(principal.locale);
+    const name = (p: ResidencyPolicy) => t(`residency.policyName.${p}`);
     try {
       const r = await changeTeamResidencyPolicy({ prisma, principal, teamSlug: slug, input, meta: await requestMeta() });
       revalidatePath(`/teams/${slug}/residency`);
-      return {
-        message: r.changed ? `Policy changed to "${POLICY_LABELS[r.policy]}".` : `The policy already is "${POLICY_LABELS[r.policy]}".`,
-      };
+      return { message: t(r.changed ? "residency.policyChanged" : "residency.policyUnchanged", { policy: name(r.policy) }) };
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== "POLICY_VIOLATION") throw err;
       const { violations, policy, current } = err.details as {
@@ -33,7 +34,7 @@ export async function changePolicyAction(_p: PolicyFormState, form: FormData): P
       };
       return {
         ok: false,
-        error: `The policy stays "${POLICY_LABELS[current]}": ${violations.length} resource(s) lie outside "${POLICY_LABELS[policy]}". Move or delete them first.`,
+        error: t("residency.policyRefused", { current: name(current), count: violations.length, policy: name(policy) }),
         violations,
       };
     }
@@ -43,8 +44,9 @@ export async function changePolicyAction(_p: PolicyFormState, form: FormData): P
 export async function verifyTeamLedgerAction(_p: ActionState, form: FormData): Promise<ActionState> {
   return runAction(async () => {
     const slug = String(form.get("slug") ?? "");
-    const result = await verifyTeamLedger({ prisma: await getPrisma(), principal: await requireUser(), teamSlug: slug });
+    const principal = await requireUser();
+    const result = await verifyTeamLedger({ prisma: await getPrisma(), principal, teamSlug: slug });
     revalidatePath(`/teams/${slug}/residency`);
-    return verificationMessage(result);
+    return verificationMessage((await getT(principal.locale)).t, result);
   });
 }

@@ -1,11 +1,11 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { ActionForm } from "@/components/action-form";
 import { roleCan } from "@/lib/access/team-access";
 import { getPrisma } from "@/lib/db";
-import { getTeamResidencyOverview, POLICY_LABELS } from "@/lib/residency";
+import { ResidencyPolicy } from "@/lib/generated/prisma/enums";
+import { getTeamResidencyOverview } from "@/lib/residency";
 import { parseAsOfParam } from "@/lib/residency/report-query";
-import { getT } from "@/app/_i18n/server";
+import { getT, pageTitle } from "@/app/_i18n/server";
 import { notFoundIfMissing, requireUser } from "@/app/_server/request";
 import { changePolicyAction, verifyTeamLedgerAction } from "./actions";
 import { ExportsSection } from "./_ui/exports";
@@ -14,7 +14,7 @@ import { LocationsSection } from "./_ui/locations";
 import { PoliciesTable } from "./_ui/policies";
 import { PolicyForm } from "./policy-form";
 
-export const metadata: Metadata = { title: "Data residency" };
+export const generateMetadata = pageTitle("team.residencyReport");
 
 export default async function TeamResidencyPage(props: { params: Promise<{ slug: string }>; searchParams: Promise<{ asOf?: string }> }) {
   const [{ slug }, { asOf: asOfParam }] = await Promise.all([props.params, props.searchParams]);
@@ -34,10 +34,10 @@ export default async function TeamResidencyPage(props: { params: Promise<{ slug:
         <Link href={`/teams/${team.slug}`}>← {team.name}</Link>
       </p>
       <div className="row">
-        <h1 style={{ margin: 0 }}>
+        <h1 className="flush">
           {t("residency.title")} — {team.name}
         </h1>
-        <span className="badge">{role.toLowerCase()}</span>
+        <span className="badge">{t(`role.${role}`)}</span>
       </div>
 
       {residency ? (
@@ -50,7 +50,7 @@ export default async function TeamResidencyPage(props: { params: Promise<{ slug:
 
       <section className="card stack" aria-labelledby="policy">
         <h2 id="policy">
-          {t("team.residency")}: <span data-testid="current-policy">{POLICY_LABELS[team.residencyPolicy]}</span>
+          {t("team.residency")}: <span data-testid="current-policy">{t(`residency.policyName.${team.residencyPolicy}`)}</span>
         </h2>
         <PoliciesTable t={t} regions={regions} current={team.residencyPolicy} />
         {roleCan(role, "manage") ? (
@@ -58,7 +58,7 @@ export default async function TeamResidencyPage(props: { params: Promise<{ slug:
             action={changePolicyAction}
             slug={team.slug}
             current={team.residencyPolicy}
-            options={Object.entries(POLICY_LABELS).map(([value, label]) => ({ value, label }))}
+            options={Object.values(ResidencyPolicy).map((value) => ({ value, label: t(`residency.policyName.${value}`) }))}
             labels={{
               policy: t("residency.newPolicy"),
               submit: t("residency.changePolicy"),
@@ -76,7 +76,7 @@ export default async function TeamResidencyPage(props: { params: Promise<{ slug:
 
       {!residency ? (
         <p className="alert error" role="alert" data-testid="residency-forbidden">
-          {t("residency.forbidden", { role: role.toLowerCase() })}
+          {t("residency.forbidden", { role: t(`role.${role}`) })}
         </p>
       ) : "error" in asOf || !residency.view ? (
         <p className="alert error" role="alert">

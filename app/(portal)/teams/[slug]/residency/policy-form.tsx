@@ -1,9 +1,9 @@
 "use client";
 
 import { useActionState } from "react";
+import type { FormAction } from "@/components/action-state";
+import { DataTable } from "@/components/data-table";
 import type { PolicyFormState } from "./actions";
-
-type Action = (state: PolicyFormState, form: FormData) => Promise<PolicyFormState>;
 
 export interface PolicyFormLabels {
   policy: string;
@@ -17,7 +17,7 @@ export interface PolicyFormLabels {
 
 /** The owner's policy picker; a refusal lists every resource that lies outside the chosen policy. */
 export function PolicyForm(props: {
-  action: Action;
+  action: FormAction<PolicyFormState>;
   slug: string;
   current: string;
   options: { value: string; label: string }[];
@@ -54,36 +54,28 @@ export function PolicyForm(props: {
         </p>
       ) : null}
       {state.violations?.length ? (
-        <div className="table-wrap">
-          <table data-testid="policy-violations" aria-label={labels.violationsTitle}>
-            <caption style={{ textAlign: "left", fontWeight: 600, padding: "6px 0" }}>{labels.violationsTitle}</caption>
-            <thead>
-              <tr>
-                <th>{labels.resource}</th>
-                <th>{labels.type}</th>
-                <th>{labels.region}</th>
-                <th>{labels.jurisdiction}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {state.violations.map((v) => (
-                <tr key={`${v.type}/${v.id}/${v.regionCode}`}>
-                  <td>
-                    {v.name}
-                    <div className="mono muted" style={{ fontSize: ".75rem" }}>
-                      {v.id}
-                    </div>
-                  </td>
-                  <td>{v.type}</td>
-                  <td className="mono">{v.regionCode}</td>
-                  <td>
-                    <span className="badge bad">{v.jurisdiction}</span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="policy-violations"
+          label={labels.violationsTitle}
+          caption={labels.violationsTitle}
+          rows={state.violations}
+          rowKey={(v) => `${v.type}/${v.id}/${v.regionCode}`}
+          columns={[
+            {
+              key: "resource",
+              header: labels.resource,
+              cell: (v) => (
+                <>
+                  {v.name}
+                  <div className="mono muted fine">{v.id}</div>
+                </>
+              ),
+            },
+            { key: "type", header: labels.type, cell: (v) => v.type },
+            { key: "region", header: labels.region, className: "mono", cell: (v) => v.regionCode },
+            { key: "jurisdiction", header: labels.jurisdiction, cell: (v) => <span className="badge bad">{v.jurisdiction}</span> },
+          ]}
+        />
       ) : null}
     </div>
   );

@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { getPrisma } from "@/lib/db";
 import { addSigningKey, deleteSigningKey } from "@/lib/teams/signing-keys";
+import { getT } from "@/app/_i18n/server";
 import { formObject, runAction, type ActionState } from "@/app/_server/actions";
 import { requestMeta, requireUser } from "@/app/_server/request";
 
@@ -16,8 +17,9 @@ export async function addSigningKeyAction(_p: ActionState, form: FormData): Prom
     const { slug: _slug, ...input } = formObject(form);
     const key = await addSigningKey({ ...c, input });
     revalidatePath(`/teams/${c.teamSlug}/signing-keys`);
-    const clusters = key.clustersUpdated ? `; ${key.clustersUpdated} ready cluster(s) get the updated policy` : "";
-    return { message: `Key "${key.name}" registered (${key.fingerprint})${clusters}.` };
+    const { t } = await getT(c.principal.locale);
+    const vars = { name: key.name, fingerprint: key.fingerprint, count: key.clustersUpdated };
+    return { message: t(key.clustersUpdated ? "signingKeys.registeredKeyClusters" : "signingKeys.registeredKey", vars) };
   });
 }
 

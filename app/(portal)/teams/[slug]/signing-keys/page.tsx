@@ -1,14 +1,14 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { ActionForm } from "@/components/action-form";
+import { DataTable } from "@/components/data-table";
 import { requireTeam, roleCan } from "@/lib/access/team-access";
 import { getPrisma } from "@/lib/db";
 import { listSigningKeys } from "@/lib/teams/signing-keys";
-import { getT } from "@/app/_i18n/server";
+import { getT, pageTitle } from "@/app/_i18n/server";
 import { notFoundIfMissing, requireUser } from "@/app/_server/request";
 import { addSigningKeyAction, deleteSigningKeyAction } from "./actions";
 
-export const metadata: Metadata = { title: "Image signing keys" };
+export const generateMetadata = pageTitle("signingKeys.title");
 
 export default async function SigningKeysPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
@@ -27,48 +27,34 @@ export default async function SigningKeysPage({ params }: { params: Promise<{ sl
       <p className="muted">{t("signingKeys.intro")}</p>
       <section className="card" aria-labelledby="team-signing-keys">
         <h2 id="team-signing-keys">{t("signingKeys.registered", { team: team.name })}</h2>
-        {keys.length === 0 ? (
-          <p className="muted" data-testid="no-signing-keys">
-            {t("signingKeys.none")}
-          </p>
-        ) : (
-          <div className="table-wrap">
-            <table data-testid="signing-keys">
-              <thead>
-                <tr>
-                  <th>{t("common.name")}</th>
-                  <th>{t("keys.type")}</th>
-                  <th>{t("keys.fingerprint")}</th>
-                  <th>{t("common.created")}</th>
-                  {manage ? <th /> : null}
-                </tr>
-              </thead>
-              <tbody>
-                {keys.map((k) => (
-                  <tr key={k.id}>
-                    <td>{k.name}</td>
-                    <td>{k.keyType}</td>
-                    <td className="mono">{k.fingerprint}</td>
-                    <td>{k.createdAt.toISOString().slice(0, 10)}</td>
-                    {manage ? (
-                      <td>
-                        <ActionForm
-                          action={deleteSigningKeyAction}
-                          submit={t("keys.delete")}
-                          variant="danger"
-                          confirm={t("signingKeys.confirmDelete", { name: k.name })}
-                        >
-                          <input type="hidden" name="slug" value={team.slug} />
-                          <input type="hidden" name="keyId" value={k.id} />
-                        </ActionForm>
-                      </td>
-                    ) : null}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          testId="signing-keys"
+          rows={keys}
+          rowKey={(k) => k.id}
+          empty={t("signingKeys.none")}
+          emptyTestId="no-signing-keys"
+          columns={[
+            { key: "name", header: t("common.name"), cell: (k) => k.name },
+            { key: "type", header: t("keys.type"), cell: (k) => k.keyType },
+            { key: "fingerprint", header: t("keys.fingerprint"), className: "mono", cell: (k) => k.fingerprint },
+            { key: "created", header: t("common.created"), cell: (k) => k.createdAt.toISOString().slice(0, 10) },
+            manage && {
+              key: "delete",
+              header: "",
+              cell: (k) => (
+                <ActionForm
+                  action={deleteSigningKeyAction}
+                  submit={t("keys.delete")}
+                  variant="danger"
+                  confirm={t("signingKeys.confirmDelete", { name: k.name })}
+                >
+                  <input type="hidden" name="slug" value={team.slug} />
+                  <input type="hidden" name="keyId" value={k.id} />
+                </ActionForm>
+              ),
+            },
+          ]}
+        />
       </section>
       <section className="card" aria-labelledby="how-to-sign">
         <h2 id="how-to-sign">{t("signingKeys.howTo")}</h2>

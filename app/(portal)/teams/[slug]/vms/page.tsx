@@ -1,21 +1,13 @@
-import type { Metadata } from "next";
 import Link from "next/link";
+import { DataTable } from "@/components/data-table";
+import { StatusBadge } from "@/components/status-badge";
 import { requireTeam, roleCan } from "@/lib/access/team-access";
 import { getPrisma } from "@/lib/db";
 import { listVms } from "@/lib/vms/queries/list-vms";
-import { getT } from "@/app/_i18n/server";
+import { getT, pageTitle } from "@/app/_i18n/server";
 import { notFoundIfMissing, requireUser } from "@/app/_server/request";
 
-export const metadata: Metadata = { title: "Virtual machines" };
-
-const BADGE: Record<string, string> = {
-  RUNNING: "ok",
-  PROVISIONING: "warn",
-  PENDING: "warn",
-  DELETING: "warn",
-  FAILED: "bad",
-  STOPPED: "",
-};
+export const generateMetadata = pageTitle("team.vms");
 
 export default async function VmListPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
@@ -30,7 +22,7 @@ export default async function VmListPage({ params }: { params: Promise<{ slug: s
         <Link href={`/teams/${slug}`}>← {team.name}</Link>
       </p>
       <div className="row">
-        <h1 style={{ margin: 0 }}>{t("team.vms")}</h1>
+        <h1 className="flush">{t("team.vms")}</h1>
         {roleCan(role, "operate") ? (
           <Link className="button" href={`/teams/${slug}/order`}>
             {t("vm.order")}
@@ -38,44 +30,45 @@ export default async function VmListPage({ params }: { params: Promise<{ slug: s
         ) : null}
       </div>
       <section className="card">
-        {vms.length === 0 ? (
-          <p className="muted">{t("vm.none")}</p>
-        ) : (
-          <div className="table-wrap">
-            <table data-testid="vm-list">
-              <thead>
-                <tr>
-                  <th>{t("common.name")}</th>
-                  <th>{t("vm.state")}</th>
-                  <th>{t("common.region")}</th>
-                  <th>{t("vm.plan")}</th>
-                  <th>{t("vm.host")}</th>
-                  <th>{t("vm.address")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {vms.map((vm) => (
-                  <tr key={vm.id}>
-                    <td>
-                      <Link className="mono" href={`/teams/${slug}/vms/${vm.id}`}>
-                        {vm.name}
-                      </Link>
-                    </td>
-                    <td>
-                      <span className={`badge ${BADGE[vm.state] ?? ""}`}>{vm.state.toLowerCase()}</span>
-                    </td>
-                    <td>
-                      {vm.region.name} <span className="muted">({vm.region.country})</span>
-                    </td>
-                    <td>{vm.plan.name}</td>
-                    <td className="mono">{vm.host?.name ?? "–"}</td>
-                    <td className="mono">{vm.sshHost && vm.sshPort ? `${vm.sshHost}:${vm.sshPort}` : "–"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          testId="vm-list"
+          rows={vms}
+          rowKey={(vm) => vm.id}
+          empty={t("vm.none")}
+          columns={[
+            {
+              key: "name",
+              header: t("common.name"),
+              cell: (vm) => (
+                <Link className="mono" href={`/teams/${slug}/vms/${vm.id}`}>
+                  {vm.name}
+                </Link>
+              ),
+            },
+            {
+              key: "state",
+              header: t("vm.state"),
+              cell: (vm) => <StatusBadge of="vm" state={vm.state} label={t(`vmState.${vm.state}`)} />,
+            },
+            {
+              key: "region",
+              header: t("common.region"),
+              cell: (vm) => (
+                <>
+                  {vm.region.name} <span className="muted">({vm.region.country})</span>
+                </>
+              ),
+            },
+            { key: "plan", header: t("vm.plan"), cell: (vm) => vm.plan.name },
+            { key: "host", header: t("vm.host"), className: "mono", cell: (vm) => vm.host?.name ?? "–" },
+            {
+              key: "address",
+              header: t("vm.address"),
+              className: "mono",
+              cell: (vm) => (vm.sshHost && vm.sshPort ? `${vm.sshHost}:${vm.sshPort}` : "–"),
+            },
+          ]}
+        />
       </section>
     </div>
   );

@@ -1,11 +1,12 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { ActionForm } from "@/components/action-form";
+import { DataTable } from "@/components/data-table";
+import { StatusBadge } from "@/components/status-badge";
 import { requireTeam, roleCan } from "@/lib/access/team-access";
 import { getCluster } from "@/lib/clusters/queries/get-cluster";
 import { getPrisma } from "@/lib/db";
-import { getT } from "@/app/_i18n/server";
-import { currentUser, notFoundIfMissing, requireUser } from "@/app/_server/request";
+import { getT, pageTitle } from "@/app/_i18n/server";
+import { notFoundIfMissing, requireUser } from "@/app/_server/request";
 import { HardeningReportCard } from "@/app/(portal)/teams/[slug]/vms/[id]/hardening-report";
 import {
   deleteClusterAction,
@@ -13,12 +14,8 @@ import {
   setClusterApiAccessAction,
   verifyClusterAction,
 } from "@/app/(portal)/teams/[slug]/clusters/actions";
-import { CLUSTER_BADGE, NODE_BADGE } from "@/app/(portal)/teams/[slug]/clusters/badges";
 
-export async function generateMetadata(): Promise<Metadata> {
-  const { t } = await getT((await currentUser())?.locale);
-  return { title: t("team.clusters") };
-}
+export const generateMetadata = pageTitle("team.clusters");
 
 const when = (d: Date) => `${d.toISOString().replace("T", " ").slice(0, 19)} UTC`;
 
@@ -37,12 +34,10 @@ export default async function ClusterPage({ params }: { params: Promise<{ slug: 
         <Link href={`/teams/${slug}`}>← {team.name}</Link> · <Link href={`/teams/${slug}/clusters`}>{t("team.clusters")}</Link>
       </p>
       <div className="row">
-        <h1 style={{ margin: 0 }}>
+        <h1 className="flush">
           <span className="mono">{c.name}</span>
         </h1>
-        <span className={`badge ${CLUSTER_BADGE[c.state]}`} data-testid="cluster-state" data-state={c.state}>
-          {t(`clusterState.${c.state}`)}
-        </span>
+        <StatusBadge of="cluster" state={c.state} label={t(`clusterState.${c.state}`)} exposeState testId="cluster-state" />
       </div>
       {c.lastError ? (
         <p className="alert error" role="alert">
@@ -87,16 +82,14 @@ export default async function ClusterPage({ params }: { params: Promise<{ slug: 
         </dl>
         {canOperate && c.state !== "DELETED" ? (
           c.kubeconfigReady && c.state === "READY" ? (
-            <p style={{ marginTop: 16 }}>
+            <p className="gap-above">
               <a className="button" href={`/api/v1/teams/${slug}/clusters/${c.id}/kubeconfig`} download data-testid="kubeconfig">
                 {t("cluster.kubeconfig")}
               </a>{" "}
               <span className="muted">{t("cluster.kubeconfigAudited")}</span>
             </p>
           ) : (
-            <p className="muted" style={{ marginTop: 16 }}>
-              {t("cluster.kubeconfigLater")}
-            </p>
+            <p className="muted gap-above">{t("cluster.kubeconfigLater")}</p>
           )
         ) : null}
       </section>
@@ -129,41 +122,41 @@ export default async function ClusterPage({ params }: { params: Promise<{ slug: 
       ) : null}
       <section className="card" aria-labelledby="cluster-nodes">
         <h2 id="cluster-nodes">{t("cluster.nodes")}</h2>
-        {c.nodes.length === 0 ? (
-          <p className="muted">{t("cluster.noNodes")}</p>
-        ) : (
-          <div className="table-wrap">
-            <table data-testid="cluster-nodes">
-              <thead>
-                <tr>
-                  <th>{t("common.role")}</th>
-                  <th>{t("common.name")}</th>
-                  <th>{t("vm.state")}</th>
-                  <th>{t("vm.address")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {c.nodes.map((n) => (
-                  <tr key={n.id} data-node={n.name} data-role={n.clusterRole ?? ""}>
-                    <td>{roleLabel(n.clusterRole)}</td>
-                    <td>
-                      <Link className="mono" href={`/teams/${slug}/vms/${n.id}`}>
-                        {n.name}
-                      </Link>
-                    </td>
-                    <td>
-                      <span className={`badge ${NODE_BADGE[n.state]}`} data-state={n.state}>
-                        {t(`vmState.${n.state}`)}
-                      </span>
-                      {n.lastError ? <div className="step-error">{n.lastError}</div> : null}
-                    </td>
-                    <td className="mono">{n.sshHost && n.sshPort ? `${n.sshHost}:${n.sshPort}` : "–"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          testId="cluster-nodes"
+          rows={c.nodes}
+          rowKey={(n) => n.id}
+          rowProps={(n) => ({ "data-node": n.name, "data-role": n.clusterRole ?? "" })}
+          empty={t("cluster.noNodes")}
+          columns={[
+            { key: "role", header: t("common.role"), cell: (n) => roleLabel(n.clusterRole) },
+            {
+              key: "name",
+              header: t("common.name"),
+              cell: (n) => (
+                <Link className="mono" href={`/teams/${slug}/vms/${n.id}`}>
+                  {n.name}
+                </Link>
+              ),
+            },
+            {
+              key: "state",
+              header: t("vm.state"),
+              cell: (n) => (
+                <>
+                  <StatusBadge of="vm" state={n.state} label={t(`vmState.${n.state}`)} exposeState />
+                  {n.lastError ? <div className="step-error">{n.lastError}</div> : null}
+                </>
+              ),
+            },
+            {
+              key: "address",
+              header: t("vm.address"),
+              className: "mono",
+              cell: (n) => (n.sshHost && n.sshPort ? `${n.sshHost}:${n.sshPort}` : "–"),
+            },
+          ]}
+        />
       </section>
       <HardeningReportCard report={c.hardeningReport} t={t}>
         {c.state === "READY" ? (

@@ -1,3 +1,4 @@
+import { DataTable } from "@/components/data-table";
 import type { T } from "@/app/_i18n/server";
 import type { ReportExportRecord } from "@/lib/residency/report-response";
 import { reportHref, shortHash, utc } from "./format";
@@ -40,36 +41,24 @@ export function ExportsSection(props: {
       </p>
       <p className="muted">{t("residency.digestHelp")}</p>
       {exports.length > 0 ? (
-        <div className="table-wrap">
-          <table data-testid="recent-exports">
-            <thead>
-              <tr>
-                <th>{t("audit.when")}</th>
-                <th>{t("audit.who")}</th>
-                <th>{t("residency.format")}</th>
-                <th>{t("residency.asOf")}</th>
-                <th>{t("residency.ledgerHead")}</th>
-                <th>{t("residency.integrity")}</th>
-                <th>SHA-256</th>
-              </tr>
-            </thead>
-            <tbody>
-              {exports.map((e) => (
-                <tr key={e.reportId}>
-                  <td>{utc(e.completedAt)}</td>
-                  <td>{e.exportedBy}</td>
-                  <td className="mono">{e.format.toUpperCase()}</td>
-                  <td>{e.asOf ? utc(e.asOf) : t("residency.now")}</td>
-                  <td className="mono">#{e.ledgerHead.seq}</td>
-                  <td>{e.integrity ? <IntegrityBadge t={t} header={e.integrity} /> : "-"}</td>
-                  <td className="mono" style={{ wordBreak: "break-all", fontSize: ".75rem" }}>
-                    {e.contentSha256}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="recent-exports"
+          rows={exports}
+          rowKey={(e) => e.reportId}
+          columns={[
+            { key: "when", header: t("audit.when"), cell: (e) => utc(e.completedAt) },
+            { key: "who", header: t("audit.who"), cell: (e) => e.exportedBy },
+            { key: "format", header: t("residency.format"), className: "mono", cell: (e) => e.format.toUpperCase() },
+            { key: "asOf", header: t("residency.asOf"), cell: (e) => (e.asOf ? utc(e.asOf) : t("residency.now")) },
+            { key: "head", header: t("residency.ledgerHead"), className: "mono", cell: (e) => `#${e.ledgerHead.seq}` },
+            {
+              key: "integrity",
+              header: t("residency.integrity"),
+              cell: (e) => (e.integrity ? <IntegrityBadge t={t} header={e.integrity} /> : "-"),
+            },
+            { key: "sha256", header: "SHA-256", className: "mono break-all fine", cell: (e) => e.contentSha256 },
+          ]}
+        />
       ) : null}
     </section>
   );

@@ -1,3 +1,4 @@
+import { DataTable } from "@/components/data-table";
 import type { T } from "@/app/_i18n/server";
 import type { LocationInterval } from "@/lib/residency/intervals";
 import type { ResidencyView } from "@/lib/residency/view";
@@ -5,51 +6,36 @@ import { utc } from "./format";
 
 function LocationRows({ rows, t, showTeam, showUntil }: { rows: LocationInterval[]; t: T; showTeam: boolean; showUntil?: boolean }) {
   return (
-    <div className="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            {showTeam ? <th>{t("residency.team")}</th> : null}
-            <th>{t("residency.resource")}</th>
-            <th>{t("residency.kind")}</th>
-            <th>{t("residency.host")}</th>
-            <th>{t("residency.pool")}</th>
-            <th>{t("residency.path")}</th>
-            <th>{t("common.region")}</th>
-            <th>{t("regions.country")}</th>
-            <th>{t("regions.jurisdiction")}</th>
-            <th>{t("residency.since")}</th>
-            {showUntil ? <th>{t("residency.until")}</th> : null}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((i) => (
-            <tr key={i.seq.toString()}>
-              {showTeam ? <td className="mono">{i.teamSlug ?? "-"}</td> : null}
-              <td>
-                {i.resourceName}
-                <div className="mono muted" style={{ fontSize: ".75rem" }}>
-                  {i.resourceId}
-                </div>
-              </td>
-              <td className="mono">{i.resourceKind}</td>
-              <td className="mono">{i.hostName ?? "-"}</td>
-              <td className="mono">{i.poolName ?? "-"}</td>
-              <td className="mono" style={{ wordBreak: "break-all" }}>
-                {i.path ?? "-"}
-              </td>
-              <td className="mono">{i.regionCode}</td>
-              <td>{i.country}</td>
-              <td>
-                <span className={i.jurisdiction === "THIRD_COUNTRY" ? "badge bad" : "badge"}>{i.jurisdiction}</span>
-              </td>
-              <td>{utc(i.from)}</td>
-              {showUntil ? <td>{i.until ? utc(i.until) : t("residency.stillThere")}</td> : null}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      rows={rows}
+      rowKey={(i) => i.seq.toString()}
+      columns={[
+        showTeam && { key: "team", header: t("residency.team"), className: "mono", cell: (i) => i.teamSlug ?? "-" },
+        {
+          key: "resource",
+          header: t("residency.resource"),
+          cell: (i) => (
+            <>
+              {i.resourceName}
+              <div className="mono muted fine">{i.resourceId}</div>
+            </>
+          ),
+        },
+        { key: "kind", header: t("residency.kind"), className: "mono", cell: (i) => i.resourceKind },
+        { key: "host", header: t("residency.host"), className: "mono", cell: (i) => i.hostName ?? "-" },
+        { key: "pool", header: t("residency.pool"), className: "mono", cell: (i) => i.poolName ?? "-" },
+        { key: "path", header: t("residency.path"), className: "mono break-all", cell: (i) => i.path ?? "-" },
+        { key: "region", header: t("common.region"), className: "mono", cell: (i) => i.regionCode },
+        { key: "country", header: t("regions.country"), cell: (i) => i.country },
+        {
+          key: "jurisdiction",
+          header: t("regions.jurisdiction"),
+          cell: (i) => <span className={i.jurisdiction === "THIRD_COUNTRY" ? "badge bad" : "badge"}>{i.jurisdiction}</span>,
+        },
+        { key: "since", header: t("residency.since"), cell: (i) => utc(i.from) },
+        showUntil && { key: "until", header: t("residency.until"), cell: (i) => (i.until ? utc(i.until) : t("residency.stillThere")) },
+      ]}
+    />
   );
 }
 
@@ -70,8 +56,8 @@ export function LocationsSection({
   const today = new Date().toISOString().slice(0, 10);
   return (
     <section className="card stack" aria-labelledby="where">
-      <div className="row" style={{ justifyContent: "space-between" }}>
-        <h2 id="where" style={{ margin: 0 }}>
+      <div className="row spread">
+        <h2 id="where" className="flush">
           {isNow ? t("residency.whereNow") : t("residency.whereAt", { date: utc(view.asOf) })}
         </h2>
         <form method="get" className="inline" data-testid="as-of-form">
@@ -106,26 +92,22 @@ export function LocationsSection({
       {view.totals.length === 0 ? (
         <p className="muted">{t("common.none")}</p>
       ) : (
-        <table data-testid="totals" style={{ maxWidth: 520 }}>
-          <thead>
-            <tr>
-              <th>{t("regions.jurisdiction")}</th>
-              <th>{t("regions.country")}</th>
-              <th>{t("residency.held")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {view.totals.map((g) => (
-              <tr key={`${g.jurisdiction}/${g.country}`}>
-                <td>
-                  <span className={g.outsideEea ? "badge bad" : "badge"}>{g.jurisdiction}</span>
-                </td>
-                <td>{g.country}</td>
-                <td>{g.openAtAsOf}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          bare
+          className="compact"
+          testId="totals"
+          rows={view.totals}
+          rowKey={(g) => `${g.jurisdiction}/${g.country}`}
+          columns={[
+            {
+              key: "jurisdiction",
+              header: t("regions.jurisdiction"),
+              cell: (g) => <span className={g.outsideEea ? "badge bad" : "badge"}>{g.jurisdiction}</span>,
+            },
+            { key: "country", header: t("regions.country"), cell: (g) => g.country },
+            { key: "held", header: t("residency.held"), cell: (g) => g.openAtAsOf },
+          ]}
+        />
       )}
 
       <h3>{t("residency.transfers")}</h3>

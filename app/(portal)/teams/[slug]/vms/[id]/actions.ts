@@ -8,6 +8,7 @@ import { VmPowerActionSchema } from "@/lib/vms/power/schemas";
 import { deleteVm } from "@/lib/vms/delete/delete-vm";
 import { verifyVmNow } from "@/lib/vms/verify/verify-vm-now";
 import { vmPowerAction } from "@/lib/vms/power/vm-power-action";
+import { getT } from "@/app/_i18n/server";
 import { runAction, type ActionState } from "@/app/_server/actions";
 import { requestMeta, requireUser } from "@/app/_server/request";
 
@@ -28,7 +29,9 @@ export async function deleteVmAction(slug: string, vmId: string, _p: ActionState
   return runAction(async () => {
     const c = await ctx();
     const vm = await getVmDetail({ ...c, teamSlug: slug, vmId });
-    if (form.get("confirmName") !== vm.name) throw new AppError("VALIDATION", `Type ${vm.name} exactly to delete it.`);
+    if (form.get("confirmName") !== vm.name) {
+      throw new AppError("VALIDATION", (await getT(c.principal.locale)).t("vm.deleteTypeName", { name: vm.name }));
+    }
     await deleteVm({ ...c, teamSlug: slug, vmId });
     revalidatePath(`/teams/${slug}/vms/${vmId}`);
     revalidatePath(`/teams/${slug}/vms`);

@@ -1,12 +1,12 @@
 "use client";
 
 import { useActionState, useRef, useState } from "react";
-import type { ActionState } from "@/components/action-form";
+import type { FormAction } from "@/components/action-state";
 
 /** Delete behind a dialog that asks for the VM's name, typed, before the button works. */
 export function DeleteVmDialog(props: {
   vmName: string;
-  action: (state: ActionState, form: FormData) => Promise<ActionState>;
+  action: FormAction;
   labels: { open: string; title: string; body: string; confirm: string; cancel: string };
 }) {
   const dialog = useRef<HTMLDialogElement>(null);

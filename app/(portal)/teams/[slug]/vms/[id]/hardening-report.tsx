@@ -1,11 +1,12 @@
 import type { ReactNode } from "react";
 import { z } from "zod";
+import { DataTable } from "@/components/data-table";
+import { StatusBadge } from "@/components/status-badge";
 import { controlResultSchema } from "@/lib/guest/report";
 import type { T } from "@/app/_i18n/server";
 
 // The latest hardening report: one row per control with what was read on the machine.
 const Controls = z.array(controlResultSchema);
-const STATUS: Record<string, string> = { pass: "ok", fail: "bad", not_applicable: "" };
 const STATUS_LABEL = { pass: "vm.statusPass", fail: "vm.statusFail", not_applicable: "vm.statusNa" } as const;
 
 /** `children`: what a reader can do with the report (re-run the checks, download it), shown under the title. */
@@ -42,32 +43,34 @@ export function HardeningReportCard(props: {
             </span>{" "}
             <span className="muted">· {report.createdAt.toISOString().replace("T", " ").slice(0, 19)} UTC</span>
           </p>
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>{t("vm.control")}</th>
-                  <th>{t("common.status")}</th>
-                  <th>{t("vm.evidence")}</th>
-                  <th>{t("vm.reference")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {controls.data.map((c) => (
-                  <tr key={c.id} data-control={c.id} data-drift={drift.has(c.id) ? "true" : undefined}>
-                    <td>
-                      {c.title} <div className="mono muted">{c.id}</div>
-                    </td>
-                    <td>
-                      <span className={`badge ${STATUS[c.status]}`}>{t(STATUS_LABEL[c.status])}</span>
-                    </td>
-                    <td className="mono">{c.evidence.length > 300 ? `${c.evidence.slice(0, 300)}…` : c.evidence}</td>
-                    <td>{c.references.join(", ")}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            rows={controls.data}
+            rowKey={(c) => c.id}
+            rowProps={(c) => ({ "data-control": c.id, "data-drift": drift.has(c.id) ? "true" : undefined })}
+            columns={[
+              {
+                key: "control",
+                header: t("vm.control"),
+                cell: (c) => (
+                  <>
+                    {c.title} <div className="mono muted">{c.id}</div>
+                  </>
+                ),
+              },
+              {
+                key: "status",
+                header: t("common.status"),
+                cell: (c) => <StatusBadge of="control" state={c.status} label={t(STATUS_LABEL[c.status])} />,
+              },
+              {
+                key: "evidence",
+                header: t("vm.evidence"),
+                className: "mono",
+                cell: (c) => (c.evidence.length > 300 ? `${c.evidence.slice(0, 300)}…` : c.evidence),
+              },
+              { key: "reference", header: t("vm.reference"), cell: (c) => c.references.join(", ") },
+            ]}
+          />
         </>
       )}
     </section>

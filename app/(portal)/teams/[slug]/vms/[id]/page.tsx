@@ -1,13 +1,14 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ActionForm } from "@/components/action-form";
 import { JobProgress } from "@/components/job-progress";
+import { StatusBadge } from "@/components/status-badge";
 import { requireTeam, roleCan } from "@/lib/access/team-access";
 import { AppError } from "@/lib/core/errors";
 import { getPrisma } from "@/lib/db";
 import { getVmDetail } from "@/lib/vms/queries/get-vm-detail";
-import { getT } from "@/app/_i18n/server";
+import { getT, pageTitle, type T } from "@/app/_i18n/server";
+import { jobStateLabels, stepNameLabels, stepStateLabels } from "@/app/_i18n/state-labels";
 import { requireUser } from "@/app/_server/request";
 import { deleteVmAction, powerAction, verifyAction } from "./actions";
 import { CopyLine } from "./copy-button";
@@ -15,7 +16,7 @@ import { DeleteVmDialog } from "./delete-dialog";
 import { HardeningReportCard } from "./hardening-report";
 import { VmFacts } from "./vm-facts";
 
-export const metadata: Metadata = { title: "Virtual machine" };
+export const generateMetadata = pageTitle("vm.title");
 
 const POWER = [
   ["start", "vm.start"],
@@ -23,6 +24,17 @@ const POWER = [
   ["reboot", "vm.reboot"],
   ["force-off", "vm.forceOff"],
 ] as const;
+
+/** How the tenant reaches the VM, in words (lib/vms/queries/ssh-access.ts decides; the words are the reader's). */
+function sshNote(
+  t: T,
+  vm: { sshReach: "direct" | "via-host" | null; sshPort: number | null; host: { name: string; networkMode: string } | null },
+) {
+  if (!vm.sshReach || !vm.host) return t("vm.sshNone");
+  if (vm.sshReach === "via-host") return t("vm.sshLabJump", { host: vm.host.name });
+  if (vm.host.networkMode === "USER_FORWARD") return t("vm.sshLabLoopback", { host: vm.host.name, port: vm.sshPort ?? "" });
+  return t("vm.sshOwnAddress");
+}
 
 export default async function VmPage({ params }: { params: Promise<{ slug: string; id: string }> }) {
   const { slug, id } = await params;
@@ -43,10 +55,8 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
         <Link href={`/teams/${slug}`}>← {slug}</Link> · <Link href={`/teams/${slug}/vms`}>{t("team.vms")}</Link>
       </p>
       <div className="row">
-        <h1 style={{ margin: 0 }}>{vm.name}</h1>
-        <span className="badge" data-testid="vm-state">
-          {vm.state.toLowerCase()}
-        </span>
+        <h1 className="flush">{vm.name}</h1>
+        <StatusBadge of="vm" state={vm.state} label={t(`vmState.${vm.state}`)} plain testId="vm-state" />
       </div>
       {vm.state === "FAILED" && vm.lastError ? (
         <p className="alert error" role="alert" data-testid="vm-last-error">
@@ -55,13 +65,13 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
       ) : null}
       <section className="card" aria-label={vm.name}>
         <VmFacts vm={vm} t={t} />
-        <h2 style={{ marginTop: 16 }}>{t("vm.sshCommand")}</h2>
+        <h2 className="gap-above">{t("vm.sshCommand")}</h2>
         {vm.sshCommand ? <CopyLine text={vm.sshCommand} copy={t("vm.copy")} copied={t("vm.copied")} testId="ssh-command" /> : null}
         {vm.sshCommandIpv6 ? (
           <CopyLine text={vm.sshCommandIpv6} copy={t("vm.copy")} copied={t("vm.copied")} testId="ssh-command-ipv6" />
         ) : null}
-        <p className="muted">{vm.sshNote}</p>
-        <h2 style={{ marginTop: 16 }}>{t("vm.hostKey")}</h2>
+        <p className="muted">{sshNote(t, vm)}</p>
+        <h2 className="gap-above">{t("vm.hostKey")}</h2>
         {vm.guestHostKeyFingerprint ? (
           <p>
             <code data-testid="guest-host-key">{vm.guestHostKeyFingerprint}</code> <span className="muted">{t("vm.hostKeyHint")}</span>
@@ -81,6 +91,9 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
             duration: t("vm.duration"),
             live: t("vm.live"),
             retrying: t("vm.retrying"),
+            jobStates: jobStateLabels(t),
+            stepStates: stepStateLabels(t),
+            stepNames: stepNameLabels(t),
           }}
         />
       ) : null}

@@ -1,3 +1,4 @@
+import { formatBytes, mib } from "@/components/format-bytes";
 import type { T } from "@/app/_i18n/server";
 
 // Where the VM is and how to reach it, as a definition list.
@@ -39,7 +40,8 @@ export function VmFacts({ vm, t }: { vm: VmFactsView; t: T }) {
       </dd>
       <dt>{t("vm.plan")}</dt>
       <dd>
-        {vm.plan.name} · {vm.vcpus} vCPU · {Math.round(vm.memoryMb / 102.4) / 10} GiB RAM · {vm.diskGb} GB NVMe
+        {vm.plan.name} · {vm.vcpus} vCPU · {formatBytes(mib(vm.memoryMb), { unit: "GiB", decimals: 1, trim: true, bare: true })} GiB RAM ·{" "}
+        {vm.diskGb} GB NVMe
       </dd>
       <dt>{t("vm.image")}</dt>
       <dd>{vm.image.name}</dd>
@@ -58,7 +60,7 @@ export function VmFacts({ vm, t }: { vm: VmFactsView; t: T }) {
       ) : null}
       <dt>{t("common.created")}</dt>
       <dd>
-        {when(vm.createdAt)} {vm.readyAt ? <span className="muted">→ ready {when(vm.readyAt)}</span> : null}
+        {when(vm.createdAt)} {vm.readyAt ? <span className="muted">{t("vm.readyAt", { time: when(vm.readyAt) })}</span> : null}
       </dd>
     </dl>
   );

@@ -1,0 +1,12 @@
+export { common } from "./common";
+export { states } from "./states";
+export { account } from "./account";
+export { teams } from "./teams";
+export { vms } from "./vms";
+export { order } from "./order";
+export { clusters } from "./clusters";
+export { hosts } from "./hosts";
+export { admin } from "./admin";
+export { networks } from "./networks";
+export { latency } from "./latency";
+export { residency } from "./residency";
