@@ -25,6 +25,7 @@ export const cloneAndSeedStep: StepDefinition<ProvisionVmPayload> = {
   },
   async compensate({ prisma, payload }) {
     const vm = requirePlaced(await loadVm(prisma, payload.vmId));
-    await Promise.all([removeVmDisk(prisma, vm), removeVmSeed(prisma, vm)]);
+    const removed = await Promise.allSettled([removeVmDisk(prisma, vm), removeVmSeed(prisma, vm)]);
+    for (const r of removed) if (r.status === "rejected") throw r.reason;
   },
 };
