@@ -53,7 +53,7 @@ describe("clone-and-seed, one side failing", () => {
     try {
       const { vm, jobId } = await order("half-1");
       const end = await runToEnd(jobId);
-      expect(end.state).toBe("FAILED");
+      expect(end.state).toBe("ROLLED_BACK");
       const seen = await afterRollback(vm.id);
       expect(seen.vm.state).toBe("FAILED");
       expect(seen.vm.lastError).toMatch(/^Base image gone-base\.qcow2 is not in pool skjold-nvme on this host/);
@@ -71,7 +71,7 @@ describe("clone-and-seed, one side failing", () => {
     const { vm, jobId } = await order("half-2");
     await db.prisma.sshKey.delete({ where: { id: tenant.sshKey.id } }); // before the worker reaches the seed
     const end = await runToEnd(jobId);
-    expect(end.state).toBe("FAILED");
+    expect(end.state).toBe("ROLLED_BACK");
     const seen = await afterRollback(vm.id);
     expect(seen.vm.lastError).toMatch(/^The SSH key chosen for half-2 was deleted; order again with another key/);
     expect(seen.kinds).not.toContain("disk");
