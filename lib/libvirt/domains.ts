@@ -15,12 +15,19 @@ export async function defineDomain(ctx: HostContext & { spec: DomainSpec }): Pro
 }
 
 // Define and start in one round trip; a domain that is already running is left running (a step
-// that runs again), any other failure to start is reported as virsh's own error.
+// that runs again), any other failure to start is reported as virsh's own error. The XML carries no
+// UUID, so libvirt refuses to define a name it already has ("already exists with uuid"): a running
+// one is left as it is, a stopped one (an earlier run of the step) is defined anew.
 const DEFINE_START_SCRIPT = `name=$1
 dir=$(mktemp -d /tmp/skjold.XXXXXXXXXX) || fail mktemp
 trap 'rm -rf -- "$dir"' EXIT
 cat >"$dir/domain.xml"
-virsh define "$dir/domain.xml" >/dev/null || fail "virsh define"
+if ! virsh define "$dir/domain.xml" >/dev/null 2>"$dir/err"; then
+  grep -q 'already exists with uuid' "$dir/err" || { cat "$dir/err" >&2; fail "virsh define"; }
+  if [ "$(virsh domstate -- "$name" 2>/dev/null)" = running ]; then printf 'state already-running\\n'; exit 0; fi
+  virsh undefine --nvram -- "$name" >/dev/null || fail "virsh undefine"
+  virsh define "$dir/domain.xml" >/dev/null || fail "virsh define"
+fi
 if ! virsh start -- "$name" >/dev/null 2>"$dir/err"; then
   [ "$(virsh domstate -- "$name" 2>/dev/null)" = running ] || { cat "$dir/err" >&2; fail "virsh start"; }
   printf 'state already-running\\n'

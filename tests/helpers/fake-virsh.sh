@@ -29,8 +29,12 @@ vol-upload)
   case $3 in *short*) head -c 100 "$4" >"$d/pool/$3" ;; *) cat "$4" >"$d/pool/$3" ;; esac ;;
 define)
   name=$(sed -n 's:.*<name>\(.*\)</name>.*:\1:p' "$1" | head -n 1)
-  [ -e "$d/domains/$name" ] || echo "shut off" >"$d/domains/$name"
+  # The XML has no UUID: libvirt makes one up, and refuses a name it already has under another.
+  [ -e "$d/domains/$name" ] && { echo "error: operation failed: domain '$name' already exists with uuid 0f" >&2; exit 1; }
+  echo "shut off" >"$d/domains/$name"
   echo "Domain '$name' defined from $1" ;;
+undefine)
+  rm -f "$d/domains/$3" ;;
 start)
   name=$2
   [ "$(cat "$d/domains/$name")" = running ] && { echo "error: Requested operation is not valid: domain is already running" >&2; exit 1; }

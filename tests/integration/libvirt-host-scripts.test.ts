@@ -129,6 +129,14 @@ describe("the define-and-start script", () => {
     expect(readFileSync(`${dir}/domains/dom-1`, "utf8").trim()).toBe("running");
   });
 
+  it("defines anew and starts a domain an earlier run defined but did not start", async () => {
+    mkdirSync(`${dir}/domains`, { recursive: true });
+    writeFileSync(`${dir}/domains/dom-2`, "shut off\n");
+    expect(await defineAndStartDomain({ pool, target, spec: spec("dom-2") })).toBe("started");
+    expect(readFileSync(`${dir}/calls`, "utf8")).toMatch(/undefine --nvram -- dom-2\n/);
+    expect(readFileSync(`${dir}/domains/dom-2`, "utf8").trim()).toBe("running");
+  });
+
   it("reports virsh's own reason when the domain does not start", async () => {
     const err = await caught(defineAndStartDomain({ pool, target, spec: spec("nostart") }));
     expect(err.message).toBe(
