@@ -42,7 +42,7 @@ describe("clone-and-seed, one side failing", () => {
     return waitForJob(db, jobId, () => false, 180_000);
   };
   const afterRollback = async (vmId: string) => {
-    const vm = await db.prisma.virtualMachine.findUniqueOrThrow({ where: { id: vmId }, include: { events: true } });
+    const vm = await db.prisma.virtualMachine.findUniqueOrThrow({ where: { id: vmId }, include: { events: { orderBy: { id: "asc" } } } });
     const ledger = await db.prisma.dataLocation.findMany({ where: { resourceId: vmId } });
     return { vm, kinds: vm.events.map((e) => e.kind), ledger, orphans: await findOrphans(db, env.lab) };
   };
