@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { formatSince } from "@/lib/placement/place-vm";
 import Link from "next/link";
 import { listHosts } from "@/lib/hosts";
+import { readAllPages } from "@/lib/core/pagination";
 import { getPrisma } from "@/lib/db";
 import { getT } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
@@ -12,7 +13,8 @@ export const metadata: Metadata = { title: "Hosts" };
 export default async function HostsPage() {
   const user = await requireUser();
   const { t } = await getT(user.locale);
-  const hosts = await listHosts({ prisma: await getPrisma(), principal: user });
+  const prisma = await getPrisma();
+  const hosts = await readAllPages((page) => listHosts({ prisma, principal: user, page }));
   return (
     <>
       <div className="row">

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ActionForm } from "@/components/action-form";
 import { listHosts, listImages } from "@/lib/hosts";
+import { readAllPages } from "@/lib/core/pagination";
 import { getPrisma } from "@/lib/db";
 import { getT } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
@@ -14,7 +15,10 @@ export default async function ImagesPage() {
   const user = await requireUser();
   const { t } = await getT(user.locale);
   const prisma = await getPrisma();
-  const [images, hosts] = await Promise.all([listImages({ prisma, principal: user }), listHosts({ prisma, principal: user })]);
+  const [images, hosts] = await Promise.all([
+    readAllPages((page) => listImages({ prisma, principal: user, page })),
+    readAllPages((page) => listHosts({ prisma, principal: user, page })),
+  ]);
   const pools = hosts
     .filter((h) => h.status === "ONLINE")
     .flatMap((h) => h.pools.map((p) => ({ hostId: h.id, host: h.name, pool: p.name })));

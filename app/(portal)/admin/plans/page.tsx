@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { ActionForm } from "@/components/action-form";
 import { listPlans } from "@/lib/catalog/catalog";
+import { readAllPages } from "@/lib/core/pagination";
 import { getPrisma } from "@/lib/db";
 import { getT } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
@@ -11,7 +12,8 @@ export const metadata: Metadata = { title: "Plans" };
 export default async function PlansPage() {
   const user = await requireUser();
   const { t } = await getT(user.locale);
-  const plans = await listPlans({ prisma: await getPrisma() });
+  const prisma = await getPrisma();
+  const plans = await readAllPages((page) => listPlans({ prisma, page }));
   return (
     <>
       <h1>{t("admin.plans")}</h1>

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { ActionForm } from "@/components/action-form";
 import { listRegions } from "@/lib/catalog/catalog";
+import { readAllPages } from "@/lib/core/pagination";
 import { getPrisma } from "@/lib/db";
 import { getT } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
@@ -18,7 +19,8 @@ const JURISDICTION_LABEL: Record<string, string> = {
 export default async function RegionsPage() {
   const user = await requireUser();
   const { t } = await getT(user.locale);
-  const regions = await listRegions({ prisma: await getPrisma() });
+  const prisma = await getPrisma();
+  const regions = await readAllPages((page) => listRegions({ prisma, page }));
   return (
     <>
       <h1>{t("admin.regions")}</h1>

@@ -3,8 +3,10 @@ import Link from "next/link";
 import { ActionForm } from "@/components/action-form";
 import { requireTeam, roleCan } from "@/lib/access/team-access";
 import { listApiTokens } from "@/lib/auth/api-tokens";
+import { readAllPages } from "@/lib/core/pagination";
 import { getPrisma } from "@/lib/db";
 import { listMembers } from "@/lib/teams/list-teams";
+import { listVms } from "@/lib/vms/queries/list-vms";
 import { getT } from "@/app/_i18n/server";
 import { notFoundIfMissing, requireUser } from "@/app/_server/request";
 import {
@@ -44,13 +46,9 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
   const operate = roleCan(role, "operate");
   const audit = roleCan(role, "audit");
   const [members, tokens, vms] = await Promise.all([
-    listMembers({ prisma, teamId: team.id }),
-    manage ? listApiTokens({ prisma, teamId: team.id }) : Promise.resolve([]),
-    prisma.virtualMachine.findMany({
-      where: { teamId: team.id, state: { not: "DELETED" } },
-      include: { region: true, plan: true },
-      orderBy: { createdAt: "desc" },
-    }),
+    readAllPages((page) => listMembers({ prisma, teamId: team.id, page })),
+    manage ? readAllPages((page) => listApiTokens({ prisma, teamId: team.id, page })) : Promise.resolve([]),
+    readAllPages((page) => listVms({ prisma, principal: user, teamSlug: team.slug, live: true, page })),
   ]);
   return (
     <div className="stack">

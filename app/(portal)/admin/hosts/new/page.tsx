@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { ActionForm } from "@/components/action-form";
 import { listRegions } from "@/lib/catalog/catalog";
+import { readAllPages } from "@/lib/core/pagination";
 import { getPrisma } from "@/lib/db";
 import { getT } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
@@ -11,7 +12,8 @@ export const metadata: Metadata = { title: "Add a host" };
 export default async function NewHostPage() {
   const user = await requireUser();
   const { t } = await getT(user.locale);
-  const regions = await listRegions({ prisma: await getPrisma(), activeOnly: true });
+  const prisma = await getPrisma();
+  const regions = await readAllPages((page) => listRegions({ prisma, activeOnly: true, page }));
   return (
     <>
       <h1>{t("hosts.add")}</h1>
