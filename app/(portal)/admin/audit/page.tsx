@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { listAuditEvents } from "@/lib/audit/list-audit";
 import { AppError } from "@/lib/core/errors";
-import { DEFAULT_PAGE_SIZE, type Page } from "@/lib/core/pagination";
+import { DEFAULT_PAGE_SIZE } from "@/lib/core/pagination";
 import { getPrisma } from "@/lib/db";
 import { getT } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
@@ -15,7 +15,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const sp = await searchParams;
   const one = (k: string) => (typeof sp[k] === "string" && sp[k] ? (sp[k] as string) : undefined);
   const filter = { action: one("action"), actor: one("actor") };
-  let result: Page<Awaited<ReturnType<typeof listAuditEvents>>["items"][number]> = { items: [], nextCursor: null };
+  let result: Awaited<ReturnType<typeof listAuditEvents>> = { items: [], nextCursor: null };
   let error: string | null = null;
   try {
     result = await listAuditEvents({ prisma: await getPrisma(), filter, page: { limit: DEFAULT_PAGE_SIZE, cursor: one("cursor") } });
