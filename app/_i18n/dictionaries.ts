@@ -493,6 +493,25 @@ export const en = {
   "networks.quarantineHours": "Quarantine (hours)",
   "networks.quarantineSave": "Save quarantine",
   "networks.quarantineSaved": "Quarantine set to {hours} hours.",
+  // Host outages (issue 18): waiting for an unreachable host, incomplete rollbacks and their clean-up.
+  "outage.waitTitle": "Host outages",
+  "outage.waitHelp":
+    "A job that cannot reach its host (a restart, an sshd reload) waits for it instead of failing, up to this long, and goes on when the host answers again; after that it fails and rolls back. A changed host key stops work at once. 0 turns waiting off.",
+  "outage.waitMinutes": "Wait for an unreachable host (minutes)",
+  "outage.waitSave": "Save",
+  "outage.waitSaved": "Jobs now wait up to {limit} for an unreachable host.",
+  "outage.eventWaiting":
+    "Waiting for host {host}: unreachable since {since}. The job goes on when the host answers again (it waits up to {limit}).",
+  "outage.eventBack": "Host {host} answers again; the job goes on.",
+  "outage.eventRollbackIncomplete":
+    "Provisioning failed: {cause}. The rollback is incomplete: {items} may remain on {host}. Skjold removes them once {host} answers again.",
+  "outage.eventLeftoversRemoved": "{host} answers again: Skjold removed what the failed provisioning had left there ({items}).",
+  "outage.leftoversPending":
+    "Rollback incomplete: {items} may remain on {host}. Skjold removes them once {host} answers again; nobody needs to act.",
+  "outage.leftoversRemoved": "What the rollback had left on {host} ({items}) was removed at {time}.",
+  "outage.itemDomain": "domain {name}",
+  "outage.itemVolume": "volume {pool}/{name}",
+  "outage.itemTap": "tap {name} with its filter",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -990,6 +1009,24 @@ export const nb: Record<MessageKey, string> = {
   "networks.quarantineHours": "Karantene (timer)",
   "networks.quarantineSave": "Lagre karantene",
   "networks.quarantineSaved": "Karantenen er satt til {hours} timer.",
+  "outage.waitTitle": "Vertsbrudd",
+  "outage.waitHelp":
+    "En jobb som ikke når verten sin (omstart, sshd som lastes på nytt) venter på den i stedet for å feile, inntil så lenge, og fortsetter når verten svarer igjen; deretter feiler den og rulles tilbake. En endret vertsnøkkel stopper arbeidet med en gang. 0 slår av ventingen.",
+  "outage.waitMinutes": "Vent på en vert som ikke svarer (minutter)",
+  "outage.waitSave": "Lagre",
+  "outage.waitSaved": "Jobber venter nå inntil {limit} på en vert som ikke svarer.",
+  "outage.eventWaiting":
+    "Venter på verten {host}: ikke tilgjengelig siden {since}. Jobben fortsetter når verten svarer igjen (den venter inntil {limit}).",
+  "outage.eventBack": "Verten {host} svarer igjen; jobben fortsetter.",
+  "outage.eventRollbackIncomplete":
+    "Klargjøringen feilet: {cause}. Tilbakerullingen er ufullstendig: {items} kan ligge igjen på {host}. Skjold fjerner dem når {host} svarer igjen.",
+  "outage.eventLeftoversRemoved": "{host} svarer igjen: Skjold fjernet det den feilede klargjøringen hadde etterlatt der ({items}).",
+  "outage.leftoversPending":
+    "Tilbakerullingen er ufullstendig: {items} kan ligge igjen på {host}. Skjold fjerner dem når {host} svarer igjen; ingen trenger å gjøre noe.",
+  "outage.leftoversRemoved": "Det tilbakerullingen hadde etterlatt på {host} ({items}), ble fjernet {time}.",
+  "outage.itemDomain": "domenet {name}",
+  "outage.itemVolume": "volumet {pool}/{name}",
+  "outage.itemTap": "tap-grensesnittet {name} med filteret sitt",
 };
 
 export const LOCALES = { en, nb } as const;

@@ -41,7 +41,7 @@ export const buildSeedStep: StepDefinition<ProvisionVmPayload> = {
       role: guestRoleOf(vm.clusterRole),
       networkConfig: await guestNetworkConfigOf(prisma, vm),
     });
-    const ctx = vmHostContext(vm);
+    const ctx = vmHostContext(vm, prisma);
     const vol = await createSeedVolume({ ...ctx, storagePool: vm.pool.name, name: seedVolumeName(vm.domainName), ...seed });
     await prisma.virtualMachine.update({
       where: { id: vm.id },
@@ -58,7 +58,7 @@ export const buildSeedStep: StepDefinition<ProvisionVmPayload> = {
   },
   async compensate({ prisma, payload }) {
     const vm = requirePlaced(await loadVm(prisma, payload.vmId));
-    await deleteVolume({ ...vmHostContext(vm), storagePool: vm.pool.name, volume: seedVolumeName(vm.domainName) });
+    await deleteVolume({ ...vmHostContext(vm, prisma), storagePool: vm.pool.name, volume: seedVolumeName(vm.domainName) });
     await closeVmLocations({ prisma, vmId: vm.id, kinds: ["VM_SEED"] });
   },
 };

@@ -17,7 +17,7 @@ export const cloneDiskStep: StepDefinition<ProvisionVmPayload> = {
     const vm = requirePlaced(await loadVm(prisma, payload.vmId));
     const copy = await prisma.imageCopy.findUnique({ where: { imageId_hostId: { imageId: vm.imageId, hostId: vm.host.id } } });
     if (!copy) throw new AppError("NOT_FOUND", `Image ${vm.image.name} is not on host ${vm.host.name}`);
-    const ctx = vmHostContext(vm);
+    const ctx = vmHostContext(vm, prisma);
     const disk = await createCloneVolume({
       ...ctx,
       storagePool: vm.pool.name,
@@ -37,7 +37,7 @@ export const cloneDiskStep: StepDefinition<ProvisionVmPayload> = {
   },
   async compensate({ prisma, payload }) {
     const vm = requirePlaced(await loadVm(prisma, payload.vmId));
-    await deleteVolume({ ...vmHostContext(vm), storagePool: vm.pool.name, volume: diskVolumeName(vm.domainName) });
+    await deleteVolume({ ...vmHostContext(vm, prisma), storagePool: vm.pool.name, volume: diskVolumeName(vm.domainName) });
     await closeVmLocations({ prisma, vmId: vm.id, kinds: ["VM_DISK"] });
   },
 };

@@ -2,17 +2,21 @@ import type { Metadata } from "next";
 import { formatSince } from "@/lib/placement/place-vm";
 import Link from "next/link";
 import { listHosts } from "@/lib/hosts";
+import { getHostOutageWait } from "@/lib/hosts/get-host-outage-wait";
 import { getPrisma } from "@/lib/db";
 import { getT } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
 import { ago, gib, STATUS_BADGE } from "./format";
+import { OutageWaitCard } from "./outage-wait-card";
 
 export const metadata: Metadata = { title: "Hosts" };
 
 export default async function HostsPage() {
   const user = await requireUser();
   const { t } = await getT(user.locale);
-  const hosts = await listHosts({ prisma: await getPrisma(), principal: user });
+  const prisma = await getPrisma();
+  const hosts = await listHosts({ prisma, principal: user });
+  const outageWait = await getHostOutageWait({ prisma, principal: user });
   return (
     <>
       <div className="row">
@@ -81,6 +85,7 @@ export default async function HostsPage() {
           </tbody>
         </table>
       </section>
+      <OutageWaitCard wait={outageWait} t={t} />
     </>
   );
 }
