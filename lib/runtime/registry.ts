@@ -11,6 +11,7 @@ import { ledgerVerificationTask } from "../residency/run-verification";
 import { deleteVmJob } from "../vms/delete/delete-vm-job";
 import { addHostBackEvent, addHostWaitingEvent } from "../vms/shared/host-outage-events";
 import { powerVmJob } from "../vms/power/power-vm-job";
+import { finishRollbacksTask } from "../vms/provision/finish-rollbacks-task";
 import { provisionVmJob, provisionVmJobV1 } from "../vms/provision/provision-vm-job";
 import { verifyVmJob } from "../vms/verify/verify-vm-job";
 
@@ -50,6 +51,7 @@ const scheduledTasks: readonly ScheduledTask[] = [
   ...latencyScheduledTasks(),
   hostHealthTask,
   reconcileAllHostsTask,
+  finishRollbacksTask,
   ledgerVerificationTask,
 ];
 

@@ -8,11 +8,13 @@ import { AppError } from "@/lib/core/errors";
 import { getPrisma } from "@/lib/db";
 import { getVmDetail } from "@/lib/vms/queries/get-vm-detail";
 import { getT } from "@/app/_i18n/server";
+import { vmEventText } from "@/app/_i18n/vm-outage-text";
 import { requireUser } from "@/app/_server/request";
 import { deleteVmAction, powerAction, verifyAction } from "./actions";
 import { CopyLine } from "./copy-button";
 import { DeleteVmDialog } from "./delete-dialog";
 import { HardeningReportCard } from "./hardening-report";
+import { LeftoversNote } from "./leftovers-note";
 import { VmFacts } from "./vm-facts";
 
 export const metadata: Metadata = { title: "Virtual machine" };
@@ -53,6 +55,7 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
           {vm.lastError}
         </p>
       ) : null}
+      <LeftoversNote vm={vm} t={t} />
       <section className="card" aria-label={vm.name}>
         <VmFacts vm={vm} t={t} />
         <h2 style={{ marginTop: 16 }}>{t("vm.sshCommand")}</h2>
@@ -114,7 +117,7 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
             {vm.events.map((e) => (
               <li key={String(e.id)}>
                 <span className="mono muted">{e.at.toISOString().replace("T", " ").slice(0, 19)}</span>{" "}
-                <span className="badge">{e.kind}</span> {e.message}
+                <span className="badge">{e.kind}</span> {vmEventText(e, t)}
               </li>
             ))}
           </ol>
