@@ -16,7 +16,14 @@ import { AddSshKeyInput } from "../users/ssh-keys";
 import { AddSigningKeyInput } from "../teams/signing-keys";
 import { UpdateClusterInput } from "../clusters/api-access/set-cluster-api-access";
 import { ClusterActionBody } from "../clusters/shared/schemas";
-import { AddHostInput, ConfirmHostKeyInput, HostNetworkInput, ReconcileInput, RegisterImageInput } from "../hosts/schemas";
+import {
+  AddHostInput,
+  ConfirmHostKeyInput,
+  HostNetworkInput,
+  HostOutageWaitInput,
+  ReconcileInput,
+  RegisterImageInput,
+} from "../hosts/schemas";
 import { CreateIpPoolInput, QuarantineInput, UpdateIpPoolInput } from "../network/pool-input";
 
 // The /api/v1 contract. Request bodies come from the same zod schemas the handlers validate with,
@@ -225,6 +232,17 @@ const API_PATHS: Paths = {
     post: {
       summary: "Add a host (paste a private key or generate a pair); reads its host key for confirmation",
       body: AddHostInput,
+      roles: "platform admin",
+    },
+  },
+  "/api/v1/admin/hosts/outage-wait": {
+    get: {
+      summary: "How long a job waits for a host it cannot reach before it fails and rolls back (seconds), the default and the maximum",
+      roles: "platform admin",
+    },
+    put: {
+      summary: "Set that wait, 0 (fail as soon as attempts run out) to a day; audited; jobs already waiting use it at their next try",
+      body: HostOutageWaitInput,
       roles: "platform admin",
     },
   },

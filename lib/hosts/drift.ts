@@ -44,7 +44,9 @@ const HOLDS_VOLUMES = new Set(["PROVISIONING", "RUNNING", "STOPPED", "DELETING"]
 export const volumeKey = (pool: string, name: string) => `${pool}/${name}`;
 
 export function computeDrift(input: DriftInput): Drift {
-  const liveVms = input.vms.filter((v) => v.state !== "DELETED");
+  // A failed VM holds nothing on its host: what its rollback could not remove is drift (and is
+  // removed without an admin once the host answers again, lib/vms/provision/finish-rollbacks.ts).
+  const liveVms = input.vms.filter((v) => v.state !== "DELETED" && v.state !== "FAILED");
   const knownDomains = new Set([...liveVms.map((v) => v.domainName), ...input.adopted.domains]);
   const knownVolumeNames = new Set(liveVms.flatMap((v) => [v.diskVolume, v.seedVolume]).filter((n): n is string => Boolean(n)));
   const knownVolumes = new Set([...input.imageVolumes.map((i) => volumeKey(i.pool, i.volume)), ...input.adopted.volumes]);

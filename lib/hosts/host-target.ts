@@ -1,9 +1,10 @@
 import { AppError } from "../core/errors";
 import { decryptSecret } from "../core/secrets";
-import type { Host } from "../generated/prisma/client";
+import type { Host, PrismaClient } from "../generated/prisma/client";
 import type { HostContext } from "../libvirt/virsh";
 import { createSshPool, type SshPool } from "../ssh/pool";
 import type { SshTarget } from "../ssh/target";
+import { recordHostReached } from "./record-host-reached";
 
 // The bridge from a Host row to SSH: the process-wide connection pool, the decrypted target, and
 // the rule that no work runs on a host whose key is unconfirmed or has changed.
@@ -43,7 +44,44 @@ export function assertHostUsable(host: Pick<Host, "name" | "status" | "hostKeyFi
   }
 }
 
-export function hostContext(host: Parameters<typeof hostTarget>[0] & Pick<Host, "status">, pool: SshPool = sharedSshPool()): HostContext {
+/**
+ * How work reaches a usable host. Given `prisma`, a host that is marked OFFLINE is marked ONLINE
+ * again as soon as this context reaches it (the first command that runs, or a connection opened):
+ * a job need not wait for the health check to tell placement the host is back.
+ */
+export function hostContext(
+  host: Parameters<typeof hostTarget>[0] & Pick<Host, "status">,
+  pool: SshPool = sharedSshPool(),
+  opts: { prisma?: Pick<PrismaClient, "$executeRaw"> } = {},
+): HostContext {
   assertHostUsable(host);
-  return { pool, target: hostTarget(host) };
+  const { prisma } = opts;
+  return {
+    pool: prisma && host.status === "OFFLINE" ? reportingReach(pool, () => recordHostReached({ prisma, hostId: host.id })) : pool,
+    target: hostTarget(host),
+  };
+}
+
+/** `pool`, calling `reached` once after the first command or connection through it succeeds. */
+function reportingReach(pool: SshPool, reached: () => Promise<unknown>): SshPool {
+  let told: Promise<unknown> | undefined;
+  const tell = () => (told ??= reached().catch(() => undefined));
+  return {
+    ...pool,
+    exec: async (o) => {
+      const r = await pool.exec(o);
+      await tell();
+      return r;
+    },
+    connection: async (target, step) => {
+      const c = await pool.connection(target, step);
+      await tell();
+      return c;
+    },
+    lease: async (target, step) => {
+      const l = await pool.lease(target, step);
+      await tell();
+      return l;
+    },
+  };
 }

@@ -15,7 +15,8 @@ export interface RunOnHostOptions {
 }
 
 export async function runOnHost<T>(opts: RunOnHostOptions, work: (ctx: HostContext) => Promise<T>): Promise<T> {
-  const ctx = hostContext(opts.host, opts.sshPool ?? sharedSshPool());
+  // A host marked OFFLINE that answers here is ONLINE again at once (host-target.ts).
+  const ctx = hostContext(opts.host, opts.sshPool ?? sharedSshPool(), { prisma: opts.prisma });
   try {
     const result = await work(ctx);
     await opts.prisma.host.update({ where: { id: opts.host.id }, data: { lastSeenAt: new Date() } });

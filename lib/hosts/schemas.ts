@@ -108,3 +108,7 @@ export const ReconcileInput = z.discriminatedUnion("action", [
   DriftSelectionInput.extend({ action: z.literal("cleanup") }),
   DriftSelectionInput.extend({ action: z.literal("adopt") }),
 ]);
+
+/** How long a job waits for an unreachable host before it fails (0: not at all), at most a day. */
+export const MAX_OUTAGE_WAIT_SECONDS = 86_400;
+export const HostOutageWaitInput = z.strictObject({ waitSeconds: intIn(0, MAX_OUTAGE_WAIT_SECONDS) });

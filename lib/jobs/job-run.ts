@@ -1,7 +1,8 @@
 import type { PrismaClient } from "../generated/prisma/client";
+import type { Outage } from "./decide-after-failure";
 import type { JobDefinition, Json, StepContext } from "./define";
 import { releaseLease, type LeaseRef } from "./lease";
-import type { StepFailureObserver } from "./job-registry";
+import type { OutageJobRef, OutagePolicy, StepFailureObserver } from "./job-registry";
 import type { LeaseGuard } from "./lease-guard";
 
 // What one worker knows while it runs one claimed job; shared by the forward and rollback phases.
@@ -9,6 +10,7 @@ import type { LeaseGuard } from "./lease-guard";
 export type JobOutcome =
   | "SUCCEEDED"
   | "RETRYING" // transient failure: back in the queue with a backoff
+  | "WAITING" // an outage (its host is down): back in the queue without spending an attempt
   | "ROLLED_BACK"
   | "FAILED"
   | "CANCELLED"
@@ -19,10 +21,44 @@ export interface JobRun {
   ref: LeaseRef & { prisma: PrismaClient };
   def: JobDefinition<unknown>;
   payload: unknown;
-  job: { id: string; kind: string; attempts: number; maxAttempts: number };
+  job: OutageJobRef & { attempts: number; maxAttempts: number; waitingFor: string | null; waitingSince: Date | null };
   guard: LeaseGuard;
   observers: readonly StepFailureObserver[];
+  outages?: OutagePolicy;
   log(line: string): void;
+}
+
+function logHookFailure(run: JobRun, key: string, what: string, err: unknown): void {
+  run.log(`[job ${run.job.kind} ${run.job.id}] ${key}: ${what} failed: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+/** The registry's outage policy's word on a transient failure; null without a policy or when it fails. */
+export async function judgeOutage(run: JobRun, key: string, error: unknown): Promise<Outage | null> {
+  if (!run.outages) return null;
+  try {
+    return await run.outages.judge({ prisma: run.ref.prisma, job: run.job, step: key, error });
+  } catch (err) {
+    logHookFailure(run, key, "the outage policy's judge", err);
+    return null;
+  }
+}
+
+/** Tells the outage policy that the job begins to wait out `outage`. */
+export async function tellWaiting(run: JobRun, key: string, outage: Outage): Promise<void> {
+  try {
+    await run.outages?.waiting?.({ prisma: run.ref.prisma, job: run.job, step: key, outage });
+  } catch (err) {
+    logHookFailure(run, key, "telling that the job waits", err);
+  }
+}
+
+/** Tells the outage policy that the job, having waited, got past `key`. */
+export async function tellResumed(run: JobRun, key: string, waited: { waitedFor: string; since: Date }): Promise<void> {
+  try {
+    await run.outages?.resumed?.({ prisma: run.ref.prisma, job: run.job, step: key, ...waited });
+  } catch (err) {
+    logHookFailure(run, key, "telling that the job resumed", err);
+  }
 }
 
 /** Tells the registry's observers that `key` (a step or its compensation) failed with `error`. */

@@ -1,14 +1,26 @@
 import { fromZod } from "../core/errors";
 import type { PrismaClient } from "../generated/prisma/client";
 import type { Json } from "./define";
-import { computeBackoffMs } from "./backoff";
+import { decideAfterFailure, formatDuration } from "./decide-after-failure";
 import { describeError, isTransientError } from "./errors";
 import type { JobRegistry } from "./job-registry";
-import { abandon, loadSteps, reportStepFailure, stepContext, toJson, whyRefused, type JobOutcome, type JobRun } from "./job-run";
+import {
+  abandon,
+  judgeOutage,
+  loadSteps,
+  reportStepFailure,
+  stepContext,
+  tellResumed,
+  tellWaiting,
+  toJson,
+  whyRefused,
+  type JobOutcome,
+  type JobRun,
+} from "./job-run";
 import type { ClaimedJob } from "./lease";
 import { startLeaseGuard } from "./lease-guard";
 import { rollBack } from "./roll-back";
-import { commitStep, failStep, finishJob, retryJobLater, startStep } from "./step-writes";
+import { clearWaiting, commitStep, failStep, finishJob, retryJobLater, startStep, waitedFor } from "./step-writes";
 
 export type { JobOutcome } from "./job-run";
 
@@ -42,7 +54,16 @@ export async function runJob(opts: RunJobOptions): Promise<JobOutcome> {
   });
 
   const guard = startLeaseGuard(ref, opts.signal);
-  const run: JobRun = { ref, def, payload: parsed.data, job, guard, observers: opts.registry.stepFailureObservers(), log };
+  const run: JobRun = {
+    ref,
+    def,
+    payload: parsed.data,
+    job,
+    guard,
+    observers: opts.registry.stepFailureObservers(),
+    outages: opts.registry.outagePolicy(),
+    log,
+  };
   try {
     if (job.state === "CANCELLED") return await rollBack(run, { cancelled: true });
     const steps = await loadSteps(run);
@@ -81,6 +102,7 @@ async function runForward(run: JobRun, steps: Awaited<ReturnType<typeof loadStep
     const state = await commitStep(run.ref, step.key, JSON.stringify(output));
     if (state === null) return "LEASE_LOST";
     outputs[step.key] = output;
+    if (!(await endWait(run, step.key, { resumed: true }))) return "LEASE_LOST";
     if (state === "CANCELLED") return rollBack(run, { cancelled: true });
   }
   return (await finishJob(run.ref, "SUCCEEDED")) ? "SUCCEEDED" : afterRefusal(run);
@@ -98,13 +120,47 @@ async function onStepError(run: JobRun, key: string, err: unknown): Promise<JobO
   }
   await reportStepFailure(run, key, err);
   const message = describeError(err, run.log);
-  const { attempts, maxAttempts } = run.job;
-  if (isTransientError(err) && attempts < maxAttempts) {
-    const delayMs = computeBackoffMs({ attempt: attempts, policy: run.def.retry });
-    run.log(`[job ${run.job.kind} ${run.job.id}] ${key}: attempt ${attempts}/${maxAttempts} failed, retrying in ${delayMs} ms: ${message}`);
-    return (await retryJobLater({ ref: run.ref, key, error: message, delayMs })) ? "RETRYING" : afterRefusal(run);
+  const transient = isTransientError(err);
+  const outage = transient ? await judgeOutage(run, key, err) : null;
+  const waiting = outage && outage.limitMs > 0;
+  if (!waiting && !(await endWait(run, key, { resumed: false }))) return "LEASE_LOST";
+  const decision = decideAfterFailure({
+    error: message,
+    transient,
+    attempts: run.job.attempts,
+    maxAttempts: run.job.maxAttempts,
+    retry: run.def.retry,
+    outage,
+    waitedMs: outage ? await waitedFor(run.ref, outage.key) : null,
+  });
+  const where = `[job ${run.job.kind} ${run.job.id}] ${key}:`;
+  if (decision.action === "wait" && outage) {
+    run.log(`${where} ${outage.subject} cannot be reached; waiting for it, next try in ${formatDuration(decision.delayMs)}: ${message}`);
+    const queued = await retryJobLater({ ref: run.ref, key, error: message, delayMs: decision.delayMs, waitingFor: outage.key });
+    if (!queued) return afterRefusal(run);
+    if (decision.firstWait) await tellWaiting(run, key, outage);
+    return "WAITING";
   }
-  const error = isTransientError(err) ? `${message} (gave up after ${attempts} attempts)` : message;
+  if (decision.action === "retry") {
+    const { attempts, maxAttempts } = run.job;
+    run.log(`${where} attempt ${attempts}/${maxAttempts} failed, retrying in ${decision.delayMs} ms: ${message}`);
+    return (await retryJobLater({ ref: run.ref, key, error: message, delayMs: decision.delayMs })) ? "RETRYING" : afterRefusal(run);
+  }
+  const error = decision.action === "fail" ? decision.error : message;
   if (!(await failStep(run.ref, key, error))) return "LEASE_LOST";
   return rollBack(run, { cancelled: false, error });
+}
+
+/**
+ * The job was waiting out an outage and that is over: the step succeeded (`resumed`: the outage
+ * policy is told, once) or failed for another reason. False when the lease was lost.
+ */
+async function endWait(run: JobRun, key: string, opts: { resumed: boolean }): Promise<boolean> {
+  const { waitingFor, waitingSince } = run.job;
+  if (!waitingFor) return true;
+  if (!(await clearWaiting(run.ref))) return false;
+  run.job.waitingFor = null;
+  run.job.waitingSince = null;
+  if (opts.resumed) await tellResumed(run, key, { waitedFor: waitingFor, since: waitingSince ?? new Date() });
+  return true;
 }

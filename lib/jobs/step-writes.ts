@@ -52,13 +52,29 @@ export async function recordCompensationError(ref: LeaseRef, key: string, error:
   return (await stepWrite({ ref, key, set: Prisma.sql`error = ${`rollback failed: ${error}`}` })) !== null;
 }
 
-/** Puts the job back in the queue after a transient failure; the failed step waits as PENDING. */
-export async function retryJobLater(opts: { ref: LeaseRef; key: string; error: string; delayMs: number }): Promise<boolean> {
-  const { ref, key, error, delayMs } = opts;
+/**
+ * Puts the job back in the queue after a transient failure; the failed step waits as PENDING. With
+ * `waitingFor` the job is waiting out that outage: the attempt is given back, and `waitingSince` keeps
+ * the start of the wait (the first failure on the same outage). Without it, any wait is over.
+ */
+export async function retryJobLater(opts: {
+  ref: LeaseRef;
+  key: string;
+  error: string;
+  delayMs: number;
+  waitingFor?: string;
+}): Promise<boolean> {
+  const { ref, key, error, delayMs, waitingFor } = opts;
+  const waiting =
+    waitingFor === undefined
+      ? Prisma.sql`"waitingFor" = NULL, "waitingSince" = NULL`
+      : Prisma.sql`"waitingFor" = ${waitingFor},
+          "waitingSince" = CASE WHEN "waitingFor" = ${waitingFor} AND "waitingSince" IS NOT NULL THEN "waitingSince" ELSE ${NOW} END,
+          attempts = GREATEST(attempts - 1, 0)`;
   const rows = await ref.prisma.$queryRaw<{ id: string }[]>`
     WITH job AS (
       UPDATE "Job" SET state = 'QUEUED', "runAt" = ${NOW} + ${inMs(delayMs)}, "lockedBy" = NULL,
-        "lockedUntil" = NULL, "lastError" = ${error}
+        "lockedUntil" = NULL, "lastError" = ${error}, ${waiting}
       WHERE id = ${ref.jobId}::uuid AND "lockedBy" = ${ref.lease} AND state = 'RUNNING'
       RETURNING id
     )
@@ -66,6 +82,23 @@ export async function retryJobLater(opts: { ref: LeaseRef; key: string; error: s
     FROM job WHERE s."jobId" = job.id AND s.key = ${key}
     RETURNING s.id::text AS id`;
   return rows.length > 0;
+}
+
+/** How long (database clock) the job has been waiting out the outage `key`; null when it was not waiting for it. */
+export async function waitedFor(ref: LeaseRef, key: string): Promise<number | null> {
+  const rows = await ref.prisma.$queryRaw<{ waited: number | null }[]>`
+    SELECT (extract(epoch FROM (${NOW} - "waitingSince")) * 1000)::float8 AS waited
+    FROM "Job" WHERE id = ${ref.jobId}::uuid AND "waitingFor" = ${key}`;
+  const waited = rows[0]?.waited;
+  return waited === null || waited === undefined ? null : Number(waited);
+}
+
+/** The wait is over (the job got past the step that waited); false when this worker no longer holds the job. */
+export async function clearWaiting(ref: LeaseRef): Promise<boolean> {
+  const n = await ref.prisma.$executeRaw`
+    UPDATE "Job" SET "waitingFor" = NULL, "waitingSince" = NULL, "lockedUntil" = ${NOW} + ${inMs(ref.leaseMs)}
+    WHERE id = ${ref.jobId}::uuid AND "lockedBy" = ${ref.lease} AND "finishedAt" IS NULL`;
+  return n > 0;
 }
 
 /**
@@ -80,7 +113,7 @@ export async function finishJob(ref: Omit<LeaseRef, "leaseMs">, state: JobState,
   const rows = await ref.prisma.$queryRaw<{ id: string }[]>`
     WITH job AS (
       UPDATE "Job" SET state = ${state}::"JobState", "finishedAt" = ${NOW}, "lockedBy" = NULL, "lockedUntil" = NULL,
-        "lastError" = ${error}
+        "lastError" = ${error}, "waitingFor" = NULL, "waitingSince" = NULL
       WHERE id = ${ref.jobId}::uuid AND "lockedBy" = ${ref.lease} AND "finishedAt" IS NULL ${running}
       RETURNING id
     ), interrupted AS (

@@ -2,12 +2,16 @@ import { createJobRegistry } from "../jobs/job-registry";
 import type { ScheduledTask } from "../jobs/schedules";
 import { provisionClusterJob } from "../clusters/provision/provision-cluster-job";
 import { verifyClusterJob } from "../clusters/verify/verify-cluster-job";
+import { judgeHostOutage } from "../hosts/judge-host-outage";
 import { recordStepHostFailure } from "../hosts/record-host-failure";
+import { recordHostReached } from "../hosts/record-host-reached";
 import { hostHealthTask, reconcileAllHostsTask } from "../hosts/tasks";
 import { latencyScheduledTasks } from "../latency/scheduled-tasks";
 import { ledgerVerificationTask } from "../residency/run-verification";
 import { deleteVmJob } from "../vms/delete/delete-vm-job";
+import { addHostBackEvent, addHostWaitingEvent } from "../vms/shared/host-outage-events";
 import { powerVmJob } from "../vms/power/power-vm-job";
+import { finishRollbacksTask } from "../vms/provision/finish-rollbacks-task";
 import { provisionVmJob, provisionVmJobV1, provisionVmJobV2 } from "../vms/provision/provision-vm-job";
 import { verifyVmJob } from "../vms/verify/verify-vm-job";
 
@@ -28,7 +32,19 @@ export const jobRegistry = createJobRegistry(
 )
   // Any step or compensation that cannot reach its host (refused, timed out, another host key) marks
   // the host at once, so placement stops choosing it without waiting for the next health check.
-  .onStepFailure(({ prisma, error }) => recordStepHostFailure({ prisma, error }));
+  .onStepFailure(({ prisma, error }) => recordStepHostFailure({ prisma, error }))
+  // A host that cannot be reached for now (restarting, sshd reloading) is waited for, up to the
+  // admin's limit, without spending the job's attempts; a changed host key still stops at once.
+  .waitOutOutages({
+    judge: ({ prisma, error }) => judgeHostOutage({ prisma, error }),
+    waiting: async ({ prisma, job, outage }) => {
+      if (job.vmId) await addHostWaitingEvent({ prisma, vmId: job.vmId, outage });
+    },
+    resumed: async ({ prisma, job, waitedFor }) => {
+      await recordHostReached({ prisma, hostId: waitedFor });
+      if (job.vmId) await addHostBackEvent({ prisma, vmId: job.vmId, hostId: waitedFor });
+    },
+  });
 
 // Cluster-wide schedules: every worker (and the portal's inline worker) ticks them; one replica
 // wins each interval (lib/jobs/schedules.ts).
@@ -36,6 +52,7 @@ const scheduledTasks: readonly ScheduledTask[] = [
   ...latencyScheduledTasks(),
   hostHealthTask,
   reconcileAllHostsTask,
+  finishRollbacksTask,
   ledgerVerificationTask,
 ];
 

@@ -42,11 +42,11 @@ export function connectError(label: string, step: string, err: unknown): AppErro
       },
     );
   }
+  // A host being restarted refuses, times out, resets, is briefly unroutable, or drops the connection
+  // before its handshake (an sshd starting or reloading): all worth waiting for.
   const transient =
-    e?.code === "ECONNREFUSED" ||
-    e?.code === "ETIMEDOUT" ||
-    e?.code === "ECONNRESET" ||
-    /timed out/i.test(msg) ||
+    ["ECONNREFUSED", "ETIMEDOUT", "ECONNRESET", "EHOSTUNREACH", "ENETUNREACH", "EPIPE"].includes(e?.code ?? "") ||
+    /timed out|lost before handshake/i.test(msg) ||
     e?.level === "client-timeout";
   return new AppError("HOST_UNREACHABLE", `${label}: ${step}: cannot connect over SSH (${e?.code ?? msg})`, {
     details: { reason: e?.code ?? "connect" },

@@ -109,4 +109,23 @@ export const hosts = {
   "hosts.cleaned": "Cleaned: {names}",
   "hosts.adopted": "Adopted: {names}",
   "images.registered": "Registered {volume} (sha256 {sha}…).",
+  // Host outages (issue 18): waiting for an unreachable host, incomplete rollbacks and their clean-up.
+  "outage.waitTitle": "Host outages",
+  "outage.waitHelp":
+    "A job that cannot reach its host (a restart, an sshd reload) waits for it instead of failing, up to this long, and goes on when the host answers again; after that it fails and rolls back. A changed host key stops work at once. 0 turns waiting off.",
+  "outage.waitMinutes": "Wait for an unreachable host (minutes)",
+  "outage.waitSave": "Save",
+  "outage.waitSaved": "Jobs now wait up to {limit} for an unreachable host.",
+  "outage.eventWaiting":
+    "Waiting for host {host}: unreachable since {since}. The job goes on when the host answers again (it waits up to {limit}).",
+  "outage.eventBack": "Host {host} answers again; the job goes on.",
+  "outage.eventRollbackIncomplete":
+    "Provisioning failed: {cause}. The rollback is incomplete: {items} may remain on {host}. Skjold removes them once {host} answers again.",
+  "outage.eventLeftoversRemoved": "{host} answers again: Skjold removed what the failed provisioning had left there ({items}).",
+  "outage.leftoversPending":
+    "Rollback incomplete: {items} may remain on {host}. Skjold removes them once {host} answers again; nobody needs to act.",
+  "outage.leftoversRemoved": "What the rollback had left on {host} ({items}) was removed at {time}.",
+  "outage.itemDomain": "domain {name}",
+  "outage.itemVolume": "volume {pool}/{name}",
+  "outage.itemTap": "tap {name} with its filter",
 } as const;

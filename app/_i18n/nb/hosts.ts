@@ -110,4 +110,22 @@ export const hosts: Translation<typeof en> = {
   "hosts.cleaned": "Ryddet bort: {names}",
   "hosts.adopted": "Tatt over: {names}",
   "images.registered": "Registrerte {volume} (sha256 {sha}…).",
+  "outage.waitTitle": "Vertsbrudd",
+  "outage.waitHelp":
+    "En jobb som ikke når verten sin (omstart, sshd som lastes på nytt) venter på den i stedet for å feile, inntil så lenge, og fortsetter når verten svarer igjen; deretter feiler den og rulles tilbake. En endret vertsnøkkel stopper arbeidet med en gang. 0 slår av ventingen.",
+  "outage.waitMinutes": "Vent på en vert som ikke svarer (minutter)",
+  "outage.waitSave": "Lagre",
+  "outage.waitSaved": "Jobber venter nå inntil {limit} på en vert som ikke svarer.",
+  "outage.eventWaiting":
+    "Venter på verten {host}: ikke tilgjengelig siden {since}. Jobben fortsetter når verten svarer igjen (den venter inntil {limit}).",
+  "outage.eventBack": "Verten {host} svarer igjen; jobben fortsetter.",
+  "outage.eventRollbackIncomplete":
+    "Klargjøringen feilet: {cause}. Tilbakerullingen er ufullstendig: {items} kan ligge igjen på {host}. Skjold fjerner dem når {host} svarer igjen.",
+  "outage.eventLeftoversRemoved": "{host} svarer igjen: Skjold fjernet det den feilede klargjøringen hadde etterlatt der ({items}).",
+  "outage.leftoversPending":
+    "Tilbakerullingen er ufullstendig: {items} kan ligge igjen på {host}. Skjold fjerner dem når {host} svarer igjen; ingen trenger å gjøre noe.",
+  "outage.leftoversRemoved": "Det tilbakerullingen hadde etterlatt på {host} ({items}), ble fjernet {time}.",
+  "outage.itemDomain": "domenet {name}",
+  "outage.itemVolume": "volumet {pool}/{name}",
+  "outage.itemTap": "tap-grensesnittet {name} med filteret sitt",
 };

@@ -44,7 +44,7 @@ export const deleteVmJob = defineJob({
         if (!vm.host || !vm.pool) return { removed: false };
         const placed = requirePlaced(vm);
         await removeVmFromHost({
-          ctx: vmHostContext(placed),
+          ctx: vmHostContext(placed, prisma),
           domainName: vm.domainName,
           storagePool: placed.pool.name,
           networkMode: placed.host.networkMode,

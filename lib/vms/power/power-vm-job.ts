@@ -22,7 +22,7 @@ export const powerVmJob = defineJob({
       async run({ prisma, payload }) {
         const vm = requirePlaced(await loadVm(prisma, payload.vmId));
         if (vm.state !== "RUNNING" && vm.state !== "STOPPED") throw new AppError("CONFLICT", `VM ${vm.name} is ${vm.state.toLowerCase()}`);
-        const ctx = { ...vmHostContext(vm), name: vm.domainName };
+        const ctx = { ...vmHostContext(vm, prisma), name: vm.domainName };
         let note: string;
         switch (payload.action) {
           case "start":

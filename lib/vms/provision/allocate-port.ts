@@ -16,7 +16,7 @@ export const allocatePortStep: StepDefinition<ProvisionVmPayload> = {
     // A routed or bridged guest answers on its own address: nothing is forwarded.
     if (vm.host.networkMode !== "USER_FORWARD") return { sshPort: null };
     if (vm.sshPort) return { sshPort: vm.sshPort };
-    const ctx = vmHostContext(vm);
+    const ctx = vmHostContext(vm, prisma);
     const listening = parseListeningPorts(
       (await ctx.pool.exec({ target: ctx.target, argv: ["ss", "-Htln"], step: "list listening ports" })).stdout,
     );

@@ -49,7 +49,12 @@ export async function buildVmSeedVolume(prisma: PrismaClient, vm: PlacedVm): Pro
     role: guestRoleOf(vm.clusterRole),
     networkConfig: await guestNetworkConfigOf(prisma, vm),
   });
-  const vol = await createSeedVolume({ ...vmHostContext(vm), storagePool: vm.pool.name, name: seedVolumeName(vm.domainName), ...seed });
+  const vol = await createSeedVolume({
+    ...vmHostContext(vm, prisma),
+    storagePool: vm.pool.name,
+    name: seedVolumeName(vm.domainName),
+    ...seed,
+  });
   return { name: vol.name, path: vol.path, hostKey, tenantKeyName: tenantKey.name };
 }
 
@@ -70,7 +75,7 @@ export async function recordVmSeed(opts: { prisma: PrismaClient; vm: PlacedVm; s
 }
 
 export async function removeVmSeed(prisma: PrismaClient, vm: PlacedVm): Promise<void> {
-  await deleteVolume({ ...vmHostContext(vm), storagePool: vm.pool.name, volume: seedVolumeName(vm.domainName) });
+  await deleteVolume({ ...vmHostContext(vm, prisma), storagePool: vm.pool.name, volume: seedVolumeName(vm.domainName) });
   await closeVmLocations({ prisma, vmId: vm.id, kinds: ["VM_SEED"] });
 }
 

@@ -25,7 +25,7 @@ export async function cloneVmDisk(prisma: PrismaClient, vm: PlacedVm): Promise<V
   const copy = await prisma.imageCopy.findUnique({ where: { imageId_hostId: { imageId: vm.imageId, hostId: vm.host.id } } });
   if (!copy) throw new AppError("NOT_FOUND", `Image ${vm.image.name} is not on host ${vm.host.name}`);
   const disk = await createCloneVolume({
-    ...vmHostContext(vm),
+    ...vmHostContext(vm, prisma),
     storagePool: vm.pool.name,
     baseVolume: copy.volume,
     basePath: `${vm.pool.path.replace(/\/+$/, "")}/${copy.volume}`,
@@ -49,7 +49,7 @@ export async function recordVmDisk(opts: { prisma: PrismaClient; vm: PlacedVm; d
 }
 
 export async function removeVmDisk(prisma: PrismaClient, vm: PlacedVm): Promise<void> {
-  await deleteVolume({ ...vmHostContext(vm), storagePool: vm.pool.name, volume: diskVolumeName(vm.domainName) });
+  await deleteVolume({ ...vmHostContext(vm, prisma), storagePool: vm.pool.name, volume: diskVolumeName(vm.domainName) });
   await closeVmLocations({ prisma, vmId: vm.id, kinds: ["VM_DISK"] });
 }
 

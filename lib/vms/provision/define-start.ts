@@ -38,7 +38,7 @@ export const defineStartStep: StepDefinition<ProvisionVmPayload> = {
   key: "define-start",
   async run({ prisma, payload }) {
     const vm = requirePlaced(await loadVm(prisma, payload.vmId));
-    const ctx = vmHostContext(vm);
+    const ctx = vmHostContext(vm, prisma);
     const spec = await domainSpec(prisma, vm);
     await defineAndStartDomain({ ...ctx, spec });
     const how = spec.type === "kvm" ? "KVM" : "TCG (software emulation: this host offers no working KVM)";
@@ -52,6 +52,6 @@ export const defineStartStep: StepDefinition<ProvisionVmPayload> = {
   },
   async compensate({ prisma, payload }) {
     const vm = requirePlaced(await loadVm(prisma, payload.vmId));
-    await undefineDomain({ ...vmHostContext(vm), name: vm.domainName, removeStorage: false });
+    await undefineDomain({ ...vmHostContext(vm, prisma), name: vm.domainName, removeStorage: false });
   },
 };

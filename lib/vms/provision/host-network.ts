@@ -15,7 +15,7 @@ export const hostNetworkStep: StepDefinition<ProvisionVmPayload> = {
     const vm = requirePlaced(await loadVm(prisma, payload.vmId));
     if (!isPublicMode(vm.host.networkMode)) return { tap: null, mode: null };
     const nic = guestNicOf(vm, vm.host);
-    await applyGuestNic({ ...vmHostContext(vm), nic });
+    await applyGuestNic({ ...vmHostContext(vm, prisma), nic });
     const what =
       nic.mode === "routed"
         ? `${nic.ipv4}/32${nic.ipv6RoutedPrefix ? ` and ${nic.ipv6RoutedPrefix}` : ""} routed to it`
@@ -32,7 +32,7 @@ export const hostNetworkStep: StepDefinition<ProvisionVmPayload> = {
     const vm = requirePlaced(await loadVm(prisma, payload.vmId));
     if (!isPublicMode(vm.host.networkMode)) return;
     await removeGuestNic({
-      ...vmHostContext(vm),
+      ...vmHostContext(vm, prisma),
       tap: tapOf(vm.domainName),
       mode: vm.host.networkMode === "ROUTED" ? "routed" : "bridged",
     });

@@ -62,7 +62,7 @@ export const placeStep: StepDefinition<ProvisionVmPayload> = {
     if (!vm.host || !vm.pool) return;
     const placed = requirePlaced(vm);
     await removeVmFromHost({
-      ctx: vmHostContext(placed),
+      ctx: vmHostContext(placed, prisma),
       domainName: vm.domainName,
       storagePool: placed.pool.name,
       networkMode: placed.host.networkMode,

@@ -19,7 +19,12 @@ export const verifyStep: StepDefinition<ProvisionVmPayload> = {
     const shell = vmGuestShell({ vm, step: "collect hardening evidence" });
     const evidence = await collectGuestEvidence({ shell, adminUser: vm.adminUser, privilege: "sudo" });
     const guest = evaluateGuestControls({ evidence, expect: { role: guestRoleOf(vm.clusterRole), adminUser: vm.adminUser } });
-    const network = await vmNetworkControls({ ctx: vmHostContext(vm), vm, host: vm.host, guestAddresses: evidence.globalAddresses });
+    const network = await vmNetworkControls({
+      ctx: vmHostContext(vm, prisma),
+      vm,
+      host: vm.host,
+      guestAddresses: evidence.globalAddresses,
+    });
     const report = summariseControls("guest", [...guest.controls, ...network]);
     const started = (await prisma.job.findUnique({ where: { id: job.id }, select: { startedAt: true } }))?.startedAt ?? new Date(0);
     // A re-run of this step replaces the report it wrote before, instead of adding a second one.

@@ -2,6 +2,7 @@ import type { Duplex } from "node:stream";
 import type { NodeSSH } from "node-ssh";
 import { AppError } from "../../core/errors";
 import { openConnection } from "../../ssh/connect";
+import { blamedHost } from "../../ssh/errors";
 import type { SshPool } from "../../ssh/pool";
 import type { SshTarget } from "../../ssh/target";
 
@@ -112,6 +113,9 @@ export async function waitForGuestSsh(
       return { attempts, elapsedMs: Date.now() - started, stdout };
     } catch (err) {
       if (isKeyProblem(err)) throw err;
+      // The host itself did not answer: not a guest still booting but a host outage, which the job
+      // records on the host and waits out (docs/hosts.md) instead of probing on for minutes.
+      if (blamedHost(err)) throw err;
       last = err; // refused, closed before the banner, timed out: the guest is still booting
     }
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 1_000));

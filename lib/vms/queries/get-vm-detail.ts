@@ -3,6 +3,7 @@ import { notFound } from "../../core/errors";
 import { getJobSnapshot } from "../../jobs/watch";
 import type { TeamRequest } from "../shared/find-team-vm";
 import { VM_SUMMARY } from "./list-vms";
+import { VmLeftovers } from "../provision/leftovers";
 import { describeSshAccess } from "./ssh-access";
 
 /** One VM with its jobs (steps included), events, latest hardening report and how to SSH to it. */
@@ -23,9 +24,11 @@ export async function getVmDetail(opts: TeamRequest & { vmId: string }) {
           guestHostKeyFingerprint: true,
           macAddress: true,
           updatedAt: true,
+          leftovers: true,
+          leftoversRemovedAt: true,
           host: { select: { name: true, address: true, port: true, username: true, networkMode: true, accelerator: true } },
           sshKey: { select: { id: true, name: true, fingerprint: true } },
-          events: { orderBy: { id: "asc" }, take: 500, select: { id: true, at: true, kind: true, message: true } },
+          events: { orderBy: { id: "asc" }, take: 500, select: { id: true, at: true, kind: true, message: true, data: true } },
           reports: { orderBy: { createdAt: "desc" }, take: 1 },
         },
       })
@@ -33,9 +36,12 @@ export async function getVmDetail(opts: TeamRequest & { vmId: string }) {
   if (!vm || vm.teamId !== team.id) throw notFound("VM not found");
   const jobRows = await prisma.job.findMany({ where: { vmId: vm.id }, orderBy: { createdAt: "desc" }, take: 10, select: { id: true } });
   const jobs = (await Promise.all(jobRows.map((j) => getJobSnapshot({ prisma, jobId: j.id })))).filter((j) => j !== null);
-  const { reports, teamId: _teamId, events, ...rest } = vm;
+  const { reports, teamId: _teamId, events, leftovers, ...rest } = vm;
+  const left = VmLeftovers.safeParse(leftovers);
   return {
     ...rest,
+    /** what an incomplete rollback left on the host; removed once `leftoversRemovedAt` is set */
+    leftovers: left.success ? left.data : null,
     events: events.map((e) => ({ ...e, id: e.id.toString() })),
     hardeningReport: reports[0] ?? null,
     jobs,

@@ -21,7 +21,10 @@ export function requirePlaced(vm: LoadedVm): PlacedVm {
   return vm as PlacedVm;
 }
 
-/** The host over pooled SSH, refusing a host whose key is unconfirmed or changed. */
-export function vmHostContext(vm: PlacedVm): HostContext {
-  return hostContext(vm.host, sharedSshPool());
+/**
+ * The host over pooled SSH, refusing a host whose key is unconfirmed or changed. A host marked
+ * OFFLINE is marked ONLINE again once this reaches it.
+ */
+export function vmHostContext(vm: PlacedVm, prisma: Pick<PrismaClient, "$executeRaw">): HostContext {
+  return hostContext(vm.host, sharedSshPool(), { prisma });
 }

@@ -49,7 +49,7 @@ export async function verifyVm(opts: { prisma: PrismaClient; vmId: string; pool?
     throw new AppError("CONFLICT", `VM ${vm.name} is ${vm.state.toLowerCase()}: only a running VM can be verified`);
   if (!vm.host) throw new AppError("CONFLICT", `VM ${vm.name} is not placed on a host`);
 
-  const ctx = hostContext(vm.host, opts.pool);
+  const ctx = hostContext(vm.host, opts.pool, { prisma });
   const role = guestRoleOf(vm.clusterRole);
   const shell = createGuestShell({
     pool: ctx.pool,

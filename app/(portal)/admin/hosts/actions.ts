@@ -15,6 +15,8 @@ import {
   undrainHost,
 } from "@/lib/hosts";
 import { driftCount } from "@/lib/hosts/drift";
+import { setHostOutageWait } from "@/lib/hosts/set-host-outage-wait";
+import { formatDuration } from "@/lib/jobs/decide-after-failure";
 import { getPrisma } from "@/lib/db";
 import { getT } from "@/app/_i18n/server";
 import { formObject, runAction, type ActionState } from "@/app/_server/actions";
@@ -108,5 +110,18 @@ export async function registerImageAction(_p: ActionState, form: FormData): Prom
     revalidatePath("/admin/images");
     done(copy.hostId);
     return { message: (await translate())("images.registered", { volume: copy.volume, sha: copy.checksumSha256.slice(0, 16) }) };
+  });
+}
+
+/** The page asks in minutes; the setting is kept in seconds. */
+export async function setOutageWaitAction(_p: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    const c = await ctx();
+    const { t } = await getT(c.principal.locale);
+    const minutes = String(form.get("minutes") ?? "").trim();
+    const seconds = /^\d+(\.\d+)?$/.test(minutes) ? Math.round(Number(minutes) * 60) : minutes;
+    const { waitSeconds } = await setHostOutageWait({ ...c, input: { waitSeconds: seconds } });
+    revalidatePath("/admin/hosts");
+    return { message: t("outage.waitSaved", { limit: formatDuration(waitSeconds * 1000) }) };
   });
 }

@@ -4,11 +4,13 @@ import { formatBytes, mib } from "@/components/format-bytes";
 import { StatusBadge } from "@/components/status-badge";
 import { listHosts } from "@/lib/hosts";
 import { readAllPages } from "@/lib/core/pagination";
+import { getHostOutageWait } from "@/lib/hosts/get-host-outage-wait";
 import { getPrisma } from "@/lib/db";
 import { formatSince } from "@/lib/placement/place-vm";
 import { getT, pageTitle } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
 import { ago } from "./format";
+import { OutageWaitCard } from "./outage-wait-card";
 
 export const generateMetadata = pageTitle("admin.hosts");
 
@@ -19,6 +21,7 @@ export default async function HostsPage() {
   const { t } = await getT(user.locale);
   const prisma = await getPrisma();
   const hosts = await readAllPages((page) => listHosts({ prisma, principal: user, page }));
+  const outageWait = await getHostOutageWait({ prisma, principal: user });
   return (
     <>
       <div className="row">
@@ -93,6 +96,7 @@ export default async function HostsPage() {
           ]}
         />
       </section>
+      <OutageWaitCard wait={outageWait} t={t} />
     </>
   );
 }

@@ -9,11 +9,13 @@ import { getPrisma } from "@/lib/db";
 import { getVmDetail } from "@/lib/vms/queries/get-vm-detail";
 import { getT, pageTitle, type T } from "@/app/_i18n/server";
 import { jobStateLabels, stepNameLabels, stepStateLabels } from "@/app/_i18n/state-labels";
+import { vmEventText } from "@/app/_i18n/vm-outage-text";
 import { requireUser } from "@/app/_server/request";
 import { deleteVmAction, powerAction, verifyAction } from "./actions";
 import { CopyLine } from "./copy-button";
 import { DeleteVmDialog } from "./delete-dialog";
 import { HardeningReportCard } from "./hardening-report";
+import { LeftoversNote } from "./leftovers-note";
 import { VmFacts } from "./vm-facts";
 
 export const generateMetadata = pageTitle("vm.title");
@@ -63,6 +65,7 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
           {vm.lastError}
         </p>
       ) : null}
+      <LeftoversNote vm={vm} t={t} />
       <section className="card" aria-label={vm.name}>
         <VmFacts vm={vm} t={t} />
         <h2 className="gap-above">{t("vm.sshCommand")}</h2>
@@ -127,7 +130,7 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
             {vm.events.map((e) => (
               <li key={String(e.id)}>
                 <span className="mono muted">{e.at.toISOString().replace("T", " ").slice(0, 19)}</span>{" "}
-                <span className="badge">{e.kind}</span> {e.message}
+                <span className="badge">{e.kind}</span> {vmEventText(e, t)}
               </li>
             ))}
           </ol>

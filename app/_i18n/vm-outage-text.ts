@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { formatDuration } from "@/lib/jobs/decide-after-failure";
+import { formatSince } from "@/lib/placement/place-vm";
+import { type Leftover, VmLeftovers } from "@/lib/vms/provision/leftovers";
+import type { MessageKey } from "./dictionaries";
+
+// A VM's outage story in the reader's language (docs/hosts.md, "Outages"): the events about waiting
+// for its host and about an incomplete rollback are worded from their values (`VmEvent.data`); other
+// events keep the English text they were written with.
+
+type Translate = (key: MessageKey, vars?: Record<string, string>) => string;
+
+const Waiting = z.object({ host: z.string(), since: z.string(), limitSeconds: z.number() });
+const Back = z.object({ host: z.string() });
+const Incomplete = VmLeftovers.extend({ cause: z.string() });
+const Removed = z.object({ host: z.string(), items: VmLeftovers.shape.items });
+
+export function leftoverItemsText(items: readonly Leftover[], t: Translate): string {
+  return items
+    .map((i) =>
+      i.kind === "volume"
+        ? t("outage.itemVolume", { pool: i.pool, name: i.name })
+        : t(i.kind === "tap" ? "outage.itemTap" : "outage.itemDomain", { name: i.name }),
+    )
+    .join(", ");
+}
+
+export function vmEventText(e: { kind: string; message: string; data?: unknown }, t: Translate): string {
+  if (e.kind === "host-waiting") {
+    const d = Waiting.safeParse(e.data);
+    if (d.success)
+      return t("outage.eventWaiting", {
+        host: d.data.host,
+        since: formatSince(d.data.since),
+        limit: formatDuration(d.data.limitSeconds * 1000),
+      });
+  }
+  if (e.kind === "host-back") {
+    const d = Back.safeParse(e.data);
+    if (d.success) return t("outage.eventBack", { host: d.data.host });
+  }
+  if (e.kind === "rollback-incomplete") {
+    const d = Incomplete.safeParse(e.data);
+    if (d.success)
+      return t("outage.eventRollbackIncomplete", { cause: d.data.cause, host: d.data.host, items: leftoverItemsText(d.data.items, t) });
+  }
+  if (e.kind === "leftovers-removed") {
+    const d = Removed.safeParse(e.data);
+    if (d.success) return t("outage.eventLeftoversRemoved", { host: d.data.host, items: leftoverItemsText(d.data.items, t) });
+  }
+  return e.message;
+}
