@@ -39,7 +39,8 @@ beforeAll(() => admin((c) => c.query(`CREATE DATABASE ${name}`)));
 afterAll(() => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)));
 
 describe("scripts/migrate.ts", () => {
-  it("applies every migration to an empty database, then finds nothing to do", async () => {
+  // Two runs of the migrate script in a child process (tsx start-up each): seconds on a busy machine.
+  it("applies every migration to an empty database, then finds nothing to do", { timeout: 60_000 }, async () => {
     const first = await migrate(url.toString());
     expect(first.code, first.out).toBe(0);
     expect(first.out).toMatch(`applied ${readMigrations().length}`);
@@ -53,7 +54,7 @@ describe("scripts/migrate.ts", () => {
     expect(second.out).toMatch("already up to date");
   });
 
-  it("fails without printing the password when the database cannot be reached", async () => {
+  it("fails without printing the password when the database cannot be reached", { timeout: 60_000 }, async () => {
     const r = await migrate("postgresql://skjold:hunter2-not-logged@127.0.0.1:1/skjold");
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/\[migrate\] failed/);
