@@ -33,12 +33,13 @@ describe("hostile input on /api/v1", () => {
   });
 
   const snapshot = async () => ({
-    teams: JSON.stringify((await api(admin, "GET", "/api/v1/teams")).body),
-    members: JSON.stringify((await api(admin, "GET", `/api/v1/teams/${slug}/members`)).body),
-    tokens: JSON.stringify((await api(admin, "GET", `/api/v1/teams/${slug}/tokens`)).body),
-    signingKeys: JSON.stringify((await api(admin, "GET", `/api/v1/teams/${slug}/signing-keys`)).body),
-    regions: JSON.stringify((await api(admin, "GET", "/api/v1/regions")).body),
-    plans: JSON.stringify((await api(admin, "GET", "/api/v1/plans")).body),
+    // The largest page: a hostile write that slipped through would show on it.
+    teams: JSON.stringify((await api(admin, "GET", "/api/v1/teams?limit=200")).body),
+    members: JSON.stringify((await api(admin, "GET", `/api/v1/teams/${slug}/members?limit=200`)).body),
+    tokens: JSON.stringify((await api(admin, "GET", `/api/v1/teams/${slug}/tokens?limit=200`)).body),
+    signingKeys: JSON.stringify((await api(admin, "GET", `/api/v1/teams/${slug}/signing-keys?limit=200`)).body),
+    regions: JSON.stringify((await api(admin, "GET", "/api/v1/regions?limit=200")).body),
+    plans: JSON.stringify((await api(admin, "GET", "/api/v1/plans?limit=200")).body),
   });
 
   const writes = () => [

@@ -53,6 +53,7 @@ describe("hosts", () => {
 
     const listed = await api(context, "GET", "/api/v1/admin/hosts");
     expect(listed.status).toBe(200);
+    expect((listed.body as { items: { name: string }[] }).items.map((h) => h.name)).toContain(name);
     expect(JSON.stringify(listed.body)).not.toMatch(/PRIVATE KEY|privateKeyEnc/);
     await context.close();
   });

@@ -62,7 +62,7 @@ describe("networks", () => {
     // What the page shows is what the API counts: nothing held yet, all of it free.
     const listed = await api(context, "GET", "/api/v1/admin/ip-pools?region=osl1");
     expect(listed.status).toBe(200);
-    const pools = (listed.body as { regions: { pools: Pool[] }[] }).regions[0]!.pools;
+    const pools = (listed.body as { items: Pool[]; nextCursor: string | null }).items;
     expect(pools.map((p) => [p.name, p.cidr, p.use.held, p.use.quarantined])).toEqual([
       ["e2e-osl-v4", "198.51.100.0/26", 0, 0],
       ["e2e-osl-v6", "2001:db8:42::/64", 0, 0],

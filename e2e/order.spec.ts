@@ -57,7 +57,7 @@ describe("ordering a VM", () => {
   });
 
   it("refuses hostile orders through the API with a clear 4xx and creates nothing", async () => {
-    const keys = (await api("GET", "/api/v1/account/keys")).body!.keys as { id: string }[];
+    const keys = (await api("GET", "/api/v1/account/keys")).body!.items as { id: string }[];
     const good = { name: "api-probe", regionCode: "osl1", planCode: "nano", imageSlug: "debian-12", sshKeyId: keys[0]!.id };
     for (const [body, status] of [
       [{ ...good, name: "Bad_Name; rm -rf /" }, 422],
@@ -70,7 +70,7 @@ describe("ordering a VM", () => {
       expect(r.status, JSON.stringify(r.body)).toBe(status);
       expect(String(r.body?.error?.message)).not.toMatch(/prisma|stack|at \w+ \(/i);
     }
-    expect((await api("GET", `/api/v1/teams/${slug}/vms`)).body!.vms).toEqual([]);
+    expect((await api("GET", `/api/v1/teams/${slug}/vms`)).body).toEqual({ items: [], nextCursor: null });
   });
 
   it("orders a VM on the order page and shows the quota it uses", async () => {

@@ -573,7 +573,7 @@ describe("scale-out: 2 portals + 3 workers on one PostgreSQL", () => {
           teamSlug: burst,
           input: { maxVms: 200, maxVcpus: 200, maxMemoryMb: 200 * 1024, maxDiskGb: 4000 },
         });
-        const keys = (await call(B.baseUrl!, "GET", "/api/v1/account/keys")).body.keys as { id: string }[];
+        const keys = (await call(B.baseUrl!, "GET", "/api/v1/account/keys")).body.items as { id: string }[];
         const replies = await Promise.all(
           Array.from({ length: 200 }, (_, i) =>
             call((i % 2 ? B : A).baseUrl!, "POST", `/api/v1/teams/${burst}/vms`, {
@@ -604,8 +604,8 @@ describe("scale-out: 2 portals + 3 workers on one PostgreSQL", () => {
           expect(vm.ipAddress).toMatch(/^198\.51\.100\.\d+$/);
           expect(vm.ipv6Prefix).toMatch(/^2001:db8:1300:[0-9a-f]{1,2}::\/64$/);
         }
-        const { regions } = await listIpPools({ prisma: db.prisma, principal, regionCode: "osl1" });
-        expect(regions[0]!.pools.map((p) => [p.name, p.use.held, p.use.quarantined])).toEqual([
+        const { items } = await listIpPools({ prisma: db.prisma, principal, regionCode: "osl1", page: { limit: 50 } });
+        expect(items.map((p) => [p.name, p.use.held, p.use.quarantined])).toEqual([
           ["burst-v4", 200, 0],
           ["burst-v6", 200, 0],
         ]);

@@ -40,7 +40,10 @@ describe("image signing keys", () => {
     const row = page.getByTestId("signing-keys").getByRole("row", { name: /ci-2026/ });
     expect(await row.textContent()).toMatch(/ECDSA P-256.*SHA256:[A-Za-z0-9+/]{43}/);
     const listed = await api(owner, "GET", `/api/v1/teams/${slug}/signing-keys`);
-    expect(listed.body).toMatchObject({ keys: [{ name: "ci-2026", keyType: "ECDSA P-256", publicKey: publicPem.trim() }] });
+    expect(listed.body).toMatchObject({
+      items: [{ name: "ci-2026", keyType: "ECDSA P-256", publicKey: publicPem.trim() }],
+      nextCursor: null,
+    });
     await screenshot(page, "signing-keys");
 
     page.once("dialog", (d) => void d.accept());

@@ -10,7 +10,7 @@ import { AppError, fromZod, toPublicError } from "@/lib/core/errors";
 import { readJsonBody } from "@/lib/core/validation";
 import { getPrisma, type PrismaClient } from "@/lib/db";
 
-export interface ApiContext {
+interface ApiContext {
   prisma: PrismaClient;
   principal: Principal;
   meta: RequestMeta;
@@ -69,7 +69,7 @@ export function jsonError(err: unknown): NextResponse {
  * wrapper finds the team (404 outside it, 403 for a role that cannot) and hands it to the handler.
  * Routes that call a lib/ operation leave that check to it (it takes the slug and checks the same way).
  */
-export type RouteRole = "admin" | "user" | "authenticated";
+type RouteRole = "admin" | "user" | "authenticated";
 
 export interface RouteDeclaration<B extends z.ZodType | undefined, T extends Capability | undefined = undefined> {
   role?: RouteRole;
@@ -144,6 +144,6 @@ export function apiRoute<P>(
 }
 
 /** BigInt ids and dates made JSON-safe. */
-export function toJson(value: unknown): unknown {
+function toJson(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v)));
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../core/pagination";
 import { CreateApiTokenInput } from "../auth/api-tokens";
 import { SignInInput } from "../auth/sign-in";
 import { PlanInput, RegionInput } from "../catalog/catalog";
@@ -21,7 +22,8 @@ import { CreateIpPoolInput, QuarantineInput, UpdateIpPoolInput } from "../networ
 // The /api/v1 contract. Request bodies come from the same zod schemas the handlers validate with,
 // so the document cannot drift from what the server accepts. Other domains add their paths here.
 
-type Op = { summary: string; body?: z.ZodType; auth?: boolean; roles?: string; responses?: Record<string, string> };
+/** `list`: a page of a list, `{ items, nextCursor }`, read with `?limit=` and `?cursor=` (lib/core/pagination). */
+type Op = { summary: string; body?: z.ZodType; auth?: boolean; roles?: string; list?: true; responses?: Record<string, string> };
 type Paths = Record<string, Partial<Record<"get" | "post" | "put" | "patch" | "delete", Op>>>;
 
 const API_PATHS: Paths = {
@@ -31,21 +33,25 @@ const API_PATHS: Paths = {
     delete: { summary: "Sign out this session" },
   },
   "/api/v1/teams": {
-    get: { summary: "Teams you can see, with your role in each" },
+    get: { summary: "Teams you can see, by name, with your role in each", list: true },
     post: { summary: "Create a team", body: CreateTeamInput, roles: "platform admin" },
   },
   "/api/v1/teams/{slug}": { get: { summary: "One team, its quota and residency policy", roles: "any member" } },
   "/api/v1/teams/{slug}/members": {
-    get: { summary: "Members and their roles", roles: "any member" },
+    get: { summary: "Members and their roles, in the order they joined", roles: "any member", list: true },
     post: { summary: "Invite an email with a role; returns the one-time invitation path", body: InviteMemberInput, roles: "owner" },
   },
   "/api/v1/teams/{slug}/tokens": {
-    get: { summary: "API tokens (never their secret)", roles: "owner" },
+    get: { summary: "API tokens, newest first (never their secret)", roles: "owner", list: true },
     post: { summary: "Create an API token (browser session only); the token is shown once", body: CreateApiTokenInput, roles: "owner" },
   },
   "/api/v1/teams/{slug}/tokens/{id}": { delete: { summary: "Revoke an API token", roles: "owner" } },
   "/api/v1/teams/{slug}/signing-keys": {
-    get: { summary: "The team's image signing keys (cosign public keys) with type and SHA256 fingerprint", roles: "any member" },
+    get: {
+      summary: "The team's image signing keys (cosign public keys) with type and SHA256 fingerprint, oldest first",
+      roles: "any member",
+      list: true,
+    },
     post: {
       summary:
         "Register a cosign public key (PEM: ECDSA P-256/P-384, RSA 2048+, Ed25519); 201 with clustersUpdated, the ready clusters whose admission policy is re-applied",
@@ -57,7 +63,7 @@ const API_PATHS: Paths = {
     delete: { summary: "Remove a signing key; images signed only with it are refused from then on", roles: "owner" },
   },
   "/api/v1/teams/{slug}/vms": {
-    get: { summary: "The team's virtual machines, newest first (deleted ones stay as history)", roles: "any member" },
+    get: { summary: "The team's virtual machines, newest first (deleted ones stay as history)", roles: "any member", list: true },
     post: {
       summary: "Order a VM: 202 with vmId and the provisioning jobId (follow …/vms/{id}/events)",
       body: OrderVmInput,
@@ -95,7 +101,7 @@ const API_PATHS: Paths = {
     },
   },
   "/api/v1/teams/{slug}/clusters": {
-    get: { summary: "The team's k3s clusters, newest first (deleted ones stay as history)", roles: "any member" },
+    get: { summary: "The team's k3s clusters, newest first (deleted ones stay as history)", roles: "any member", list: true },
     post: {
       summary:
         "Order a k3s cluster (one server, agentCount 0–3 agents, each a VM on the team's quota; all or nothing): 202 with clusterId, serverVmId, agentVmIds and the cluster.provision jobId",
@@ -129,15 +135,18 @@ const API_PATHS: Paths = {
     get: { summary: "The cluster's admin kubeconfig once it is ready (every download is audited)", roles: "owner, member" },
   },
   "/api/v1/regions": {
-    get: { summary: "Active regions with country and jurisdiction" },
+    get: { summary: "Active regions with country and jurisdiction, by country code (Z to A) and name", list: true },
     post: { summary: "Create a region", body: RegionInput, roles: "platform admin" },
   },
   "/api/v1/plans": {
-    get: { summary: "Active plans" },
+    get: { summary: "Active plans, smallest first", list: true },
     post: { summary: "Create a plan", body: PlanInput, roles: "platform admin" },
   },
   "/api/v1/account/keys": {
-    get: { summary: "Your SSH public keys with type, bits and SHA256 fingerprint (with a team token: its creator's keys)" },
+    get: {
+      summary: "Your SSH public keys with type, bits and SHA256 fingerprint, oldest first (with a team token: its creator's keys)",
+      list: true,
+    },
     post: {
       summary: "Add an SSH public key (browser session): ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ssh-rsa of 3072+ bits",
       body: AddSshKeyInput,
@@ -205,10 +214,14 @@ const API_PATHS: Paths = {
     },
   },
   "/api/v1/admin/audit": {
-    get: { summary: "Audit log, newest first (filters: action, actor, teamId, before, limit)", roles: "platform admin" },
+    get: { summary: "Audit log, newest first (filters: action as a prefix, actor, teamId)", roles: "platform admin", list: true },
   },
   "/api/v1/admin/hosts": {
-    get: { summary: "Hosts with status, accelerator, capacity and health (never their private key)", roles: "platform admin" },
+    get: {
+      summary: "Hosts by name with status, accelerator, capacity and health (never their private key)",
+      roles: "platform admin",
+      list: true,
+    },
     post: {
       summary: "Add a host (paste a private key or generate a pair); reads its host key for confirmation",
       body: AddHostInput,
@@ -250,8 +263,9 @@ const API_PATHS: Paths = {
   },
   "/api/v1/admin/ip-pools": {
     get: {
-      summary: "Address pools per region (query: region) with their use: held, quarantined, free and capacity (as text)",
+      summary: "Address pools by name (query: region) with their use: held, quarantined, free and capacity (as text)",
       roles: "platform admin",
+      list: true,
     },
     post: {
       summary:
@@ -285,7 +299,7 @@ const API_PATHS: Paths = {
     },
   },
   "/api/v1/admin/images": {
-    get: { summary: "Image catalogue with the copies registered on hosts", roles: "platform admin" },
+    get: { summary: "Image catalogue by slug with the copies registered on hosts", roles: "platform admin", list: true },
     post: {
       summary: "Register a base image on a host's pool; sha256 computed on the host",
       body: RegisterImageInput,
@@ -302,7 +316,7 @@ const API_PATHS: Paths = {
     get: { summary: "Chart points for one target (query: target, method icmp|tcp, from, to as ISO 8601; default the last 24 h)" },
   },
   "/api/v1/admin/latency/targets": {
-    get: { summary: "Latency probe targets", roles: "platform admin" },
+    get: { summary: "Latency probe targets by exchange and name", roles: "platform admin", list: true },
     post: {
       summary: "Add a probe target (Skjold ships no addresses: use your exchange's route server or looking glass)",
       body: LatencyTargetInputSchema,
@@ -336,13 +350,45 @@ const ErrorBody = {
   },
 };
 
+const PAGE_PARAMETERS = [
+  {
+    name: "limit",
+    in: "query",
+    required: false,
+    description: `Rows on the page, ${DEFAULT_PAGE_SIZE} if left out; 422 outside 1–${MAX_PAGE_SIZE}`,
+    schema: { type: "integer", minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE },
+  },
+  {
+    name: "cursor",
+    in: "query",
+    required: false,
+    description: "The previous page's nextCursor, unchanged (opaque); left out: the first page. 422 for one this list did not give out",
+    schema: { type: "string" },
+  },
+];
+
+const PageBody = {
+  type: "object",
+  properties: {
+    items: { type: "array", items: {} },
+    nextCursor: { type: ["string", "null"], description: "Pass as ?cursor= for the next page; null on the last page" },
+  },
+  required: ["items", "nextCursor"],
+};
+
 export function buildOpenApi(extra: Paths = {}) {
   const all = { ...API_PATHS, ...extra };
   const paths: Record<string, Record<string, unknown>> = {};
   for (const [path, ops] of Object.entries(all)) {
     paths[path] = {};
     for (const [method, op] of Object.entries(ops)) {
-      const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
+      const params: object[] = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+        name: m[1],
+        in: "path",
+        required: true,
+        schema: { type: "string" },
+      }));
+      if (op.list) params.push(...PAGE_PARAMETERS);
       paths[path]![method] = {
         summary: op.summary,
         ...(op.roles ? { description: `Requires: ${op.roles}.` } : {}),
@@ -357,7 +403,9 @@ export function buildOpenApi(extra: Paths = {}) {
             }
           : {}),
         responses: {
-          "200": { description: "OK" },
+          "200": op.list
+            ? { description: "One page of the list", content: { "application/json": { schema: PageBody } } }
+            : { description: "OK" },
           "4XX": { description: "A clear error the caller can act on", content: { "application/json": { schema: ErrorBody } } },
           ...(op.body
             ? {
@@ -379,7 +427,7 @@ export function buildOpenApi(extra: Paths = {}) {
       title: "Skjold API",
       version: "1",
       description:
-        "Authenticate with `Authorization: Bearer skj_…` (team API token) or a browser session. Request bodies are JSON only (`Content-Type: application/json`; anything else is 415). GETs only read.",
+        "Authenticate with `Authorization: Bearer skj_…` (team API token) or a browser session. Request bodies are JSON only (`Content-Type: application/json`; anything else is 415). GETs only read. Every list answers `{ items, nextCursor }`, a page at a time: `?limit=` (default 50, at most 200) and `?cursor=` (the last page's nextCursor; null when there is no more).",
     },
     components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
     security: [{ bearer: [] }],

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { fromZod } from "../core/errors";
+import { findPage, listOrder, type PageRequest } from "../core/pagination";
 import type { Prisma, PrismaClient } from "../generated/prisma/client";
 
 const AuditFilter = z.object({
@@ -10,22 +11,25 @@ const AuditFilter = z.object({
     .optional(),
   actor: z.string().max(254).optional(),
   teamId: z.uuid().optional(),
-  before: z.coerce.bigint().positive().optional(), // keyset cursor: events with id < before
-  limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-/** Newest first, keyset-paginated so page 1,000 costs what page 1 does. */
-export async function listAuditEvents(opts: { prisma: PrismaClient; filter: unknown }) {
+const AUDIT_ORDER = listOrder<Prisma.AuditEventWhereInput, Prisma.AuditEventOrderByWithRelationInput>("audit", [
+  { field: "id", dir: "desc", kind: "bigint" },
+]);
+
+/** A page of the audit log, newest first (the id is the order events were written in), filtered. */
+export async function listAuditEvents(opts: { prisma: PrismaClient; filter: unknown; page: PageRequest }) {
   const parsed = AuditFilter.safeParse(opts.filter);
   if (!parsed.success) throw fromZod(parsed.error, "Audit filter");
   const f = parsed.data;
-  const where: Prisma.AuditEventWhereInput = {
-    ...(f.action ? { action: { startsWith: f.action } } : {}),
-    ...(f.actor ? { actorLabel: { contains: f.actor, mode: "insensitive" } } : {}),
-    ...(f.teamId ? { teamId: f.teamId } : {}),
-    ...(f.before ? { id: { lt: f.before } } : {}),
-  };
-  const rows = await opts.prisma.auditEvent.findMany({ where, orderBy: { id: "desc" }, take: f.limit + 1 });
-  const page = rows.slice(0, f.limit);
-  return { events: page, nextBefore: rows.length > f.limit ? page[page.length - 1]!.id.toString() : null };
+  return findPage({
+    order: AUDIT_ORDER,
+    page: opts.page,
+    where: {
+      ...(f.action ? { action: { startsWith: f.action } } : {}),
+      ...(f.actor ? { actorLabel: { contains: f.actor, mode: "insensitive" } } : {}),
+      ...(f.teamId ? { teamId: f.teamId } : {}),
+    },
+    find: (query) => opts.prisma.auditEvent.findMany(query),
+  });
 }

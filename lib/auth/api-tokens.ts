@@ -2,9 +2,10 @@ import { z } from "zod";
 import { actorOf, recordAudit } from "../audit/record-audit";
 import { requireTeam } from "../access/team-access";
 import { AppError, fromZod } from "../core/errors";
+import { findPage, listOrder, type PageRequest } from "../core/pagination";
 import { randomToken, sha256Hex } from "../core/secrets";
 import { safeText } from "../core/validation";
-import type { PrismaClient } from "../generated/prisma/client";
+import type { Prisma, PrismaClient } from "../generated/prisma/client";
 import type { Principal, RequestMeta } from "../access/principal";
 
 // Tokens look like `skj_<8-char prefix>_<secret>`; only a SHA-256 of the whole token is stored.
@@ -60,11 +61,22 @@ export async function createApiToken(opts: {
   return { token, id: row.id, prefix, name, role, expiresAt: row.expiresAt };
 }
 
-export async function listApiTokens(opts: { prisma: PrismaClient; teamId: string }) {
-  return opts.prisma.apiToken.findMany({
+const TOKEN_ORDER = listOrder<Prisma.ApiTokenWhereInput, Prisma.ApiTokenOrderByWithRelationInput>("api-tokens", [
+  { field: "createdAt", dir: "desc", kind: "time" },
+  { field: "id", dir: "desc", kind: "uuid" },
+]);
+
+/** A page of the team's tokens, newest first (revoked ones too; never a secret or its hash). */
+export async function listApiTokens(opts: { prisma: PrismaClient; teamId: string; page: PageRequest }) {
+  return findPage({
+    order: TOKEN_ORDER,
+    page: opts.page,
     where: { teamId: opts.teamId },
-    select: { id: true, name: true, prefix: true, role: true, createdAt: true, lastUsedAt: true, expiresAt: true, revokedAt: true },
-    orderBy: { createdAt: "desc" },
+    find: (query) =>
+      opts.prisma.apiToken.findMany({
+        ...query,
+        select: { id: true, name: true, prefix: true, role: true, createdAt: true, lastUsedAt: true, expiresAt: true, revokedAt: true },
+      }),
   });
 }
 

@@ -3,8 +3,9 @@ import { actorOf, recordAudit } from "../audit/record-audit";
 import type { Principal, RequestMeta } from "../access/principal";
 import { requireAdmin } from "../access/team-access";
 import { AppError, fromZod } from "../core/errors";
+import { findPage, listOrder, type PageRequest } from "../core/pagination";
 import { intIn, safeText } from "../core/validation";
-import type { PrismaClient } from "../generated/prisma/client";
+import type { Prisma, PrismaClient } from "../generated/prisma/client";
 
 const code = z
   .string()
@@ -29,12 +30,37 @@ export const PlanInput = z.object({
   priceNokMonthly: intIn(0, 1_000_000).default(0),
 });
 
-export async function listRegions(opts: { prisma: PrismaClient; activeOnly?: boolean }) {
-  return opts.prisma.region.findMany({ where: opts.activeOnly ? { active: true } : {}, orderBy: [{ country: "desc" }, { name: "asc" }] });
+// By country code from Z to A, then by name: the order the region pages have always shown.
+const REGION_ORDER = listOrder<Prisma.RegionWhereInput, Prisma.RegionOrderByWithRelationInput>("regions", [
+  { field: "country", dir: "desc", kind: "text" },
+  { field: "name", dir: "asc", kind: "text" },
+  { field: "id", dir: "asc", kind: "uuid" },
+]);
+
+/** A page of the regions (only active ones if `activeOnly`), by country code descending, then name. */
+export async function listRegions(opts: { prisma: PrismaClient; activeOnly?: boolean; page: PageRequest }) {
+  return findPage({
+    order: REGION_ORDER,
+    page: opts.page,
+    where: opts.activeOnly ? { active: true } : {},
+    find: (query) => opts.prisma.region.findMany(query),
+  });
 }
 
-export async function listPlans(opts: { prisma: PrismaClient; activeOnly?: boolean }) {
-  return opts.prisma.plan.findMany({ where: opts.activeOnly ? { active: true } : {}, orderBy: [{ vcpus: "asc" }, { memoryMb: "asc" }] });
+const PLAN_ORDER = listOrder<Prisma.PlanWhereInput, Prisma.PlanOrderByWithRelationInput>("plans", [
+  { field: "vcpus", dir: "asc", kind: "int" },
+  { field: "memoryMb", dir: "asc", kind: "int" },
+  { field: "id", dir: "asc", kind: "uuid" },
+]);
+
+/** A page of the plans (only active ones if `activeOnly`), smallest first. */
+export async function listPlans(opts: { prisma: PrismaClient; activeOnly?: boolean; page: PageRequest }) {
+  return findPage({
+    order: PLAN_ORDER,
+    page: opts.page,
+    where: opts.activeOnly ? { active: true } : {},
+    find: (query) => opts.prisma.plan.findMany(query),
+  });
 }
 
 export async function createRegion(opts: { prisma: PrismaClient; principal: Principal; input: unknown; meta?: RequestMeta }) {

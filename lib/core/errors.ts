@@ -30,7 +30,7 @@ const ERROR_STATUS = {
 } as const;
 
 /** Seconds a client waits before retrying a 503: a PostgreSQL restart or failover takes a few. */
-export const RETRY_AFTER_SECONDS = 5;
+const RETRY_AFTER_SECONDS = 5;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 

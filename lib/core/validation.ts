@@ -37,7 +37,7 @@ export const roleSchema = z.enum(["OWNER", "MEMBER", "VIEWER", "AUDITOR"]);
 export const intIn = (min: number, max: number) => z.coerce.number().int("must be a whole number").min(min).max(max);
 
 /** application/json, with or without parameters (charset); media types are case-insensitive. */
-export function isJsonContentType(header: string | null): boolean {
+function isJsonContentType(header: string | null): boolean {
   return (header ?? "").split(";")[0]!.trim().toLowerCase() === "application/json";
 }
 

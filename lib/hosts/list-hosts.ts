@@ -1,7 +1,8 @@
 import type { Principal } from "../access/principal";
 import { requireAdmin } from "../access/team-access";
 import { AppError } from "../core/errors";
-import type { PrismaClient } from "../generated/prisma/client";
+import { findPage, listOrder, mapPage, type PageRequest } from "../core/pagination";
+import type { Prisma, PrismaClient } from "../generated/prisma/client";
 import { summarizeCapacity, type HostCapacity } from "./capacity";
 import { authorizedKeysLine, PUBLIC_HOST } from "./host-record";
 import { readDriftReport, type StoredDrift } from "./drift-store";
@@ -9,18 +10,29 @@ import { readDriftReport, type StoredDrift } from "./drift-store";
 // Read models for the admin pages and the API. Built with Prisma's `omit`, so the sealed private
 // key is not even read from the database here.
 
-export async function listHosts(opts: { prisma: PrismaClient; principal: Principal }) {
+const HOST_ORDER = listOrder<Prisma.HostWhereInput, Prisma.HostOrderByWithRelationInput>("hosts", [
+  { field: "name", dir: "asc", kind: "text" },
+  { field: "id", dir: "asc", kind: "uuid" },
+]);
+
+/** A page of the hosts by name, each with its pools and capacity. */
+export async function listHosts(opts: { prisma: PrismaClient; principal: Principal; page: PageRequest }) {
   requireAdmin(opts.principal);
-  const hosts = await opts.prisma.host.findMany({
-    omit: PUBLIC_HOST,
-    include: {
-      region: { select: { code: true, name: true, country: true } },
-      pools: true,
-      vms: { select: { state: true, vcpus: true, memoryMb: true, diskGb: true } },
-    },
-    orderBy: [{ name: "asc" }],
+  const page = await findPage({
+    order: HOST_ORDER,
+    page: opts.page,
+    find: (query) =>
+      opts.prisma.host.findMany({
+        ...query,
+        omit: PUBLIC_HOST,
+        include: {
+          region: { select: { code: true, name: true, country: true } },
+          pools: true,
+          vms: { select: { state: true, vcpus: true, memoryMb: true, diskGb: true } },
+        },
+      }),
   });
-  return hosts.map(({ pools, vms, ...host }) => ({ ...host, pools, capacity: summarizeCapacity({ host, pools, vms }) }));
+  return mapPage(page, ({ pools, vms, ...host }) => ({ ...host, pools, capacity: summarizeCapacity({ host, pools, vms }) }));
 }
 
 export async function getHostDetail(opts: { prisma: PrismaClient; principal: Principal; hostId: string }) {

@@ -3,7 +3,8 @@ import { actorOf, recordAudit } from "../audit/record-audit";
 import type { Principal, RequestMeta } from "../access/principal";
 import { requireAdmin } from "../access/team-access";
 import { AppError, fromZod } from "../core/errors";
-import type { PrismaClient } from "../generated/prisma/client";
+import { findPage, listOrder, type PageRequest } from "../core/pagination";
+import type { Prisma, PrismaClient } from "../generated/prisma/client";
 import { parseOrFail } from "../libvirt/parse";
 import type { HostContext } from "../libvirt/virsh";
 import { getVolumePath } from "../libvirt/volumes";
@@ -109,15 +110,26 @@ async function assertReadableFile(ctx: HostContext, file: string): Promise<void>
 }
 
 /** Admin: the catalogue with every registered copy (host, pool, volume, checksum). */
-export async function listImages(opts: { prisma: PrismaClient; principal: Principal }) {
+const IMAGE_ORDER = listOrder<Prisma.ImageWhereInput, Prisma.ImageOrderByWithRelationInput>("images", [
+  { field: "slug", dir: "asc", kind: "text" },
+  { field: "id", dir: "asc", kind: "uuid" },
+]);
+
+/** Admin: a page of the catalogue by slug, with every registered copy (host, pool, volume, checksum). */
+export async function listImages(opts: { prisma: PrismaClient; principal: Principal; page: PageRequest }) {
   requireAdmin(opts.principal);
-  return opts.prisma.image.findMany({
-    orderBy: { slug: "asc" },
-    include: {
-      copies: {
-        include: { host: { select: { id: true, name: true, status: true } }, pool: { select: { name: true } } },
-        orderBy: { createdAt: "asc" },
-      },
-    },
+  return findPage({
+    order: IMAGE_ORDER,
+    page: opts.page,
+    find: (query) =>
+      opts.prisma.image.findMany({
+        ...query,
+        include: {
+          copies: {
+            include: { host: { select: { id: true, name: true, status: true } }, pool: { select: { name: true } } },
+            orderBy: { createdAt: "asc" },
+          },
+        },
+      }),
   });
 }

@@ -1,7 +1,8 @@
 import { requireAdmin } from "../access/team-access";
 import { actorOf, recordAudit } from "../audit/record-audit";
 import type { Principal, RequestMeta } from "../access/principal";
-import type { LatencyTarget, PrismaClient } from "../generated/prisma/client";
+import { findPage, listOrder, mapPage, type Page, type PageRequest } from "../core/pagination";
+import type { LatencyTarget, Prisma, PrismaClient } from "../generated/prisma/client";
 import { runProbeRound, type ProbeExec, type ProbeRoundResult } from "./round";
 import type { LatencyTargetInput, LatencyTargetUpdate } from "./schemas";
 import { createLatencyTarget, deleteLatencyTarget, targetMethod, updateLatencyTarget } from "./targets";
@@ -45,10 +46,23 @@ const auditDetails = (t: LatencyTargetView) => ({
   enabled: t.enabled,
 });
 
-export async function listLatencyTargets(ctx: AdminContext): Promise<LatencyTargetView[]> {
+const TARGET_ORDER = listOrder<Prisma.LatencyTargetWhereInput, Prisma.LatencyTargetOrderByWithRelationInput>("latency-targets", [
+  { field: "exchange", dir: "asc", kind: "text" },
+  { field: "name", dir: "asc", kind: "text" },
+  { field: "id", dir: "asc", kind: "uuid" },
+]);
+
+/** How many hosts probe in each round (the online ones). */
+export async function countProbingHosts(ctx: AdminContext): Promise<number> {
   requireAdmin(ctx.principal);
-  const rows = await ctx.prisma.latencyTarget.findMany({ orderBy: [{ exchange: "asc" }, { name: "asc" }] });
-  return rows.map(viewLatencyTarget);
+  return ctx.prisma.host.count({ where: { status: "ONLINE" } });
+}
+
+/** A page of the probe targets, by exchange and name. */
+export async function listLatencyTargets(ctx: AdminContext & { page: PageRequest }): Promise<Page<LatencyTargetView>> {
+  requireAdmin(ctx.principal);
+  const page = await findPage({ order: TARGET_ORDER, page: ctx.page, find: (query) => ctx.prisma.latencyTarget.findMany(query) });
+  return mapPage(page, viewLatencyTarget);
 }
 
 export async function addLatencyTarget(ctx: AdminContext & { input: unknown }): Promise<LatencyTargetView> {

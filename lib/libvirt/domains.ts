@@ -1,7 +1,9 @@
+import { z } from "zod";
 import { AppError } from "../core/errors";
 import { assertDomainName } from "../ssh/quote";
 import { targetLabel } from "../ssh/target";
 import { DomainStateSchema, parseOrFail, type DomainState } from "./parse";
+import { hostScriptError, runHostScript } from "./host-script";
 import { runVirsh, runVirshWithXml, type HostContext } from "./virsh";
 import { buildDomainXml, type DomainSpec } from "./xml/domain";
 
@@ -10,6 +12,38 @@ export async function defineDomain(ctx: HostContext & { spec: DomainSpec }): Pro
   const xml = buildDomainXml(ctx.spec);
   await runVirshWithXml({ ...ctx, args: ["define"], xml, step: `define domain ${ctx.spec.name}` });
   return ctx.spec.name;
+}
+
+// Define and start in one round trip; a domain that is already running is left running (a step
+// that runs again), any other failure to start is reported as virsh's own error. The XML carries no
+// UUID, so libvirt refuses to define a name it already has ("already exists with uuid"): a running
+// one is left as it is, a stopped one (an earlier run of the step) is defined anew.
+const DEFINE_START_SCRIPT = `name=$1
+dir=$(mktemp -d /tmp/skjold.XXXXXXXXXX) || fail mktemp
+trap 'rm -rf -- "$dir"' EXIT
+cat >"$dir/domain.xml"
+if ! virsh define "$dir/domain.xml" >/dev/null 2>"$dir/err"; then
+  grep -q 'already exists with uuid' "$dir/err" || { cat "$dir/err" >&2; fail "virsh define"; }
+  if [ "$(virsh domstate -- "$name" 2>/dev/null)" = running ]; then printf 'state already-running\\n'; exit 0; fi
+  virsh undefine --nvram -- "$name" >/dev/null || fail "virsh undefine"
+  virsh define "$dir/domain.xml" >/dev/null || fail "virsh define"
+fi
+if ! virsh start -- "$name" >/dev/null 2>"$dir/err"; then
+  [ "$(virsh domstate -- "$name" 2>/dev/null)" = running ] || { cat "$dir/err" >&2; fail "virsh start"; }
+  printf 'state already-running\\n'
+  exit 0
+fi
+printf 'state started\\n'
+`;
+
+/** Defines (creates or updates) the domain from a spec and starts it unless it runs already: one round trip. */
+export async function defineAndStartDomain(ctx: HostContext & { spec: DomainSpec }): Promise<"started" | "already-running"> {
+  const xml = buildDomainXml(ctx.spec);
+  const name = assertDomainName(ctx.spec.name);
+  const step = `define and start domain ${name}`;
+  const r = await runHostScript({ ...ctx, step, script: DEFINE_START_SCRIPT, args: [name], stdin: xml, timeoutMs: 120_000 });
+  if (!r.ok) throw hostScriptError({ ...ctx, step }, r);
+  return parseOrFail(z.enum(["started", "already-running"]), r.values.state, `how ${name} was started`);
 }
 
 export async function startDomain(ctx: HostContext & { name: string }): Promise<void> {

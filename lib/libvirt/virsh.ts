@@ -15,7 +15,7 @@ export interface HostContext {
   target: SshTarget;
 }
 
-const LIBVIRTD_DOWN = /failed to connect to (socket|the hypervisor)|libvirt-sock.*(No such file|Connection refused)/i;
+export const LIBVIRTD_DOWN = /failed to connect to (socket|the hypervisor)|libvirt-sock.*(No such file|Connection refused)/i;
 
 export async function runVirsh(
   ctx: HostContext & { args: readonly string[]; step: string; stdin?: string; timeoutMs?: number; allowFailure?: boolean },
@@ -29,33 +29,38 @@ export async function runVirsh(
     timeoutMs: ctx.timeoutMs,
     allowFailure: true,
   });
-  if (result.code !== 0 && LIBVIRTD_DOWN.test(result.stderr)) {
-    throw blameTarget(
-      new AppError(
-        "HOST_UNREACHABLE",
-        `${targetLabel(ctx.target)}: ${ctx.step}: libvirtd is not running or not accepting connections on qemu:///system (start libvirtd on the host)`,
-        {
-          transient: true,
-          details: { reason: "libvirtd-down", step: ctx.step },
-        },
-      ),
-      ctx.target,
-    );
-  }
+  if (result.code !== 0 && LIBVIRTD_DOWN.test(result.stderr)) throw libvirtdDown(ctx);
   if (result.code !== 0 && !ctx.allowFailure) {
-    const why = result.stderr
-      .trim()
-      .replace(/^error:\s*/gim, "")
-      .split("\n")
-      .filter(Boolean)
-      .slice(-2)
-      .join(" | ")
-      .slice(0, 400);
+    const why = virshErrorText(result.stderr);
     throw new AppError("HOST_COMMAND_FAILED", `${targetLabel(ctx.target)}: ${ctx.step}: virsh ${ctx.args[0]} failed: ${why}`, {
       details: { exitCode: result.code, step: ctx.step },
     });
   }
   return result;
+}
+
+/** The transient error of a host whose libvirtd does not answer (the job retries; the host is blamed). */
+export function libvirtdDown(ctx: HostContext & { step: string }): Error {
+  return blameTarget(
+    new AppError(
+      "HOST_UNREACHABLE",
+      `${targetLabel(ctx.target)}: ${ctx.step}: libvirtd is not running or not accepting connections on qemu:///system (start libvirtd on the host)`,
+      { transient: true, details: { reason: "libvirtd-down", step: ctx.step } },
+    ),
+    ctx.target,
+  );
+}
+
+/** virsh's last two error lines without their "error:" prefixes, for a message a person reads. */
+export function virshErrorText(stderr: string): string {
+  return stderr
+    .trim()
+    .replace(/^error:\s*/gim, "")
+    .split("\n")
+    .filter(Boolean)
+    .slice(-2)
+    .join(" | ")
+    .slice(0, 400);
 }
 
 /** Runs `fn` with a private temp directory on the host (mode 700), removed afterwards. */

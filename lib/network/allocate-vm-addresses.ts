@@ -5,7 +5,7 @@ import { familyOf, kindOf, shapeOfRow } from "./pool-record";
 import { MAX_DNS_RESOLVERS } from "./pool-rules";
 import { lockServingPools, type AddressHost } from "./serving-pools";
 
-export interface GuestAddress {
+interface GuestAddress {
   address: string;
   prefixLen: number;
   /** a segment's router; null on a routed host (the host is the guest's on-link gateway) */
@@ -21,7 +21,7 @@ export interface VmAddresses {
   guest: { ipv4: GuestAddress | null; ipv6: GuestAddress | null; dns: string[] };
 }
 
-export const NO_PUBLIC_ADDRESSES: VmAddresses = {
+const NO_PUBLIC_ADDRESSES: VmAddresses = {
   ipv4: null,
   ipv6Address: null,
   ipv6Prefix: null,

@@ -31,7 +31,7 @@ export interface HostNetworkFacts {
 }
 
 /** Parses the check script's output; anything unexpected is an error, not a guess. */
-export function parseHostNetworkFacts(stdout: string): HostNetworkFacts {
+function parseHostNetworkFacts(stdout: string): HostNetworkFacts {
   const kv = new Map<string, string>();
   for (const line of stdout.split("\n")) {
     const m = /^([a-z_0-9]+)=(.*)$/.exec(line);

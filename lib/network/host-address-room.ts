@@ -4,7 +4,7 @@ import { readPoolUse } from "./pool-use";
 import { poolServes, servingPoolsWhere, type AddressHost } from "./serving-pools";
 
 /** free: a unit is free now; full: every serving pool is; no-pool: none serves the host; not-needed: lab user-mode host. */
-export type AddressRoom = "free" | "full" | "no-pool" | "not-needed";
+type AddressRoom = "free" | "full" | "no-pool" | "not-needed";
 
 export interface HostAddressRoom {
   hostId: string;

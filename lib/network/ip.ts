@@ -81,7 +81,7 @@ export function parsePrefix(text: string): { ok: true; prefix: IpPrefix } | { ok
 export const formatPrefix = (p: IpPrefix) => `${formatIp({ family: p.family, value: p.network })}/${p.prefixLen}`;
 
 /** How many addresses the prefix spans. */
-export const prefixSize = (p: IpPrefix) => 1n << BigInt(bitsOf(p.family) - p.prefixLen);
+const prefixSize = (p: IpPrefix) => 1n << BigInt(bitsOf(p.family) - p.prefixLen);
 export const lastOf = (p: IpPrefix) => p.network + prefixSize(p) - 1n;
 
 export function prefixContains(p: IpPrefix, ip: IpAddress): boolean {

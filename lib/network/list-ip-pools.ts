@@ -1,42 +1,40 @@
 import { requireAdmin } from "../access/team-access";
 import type { Principal } from "../access/principal";
 import { AppError } from "../core/errors";
-import type { PrismaClient } from "../generated/prisma/client";
+import { findPage, listOrder, type Page, type PageRequest } from "../core/pagination";
+import type { Prisma, PrismaClient } from "../generated/prisma/client";
 import { POOL_VIEW_INCLUDE, shapeOfRow, viewIpPool, type IpPoolView } from "./pool-record";
 import { readPoolUse, type PoolUse } from "./pool-use";
 
-export interface RegionPools {
-  code: string;
-  name: string;
-  pools: (IpPoolView & { use: PoolUse })[];
-}
+export type IpPoolWithUse = IpPoolView & { use: PoolUse };
 
-/** Admin: every region (or one) with its pools and how much of each is held, resting and free. */
+const POOL_ORDER = listOrder<Prisma.IpPoolWhereInput, Prisma.IpPoolOrderByWithRelationInput>("ip-pools", [
+  { field: "name", dir: "asc", kind: "text" },
+  { field: "id", dir: "asc", kind: "uuid" },
+]);
+
+/** Admin: a page of the pools (of one region, or all) by name, each with how much is held, resting and free. */
 export async function listIpPools(opts: {
   prisma: PrismaClient;
   principal: Principal;
   regionCode?: string;
+  page: PageRequest;
   now?: Date;
-}): Promise<{ regions: RegionPools[] }> {
+}): Promise<Page<IpPoolWithUse>> {
   requireAdmin(opts.principal);
-  const { prisma } = opts;
-  const regions = await prisma.region.findMany({
-    where: opts.regionCode ? { code: opts.regionCode } : {},
-    orderBy: { code: "asc" },
-    select: { id: true, code: true, name: true },
+  const { prisma, regionCode } = opts;
+  if (regionCode && !(await prisma.region.findUnique({ where: { code: regionCode }, select: { id: true } })))
+    throw new AppError("NOT_FOUND", `There is no region ${regionCode}`);
+  const page = await findPage({
+    order: POOL_ORDER,
+    page: opts.page,
+    where: regionCode ? { region: { code: regionCode } } : {},
+    find: (query) => prisma.ipPool.findMany({ ...query, include: POOL_VIEW_INCLUDE }),
   });
-  if (opts.regionCode && regions.length === 0) throw new AppError("NOT_FOUND", `There is no region ${opts.regionCode}`);
-  const pools = await prisma.ipPool.findMany({
-    where: { regionId: { in: regions.map((r) => r.id) } },
-    include: POOL_VIEW_INCLUDE,
-    orderBy: [{ family: "asc" }, { name: "asc" }],
+  const use = await readPoolUse({
+    db: prisma,
+    pools: page.items.map((p) => ({ id: p.id, ...shapeOfRow(p) })),
+    now: opts.now ?? new Date(),
   });
-  const use = await readPoolUse({ db: prisma, pools: pools.map((p) => ({ id: p.id, ...shapeOfRow(p) })), now: opts.now ?? new Date() });
-  return {
-    regions: regions.map((r) => ({
-      code: r.code,
-      name: r.name,
-      pools: pools.filter((p) => p.regionId === r.id).map((p) => ({ ...viewIpPool(p), use: use.get(p.id)! })),
-    })),
-  };
+  return { items: page.items.map((p) => ({ ...viewIpPool(p), use: use.get(p.id)! })), nextCursor: page.nextCursor };
 }

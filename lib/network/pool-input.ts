@@ -6,9 +6,7 @@ import { intIn } from "../core/validation";
 
 const emptyToNull = (v: unknown) => (typeof v === "string" && v.trim() === "" ? null : v);
 
-export const PoolNameSchema = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]{1,62}$/, "use 2–63 lowercase letters, digits and dashes, starting with a letter");
+const PoolNameSchema = z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, "use 2–63 lowercase letters, digits and dashes, starting with a letter");
 const RegionCodeSchema = z.string().regex(/^[a-z][a-z0-9-]{1,15}$/, "must be a region code such as osl1");
 const HostNameSchema = z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, "must be a host's name");
 const AddressText = z.string().trim().min(1, "must not be empty").max(64, "must be at most 64 characters");

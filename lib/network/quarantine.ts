@@ -6,7 +6,7 @@ import { MAX_QUARANTINE_SECONDS } from "./pool-input";
 // not receive traffic, reputation or abuse reports meant for the last one. An admin sets it.
 
 export const QUARANTINE_SETTING = "network.quarantineSeconds";
-export const DEFAULT_QUARANTINE_SECONDS = 86_400;
+const DEFAULT_QUARANTINE_SECONDS = 86_400;
 
 const Stored = z.number().int().min(0).max(MAX_QUARANTINE_SECONDS);
 

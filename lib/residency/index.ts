@@ -1,5 +1,5 @@
 // The residency domain's public surface: policy, ledger, reports, verification.
-export { describePolicies, regionsAllowedBy, POLICY_LABELS } from "./policy";
+export { describePolicies, POLICY_LABELS } from "./policy";
 export { changeResidencyPolicy, type PolicyViolation } from "./change-policy";
 export { changeTeamResidencyPolicy, getTeamResidencyPolicy } from "./team-policy";
 export { recordDataLocation } from "./record";

@@ -8,7 +8,7 @@ import { latencyScheduledTasks } from "../latency/scheduled-tasks";
 import { ledgerVerificationTask } from "../residency/run-verification";
 import { deleteVmJob } from "../vms/delete/delete-vm-job";
 import { powerVmJob } from "../vms/power/power-vm-job";
-import { provisionVmJob, provisionVmJobV1 } from "../vms/provision/provision-vm-job";
+import { provisionVmJob, provisionVmJobV1, provisionVmJobV2 } from "../vms/provision/provision-vm-job";
 import { verifyVmJob } from "../vms/verify/verify-vm-job";
 
 // The application's jobs and schedules: what `scripts/worker.ts` (and an inline worker) runs. It
@@ -18,6 +18,7 @@ import { verifyVmJob } from "../vms/verify/verify-vm-job";
 
 export const jobRegistry = createJobRegistry(
   provisionVmJob,
+  provisionVmJobV2,
   provisionVmJobV1,
   powerVmJob,
   deleteVmJob,

@@ -4,8 +4,9 @@ import { actorOf, recordAudit } from "../audit/record-audit";
 import type { Principal, RequestMeta } from "../access/principal";
 import { reapplyToCluster } from "../clusters/provision/reapply-to-cluster";
 import { AppError, fromZod, notFound } from "../core/errors";
+import { findPage, listOrder, type Page, type PageRequest } from "../core/pagination";
 import { safeText, uuid } from "../core/validation";
-import type { PrismaClient } from "../generated/prisma/client";
+import type { Prisma, PrismaClient } from "../generated/prisma/client";
 import { parseSigningPublicKey } from "../k3s/signing-keys";
 
 export { signingKeyFingerprint } from "../k3s/signing-keys";
@@ -27,9 +28,20 @@ const PUBLIC_FIELDS = { id: true, name: true, keyType: true, fingerprint: true, 
 
 type Ctx = { prisma: PrismaClient; principal: Principal; teamSlug: string; meta?: RequestMeta };
 
-export async function listSigningKeys(opts: Ctx): Promise<SigningKeyView[]> {
+const SIGNING_KEY_ORDER = listOrder<Prisma.ImageSigningKeyWhereInput, Prisma.ImageSigningKeyOrderByWithRelationInput>("signing-keys", [
+  { field: "createdAt", dir: "asc", kind: "time" },
+  { field: "id", dir: "asc", kind: "uuid" },
+]);
+
+/** A page of the team's signing keys, oldest first. */
+export async function listSigningKeys(opts: Ctx & { page: PageRequest }): Promise<Page<SigningKeyView>> {
   const { team } = await requireTeam({ prisma: opts.prisma, principal: opts.principal, slug: opts.teamSlug, need: "read" });
-  return opts.prisma.imageSigningKey.findMany({ where: { teamId: team.id }, select: PUBLIC_FIELDS, orderBy: { createdAt: "asc" } });
+  return findPage({
+    order: SIGNING_KEY_ORDER,
+    page: opts.page,
+    where: { teamId: team.id },
+    find: (query) => opts.prisma.imageSigningKey.findMany({ ...query, select: PUBLIC_FIELDS }),
+  });
 }
 
 /** Re-applies the admission policy on the team's ready clusters (the bootstrap is idempotent: only the policy changes). */

@@ -2,8 +2,9 @@ import { z } from "zod";
 import { actorOf, recordAudit } from "../audit/record-audit";
 import type { Principal, RequestMeta } from "../access/principal";
 import { AppError, fromZod, notFound } from "../core/errors";
+import { findPage, listOrder, type Page, type PageRequest } from "../core/pagination";
 import { safeText, uuid } from "../core/validation";
-import type { PrismaClient } from "../generated/prisma/client";
+import type { Prisma, PrismaClient } from "../generated/prisma/client";
 import { parseSshPublicKey } from "./ssh-key-parse";
 
 // SSH public keys on a person's profile. They are personal: a team API token cannot add or delete
@@ -39,8 +40,19 @@ function personOf(principal: Principal) {
   return principal;
 }
 
-export async function listSshKeys(opts: Ctx): Promise<SshKeyView[]> {
-  return opts.prisma.sshKey.findMany({ where: { userId: opts.principal.userId }, select: PUBLIC_FIELDS, orderBy: { createdAt: "asc" } });
+const SSH_KEY_ORDER = listOrder<Prisma.SshKeyWhereInput, Prisma.SshKeyOrderByWithRelationInput>("ssh-keys", [
+  { field: "createdAt", dir: "asc", kind: "time" },
+  { field: "id", dir: "asc", kind: "uuid" },
+]);
+
+/** A page of the person's keys (a token: its creator's), oldest first. */
+export async function listSshKeys(opts: Ctx & { page: PageRequest }): Promise<Page<SshKeyView>> {
+  return findPage({
+    order: SSH_KEY_ORDER,
+    page: opts.page,
+    where: { userId: opts.principal.userId },
+    find: (query) => opts.prisma.sshKey.findMany({ ...query, select: PUBLIC_FIELDS }),
+  });
 }
 
 function isUniqueViolation(err: unknown): boolean {

@@ -55,7 +55,7 @@ await count("createCloneVolume", pooled, () =>
   createCloneVolume({ ...ctx, baseVolume: lab.image.volume, name: "bench-rt.qcow2", capacityBytes: 2 ** 30 }),
 );
 await count("deleteVolume", pooled, () => deleteVolume({ ...ctx, volume: "bench-rt.qcow2" }));
-await count("createSeedVolume (+2 SFTP writes)", pooled, () =>
+await count("createSeedVolume", pooled, () =>
   createSeedVolume({ ...ctx, name: "bench-rt-seed.img", userData: "#cloud-config\n", metaData: "instance-id: b\n" }),
 );
 await deleteVolume({ ...ctx, volume: "bench-rt-seed.img" });

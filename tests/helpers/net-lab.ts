@@ -16,7 +16,7 @@ import { getLab } from "./lab";
 // would have it: hosts ONLINE with their keys pinned, in their network modes, their pools and the
 // guest image on each. All addresses are the lab's own (203.0.113.128/25, 2001:db8::/32).
 
-export const NET_JSON = "/var/lib/skjold-lab/net.json";
+const NET_JSON = "/var/lib/skjold-lab/net.json";
 const SPOOF_DIR = path.join(import.meta.dirname, "spoof");
 
 const Prefix = z.object({ cidr: z.string(), gateway: z.string().nullable() });

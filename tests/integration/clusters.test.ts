@@ -109,7 +109,7 @@ describe.each(DB_KINDS)("tenant clusters (%s)", (kind) => {
   });
 
   it("shows the cluster without its kubeconfig, and hands the kubeconfig out only when ready, audited", async () => {
-    const [c] = await listClusters(ctx());
+    const [c] = (await listClusters({ ...ctx(), page: { limit: 50 } })).items;
     const view = await getCluster({ ...ctx(), clusterId: c!.id });
     expect(view).toMatchObject({ name: "c1", kubeconfigReady: false, nodes: [{ name: "c1-server", clusterRole: "server" }] });
     expect(JSON.stringify(view)).not.toMatch(/kubeconfigEnc/);
@@ -352,7 +352,7 @@ describe.each(DB_KINDS)("tenant clusters (%s)", (kind) => {
   });
 
   it("deletes a cluster: node deletion jobs, kubeconfig erased, residency entry closed, audited", async () => {
-    const c = (await listClusters(ctx())).find((x) => x.name === "c1")!;
+    const c = (await listClusters({ ...ctx(), page: { limit: 50 } })).items.find((x) => x.name === "c1")!;
     const { jobIds } = await deleteCluster({ ...ctx(), clusterId: c.id });
     expect(jobIds).toHaveLength(1);
     expect(await db.prisma.job.findUniqueOrThrow({ where: { id: jobIds[0]! } })).toMatchObject({ kind: "vm.delete" });
@@ -367,7 +367,7 @@ describe.each(DB_KINDS)("tenant clusters (%s)", (kind) => {
   });
 
   it("deletes a cluster with agents: every node is deleted and nothing of theirs is left on the host", async () => {
-    const c = (await listClusters(ctx())).find((x) => x.name === "c3")!;
+    const c = (await listClusters({ ...ctx(), page: { limit: 50 } })).items.find((x) => x.name === "c3")!;
     const nodes = await db.prisma.virtualMachine.findMany({ where: { clusterId: c.id } });
     expect(nodes).toHaveLength(3);
     const { jobIds } = await deleteCluster({ ...ctx(), clusterId: c.id });

@@ -109,8 +109,8 @@ describe.each(DB_KINDS)("a host that jobs cannot reach (%s)", (kind) => {
     const { vm, jobId } = await order();
     await worker?.stop({ graceMs: 0 });
     worker = startWorker({ prisma: db.prisma, registry: jobRegistry, pollMs: 100, leaseMs: 10_000, log: (l) => logs.push(l) });
-    await waitForJob(db, jobId, (j) => j.steps.some((x) => x.key === "clone-disk" && x.state === "SUCCEEDED"), 120_000);
-    await worker.stop({ graceMs: 0 }); // the step after clone-disk is handed back, the disk is on the host
+    await waitForJob(db, jobId, (j) => j.steps.some((x) => x.key === "clone-and-seed" && x.state === "SUCCEEDED"), 120_000);
+    await worker.stop({ graceMs: 0 }); // the step after clone-and-seed is handed back, the disk is on the host
     worker = undefined;
     const { attempts } = await db.prisma.job.findUniqueOrThrow({ where: { id: jobId } });
     await db.prisma.job.update({ where: { id: jobId }, data: { maxAttempts: attempts } }); // the next claim gives up
@@ -119,14 +119,14 @@ describe.each(DB_KINDS)("a host that jobs cannot reach (%s)", (kind) => {
     await runOnce(jobId, attempts);
     const end = await waitForJob(db, jobId, () => false, 180_000);
     expect(end.state, logs.join("\n")).toBe("FAILED");
-    expect(end.lastError).toMatch(/rollback incomplete: .*clone-disk: .*cannot connect over SSH \(ECONNREFUSED\)/);
+    expect(end.lastError).toMatch(/rollback incomplete: .*clone-and-seed: .*cannot connect over SSH \(ECONNREFUSED\)/);
     const row = await db.prisma.virtualMachine.findUniqueOrThrow({ where: { id: vm.id }, include: { events: true } });
     expect(row.state).toBe("FAILED");
-    expect(row.lastError).toMatch(/; rollback incomplete: clone-disk: .*ECONNREFUSED/);
+    expect(row.lastError).toMatch(/; rollback incomplete: clone-and-seed: .*ECONNREFUSED/);
     const last = row.events.sort((a, b) => Number(a.id) - Number(b.id)).at(-1)!;
     expect(last.kind).toBe("rollback-incomplete");
     expect(last.message).toMatch(
-      /^Provisioning failed: .*\. Rollback incomplete: clone-disk: .*ECONNREFUSED.*What could not be removed stays on the host/,
+      /^Provisioning failed: .*\. Rollback incomplete: clone-and-seed: .*ECONNREFUSED.*What could not be removed stays on the host/,
     );
     expect(row.events.map((e) => e.message).join("\n")).not.toContain("was rolled back");
     expect((await hostRow()).status).toBe("OFFLINE"); // the compensation's failure marked the host too

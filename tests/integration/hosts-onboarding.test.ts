@@ -83,7 +83,7 @@ describe("onboarding a libvirt host over SSH", () => {
     expect(added.authorizedKeysLine).toBe(`restrict,port-forwarding ${added.publicKey} skjold@lab-twin`);
     const everything = JSON.stringify([
       added,
-      await listHosts({ prisma: db.prisma, principal: admin }),
+      await listHosts({ prisma: db.prisma, principal: admin, page: { limit: 50 } }),
       await getHostDetail({ prisma: db.prisma, principal: admin, hostId }),
     ]);
     expect(everything).not.toContain("PRIVATE KEY");

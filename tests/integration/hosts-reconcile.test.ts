@@ -192,7 +192,7 @@ describe.each(DB_KINDS)("drain and remove on %s", (kind: DbKind) => {
     expect((await drainHost({ prisma: db.prisma, principal: admin, hostId: host.id })).draining).toBe(true);
     const vm = await makeVm(db, host.id, "RUNNING", `skj-${run}-${kind}`);
     await makeVm(db, host.id, "DELETED", `skj-${run}-${kind}-old`);
-    const listed = (await listHosts({ prisma: db.prisma, principal: admin })).find((h) => h.id === host.id)!;
+    const listed = (await listHosts({ prisma: db.prisma, principal: admin, page: { limit: 50 } })).items.find((h) => h.id === host.id)!;
     expect(listed.capacity).toMatchObject({ vms: 1, vcpus: { allocated: 1 }, memoryMb: { allocated: 512 }, diskGb: { allocated: 10 } });
     expect(JSON.stringify(listed)).not.toMatch(/privateKey|PRIVATE/);
 

@@ -188,8 +188,10 @@ describe.each(DB_KINDS)("latency figures for the portal on %s", (kind) => {
     await expect(editLatencyTarget({ prisma, principal: member, id: created.id, input: { enabled: true } })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
-    await expect(listLatencyTargets({ prisma, principal: member })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    expect((await listLatencyTargets({ prisma, principal: admin })).some((t) => t.name === "lg-form")).toBe(true);
+    await expect(listLatencyTargets({ prisma, principal: member, page: { limit: 50 } })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await listLatencyTargets({ prisma, principal: admin, page: { limit: 50 } })).items.some((t) => t.name === "lg-form")).toBe(
+      true,
+    );
     await removeLatencyTarget({ prisma, principal: admin, id: created.id });
     await expect(removeLatencyTarget({ prisma, principal: admin, id: created.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
 

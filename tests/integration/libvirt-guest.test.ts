@@ -2,7 +2,16 @@ import { existsSync, rmSync } from "node:fs";
 import { stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/core/errors";
-import { defineDomain, getDomainState, listDomains, shutdownDomain, startDomain, undefineDomain } from "@/lib/libvirt/domains";
+import {
+  defineAndStartDomain,
+  defineDomain,
+  getDomainState,
+  listDomains,
+  shutdownDomain,
+  startDomain,
+  undefineDomain,
+} from "@/lib/libvirt/domains";
+import type { DomainSpec } from "@/lib/libvirt/xml/domain";
 import { probeAccelerator, type Accelerator } from "@/lib/libvirt/probe";
 import { createCloneVolume, createSeedVolume, deleteVolume, listVolumes } from "@/lib/libvirt/volumes";
 import { generateKeyPair } from "@/lib/ssh/keygen";
@@ -25,6 +34,7 @@ let lab: Lab;
 let pool: SshPool;
 let accel: Accelerator;
 let guest: SshTarget;
+let spec: DomainSpec;
 const guestHostKey = generateKeyPair({ comment: `root@${name}` });
 const adminKey = generateKeyPair({ comment: "skjold-test" });
 
@@ -68,21 +78,18 @@ describe(`a guest on the lab host`, () => {
       metaData: stringify({ "instance-id": name, "local-hostname": name }),
       networkConfig: stringify({ version: 2, ethernets: { eth0: { match: { macaddress: mac }, "set-name": "eth0", dhcp4: true } } }),
     });
-    await defineDomain({
-      pool,
-      target: lab.target,
-      spec: {
-        name,
-        type: accel === "kvm" ? "kvm" : "qemu",
-        vcpus: 1,
-        memoryMiB: 1024,
-        kernel: { kernelPath: lab.image.kernelPath, initrdPath: lab.image.initrdPath, cmdline: lab.image.cmdline },
-        disk: { pool: lab.pool, volume: disk },
-        seed: { pool: lab.pool, volume: seed },
-        network: { mode: "user-forward", sshPort: guest.port, mac },
-        serialLogPath: serialLog,
-      },
-    });
+    spec = {
+      name,
+      type: accel === "kvm" ? "kvm" : "qemu",
+      vcpus: 1,
+      memoryMiB: 1024,
+      kernel: { kernelPath: lab.image.kernelPath, initrdPath: lab.image.initrdPath, cmdline: lab.image.cmdline },
+      disk: { pool: lab.pool, volume: disk },
+      seed: { pool: lab.pool, volume: seed },
+      network: { mode: "user-forward", sshPort: guest.port, mac },
+      serialLogPath: serialLog,
+    };
+    await defineDomain({ pool, target: lab.target, spec });
     expect(await getDomainState({ pool, target: lab.target, name })).toBe("shut off");
 
     await startDomain({ pool, target: lab.target, name });
@@ -102,6 +109,13 @@ describe(`a guest on the lab host`, () => {
     expect(status.stdout).toMatch(/status: done/);
     expect((await pool.exec({ target: guest, argv: ["sudo", "-n", "id", "-u"], step: "sudo" })).stdout.trim()).toBe("0");
     expect((await listDomains({ pool, target: lab.target })).find((d) => d.name === name)?.state).toBe("running");
+  });
+
+  it("defines and starts in one round trip, and leaves a running guest running when asked again", async () => {
+    const before = pool.stats().commandsRun;
+    expect(await defineAndStartDomain({ pool, target: lab.target, spec })).toBe("already-running");
+    expect(pool.stats().commandsRun - before).toBe(1);
+    expect((await pool.exec({ target: guest, argv: ["hostname"], step: "read hostname" })).stdout.trim()).toBe(name);
   });
 
   it("refuses the guest when its host key is not the one seeded", async () => {

@@ -173,6 +173,38 @@ describe("volumes", () => {
     expect((await listVolumes(ctx())).map((v) => v.name)).not.toContain(name);
   });
 
+  it("clones in one round trip when the base image's path is known, and refuses a base that is not there", async () => {
+    const name = `${run}-hinted.qcow2`;
+    const before = pool.stats().commandsRun;
+    const made = await createCloneVolume({
+      ...ctx(),
+      baseVolume: lab.image.volume,
+      basePath: lab.image.path,
+      name,
+      capacityBytes: 2 ** 30,
+    });
+    try {
+      expect(pool.stats().commandsRun - before).toBe(1);
+      expect(made).toEqual({ name, path: `${lab.poolPath}/${name}`, created: true });
+      const info = JSON.parse(execFileSync("qemu-img", ["info", "--output=json", "-U", made.path], { encoding: "utf8" }));
+      expect(info["backing-filename"]).toBe(lab.image.path);
+    } finally {
+      await deleteVolume({ ...ctx(), volume: name });
+    }
+    const other = `${run}-nobase.qcow2`;
+    const err = await caught(
+      createCloneVolume({
+        ...ctx(),
+        baseVolume: "gone.qcow2",
+        basePath: `${lab.poolPath}/gone.qcow2`,
+        name: other,
+        capacityBytes: 2 ** 30,
+      }),
+    );
+    expect(err.code).toBe("NOT_FOUND");
+    expect((await listVolumes(ctx())).map((v) => v.name)).not.toContain(other);
+  });
+
   it("refuses hostile names before anything reaches the host", async () => {
     const before = pool.stats().commandsRun;
     for (const name of ["$(reboot).qcow2", "-rf", "../../etc/passwd", "a b.qcow2"]) {
@@ -199,6 +231,14 @@ describe("volumes", () => {
       expect(execFileSync("isoinfo", ["-R", "-x", "/user-data", "-i", seed.path], { encoding: "utf8" })).toBe(
         "#cloud-config\nhostname: probe-x\n",
       );
+      // Built again (the step runs again): one round trip, and the new files replace the old seed.
+      const before = pool.stats().commandsRun;
+      await createSeedVolume({ ...ctx(), name, userData: "#cloud-config\nhostname: probe-y\n", metaData: "instance-id: i-2\n" });
+      expect(pool.stats().commandsRun - before).toBe(1);
+      expect(execFileSync("isoinfo", ["-R", "-x", "/user-data", "-i", seed.path], { encoding: "utf8" })).toBe(
+        "#cloud-config\nhostname: probe-y\n",
+      );
+      expect(execFileSync("isoinfo", ["-f", "-R", "-i", seed.path], { encoding: "utf8" })).not.toContain("/network-config");
     } finally {
       await deleteVolume({ ...ctx(), volume: name });
     }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/core/errors";
 import type { Database } from "@/lib/db/connect";
 import { deleteIpPool } from "@/lib/network/delete-ip-pool";
+import { ipPoolsByRegion } from "@/lib/network/ip-pools-by-region";
 import { listIpPools } from "@/lib/network/list-ip-pools";
 import { releaseVmAddresses } from "@/lib/network/release-vm-addresses";
 import { readQuarantineSeconds } from "@/lib/network/quarantine";
@@ -166,7 +167,9 @@ describe.each(DB_KINDS)("address pools (%s)", (kind) => {
     });
     const dup = await refusal(addPool(db.prisma, world, { ...routedV4, name: routedV6.name }));
     expect(dup).toMatchObject({ code: "CONFLICT", message: "Pool: name: a pool named osl-routed-v6 already exists in Oslo (osl1)" });
-    await expect(listIpPools({ prisma: db.prisma, principal: world.tenant })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(listIpPools({ prisma: db.prisma, principal: world.tenant, page: { limit: 50 } })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     const audit = await db.prisma.auditEvent.findFirstOrThrow({ where: { action: "ip-pool.create", targetId: pool.id } });
     expect(audit.details).toMatchObject({ cidr: "2001:db8:1100::/56", host: "routed-a", kind: "routed" });
   });
@@ -179,7 +182,7 @@ describe.each(DB_KINDS)("address pools (%s)", (kind) => {
     for (const n of ["use-1", "use-2", "use-3"]) vms.push(await makeVm(db.prisma, world, world.hosts.routed, n));
     for (const vm of vms) await allocate(db.prisma, { vm, host: world.hosts.routed });
     await releaseVmAddresses({ prisma: db.prisma, vmId: vms[2]!.id, quarantine: true });
-    const { regions } = await listIpPools({ prisma: db.prisma, principal: world.admin });
+    const { regions } = await ipPoolsByRegion({ prisma: db.prisma, principal: world.admin });
     expect(regions.map((r) => r.code)).toEqual(["bgo1", "osl1"]);
     const osl = regions.find((r) => r.code === "osl1")!;
     expect(osl.pools.map((p) => [p.name, p.use])).toEqual([
@@ -191,13 +194,14 @@ describe.each(DB_KINDS)("address pools (%s)", (kind) => {
       prisma: db.prisma,
       principal: world.admin,
       regionCode: "osl1",
+      page: { limit: 50 },
       now: new Date(Date.now() + 86_401_000),
     });
-    expect(later.regions[0]!.pools.find((p) => p.id === v4.id)!.use).toEqual({ held: 2, quarantined: 0, free: "60", capacity: "62" });
+    expect(later.items.find((p) => p.id === v4.id)!.use).toEqual({ held: 2, quarantined: 0, free: "60", capacity: "62" });
   });
 
   it("changes resolvers, reserved addresses and range, but never leaves a held address out", async () => {
-    const pool = (await listIpPools({ prisma: db.prisma, principal: world.admin, regionCode: "osl1" })).regions[0]!.pools.find(
+    const pool = (await listIpPools({ prisma: db.prisma, principal: world.admin, regionCode: "osl1", page: { limit: 50 } })).items.find(
       (p) => p.name === "osl-routed-v4",
     )!;
     const edit = (input: unknown) => updateIpPool({ prisma: db.prisma, principal: world.admin, id: pool.id, input });

@@ -157,15 +157,15 @@ describe.each(DB_KINDS)("ordering a VM (%s)", (kind) => {
       placeOrder({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, input: order({ name: "web-4" }) }),
     );
     expect(quota).toMatchObject({ code: "QUOTA_EXCEEDED", message: "Your team's quota allows 3 VMs; 3 are in use." });
-    expect((await listVms({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug })).map((v) => v.name)).toEqual([
-      "web-3",
-      "web-2",
-      "web-1",
-    ]);
+    expect(
+      (await listVms({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, page: { limit: 50 } })).items.map(
+        (v) => v.name,
+      ),
+    ).toEqual(["web-3", "web-2", "web-1"]);
   });
 
   it("answers 404 for another team's VM and refuses power actions before the VM is ready", async () => {
-    const [vm] = await listVms({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug });
+    const [vm] = (await listVms({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, page: { limit: 50 } })).items;
     const other = await makeTenant(db.prisma);
     expect(
       (await refusal(getVmDetail({ prisma: db.prisma, principal: other.principal, teamSlug: other.team.slug, vmId: vm!.id }))).code,
@@ -183,7 +183,7 @@ describe.each(DB_KINDS)("ordering a VM (%s)", (kind) => {
   });
 
   it("deleting a VM whose provisioning has not started cancels that job and queues one delete", async () => {
-    const [vm] = await listVms({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug });
+    const [vm] = (await listVms({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, page: { limit: 50 } })).items;
     const first = await deleteVm({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, vmId: vm!.id });
     const again = await deleteVm({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, vmId: vm!.id });
     expect(again.jobId).toBe(first.jobId);

@@ -51,7 +51,7 @@ describe("provisioning survives killed workers", () => {
   it("completes after SIGKILL right after the clone and again while waiting for SSH", async () => {
     const { vm, jobId } = await order("kill-1");
     const first = await spawnWorker();
-    await waitForJob(db, jobId, (s) => step(s, "clone-disk").state === "SUCCEEDED");
+    await waitForJob(db, jobId, (s) => step(s, "clone-and-seed").state === "SUCCEEDED");
     await kill(first);
 
     const second = await spawnWorker();
@@ -63,7 +63,7 @@ describe("provisioning survives killed workers", () => {
     const end = await waitForJob(db, jobId, () => false);
     expect(end.state, end.lastError ?? "").toBe("SUCCEEDED");
     expect(end.attempts).toBeGreaterThanOrEqual(3);
-    expect(step(end, "clone-disk").attempts).toBe(1);
+    expect(step(end, "clone-and-seed").attempts).toBe(1);
     expect(step(end, "wait-ssh").attempts).toBe(2); // killed once, run again by the third worker
     const row = await db.prisma.virtualMachine.findUniqueOrThrow({ where: { id: vm.id } });
     expect(row.state).toBe("RUNNING");

@@ -72,7 +72,7 @@ describe.each(DB_KINDS)("image signing keys (%s)", (kind) => {
     // A second change while that run is still queued does not pile up another run.
     const key2 = await addSigningKey({ ...ctx(owner), input: { name: "rotation", publicKey: pem(ecKey()) } });
     expect(await db.prisma.job.count({ where: { kind: "cluster.provision", teamId: team.id } })).toBe(1);
-    expect((await listSigningKeys(ctx(viewer))).map((k) => k.name)).toEqual(["ci", "rotation"]);
+    expect((await listSigningKeys({ ...ctx(viewer), page: { limit: 50 } })).items.map((k) => k.name)).toEqual(["ci", "rotation"]);
     // Once that run is under way (it may have read the old keys), the next change queues a run after it, not beside it.
     await db.prisma.job.updateMany({ where: { id: jobs[0]!.id }, data: { state: "RUNNING" } });
     const before = Date.now();
@@ -86,7 +86,7 @@ describe.each(DB_KINDS)("image signing keys (%s)", (kind) => {
     expect((await refusal(addSigningKey({ ...ctx(member), input: { name: "m", publicKey: pem(ecKey()) } }))).code).toBe("FORBIDDEN");
     expect((await refusal(addSigningKey({ ...ctx(viewer), input: { name: "v", publicKey: pem(ecKey()) } }))).code).toBe("FORBIDDEN");
     const outsider = await makeUser(db.prisma);
-    expect((await refusal(listSigningKeys(ctx(outsider)))).code).toBe("NOT_FOUND");
+    expect((await refusal(listSigningKeys({ ...ctx(outsider), page: { limit: 50 } }))).code).toBe("NOT_FOUND");
     const priv = String(key1.privateKey.export({ type: "pkcs8", format: "pem" }));
     expect(await refusal(addSigningKey({ ...ctx(owner), input: { name: "oops", publicKey: priv } }))).toMatchObject({
       code: "VALIDATION",
@@ -115,13 +115,13 @@ describe.each(DB_KINDS)("image signing keys (%s)", (kind) => {
     expect((await refusal(addSigningKey({ ...ctx(owner), input: { name: "k6", publicKey: pem(ecKey()) } }))).code).toBe("QUOTA_EXCEEDED");
     const other = await makeUser(db.prisma);
     const otherTeam = await makeTeam(db.prisma, [{ userId: other.user.id, role: "OWNER" }]);
-    const [k] = await listSigningKeys(ctx(owner));
+    const [k] = (await listSigningKeys({ ...ctx(owner), page: { limit: 50 } })).items;
     expect(
       (await refusal(deleteSigningKey({ prisma: db.prisma, principal: other.principal, teamSlug: otherTeam.slug, keyId: k!.id }))).code,
     ).toBe("NOT_FOUND");
     expect((await refusal(deleteSigningKey({ ...ctx(owner), keyId: "not-a-uuid" }))).code).toBe("NOT_FOUND");
     await deleteSigningKey({ ...ctx(owner), keyId: k!.id });
     expect(await db.prisma.auditEvent.count({ where: { action: "team.signing_key.delete", targetId: k!.id } })).toBe(1);
-    expect((await listSigningKeys(ctx(owner))).map((x) => x.name)).toEqual(["k2", "k3", "k4", "k5"]);
+    expect((await listSigningKeys({ ...ctx(owner), page: { limit: 50 } })).items.map((x) => x.name)).toEqual(["k2", "k3", "k4", "k5"]);
   });
 });

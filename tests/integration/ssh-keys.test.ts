@@ -29,7 +29,7 @@ describe.each(DB_KINDS)("SSH keys on %s", (kind) => {
     const { principal } = await makeUser(db.prisma);
     const added = await addSshKey({ prisma: db.prisma, principal, input: { name: "laptop", publicKey: ed } });
     await addSshKey({ prisma: db.prisma, principal, input: { name: "  work\u0301 ", publicKey: ec } });
-    const listed = await listSshKeys({ prisma: db.prisma, principal });
+    const listed = (await listSshKeys({ prisma: db.prisma, principal, page: { limit: 50 } })).items;
     expect(listed.map((k) => [k.name, k.keyType, k.bits])).toEqual([
       ["laptop", "ssh-ed25519", 256],
       ["work\u0301".normalize("NFC"), "ecdsa-sha2-nistp384", 384],
@@ -37,7 +37,9 @@ describe.each(DB_KINDS)("SSH keys on %s", (kind) => {
     expect(added.fingerprint).toBe(execFileSync("ssh-keygen", ["-lf", path.join(dir, "ed.pub")], { encoding: "utf8" }).split(" ")[1]);
 
     await deleteSshKey({ prisma: db.prisma, principal, keyId: added.id });
-    expect((await listSshKeys({ prisma: db.prisma, principal })).map((k) => k.name)).toEqual(["work\u0301".normalize("NFC")]);
+    expect((await listSshKeys({ prisma: db.prisma, principal, page: { limit: 50 } })).items.map((k) => k.name)).toEqual([
+      "work\u0301".normalize("NFC"),
+    ]);
     const audit = await db.prisma.auditEvent.findMany({ where: { actorUserId: principal.userId }, orderBy: { id: "asc" } });
     expect(audit.map((a) => a.action)).toEqual(["user.ssh_key.add", "user.ssh_key.add", "user.ssh_key.delete"]);
   });
@@ -77,7 +79,7 @@ describe.each(DB_KINDS)("SSH keys on %s", (kind) => {
     await expect(deleteSshKey({ prisma: db.prisma, principal: b.principal, keyId: "'; DROP TABLE x" })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
-    expect(await listSshKeys({ prisma: db.prisma, principal: b.principal })).toEqual([]);
+    expect((await listSshKeys({ prisma: db.prisma, principal: b.principal, page: { limit: 50 } })).items).toEqual([]);
     expect(await db.prisma.sshKey.count({ where: { id: key.id } })).toBe(1);
   });
 
@@ -110,6 +112,6 @@ describe.each(DB_KINDS)("SSH keys on %s", (kind) => {
     await addSshKey({ prisma: db.prisma, principal: other.principal, input: { name: "theirs", publicKey: ec } });
     const team = await makeTeam(db.prisma, [{ userId: user.id, role: "MEMBER" }]);
     const token: Principal = { kind: "token", tokenId: user.id, teamId: team.id, role: "MEMBER", userId: user.id, label: "ci" };
-    expect((await listSshKeys({ prisma: db.prisma, principal: token })).map((k) => k.name)).toEqual(["ci"]);
+    expect((await listSshKeys({ prisma: db.prisma, principal: token, page: { limit: 50 } })).items.map((k) => k.name)).toEqual(["ci"]);
   });
 });

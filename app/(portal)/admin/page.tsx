@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { countPlatform } from "@/lib/admin/count-platform";
 import { getPrisma } from "@/lib/db";
 import { getT, pageTitle } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
@@ -8,15 +9,7 @@ export const generateMetadata = pageTitle("nav.admin");
 export default async function AdminHome() {
   const user = await requireUser();
   const { t } = await getT(user.locale);
-  const prisma = await getPrisma();
-  const [teams, users, regions, plans, hosts, vms] = await Promise.all([
-    prisma.team.count(),
-    prisma.user.count(),
-    prisma.region.count({ where: { active: true } }),
-    prisma.plan.count({ where: { active: true } }),
-    prisma.host.count(),
-    prisma.virtualMachine.count({ where: { state: { notIn: ["DELETED"] } } }),
-  ]);
+  const { teams, users, regions, plans, hosts, vms } = await countPlatform({ prisma: await getPrisma(), principal: user });
   const tiles: [string, number, string][] = [
     [t("admin.teams"), teams, "/teams"],
     [t("admin.users"), users, "/admin/users"],

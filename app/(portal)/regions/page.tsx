@@ -2,6 +2,7 @@ import Link from "next/link";
 import { DataTable } from "@/components/data-table";
 import { RegionLatency } from "@/components/region-latency";
 import { listRegions } from "@/lib/catalog/catalog";
+import { readAllPages } from "@/lib/core/pagination";
 import { getPrisma } from "@/lib/db";
 import { nixLatencyByRegion } from "@/lib/latency/nix-latency";
 import { getT, pageTitle } from "@/app/_i18n/server";
@@ -14,7 +15,10 @@ export default async function RegionsPage() {
   const user = await requireUser();
   const { t } = await getT(user.locale);
   const prisma = await getPrisma();
-  const [regions, figures] = await Promise.all([listRegions({ prisma, activeOnly: true }), nixLatencyByRegion({ prisma })]);
+  const [regions, figures] = await Promise.all([
+    readAllPages((page) => listRegions({ prisma, activeOnly: true, page })),
+    nixLatencyByRegion({ prisma }),
+  ]);
   const exchange = Object.values(figures)[0]?.exchange;
   const labels = regionLatencyLabels(t);
   return (

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { ActionForm } from "@/components/action-form";
 import { DataTable } from "@/components/data-table";
+import { readAllPages } from "@/lib/core/pagination";
 import { getPrisma } from "@/lib/db";
 import { listTeams } from "@/lib/teams/list-teams";
 import { getT, pageTitle } from "@/app/_i18n/server";
@@ -12,7 +13,8 @@ export const generateMetadata = pageTitle("nav.teams");
 export default async function TeamsPage() {
   const user = await requireUser();
   const { t } = await getT(user.locale);
-  const teams = await listTeams({ prisma: await getPrisma(), principal: user });
+  const prisma = await getPrisma();
+  const teams = await readAllPages((page) => listTeams({ prisma, principal: user, page }));
   return (
     <div className="stack">
       <h1>{t("teams.title")}</h1>

@@ -49,6 +49,7 @@ export const vms = {
   "jobStep.place": "Place",
   "jobStep.allocate-port": "Allocate port",
   "jobStep.clone-disk": "Clone disk",
+  "jobStep.clone-and-seed": "Clone disk and build seed",
   "jobStep.build-seed": "Build seed",
   "jobStep.host-network": "Host network",
   "jobStep.define-start": "Define start",

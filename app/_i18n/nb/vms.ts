@@ -51,6 +51,7 @@ export const vms: Translation<typeof en> = {
   "jobStep.place": "Velg vert",
   "jobStep.allocate-port": "Tildel port",
   "jobStep.clone-disk": "Klon disk",
+  "jobStep.clone-and-seed": "Klon disk og bygg oppstartsdata",
   "jobStep.build-seed": "Lag oppstartsdata",
   "jobStep.host-network": "Sett opp vertsnettverk",
   "jobStep.define-start": "Definer og start",

@@ -1,4 +1,6 @@
 import { requireTeam } from "../../access/team-access";
+import { findPage, listOrder, type PageRequest } from "../../core/pagination";
+import type { Prisma } from "../../generated/prisma/client";
 import type { TeamQuery } from "./team-query";
 
 // What a team sees of its clusters. The kubeconfig never leaves through these views: it has its
@@ -19,7 +21,18 @@ export const CLUSTER_SUMMARY = {
   region: { select: { code: true, name: true, country: true, jurisdiction: true } },
 } as const;
 
-export async function listClusters(opts: TeamQuery) {
+const CLUSTER_ORDER = listOrder<Prisma.ClusterWhereInput, Prisma.ClusterOrderByWithRelationInput>("clusters", [
+  { field: "createdAt", dir: "desc", kind: "time" },
+  { field: "id", dir: "desc", kind: "uuid" },
+]);
+
+/** A page of the team's clusters, newest first; deleted ones stay listed as history. */
+export async function listClusters(opts: TeamQuery & { page: PageRequest }) {
   const { team } = await requireTeam({ prisma: opts.prisma, principal: opts.principal, slug: opts.teamSlug, need: "read" });
-  return opts.prisma.cluster.findMany({ where: { teamId: team.id }, orderBy: { createdAt: "desc" }, select: CLUSTER_SUMMARY });
+  return findPage({
+    order: CLUSTER_ORDER,
+    page: opts.page,
+    where: { teamId: team.id },
+    find: (query) => opts.prisma.cluster.findMany({ ...query, select: CLUSTER_SUMMARY }),
+  });
 }

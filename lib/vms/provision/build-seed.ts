@@ -1,10 +1,11 @@
+import type { PrismaClient } from "../../generated/prisma/client";
 import { AppError } from "../../core/errors";
 import { encryptSecret } from "../../core/secrets";
 import { guestRoleOf } from "../../guest/guest-role";
 import type { StepDefinition } from "../../jobs/define";
 import { createSeedVolume, deleteVolume } from "../../libvirt/volumes";
 import { generateKeyPair } from "../../ssh/keygen";
-import { loadVm, requirePlaced, vmHostContext } from "../shared/load-vm";
+import { loadVm, requirePlaced, vmHostContext, type PlacedVm } from "../shared/load-vm";
 import { addVmEvent } from "../shared/vm-events";
 import { closeVmLocations, openVmLocation } from "../shared/vm-locations";
 import { seedVolumeName } from "../shared/volume-names";
@@ -13,52 +14,75 @@ import { buildVmSeed } from "./vm-seed";
 import { guestNetworkConfigOf } from "./guest-network";
 
 // The cloud-init seed: the tenant's key, Skjold's per-VM management key (made once, kept encrypted)
-// and the guest's own host key, generated here so it is pinned before the first connection.
+// and the guest's own host key, generated here so it is pinned before the first connection. The
+// files go to the host in the same round trip that builds and uploads the seed.
+
+export interface VmSeed {
+  name: string;
+  path: string;
+  hostKey: { publicKey: string; fingerprint: string };
+  tenantKeyName: string;
+}
+
+/** Builds the seed and puts it on the host; the VM's row learns its management key (once) here. */
+export async function buildVmSeedVolume(prisma: PrismaClient, vm: PlacedVm): Promise<VmSeed> {
+  const tenantKey = vm.sshKey;
+  if (!tenantKey) throw new AppError("VALIDATION", `The SSH key chosen for ${vm.name} was deleted; order again with another key`);
+  let managementPublicKey = vm.mgmtKeyEnc ? vm.mgmtPublicKey : null;
+  if (!managementPublicKey) {
+    const mgmt = generateKeyPair({ comment: `skjold-mgmt@${vm.domainName}` });
+    await prisma.virtualMachine.update({
+      where: { id: vm.id },
+      data: { mgmtKeyEnc: encryptSecret(mgmt.privateKey), mgmtPublicKey: mgmt.publicKey },
+    });
+    managementPublicKey = mgmt.publicKey;
+  }
+  // A fresh guest host key on every run: the seed is replaced as a whole with it.
+  const hostKey = generateKeyPair({ comment: `root@${vm.name}` });
+  const seed = buildVmSeed({
+    hostname: vm.name,
+    instanceId: vm.domainName,
+    adminUser: vm.adminUser,
+    tenantPublicKey: tenantKey.publicKey,
+    managementPublicKey,
+    hostKey,
+    role: guestRoleOf(vm.clusterRole),
+    networkConfig: await guestNetworkConfigOf(prisma, vm),
+  });
+  const vol = await createSeedVolume({ ...vmHostContext(vm), storagePool: vm.pool.name, name: seedVolumeName(vm.domainName), ...seed });
+  return { name: vol.name, path: vol.path, hostKey, tenantKeyName: tenantKey.name };
+}
+
+/** Pins the guest host key the seed carries, and opens the seed in the ledger. */
+export async function recordVmSeed(opts: { prisma: PrismaClient; vm: PlacedVm; seed: VmSeed }): Promise<void> {
+  const { prisma, vm, seed } = opts;
+  await prisma.virtualMachine.update({
+    where: { id: vm.id },
+    data: { seedVolume: seed.name, guestHostKey: seed.hostKey.publicKey, guestHostKeyFingerprint: seed.hostKey.fingerprint },
+  });
+  await openVmLocation({ prisma, vm, kind: "VM_SEED", volume: seed.name, path: seed.path });
+  await addVmEvent({
+    prisma,
+    vmId: vm.id,
+    kind: "seed",
+    message: `cloud-init seed built: user ${vm.adminUser}, key ${seed.tenantKeyName}, guest host key ${seed.hostKey.fingerprint}`,
+  });
+}
+
+export async function removeVmSeed(prisma: PrismaClient, vm: PlacedVm): Promise<void> {
+  await deleteVolume({ ...vmHostContext(vm), storagePool: vm.pool.name, volume: seedVolumeName(vm.domainName) });
+  await closeVmLocations({ prisma, vmId: vm.id, kinds: ["VM_SEED"] });
+}
 
 export const buildSeedStep: StepDefinition<ProvisionVmPayload> = {
   key: "build-seed",
   async run({ prisma, payload }) {
-    let vm = requirePlaced(await loadVm(prisma, payload.vmId));
-    const tenantKey = vm.sshKey;
-    if (!tenantKey) throw new AppError("VALIDATION", `The SSH key chosen for ${vm.name} was deleted; order again with another key`);
-    if (!vm.mgmtKeyEnc || !vm.mgmtPublicKey) {
-      const mgmt = generateKeyPair({ comment: `skjold-mgmt@${vm.domainName}` });
-      await prisma.virtualMachine.update({
-        where: { id: vm.id },
-        data: { mgmtKeyEnc: encryptSecret(mgmt.privateKey), mgmtPublicKey: mgmt.publicKey },
-      });
-      vm = requirePlaced(await loadVm(prisma, payload.vmId));
-    }
-    // A fresh guest host key on every run of this step: the seed is replaced as a whole with it.
-    const hostKey = generateKeyPair({ comment: `root@${vm.name}` });
-    const seed = buildVmSeed({
-      hostname: vm.name,
-      instanceId: vm.domainName,
-      adminUser: vm.adminUser,
-      tenantPublicKey: tenantKey.publicKey,
-      managementPublicKey: vm.mgmtPublicKey!,
-      hostKey,
-      role: guestRoleOf(vm.clusterRole),
-      networkConfig: await guestNetworkConfigOf(prisma, vm),
-    });
-    const ctx = vmHostContext(vm);
-    const vol = await createSeedVolume({ ...ctx, storagePool: vm.pool.name, name: seedVolumeName(vm.domainName), ...seed });
-    await prisma.virtualMachine.update({
-      where: { id: vm.id },
-      data: { seedVolume: vol.name, guestHostKey: hostKey.publicKey, guestHostKeyFingerprint: hostKey.fingerprint },
-    });
-    await openVmLocation({ prisma, vm, kind: "VM_SEED", volume: vol.name, path: vol.path });
-    await addVmEvent({
-      prisma,
-      vmId: vm.id,
-      kind: "seed",
-      message: `cloud-init seed built: user ${vm.adminUser}, key ${tenantKey.name}, guest host key ${hostKey.fingerprint}`,
-    });
-    return { volume: vol.name, guestHostKeyFingerprint: hostKey.fingerprint };
+    const vm = requirePlaced(await loadVm(prisma, payload.vmId));
+    const seed = await buildVmSeedVolume(prisma, vm);
+    await recordVmSeed({ prisma, vm, seed });
+    return { volume: seed.name, guestHostKeyFingerprint: seed.hostKey.fingerprint };
   },
   async compensate({ prisma, payload }) {
-    const vm = requirePlaced(await loadVm(prisma, payload.vmId));
-    await deleteVolume({ ...vmHostContext(vm), storagePool: vm.pool.name, volume: seedVolumeName(vm.domainName) });
-    await closeVmLocations({ prisma, vmId: vm.id, kinds: ["VM_SEED"] });
+    await removeVmSeed(prisma, requirePlaced(await loadVm(prisma, payload.vmId)));
   },
 };

@@ -1,12 +1,13 @@
 import { AppError } from "../../core/errors";
 import type { StepDefinition } from "../../jobs/define";
-import { defineDomain, startDomain, undefineDomain } from "../../libvirt/domains";
+import { defineAndStartDomain, undefineDomain } from "../../libvirt/domains";
 import { loadVm, requirePlaced, vmHostContext, type PlacedVm } from "../shared/load-vm";
 import { addVmEvent } from "../shared/vm-events";
 import { isPublicMode, tapOf, vmMac } from "../shared/vm-nic";
 import { diskVolumeName, seedVolumeName } from "../shared/volume-names";
 import type { ProvisionVmPayload } from "./payload";
 
+// Defined and started in one round trip to the host (lib/libvirt/domains.ts defineAndStartDomain).
 // The image's own kernel and initrd boot the guest directly (the lab image has no bootloader).
 const DIRECT_BOOT_CMDLINE = "root=/dev/vda rw console=ttyS0";
 
@@ -39,8 +40,7 @@ export const defineStartStep: StepDefinition<ProvisionVmPayload> = {
     const vm = requirePlaced(await loadVm(prisma, payload.vmId));
     const ctx = vmHostContext(vm);
     const spec = await domainSpec(prisma, vm);
-    await defineDomain({ ...ctx, spec });
-    await startDomain({ ...ctx, name: vm.domainName });
+    await defineAndStartDomain({ ...ctx, spec });
     const how = spec.type === "kvm" ? "KVM" : "TCG (software emulation: this host offers no working KVM)";
     await addVmEvent({
       prisma,

@@ -1,6 +1,7 @@
 import { defineJob } from "../../jobs/define";
 import { allocatePortStep } from "./allocate-port";
 import { buildSeedStep } from "./build-seed";
+import { cloneAndSeedStep } from "./clone-and-seed";
 import { cloneDiskStep } from "./clone-disk";
 import { defineStartStep } from "./define-start";
 import { hardenStep } from "./harden";
@@ -14,8 +15,29 @@ import { waitSshStep } from "./wait-ssh";
 
 // An ordered VM, from PENDING to RUNNING with SSH answering and a hardening report. Every step checks
 // before it creates; a permanent failure rolls back in reverse (domain, tap, seed, disk, port, state).
-// Version 2 sets up the host side of the VM's public NIC (host-network) before the domain.
+// Version 3 makes the disk and the seed at the same time (clone-and-seed); version 2 set up the host
+// side of the VM's public NIC (host-network) before the domain.
 export const provisionVmJob = defineJob({
+  name: "vm.provision",
+  version: 3,
+  payload: ProvisionVmPayload,
+  steps: [
+    reserveStep,
+    placeStep,
+    allocatePortStep,
+    cloneAndSeedStep,
+    hostNetworkStep,
+    defineStartStep,
+    waitSshStep,
+    hardenStep,
+    verifyStep,
+    readyStep,
+  ],
+  retry: { maxAttempts: 6, baseDelayMs: 2_000, maxDelayMs: 30_000 },
+});
+
+/** Version 2 (disk, then seed), kept registered while jobs enqueued before version 3 may still run. */
+export const provisionVmJobV2 = defineJob({
   name: "vm.provision",
   version: 2,
   payload: ProvisionVmPayload,

@@ -1,4 +1,6 @@
 import { requireTeam } from "../../access/team-access";
+import { findPage, listOrder, type PageRequest } from "../../core/pagination";
+import type { Prisma } from "../../generated/prisma/client";
 import type { TeamRequest } from "../shared/find-team-vm";
 
 /** What a VM list row shows (and the detail view starts from). */
@@ -25,8 +27,18 @@ export const VM_SUMMARY = {
   host: { select: { name: true } },
 } as const;
 
-/** The team's VMs, newest first; deleted ones stay listed as history. */
-export async function listVms(opts: TeamRequest) {
+const VM_ORDER = listOrder<Prisma.VirtualMachineWhereInput, Prisma.VirtualMachineOrderByWithRelationInput>("vms", [
+  { field: "createdAt", dir: "desc", kind: "time" },
+  { field: "id", dir: "desc", kind: "uuid" },
+]);
+
+/** A page of the team's VMs, newest first; deleted ones stay listed as history unless `live`. */
+export async function listVms(opts: TeamRequest & { page: PageRequest; live?: boolean }) {
   const { team } = await requireTeam({ prisma: opts.prisma, principal: opts.principal, slug: opts.teamSlug, need: "read" });
-  return opts.prisma.virtualMachine.findMany({ where: { teamId: team.id }, orderBy: { createdAt: "desc" }, select: VM_SUMMARY });
+  return findPage({
+    order: VM_ORDER,
+    page: opts.page,
+    where: { teamId: team.id, ...(opts.live ? { state: { not: "DELETED" } } : {}) },
+    find: (query) => opts.prisma.virtualMachine.findMany({ ...query, select: VM_SUMMARY }),
+  });
 }

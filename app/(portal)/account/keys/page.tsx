@@ -1,5 +1,6 @@
 import { ActionForm } from "@/components/action-form";
 import { DataTable } from "@/components/data-table";
+import { readAllPages } from "@/lib/core/pagination";
 import { getPrisma } from "@/lib/db";
 import { listSshKeys } from "@/lib/users/ssh-keys";
 import { getT, pageTitle } from "@/app/_i18n/server";
@@ -11,7 +12,8 @@ export const generateMetadata = pageTitle("keys.title");
 export default async function SshKeysPage() {
   const user = await requireUser();
   const { t } = await getT(user.locale);
-  const keys = await listSshKeys({ prisma: await getPrisma(), principal: user });
+  const prisma = await getPrisma();
+  const keys = await readAllPages((page) => listSshKeys({ prisma, principal: user, page }));
   return (
     <div className="stack">
       <h1>{t("keys.title")}</h1>

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { DataTable } from "@/components/data-table";
 import { listAuditEvents } from "@/lib/audit/list-audit";
 import { AppError } from "@/lib/core/errors";
+import { DEFAULT_PAGE_SIZE } from "@/lib/core/pagination";
 import { getPrisma } from "@/lib/db";
 import { getT, pageTitle } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
@@ -13,17 +14,17 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const { t } = await getT(user.locale);
   const sp = await searchParams;
   const one = (k: string) => (typeof sp[k] === "string" && sp[k] ? (sp[k] as string) : undefined);
-  const filter = { action: one("action"), actor: one("actor"), before: one("before") };
-  let result: Awaited<ReturnType<typeof listAuditEvents>> = { events: [], nextBefore: null };
+  const filter = { action: one("action"), actor: one("actor") };
+  let result: Awaited<ReturnType<typeof listAuditEvents>> = { items: [], nextCursor: null };
   let error: string | null = null;
   try {
-    result = await listAuditEvents({ prisma: await getPrisma(), filter });
+    result = await listAuditEvents({ prisma: await getPrisma(), filter, page: { limit: DEFAULT_PAGE_SIZE, cursor: one("cursor") } });
   } catch (e) {
     if (!(e instanceof AppError)) throw e;
     error = e.message;
   }
   const next = new URLSearchParams(
-    Object.entries({ ...filter, before: result.nextBefore ?? undefined }).filter(([, v]) => v) as [string, string][],
+    Object.entries({ ...filter, cursor: result.nextCursor ?? undefined }).filter(([, v]) => v) as [string, string][],
   );
   return (
     <>
@@ -44,7 +45,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <DataTable
           bare
           testId="audit"
-          rows={result.events}
+          rows={result.items}
           rowKey={(e) => e.id.toString()}
           columns={[
             { key: "when", header: t("audit.when"), className: "mono", cell: (e) => e.at.toISOString().replace("T", " ").slice(0, 19) },
@@ -59,7 +60,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             { key: "from", header: t("audit.from"), className: "mono", cell: (e) => e.ip ?? "" },
           ]}
         />
-        {result.nextBefore ? <Link href={`/admin/audit?${next.toString()}`}>{t("audit.older")} →</Link> : null}
+        {result.nextCursor ? <Link href={`/admin/audit?${next.toString()}`}>{t("audit.older")} →</Link> : null}
       </section>
     </>
   );

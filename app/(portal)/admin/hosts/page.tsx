@@ -3,6 +3,7 @@ import { DataTable } from "@/components/data-table";
 import { formatBytes, mib } from "@/components/format-bytes";
 import { StatusBadge } from "@/components/status-badge";
 import { listHosts } from "@/lib/hosts";
+import { readAllPages } from "@/lib/core/pagination";
 import { getPrisma } from "@/lib/db";
 import { formatSince } from "@/lib/placement/place-vm";
 import { getT, pageTitle } from "@/app/_i18n/server";
@@ -16,7 +17,8 @@ const gibFigure = (mb: number) => formatBytes(mib(mb), { unit: "GiB", decimals: 
 export default async function HostsPage() {
   const user = await requireUser();
   const { t } = await getT(user.locale);
-  const hosts = await listHosts({ prisma: await getPrisma(), principal: user });
+  const prisma = await getPrisma();
+  const hosts = await readAllPages((page) => listHosts({ prisma, principal: user, page }));
   return (
     <>
       <div className="row">

@@ -3,6 +3,7 @@ import { ActionForm } from "@/components/action-form";
 import { DataTable } from "@/components/data-table";
 import { formatBytes } from "@/components/format-bytes";
 import { listHosts, listImages } from "@/lib/hosts";
+import { readAllPages } from "@/lib/core/pagination";
 import { getPrisma } from "@/lib/db";
 import { getT, pageTitle } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
@@ -14,7 +15,10 @@ export default async function ImagesPage() {
   const user = await requireUser();
   const { t } = await getT(user.locale);
   const prisma = await getPrisma();
-  const [images, hosts] = await Promise.all([listImages({ prisma, principal: user }), listHosts({ prisma, principal: user })]);
+  const [images, hosts] = await Promise.all([
+    readAllPages((page) => listImages({ prisma, principal: user, page })),
+    readAllPages((page) => listHosts({ prisma, principal: user, page })),
+  ]);
   const pools = hosts
     .filter((h) => h.status === "ONLINE")
     .flatMap((h) => h.pools.map((p) => ({ hostId: h.id, host: h.name, pool: p.name })));

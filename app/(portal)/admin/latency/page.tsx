@@ -1,7 +1,8 @@
 import { ActionForm } from "@/components/action-form";
 import { DataTable } from "@/components/data-table";
+import { readAllPages } from "@/lib/core/pagination";
 import { getPrisma } from "@/lib/db";
-import { listLatencyTargets } from "@/lib/latency/admin";
+import { countProbingHosts, listLatencyTargets } from "@/lib/latency/admin";
 import { getT, pageTitle } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
 import { addTargetAction, deleteTargetAction, editTargetAction, probeNowAction } from "./actions";
@@ -16,8 +17,8 @@ export default async function AdminLatencyPage() {
   const { t } = await getT(principal.locale);
   const prisma = await getPrisma();
   const [targets, online] = await Promise.all([
-    listLatencyTargets({ prisma, principal }),
-    prisma.host.count({ where: { status: "ONLINE" } }),
+    readAllPages((page) => listLatencyTargets({ prisma, principal, page })),
+    countProbingHosts({ prisma, principal }),
   ]);
   return (
     <>

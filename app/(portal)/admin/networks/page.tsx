@@ -1,9 +1,10 @@
 import { ActionForm, FieldError } from "@/components/action-form";
 import { AppError } from "@/lib/core/errors";
+import { readAllPages } from "@/lib/core/pagination";
 import { getPrisma } from "@/lib/db";
 import { listHosts } from "@/lib/hosts";
 import { getQuarantine } from "@/lib/network/get-quarantine";
-import { listIpPools } from "@/lib/network/list-ip-pools";
+import { ipPoolsByRegion } from "@/lib/network/ip-pools-by-region";
 import { lookUpAddress } from "@/lib/network/look-up-address";
 import { getT, pageTitle } from "@/app/_i18n/server";
 import { requireUser, type UserPrincipal } from "@/app/_server/request";
@@ -34,8 +35,8 @@ export default async function NetworksPage({ searchParams }: { searchParams: Pro
   const user = await requireUser();
   const { t } = await getT(user.locale);
   const prisma = await getPrisma();
-  const { regions } = await listIpPools({ prisma, principal: user });
-  const hosts = await listHosts({ prisma, principal: user });
+  const { regions } = await ipPoolsByRegion({ prisma, principal: user });
+  const hosts = await readAllPages((page) => listHosts({ prisma, principal: user, page }));
   const quarantine = await getQuarantine({ prisma, principal: user });
   const lookup = await lookUp(user, await searchParams);
   const withPools = regions.filter((r) => r.pools.length > 0);

@@ -1,6 +1,6 @@
 import { ActionForm } from "@/components/action-form";
 import { DataTable } from "@/components/data-table";
-import type { RegionPools } from "@/lib/network/list-ip-pools";
+import type { RegionPools } from "@/lib/network/ip-pools-by-region";
 import type { T } from "@/app/_i18n/server";
 import { deletePoolAction } from "./actions";
 import { figure } from "./format";

@@ -2,6 +2,7 @@ import { ActionForm } from "@/components/action-form";
 import { DataTable } from "@/components/data-table";
 import { formatBytes, mib } from "@/components/format-bytes";
 import { listPlans } from "@/lib/catalog/catalog";
+import { readAllPages } from "@/lib/core/pagination";
 import { getPrisma } from "@/lib/db";
 import { getT, pageTitle } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
@@ -12,7 +13,8 @@ export const generateMetadata = pageTitle("admin.plans");
 export default async function PlansPage() {
   const user = await requireUser();
   const { t } = await getT(user.locale);
-  const plans = await listPlans({ prisma: await getPrisma() });
+  const prisma = await getPrisma();
+  const plans = await readAllPages((page) => listPlans({ prisma, page }));
   return (
     <>
       <h1>{t("admin.plans")}</h1>

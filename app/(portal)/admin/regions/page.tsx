@@ -1,6 +1,7 @@
 import { ActionForm } from "@/components/action-form";
 import { DataTable } from "@/components/data-table";
 import { listRegions } from "@/lib/catalog/catalog";
+import { readAllPages } from "@/lib/core/pagination";
 import { getPrisma } from "@/lib/db";
 import { getT, pageTitle } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
@@ -13,7 +14,8 @@ const JURISDICTIONS = ["NO_EEA", "EU", "EEA_OTHER", "THIRD_COUNTRY"] as const;
 export default async function RegionsPage() {
   const user = await requireUser();
   const { t } = await getT(user.locale);
-  const regions = await listRegions({ prisma: await getPrisma() });
+  const prisma = await getPrisma();
+  const regions = await readAllPages((page) => listRegions({ prisma, page }));
   return (
     <>
       <h1>{t("admin.regions")}</h1>

@@ -5,8 +5,10 @@ import { formatBytes, mib } from "@/components/format-bytes";
 import { StatusBadge } from "@/components/status-badge";
 import { requireTeam, roleCan } from "@/lib/access/team-access";
 import { listApiTokens } from "@/lib/auth/api-tokens";
+import { readAllPages } from "@/lib/core/pagination";
 import { getPrisma } from "@/lib/db";
 import { listMembers } from "@/lib/teams/list-teams";
+import { listVms } from "@/lib/vms/queries/list-vms";
 import { getT, pageTitle, type T } from "@/app/_i18n/server";
 import { notFoundIfMissing, requireUser } from "@/app/_server/request";
 import {
@@ -46,13 +48,9 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
   const operate = roleCan(role, "operate");
   const audit = roleCan(role, "audit");
   const [members, tokens, vms] = await Promise.all([
-    listMembers({ prisma, teamId: team.id }),
-    manage ? listApiTokens({ prisma, teamId: team.id }) : Promise.resolve([]),
-    prisma.virtualMachine.findMany({
-      where: { teamId: team.id, state: { not: "DELETED" } },
-      include: { region: true, plan: true },
-      orderBy: { createdAt: "desc" },
-    }),
+    readAllPages((page) => listMembers({ prisma, teamId: team.id, page })),
+    manage ? readAllPages((page) => listApiTokens({ prisma, teamId: team.id, page })) : Promise.resolve([]),
+    readAllPages((page) => listVms({ prisma, principal: user, teamSlug: team.slug, live: true, page })),
   ]);
   const memory = formatBytes(mib(team.maxMemoryMb), { unit: "GiB", decimals: 1, trim: true, bare: true });
   return (

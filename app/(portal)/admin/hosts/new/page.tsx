@@ -1,5 +1,6 @@
 import { ActionForm } from "@/components/action-form";
 import { listRegions } from "@/lib/catalog/catalog";
+import { readAllPages } from "@/lib/core/pagination";
 import { getPrisma } from "@/lib/db";
 import { getT, pageTitle } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
@@ -10,7 +11,8 @@ export const generateMetadata = pageTitle("hosts.add");
 export default async function NewHostPage() {
   const user = await requireUser();
   const { t } = await getT(user.locale);
-  const regions = await listRegions({ prisma: await getPrisma(), activeOnly: true });
+  const prisma = await getPrisma();
+  const regions = await readAllPages((page) => listRegions({ prisma, activeOnly: true, page }));
   return (
     <>
       <h1>{t("hosts.add")}</h1>

@@ -6,7 +6,7 @@ import type { T } from "@/app/_i18n/server";
 // commas. Each is checked with the order schema's own rule, so the form names the one that is wrong
 // and why, in the user's language (the reason is a dictionary key).
 
-export type ApiAllowFromReason = "notCidr" | "prefixTooLong" | "wholeInternet" | "tooMany";
+type ApiAllowFromReason = "notCidr" | "prefixTooLong" | "wholeInternet" | "tooMany";
 export type ParsedApiAllowFrom = { ok: true; networks: string[] } | { ok: false; value: string; reason: ApiAllowFromReason };
 
 export function parseApiAllowFrom(raw: string | undefined): ParsedApiAllowFrom {

@@ -6,6 +6,7 @@ import { StatusBadge } from "@/components/status-badge";
 import { requireTeam, roleCan } from "@/lib/access/team-access";
 import { listClusters } from "@/lib/clusters/queries/list-clusters";
 import { DEFAULT_K3S_VERSION } from "@/lib/clusters/order/schemas";
+import { readAllPages } from "@/lib/core/pagination";
 import { getPrisma } from "@/lib/db";
 import { orderOptions } from "@/lib/vms/order/order-options";
 import { getT, pageTitle } from "@/app/_i18n/server";
@@ -21,7 +22,7 @@ export default async function ClusterListPage({ params }: { params: Promise<{ sl
   const prisma = await getPrisma();
   const { t } = await getT(user.locale);
   const { team, role } = await requireTeam({ prisma, principal: user, slug, need: "read" }).catch(notFoundIfMissing);
-  const clusters = await listClusters({ prisma, principal: user, teamSlug: slug });
+  const clusters = await readAllPages((page) => listClusters({ prisma, principal: user, teamSlug: slug, page }));
   const options = roleCan(role, "operate") ? await orderOptions({ prisma, principal: user, teamSlug: slug }) : null;
   const range = { min: String(AGENTS.min), max: String(AGENTS.max) };
   const outsidePolicy = options ? t("order.outsidePolicy", { policy: t(`policy.${options.policy}`) }) : "";

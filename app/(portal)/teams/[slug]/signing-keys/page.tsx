@@ -2,6 +2,7 @@ import Link from "next/link";
 import { ActionForm } from "@/components/action-form";
 import { DataTable } from "@/components/data-table";
 import { requireTeam, roleCan } from "@/lib/access/team-access";
+import { readAllPages } from "@/lib/core/pagination";
 import { getPrisma } from "@/lib/db";
 import { listSigningKeys } from "@/lib/teams/signing-keys";
 import { getT, pageTitle } from "@/app/_i18n/server";
@@ -17,7 +18,7 @@ export default async function SigningKeysPage({ params }: { params: Promise<{ sl
   const { t } = await getT(user.locale);
   const { team, role } = await requireTeam({ prisma, principal: user, slug, need: "read" }).catch(notFoundIfMissing);
   const manage = roleCan(role, "manage");
-  const keys = await listSigningKeys({ prisma, principal: user, teamSlug: team.slug });
+  const keys = await readAllPages((page) => listSigningKeys({ prisma, principal: user, teamSlug: team.slug, page }));
   return (
     <div className="stack">
       <p className="muted">

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { DataTable } from "@/components/data-table";
 import { StatusBadge } from "@/components/status-badge";
 import { requireTeam, roleCan } from "@/lib/access/team-access";
+import { readAllPages } from "@/lib/core/pagination";
 import { getPrisma } from "@/lib/db";
 import { listVms } from "@/lib/vms/queries/list-vms";
 import { getT, pageTitle } from "@/app/_i18n/server";
@@ -15,7 +16,7 @@ export default async function VmListPage({ params }: { params: Promise<{ slug: s
   const prisma = await getPrisma();
   const { t } = await getT(user.locale);
   const { team, role } = await requireTeam({ prisma, principal: user, slug, need: "read" }).catch(notFoundIfMissing);
-  const vms = await listVms({ prisma, principal: user, teamSlug: slug }).catch(notFoundIfMissing);
+  const vms = await readAllPages((page) => listVms({ prisma, principal: user, teamSlug: slug, page })).catch(notFoundIfMissing);
   return (
     <div className="stack">
       <p className="muted">

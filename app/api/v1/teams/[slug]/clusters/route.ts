@@ -1,11 +1,12 @@
+import { readPageQuery } from "@/lib/core/pagination";
 import { orderCluster } from "@/lib/clusters/order/order-cluster";
 import { OrderClusterInput } from "@/lib/clusters/order/schemas";
 import { listClusters } from "@/lib/clusters/queries/list-clusters";
 import { apiRoute } from "@/app/_server/api";
 
-export const GET = apiRoute<{ slug: string }>(async ({ prisma, principal }, { slug }) => ({
-  clusters: await listClusters({ prisma, principal, teamSlug: slug }),
-}));
+export const GET = apiRoute<{ slug: string }>(async ({ prisma, principal, req }, { slug }) =>
+  listClusters({ prisma, principal, teamSlug: slug, page: readPageQuery(req.nextUrl.searchParams) }),
+);
 
 /** Orders a k3s cluster (one server, `agentCount` agents): 202 Accepted with the cluster, its node VMs and the job to follow. */
 export const POST = apiRoute(

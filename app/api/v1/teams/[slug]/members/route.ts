@@ -1,11 +1,12 @@
+import { mapPage, readPageQuery } from "@/lib/core/pagination";
 import { inviteMember } from "@/lib/teams/invitations";
 import { listMembers } from "@/lib/teams/list-teams";
 import { InviteMemberInput } from "@/lib/teams/schemas";
 import { apiRoute } from "@/app/_server/api";
 
-export const GET = apiRoute({ team: "read" }, async ({ prisma, team: { team } }, _: { slug: string }) => {
-  const members = await listMembers({ prisma, teamId: team.id });
-  return { members: members.map((m) => ({ userId: m.user.id, email: m.user.email, name: m.user.name, role: m.role })) };
+export const GET = apiRoute({ team: "read" }, async ({ prisma, req, team: { team } }, _: { slug: string }) => {
+  const members = await listMembers({ prisma, teamId: team.id, page: readPageQuery(req.nextUrl.searchParams) });
+  return mapPage(members, (m) => ({ userId: m.user.id, email: m.user.email, name: m.user.name, role: m.role }));
 });
 
 /** Invites an email with a role; the response carries the one-time invitation path. */

@@ -1,11 +1,12 @@
+import { readPageQuery } from "@/lib/core/pagination";
 import { placeOrder } from "@/lib/vms/order/place-order";
 import { OrderVmInput } from "@/lib/vms/order/schemas";
 import { listVms } from "@/lib/vms/queries/list-vms";
 import { apiRoute } from "@/app/_server/api";
 
-export const GET = apiRoute<{ slug: string }>(async ({ prisma, principal }, { slug }) => ({
-  vms: await listVms({ prisma, principal, teamSlug: slug }),
-}));
+export const GET = apiRoute<{ slug: string }>(async ({ prisma, principal, req }, { slug }) =>
+  listVms({ prisma, principal, teamSlug: slug, page: readPageQuery(req.nextUrl.searchParams) }),
+);
 
 /** Orders a VM: 202 Accepted with the VM and the provisioning job to follow (…/vms/{id}/events). */
 export const POST = apiRoute(
