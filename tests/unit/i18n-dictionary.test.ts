@@ -1,9 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AREAS, en, nb, type MessageKey } from "@/app/_i18n/dictionaries";
-import { deleteVmJob } from "@/lib/vms/delete/delete-vm-job";
-import { powerVmJob } from "@/lib/vms/power/power-vm-job";
-import { provisionVmJob, provisionVmJobV1 } from "@/lib/vms/provision/provision-vm-job";
-import { verifyVmJob } from "@/lib/vms/verify/verify-vm-job";
+import { jobRegistry } from "@/lib/runtime/registry";
 
 // What the types cannot say about the dictionary: that no key is defined in two areas (the later
 // spread would silently win), and that a translation keeps every {placeholder} the page fills in.
@@ -37,8 +34,12 @@ describe("the dictionary", () => {
     expect(differ).toEqual([]);
   });
 
-  it("names every step of a VM's jobs (the VM page shows them)", () => {
-    const steps = [provisionVmJob, provisionVmJobV1, powerVmJob, deleteVmJob, verifyVmJob].flatMap((j) => j.steps.map((s) => s.key));
+  it("names every step of a VM's jobs, every registered version (the VM page shows them)", () => {
+    const jobs = jobRegistry
+      .kinds()
+      .filter((kind) => kind.startsWith("vm."))
+      .flatMap((kind) => Array.from({ length: jobRegistry.find(kind)!.version }, (_, v) => jobRegistry.find(kind, v + 1)));
+    const steps = jobs.flatMap((j) => j?.steps.map((s) => s.key) ?? []);
     expect(steps.length).toBeGreaterThan(10);
     expect(steps.filter((k) => !(`jobStep.${k}` in en))).toEqual([]);
   });

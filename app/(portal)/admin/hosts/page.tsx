@@ -70,16 +70,32 @@ export default async function HostsPage() {
                 </>
               ),
             },
-            { key: "vcpu", header: t("hosts.vcpu"), cell: (h) => `${h.capacity.vcpus.allocated} / ${h.capacity.vcpus.total}` },
+            {
+              key: "vcpu",
+              header: t("hosts.vcpu"),
+              cell: (h) => (
+                <>
+                  {h.capacity.vcpus.allocated} / {h.capacity.vcpus.total}
+                </>
+              ),
+            },
             {
               key: "ram",
               header: t("hosts.ram"),
-              cell: (h) => `${gibFigure(h.capacity.memoryMb.allocated)} / ${gibFigure(h.capacity.memoryMb.total)} GiB`,
+              cell: (h) => (
+                <>
+                  {gibFigure(h.capacity.memoryMb.allocated)} / {gibFigure(h.capacity.memoryMb.total)} GiB
+                </>
+              ),
             },
             {
               key: "disk",
               header: t("hosts.disk"),
-              cell: (h) => `${h.capacity.diskGb.allocated} GiB / ${formatBytes(h.capacity.diskGb.totalBytes, { unit: "GiB" })}`,
+              cell: (h) => (
+                <>
+                  {h.capacity.diskGb.allocated} GiB / {formatBytes(h.capacity.diskGb.totalBytes, { unit: "GiB" })}
+                </>
+              ),
             },
             { key: "seen", header: t("hosts.lastContact"), cell: (h) => ago(t, h.lastSeenAt) },
             {

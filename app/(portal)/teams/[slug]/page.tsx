@@ -88,7 +88,15 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
           empty={t("team.noVms")}
           columns={[
             { key: "name", header: t("common.name"), className: "mono", cell: (vm) => vm.name },
-            { key: "region", header: t("common.region"), cell: (vm) => `${vm.region.name} (${vm.region.country})` },
+            {
+              key: "region",
+              header: t("common.region"),
+              cell: (vm) => (
+                <>
+                  {vm.region.name} ({vm.region.country})
+                </>
+              ),
+            },
             { key: "plan", header: t("vm.plan"), cell: (vm) => vm.plan.name },
             {
               key: "state",
