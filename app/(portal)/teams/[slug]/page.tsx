@@ -9,6 +9,7 @@ import { readAllPages } from "@/lib/core/pagination";
 import { getPrisma } from "@/lib/db";
 import { listMembers } from "@/lib/teams/list-teams";
 import { listVms } from "@/lib/vms/queries/list-vms";
+import { rich } from "@/app/_i18n/rich";
 import { getT, pageTitle, type T } from "@/app/_i18n/server";
 import { notFoundIfMissing, requireUser } from "@/app/_server/request";
 import {
@@ -106,7 +107,7 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
           ]}
         />
         <p className="muted">
-          {t("team.quota")}: {t("team.quotaFigures", { vms: team.maxVms, vcpus: team.maxVcpus, memory, disk: team.maxDiskGb })}
+          {t("team.quota")}: {rich(t("team.quotaFigures"), { vms: team.maxVms, vcpus: team.maxVcpus, memory, disk: team.maxDiskGb })}
         </p>
         {user.isAdmin ? (
           <details>
