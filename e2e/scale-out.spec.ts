@@ -504,7 +504,14 @@ describe("scale-out: 2 portals + 3 workers on one PostgreSQL", () => {
           expect(s.runs, s.name).toBeGreaterThanOrEqual(1);
           expect(s.runs, `${s.name} ran ${s.runs} times in ${elapsedSec} s`).toBeLessThanOrEqual(bound);
         }
-        expect(rows.map((r) => r.name)).toEqual(["hosts.health", "hosts.reconcile", "latency.probe", "latency.rollup", "residency.verify"]);
+        expect(rows.map((r) => r.name)).toEqual([
+          "hosts.health",
+          "hosts.reconcile",
+          "latency.probe",
+          "latency.rollup",
+          "residency.verify",
+          "vms.finish-rollbacks",
+        ]);
         const probe = rows.find((r) => r.name === "latency.probe")!;
         expect(probe.runs).toBeGreaterThanOrEqual(Math.max(1, Math.floor(elapsedSec / 60) - 1));
         // Each claim of the probe ran exactly one round: one TCP sample of the loopback target per run.
