@@ -40,6 +40,9 @@ export class TwinSshd {
       }
     }
   }
+  get running(): boolean {
+    return this.pid !== 0;
+  }
   stop(): void {
     if (!this.pid) return;
     // The listener and its connection children, as a reboot would: open sessions drop too.

@@ -103,6 +103,13 @@ describe.each(DB_KINDS)("a host that jobs cannot reach (%s)", (kind) => {
     await waitForJob(db, jobId, () => false, 120_000);
   });
 
+  // Each test below starts from a host that answers, also when vitest retries a test that failed
+  // with the twin sshd stopped (otherwise one failure fails every later test as well).
+  async function hostAnswers() {
+    if (!sshd.running) await sshd.start();
+    await refreshHostFacts({ prisma: db.prisma, hostId: env.host.id });
+  }
+
   it("is ONLINE again, the outage forgotten, once the host answers a refresh (the health schedule's)", async () => {
     await sshd.start();
     await refreshHostFacts({ prisma: db.prisma, hostId: env.host.id });
@@ -110,6 +117,7 @@ describe.each(DB_KINDS)("a host that jobs cannot reach (%s)", (kind) => {
   });
 
   it("says the rollback is incomplete, on the VM and in its events, when the host is gone before it could undo the disk", async () => {
+    await hostAnswers();
     const { vm, jobId } = await order();
     await worker?.stop({ graceMs: 0 });
     worker = startWorker({ prisma: db.prisma, registry: jobRegistry, pollMs: 100, leaseMs: 10_000, log: (l) => logs.push(l) });
@@ -145,7 +153,8 @@ describe.each(DB_KINDS)("a host that jobs cannot reach (%s)", (kind) => {
   });
 
   it("marks the host KEY_MISMATCH as soon as a job meets another host key; nothing runs and the next order is refused", async () => {
-    const other = path.join(sshd.dir, "other_key");
+    await hostAnswers();
+    const other = path.join(sshd.dir, `other_key_${Date.now()}`);
     execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", other]);
     const { jobId } = await order(); // placed while the host is ONLINE
     sshd.stop();
