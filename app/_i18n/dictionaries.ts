@@ -20,6 +20,7 @@ export const en = {
   ...enAreas.networks,
   ...enAreas.latency,
   ...enAreas.residency,
+  ...enAreas.errors,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -37,6 +38,7 @@ export const nb: Readonly<Record<MessageKey, string>> = {
   ...nbAreas.networks,
   ...nbAreas.latency,
   ...nbAreas.residency,
+  ...nbAreas.errors,
 };
 
 /** Each locale's areas, for the test that no key is defined in two of them. */

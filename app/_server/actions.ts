@@ -1,10 +1,13 @@
 import "server-only";
 import type { ActionState } from "@/components/action-state";
 import { toPublicError } from "@/lib/core/errors";
+import { errorText } from "@/app/_i18n/lib-text";
+import { getT } from "@/app/_i18n/server";
+import { currentUser } from "./request";
 
 export type { ActionState };
 
-/** Runs a form action and turns any failure into a message the form can show. */
+/** Runs a form action and turns any failure into a message the form can show, in the user's language. */
 // biome-ignore lint/suspicious/noConfusingVoidType: an action that returns nothing (it redirects) is `() => Promise<void>`
 export async function runAction(fn: () => Promise<ActionState | void>): Promise<ActionState> {
   try {
@@ -12,9 +15,19 @@ export async function runAction(fn: () => Promise<ActionState | void>): Promise<
   } catch (err) {
     // next/navigation's redirect() and notFound() work by throwing: let them through.
     if (err && typeof err === "object" && "digest" in err && String((err as { digest: unknown }).digest).startsWith("NEXT_")) throw err;
-    const { message, details } = toPublicError(err).body.error;
-    const fields = fieldMessages(details);
-    return { ok: false, error: message, ...(fields ? { fields } : {}) };
+    const publicError = toPublicError(err).body.error;
+    const fields = fieldMessages(publicError.details);
+    return { ok: false, error: await readersText(err, publicError), ...(fields ? { fields } : {}) };
+  }
+}
+
+/** The refusal in the signed-in user's language (or the language cookie's); as the API words it if even that fails. */
+async function readersText(err: unknown, publicError: ReturnType<typeof toPublicError>["body"]["error"]): Promise<string> {
+  try {
+    const user = await currentUser().catch(() => null);
+    return errorText(err, (await getT(user?.locale)).t, publicError);
+  } catch {
+    return publicError.message;
   }
 }
 

@@ -25,13 +25,17 @@ export async function createApiToken(opts: {
   input: unknown;
   meta?: RequestMeta;
 }) {
-  if (opts.principal.kind !== "user") throw new AppError("FORBIDDEN", "API tokens are created in the browser by a team owner.");
+  if (opts.principal.kind !== "user")
+    throw new AppError("FORBIDDEN", "API tokens are created in the browser by a team owner.", { key: "error.token.browserOnly" });
   const { team } = await requireTeam({ prisma: opts.prisma, principal: opts.principal, slug: opts.teamSlug, need: "manage" });
   const parsed = CreateApiTokenInput.safeParse(opts.input);
   if (!parsed.success) throw fromZod(parsed.error, "API token");
   const { name, role, expiresInDays } = parsed.data;
   if (await opts.prisma.apiToken.findUnique({ where: { teamId_name: { teamId: team.id, name } } })) {
-    throw new AppError("CONFLICT", `A token named "${name}" already exists in this team.`);
+    throw new AppError("CONFLICT", `A token named "${name}" already exists in this team.`, {
+      key: "error.token.nameTaken",
+      params: { name },
+    });
   }
   const prefix = randomToken(6)
     .replace(/[^A-Za-z0-9]/g, "x")
@@ -92,7 +96,7 @@ export async function revokeApiToken(opts: {
     where: { id: opts.tokenId, teamId: team.id, revokedAt: null },
     data: { revokedAt: new Date() },
   });
-  if (r.count !== 1) throw new AppError("NOT_FOUND", "Token not found or already revoked.");
+  if (r.count !== 1) throw new AppError("NOT_FOUND", "Token not found or already revoked.", { key: "error.token.notFound" });
   await recordAudit({
     prisma: opts.prisma,
     ...actorOf(opts.principal),

@@ -37,9 +37,16 @@ export async function addHost(opts: {
   if (!parsed.success) throw fromZod(parsed.error, "Host");
   const input = parsed.data;
   const region = await opts.prisma.region.findUnique({ where: { code: input.regionCode } });
-  if (!region) throw new AppError("VALIDATION", `Region ${input.regionCode} does not exist.`);
+  if (!region)
+    throw new AppError("VALIDATION", `Region ${input.regionCode} does not exist.`, {
+      key: "error.host.regionMissing",
+      params: { regionCode: input.regionCode },
+    });
   if (await opts.prisma.host.findUnique({ where: { name: input.name } }))
-    throw new AppError("CONFLICT", `A host named ${input.name} already exists.`);
+    throw new AppError("CONFLICT", `A host named ${input.name} already exists.`, {
+      key: "error.host.nameTaken",
+      params: { name: input.name },
+    });
 
   const keys = input.privateKey ? fromPastedKey(input.privateKey) : generateKeyPair({ comment: `skjold@${input.name}` });
   const presented = await fetchHostKey({

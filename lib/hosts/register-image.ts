@@ -36,14 +36,25 @@ export async function registerImage(opts: {
   const input = parsed.data;
   const host = await loadHost(opts.prisma, input.hostId);
   const image = await opts.prisma.image.findUnique({ where: { slug: input.imageSlug } });
-  if (!image) throw new AppError("VALIDATION", `Image ${input.imageSlug} is not in the catalogue.`);
+  if (!image)
+    throw new AppError("VALIDATION", `Image ${input.imageSlug} is not in the catalogue.`, {
+      key: "error.image.notInCatalogue",
+      params: { slug: input.imageSlug },
+    });
   const pool = await opts.prisma.storagePool.findUnique({ where: { hostId_name: { hostId: host.id, name: input.pool } } });
   if (!pool)
-    throw new AppError("VALIDATION", `${host.name} has no storage pool ${input.pool} (refresh the host if it was added recently).`);
+    throw new AppError("VALIDATION", `${host.name} has no storage pool ${input.pool} (refresh the host if it was added recently).`, {
+      key: "error.image.noPool",
+      params: { host: host.name, pool: input.pool },
+    });
 
   const checked = await runOnHost({ prisma: opts.prisma, host, sshPool: opts.sshPool }, async (ctx) => {
     const path = await getVolumePath({ ...ctx, storagePool: pool.name, volume: input.volume });
-    if (!path) throw new AppError("VALIDATION", `${host.name}: volume ${input.volume} is not in pool ${pool.name}.`);
+    if (!path)
+      throw new AppError("VALIDATION", `${host.name}: volume ${input.volume} is not in pool ${pool.name}.`, {
+        key: "error.image.noVolume",
+        params: { host: host.name, volume: input.volume, pool: pool.name },
+      });
     for (const file of [input.kernelPath, input.initrdPath]) if (file) await assertReadableFile(ctx, file);
     const info = await ctx.pool.exec({
       target: ctx.target,
@@ -71,6 +82,10 @@ export async function registerImage(opts: {
     throw new AppError(
       "CONFLICT",
       `${host.name}: ${input.volume} has sha256 ${checked.sha256}, not the expected ${input.expectedSha256}. Not registered.`,
+      {
+        key: "error.image.checksum",
+        params: { host: host.name, volume: input.volume, sha256: checked.sha256, expected: input.expectedSha256 },
+      },
     );
   }
   const data = {

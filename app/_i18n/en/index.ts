@@ -10,3 +10,4 @@ export { admin } from "./admin";
 export { networks } from "./networks";
 export { latency } from "./latency";
 export { residency } from "./residency";
+export { errors } from "./errors";

@@ -24,7 +24,11 @@ export const deleteVmJob = defineJob({
         const busy = await prisma.job.count({
           where: { vmId: payload.vmId, kind: { in: ["vm.provision", "vm.power"] }, finishedAt: null },
         });
-        if (busy > 0) throw new AppError("BUSY", "waiting for the VM's running job to finish or roll back", { transient: true });
+        if (busy > 0)
+          throw new AppError("BUSY", "waiting for the VM's running job to finish or roll back", {
+            transient: true,
+            key: "error.vm.deleteWaiting",
+          });
       },
     },
     {
@@ -68,7 +72,11 @@ export const deleteVmJob = defineJob({
       key: "finish",
       async run({ prisma, payload }) {
         const vm = await loadVm(prisma, payload.vmId);
-        if (vm.state !== "DELETING" && vm.state !== "DELETED") throw new AppError("CONFLICT", `VM ${vm.name} is ${vm.state.toLowerCase()}`);
+        if (vm.state !== "DELETING" && vm.state !== "DELETED")
+          throw new AppError("CONFLICT", `VM ${vm.name} is ${vm.state.toLowerCase()}`, {
+            key: "error.vm.inState",
+            params: { name: vm.name, vmState: vm.state },
+          });
         if (vm.state === "DELETING") {
           // Its addresses rest in quarantine when the VM ran with them, so they do not pass to the next
           // tenant at once; the row keeps them as history.

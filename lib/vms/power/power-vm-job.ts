@@ -21,7 +21,11 @@ export const powerVmJob = defineJob({
       key: "apply",
       async run({ prisma, payload }) {
         const vm = requirePlaced(await loadVm(prisma, payload.vmId));
-        if (vm.state !== "RUNNING" && vm.state !== "STOPPED") throw new AppError("CONFLICT", `VM ${vm.name} is ${vm.state.toLowerCase()}`);
+        if (vm.state !== "RUNNING" && vm.state !== "STOPPED")
+          throw new AppError("CONFLICT", `VM ${vm.name} is ${vm.state.toLowerCase()}`, {
+            key: "error.vm.inState",
+            params: { name: vm.name, vmState: vm.state },
+          });
         const ctx = { ...vmHostContext(vm, prisma), name: vm.domainName };
         let note: string;
         switch (payload.action) {
@@ -37,7 +41,11 @@ export const powerVmJob = defineJob({
             }[await shutdownDomain({ ...ctx, timeoutMs: 120_000 })];
             break;
           case "reboot":
-            if ((await getDomainState(ctx)) !== "running") throw new AppError("CONFLICT", `VM ${vm.name} is not running; start it instead`);
+            if ((await getDomainState(ctx)) !== "running")
+              throw new AppError("CONFLICT", `VM ${vm.name} is not running; start it instead`, {
+                key: "error.vm.notRunningStart",
+                params: { name: vm.name },
+              });
             await runVirsh({ ...ctx, args: ["reboot", "--", vm.domainName], step: `reboot ${vm.domainName}` });
             note = "Reboot requested";
             break;

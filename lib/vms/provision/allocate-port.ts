@@ -34,6 +34,10 @@ export const allocatePortStep: StepDefinition<ProvisionVmPayload> = {
           throw new AppError(
             "NO_CAPACITY",
             `Host ${vm.host.name} has no free SSH forward port in ${vm.host.forwardPortStart}–${vm.host.forwardPortEnd}`,
+            {
+              key: "error.host.noForwardPort",
+              params: { host: vm.host.name, start: vm.host.forwardPortStart, end: vm.host.forwardPortEnd },
+            },
           );
         await tx.virtualMachine.update({ where: { id: vm.id }, data: { sshPort: free, sshHost: "127.0.0.1" } });
         return free;

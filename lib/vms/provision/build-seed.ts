@@ -27,7 +27,11 @@ export interface VmSeed {
 /** Builds the seed and puts it on the host; the VM's row learns its management key (once) here. */
 export async function buildVmSeedVolume(prisma: PrismaClient, vm: PlacedVm): Promise<VmSeed> {
   const tenantKey = vm.sshKey;
-  if (!tenantKey) throw new AppError("VALIDATION", `The SSH key chosen for ${vm.name} was deleted; order again with another key`);
+  if (!tenantKey)
+    throw new AppError("VALIDATION", `The SSH key chosen for ${vm.name} was deleted; order again with another key`, {
+      key: "error.vm.sshKeyDeleted",
+      params: { name: vm.name },
+    });
   let managementPublicKey = vm.mgmtKeyEnc ? vm.mgmtPublicKey : null;
   if (!managementPublicKey) {
     const mgmt = generateKeyPair({ comment: `skjold-mgmt@${vm.domainName}` });

@@ -23,7 +23,11 @@ export interface VmDisk {
 /** The clone on the host (idempotent: an existing disk is kept). */
 export async function cloneVmDisk(prisma: PrismaClient, vm: PlacedVm): Promise<VmDisk> {
   const copy = await prisma.imageCopy.findUnique({ where: { imageId_hostId: { imageId: vm.imageId, hostId: vm.host.id } } });
-  if (!copy) throw new AppError("NOT_FOUND", `Image ${vm.image.name} is not on host ${vm.host.name}`);
+  if (!copy)
+    throw new AppError("NOT_FOUND", `Image ${vm.image.name} is not on host ${vm.host.name}`, {
+      key: "error.image.notOnHost",
+      params: { image: vm.image.name, host: vm.host.name },
+    });
   const disk = await createCloneVolume({
     ...vmHostContext(vm, prisma),
     storagePool: vm.pool.name,

@@ -13,7 +13,10 @@ const DIRECT_BOOT_CMDLINE = "root=/dev/vda rw console=ttyS0";
 
 async function domainSpec(prisma: Parameters<typeof loadVm>[0], vm: PlacedVm) {
   if (vm.host.accelerator === "UNKNOWN") {
-    throw new AppError("CONFLICT", `Host ${vm.host.name}: its accelerator (KVM or TCG) has not been probed yet; run host discovery`);
+    throw new AppError("CONFLICT", `Host ${vm.host.name}: its accelerator (KVM or TCG) has not been probed yet; run host discovery`, {
+      key: "error.host.acceleratorUnprobed",
+      params: { host: vm.host.name },
+    });
   }
   const copy = await prisma.imageCopy.findUnique({ where: { imageId_hostId: { imageId: vm.imageId, hostId: vm.host.id } } });
   return {

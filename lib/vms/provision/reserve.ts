@@ -15,7 +15,10 @@ export const reserveStep: StepDefinition<ProvisionVmPayload> = {
   async run({ prisma, payload }) {
     const vm = await loadVm(prisma, payload.vmId);
     if (vm.state !== "PENDING" && vm.state !== "PROVISIONING") {
-      throw new AppError("CONFLICT", `VM ${vm.name} is ${vm.state.toLowerCase()}; it cannot be provisioned`);
+      throw new AppError("CONFLICT", `VM ${vm.name} is ${vm.state.toLowerCase()}; it cannot be provisioned`, {
+        key: "error.vm.cannotProvision",
+        params: { name: vm.name, vmState: vm.state },
+      });
     }
     if (vm.state === "PENDING") {
       await prisma.virtualMachine.update({ where: { id: vm.id }, data: { state: "PROVISIONING", lastError: null } });
