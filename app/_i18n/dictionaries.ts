@@ -21,6 +21,8 @@ export const en = {
   ...enAreas.latency,
   ...enAreas.residency,
   ...enAreas.errors,
+  ...enAreas.vmEvents,
+  ...enAreas.controls,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -39,6 +41,8 @@ export const nb: Readonly<Record<MessageKey, string>> = {
   ...nbAreas.latency,
   ...nbAreas.residency,
   ...nbAreas.errors,
+  ...nbAreas.vmEvents,
+  ...nbAreas.controls,
 };
 
 /** Each locale's areas, for the test that no key is defined in two of them. */

@@ -1,4 +1,6 @@
-import { AppError, type ErrorKey, type PublicError, RETRY_AFTER_SECONDS, type TextParams, toPublicError } from "@/lib/core/errors";
+import { z } from "zod";
+import { AppError, type ErrorKey, type PublicError, RETRY_AFTER_SECONDS, toPublicError } from "@/lib/core/errors";
+import type { EventParams } from "@/lib/vms/shared/vm-event-text";
 import { en, type MessageKey } from "./dictionaries";
 import { orderRefusalText } from "./order-refusal";
 
@@ -6,7 +8,7 @@ import { orderRefusalText } from "./order-refusal";
 // (lib/core/error-text.ts), a VM event by the key in its `data`, a hardening control by its id. What
 // carries no key (old rows, errors not yet keyed) is shown as lib/ wrote it.
 
-type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
+type Translate = (key: MessageKey, vars?: Record<string, string>) => string;
 
 /** Params that hold an enum value rather than text: worded by the dictionary key they prefix. */
 const ENUM_PARAMS: Record<string, string> = {
@@ -17,18 +19,22 @@ const ENUM_PARAMS: Record<string, string> = {
   policy: "residency.policyName.",
 };
 
-/** A message's {placeholders} filled from lib/'s values, state and role values in the reader's words. */
-export function wordParams(params: TextParams | undefined, t: Translate): Record<string, string> {
+/**
+ * A message's {placeholders} filled from lib/'s values: state and role values in the reader's words,
+ * a list joined with the reader's "and" (lib/ joins it with " and ").
+ */
+export function wordParams(params: EventParams | undefined, t: Translate): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(params ?? {})) {
     const key = ENUM_PARAMS[name] && `${ENUM_PARAMS[name]}${value}`;
-    out[name] = key && key in en ? t(key as MessageKey) : String(value);
+    if (Array.isArray(value)) out[name] = value.join(` ${t("common.and")} `);
+    else out[name] = key && key in en ? t(key as MessageKey) : String(value);
   }
   return out;
 }
 
 /** lib/'s keyed text in the reader's language. */
-export function libText(text: { key: ErrorKey | MessageKey; params?: TextParams }, t: Translate): string {
+export function libText(text: { key: ErrorKey | MessageKey; params?: EventParams }, t: Translate): string {
   return t(text.key, wordParams(text.params, t));
 }
 
@@ -45,7 +51,43 @@ export function errorText(err: unknown, t: Translate, publicError: PublicError["
     if (err.key) return libText({ key: err.key, params: err.params }, t);
   }
   const { code, message, correlationId } = publicError;
-  if (correlationId && code === "UNAVAILABLE") return t("error.unavailable", { seconds: RETRY_AFTER_SECONDS, id: correlationId });
+  if (correlationId && code === "UNAVAILABLE") return t("error.unavailable", { seconds: String(RETRY_AFTER_SECONDS), id: correlationId });
   if (correlationId) return t("error.internal", { id: correlationId });
   return message;
+}
+
+const KeyedText = z.object({
+  key: z.string(),
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.null(), z.array(z.string())])),
+});
+
+/** The text a VM event keeps in `data.text` (addVmEvent), in the reader's language; null for an event without one. */
+export function keyedEventText(data: unknown, t: Translate): string | null {
+  const text = z.object({ text: KeyedText }).safeParse(data);
+  if (!text.success || !(text.data.text.key in en)) return null;
+  return libText({ key: text.data.text.key as MessageKey, params: text.data.text.params }, t);
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** The English template as a pattern that gives back its values: "runs on {node}" → /^runs on (?<node>.+?)$/. */
+function templatePattern(template: string): RegExp {
+  const parts = template.split(/\{(\w+)\}/);
+  return new RegExp(`^${parts.map((p, i) => (i % 2 ? `(?<${p}>.+?)` : escapeRegExp(p))).join("")}$`, "s");
+}
+
+/**
+ * A hardening control's title in the reader's language. The report stores the English title; the
+ * dictionary has it under `control.<id>` (a node's `[name]` left out of the id), or under a variant
+ * of that key when one id has several titles. The key whose English is the stored title wins, and
+ * its {values} are read back from the title, so an old report and an English page read as stored.
+ */
+export function controlTitle(c: { id: string; title: string }, t: Translate): string {
+  const base = `control.${c.id.replace(/\[.*\]$/, "")}`;
+  for (const key of Object.keys(en) as MessageKey[]) {
+    if (key !== base && !key.startsWith(`${base}.`)) continue;
+    const values = templatePattern(en[key]).exec(c.title);
+    if (values) return t(key, { ...values.groups });
+  }
+  return c.title;
 }

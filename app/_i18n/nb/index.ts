@@ -11,3 +11,5 @@ export { networks } from "./networks";
 export { latency } from "./latency";
 export { residency } from "./residency";
 export { errors } from "./errors";
+export { vmEvents } from "./vm-events";
+export { controls } from "./controls";

@@ -37,7 +37,7 @@ export const deleteVmJob = defineJob({
         const vm = await loadVm(prisma, payload.vmId);
         if (vm.state === "DELETED") return { already: true };
         await prisma.virtualMachine.update({ where: { id: vm.id }, data: { state: "DELETING" } });
-        await addVmEvent({ prisma, vmId: vm.id, kind: "deleting", message: "Deletion started" });
+        await addVmEvent({ prisma, vmId: vm.id, kind: "deleting", message: "Deletion started", key: "event.deleting" });
         return { already: false };
       },
     },
@@ -58,6 +58,8 @@ export const deleteVmJob = defineJob({
           vmId: vm.id,
           kind: "removed",
           message: `Domain ${vm.domainName}, its disk and its seed removed from ${placed.host.name}`,
+          key: "event.removed",
+          params: { domain: vm.domainName, host: placed.host.name },
         });
         return { removed: true };
       },
@@ -91,7 +93,19 @@ export const deleteVmJob = defineJob({
               : released.length
                 ? "; its addresses are free again"
                 : "";
-          await addVmEvent({ prisma, vmId: vm.id, kind: "deleted", message: `Deleted; its history stays${rest}` });
+          await addVmEvent({
+            prisma,
+            vmId: vm.id,
+            kind: "deleted",
+            message: `Deleted; its history stays${rest}`,
+            key:
+              released.length && until && until > new Date()
+                ? "event.deletedResting"
+                : released.length
+                  ? "event.deletedFree"
+                  : "event.deleted",
+            params: { until: until?.toISOString() },
+          });
         }
       },
     },

@@ -44,7 +44,14 @@ export const allocatePortStep: StepDefinition<ProvisionVmPayload> = {
       },
       { maxWait: 30_000, timeout: 30_000 },
     );
-    await addVmEvent({ prisma, vmId: vm.id, kind: "port", message: `SSH will be forwarded from ${vm.host.name}'s 127.0.0.1:${port}` });
+    await addVmEvent({
+      prisma,
+      vmId: vm.id,
+      kind: "port",
+      message: `SSH will be forwarded from ${vm.host.name}'s 127.0.0.1:${port}`,
+      key: "event.port",
+      params: { host: vm.host.name, port },
+    });
     return { sshPort: port };
   },
   async compensate({ prisma, payload }) {

@@ -75,6 +75,8 @@ export async function recordVmSeed(opts: { prisma: PrismaClient; vm: PlacedVm; s
     vmId: vm.id,
     kind: "seed",
     message: `cloud-init seed built: user ${vm.adminUser}, key ${seed.tenantKeyName}, guest host key ${seed.hostKey.fingerprint}`,
+    key: "event.seed",
+    params: { user: vm.adminUser, keyName: seed.tenantKeyName, fingerprint: seed.hostKey.fingerprint },
   });
 }
 

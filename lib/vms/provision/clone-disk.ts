@@ -49,6 +49,8 @@ export async function recordVmDisk(opts: { prisma: PrismaClient; vm: PlacedVm; d
     vmId: vm.id,
     kind: "disk",
     message: `Disk ${disk.name} (${vm.diskGb} GB, copy-on-write of ${disk.baseVolume}) on ${vm.host.name}/${vm.pool.name}`,
+    key: "event.disk",
+    params: { disk: disk.name, size: vm.diskGb, base: disk.baseVolume, host: vm.host.name, pool: vm.pool.name },
   });
 }
 

@@ -50,6 +50,8 @@ export const defineStartStep: StepDefinition<ProvisionVmPayload> = {
       vmId: vm.id,
       kind: "started",
       message: `Domain ${vm.domainName} defined and started on ${vm.host.name} with ${how}`,
+      key: spec.type === "kvm" ? "event.startedKvm" : "event.startedTcg",
+      params: { domain: vm.domainName, host: vm.host.name },
     });
     return { accelerator: spec.type };
   },

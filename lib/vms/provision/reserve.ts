@@ -22,7 +22,7 @@ export const reserveStep: StepDefinition<ProvisionVmPayload> = {
     }
     if (vm.state === "PENDING") {
       await prisma.virtualMachine.update({ where: { id: vm.id }, data: { state: "PROVISIONING", lastError: null } });
-      await addVmEvent({ prisma, vmId: vm.id, kind: "provisioning", message: "Provisioning started" });
+      await addVmEvent({ prisma, vmId: vm.id, kind: "provisioning", message: "Provisioning started", key: "event.provisioning" });
     }
     return { name: vm.name };
   },
@@ -60,7 +60,14 @@ export const reserveStep: StepDefinition<ProvisionVmPayload> = {
     });
     if (n.count === 0) return;
     if (!left) {
-      await addVmEvent({ prisma, vmId: payload.vmId, kind: "failed", message: `Provisioning failed and was rolled back: ${cause}` });
+      await addVmEvent({
+        prisma,
+        vmId: payload.vmId,
+        kind: "failed",
+        message: `Provisioning failed and was rolled back: ${cause}`,
+        key: "event.failed",
+        params: { cause },
+      });
       return;
     }
     await addVmEvent({
