@@ -133,9 +133,42 @@ export const errorText = {
   "error.vm.sshKeyDeleted": "The SSH key chosen for {name} was deleted; order again with another key",
   "error.vm.verifyNotRunning": "{name} is {vmState}: only a running VM can be checked.",
   "error.vm.verifyWrongState": "VM {name} is {vmState}: only a running VM can be verified",
+  "error.sshKey.truncated": "The key data is truncated: copy the whole line from your .pub file.",
+  "error.sshKey.private":
+    "This is a PRIVATE key. Never paste it anywhere: paste the public key instead (the .pub file, e.g. ~/.ssh/id_ed25519.pub).",
+  "error.sshKey.rfc4716":
+    "This is an RFC 4716 (SSH2) public key. Convert it to OpenSSH format with `ssh-keygen -i -f key.pub` and paste that line.",
+  "error.sshKey.notOpenSsh":
+    "This does not look like an OpenSSH public key. Paste one line that starts with ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ssh-rsa.",
+  "error.sshKey.ed25519Length": "The ed25519 key is not 32 bytes long: the key data is damaged.",
+  "error.sshKey.curveMismatch": "The curve inside the key does not match {type}: the key data is damaged.",
+  "error.sshKey.ecdsaPoint": "The ECDSA point is malformed: the key data is damaged.",
+  "error.sshKey.rsaTooShort":
+    "This RSA key has {bits} bits; Skjold accepts RSA keys of {min} bits or more. Better: create an ed25519 key with `ssh-keygen -t ed25519`.",
+  "error.sshKey.rsaTooLong": "This RSA key has {bits} bits; OpenSSH accepts at most {max}.",
+  "error.sshKey.tooLong": "A public key is at most {max} characters; this is not one key.",
+  "error.sshKey.empty": "Paste your public key.",
+  "error.sshKey.lines": "Paste exactly one key; this has {lines} lines. Add each key separately.",
+  "error.sshKey.options":
+    "Remove the options before the key type (e.g. from=\u2026, command=\u2026): Skjold installs the key without options.",
+  "error.sshKey.typeRefused":
+    "{type} keys are not accepted. Use ssh-ed25519, ecdsa-sha2-nistp256/384/521, or ssh-rsa with at least {min} bits.",
+  "error.sshKey.base64": "The key data (the part after the key type) is not valid base64: copy the whole line again.",
+  "error.sshKey.several": "Paste exactly one key; this line holds several. Add each key separately.",
+  "error.sshKey.comment": "The key's comment is too long or contains control characters.",
+  "error.sshKey.typeMismatch": "The line says {type} but the key data is {embedded}: the line was edited or damaged.",
+  "error.sshKey.material": "The key material is not a valid public key: the key data is damaged.",
+  "error.sshKey.extraData": "There is extra data after the key: the key data is damaged.",
+  "error.cluster.nameTaken": 'Your team already has a cluster named "{name}". Pick another name.',
+  "error.cluster.nameTakenDeleted": 'Your team already has a cluster named "{name}" (deleted). Pick another name.',
 } as const;
 
 export type ErrorKey = keyof typeof errorText;
 
 /** Values for a key's {placeholders}, written as a template literal writes them (`${null}` is "null"). */
 export type TextParams = Readonly<Record<string, string | number | null | undefined>>;
+
+/** The English of `key` with its {placeholders} filled: the message of an AppError made from a key alone. */
+export function errorMessage(key: ErrorKey, params: TextParams = {}): string {
+  return errorText[key].replace(/\{(\w+)\}/g, (all, name: string) => (name in params ? String(params[name]) : all));
+}

@@ -130,4 +130,30 @@ export const errors: Translation<typeof en> = {
   "error.vm.sshKeyDeleted": "SSH-nøkkelen som ble valgt for {name}, er slettet; bestill på nytt med en annen nøkkel",
   "error.vm.verifyNotRunning": "{name} har tilstanden «{vmState}»: bare en VM som kjører, kan kontrolleres.",
   "error.vm.verifyWrongState": "VM-en {name} har tilstanden «{vmState}»: bare en VM som kjører, kan verifiseres",
+  "error.sshKey.truncated": "Nøkkeldataene er avkortet: kopier hele linjen fra .pub-filen din.",
+  "error.sshKey.private":
+    "Dette er en PRIVAT nøkkel. Lim den aldri inn noe sted: lim inn den offentlige nøkkelen i stedet (.pub-filen, f.eks. ~/.ssh/id_ed25519.pub).",
+  "error.sshKey.rfc4716":
+    "Dette er en offentlig nøkkel i RFC 4716-format (SSH2). Gjør den om til OpenSSH-format med `ssh-keygen -i -f key.pub` og lim inn den linjen.",
+  "error.sshKey.notOpenSsh":
+    "Dette ser ikke ut som en offentlig OpenSSH-nøkkel. Lim inn én linje som begynner med ssh-ed25519, ecdsa-sha2-nistp256/384/521 eller ssh-rsa.",
+  "error.sshKey.ed25519Length": "ed25519-nøkkelen er ikke 32 byte lang: nøkkeldataene er skadet.",
+  "error.sshKey.curveMismatch": "Kurven i nøkkelen stemmer ikke med {type}: nøkkeldataene er skadet.",
+  "error.sshKey.ecdsaPoint": "ECDSA-punktet er feilformet: nøkkeldataene er skadet.",
+  "error.sshKey.rsaTooShort":
+    "Denne RSA-nøkkelen har {bits} bit; Skjold godtar RSA-nøkler på {min} bit eller mer. Bedre: lag en ed25519-nøkkel med `ssh-keygen -t ed25519`.",
+  "error.sshKey.rsaTooLong": "Denne RSA-nøkkelen har {bits} bit; OpenSSH godtar høyst {max}.",
+  "error.sshKey.tooLong": "En offentlig nøkkel er høyst {max} tegn; dette er ikke én nøkkel.",
+  "error.sshKey.empty": "Lim inn den offentlige nøkkelen din.",
+  "error.sshKey.lines": "Lim inn nøyaktig én nøkkel; dette har {lines} linjer. Legg til hver nøkkel for seg.",
+  "error.sshKey.options": "Fjern valgene foran nøkkeltypen (f.eks. from=…, command=…): Skjold installerer nøkkelen uten valg.",
+  "error.sshKey.typeRefused": "{type}-nøkler godtas ikke. Bruk ssh-ed25519, ecdsa-sha2-nistp256/384/521 eller ssh-rsa med minst {min} bit.",
+  "error.sshKey.base64": "Nøkkeldataene (delen etter nøkkeltypen) er ikke gyldig base64: kopier hele linjen på nytt.",
+  "error.sshKey.several": "Lim inn nøyaktig én nøkkel; denne linjen har flere. Legg til hver nøkkel for seg.",
+  "error.sshKey.comment": "Kommentaren i nøkkelen er for lang eller inneholder kontrolltegn.",
+  "error.sshKey.typeMismatch": "Linjen sier {type}, men nøkkeldataene er {embedded}: linjen er redigert eller skadet.",
+  "error.sshKey.material": "Nøkkelmaterialet er ikke en gyldig offentlig nøkkel: nøkkeldataene er skadet.",
+  "error.sshKey.extraData": "Det er ekstra data etter nøkkelen: nøkkeldataene er skadet.",
+  "error.cluster.nameTaken": "Teamet ditt har allerede en klynge som heter «{name}». Velg et annet navn.",
+  "error.cluster.nameTakenDeleted": "Teamet ditt har allerede en klynge som heter «{name}» (slettet). Velg et annet navn.",
 };

@@ -40,6 +40,7 @@ export async function orderCluster(
     throw new AppError(
       "CONFLICT",
       `Your team already has a cluster named "${input.name}"${clash.state === "DELETED" ? " (deleted)" : ""}. Pick another name.`,
+      { key: clash.state === "DELETED" ? "error.cluster.nameTakenDeleted" : "error.cluster.nameTaken", params: { name: input.name } },
     );
 
   const planned = plannedNodes(input.name, input.agentCount);
