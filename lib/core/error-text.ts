@@ -161,6 +161,19 @@ export const errorText = {
   "error.sshKey.extraData": "There is extra data after the key: the key data is damaged.",
   "error.cluster.nameTaken": 'Your team already has a cluster named "{name}". Pick another name.',
   "error.cluster.nameTakenDeleted": 'Your team already has a cluster named "{name}" (deleted). Pick another name.',
+  "error.address.noPool": "No free public IPv4 address for {host} in {region} ({regionCode}): no IPv4 pool serves it.",
+  "error.address.fullV4One": "No free public IPv4 address for {host} in {region} ({regionCode}): {pools} is full.",
+  "error.address.fullV4Many": "No free public IPv4 address for {host} in {region} ({regionCode}): {pools} are full.",
+  "error.address.fullV6One": "No free public IPv6 prefix for {host} in {region} ({regionCode}): {pools} is full.",
+  "error.address.fullV6Many": "No free public IPv6 prefix for {host} in {region} ({regionCode}): {pools} are full.",
+  "error.stream.failed": "The progress stream failed; reload the page.",
+  "error.host.fingerprintDiffers":
+    "{name}: the fingerprint you confirmed ({fingerprint}) is not the key the host presents now ({algorithm} {presented}). Nothing was pinned; compare again.",
+  "error.image.noBootLoader":
+    "{host}: {volume} has no boot loader (no boot sector on its disk), so a VM made from it would never boot. Give the kernel and initrd it boots with (scripts/build-guest-image writes their paths to /var/lib/skjold-lab/lab.json, image.kernelPath and image.initrdPath).",
+  "error.image.fileUnreadable": "{host}: {file} is not a readable file on the host.",
+  "error.host.privateKeyEncrypted": "Host: privateKey: it is protected by a passphrase; paste an unencrypted key.",
+  "error.host.privateKeyUnreadable": "Host: privateKey: it could not be read.",
 } as const;
 
 export type ErrorKey = keyof typeof errorText;

@@ -103,11 +103,11 @@ function fromPastedKey(privateKey: string): { privateKey: string; publicKey: str
   const parsed = ssh2.utils.parseKey(`${privateKey.trim()}\n`);
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   if (!key || key instanceof Error || !key.isPrivateKey()) {
-    const why =
-      key instanceof Error && /passphrase|encrypted/i.test(key.message)
-        ? "it is protected by a passphrase; paste an unencrypted key"
-        : "it could not be read";
-    throw new AppError("VALIDATION", `Host: privateKey: ${why}.`);
+    const encrypted = key instanceof Error && /passphrase|encrypted/i.test(key.message);
+    const why = encrypted ? "it is protected by a passphrase; paste an unencrypted key" : "it could not be read";
+    throw new AppError("VALIDATION", `Host: privateKey: ${why}.`, {
+      key: encrypted ? "error.host.privateKeyEncrypted" : "error.host.privateKeyUnreadable",
+    });
   }
   return { privateKey: `${privateKey.trim()}\n`, publicKey: `${key.type} ${key.getPublicSSH().toString("base64")}` };
 }

@@ -47,6 +47,10 @@ export async function confirmHostKey(opts: ConfirmHostKeyOptions): Promise<{ fac
     throw new AppError(
       "CONFLICT",
       `${host.name}: the fingerprint you confirmed (${fingerprint}) is not the key the host presents now (${now.algorithm} ${now.fingerprint}). Nothing was pinned; compare again.`,
+      {
+        key: "error.host.fingerprintDiffers",
+        params: { name: host.name, fingerprint, algorithm: now.algorithm, presented: now.fingerprint },
+      },
     );
   }
   const pinned = await opts.prisma.host.updateMany({

@@ -67,7 +67,11 @@ export async function registerImage(opts: {
         "VALIDATION",
         `${host.name}: ${input.volume} has no boot loader (no boot sector on its disk), so a VM made from it would never boot. ` +
           "Give the kernel and initrd it boots with (scripts/build-guest-image writes their paths to /var/lib/skjold-lab/lab.json, image.kernelPath and image.initrdPath).",
-        { details: [{ path: "kernelPath", message: "required: the image has no boot loader" }] },
+        {
+          details: [{ path: "kernelPath", message: "required: the image has no boot loader" }],
+          key: "error.image.noBootLoader",
+          params: { host: host.name, volume: input.volume },
+        },
       );
     }
     const sum = await ctx.pool.exec({
@@ -121,7 +125,11 @@ async function assertReadableFile(ctx: HostContext, file: string): Promise<void>
     step: `check ${file}`,
     allowFailure: true,
   });
-  if (r.code !== 0) throw new AppError("VALIDATION", `${ctx.target.label}: ${file} is not a readable file on the host.`);
+  if (r.code !== 0)
+    throw new AppError("VALIDATION", `${ctx.target.label}: ${file} is not a readable file on the host.`, {
+      key: "error.image.fileUnreadable",
+      params: { host: ctx.target.label, file },
+    });
 }
 
 /** Admin: the catalogue with every registered copy (host, pool, volume, checksum). */

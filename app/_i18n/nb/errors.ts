@@ -156,4 +156,17 @@ export const errors: Translation<typeof en> = {
   "error.sshKey.extraData": "Det er ekstra data etter nøkkelen: nøkkeldataene er skadet.",
   "error.cluster.nameTaken": "Teamet ditt har allerede en klynge som heter «{name}». Velg et annet navn.",
   "error.cluster.nameTakenDeleted": "Teamet ditt har allerede en klynge som heter «{name}» (slettet). Velg et annet navn.",
+  "error.address.noPool": "Ingen ledig offentlig IPv4-adresse for {host} i {region} ({regionCode}): ingen IPv4-utvalg betjener den.",
+  "error.address.fullV4One": "Ingen ledig offentlig IPv4-adresse for {host} i {region} ({regionCode}): {pools} er fullt.",
+  "error.address.fullV4Many": "Ingen ledig offentlig IPv4-adresse for {host} i {region} ({regionCode}): {pools} er fulle.",
+  "error.address.fullV6One": "Intet ledig offentlig IPv6-prefiks for {host} i {region} ({regionCode}): {pools} er fullt.",
+  "error.address.fullV6Many": "Intet ledig offentlig IPv6-prefiks for {host} i {region} ({regionCode}): {pools} er fulle.",
+  "error.stream.failed": "Fremdriftsstrømmen feilet; last inn siden på nytt.",
+  "error.host.fingerprintDiffers":
+    "{name}: fingeravtrykket du bekreftet ({fingerprint}), er ikke nøkkelen verten viser nå ({algorithm} {presented}). Ingenting ble festet; sammenlign på nytt.",
+  "error.image.noBootLoader":
+    "{host}: {volume} har ingen oppstartslaster (ingen oppstartssektor på disken), så en VM laget av det ville aldri starte. Oppgi kjernen og initrd det starter med (scripts/build-guest-image skriver stiene deres til /var/lib/skjold-lab/lab.json, image.kernelPath og image.initrdPath).",
+  "error.image.fileUnreadable": "{host}: {file} er ikke en lesbar fil på verten.",
+  "error.host.privateKeyEncrypted": "Vert: privat nøkkel: den er beskyttet med en passfrase; lim inn en ukryptert nøkkel.",
+  "error.host.privateKeyUnreadable": "Vert: privat nøkkel: den kunne ikke leses.",
 };
