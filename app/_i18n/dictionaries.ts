@@ -23,6 +23,7 @@ export const en = {
   ...enAreas.errors,
   ...enAreas.vmEvents,
   ...enAreas.controls,
+  ...enAreas.validation,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -43,6 +44,7 @@ export const nb: Readonly<Record<MessageKey, string>> = {
   ...nbAreas.errors,
   ...nbAreas.vmEvents,
   ...nbAreas.controls,
+  ...nbAreas.validation,
 };
 
 /** Each locale's areas, for the test that no key is defined in two of them. */

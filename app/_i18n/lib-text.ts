@@ -40,8 +40,8 @@ export function libText(text: { key: ErrorKey | MessageKey; params?: EventParams
 
 /**
  * What a page or a form shows for a thrown error, in the reader's language: a capacity refusal from
- * its details, a keyed AppError from its key, an unexpected error or an outage by its correlation id;
- * anything else as the API words it. Pass `publicError` when the caller already has it (each call of
+ * its details, a keyed AppError from its key, a validation refusal field by field, an unexpected
+ * error or an outage by its correlation id; anything else as the API words it. Pass `publicError` when the caller already has it (each call of
  * toPublicError logs an unexpected error under a new id).
  */
 export function errorText(err: unknown, t: Translate, publicError: PublicError["error"] = toPublicError(err).body.error): string {
@@ -49,6 +49,8 @@ export function errorText(err: unknown, t: Translate, publicError: PublicError["
     const refusal = err.code === "NO_CAPACITY" ? orderRefusalText({ t, details: err.details }) : null;
     if (refusal) return refusal;
     if (err.key) return libText({ key: err.key, params: err.params }, t);
+    const invalid = validationText(err, t);
+    if (invalid) return invalid;
   }
   const { code, message, correlationId } = publicError;
   if (correlationId && code === "UNAVAILABLE") return t("error.unavailable", { seconds: String(RETRY_AFTER_SECONDS), id: correlationId });
@@ -76,6 +78,19 @@ function templatePattern(template: string): RegExp {
   return new RegExp(`^${parts.map((p, i) => (i % 2 ? `(?<${p}>.+?)` : escapeRegExp(p))).join("")}$`, "s");
 }
 
+/** The key (of those `among` takes) whose English `text` is, with the values read back from it, in the reader's words; null when none is. */
+function byEnglish(among: (key: string) => boolean, text: string, t: Translate): string | null {
+  // The template with the most words of its own first: "at least {n} characters" before "at least {n}".
+  const candidates = (Object.keys(en) as MessageKey[])
+    .filter(among)
+    .sort((a, b) => en[b].replace(/\{\w+\}/g, "").length - en[a].replace(/\{\w+\}/g, "").length);
+  for (const key of candidates) {
+    const values = templatePattern(en[key]).exec(text);
+    if (values) return t(key, { ...values.groups });
+  }
+  return null;
+}
+
 /**
  * A hardening control's title in the reader's language. The report stores the English title; the
  * dictionary has it under `control.<id>` (a node's `[name]` left out of the id), or under a variant
@@ -84,10 +99,26 @@ function templatePattern(template: string): RegExp {
  */
 export function controlTitle(c: { id: string; title: string }, t: Translate): string {
   const base = `control.${c.id.replace(/\[.*\]$/, "")}`;
-  for (const key of Object.keys(en) as MessageKey[]) {
-    if (key !== base && !key.startsWith(`${base}.`)) continue;
-    const values = templatePattern(en[key]).exec(c.title);
-    if (values) return t(key, { ...values.groups });
-  }
-  return c.title;
+  return byEnglish((key) => key === base || key.startsWith(`${base}.`), c.title, t) ?? c.title;
+}
+
+/** A field's validation message (zod's or a domain's) in the reader's words; as written when the dictionary lacks it. */
+export function fieldText(message: string, t: Translate): string {
+  return byEnglish((key) => key.startsWith("field."), message, t) ?? message;
+}
+
+const FieldIssues = z.array(z.object({ path: z.string(), message: z.string() }));
+
+/**
+ * A validation refusal shaped as fromZod makes it ("Order: name: must be…; planCode: …", the same
+ * issues in `details`), field by field in the reader's words; null for any other message.
+ */
+function validationText(err: AppError, t: Translate): string | null {
+  const issues = FieldIssues.safeParse(err.details);
+  if (err.code !== "VALIDATION" || !issues.success || issues.data.length === 0) return null;
+  const english = issues.data.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ");
+  if (!err.message.endsWith(`: ${english}`)) return null;
+  const what = err.message.slice(0, -english.length - 2);
+  const words = issues.data.map((i) => (i.path ? `${i.path}: ${fieldText(i.message, t)}` : fieldText(i.message, t))).join("; ");
+  return `${`invalid.${what}` in en ? t(`invalid.${what}` as MessageKey) : what}: ${words}`;
 }

@@ -1,8 +1,8 @@
 import "server-only";
 import type { ActionState } from "@/components/action-state";
 import { toPublicError } from "@/lib/core/errors";
-import { errorText } from "@/app/_i18n/lib-text";
-import { getT } from "@/app/_i18n/server";
+import { errorText, fieldText } from "@/app/_i18n/lib-text";
+import { getT, type T } from "@/app/_i18n/server";
 import { currentUser } from "./request";
 
 export type { ActionState };
@@ -16,18 +16,19 @@ export async function runAction(fn: () => Promise<ActionState | void>): Promise<
     // next/navigation's redirect() and notFound() work by throwing: let them through.
     if (err && typeof err === "object" && "digest" in err && String((err as { digest: unknown }).digest).startsWith("NEXT_")) throw err;
     const publicError = toPublicError(err).body.error;
-    const fields = fieldMessages(publicError.details);
-    return { ok: false, error: await readersText(err, publicError), ...(fields ? { fields } : {}) };
+    const t = await readersT();
+    const fields = fieldMessages(publicError.details, t);
+    return { ok: false, error: t ? errorText(err, t, publicError) : publicError.message, ...(fields ? { fields } : {}) };
   }
 }
 
-/** The refusal in the signed-in user's language (or the language cookie's); as the API words it if even that fails. */
-async function readersText(err: unknown, publicError: ReturnType<typeof toPublicError>["body"]["error"]): Promise<string> {
+/** The signed-in user's words (or the language cookie's); null when even that fails (the API's English then). */
+async function readersT(): Promise<T | null> {
   try {
     const user = await currentUser().catch(() => null);
-    return errorText(err, (await getT(user?.locale)).t, publicError);
+    return (await getT(user?.locale)).t;
   } catch {
-    return publicError.message;
+    return null;
   }
 }
 
@@ -38,13 +39,14 @@ export function formObject(form: FormData): Record<string, string> {
 }
 
 /** `details` of a refusal shaped `[{ path, message }]` (fromZod's and the domains' own) as one message per field. */
-function fieldMessages(details: unknown): Record<string, string> | undefined {
+function fieldMessages(details: unknown, t: T | null): Record<string, string> | undefined {
   if (!Array.isArray(details)) return undefined;
   const fields: Record<string, string> = {};
   for (const d of details) {
     if (d && typeof d.path === "string" && d.path && typeof d.message === "string") {
       const field = d.path.split(".")[0]!; // reserved.2 → reserved
-      fields[field] = fields[field] ? `${fields[field]}; ${d.message}` : d.message;
+      const message = t ? fieldText(d.message, t) : d.message;
+      fields[field] = fields[field] ? `${fields[field]}; ${message}` : message;
     }
   }
   return Object.keys(fields).length ? fields : undefined;

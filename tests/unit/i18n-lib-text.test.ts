@@ -3,7 +3,11 @@ import path from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { en, LOCALES, type MessageKey } from "@/app/_i18n/dictionaries";
-import { controlTitle } from "@/app/_i18n/lib-text";
+import { z } from "zod";
+import { controlTitle, errorText, fieldText, keyedEventText } from "@/app/_i18n/lib-text";
+import { vmEventText } from "@/app/_i18n/vm-outage-text";
+import { AppError, fromZod } from "@/lib/core/errors";
+import { quotaRefusal } from "@/lib/vms/order/quota";
 import { evaluateGuestControls } from "@/lib/guest/verify/guest-controls";
 import { parseGuestEvidence } from "@/lib/guest/verify/guest-evidence";
 import { AGENT_ENV_FILE, evaluateAgentControls, parseAgentEvidence } from "@/lib/k3s/verify/agent-controls";
@@ -27,8 +31,9 @@ const root = path.resolve(import.meta.dirname, "../..");
  */
 const UNKEYED: Record<string, { count: number; why: string }> = {
   // Not yet keyed (issue 12, what remains): shown by forms, but worded from English parts.
-  "lib/core/errors.ts": { count: 1, why: "fromZod: the zod issues' own English (field messages); next step" },
-  "lib/vms/order/catalog.ts": { count: 1, why: "an order field the form cannot send (tampered select); next step" },
+  // Validation refusals: worded field by field by the English of each message (app/_i18n/en/validation.ts).
+  "lib/core/errors.ts": { count: 1, why: "fromZod, worded by lib-text's validationText; field messages not in validation.ts stay English" },
+  "lib/vms/order/catalog.ts": { count: 1, why: "an order field refusal, worded by validationText" },
   "lib/vms/order/capacity-refusal.ts": { count: 1, why: "worded from its details by app/_i18n/order-refusal.ts" },
   "lib/vms/provision/place.ts": { count: 1, why: "placement's explanation (lib/placement), shown in a job's error" },
   "lib/clusters/order/order-cluster.ts": { count: 1, why: "wraps a node's refusal (keyed) in a cluster's; next step" },
@@ -286,5 +291,54 @@ describe("text lib/ words for a person", () => {
     const en = (key: MessageKey) => LOCALES.en[key] as string;
     expect(controlTitle({ id: "ssh.banner", title: "A warning banner is shown" }, en)).toBe("A warning banner is shown");
     expect(controlTitle({ id: "ssh.banner", title: "A banner" }, (k) => LOCALES.nb[k])).toBe("A banner");
+  });
+
+  it("words a keyed refusal, an event and an unexpected error in the reader's language, English as lib/ wrote it", () => {
+    const t = (locale: "en" | "nb") => (key: MessageKey, vars?: Record<string, string>) =>
+      Object.entries(vars ?? {}).reduce((s, [k, v]) => s.replaceAll(`{${k}}`, v), LOCALES[locale][key] as string);
+    const busy = new AppError("CONFLICT", "web-1 is stopped; power actions work on a running or stopped VM.", {
+      key: "error.vm.powerWrongState",
+      params: { name: "web-1", vmState: "STOPPED" },
+    });
+    expect(errorText(busy, t("en"))).toBe(busy.message);
+    expect(errorText(busy, t("nb"))).toBe("web-1 har tilstanden «stoppet»; strømhandlinger virker på en VM som kjører eller er stoppet.");
+    const quota = quotaRefusal({
+      limits: { vms: 1, vcpus: 8, memoryMb: 8192, diskGb: 100 },
+      used: { vms: 1, vcpus: 1, memoryMb: 512, diskGb: 10 },
+      request: { vcpus: 1, memoryMb: 512, diskGb: 10 },
+    })!;
+    const refusal = new AppError("QUOTA_EXCEEDED", quota.message, { key: quota.key, params: quota.params });
+    expect(errorText(refusal, t("en"))).toBe("Your team's quota allows 1 VM; 1 is in use.");
+    expect(errorText(refusal, t("nb"))).toBe("Teamets kvote tillater 1 VM; 1 er i bruk.");
+    // Not keyed yet: as the API words it. Unexpected: by its correlation id, in the reader's words.
+    expect(errorText(new AppError("VALIDATION", "Order: name: too long"), t("nb"))).toBe("Order: name: too long");
+    expect(errorText(new Error("boom"), t("nb"), { code: "INTERNAL", message: "x", correlationId: "c-1" })).toBe(
+      "Noe gikk galt hos oss. Oppgi denne ID-en til operatøren din: c-1",
+    );
+    // An event keeps its key in data.text; a list is joined with the reader's "and"; an old row keeps its message.
+    const data = {
+      text: { key: "event.networkBridged", params: { tap: "vt1", host: "h1", bridge: "br0", mac: "m", addresses: ["a", "b"] } },
+    };
+    expect(keyedEventText(data, t("en"))).toBe("Tap vt1 on h1, on bridge br0; the host lets it send only from m, a and b");
+    expect(keyedEventText(data, t("nb"))).toContain("m, a og b");
+    expect(vmEventText({ kind: "started", message: "Domain x started", data: null }, t("nb"))).toBe("Domain x started");
+  });
+
+  it("words a validation refusal field by field, each field message found by its English", () => {
+    const t = (locale: "en" | "nb") => (key: MessageKey, vars?: Record<string, string>) =>
+      Object.entries(vars ?? {}).reduce((s, [k, v]) => s.replaceAll(`{${k}}`, v), LOCALES[locale][key] as string);
+    // Every template reads back as itself (the most specific one wins) and as its Norwegian.
+    const fill = (s: string) => s.replace(/\{\w+\}/g, "7");
+    const fields = (Object.keys(en) as MessageKey[]).filter((k) => k.startsWith("field."));
+    expect(fields.filter((k) => fieldText(fill(en[k]), t("en")) !== fill(en[k]))).toEqual([]);
+    expect(fields.filter((k) => fieldText(fill(en[k]), t("nb")) !== fill(LOCALES.nb[k]))).toEqual([]);
+    const schema = z.object({ name: z.string().max(3, "must be at most 3 characters"), email: z.email("must be a valid email address") });
+    const refusal = fromZod(schema.safeParse({ name: "abcd", email: "x" }).error!, "Team");
+    expect(errorText(refusal, t("en"))).toBe(refusal.message);
+    expect(errorText(refusal, t("nb"))).toBe("Team: name: kan være høyst 3 tegn; email: må være en gyldig e-postadresse");
+    const zodOwn = fromZod(z.object({ name: z.string() }).safeParse({}).error!, "Order");
+    expect(errorText(zodOwn, t("en"))).toBe(zodOwn.message);
+    expect(errorText(zodOwn, t("nb"))).toBe("Bestilling: name: Ugyldig verdi: forventet string, fikk undefined");
+    expect(fieldText("something lib/ says", t("nb"))).toBe("something lib/ says");
   });
 });

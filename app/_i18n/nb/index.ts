@@ -13,3 +13,4 @@ export { residency } from "./residency";
 export { errors } from "./errors";
 export { vmEvents } from "./vm-events";
 export { controls } from "./controls";
+export { validation } from "./validation";
