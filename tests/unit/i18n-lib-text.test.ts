@@ -341,4 +341,49 @@ describe("text lib/ words for a person", () => {
     expect(errorText(zodOwn, t("nb"))).toBe("Bestilling: name: Ugyldig verdi: forventet string, fikk undefined");
     expect(fieldText("something lib/ says", t("nb"))).toBe("something lib/ says");
   });
+
+  it("has Norwegian for every validation message a portal form's schema writes", () => {
+    const forms = [
+      "lib/vms/order/",
+      "lib/teams/",
+      "lib/users/",
+      "lib/auth/",
+      "lib/clusters/order/",
+      "lib/core/validation.ts",
+      "lib/hosts/schemas.ts",
+      "lib/network/pool-input.ts",
+      "lib/latency/schemas.ts",
+      "lib/catalog/",
+      "lib/residency/operator-settings.ts",
+      "lib/residency/portal-location.ts",
+      "lib/audit/",
+    ];
+    const CHECKS = new Set(["min", "max", "length", "regex", "refine", "superRefine", "email", "int", "positive", "nonnegative"]);
+    const messages = new Set<string>();
+    for (const file of libFiles().filter((f) => forms.some((p) => path.relative(root, f).startsWith(p)))) {
+      const src = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
+      const visit = (n: ts.Node) => {
+        if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && CHECKS.has(n.expression.name.text)) {
+          for (const a of n.arguments) {
+            const texts = ts.isStringLiteralLike(a)
+              ? [a.text]
+              : ts.isObjectLiteralExpression(a)
+                ? a.properties.flatMap((p) =>
+                    ts.isPropertyAssignment(p) && ["message", "error"].includes(p.name.getText()) && ts.isStringLiteralLike(p.initializer)
+                      ? [p.initializer.text]
+                      : [],
+                  )
+                : [];
+            for (const text of texts) if (/[a-z] [a-z]/.test(text)) messages.add(text);
+          }
+        }
+        ts.forEachChild(n, visit);
+      };
+      visit(src);
+    }
+    const nb = (key: MessageKey, vars?: Record<string, string>) =>
+      Object.entries(vars ?? {}).reduce((s, [k, v]) => s.replaceAll(`{${k}}`, v), LOCALES.nb[key] as string);
+    expect(messages.size).toBeGreaterThan(20);
+    expect([...messages].filter((m) => fieldText(m, nb) === m)).toEqual([]);
+  });
 });
