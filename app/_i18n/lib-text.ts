@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { NestedError } from "@/lib/core/error-text";
 import { AppError, type ErrorKey, type PublicError, RETRY_AFTER_SECONDS, toPublicError } from "@/lib/core/errors";
 import type { EventParams } from "@/lib/vms/shared/vm-event-text";
 import { en, type MessageKey } from "./dictionaries";
@@ -28,9 +29,15 @@ export function wordParams(params: EventParams | undefined, t: Translate): Recor
   for (const [name, value] of Object.entries(params ?? {})) {
     const key = ENUM_PARAMS[name] && `${ENUM_PARAMS[name]}${value}`;
     if (Array.isArray(value)) out[name] = value.join(` ${t("common.and")} `);
+    else if (value !== null && typeof value === "object" && "message" in value) out[name] = nestedText(value, t);
     else out[name] = key && key in en ? t(key as MessageKey) : String(value);
   }
   return out;
+}
+
+/** A refusal inside another by its key; as lib/ wrote it without one (a capacity refusal keeps its English here, as before). */
+function nestedText(inner: NestedError, t: Translate): string {
+  return inner.key ? libText({ key: inner.key, params: inner.params }, t) : inner.message;
 }
 
 /** lib/'s keyed text in the reader's language. */
@@ -46,9 +53,9 @@ export function libText(text: { key: ErrorKey | MessageKey; params?: EventParams
  */
 export function errorText(err: unknown, t: Translate, publicError: PublicError["error"] = toPublicError(err).body.error): string {
   if (err instanceof AppError) {
+    if (err.key) return libText({ key: err.key, params: err.params }, t);
     const refusal = err.code === "NO_CAPACITY" ? orderRefusalText({ t, details: err.details }) : null;
     if (refusal) return refusal;
-    if (err.key) return libText({ key: err.key, params: err.params }, t);
     const invalid = validationText(err, t);
     if (invalid) return invalid;
   }

@@ -174,14 +174,34 @@ export const errorText = {
   "error.image.fileUnreadable": "{host}: {file} is not a readable file on the host.",
   "error.host.privateKeyEncrypted": "Host: privateKey: it is protected by a passphrase; paste an unencrypted key.",
   "error.host.privateKeyUnreadable": "Host: privateKey: it could not be read.",
+  "error.cluster.nodeRefusedAgent": "Cluster {name} needs {nodes} nodes (1 server, {agents} agent); node {node} was refused: {reason}",
+  "error.cluster.nodeRefusedAgents": "Cluster {name} needs {nodes} nodes (1 server, {agents} agents); node {node} was refused: {reason}",
+  "error.cluster.nodeRefusedAgentNothingOrdered":
+    "Cluster {name} needs {nodes} nodes (1 server, {agents} agent); node {node} was refused: {reason} Nothing was ordered.",
+  "error.cluster.nodeRefusedAgentsNothingOrdered":
+    "Cluster {name} needs {nodes} nodes (1 server, {agents} agents); node {node} was refused: {reason} Nothing was ordered.",
 } as const;
 
 export type ErrorKey = keyof typeof errorText;
 
-/** Values for a key's {placeholders}, written as a template literal writes them (`${null}` is "null"). */
-export type TextParams = Readonly<Record<string, string | number | null | undefined>>;
+/**
+ * Values for a key's {placeholders}, written as a template literal writes them (`${null}` is "null");
+ * a refusal inside another (a cluster's node refused) as its own text, worded the same way.
+ */
+export type TextParams = Readonly<Record<string, string | number | null | undefined | NestedError>>;
+
+/** Another AppError's text as a value: its English `message`, and what words it in another language. */
+export interface NestedError {
+  readonly message: string;
+  readonly code: string;
+  readonly key?: ErrorKey;
+  readonly params?: TextParams;
+  readonly details?: unknown;
+}
+
+const written = (value: TextParams[string]) => (value !== null && typeof value === "object" ? value.message : String(value));
 
 /** The English of `key` with its {placeholders} filled: the message of an AppError made from a key alone. */
 export function errorMessage(key: ErrorKey, params: TextParams = {}): string {
-  return errorText[key].replace(/\{(\w+)\}/g, (all, name: string) => (name in params ? String(params[name]) : all));
+  return errorText[key].replace(/\{(\w+)\}/g, (all, name: string) => (name in params ? written(params[name]) : all));
 }

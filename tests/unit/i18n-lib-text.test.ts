@@ -36,7 +36,6 @@ const UNKEYED: Record<string, { count: number; why: string }> = {
   "lib/vms/order/catalog.ts": { count: 1, why: "an order field refusal, worded by validationText" },
   "lib/vms/order/capacity-refusal.ts": { count: 1, why: "worded from its details by app/_i18n/order-refusal.ts" },
   "lib/vms/provision/place.ts": { count: 1, why: "placement's explanation (lib/placement), shown in a job's error" },
-  "lib/clusters/order/order-cluster.ts": { count: 1, why: "wraps a node's refusal (keyed) in a cluster's; next step" },
   "lib/clusters/provision/wait-node.ts": { count: 3, why: "a cluster job's internals, stored as its error" },
   "lib/clusters/shared/fail-cluster-on.ts": { count: 1, why: "re-throws another error's message" },
   "lib/clusters/shared/load-cluster.ts": { count: 2, why: "a cluster job's internals (k3s artifacts, nodes)" },
@@ -310,6 +309,19 @@ describe("text lib/ words for a person", () => {
     const refusal = new AppError("QUOTA_EXCEEDED", quota.message, { key: quota.key, params: quota.params });
     expect(errorText(refusal, t("en"))).toBe("Your team's quota allows 1 VM; 1 is in use.");
     expect(errorText(refusal, t("nb"))).toBe("Teamets kvote tillater 1 VM; 1 er i bruk.");
+    // A cluster's node refused: the node's refusal inside the cluster's, both in the reader's words.
+    const cluster = new AppError(
+      "QUOTA_EXCEEDED",
+      `Cluster c1 needs 3 nodes (1 server, 2 agents); node c1-agent-2 was refused: ${quota.message} Nothing was ordered.`,
+      {
+        key: "error.cluster.nodeRefusedAgentsNothingOrdered",
+        params: { name: "c1", nodes: 3, agents: 2, node: "c1-agent-2", reason: { ...quota, code: "QUOTA_EXCEEDED" } },
+      },
+    );
+    expect(errorText(cluster, t("en"))).toBe(cluster.message);
+    expect(errorText(cluster, t("nb"))).toBe(
+      "Klyngen c1 trenger 3 noder (1 server, 2 agenter); noden c1-agent-2 ble avvist: Teamets kvote tillater 1 VM; 1 er i bruk. Ingenting ble bestilt.",
+    );
     // Not keyed yet: as the API words it. Unexpected: by its correlation id, in the reader's words.
     expect(errorText(new AppError("VALIDATION", "Order: name: too long"), t("nb"))).toBe("Order: name: too long");
     expect(errorText(new Error("boom"), t("nb"), { code: "INTERNAL", message: "x", correlationId: "c-1" })).toBe(

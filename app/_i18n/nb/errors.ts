@@ -169,4 +169,10 @@ export const errors: Translation<typeof en> = {
   "error.image.fileUnreadable": "{host}: {file} er ikke en lesbar fil på verten.",
   "error.host.privateKeyEncrypted": "Vert: privat nøkkel: den er beskyttet med en passfrase; lim inn en ukryptert nøkkel.",
   "error.host.privateKeyUnreadable": "Vert: privat nøkkel: den kunne ikke leses.",
+  "error.cluster.nodeRefusedAgent": "Klyngen {name} trenger {nodes} noder (1 server, {agents} agent); noden {node} ble avvist: {reason}",
+  "error.cluster.nodeRefusedAgents": "Klyngen {name} trenger {nodes} noder (1 server, {agents} agenter); noden {node} ble avvist: {reason}",
+  "error.cluster.nodeRefusedAgentNothingOrdered":
+    "Klyngen {name} trenger {nodes} noder (1 server, {agents} agent); noden {node} ble avvist: {reason} Ingenting ble bestilt.",
+  "error.cluster.nodeRefusedAgentsNothingOrdered":
+    "Klyngen {name} trenger {nodes} noder (1 server, {agents} agenter); noden {node} ble avvist: {reason} Ingenting ble bestilt.",
 };
