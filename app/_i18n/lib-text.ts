@@ -109,6 +109,11 @@ export function controlTitle(c: { id: string; title: string }, t: Translate): st
   return byEnglish((key) => key === base || key.startsWith(`${base}.`), c.title, t) ?? c.title;
 }
 
+/** A control's evidence: what was read on the machine stays as read; Skjold's own few words about it in the reader's. */
+export function evidenceText(evidence: string, t: Translate): string {
+  return byEnglish((key) => key.startsWith("evidence."), evidence, t) ?? evidence;
+}
+
 /** A field's validation message (zod's or a domain's) in the reader's words; as written when the dictionary lacks it. */
 export function fieldText(message: string, t: Translate): string {
   return byEnglish((key) => key.startsWith("field."), message, t) ?? message;

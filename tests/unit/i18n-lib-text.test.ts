@@ -4,7 +4,7 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { en, LOCALES, type MessageKey } from "@/app/_i18n/dictionaries";
 import { z } from "zod";
-import { controlTitle, errorText, fieldText, keyedEventText } from "@/app/_i18n/lib-text";
+import { controlTitle, errorText, evidenceText, fieldText, keyedEventText } from "@/app/_i18n/lib-text";
 import { vmEventText } from "@/app/_i18n/vm-outage-text";
 import { AppError, fromZod } from "@/lib/core/errors";
 import { quotaRefusal } from "@/lib/vms/order/quota";
@@ -272,6 +272,10 @@ describe("text lib/ words for a person", () => {
     });
     expect(guest.length + agent.length).toBeGreaterThan(50);
     expect([...guest, ...agent].flatMap(check)).toEqual([]);
+    // Evidence is what was read on the machine; only Skjold's own words about it are translated.
+    expect(evidenceText("not a k3s node", t("nb"))).toBe("ikke en k3s-node");
+    expect(evidenceText("not a k3s node", t("en"))).toBe("not a k3s node");
+    expect(evidenceText("permitrootlogin no", t("nb"))).toBe("permitrootlogin no");
   });
 
   it("fails on an unkeyed message, a key with other English and a title without Norwegian", () => {

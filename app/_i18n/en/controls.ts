@@ -2,6 +2,7 @@
 // control id: the report stores the English title, the page shows `control.<id>` in the reader's
 // language (a title with values, such as a node's name, takes them from the control's `text`).
 // tests/unit/i18n-lib-text.test.ts checks that each title here reads as the control writes it.
+// `evidence.*`: the few words Skjold writes as evidence itself (not what it read on the machine).
 export const controls = {
   "control.accounts.admin-user": "A non-root admin user with sudo exists",
   "control.accounts.no-empty-passwords": "No account has an empty password",
@@ -71,4 +72,8 @@ export const controls = {
   "control.ssh.permit-user-environment": "Users cannot pass environment to sshd",
   "control.ssh.use-pam": "sshd uses PAM",
   "control.updates.automatic": "Automatic security updates are on",
+  "evidence.nothingFound": "(nothing found)",
+  "evidence.noAnswer": "(no answer)",
+  "evidence.notK3s": "not a k3s node",
+  "evidence.noKyverno": "Kyverno is not installed",
 } as const;

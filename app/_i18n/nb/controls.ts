@@ -71,4 +71,8 @@ export const controls: Translation<typeof en> = {
   "control.ssh.permit-user-environment": "Brukere kan ikke sende miljøvariabler til sshd",
   "control.ssh.use-pam": "sshd bruker PAM",
   "control.updates.automatic": "Automatiske sikkerhetsoppdateringer er på",
+  "evidence.nothingFound": "(ingenting funnet)",
+  "evidence.noAnswer": "(intet svar)",
+  "evidence.notK3s": "ikke en k3s-node",
+  "evidence.noKyverno": "Kyverno er ikke installert",
 };
