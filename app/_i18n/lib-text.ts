@@ -6,8 +6,10 @@ import { en, type MessageKey } from "./dictionaries";
 import { orderRefusalText } from "./order-refusal";
 
 // Text that lib/ words in English, in the reader's language: an AppError by its `key` and `params`
-// (lib/core/error-text.ts), a VM event by the key in its `data`, a hardening control by its id. What
-// carries no key (old rows, errors not yet keyed) is shown as lib/ wrote it.
+// (lib/core/error-text.ts), a VM event by the key in its `data`. Where lib/ stores or sends only the
+// English (a hardening control's title and evidence, a validation refusal's field messages), the
+// dictionary's template whose English it is words it, its values read back from the text. What has
+// neither (old rows, errors not yet keyed) is shown as lib/ wrote it: an English page reads as before.
 
 type Translate = (key: MessageKey, vars?: Record<string, string>) => string;
 
@@ -46,10 +48,10 @@ export function libText(text: { key: ErrorKey | MessageKey; params?: EventParams
 }
 
 /**
- * What a page or a form shows for a thrown error, in the reader's language: a capacity refusal from
- * its details, a keyed AppError from its key, a validation refusal field by field, an unexpected
- * error or an outage by its correlation id; anything else as the API words it. Pass `publicError` when the caller already has it (each call of
- * toPublicError logs an unexpected error under a new id).
+ * What a page or a form shows for a thrown error, in the reader's language: a keyed AppError from its
+ * key, a capacity refusal from its details, a validation refusal field by field, an unexpected error
+ * or an outage by its correlation id; anything else as the API words it. Pass `publicError` when the
+ * caller already has it (each call of toPublicError logs an unexpected error under a new id).
  */
 export function errorText(err: unknown, t: Translate, publicError: PublicError["error"] = toPublicError(err).body.error): string {
   if (err instanceof AppError) {
