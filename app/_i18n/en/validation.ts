@@ -133,4 +133,7 @@ export const validation = {
   "field.net.noTun": "/dev/net/tun is missing, so no tap can be made",
   "field.net.sudo":
     "Skjold's host user may not run `ip` and `nft` as root (sudoers: `<user> ALL=(root) NOPASSWD: /usr/sbin/ip, /usr/sbin/nft`)",
+  "field.drift.notUnknownDomain": "not an unknown domain on this host (known to Skjold, adopted, or gone)",
+  "field.drift.notSkjolds": "not named by Skjold (skj-…): clean it up by hand",
+  "field.drift.notOrphan": "not an orphan volume on this host",
 } as const;

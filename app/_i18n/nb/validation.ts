@@ -132,4 +132,7 @@ export const validation: Translation<typeof en> = {
   "field.net.noTun": "/dev/net/tun mangler, så det kan ikke lages noe tap-grensesnitt",
   "field.net.sudo":
     "Skjolds vertsbruker får ikke kjøre `ip` og `nft` som root (sudoers: `<user> ALL=(root) NOPASSWD: /usr/sbin/ip, /usr/sbin/nft`)",
+  "field.drift.notUnknownDomain": "ikke et ukjent domene på denne verten (kjent for Skjold, adoptert eller borte)",
+  "field.drift.notSkjolds": "ikke navngitt av Skjold (skj-…): rydd det opp for hånd",
+  "field.drift.notOrphan": "ikke et foreldreløst volum på denne verten",
 };
