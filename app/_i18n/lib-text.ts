@@ -111,6 +111,30 @@ export function controlTitle(c: { id: string; title: string }, t: Translate): st
   return byEnglish((key) => key === base || key.startsWith(`${base}.`), c.title, t) ?? c.title;
 }
 
+/**
+ * A refusal stored as its English only (a VM's or a cluster's `lastError`): the error template whose
+ * English it is, its values read back, a state in the reader's words. Kept as stored when no template
+ * reads it, or when a value meant to be a state is not one (the text only looked like the template).
+ */
+export function storedErrorText(text: string, t: Translate): string {
+  const candidates = (Object.keys(en) as MessageKey[])
+    .filter((key) => key.startsWith("error."))
+    .sort((a, b) => en[b].replace(/\{\w+\}/g, "").length - en[a].replace(/\{\w+\}/g, "").length);
+  for (const key of candidates) {
+    const values = templatePattern(en[key]).exec(text)?.groups;
+    if (!values) continue;
+    const words: Record<string, string> = {};
+    for (const [name, value] of Object.entries(values)) {
+      const prefix = ENUM_PARAMS[name];
+      const state = prefix && (Object.keys(en) as MessageKey[]).find((k) => k.startsWith(prefix) && en[k] === value);
+      if (prefix && !state) return text;
+      words[name] = state ? t(state) : value;
+    }
+    return t(key, words);
+  }
+  return text;
+}
+
 /** A control's evidence: what was read on the machine stays as read; Skjold's own few words about it in the reader's. */
 export function evidenceText(evidence: string, t: Translate): string {
   return byEnglish((key) => key.startsWith("evidence."), evidence, t) ?? evidence;

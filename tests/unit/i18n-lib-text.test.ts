@@ -4,7 +4,7 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { en, LOCALES, type MessageKey } from "@/app/_i18n/dictionaries";
 import { z } from "zod";
-import { controlTitle, errorText, evidenceText, fieldText, keyedEventText } from "@/app/_i18n/lib-text";
+import { controlTitle, errorText, evidenceText, fieldText, keyedEventText, storedErrorText } from "@/app/_i18n/lib-text";
 import { vmEventText } from "@/app/_i18n/vm-outage-text";
 import { AppError, fromZod } from "@/lib/core/errors";
 import { quotaRefusal } from "@/lib/vms/order/quota";
@@ -401,5 +401,16 @@ describe("text lib/ words for a person", () => {
       Object.entries(vars ?? {}).reduce((s, [k, v]) => s.replaceAll(`{${k}}`, v), LOCALES.nb[key] as string);
     expect(messages.size).toBeGreaterThan(20);
     expect([...messages].filter((m) => fieldText(m, nb) === m)).toEqual([]);
+  });
+
+  it("words a refusal stored as English only (a VM's lastError) when a template reads it, and keeps anything else", () => {
+    const t = (locale: "en" | "nb") => (key: MessageKey, vars?: Record<string, string>) =>
+      Object.entries(vars ?? {}).reduce((s, [k, v]) => s.replaceAll(`{${k}}`, v), LOCALES[locale][key] as string);
+    expect(storedErrorText("VM web-1 is stopped", t("en"))).toBe("VM web-1 is stopped");
+    expect(storedErrorText("VM web-1 is stopped", t("nb"))).toBe("VM-en web-1 har tilstanden «stoppet»");
+    expect(storedErrorText("Image Debian 12 is not on host osl-kvm-01", t("nb"))).toBe("Imaget Debian 12 finnes ikke på verten osl-kvm-01");
+    // Looks like "VM {name} is {vmState}", but "gone: x" is no state: kept as stored.
+    expect(storedErrorText("VM web-1 is gone: x", t("nb"))).toBe("VM web-1 is gone: x");
+    expect(storedErrorText("osl-kvm-01: define: connection lost twice", t("nb"))).toBe("osl-kvm-01: define: connection lost twice");
   });
 });
