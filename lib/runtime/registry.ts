@@ -14,6 +14,9 @@ import { powerVmJob } from "../vms/power/power-vm-job";
 import { finishRollbacksTask } from "../vms/provision/finish-rollbacks-task";
 import { provisionVmJob, provisionVmJobV1, provisionVmJobV2 } from "../vms/provision/provision-vm-job";
 import { verifyVmJob } from "../vms/verify/verify-vm-job";
+import { personaliseVmJob } from "../vms/warm/personalise-vm-job";
+import { refillWarmPoolsTask } from "../vms/warm/refill-task";
+import { warmVmJob } from "../vms/warm/warm-vm-job";
 
 // The application's jobs and schedules: what `scripts/worker.ts` (and an inline worker) runs. It
 // lives here, above every domain, so lib/jobs (the engine) never imports the jobs it runs.
@@ -27,6 +30,8 @@ export const jobRegistry = createJobRegistry(
   powerVmJob,
   deleteVmJob,
   verifyVmJob,
+  warmVmJob,
+  personaliseVmJob,
   provisionClusterJob,
   verifyClusterJob,
 )
@@ -54,6 +59,7 @@ const scheduledTasks: readonly ScheduledTask[] = [
   reconcileAllHostsTask,
   finishRollbacksTask,
   ledgerVerificationTask,
+  refillWarmPoolsTask,
 ];
 
 export function listSchedules(): readonly ScheduledTask[] {
