@@ -4,10 +4,14 @@ import { decryptSecret, encryptSecret } from "../../core/secrets";
 import { buildPersonaliseScript } from "../../guest/personalise-script";
 import { runRootScript } from "../../guest/shell";
 import type { StepDefinition } from "../../jobs/define";
+import { sharedSshPool } from "../../hosts/host-target";
 import { generateKeyPair, type GeneratedKeyPair } from "../../ssh/keygen";
+import { createSshPool } from "../../ssh/pool";
 import { removeVmFromHost } from "../delete/remove-vm-from-host";
 import { buildVmSeedVolume, instanceIdOf, recordVmSeed } from "../provision/build-seed";
 import type { ProvisionVmPayload } from "../provision/payload";
+import { waitForGuestSsh } from "../provision/wait-for-guest-ssh";
+import { guestTarget } from "../shared/guest-target";
 import { loadVm, requirePlaced, vmHostContext, type PlacedVm } from "../shared/load-vm";
 import { addVmEvent } from "../shared/vm-events";
 import { vmGuestShell } from "../shared/vm-guest-shell";
@@ -23,7 +27,7 @@ import { closeVmLocations, openVmLocation } from "../shared/vm-locations";
 
 export const personaliseStep: StepDefinition<ProvisionVmPayload> = {
   key: "personalise",
-  async run({ prisma, payload }) {
+  async run({ prisma, payload, signal }) {
     const vm = requirePlaced(await loadVm(prisma, payload.vmId));
     if (!vm.team || !vm.warmClaimedAt) throw new AppError("CONFLICT", `VM ${vm.name} was not taken from a warm pool`);
     const hostKey = await pendingHostKey(prisma, vm);
@@ -37,6 +41,16 @@ export const personaliseStep: StepDefinition<ProvisionVmPayload> = {
       randomSeed: randomBytes(512).toString("base64"),
     });
     const how = await runOnGuest({ vm, newFingerprint: hostKey.fingerprint, script });
+    // sshd reloads at the end of the script: the new key answers before it is pinned, so the steps
+    // after this one meet a listening sshd instead of a refused connection and a retry.
+    await waitForGuestSsh({
+      pool: sharedSshPool(),
+      target: guestTarget({ ...vm, guestHostKeyFingerprint: hostKey.fingerprint }),
+      timeoutMs: 120_000,
+      phaseMs: 15_000,
+      intervalMs: 100,
+      signal,
+    });
     await recordVmSeed({ prisma, vm, seed });
     await prisma.virtualMachine.update({ where: { id: vm.id }, data: { pendingHostKeyEnc: null } });
     // Handed to a team now: the ledger holds the disk and the seed from here on.
@@ -85,21 +99,27 @@ async function pendingHostKey(prisma: Parameters<typeof loadVm>[0], vm: PlacedVm
  */
 async function runOnGuest(opts: { vm: PlacedVm; newFingerprint: string; script: string }): Promise<"first" | "resumed"> {
   const { vm } = opts;
+  // A pool of its own, closed after: no connection made under the warm identity outlives it.
+  const pool = createSshPool();
   const run = async (fingerprint: string | null) => {
-    const shell = vmGuestShell({ vm: { ...vm, guestHostKeyFingerprint: fingerprint }, step: "personalise the warm guest" });
+    const shell = vmGuestShell({ vm: { ...vm, guestHostKeyFingerprint: fingerprint }, step: "personalise the warm guest", pool });
     const { stdout } = await runRootScript({ shell, privilege: "sudo", script: opts.script, what: "Personalisation" });
     if (!stdout.includes("SKJOLD_DONE")) throw new Error("personalisation script ended without its completion marker");
   };
-  if (vm.guestHostKeyFingerprint === opts.newFingerprint) {
-    await run(opts.newFingerprint);
-    return "resumed";
-  }
   try {
-    await run(vm.guestHostKeyFingerprint);
-    return "first";
-  } catch (err) {
-    if (!(err instanceof AppError) || err.code !== "HOST_KEY_MISMATCH") throw err;
-    await run(opts.newFingerprint);
-    return "resumed";
+    if (vm.guestHostKeyFingerprint === opts.newFingerprint) {
+      await run(opts.newFingerprint);
+      return "resumed";
+    }
+    try {
+      await run(vm.guestHostKeyFingerprint);
+      return "first";
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== "HOST_KEY_MISMATCH") throw err;
+      await run(opts.newFingerprint);
+      return "resumed";
+    }
+  } finally {
+    await pool.close();
   }
 }
