@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { AppError } from "@/lib/core/errors";
 import type { Database } from "@/lib/db/connect";
 import { placeOrder } from "@/lib/vms/order/place-order";
@@ -8,13 +8,17 @@ import { listWarmPools } from "@/lib/vms/warm/list-warm-pools";
 import { refillWarmPools } from "@/lib/vms/warm/refill-warm-pools";
 import { setWarmPool } from "@/lib/vms/warm/set-warm-pool";
 import { DB_KINDS, freshDatabase } from "@/tests/helpers/db";
+import { createSession } from "@/lib/auth/session";
 import { makeUser } from "@/tests/helpers/factories";
+import { callRoute, useDatabaseForRoutes } from "@/tests/helpers/route-call";
 import { makeTenant, onboardLabHost } from "@/tests/helpers/provision-lab";
 
 // The warm pool without booting anything (no worker runs): the admin setting, the refill's
 // decisions (never beyond the size, never the room an ordinary order needs), and which order takes
 // which warm guest. A ready guest is simulated by setting its row RUNNING. tests/integration/
 // warm-pool-lab.test.ts boots real warm guests on the lab host.
+
+vi.mock("server-only", () => ({}));
 
 const POOL = { region: "osl1", plan: "nano", image: "debian-12" };
 
@@ -138,6 +142,41 @@ describe.each(DB_KINDS)("warm pools (%s)", (kind) => {
     const served = await order("web-3");
     expect(served.vm.warmClaimedAt).not.toBeNull();
     expect(await warmGuests()).toEqual([]);
+  });
+});
+
+describe("the warm pools admin API", () => {
+  let db: Database;
+  afterAll(async () => db?.close());
+
+  it("is the admin's only (404 for anyone else), checks the body (422) and is audited", async () => {
+    db = await freshDatabase("embedded");
+    useDatabaseForRoutes(db);
+    await onboardLabHost(db.prisma);
+    const route = await import("@/app/api/v1/admin/warm-pools/route");
+    const admin = await makeUser(db.prisma, { isAdmin: true });
+    const tenant = await makeTenant(db.prisma);
+    const session = async (userId: string) => (await createSession({ prisma: db.prisma, userId, mfaVerified: true })).token;
+    const [adminSession, tenantSession] = [await session(admin.user.id), await session(tenant.user.id)];
+    const put = (body: unknown, as: string) =>
+      callRoute({
+        handler: route.PUT,
+        method: "PUT",
+        path: "/api/v1/admin/warm-pools",
+        as: { session: as },
+        body: JSON.stringify(body),
+        contentType: "application/json",
+      });
+    expect((await put({ ...POOL, size: 1 }, tenantSession)).status).toBe(404);
+    const bad = await put({ ...POOL, size: 51 }, adminSession);
+    expect(bad.status).toBe(422);
+    expect(bad.json).toMatchObject({ error: { code: "VALIDATION", message: expect.stringContaining("size") } });
+    const good = await put({ ...POOL, size: 1 }, adminSession);
+    expect(good.status, JSON.stringify(good.json)).toBe(200);
+    expect(good.json).toMatchObject({ pool: { ...POOL, size: 1 } });
+    const list = await callRoute({ handler: route.GET, method: "GET", path: "/api/v1/admin/warm-pools", as: { session: adminSession } });
+    expect(list.json).toMatchObject({ items: [{ ...POOL, size: 1, ready: 0, warming: 0, failed: 0, served: 0 }] });
+    expect(await db.prisma.auditEvent.count({ where: { action: "warm-pool.set" } })).toBe(1);
   });
 });
 
