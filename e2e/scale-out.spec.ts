@@ -505,6 +505,7 @@ describe("scale-out: 2 portals + 3 workers on one PostgreSQL", () => {
           expect(s.runs, `${s.name} ran ${s.runs} times in ${elapsedSec} s`).toBeLessThanOrEqual(bound);
         }
         expect(rows.map((r) => r.name)).toEqual([
+          "db.statistics",
           "hosts.health",
           "hosts.reconcile",
           "latency.probe",

@@ -20,6 +20,10 @@ export const en = {
   ...enAreas.networks,
   ...enAreas.latency,
   ...enAreas.residency,
+  ...enAreas.errors,
+  ...enAreas.vmEvents,
+  ...enAreas.controls,
+  ...enAreas.validation,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -37,6 +41,10 @@ export const nb: Readonly<Record<MessageKey, string>> = {
   ...nbAreas.networks,
   ...nbAreas.latency,
   ...nbAreas.residency,
+  ...nbAreas.errors,
+  ...nbAreas.vmEvents,
+  ...nbAreas.controls,
+  ...nbAreas.validation,
 };
 
 /** Each locale's areas, for the test that no key is defined in two of them. */

@@ -3,10 +3,11 @@ import { formatDuration } from "@/lib/jobs/decide-after-failure";
 import { formatSince } from "@/lib/placement/place-vm";
 import { type Leftover, VmLeftovers } from "@/lib/vms/provision/leftovers";
 import type { MessageKey } from "./dictionaries";
+import { keyedEventText } from "./lib-text";
 
 // A VM's outage story in the reader's language (docs/hosts.md, "Outages"): the events about waiting
 // for its host and about an incomplete rollback are worded from their values (`VmEvent.data`); other
-// events keep the English text they were written with.
+// events by the key addVmEvent kept in `data.text`, and an old event without one keeps its English.
 
 type Translate = (key: MessageKey, vars?: Record<string, string>) => string;
 
@@ -48,5 +49,5 @@ export function vmEventText(e: { kind: string; message: string; data?: unknown }
     const d = Removed.safeParse(e.data);
     if (d.success) return t("outage.eventLeftoversRemoved", { host: d.data.host, items: leftoverItemsText(d.data.items, t) });
   }
-  return e.message;
+  return keyedEventText(e.data, t) ?? e.message;
 }

@@ -1,3 +1,4 @@
+import type { Team } from "../generated/prisma/client";
 import type { Role } from "../generated/prisma/enums";
 
 // Who is acting: a signed-in user (browser session) or an API token bound to one team.
@@ -18,6 +19,8 @@ export type Principal =
       role: Role;
       userId: string;
       label: string;
+      /** The token's team as it was read with the token (one query for both), so a request about it need not read it again. */
+      team?: Team;
     };
 
 export interface RequestMeta {

@@ -29,16 +29,23 @@ async function roleInTeam(prisma: PrismaClient, principal: Principal, teamId: st
  * answers 404, exactly like a team that does not exist: its existence is not disclosed.
  */
 export async function requireTeam(opts: { prisma: PrismaClient; principal: Principal; slug: string; need: Capability }) {
-  const team = /^[a-z0-9-]{1,40}$/.test(opts.slug) ? await opts.prisma.team.findUnique({ where: { slug: opts.slug } }) : null;
+  const team = !/^[a-z0-9-]{1,40}$/.test(opts.slug)
+    ? null
+    : opts.principal.kind === "token" && opts.principal.team?.slug === opts.slug
+      ? opts.principal.team
+      : await opts.prisma.team.findUnique({ where: { slug: opts.slug } });
   const role = team ? await roleInTeam(opts.prisma, opts.principal, team.id) : null;
-  if (!team || !role) throw notFound("Team not found");
+  if (!team || !role) throw notFound("Team not found", { key: "error.team.notFound" });
   if (!roleCan(role, opts.need)) {
-    throw new AppError("FORBIDDEN", `Your role in ${team.name} (${role.toLowerCase()}) cannot do this.`);
+    throw new AppError("FORBIDDEN", `Your role in ${team.name} (${role.toLowerCase()}) cannot do this.`, {
+      key: "error.team.roleCannot",
+      params: { teamName: team.name, role },
+    });
   }
   return { team, role };
 }
 
 export function requireAdmin(principal: Principal): void {
   // Admin pages and routes answer 404 to everyone else, like a page that does not exist.
-  if (principal.kind !== "user" || !principal.isAdmin) throw notFound("Not found");
+  if (principal.kind !== "user" || !principal.isAdmin) throw notFound("Not found", { key: "error.notFound" });
 }

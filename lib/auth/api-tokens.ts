@@ -5,7 +5,8 @@ import { AppError, fromZod } from "../core/errors";
 import { findPage, listOrder, type PageRequest } from "../core/pagination";
 import { randomToken, sha256Hex } from "../core/secrets";
 import { safeText } from "../core/validation";
-import type { Prisma, PrismaClient } from "../generated/prisma/client";
+import type { Prisma, PrismaClient, Team } from "../generated/prisma/client";
+import type { Role } from "../generated/prisma/enums";
 import type { Principal, RequestMeta } from "../access/principal";
 
 // Tokens look like `skj_<8-char prefix>_<secret>`; only a SHA-256 of the whole token is stored.
@@ -25,13 +26,17 @@ export async function createApiToken(opts: {
   input: unknown;
   meta?: RequestMeta;
 }) {
-  if (opts.principal.kind !== "user") throw new AppError("FORBIDDEN", "API tokens are created in the browser by a team owner.");
+  if (opts.principal.kind !== "user")
+    throw new AppError("FORBIDDEN", "API tokens are created in the browser by a team owner.", { key: "error.token.browserOnly" });
   const { team } = await requireTeam({ prisma: opts.prisma, principal: opts.principal, slug: opts.teamSlug, need: "manage" });
   const parsed = CreateApiTokenInput.safeParse(opts.input);
   if (!parsed.success) throw fromZod(parsed.error, "API token");
   const { name, role, expiresInDays } = parsed.data;
   if (await opts.prisma.apiToken.findUnique({ where: { teamId_name: { teamId: team.id, name } } })) {
-    throw new AppError("CONFLICT", `A token named "${name}" already exists in this team.`);
+    throw new AppError("CONFLICT", `A token named "${name}" already exists in this team.`, {
+      key: "error.token.nameTaken",
+      params: { name },
+    });
   }
   const prefix = randomToken(6)
     .replace(/[^A-Za-z0-9]/g, "x")
@@ -92,7 +97,7 @@ export async function revokeApiToken(opts: {
     where: { id: opts.tokenId, teamId: team.id, revokedAt: null },
     data: { revokedAt: new Date() },
   });
-  if (r.count !== 1) throw new AppError("NOT_FOUND", "Token not found or already revoked.");
+  if (r.count !== 1) throw new AppError("NOT_FOUND", "Token not found or already revoked.", { key: "error.token.notFound" });
   await recordAudit({
     prisma: opts.prisma,
     ...actorOf(opts.principal),
@@ -104,21 +109,57 @@ export async function revokeApiToken(opts: {
   });
 }
 
-/** Resolves `Authorization: Bearer skj_…` to a principal, or null. */
+/** What authenticateApiToken reads: the token's columns under their own names, then every column of its team. */
+type TokenWithTeam = Team & {
+  token_id: string;
+  token_teamId: string;
+  token_createdById: string;
+  token_name: string;
+  token_prefix: string;
+  token_role: Role;
+  token_lastUsedAt: Date | null;
+  token_expiresAt: Date | null;
+  token_revokedAt: Date | null;
+};
+
+/**
+ * Resolves `Authorization: Bearer skj_…` to a principal, or null. Every API call by a token starts
+ * here, so it is one query: the token and its team together (the principal carries the team, and
+ * requireTeam takes it from there instead of reading it again). The team's columns come as `t.*`,
+ * so the principal's team is the whole row, as `prisma.team.findUnique` would give it (tested).
+ */
 export async function authenticateApiToken(opts: { prisma: PrismaClient; header: string | null }): Promise<Principal | null> {
   const m = opts.header?.match(/^Bearer (\S{1,200})$/);
   if (!m || !TOKEN_RE.test(m[1]!)) return null;
-  const row = await opts.prisma.apiToken.findUnique({ where: { tokenHash: sha256Hex(m[1]!) } });
-  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() < Date.now())) return null;
-  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
-    await opts.prisma.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
+  const [row] = await opts.prisma.$queryRaw<TokenWithTeam[]>`
+    SELECT a."id" AS "token_id", a."teamId" AS "token_teamId", a."createdById" AS "token_createdById", a."name" AS "token_name",
+           a."prefix" AS "token_prefix", a."role"::text AS "token_role", a."lastUsedAt" AS "token_lastUsedAt",
+           a."expiresAt" AS "token_expiresAt", a."revokedAt" AS "token_revokedAt", t.*
+    FROM "ApiToken" a JOIN "Team" t ON t."id" = a."teamId"
+    WHERE a."tokenHash" = ${sha256Hex(m[1]!)}`;
+  if (!row || row.token_revokedAt || (row.token_expiresAt && row.token_expiresAt.getTime() < Date.now())) return null;
+  if (!row.token_lastUsedAt || Date.now() - row.token_lastUsedAt.getTime() > 60_000) {
+    await opts.prisma.apiToken.update({ where: { id: row.token_id }, data: { lastUsedAt: new Date() } });
   }
+  const {
+    token_id,
+    token_teamId,
+    token_createdById,
+    token_name,
+    token_prefix,
+    token_role,
+    token_lastUsedAt: _lastUsedAt,
+    token_expiresAt: _expiresAt,
+    token_revokedAt: _revokedAt,
+    ...team
+  } = row;
   return {
     kind: "token",
-    tokenId: row.id,
-    teamId: row.teamId,
-    role: row.role,
-    userId: row.createdById,
-    label: `${row.name} (${row.prefix})`,
+    tokenId: token_id,
+    teamId: token_teamId,
+    role: token_role,
+    userId: token_createdById,
+    label: `${token_name} (${token_prefix})`,
+    team,
   };
 }

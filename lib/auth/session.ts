@@ -65,5 +65,5 @@ export async function revokeAllSessions(opts: { prisma: PrismaClient; userId: st
 
 export async function markSecondFactorVerified(opts: { prisma: PrismaClient; token: string }): Promise<void> {
   const r = await opts.prisma.session.updateMany({ where: { tokenHash: sha256Hex(opts.token) }, data: { mfaVerified: true } });
-  if (r.count !== 1) throw new AppError("UNAUTHENTICATED", "Your sign-in has expired. Sign in again.");
+  if (r.count !== 1) throw new AppError("UNAUTHENTICATED", "Your sign-in has expired. Sign in again.", { key: "error.signIn.expired" });
 }

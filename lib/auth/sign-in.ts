@@ -31,7 +31,10 @@ export async function signIn(opts: { prisma: PrismaClient; input: unknown; meta:
   if (perAccount.count > MAX_PER_ACCOUNT || perIp.count > MAX_PER_IP) {
     const minutes = Math.max(1, Math.ceil((Math.max(perAccount.resetAt.getTime(), perIp.resetAt.getTime()) - Date.now()) / 60000));
     await recordAudit({ prisma, actorLabel: address, action: "auth.sign_in.rate_limited", meta });
-    throw new AppError("RATE_LIMITED", `Too many sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`);
+    throw new AppError("RATE_LIMITED", `Too many sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`, {
+      key: minutes === 1 ? "error.signIn.rateLimitedMinute" : "error.signIn.rateLimited",
+      params: { minutes },
+    });
   }
 
   const user = await prisma.user.findUnique({ where: { email: address } });
@@ -41,7 +44,7 @@ export async function signIn(opts: { prisma: PrismaClient; input: unknown; meta:
       : (await verifyPassword(await dummyHash(), password), false);
   if (!user || !ok) {
     await recordAudit({ prisma, actorLabel: address, action: "auth.sign_in.failed", meta });
-    throw new AppError("UNAUTHENTICATED", GENERIC);
+    throw new AppError("UNAUTHENTICATED", GENERIC, { key: "error.signIn.wrong" });
   }
   await clearRateLimit({ prisma, key: `signin:acct:${address}` });
   const session = await createSession({ prisma, userId: user.id, mfaVerified: !user.totpEnabled, ip: meta.ip, userAgent: meta.userAgent });
@@ -57,13 +60,17 @@ export async function completeSecondFactor(opts: { prisma: PrismaClient; token: 
     .safeParse(typeof opts.code === "string" ? opts.code.trim() : opts.code);
   if (!code.success) throw fromZod(code.error, "Code");
   const found = await lookupSession({ prisma, token });
-  if (found.state !== "needs-second-factor") throw new AppError("UNAUTHENTICATED", "Your sign-in has expired. Sign in again.");
+  if (found.state !== "needs-second-factor")
+    throw new AppError("UNAUTHENTICATED", "Your sign-in has expired. Sign in again.", { key: "error.signIn.expired" });
   const limited = await hitRateLimit({ prisma, key: `totp:${found.userId}`, windowSec: WINDOW_SEC });
-  if (limited.count > MAX_PER_ACCOUNT) throw new AppError("RATE_LIMITED", "Too many codes tried. Sign in again later.");
+  if (limited.count > MAX_PER_ACCOUNT)
+    throw new AppError("RATE_LIMITED", "Too many codes tried. Sign in again later.", { key: "error.signIn.tooManyCodes" });
   const user = await prisma.user.findUniqueOrThrow({ where: { id: found.userId } });
   if (!user.totpSecretEnc || !verifyTotp(decryptSecret(user.totpSecretEnc), code.data)) {
     await recordAudit({ prisma, actorUserId: user.id, actorLabel: user.email, action: "auth.totp.failed", meta });
-    throw new AppError("UNAUTHENTICATED", "That code is not valid. Check your authenticator's clock and try again.");
+    throw new AppError("UNAUTHENTICATED", "That code is not valid. Check your authenticator's clock and try again.", {
+      key: "error.code.invalid",
+    });
   }
   await markSecondFactorVerified({ prisma, token });
   await clearRateLimit({ prisma, key: `totp:${found.userId}` });

@@ -68,7 +68,7 @@ export async function createRegion(opts: { prisma: PrismaClient; principal: Prin
   const p = RegionInput.safeParse(opts.input);
   if (!p.success) throw fromZod(p.error, "Region");
   if (await opts.prisma.region.findUnique({ where: { code: p.data.code } }))
-    throw new AppError("CONFLICT", `Region ${p.data.code} already exists.`);
+    throw new AppError("CONFLICT", `Region ${p.data.code} already exists.`, { key: "error.region.exists", params: { code: p.data.code } });
   const region = await opts.prisma.region.create({ data: p.data });
   await recordAudit({
     prisma: opts.prisma,
@@ -91,7 +91,7 @@ export async function setRegionActive(opts: {
 }) {
   requireAdmin(opts.principal);
   const r = await opts.prisma.region.updateMany({ where: { code: opts.code }, data: { active: opts.active } });
-  if (r.count !== 1) throw new AppError("NOT_FOUND", "Region not found");
+  if (r.count !== 1) throw new AppError("NOT_FOUND", "Region not found", { key: "error.region.notFound" });
   await recordAudit({
     prisma: opts.prisma,
     ...actorOf(opts.principal),
@@ -107,7 +107,7 @@ export async function createPlan(opts: { prisma: PrismaClient; principal: Princi
   const p = PlanInput.safeParse(opts.input);
   if (!p.success) throw fromZod(p.error, "Plan");
   if (await opts.prisma.plan.findUnique({ where: { code: p.data.code } }))
-    throw new AppError("CONFLICT", `Plan ${p.data.code} already exists.`);
+    throw new AppError("CONFLICT", `Plan ${p.data.code} already exists.`, { key: "error.plan.exists", params: { code: p.data.code } });
   const plan = await opts.prisma.plan.create({ data: p.data });
   await recordAudit({
     prisma: opts.prisma,
@@ -130,7 +130,7 @@ export async function setPlanActive(opts: {
 }) {
   requireAdmin(opts.principal);
   const r = await opts.prisma.plan.updateMany({ where: { code: opts.code }, data: { active: opts.active } });
-  if (r.count !== 1) throw new AppError("NOT_FOUND", "Plan not found");
+  if (r.count !== 1) throw new AppError("NOT_FOUND", "Plan not found", { key: "error.plan.notFound" });
   await recordAudit({
     prisma: opts.prisma,
     ...actorOf(opts.principal),

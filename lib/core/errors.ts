@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { ZodError } from "zod";
 import { isDatabaseUnavailable } from "./database-unavailable";
+import type { ErrorKey, TextParams } from "./error-text";
 
 // One error type for everything a user or operator is meant to read. Its code decides the HTTP
 // status (in one place, below); anything that is not an AppError is unexpected and is reported only
@@ -30,27 +31,46 @@ const ERROR_STATUS = {
 } as const;
 
 /** Seconds a client waits before retrying a 503: a PostgreSQL restart or failover takes a few. */
-const RETRY_AFTER_SECONDS = 5;
+export const RETRY_AFTER_SECONDS = 5;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+export type { ErrorKey, TextParams };
+
+/**
+ * `message` is the English text the API returns. `key` names the same sentence in the error
+ * dictionary (lib/core/error-text.ts, translated in app/_i18n/nb/errors.ts) and `params` fills its
+ * {placeholders}, so a page words the error in its reader's language (app/_i18n/lib-text.ts).
+ * tests/unit/i18n-lib-text.test.ts checks that the key's English reads as `message` does.
+ */
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details?: unknown;
   readonly transient: boolean;
-  constructor(code: ErrorCode, message: string, opts: { details?: unknown; transient?: boolean; cause?: unknown } = {}) {
+  readonly key?: ErrorKey;
+  readonly params?: TextParams;
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: { details?: unknown; transient?: boolean; cause?: unknown; key?: ErrorKey; params?: TextParams } = {},
+  ) {
     super(message, { cause: opts.cause });
     this.name = "AppError";
     this.code = code;
     this.details = opts.details;
     this.transient = opts.transient ?? false;
+    this.key = opts.key;
+    this.params = opts.params;
   }
   get status(): number {
     return ERROR_STATUS[this.code];
   }
 }
 
-export const notFound = (what = "Not found") => new AppError("NOT_FOUND", what);
+/** A 404; `text` names the message in the error dictionary (the bare "Not found" has its own key). */
+export function notFound(what?: string, text?: { key: ErrorKey; params?: TextParams }): AppError {
+  return what === undefined ? new AppError("NOT_FOUND", "Not found", { key: "error.notFound" }) : new AppError("NOT_FOUND", what, text);
+}
 
 export function fromZod(err: ZodError, what = "Invalid input"): AppError {
   const issues = err.issues.map((i) => ({ path: i.path.join("."), message: i.message }));

@@ -25,7 +25,7 @@ export interface Page<T> {
 
 /** How a key's value is written into a cursor and checked when it comes back. */
 type KeyKind = "uuid" | "text" | "int" | "time" | "bigint";
-type KeyValue = string | number | bigint | Date;
+export type KeyValue = string | number | bigint | Date;
 
 export interface SortKey<Field extends string = string> {
   field: Field;
@@ -83,20 +83,33 @@ export async function findPage<Row, Where, OrderBy>(opts: {
   where?: Where;
   find: (query: { where: Where; orderBy: OrderBy[]; take: number }) => Promise<Row[]>;
 }): Promise<Page<Row>> {
-  const limit = opts.page.limit;
+  const { order } = opts;
+  const { after, take } = pagePosition(order, opts.page);
+  const base = (opts.where ?? {}) as object;
+  const where = (after ? { AND: [base, positionAfter(order.keys, after)] } : base) as Where;
+  const orderBy = order.keys.map((k) => ({ [k.field]: k.dir })) as OrderBy[];
+  return pageOf(order, opts.page, await opts.find({ where, orderBy, take }));
+}
+
+/**
+ * Where a page starts, for a list read with hand-written SQL: the sort-key values of the last row
+ * sent (null on the first page; checked against the list's keys, 422 for a cursor it did not give
+ * out) and how many rows to read (limit + 1). Build the page from the rows with `pageOf`.
+ */
+export function pagePosition(order: ListOrder<unknown, unknown>, page: PageRequest): { after: KeyValue[] | null; take: number } {
+  const limit = page.limit;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
     const message = `must be a whole number from 1 to ${MAX_PAGE_SIZE}`;
     throw new AppError("VALIDATION", `List: limit: ${message}`, { details: [{ path: "limit", message }] });
   }
-  const { order } = opts;
-  const after = opts.page.cursor ? decodeCursor(order, opts.page.cursor) : null;
-  const base = (opts.where ?? {}) as object;
-  const where = (after ? { AND: [base, positionAfter(order.keys, after)] } : base) as Where;
-  const orderBy = order.keys.map((k) => ({ [k.field]: k.dir })) as OrderBy[];
-  const rows = await opts.find({ where, orderBy, take: limit + 1 });
-  const items = rows.slice(0, limit);
+  return { after: page.cursor ? decodeCursor(order, page.cursor) : null, take: limit + 1 };
+}
+
+/** The page from up to limit + 1 rows read in the list's order: the extra row only says a next page exists. */
+export function pageOf<Row>(order: ListOrder<unknown, unknown>, page: PageRequest, rows: Row[]): Page<Row> {
+  const items = rows.slice(0, page.limit);
   const last = items.at(-1);
-  return { items, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(order, last) : null };
+  return { items, nextCursor: rows.length > page.limit && last !== undefined ? encodeCursor(order, last) : null };
 }
 
 /** The same page with each item changed (a view built from the row). */

@@ -52,15 +52,23 @@ export async function readJsonBody(req: Request, maxBytes = 64 * 1024): Promise<
   const contentType = req.headers.get("content-type");
   if (contentType !== null && !isJsonContentType(contentType)) throw unsupportedMediaType(AppError, contentType);
   const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw new AppError("PAYLOAD_TOO_LARGE", `Request body is larger than ${maxBytes} bytes`);
+  if (declared > maxBytes)
+    throw new AppError("PAYLOAD_TOO_LARGE", `Request body is larger than ${maxBytes} bytes`, {
+      key: "error.request.tooLarge",
+      params: { maxBytes },
+    });
   const text = await req.text();
-  if (Buffer.byteLength(text) > maxBytes) throw new AppError("PAYLOAD_TOO_LARGE", `Request body is larger than ${maxBytes} bytes`);
+  if (Buffer.byteLength(text) > maxBytes)
+    throw new AppError("PAYLOAD_TOO_LARGE", `Request body is larger than ${maxBytes} bytes`, {
+      key: "error.request.tooLarge",
+      params: { maxBytes },
+    });
   if (!text) return {};
   if (contentType === null) throw unsupportedMediaType(AppError, null);
   try {
     return JSON.parse(text);
   } catch {
-    throw new AppError("BAD_REQUEST", "Request body is not valid JSON");
+    throw new AppError("BAD_REQUEST", "Request body is not valid JSON", { key: "error.request.notJson" });
   }
 }
 

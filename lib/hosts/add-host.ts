@@ -37,9 +37,16 @@ export async function addHost(opts: {
   if (!parsed.success) throw fromZod(parsed.error, "Host");
   const input = parsed.data;
   const region = await opts.prisma.region.findUnique({ where: { code: input.regionCode } });
-  if (!region) throw new AppError("VALIDATION", `Region ${input.regionCode} does not exist.`);
+  if (!region)
+    throw new AppError("VALIDATION", `Region ${input.regionCode} does not exist.`, {
+      key: "error.host.regionMissing",
+      params: { regionCode: input.regionCode },
+    });
   if (await opts.prisma.host.findUnique({ where: { name: input.name } }))
-    throw new AppError("CONFLICT", `A host named ${input.name} already exists.`);
+    throw new AppError("CONFLICT", `A host named ${input.name} already exists.`, {
+      key: "error.host.nameTaken",
+      params: { name: input.name },
+    });
 
   const keys = input.privateKey ? fromPastedKey(input.privateKey) : generateKeyPair({ comment: `skjold@${input.name}` });
   const presented = await fetchHostKey({
@@ -96,11 +103,11 @@ function fromPastedKey(privateKey: string): { privateKey: string; publicKey: str
   const parsed = ssh2.utils.parseKey(`${privateKey.trim()}\n`);
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   if (!key || key instanceof Error || !key.isPrivateKey()) {
-    const why =
-      key instanceof Error && /passphrase|encrypted/i.test(key.message)
-        ? "it is protected by a passphrase; paste an unencrypted key"
-        : "it could not be read";
-    throw new AppError("VALIDATION", `Host: privateKey: ${why}.`);
+    const encrypted = key instanceof Error && /passphrase|encrypted/i.test(key.message);
+    const why = encrypted ? "it is protected by a passphrase; paste an unencrypted key" : "it could not be read";
+    throw new AppError("VALIDATION", `Host: privateKey: ${why}.`, {
+      key: encrypted ? "error.host.privateKeyEncrypted" : "error.host.privateKeyUnreadable",
+    });
   }
   return { privateKey: `${privateKey.trim()}\n`, publicKey: `${key.type} ${key.getPublicSSH().toString("base64")}` };
 }

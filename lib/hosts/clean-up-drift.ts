@@ -89,7 +89,7 @@ export async function adoptDrift(opts: DriftActionOptions): Promise<{ adopted: s
     .map((v) => volumeKey(v.pool, v.name))
     .filter((k) => drift.orphanVolumes.some((o) => volumeKey(o.pool, o.name) === k));
   if (domains.length + volumes.length === 0)
-    throw new AppError("VALIDATION", "None of the chosen objects is drift on this host right now.");
+    throw new AppError("VALIDATION", "None of the chosen objects is drift on this host right now.", { key: "error.host.noDriftChosen" });
   await addAdopted({ prisma: opts.prisma, hostId: opts.hostId, domains, volumes });
   await recordAudit({
     prisma: opts.prisma,

@@ -31,7 +31,10 @@ export async function confirmHostKey(opts: ConfirmHostKeyOptions): Promise<{ fac
   const { fingerprint, probeKernelPath } = parsed.data;
   const host = await loadHost(opts.prisma, opts.hostId);
   if (host.status !== "PENDING_KEY" && host.status !== "KEY_MISMATCH") {
-    throw new AppError("CONFLICT", `${host.name}: its host key is already pinned (${host.hostKeyFingerprint}); nothing to confirm.`);
+    throw new AppError("CONFLICT", `${host.name}: its host key is already pinned (${host.hostKeyFingerprint}); nothing to confirm.`, {
+      key: "error.host.keyAlreadyPinned",
+      params: { name: host.name, fingerprint: host.hostKeyFingerprint },
+    });
   }
   const now = await fetchHostKey({ target: { label: host.name, host: host.address, port: host.port, username: host.username } });
   if (now.fingerprint !== host.presentedFingerprint) {
@@ -44,6 +47,10 @@ export async function confirmHostKey(opts: ConfirmHostKeyOptions): Promise<{ fac
     throw new AppError(
       "CONFLICT",
       `${host.name}: the fingerprint you confirmed (${fingerprint}) is not the key the host presents now (${now.algorithm} ${now.fingerprint}). Nothing was pinned; compare again.`,
+      {
+        key: "error.host.fingerprintDiffers",
+        params: { name: host.name, fingerprint, algorithm: now.algorithm, presented: now.fingerprint },
+      },
     );
   }
   const pinned = await opts.prisma.host.updateMany({
@@ -57,7 +64,11 @@ export async function confirmHostKey(opts: ConfirmHostKeyOptions): Promise<{ fac
       lastError: "host key pinned; discovery has not finished yet",
     },
   });
-  if (pinned.count !== 1) throw new AppError("CONFLICT", `${host.name} changed while you confirmed its key; reload and try again.`);
+  if (pinned.count !== 1)
+    throw new AppError("CONFLICT", `${host.name} changed while you confirmed its key; reload and try again.`, {
+      key: "error.host.changedWhileConfirming",
+      params: { name: host.name },
+    });
   await recordAudit({
     prisma: opts.prisma,
     ...actorOf(opts.principal),
@@ -79,6 +90,10 @@ export async function confirmHostKey(opts: ConfirmHostKeyOptions): Promise<{ fac
 export async function reconfirmHostKey(opts: ConfirmHostKeyOptions) {
   requireAdmin(opts.principal);
   const host = await loadHost(opts.prisma, opts.hostId);
-  if (host.status !== "KEY_MISMATCH") throw new AppError("CONFLICT", `${host.name}: its host key has not changed; nothing to re-confirm.`);
+  if (host.status !== "KEY_MISMATCH")
+    throw new AppError("CONFLICT", `${host.name}: its host key has not changed; nothing to re-confirm.`, {
+      key: "error.host.keyUnchanged",
+      params: { name: host.name },
+    });
   return confirmHostKey(opts);
 }

@@ -10,7 +10,7 @@ export type PublicHost = Omit<Host, "privateKeyEnc">;
 /** A host row including its sealed key, for SSH work. Never return it from an API. */
 export async function loadHost(prisma: PrismaClient, hostId: string): Promise<Host> {
   const host = /^[0-9a-f-]{36}$/i.test(hostId) ? await prisma.host.findUnique({ where: { id: hostId } }) : null;
-  if (!host) throw new AppError("NOT_FOUND", "Host not found");
+  if (!host) throw new AppError("NOT_FOUND", "Host not found", { key: "error.host.notFound" });
   return host;
 }
 

@@ -37,10 +37,14 @@ export function assertHostUsable(host: Pick<Host, "name" | "status" | "hostKeyFi
     throw new AppError(
       "HOST_KEY_MISMATCH",
       `${host.name}: its SSH host key changed. All work on it is stopped until an admin confirms the new key.`,
+      { key: "error.host.keyChanged", params: { name: host.name } },
     );
   }
   if (!host.hostKeyFingerprint || host.status === "PENDING_KEY") {
-    throw new AppError("CONFLICT", `${host.name}: its SSH host key has not been confirmed by an admin yet.`);
+    throw new AppError("CONFLICT", `${host.name}: its SSH host key has not been confirmed by an admin yet.`, {
+      key: "error.host.keyNotConfirmed",
+      params: { name: host.name },
+    });
   }
 }
 

@@ -65,7 +65,7 @@ export async function getHostDetail(opts: { prisma: PrismaClient; principal: Pri
         },
       })
     : null;
-  if (!host) throw new AppError("NOT_FOUND", "Host not found");
+  if (!host) throw new AppError("NOT_FOUND", "Host not found", { key: "error.host.notFound" });
   const capacity: HostCapacity = summarizeCapacity({ host, pools: host.pools, vms: host.vms });
   const drift: StoredDrift | null = await readDriftReport({ prisma: opts.prisma, hostId: host.id });
   return { ...host, capacity, authorizedKeysLine: authorizedKeysLine(host), drift };

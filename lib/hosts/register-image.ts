@@ -36,14 +36,25 @@ export async function registerImage(opts: {
   const input = parsed.data;
   const host = await loadHost(opts.prisma, input.hostId);
   const image = await opts.prisma.image.findUnique({ where: { slug: input.imageSlug } });
-  if (!image) throw new AppError("VALIDATION", `Image ${input.imageSlug} is not in the catalogue.`);
+  if (!image)
+    throw new AppError("VALIDATION", `Image ${input.imageSlug} is not in the catalogue.`, {
+      key: "error.image.notInCatalogue",
+      params: { slug: input.imageSlug },
+    });
   const pool = await opts.prisma.storagePool.findUnique({ where: { hostId_name: { hostId: host.id, name: input.pool } } });
   if (!pool)
-    throw new AppError("VALIDATION", `${host.name} has no storage pool ${input.pool} (refresh the host if it was added recently).`);
+    throw new AppError("VALIDATION", `${host.name} has no storage pool ${input.pool} (refresh the host if it was added recently).`, {
+      key: "error.image.noPool",
+      params: { host: host.name, pool: input.pool },
+    });
 
   const checked = await runOnHost({ prisma: opts.prisma, host, sshPool: opts.sshPool }, async (ctx) => {
     const path = await getVolumePath({ ...ctx, storagePool: pool.name, volume: input.volume });
-    if (!path) throw new AppError("VALIDATION", `${host.name}: volume ${input.volume} is not in pool ${pool.name}.`);
+    if (!path)
+      throw new AppError("VALIDATION", `${host.name}: volume ${input.volume} is not in pool ${pool.name}.`, {
+        key: "error.image.noVolume",
+        params: { host: host.name, volume: input.volume, pool: pool.name },
+      });
     for (const file of [input.kernelPath, input.initrdPath]) if (file) await assertReadableFile(ctx, file);
     const info = await ctx.pool.exec({
       target: ctx.target,
@@ -56,7 +67,11 @@ export async function registerImage(opts: {
         "VALIDATION",
         `${host.name}: ${input.volume} has no boot loader (no boot sector on its disk), so a VM made from it would never boot. ` +
           "Give the kernel and initrd it boots with (scripts/build-guest-image writes their paths to /var/lib/skjold-lab/lab.json, image.kernelPath and image.initrdPath).",
-        { details: [{ path: "kernelPath", message: "required: the image has no boot loader" }] },
+        {
+          details: [{ path: "kernelPath", message: "required: the image has no boot loader" }],
+          key: "error.image.noBootLoader",
+          params: { host: host.name, volume: input.volume },
+        },
       );
     }
     const sum = await ctx.pool.exec({
@@ -71,6 +86,10 @@ export async function registerImage(opts: {
     throw new AppError(
       "CONFLICT",
       `${host.name}: ${input.volume} has sha256 ${checked.sha256}, not the expected ${input.expectedSha256}. Not registered.`,
+      {
+        key: "error.image.checksum",
+        params: { host: host.name, volume: input.volume, sha256: checked.sha256, expected: input.expectedSha256 },
+      },
     );
   }
   const data = {
@@ -106,7 +125,11 @@ async function assertReadableFile(ctx: HostContext, file: string): Promise<void>
     step: `check ${file}`,
     allowFailure: true,
   });
-  if (r.code !== 0) throw new AppError("VALIDATION", `${ctx.target.label}: ${file} is not a readable file on the host.`);
+  if (r.code !== 0)
+    throw new AppError("VALIDATION", `${ctx.target.label}: ${file} is not a readable file on the host.`, {
+      key: "error.image.fileUnreadable",
+      params: { host: ctx.target.label, file },
+    });
 }
 
 /** Admin: the catalogue with every registered copy (host, pool, volume, checksum). */

@@ -37,6 +37,8 @@ export async function removeHost(opts: {
         "CONFLICT",
         `${host.name} still has ${count} virtual machine${count === 1 ? "" : "s"}: ${names}${count > live.length ? ", …" : ""}. Drain it and move or delete them first.`,
         {
+          key: count === 1 ? "error.host.hasVm" : "error.host.hasVms",
+          params: { name: host.name, count, names: `${names}${count > live.length ? ", …" : ""}` },
           details: { vms: count },
         },
       );
@@ -47,7 +49,7 @@ export async function removeHost(opts: {
       throw new AppError(
         "CONFLICT",
         `${host.name} still owns ${owned.text}. Delete them under Admin → Networks first (a pool waits until no VM holds its addresses and their quarantine has ended).`,
-        { details: { ipPools: owned.count } },
+        { details: { ipPools: owned.count }, key: "error.host.ownsPools", params: { name: host.name, pools: owned.text } },
       );
     }
     await tx.virtualMachine.updateMany({ where: { hostId: host.id }, data: { hostId: null, poolId: null } });

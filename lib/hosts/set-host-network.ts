@@ -39,6 +39,7 @@ export async function setHostNetwork(opts: {
       throw new AppError(
         "CONFLICT",
         `${host.name} has ${live} VM(s) set up for ${host.networkMode.toLowerCase()} networking; move or delete them before changing its mode`,
+        { key: "error.host.modeInUse", params: { name: host.name, count: live, mode: host.networkMode.toLowerCase() } },
       );
     }
   }

@@ -25,9 +25,12 @@ export async function cancelJob(opts: CancelJobOptions): Promise<{ state: JobSta
   const row = rows[0];
   if (!row) {
     const job = await opts.prisma.job.findUnique({ where: { id: opts.jobId }, select: { state: true, finishedAt: true } });
-    if (!job) throw new AppError("NOT_FOUND", "Job not found");
+    if (!job) throw new AppError("NOT_FOUND", "Job not found", { key: "error.job.notFound" });
     if (job.state === "CANCELLED") return { state: job.state, rollingBack: job.finishedAt === null };
-    throw new AppError("CONFLICT", `The job has already ended (${job.state.toLowerCase().replace("_", " ")})`);
+    throw new AppError("CONFLICT", `The job has already ended (${job.state.toLowerCase().replace("_", " ")})`, {
+      key: "error.job.alreadyEnded",
+      params: { jobState: job.state },
+    });
   }
   return { state: "CANCELLED", rollingBack: !row.finished };
 }

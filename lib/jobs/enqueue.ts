@@ -64,7 +64,7 @@ export async function enqueueJob<P, I = P>(opts: EnqueueJobOptions<P, I>): Promi
   });
   if (!job) {
     const existing = await opts.prisma.job.findUnique({ where: { dedupeKey: opts.dedupeKey! }, select: { id: true } });
-    if (!existing) throw new AppError("CONFLICT", "The job could not be enqueued; try again");
+    if (!existing) throw new AppError("CONFLICT", "The job could not be enqueued; try again", { key: "error.job.enqueueFailed" });
     return { jobId: existing.id, created: false };
   }
   await opts.prisma.jobStep.createMany({

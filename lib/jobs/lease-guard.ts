@@ -28,7 +28,7 @@ export function startLeaseGuard(ref: LeaseRef, stopSignal?: AbortSignal): LeaseG
         const state = await renewLease(ref);
         if (state === null) lost.abort(new LeaseLostError(ref.jobId));
         else if (state === "CANCELLED" && !cancelled.signal.aborted) {
-          cancelled.abort(new AppError("CONFLICT", "The job was cancelled"));
+          cancelled.abort(new AppError("CONFLICT", "The job was cancelled", { key: "error.job.cancelled" }));
         }
       } catch {
         // A database blip: keep trying; if it lasts past the lease, another worker takes over and our

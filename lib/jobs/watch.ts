@@ -93,7 +93,7 @@ export async function* watchJob(opts: WatchJobOptions): AsyncGenerator<JobSnapsh
   let last = "";
   while (!opts.signal?.aborted) {
     const snapshot = await getJobSnapshot(opts);
-    if (!snapshot) throw new AppError("NOT_FOUND", "Job not found");
+    if (!snapshot) throw new AppError("NOT_FOUND", "Job not found", { key: "error.job.notFound" });
     const fingerprint = JSON.stringify(snapshot);
     if (fingerprint !== last) {
       last = fingerprint;

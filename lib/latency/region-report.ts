@@ -21,7 +21,8 @@ export interface RegionLatencyReport {
 
 export async function findLatencyRegion(opts: { prisma: PrismaClient; code: string; includeInactive: boolean }): Promise<Region> {
   const region = /^[a-z][a-z0-9-]{1,15}$/.test(opts.code) ? await opts.prisma.region.findUnique({ where: { code: opts.code } }) : null;
-  if (!region || (!region.active && !opts.includeInactive)) throw new AppError("NOT_FOUND", "That region does not exist");
+  if (!region || (!region.active && !opts.includeInactive))
+    throw new AppError("NOT_FOUND", "That region does not exist", { key: "error.latency.noRegion" });
   return region;
 }
 
@@ -64,7 +65,7 @@ export async function regionLatencySeries(opts: {
   const to = parsed.data.to ?? opts.now ?? new Date();
   const from = parsed.data.from ?? new Date(to.getTime() - CHART_WINDOWS["24h"]);
   if (!(await opts.prisma.latencyTarget.findUnique({ where: { id: target }, select: { id: true } }))) {
-    throw new AppError("NOT_FOUND", "That probe target does not exist");
+    throw new AppError("NOT_FOUND", "That probe target does not exist", { key: "error.latency.noTarget" });
   }
   const series = await latencySeries({
     prisma: opts.prisma,

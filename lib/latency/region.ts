@@ -59,7 +59,8 @@ export async function regionLatency(opts: {
   const { prisma } = opts;
   const regionWhere = parsed.data.regionId === "all" ? { active: true } : { id: parsed.data.regionId };
   const regions = await prisma.region.findMany({ where: regionWhere, orderBy: { code: "asc" } });
-  if (parsed.data.regionId !== "all" && regions.length === 0) throw new AppError("NOT_FOUND", "That region does not exist");
+  if (parsed.data.regionId !== "all" && regions.length === 0)
+    throw new AppError("NOT_FOUND", "That region does not exist", { key: "error.latency.noRegion" });
   const targets = await prisma.latencyTarget.findMany({ where: { enabled: true }, orderBy: [{ exchange: "asc" }, { name: "asc" }] });
   const samples = await prisma.latencySample.findMany({
     where: { regionId: { in: regions.map((r) => r.id) }, at: { gte: new Date(now.getTime() - parsed.data.window), lte: now } },

@@ -18,7 +18,7 @@ export function targetMethod(t: Pick<LatencyTarget, "icmp" | "tcp">): ProbeMetho
   return t.icmp && t.tcp ? "both" : t.tcp ? "tcp" : "icmp";
 }
 
-const notFound = () => new AppError("NOT_FOUND", "That probe target does not exist");
+const notFound = () => new AppError("NOT_FOUND", "That probe target does not exist", { key: "error.latency.noTarget" });
 
 function assertTargetId(id: string): void {
   if (!z.uuid().safeParse(id).success) throw notFound();
@@ -29,7 +29,11 @@ function isUniqueViolation(err: unknown): boolean {
 }
 
 function conflict(exchange: string, name: string, cause: unknown): AppError {
-  return new AppError("CONFLICT", `A probe target named "${name}" already exists for ${exchange}`, { cause });
+  return new AppError("CONFLICT", `A probe target named "${name}" already exists for ${exchange}`, {
+    cause,
+    key: "error.latency.targetExists",
+    params: { name, exchange },
+  });
 }
 
 export async function createLatencyTarget(opts: { prisma: PrismaClient; input: LatencyTargetInput }): Promise<LatencyTarget> {
@@ -53,7 +57,8 @@ export async function updateLatencyTarget(opts: { prisma: PrismaClient; id: stri
   const { method: newMethod, ...rest } = parsed.data;
   const method = newMethod ?? targetMethod(current);
   const port = rest.port !== undefined ? rest.port : current.port;
-  if (!hasPortForTcp({ method, port })) throw new AppError("VALIDATION", "Invalid probe target: port: a TCP probe needs a port");
+  if (!hasPortForTcp({ method, port }))
+    throw new AppError("VALIDATION", "Invalid probe target: port: a TCP probe needs a port", { key: "error.latency.portNeeded" });
   try {
     return await opts.prisma.latencyTarget.update({ where: { id: opts.id }, data: { ...rest, ...methodFlags(method) } });
   } catch (err) {

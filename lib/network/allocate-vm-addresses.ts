@@ -74,6 +74,16 @@ export async function allocateVmAddresses(opts: {
       `No free public ${what} for ${host.name} in ${region?.name ?? opts.regionCode} (${opts.regionCode}): ${why}.`,
       {
         details: { region: opts.regionCode, host: host.name, family },
+        key:
+          candidates.length === 0
+            ? "error.address.noPool"
+            : `error.address.full${family === "IPV4" ? "V4" : "V6"}${candidates.length === 1 ? "One" : "Many"}`,
+        params: {
+          host: host.name,
+          region: region?.name ?? opts.regionCode,
+          regionCode: opts.regionCode,
+          pools: candidates.map((p) => p.name).join(", "),
+        },
       },
     );
   };

@@ -42,6 +42,8 @@ export async function createIpPool(opts: {
     if (await tx.ipPool.findUnique({ where: { regionId_name: { regionId: region.id, name: input.name } } })) {
       throw new AppError("CONFLICT", `Pool: name: a pool named ${input.name} already exists in ${region.name} (${region.code})`, {
         details: [{ path: "name", message: "taken" }],
+        key: "error.pool.nameTaken",
+        params: { name: input.name, region: region.name, regionCode: region.code },
       });
     }
     const pool = await tx.ipPool.create({

@@ -11,6 +11,8 @@ export async function listAddressHistory(opts: {
   if (!query)
     throw new AppError("VALIDATION", `Address: ${opts.address.slice(0, 64)} is not an IPv4 or IPv6 address`, {
       details: [{ path: "address", message: "not an IP address" }],
+      key: "error.address.invalid",
+      params: { address: opts.address.slice(0, 64) },
     });
   const events = await opts.prisma.addressEvent.findMany({ where: { OR: query.units }, orderBy: [{ at: "asc" }, { id: "asc" }] });
   return { address: query.address, assignments: assignmentsFromEvents(events) };

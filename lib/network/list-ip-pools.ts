@@ -24,7 +24,7 @@ export async function listIpPools(opts: {
   requireAdmin(opts.principal);
   const { prisma, regionCode } = opts;
   if (regionCode && !(await prisma.region.findUnique({ where: { code: regionCode }, select: { id: true } })))
-    throw new AppError("NOT_FOUND", `There is no region ${regionCode}`);
+    throw new AppError("NOT_FOUND", `There is no region ${regionCode}`, { key: "error.region.missing", params: { regionCode } });
   const page = await findPage({
     order: POOL_ORDER,
     page: opts.page,

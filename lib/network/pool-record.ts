@@ -75,7 +75,7 @@ export function poolRefusal(problems: readonly PoolProblem[]): AppError {
   });
 }
 
-export const poolNotFound = () => new AppError("NOT_FOUND", "That address pool does not exist");
+export const poolNotFound = () => new AppError("NOT_FOUND", "That address pool does not exist", { key: "error.pool.notFound" });
 
 // Pool definitions change one at a time across all portals, so two overlapping pools can never both
 // pass the overlap check. Allocation does not take this lock: it locks the pool rows it uses.

@@ -60,7 +60,11 @@ export async function updateIpPool(opts: {
       throw new AppError(
         "CONFLICT",
         `Pool: name: a pool named ${input.name} already exists in ${current.region.name} (${current.region.code})`,
-        { details: [{ path: "name", message: "taken" }] },
+        {
+          details: [{ path: "name", message: "taken" }],
+          key: "error.pool.nameTaken",
+          params: { name: input.name, region: current.region.name, regionCode: current.region.code },
+        },
       );
     }
     const data = {

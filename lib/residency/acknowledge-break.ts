@@ -25,7 +25,10 @@ export async function acknowledgeLedgerBreak(opts: {
   const parsed = AcknowledgeBreakInput.safeParse(opts.input);
   if (!parsed.success) throw fromZod(parsed.error, "Invalid acknowledgement");
   const state = await readLedgerIntegrity({ prisma });
-  if (state.status !== "broken") throw new AppError("CONFLICT", "The ledger is not known to be broken: there is nothing to acknowledge.");
+  if (state.status !== "broken")
+    throw new AppError("CONFLICT", "The ledger is not known to be broken: there is nothing to acknowledge.", {
+      key: "error.residency.notBroken",
+    });
   await recordAudit({
     prisma,
     action: ACKNOWLEDGE_ACTION,

@@ -40,7 +40,7 @@ export async function changeResidencyPolicy(
     const locked = await tx.$queryRaw<{ policy: ResidencyPolicy }[]>`
       SELECT "residencyPolicy"::text AS policy FROM "Team" WHERE id = ${teamId}::uuid FOR UPDATE`;
     const current = locked[0]?.policy;
-    if (!current) throw new AppError("NOT_FOUND", "Team not found");
+    if (!current) throw new AppError("NOT_FOUND", "Team not found", { key: "error.team.notFound" });
     if (current === policy) return { policy, changed: false };
 
     const live = { teamId, state: { not: "DELETED" as const } };

@@ -52,9 +52,10 @@ export async function prepareResidencyReport(
   const req = parsed.data;
   const generatedAt = new Date();
   const asOf = req.asOf ?? generatedAt;
-  if (req.since && req.since > asOf) throw new AppError("VALIDATION", "The period start must not be after the as-of date");
+  if (req.since && req.since > asOf)
+    throw new AppError("VALIDATION", "The period start must not be after the as-of date", { key: "error.residency.periodOrder" });
   const row = req.teamId ? await prisma.team.findUnique({ where: { id: req.teamId } }) : null;
-  if (req.teamId && !row) throw new AppError("NOT_FOUND", "Team not found");
+  if (req.teamId && !row) throw new AppError("NOT_FOUND", "Team not found", { key: "error.team.notFound" });
   const head = await prisma.dataLocation.findFirst({ orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
   const headSeq = head?.seq ?? 0n;
   const team: ReportTeam | null = row && {

@@ -55,6 +55,10 @@ export function assertRegionAllowed({ policy, region }: { policy: ResidencyPolic
     "POLICY_VIOLATION",
     `Region ${where} is outside this team's residency policy "${POLICY_LABELS[policy]}". ` +
       `Choose a region in: ${POLICY_JURISDICTIONS[policy].join(", ")}.`,
-    { details: { policy, region: region.code, jurisdiction: region.jurisdiction } },
+    {
+      details: { policy, region: region.code, jurisdiction: region.jurisdiction },
+      key: "error.residency.regionOutsidePolicy",
+      params: { where, policy, jurisdictions: POLICY_JURISDICTIONS[policy].join(", ") },
+    },
   );
 }

@@ -88,7 +88,11 @@ export async function changePortalLocation(opts: {
   const location = PortalLocationSchema.parse(parsed.data);
   return opts.prisma.$transaction(async (tx) => {
     const region = await tx.region.findUnique({ where: { code: location.regionCode } });
-    if (!region) throw new AppError("VALIDATION", `Invalid portal location: region ${location.regionCode} does not exist`);
+    if (!region)
+      throw new AppError("VALIDATION", `Invalid portal location: region ${location.regionCode} does not exist`, {
+        key: "error.residency.portalRegionMissing",
+        params: { regionCode: location.regionCode },
+      });
     // Lock every team row, as a policy change does, so no team tightens its policy mid-move.
     const teams = await tx.$queryRaw<{ slug: string; policy: ResidencyPolicy }[]>`
       SELECT slug, "residencyPolicy"::text AS policy FROM "Team" ORDER BY id FOR UPDATE`;

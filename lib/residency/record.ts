@@ -37,7 +37,11 @@ export async function recordDataLocation(opts: { prisma: Db } & DataLocationInpu
   const input = parsed.data;
   return inTransaction(prisma, async (tx) => {
     const region = await tx.region.findUnique({ where: { code: input.regionCode } });
-    if (!region) throw new AppError("NOT_FOUND", `Region ${input.regionCode} does not exist`);
+    if (!region)
+      throw new AppError("NOT_FOUND", `Region ${input.regionCode} does not exist`, {
+        key: "error.region.doesNotExist",
+        params: { regionCode: input.regionCode },
+      });
     const team = input.teamId ? await tx.team.findUnique({ where: { id: input.teamId }, select: { id: true, slug: true } }) : null;
     if (input.teamId && !team) throw new AppError("NOT_FOUND", `Team ${input.teamId} does not exist`);
     const [row] = await appendEntries(tx, [

@@ -72,7 +72,8 @@ export function parseReportQuery({
   if (!parsed.success) throw fromZod(parsed.error, "Invalid report query");
   const asOf = notInFuture(parsed.data.asOf, now, "asOf");
   const since = notInFuture(parsed.data.since, now, "since");
-  if (since && asOf && since > asOf) throw new AppError("VALIDATION", "Invalid report query: since must not be after asOf");
+  if (since && asOf && since > asOf)
+    throw new AppError("VALIDATION", "Invalid report query: since must not be after asOf", { key: "error.residency.sinceAfterAsOf" });
   return { format: parsed.data.format, asOf, since };
 }
 

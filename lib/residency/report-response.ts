@@ -125,7 +125,9 @@ export async function findReportExport(opts: {
     ? await opts.prisma.auditEvent.findFirst({ where: { action: EXPORT_ACTION, targetId: id, teamId: opts.teamId } })
     : null;
   if (!row)
-    throw new AppError("NOT_FOUND", "No completed report export with this id. An export is recorded when its last byte has been sent.");
+    throw new AppError("NOT_FOUND", "No completed report export with this id. An export is recorded when its last byte has been sent.", {
+      key: "error.residency.noExport",
+    });
   return toExportRecord(row);
 }
 

@@ -1,5 +1,6 @@
 import { createJobRegistry } from "../jobs/job-registry";
 import type { ScheduledTask } from "../jobs/schedules";
+import { databaseStatisticsTask } from "./database-statistics-task";
 import { provisionClusterJob } from "../clusters/provision/provision-cluster-job";
 import { verifyClusterJob } from "../clusters/verify/verify-cluster-job";
 import { judgeHostOutage } from "../hosts/judge-host-outage";
@@ -59,6 +60,7 @@ const scheduledTasks: readonly ScheduledTask[] = [
   reconcileAllHostsTask,
   finishRollbacksTask,
   ledgerVerificationTask,
+  databaseStatisticsTask,
   refillWarmPoolsTask,
 ];
 

@@ -14,9 +14,17 @@ export async function createTeam(opts: { prisma: PrismaClient; principal: Princi
   if (!parsed.success) throw fromZod(parsed.error, "Team");
   const { name, slug, ownerEmail } = parsed.data;
   return opts.prisma.$transaction(async (tx) => {
-    if (await tx.team.findUnique({ where: { slug } })) throw new AppError("CONFLICT", `A team with the address "${slug}" already exists.`);
+    if (await tx.team.findUnique({ where: { slug } }))
+      throw new AppError("CONFLICT", `A team with the address "${slug}" already exists.`, {
+        key: "error.team.slugTaken",
+        params: { slug },
+      });
     const owner = ownerEmail ? await tx.user.findUnique({ where: { email: ownerEmail } }) : null;
-    if (ownerEmail && !owner) throw new AppError("VALIDATION", `No account uses ${ownerEmail}. Create the team, then invite them.`);
+    if (ownerEmail && !owner)
+      throw new AppError("VALIDATION", `No account uses ${ownerEmail}. Create the team, then invite them.`, {
+        key: "error.team.noAccount",
+        params: { ownerEmail },
+      });
     const team = await tx.team.create({ data: { name, slug } });
     if (owner) await tx.membership.create({ data: { teamId: team.id, userId: owner.id, role: "OWNER" } });
     // The team's account data lives in the portal's database from now on: a residency fact, once

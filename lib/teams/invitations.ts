@@ -25,7 +25,11 @@ export async function inviteMember(opts: {
   if (!parsed.success) throw fromZod(parsed.error, "Invitation");
   const { email, role } = parsed.data;
   const existing = await opts.prisma.membership.findFirst({ where: { teamId: team.id, user: { email } } });
-  if (existing) throw new AppError("CONFLICT", `${email} is already a member of ${team.name}.`);
+  if (existing)
+    throw new AppError("CONFLICT", `${email} is already a member of ${team.name}.`, {
+      key: "error.invite.alreadyMember",
+      params: { email, team: team.name },
+    });
   const token = randomToken(24);
   const invitation = await opts.prisma.invitation.create({
     data: {
@@ -69,12 +73,19 @@ export async function acceptInvitation(opts: { prisma: PrismaClient; input: unkn
   return opts.prisma.$transaction(async (tx) => {
     const inv = await tx.invitation.findUnique({ where: { tokenHash: sha256Hex(token) }, include: { team: true } });
     if (!inv || inv.acceptedAt || inv.expiresAt.getTime() < Date.now())
-      throw new AppError("NOT_FOUND", "This invitation is not valid any more. Ask for a new one.");
+      throw new AppError("NOT_FOUND", "This invitation is not valid any more. Ask for a new one.", { key: "error.invite.invalid" });
     let user = await tx.user.findUnique({ where: { email: inv.email } });
     if (user) {
-      if (user.id !== opts.signedInUserId) throw new AppError("UNAUTHENTICATED", `Sign in as ${inv.email} to accept this invitation.`);
+      if (user.id !== opts.signedInUserId)
+        throw new AppError("UNAUTHENTICATED", `Sign in as ${inv.email} to accept this invitation.`, {
+          key: "error.invite.signInAs",
+          params: { email: inv.email },
+        });
     } else {
-      if (!name || !password) throw new AppError("VALIDATION", "Choose your name and a password of at least 12 characters.");
+      if (!name || !password)
+        throw new AppError("VALIDATION", "Choose your name and a password of at least 12 characters.", {
+          key: "error.invite.namePassword",
+        });
       user = await tx.user.create({ data: { email: inv.email, name, passwordHash: await hashPassword(password) } });
     }
     await tx.membership.upsert({

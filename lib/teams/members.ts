@@ -8,7 +8,7 @@ import { ChangeRoleInput } from "./schemas";
 async function assertNotLastOwner(prisma: PrismaClient, teamId: string, userId: string) {
   const owners = await prisma.membership.findMany({ where: { teamId, role: "OWNER" }, select: { userId: true } });
   if (owners.length === 1 && owners[0]!.userId === userId) {
-    throw new AppError("CONFLICT", "A team needs at least one owner. Make someone else owner first.");
+    throw new AppError("CONFLICT", "A team needs at least one owner. Make someone else owner first.", { key: "error.team.lastOwner" });
   }
 }
 
@@ -24,7 +24,7 @@ export async function changeMemberRole(opts: {
   if (!parsed.success) throw fromZod(parsed.error, "Role change");
   const { userId, role } = parsed.data;
   const m = await opts.prisma.membership.findUnique({ where: { userId_teamId: { userId, teamId: team.id } } });
-  if (!m) throw new AppError("NOT_FOUND", "That person is not a member of this team.");
+  if (!m) throw new AppError("NOT_FOUND", "That person is not a member of this team.", { key: "error.team.notMember" });
   if (m.role === "OWNER" && role !== "OWNER") await assertNotLastOwner(opts.prisma, team.id, userId);
   await opts.prisma.membership.update({ where: { id: m.id }, data: { role } });
   await recordAudit({
@@ -48,7 +48,7 @@ export async function removeMember(opts: {
 }) {
   const { team } = await requireTeam({ prisma: opts.prisma, principal: opts.principal, slug: opts.teamSlug, need: "manage" });
   const m = await opts.prisma.membership.findFirst({ where: { teamId: team.id, userId: opts.userId } });
-  if (!m) throw new AppError("NOT_FOUND", "That person is not a member of this team.");
+  if (!m) throw new AppError("NOT_FOUND", "That person is not a member of this team.", { key: "error.team.notMember" });
   if (m.role === "OWNER") await assertNotLastOwner(opts.prisma, team.id, opts.userId);
   await opts.prisma.membership.delete({ where: { id: m.id } });
   await recordAudit({

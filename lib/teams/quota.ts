@@ -25,7 +25,7 @@ export async function setTeamQuota(opts: {
   const p = TeamQuotaInput.safeParse(opts.input);
   if (!p.success) throw fromZod(p.error, "Quota");
   const team = await opts.prisma.team.findUnique({ where: { slug: opts.teamSlug } });
-  if (!team) throw new AppError("NOT_FOUND", "Team not found");
+  if (!team) throw new AppError("NOT_FOUND", "Team not found", { key: "error.team.notFound" });
   const updated = await opts.prisma.team.update({ where: { id: team.id }, data: p.data });
   await recordAudit({
     prisma: opts.prisma,

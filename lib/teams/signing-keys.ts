@@ -62,18 +62,30 @@ export async function addSigningKey(opts: Ctx & { input: unknown }): Promise<Sig
   if (!parsed.success) throw fromZod(parsed.error, "Signing key");
   const key = parseSigningPublicKey(parsed.data.publicKey);
   if (!key.ok)
-    throw new AppError("VALIDATION", `Signing key: publicKey: ${key.reason}`, { details: [{ path: "publicKey", message: key.reason }] });
+    throw new AppError("VALIDATION", `Signing key: publicKey: ${key.reason}`, {
+      details: [{ path: "publicKey", message: key.reason }],
+      key: "error.signingKey.invalid",
+      params: { reason: key.reason },
+    });
   const { name } = parsed.data;
   const { fingerprint, keyType } = key;
   const existing = await prisma.imageSigningKey.findMany({ where: { teamId: team.id }, select: { name: true, fingerprint: true } });
   const same = existing.find((k) => k.fingerprint === fingerprint);
-  if (same) throw new AppError("CONFLICT", `This key is already registered for the team as "${same.name}" (${fingerprint}).`);
+  if (same)
+    throw new AppError("CONFLICT", `This key is already registered for the team as "${same.name}" (${fingerprint}).`, {
+      key: "error.signingKey.duplicate",
+      params: { name: same.name, fingerprint },
+    });
   if (existing.some((k) => k.name === name))
-    throw new AppError("CONFLICT", `The team already has a signing key named "${name}". Pick another name.`);
+    throw new AppError("CONFLICT", `The team already has a signing key named "${name}". Pick another name.`, {
+      key: "error.signingKey.nameTaken",
+      params: { name },
+    });
   if (existing.length >= MAX_SIGNING_KEYS_PER_TEAM)
     throw new AppError(
       "QUOTA_EXCEEDED",
       `A team can register at most ${MAX_SIGNING_KEYS_PER_TEAM} signing keys. Remove one you no longer sign with.`,
+      { key: "error.signingKey.limit", params: { max: MAX_SIGNING_KEYS_PER_TEAM } },
     );
   try {
     const row = await prisma.imageSigningKey.create({
@@ -92,7 +104,8 @@ export async function addSigningKey(opts: Ctx & { input: unknown }): Promise<Sig
     });
     return { ...row, clustersUpdated: await reapplyToClusters(prisma, team.id) };
   } catch (err) {
-    if (isUniqueViolation(err)) throw new AppError("CONFLICT", "This key or this name is already registered for the team.");
+    if (isUniqueViolation(err))
+      throw new AppError("CONFLICT", "This key or this name is already registered for the team.", { key: "error.signingKey.taken" });
     throw err;
   }
 }
@@ -101,12 +114,12 @@ export async function addSigningKey(opts: Ctx & { input: unknown }): Promise<Sig
 export async function deleteSigningKey(opts: Ctx & { keyId: string }): Promise<{ clustersUpdated: number }> {
   const { prisma, principal } = opts;
   const { team } = await requireTeam({ prisma, principal, slug: opts.teamSlug, need: "manage" });
-  if (!uuid.safeParse(opts.keyId).success) throw notFound("Signing key not found");
+  if (!uuid.safeParse(opts.keyId).success) throw notFound("Signing key not found", { key: "error.signingKey.notFound" });
   const row = await prisma.imageSigningKey.findFirst({
     where: { id: opts.keyId, teamId: team.id },
     select: { id: true, name: true, fingerprint: true },
   });
-  if (!row) throw notFound("Signing key not found");
+  if (!row) throw notFound("Signing key not found", { key: "error.signingKey.notFound" });
   await prisma.imageSigningKey.delete({ where: { id: row.id } });
   await recordAudit({
     prisma,

@@ -15,7 +15,8 @@ export async function changePassword(opts: { prisma: PrismaClient; principal: Us
   const p = z.object({ current: z.string().max(256), next: password }).safeParse(opts.input);
   if (!p.success) throw fromZod(p.error, "Password");
   const user = await opts.prisma.user.findUniqueOrThrow({ where: { id: opts.principal.userId } });
-  if (!(await verifyPassword(user.passwordHash, p.data.current))) throw new AppError("VALIDATION", "Your current password is not correct.");
+  if (!(await verifyPassword(user.passwordHash, p.data.current)))
+    throw new AppError("VALIDATION", "Your current password is not correct.", { key: "error.account.wrongPassword" });
   await opts.prisma.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(p.data.next) } });
   // Other sessions end: whoever knew the old password is signed out.
   await opts.prisma.session.deleteMany({ where: { userId: user.id, id: { not: opts.principal.sessionId } } });
@@ -37,7 +38,8 @@ export async function setLocale(opts: { prisma: PrismaClient; principal: UserPri
 
 /** Step 1 of TOTP enrolment: a fresh secret, stored encrypted but not yet enabled. */
 export async function beginTotpEnrolment(opts: { prisma: PrismaClient; principal: UserPrincipal }) {
-  if (!opts.principal.isAdmin) throw new AppError("FORBIDDEN", "Two-factor sign-in is available to platform admins.");
+  if (!opts.principal.isAdmin)
+    throw new AppError("FORBIDDEN", "Two-factor sign-in is available to platform admins.", { key: "error.account.totpAdminsOnly" });
   const secret = generateTotpSecret();
   await opts.prisma.user.update({
     where: { id: opts.principal.userId },
@@ -49,9 +51,11 @@ export async function beginTotpEnrolment(opts: { prisma: PrismaClient; principal
 /** Step 2: a correct code from the authenticator turns it on. */
 export async function confirmTotpEnrolment(opts: { prisma: PrismaClient; principal: UserPrincipal; code: string; meta?: RequestMeta }) {
   const user = await opts.prisma.user.findUniqueOrThrow({ where: { id: opts.principal.userId } });
-  if (!user.totpSecretEnc) throw new AppError("CONFLICT", "Start two-factor setup first.");
+  if (!user.totpSecretEnc) throw new AppError("CONFLICT", "Start two-factor setup first.", { key: "error.account.totpStartFirst" });
   if (!verifyTotp(decryptSecret(user.totpSecretEnc), opts.code.trim()))
-    throw new AppError("VALIDATION", "That code is not valid. Check your authenticator's clock and try again.");
+    throw new AppError("VALIDATION", "That code is not valid. Check your authenticator's clock and try again.", {
+      key: "error.code.invalid",
+    });
   await opts.prisma.user.update({ where: { id: user.id }, data: { totpEnabled: true } });
   await opts.prisma.session.updateMany({ where: { userId: user.id }, data: { mfaVerified: true } });
   await recordAudit({

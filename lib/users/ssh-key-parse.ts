@@ -1,5 +1,6 @@
 import { createPublicKey, type JsonWebKey } from "node:crypto";
 import { AppError } from "../core/errors";
+import { type ErrorKey, errorMessage, type TextParams } from "../core/error-text";
 import { fingerprintKeyBlob } from "../ssh/fingerprint";
 
 // Parses one OpenSSH public key line strictly. The base64 blob is decoded field by field, its
@@ -25,16 +26,17 @@ const MIN_RSA_BITS = 3072;
 const MAX_RSA_BITS = 16384;
 const MAX_INPUT = 16 * 1024;
 
-const bad = (message: string) => new AppError("VALIDATION", message);
+// Each refusal is one sentence of the error dictionary: its English (lib/core/error-text.ts) is the message.
+const bad = (key: ErrorKey, params?: TextParams) => new AppError("VALIDATION", errorMessage(key, params), { key, params });
 
 /** Reads SSH wire-format strings (uint32 length + bytes) from a blob, refusing to overrun it. */
 function reader(blob: Buffer) {
   let at = 0;
   return {
     next(): Buffer {
-      if (at + 4 > blob.length) throw bad("The key data is truncated: copy the whole line from your .pub file.");
+      if (at + 4 > blob.length) throw bad("error.sshKey.truncated");
       const len = blob.readUInt32BE(at);
-      if (len > blob.length - at - 4) throw bad("The key data is truncated: copy the whole line from your .pub file.");
+      if (len > blob.length - at - 4) throw bad("error.sshKey.truncated");
       const out = blob.subarray(at + 4, at + 4 + len);
       at += 4 + len;
       return out;
@@ -53,28 +55,26 @@ const b64url = (b: Buffer) => b.toString("base64url");
 
 function explainNotAKey(text: string): never {
   if (/PRIVATE KEY|PuTTY-User-Key-File/.test(text)) {
-    throw bad("This is a PRIVATE key. Never paste it anywhere: paste the public key instead (the .pub file, e.g. ~/.ssh/id_ed25519.pub).");
+    throw bad("error.sshKey.private");
   }
   if (/BEGIN SSH2 PUBLIC KEY/.test(text)) {
-    throw bad("This is an RFC 4716 (SSH2) public key. Convert it to OpenSSH format with `ssh-keygen -i -f key.pub` and paste that line.");
+    throw bad("error.sshKey.rfc4716");
   }
-  throw bad(
-    "This does not look like an OpenSSH public key. Paste one line that starts with ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ssh-rsa.",
-  );
+  throw bad("error.sshKey.notOpenSsh");
 }
 
 function checkMaterial(type: string, r: ReturnType<typeof reader>): number {
   if (type === "ssh-ed25519") {
     const pk = r.next();
-    if (pk.length !== 32) throw bad("The ed25519 key is not 32 bytes long: the key data is damaged.");
+    if (pk.length !== 32) throw bad("error.sshKey.ed25519Length");
     createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: b64url(pk) } as JsonWebKey, format: "jwk" });
     return 256;
   }
   if (type in CURVES) {
     const [name, crv, bits, size] = CURVES[type as keyof typeof CURVES];
-    if (r.next().toString("latin1") !== name) throw bad(`The curve inside the key does not match ${type}: the key data is damaged.`);
+    if (r.next().toString("latin1") !== name) throw bad("error.sshKey.curveMismatch", { type });
     const q = r.next();
-    if (q.length !== 1 + 2 * size || q[0] !== 4) throw bad("The ECDSA point is malformed: the key data is damaged.");
+    if (q.length !== 1 + 2 * size || q[0] !== 4) throw bad("error.sshKey.ecdsaPoint");
     const key = { kty: "EC", crv, x: b64url(q.subarray(1, 1 + size)), y: b64url(q.subarray(1 + size)) } as JsonWebKey;
     createPublicKey({ key, format: "jwk" });
     return bits;
@@ -82,56 +82,47 @@ function checkMaterial(type: string, r: ReturnType<typeof reader>): number {
   const e = unsigned(r.next());
   const n = unsigned(r.next());
   const bits = n.length === 0 ? 0 : (n.length - 1) * 8 + n[0]!.toString(2).length;
-  if (bits < MIN_RSA_BITS)
-    throw bad(
-      `This RSA key has ${bits} bits; Skjold accepts RSA keys of ${MIN_RSA_BITS} bits or more. Better: create an ed25519 key with \`ssh-keygen -t ed25519\`.`,
-    );
-  if (bits > MAX_RSA_BITS) throw bad(`This RSA key has ${bits} bits; OpenSSH accepts at most ${MAX_RSA_BITS}.`);
+  if (bits < MIN_RSA_BITS) throw bad("error.sshKey.rsaTooShort", { bits, min: MIN_RSA_BITS });
+  if (bits > MAX_RSA_BITS) throw bad("error.sshKey.rsaTooLong", { bits, max: MAX_RSA_BITS });
   createPublicKey({ key: { kty: "RSA", n: b64url(n), e: b64url(e) } as JsonWebKey, format: "jwk" });
   return bits;
 }
 
 /** Validates one pasted public key and returns what Skjold stores about it. Throws AppError VALIDATION. */
 export function parseSshPublicKey(input: string): ParsedSshKey {
-  if (input.length > MAX_INPUT) throw bad(`A public key is at most ${MAX_INPUT} characters; this is not one key.`);
+  if (input.length > MAX_INPUT) throw bad("error.sshKey.tooLong", { max: MAX_INPUT });
   const text = input.replace(/^\uFEFF/, "").trim();
-  if (!text) throw bad("Paste your public key.");
+  if (!text) throw bad("error.sshKey.empty");
   if (/PRIVATE KEY|PuTTY-User-Key-File|BEGIN SSH2/.test(text)) explainNotAKey(text);
   const lines = text.split(/\r?\n/).filter((l) => l.trim() && !l.trim().startsWith("#"));
-  if (lines.length !== 1) throw bad(`Paste exactly one key; this has ${lines.length} lines. Add each key separately.`);
+  if (lines.length !== 1) throw bad("error.sshKey.lines", { lines: lines.length });
   const fields = lines[0]!.trim().split(/[ \t]+/);
   const type = fields[0]!;
   if (!ACCEPTED.includes(type)) {
     if (fields.some((f) => ACCEPTED.includes(f))) {
-      throw bad("Remove the options before the key type (e.g. from=…, command=…): Skjold installs the key without options.");
+      throw bad("error.sshKey.options");
     }
     if (/^(ssh-dss|sk-|.*-cert-v01@openssh\.com)/.test(type)) {
-      throw bad(
-        `${type} keys are not accepted. Use ssh-ed25519, ecdsa-sha2-nistp256/384/521, or ssh-rsa with at least ${MIN_RSA_BITS} bits.`,
-      );
+      throw bad("error.sshKey.typeRefused", { type, min: MIN_RSA_BITS });
     }
     explainNotAKey(text);
   }
   const b64 = fields[1] ?? "";
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 !== 0)
-    throw bad("The key data (the part after the key type) is not valid base64: copy the whole line again.");
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 !== 0) throw bad("error.sshKey.base64");
   const comment = fields.slice(2).join(" ");
-  if (fields.slice(2).some((f) => ACCEPTED.includes(f)))
-    throw bad("Paste exactly one key; this line holds several. Add each key separately.");
-  if (/[\u0000-\u001f\u007f]/.test(comment) || comment.length > 200)
-    throw bad("The key's comment is too long or contains control characters.");
+  if (fields.slice(2).some((f) => ACCEPTED.includes(f))) throw bad("error.sshKey.several");
+  if (/[\u0000-\u001f\u007f]/.test(comment) || comment.length > 200) throw bad("error.sshKey.comment");
   const blob = Buffer.from(b64, "base64");
   const r = reader(blob);
   const embedded = r.next().toString("latin1");
-  if (embedded !== type)
-    throw bad(`The line says ${type} but the key data is ${embedded.slice(0, 40) || "empty"}: the line was edited or damaged.`);
+  if (embedded !== type) throw bad("error.sshKey.typeMismatch", { type, embedded: embedded.slice(0, 40) || "empty" });
   let bits: number;
   try {
     bits = checkMaterial(type, r);
   } catch (err) {
     if (err instanceof AppError) throw err;
-    throw bad("The key material is not a valid public key: the key data is damaged.");
+    throw bad("error.sshKey.material");
   }
-  if (!r.done()) throw bad("There is extra data after the key: the key data is damaged.");
+  if (!r.done()) throw bad("error.sshKey.extraData");
   return { keyType: type, bits, fingerprint: fingerprintKeyBlob(blob), comment, publicKey: [type, b64, comment].filter(Boolean).join(" ") };
 }

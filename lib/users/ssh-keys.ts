@@ -36,7 +36,9 @@ type Ctx = { prisma: PrismaClient; principal: Principal; meta?: RequestMeta };
 
 function personOf(principal: Principal) {
   if (principal.kind !== "user")
-    throw new AppError("FORBIDDEN", "SSH keys belong to a person: manage them signed in to the portal, not with a team API token.");
+    throw new AppError("FORBIDDEN", "SSH keys belong to a person: manage them signed in to the portal, not with a team API token.", {
+      key: "error.sshKey.personOnly",
+    });
   return principal;
 }
 
@@ -67,10 +69,21 @@ export async function addSshKey(opts: Ctx & { input: unknown }): Promise<SshKeyV
   const { name } = parsed.data;
   const existing = await opts.prisma.sshKey.findMany({ where: { userId: user.userId }, select: { name: true, fingerprint: true } });
   const same = existing.find((k) => k.fingerprint === key.fingerprint);
-  if (same) throw new AppError("CONFLICT", `This key is already on your account as "${same.name}" (${key.fingerprint}).`);
-  if (existing.some((k) => k.name === name)) throw new AppError("CONFLICT", `You already have a key named "${name}". Pick another name.`);
+  if (same)
+    throw new AppError("CONFLICT", `This key is already on your account as "${same.name}" (${key.fingerprint}).`, {
+      key: "error.sshKey.duplicate",
+      params: { name: same.name, fingerprint: key.fingerprint },
+    });
+  if (existing.some((k) => k.name === name))
+    throw new AppError("CONFLICT", `You already have a key named "${name}". Pick another name.`, {
+      key: "error.sshKey.nameTaken",
+      params: { name },
+    });
   if (existing.length >= MAX_SSH_KEYS_PER_USER)
-    throw new AppError("QUOTA_EXCEEDED", `You can keep at most ${MAX_SSH_KEYS_PER_USER} SSH keys. Delete one you no longer use.`);
+    throw new AppError("QUOTA_EXCEEDED", `You can keep at most ${MAX_SSH_KEYS_PER_USER} SSH keys. Delete one you no longer use.`, {
+      key: "error.sshKey.limit",
+      params: { max: MAX_SSH_KEYS_PER_USER },
+    });
   try {
     const row = await opts.prisma.sshKey.create({
       data: { userId: user.userId, name, publicKey: key.publicKey, keyType: key.keyType, bits: key.bits, fingerprint: key.fingerprint },
@@ -88,7 +101,8 @@ export async function addSshKey(opts: Ctx & { input: unknown }): Promise<SshKeyV
     return row;
   } catch (err) {
     // Two tabs adding the same key at once: the unique index decides, the loser gets a clear answer.
-    if (isUniqueViolation(err)) throw new AppError("CONFLICT", "This key or this name is already on your account.");
+    if (isUniqueViolation(err))
+      throw new AppError("CONFLICT", "This key or this name is already on your account.", { key: "error.sshKey.taken" });
     throw err;
   }
 }
@@ -96,12 +110,12 @@ export async function addSshKey(opts: Ctx & { input: unknown }): Promise<SshKeyV
 /** Removes a key from the profile. VMs that were ordered with it keep it in their authorized_keys. */
 export async function deleteSshKey(opts: Ctx & { keyId: string }): Promise<void> {
   const user = personOf(opts.principal);
-  if (!uuid.safeParse(opts.keyId).success) throw notFound("SSH key not found");
+  if (!uuid.safeParse(opts.keyId).success) throw notFound("SSH key not found", { key: "error.sshKey.notFound" });
   const row = await opts.prisma.sshKey.findFirst({
     where: { id: opts.keyId, userId: user.userId },
     select: { id: true, name: true, fingerprint: true },
   });
-  if (!row) throw notFound("SSH key not found");
+  if (!row) throw notFound("SSH key not found", { key: "error.sshKey.notFound" });
   await opts.prisma.sshKey.delete({ where: { id: row.id } });
   await recordAudit({
     prisma: opts.prisma,

@@ -85,17 +85,21 @@ console.log(
 );
 console.log("| database | route | req/s (median of rounds) | p99 (median) | × health (median of rounds) | each round | errors |");
 console.log("|---|---|---|---|---|---|---|");
-let met = true;
+const met: Record<string, boolean> = {};
 let errors = 0;
 for (const { kind, rounds } of results) {
   for (const route of ROUTES) {
     const ratios = rounds.map((r) => r[route].rps / r.health.rps);
     errors += rounds.reduce((n, r) => n + r[route].errors, 0);
-    if (route === "first page (50)" && median(ratios) < TARGET) met = false;
+    if (route === "first page (50)") met[kind] = median(ratios) >= TARGET;
     console.log(
       `| ${kind} | ${route} | ${median(rounds.map((r) => r[route].rps)).toFixed(0)} | ${median(rounds.map((r) => r[route].p99)).toFixed(0)} ms | ${median(ratios).toFixed(2)} | ${ratios.map((x) => x.toFixed(2)).join(" / ")} | ${rounds.reduce((n, r) => n + r[route].errors, 0)} |`,
     );
   }
 }
-console.log(`\n50-row page ≥ ${TARGET}× health on both databases: ${met ? "yes" : "NO"}; errors: ${errors}`);
+console.log(
+  `\n50-row page ≥ ${TARGET}× health: ${Object.entries(met)
+    .map(([kind, ok]) => `${kind} ${ok ? "yes" : "NO"}`)
+    .join(", ")}; errors: ${errors}`,
+);
 process.exit(errors === 0 ? 0 : 1);

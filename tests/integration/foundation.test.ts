@@ -144,7 +144,12 @@ describe.each(DB_KINDS)("accounts, teams and access on %s", (kind) => {
     const rows = await db.sql.query<{ tokenHash: string }>(`SELECT "tokenHash" FROM "ApiToken" WHERE id = $1`, [created.id]);
     expect(rows[0]!.tokenHash).not.toContain(created.token.slice(13));
     const p = await authenticateApiToken({ prisma, header: `Bearer ${created.token}` });
-    expect(p).toMatchObject({ kind: "token", teamId: team.id, role: "VIEWER" });
+    expect(p).toMatchObject({ kind: "token", teamId: team.id, role: "VIEWER", userId: owner.user.id, label: `deploy (${created.prefix})` });
+    // The token's team comes with it in one query, whole, as findUnique reads it; requireTeam uses it.
+    expect(p?.kind === "token" && p.team).toStrictEqual(await prisma.team.findUniqueOrThrow({ where: { id: team.id } }));
+    expect((await requireTeam({ prisma, principal: p!, slug: team.slug, need: "read" })).team).toStrictEqual(
+      await prisma.team.findUniqueOrThrow({ where: { id: team.id } }),
+    );
     expect(await code(requireTeam({ prisma, principal: p!, slug: other.slug, need: "read" }))).toBe("NOT_FOUND");
     expect(await code(requireTeam({ prisma, principal: p!, slug: team.slug, need: "operate" }))).toBe("FORBIDDEN");
     await revokeApiToken({ prisma, principal: owner.principal, teamSlug: team.slug, tokenId: created.id });

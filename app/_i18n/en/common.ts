@@ -17,6 +17,7 @@ export const common = {
   "common.remove": "Remove",
   "common.status": "Status",
   "common.region": "Region",
+  "common.and": "and",
   "common.none": "None",
   "notFound.title": "Not found",
   "notFound.body": "There is nothing here, or you do not have access to it.",

@@ -19,6 +19,7 @@ export const common: Translation<typeof en> = {
   "common.remove": "Fjern",
   "common.status": "Status",
   "common.region": "Region",
+  "common.and": "og",
   "common.none": "Ingen",
   "notFound.title": "Fant ikke siden",
   "notFound.body": "Det finnes ingenting her, eller du har ikke tilgang.",

@@ -10,3 +10,7 @@ export { admin } from "./admin";
 export { networks } from "./networks";
 export { latency } from "./latency";
 export { residency } from "./residency";
+export { errors } from "./errors";
+export { vmEvents } from "./vm-events";
+export { controls } from "./controls";
+export { validation } from "./validation";

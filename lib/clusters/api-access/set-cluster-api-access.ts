@@ -24,11 +24,12 @@ export async function setClusterApiAccess(
     // Locked, so two changes at once are applied and audited one after the other, each with its true "from".
     const [row] = await tx.$queryRaw<{ state: string; apiAllowFrom: string[] | null }[]>`
       SELECT state::text AS state, "apiAllowFrom" FROM "Cluster" WHERE id = ${cluster.id}::uuid FOR UPDATE`;
-    if (!row) throw notFound("Cluster not found");
+    if (!row) throw notFound("Cluster not found", { key: "error.cluster.notFound" });
     if (row.state !== "READY" && row.state !== "FAILED") {
       throw new AppError(
         "CONFLICT",
         `${cluster.name} is ${row.state.toLowerCase()}: the API's networks can be changed once it is ready (or has failed).`,
+        { key: "error.cluster.apiAccessNotReady", params: { name: cluster.name, clusterState: row.state } },
       );
     }
     const before = row.apiAllowFrom ?? [];

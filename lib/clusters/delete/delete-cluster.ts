@@ -24,8 +24,12 @@ export async function deleteCluster(opts: {
   const cluster = /^[0-9a-f-]{36}$/i.test(opts.clusterId)
     ? await prisma.cluster.findUnique({ where: { id: opts.clusterId }, include: { nodes: { select: { id: true, state: true } } } })
     : null;
-  if (!cluster || cluster.teamId !== team.id) throw notFound("Cluster not found");
-  if (cluster.state === "DELETED") throw new AppError("CONFLICT", `${cluster.name} is already deleted.`);
+  if (!cluster || cluster.teamId !== team.id) throw notFound("Cluster not found", { key: "error.cluster.notFound" });
+  if (cluster.state === "DELETED")
+    throw new AppError("CONFLICT", `${cluster.name} is already deleted.`, {
+      key: "error.cluster.alreadyDeleted",
+      params: { name: cluster.name },
+    });
   const running = await prisma.job.findMany({
     where: { clusterId: cluster.id, kind: "cluster.provision", state: { in: ["QUEUED", "RUNNING"] } },
     select: { id: true },

@@ -40,6 +40,7 @@ export async function orderCluster(
     throw new AppError(
       "CONFLICT",
       `Your team already has a cluster named "${input.name}"${clash.state === "DELETED" ? " (deleted)" : ""}. Pick another name.`,
+      { key: clash.state === "DELETED" ? "error.cluster.nameTakenDeleted" : "error.cluster.nameTaken", params: { name: input.name } },
     );
 
   const planned = plannedNodes(input.name, input.agentCount);
@@ -71,7 +72,18 @@ export async function orderCluster(
       throw new AppError(
         err.code,
         `Cluster ${input.name} needs ${size}; node ${node.name} was refused: ${err.message}${/Nothing was ordered/.test(err.message) ? "" : " Nothing was ordered."}`,
-        { details: err.details, cause: err },
+        {
+          details: err.details,
+          cause: err,
+          key: `error.cluster.nodeRefused${input.agentCount === 1 ? "Agent" : "Agents"}${/Nothing was ordered/.test(err.message) ? "" : "NothingOrdered"}`,
+          params: {
+            name: input.name,
+            nodes: planned.length,
+            agents: input.agentCount,
+            node: node.name,
+            reason: { message: err.message, code: err.code, key: err.key, params: err.params, details: err.details },
+          },
+        },
       );
     }
   }

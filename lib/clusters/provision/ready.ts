@@ -32,7 +32,11 @@ export async function finishCluster(opts: ClusterK3sOptions & { giveUp?: boolean
           lastError: null,
         },
       });
-      if (won.count === 0) throw new AppError("CONFLICT", `Cluster ${c.cluster.name} is no longer being provisioned`);
+      if (won.count === 0)
+        throw new AppError("CONFLICT", `Cluster ${c.cluster.name} is no longer being provisioned`, {
+          key: "error.cluster.notProvisioning",
+          params: { name: c.cluster.name },
+        });
       await tx.hardeningReport.deleteMany({ where: { clusterId: c.cluster.id, scope: "k3s" } });
       await tx.hardeningReport.create({
         data: {

@@ -8,7 +8,10 @@ import { provisionClusterJob } from "./provision-cluster-job";
 export async function retryCluster(opts: ClusterRequest): Promise<{ jobId: string }> {
   const { team, cluster } = await findTeamCluster(opts, "operate");
   if (cluster.state !== "FAILED")
-    throw new AppError("CONFLICT", `${cluster.name} is ${cluster.state.toLowerCase()}: only a failed cluster can be retried.`);
+    throw new AppError("CONFLICT", `${cluster.name} is ${cluster.state.toLowerCase()}: only a failed cluster can be retried.`, {
+      key: "error.cluster.retryNotFailed",
+      params: { name: cluster.name, clusterState: cluster.state },
+    });
   const pending = await pendingJob(opts.prisma, cluster.id, provisionClusterJob.name);
   if (pending) return { jobId: pending.id };
   const { jobId } = await enqueueJob({

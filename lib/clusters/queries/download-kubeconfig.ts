@@ -16,11 +16,12 @@ export async function downloadKubeconfig(
         select: { id: true, name: true, teamId: true, state: true, kubeconfigEnc: true },
       })
     : null;
-  if (!cluster || cluster.teamId !== team.id) throw notFound("Cluster not found");
+  if (!cluster || cluster.teamId !== team.id) throw notFound("Cluster not found", { key: "error.cluster.notFound" });
   if (cluster.state !== "READY" || !cluster.kubeconfigEnc)
     throw new AppError(
       "CONFLICT",
       `Cluster ${cluster.name} is ${cluster.state.toLowerCase()}: its kubeconfig is available once it is ready.`,
+      { key: "error.cluster.kubeconfigNotReady", params: { name: cluster.name, clusterState: cluster.state } },
     );
   await recordAudit({
     prisma: opts.prisma,

@@ -26,7 +26,7 @@ export async function getCluster(opts: TeamQuery & { clusterId: string }) {
         },
       })
     : null;
-  if (!cluster || cluster.teamId !== team.id) throw notFound("Cluster not found");
+  if (!cluster || cluster.teamId !== team.id) throw notFound("Cluster not found", { key: "error.cluster.notFound" });
   const { kubeconfigEnc, reports, teamId: _teamId, nodes, ...rest } = cluster;
   return { ...rest, nodes: serverFirst(nodes), kubeconfigReady: kubeconfigEnc !== null, hardeningReport: reports[0] ?? null };
 }

@@ -12,7 +12,7 @@ export async function findTeamCluster(opts: ClusterRequest, need: "read" | "oper
   const cluster = /^[0-9a-f-]{36}$/i.test(opts.clusterId)
     ? await opts.prisma.cluster.findUnique({ where: { id: opts.clusterId }, select: { id: true, name: true, teamId: true, state: true } })
     : null;
-  if (!cluster || cluster.teamId !== team.id) throw notFound("Cluster not found");
+  if (!cluster || cluster.teamId !== team.id) throw notFound("Cluster not found", { key: "error.cluster.notFound" });
   return { team, cluster };
 }
 

@@ -64,9 +64,13 @@ export async function loadCluster(opts: ClusterK3sOptions) {
       },
     },
   });
-  if (!cluster) throw new AppError("NOT_FOUND", "No such cluster");
+  if (!cluster) throw new AppError("NOT_FOUND", "No such cluster", { key: "error.cluster.noSuchCluster" });
   const server = cluster.nodes.find((n) => n.clusterRole === "server");
-  if (!server?.host || server.state !== "RUNNING") throw new AppError("CONFLICT", `Cluster ${cluster.name} has no running server node yet`);
+  if (!server?.host || server.state !== "RUNNING")
+    throw new AppError("CONFLICT", `Cluster ${cluster.name} has no running server node yet`, {
+      key: "error.cluster.noServerYet",
+      params: { name: cluster.name },
+    });
   const agents = cluster.nodes.filter((n) => n.clusterRole === "agent");
   const artifactsDir = parsed.data.artifactsDir ?? env().SKJOLD_K3S_ARTIFACTS_DIR;
   const addressOf = (n: (typeof cluster.nodes)[number]) => parsed.data.addresses?.[n.id] ?? n.ipAddress ?? n.name;

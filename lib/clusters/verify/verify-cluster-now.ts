@@ -10,7 +10,10 @@ import { verifyClusterJob } from "./verify-cluster-job";
 export async function verifyClusterNow(opts: ClusterRequest): Promise<{ jobId: string }> {
   const { team, cluster } = await findTeamCluster(opts, "read");
   if (cluster.state !== "READY")
-    throw new AppError("CONFLICT", `${cluster.name} is ${cluster.state.toLowerCase()}: only a ready cluster can be checked.`);
+    throw new AppError("CONFLICT", `${cluster.name} is ${cluster.state.toLowerCase()}: only a ready cluster can be checked.`, {
+      key: "error.cluster.verifyNotReady",
+      params: { name: cluster.name, clusterState: cluster.state },
+    });
   const pending = await pendingJob(opts.prisma, cluster.id, verifyClusterJob.name);
   if (pending) return { jobId: pending.id };
   const { jobId } = await enqueueJob({

@@ -37,7 +37,10 @@ export async function verifyClusterK3s(opts: ClusterK3sOptions): Promise<Cluster
 
 export async function verifyLoadedCluster(prisma: PrismaClient, c: LoadedCluster): Promise<ClusterVerifyResult> {
   if (c.cluster.state !== "READY")
-    throw new AppError("CONFLICT", `Cluster ${c.cluster.name} is ${c.cluster.state.toLowerCase()}: only a ready cluster can be checked`);
+    throw new AppError("CONFLICT", `Cluster ${c.cluster.name} is ${c.cluster.state.toLowerCase()}: only a ready cluster can be checked`, {
+      key: "error.cluster.verifyNotReadyJob",
+      params: { name: c.cluster.name, clusterState: c.cluster.state },
+    });
   const current = await collectClusterReport(c);
   const last = await prisma.hardeningReport.findFirst({
     where: { clusterId: c.cluster.id, scope: "k3s" },

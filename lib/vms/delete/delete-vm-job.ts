@@ -24,7 +24,11 @@ export const deleteVmJob = defineJob({
         const busy = await prisma.job.count({
           where: { vmId: payload.vmId, kind: { in: ["vm.provision", "vm.power", "vm.personalise", "vm.warm"] }, finishedAt: null },
         });
-        if (busy > 0) throw new AppError("BUSY", "waiting for the VM's running job to finish or roll back", { transient: true });
+        if (busy > 0)
+          throw new AppError("BUSY", "waiting for the VM's running job to finish or roll back", {
+            transient: true,
+            key: "error.vm.deleteWaiting",
+          });
       },
     },
     {
@@ -33,7 +37,7 @@ export const deleteVmJob = defineJob({
         const vm = await loadVm(prisma, payload.vmId);
         if (vm.state === "DELETED") return { already: true };
         await prisma.virtualMachine.update({ where: { id: vm.id }, data: { state: "DELETING" } });
-        await addVmEvent({ prisma, vmId: vm.id, kind: "deleting", message: "Deletion started" });
+        await addVmEvent({ prisma, vmId: vm.id, kind: "deleting", message: "Deletion started", key: "event.deleting" });
         return { already: false };
       },
     },
@@ -54,6 +58,8 @@ export const deleteVmJob = defineJob({
           vmId: vm.id,
           kind: "removed",
           message: `Domain ${vm.domainName}, its disk and its seed removed from ${placed.host.name}`,
+          key: "event.removed",
+          params: { domain: vm.domainName, host: placed.host.name },
         });
         return { removed: true };
       },
@@ -68,7 +74,11 @@ export const deleteVmJob = defineJob({
       key: "finish",
       async run({ prisma, payload }) {
         const vm = await loadVm(prisma, payload.vmId);
-        if (vm.state !== "DELETING" && vm.state !== "DELETED") throw new AppError("CONFLICT", `VM ${vm.name} is ${vm.state.toLowerCase()}`);
+        if (vm.state !== "DELETING" && vm.state !== "DELETED")
+          throw new AppError("CONFLICT", `VM ${vm.name} is ${vm.state.toLowerCase()}`, {
+            key: "error.vm.inState",
+            params: { name: vm.name, vmState: vm.state },
+          });
         if (vm.state === "DELETING") {
           // Its addresses rest in quarantine when the VM ran with them, so they do not pass to the next
           // tenant at once; the row keeps them as history.
@@ -83,7 +93,19 @@ export const deleteVmJob = defineJob({
               : released.length
                 ? "; its addresses are free again"
                 : "";
-          await addVmEvent({ prisma, vmId: vm.id, kind: "deleted", message: `Deleted; its history stays${rest}` });
+          await addVmEvent({
+            prisma,
+            vmId: vm.id,
+            kind: "deleted",
+            message: `Deleted; its history stays${rest}`,
+            key:
+              released.length && until && until > new Date()
+                ? "event.deletedResting"
+                : released.length
+                  ? "event.deletedFree"
+                  : "event.deleted",
+            params: { until: until?.toISOString() },
+          });
         }
       },
     },

@@ -12,7 +12,8 @@ import { deleteVmJob } from "./delete-vm-job";
  */
 export async function deleteVm(opts: VmRequest): Promise<{ jobId: string }> {
   const { team, vm } = await findTeamVm(opts);
-  if (vm.state === "DELETED") throw new AppError("CONFLICT", `${vm.name} is already deleted.`);
+  if (vm.state === "DELETED")
+    throw new AppError("CONFLICT", `${vm.name} is already deleted.`, { key: "error.vm.alreadyDeleted", params: { name: vm.name } });
   const running = await opts.prisma.job.findMany({
     where: { vmId: vm.id, kind: { in: ["vm.provision", "vm.personalise", "vm.warm"] }, state: { in: ["QUEUED", "RUNNING"] } },
     select: { id: true },

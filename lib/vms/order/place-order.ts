@@ -14,7 +14,7 @@ import { claimWarmGuest } from "../warm/claim-warm-guest";
 import { personaliseVmJob } from "../warm/personalise-vm-job";
 import { capacityRefusal } from "./capacity-refusal";
 import { resolveOrderCatalog } from "./catalog";
-import { checkQuota } from "./quota";
+import { quotaRefusal } from "./quota";
 import { OrderVmInput } from "./schemas";
 import { readTeamUsage, teamLimits } from "./team-usage";
 import { addressNote, assignVmAddresses } from "../shared/assign-vm-addresses";
@@ -48,16 +48,19 @@ export async function placeOrder(opts: PlaceOrderOptions): Promise<{ vm: Virtual
         { residencyPolicy: string; maxVms: number; maxVcpus: number; maxMemoryMb: number; maxDiskGb: number }[]
       >`
         SELECT "residencyPolicy"::text AS "residencyPolicy", "maxVms", "maxVcpus", "maxMemoryMb", "maxDiskGb" FROM "Team" WHERE id = ${team.id}::uuid FOR UPDATE`;
-      if (!locked) throw new AppError("NOT_FOUND", "Team not found");
+      if (!locked) throw new AppError("NOT_FOUND", "Team not found", { key: "error.team.notFound" });
       assertRegionAllowed({ policy: locked.residencyPolicy as typeof team.residencyPolicy, region });
-      const refusal = checkQuota({ limits: teamLimits(locked), used: await readTeamUsage(tx, team.id), request });
-      if (refusal) throw new AppError("QUOTA_EXCEEDED", refusal);
+      const refusal = quotaRefusal({ limits: teamLimits(locked), used: await readTeamUsage(tx, team.id), request });
+      if (refusal) throw new AppError("QUOTA_EXCEEDED", refusal.message, { key: refusal.key, params: refusal.params });
       const clash = await tx.virtualMachine.findFirst({
         where: { teamId: team.id, name: input.name, state: { in: LIVE_VM_STATES } },
         select: { id: true },
       });
       if (clash)
-        throw new AppError("CONFLICT", `Your team already has a VM named "${input.name}". Pick another name or delete that VM first.`);
+        throw new AppError("CONFLICT", `Your team already has a VM named "${input.name}". Pick another name or delete that VM first.`, {
+          key: "error.vm.nameTaken",
+          params: { name: input.name },
+        });
 
       // A ready warm guest that fits is taken first (row lock, skip locked): no boot on the tenant's clock.
       const warm = await claimWarmGuest({

@@ -21,35 +21,57 @@ export const powerVmJob = defineJob({
       key: "apply",
       async run({ prisma, payload }) {
         const vm = requirePlaced(await loadVm(prisma, payload.vmId));
-        if (vm.state !== "RUNNING" && vm.state !== "STOPPED") throw new AppError("CONFLICT", `VM ${vm.name} is ${vm.state.toLowerCase()}`);
+        if (vm.state !== "RUNNING" && vm.state !== "STOPPED")
+          throw new AppError("CONFLICT", `VM ${vm.name} is ${vm.state.toLowerCase()}`, {
+            key: "error.vm.inState",
+            params: { name: vm.name, vmState: vm.state },
+          });
         const ctx = { ...vmHostContext(vm, prisma), name: vm.domainName };
         let note: string;
+        let noteKey: "started" | "shutDown" | "shutDownForced" | "alreadyOff" | "rebootRequested" | "forcedOff";
         switch (payload.action) {
           case "start":
             await startDomain(ctx);
             note = "Started";
+            noteKey = "started";
             break;
-          case "shutdown":
+          case "shutdown": {
+            const how = await shutdownDomain({ ...ctx, timeoutMs: 120_000 });
             note = {
               graceful: "Shut down",
               forced: "Shut down (forced off after the guest did not stop in time)",
               "already-off": "Already off",
-            }[await shutdownDomain({ ...ctx, timeoutMs: 120_000 })];
+            }[how];
+            noteKey = ({ graceful: "shutDown", forced: "shutDownForced", "already-off": "alreadyOff" } as const)[how];
             break;
+          }
           case "reboot":
-            if ((await getDomainState(ctx)) !== "running") throw new AppError("CONFLICT", `VM ${vm.name} is not running; start it instead`);
+            if ((await getDomainState(ctx)) !== "running")
+              throw new AppError("CONFLICT", `VM ${vm.name} is not running; start it instead`, {
+                key: "error.vm.notRunningStart",
+                params: { name: vm.name },
+              });
             await runVirsh({ ...ctx, args: ["reboot", "--", vm.domainName], step: `reboot ${vm.domainName}` });
             note = "Reboot requested";
+            noteKey = "rebootRequested";
             break;
           case "force-off":
             await destroyDomain(ctx);
             note = "Forced off";
+            noteKey = "forcedOff";
             break;
         }
         const state = await getDomainState(ctx);
         const next = state === "running" || state === "idle" || state === "in shutdown" ? "RUNNING" : "STOPPED";
         await prisma.virtualMachine.updateMany({ where: { id: vm.id, state: { in: ["RUNNING", "STOPPED"] } }, data: { state: next } });
-        await addVmEvent({ prisma, vmId: vm.id, kind: "power", message: `${note}; libvirt reports ${state ?? "no domain"}` });
+        await addVmEvent({
+          prisma,
+          vmId: vm.id,
+          kind: "power",
+          message: `${note}; libvirt reports ${state ?? "no domain"}`,
+          key: `event.power.${noteKey}`,
+          params: { state: state ?? "no domain" },
+        });
         return { action: payload.action, domainState: state };
       },
     },

@@ -11,13 +11,17 @@ export async function vmPowerAction(opts: VmRequest & { action: VmPowerAction })
   if (!action.success) throw fromZod(action.error, "VM action");
   const { team, vm } = await findTeamVm(opts);
   if (vm.state !== "RUNNING" && vm.state !== "STOPPED") {
-    throw new AppError("CONFLICT", `${vm.name} is ${vm.state.toLowerCase()}; power actions work on a running or stopped VM.`);
+    throw new AppError("CONFLICT", `${vm.name} is ${vm.state.toLowerCase()}; power actions work on a running or stopped VM.`, {
+      key: "error.vm.powerWrongState",
+      params: { name: vm.name, vmState: vm.state },
+    });
   }
   const busy = await opts.prisma.job.findFirst({ where: { vmId: vm.id, finishedAt: null }, select: { kind: true } });
   if (busy)
     throw new AppError(
       "CONFLICT",
       `${vm.name} is busy (${busy.kind === "vm.power" ? "another power action" : busy.kind}); try again when it has finished.`,
+      { key: busy.kind === "vm.power" ? "error.vm.busyPower" : "error.vm.busy", params: { name: vm.name, job: busy.kind } },
     );
   const { jobId } = await enqueueJob({
     prisma: opts.prisma,

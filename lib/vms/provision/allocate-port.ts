@@ -34,13 +34,24 @@ export const allocatePortStep: StepDefinition<ProvisionVmPayload> = {
           throw new AppError(
             "NO_CAPACITY",
             `Host ${vm.host.name} has no free SSH forward port in ${vm.host.forwardPortStart}–${vm.host.forwardPortEnd}`,
+            {
+              key: "error.host.noForwardPort",
+              params: { host: vm.host.name, start: vm.host.forwardPortStart, end: vm.host.forwardPortEnd },
+            },
           );
         await tx.virtualMachine.update({ where: { id: vm.id }, data: { sshPort: free, sshHost: "127.0.0.1" } });
         return free;
       },
       { maxWait: 30_000, timeout: 30_000 },
     );
-    await addVmEvent({ prisma, vmId: vm.id, kind: "port", message: `SSH will be forwarded from ${vm.host.name}'s 127.0.0.1:${port}` });
+    await addVmEvent({
+      prisma,
+      vmId: vm.id,
+      kind: "port",
+      message: `SSH will be forwarded from ${vm.host.name}'s 127.0.0.1:${port}`,
+      key: "event.port",
+      params: { host: vm.host.name, port },
+    });
     return { sshPort: port };
   },
   async compensate({ prisma, payload }) {

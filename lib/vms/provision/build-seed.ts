@@ -32,7 +32,11 @@ export interface VmSeed {
 export async function buildVmSeedVolume(prisma: PrismaClient, vm: PlacedVm, personalised?: { hostKey: GeneratedKeyPair }): Promise<VmSeed> {
   const warm = !vm.teamId;
   const tenantKey = warm ? null : vm.sshKey;
-  if (!warm && !tenantKey) throw new AppError("VALIDATION", `The SSH key chosen for ${vm.name} was deleted; order again with another key`);
+  if (!warm && !tenantKey)
+    throw new AppError("VALIDATION", `The SSH key chosen for ${vm.name} was deleted; order again with another key`, {
+      key: "error.vm.sshKeyDeleted",
+      params: { name: vm.name },
+    });
   let managementPublicKey = vm.mgmtKeyEnc ? vm.mgmtPublicKey : null;
   if (!managementPublicKey) {
     const mgmt = generateKeyPair({ comment: `skjold-mgmt@${vm.domainName}` });
@@ -81,6 +85,8 @@ export async function recordVmSeed(opts: { prisma: PrismaClient; vm: PlacedVm; s
     vmId: vm.id,
     kind: "seed",
     message: `cloud-init seed built: user ${vm.adminUser}, key ${seed.tenantKeyName}, guest host key ${seed.hostKey.fingerprint}`,
+    key: "event.seed",
+    params: { user: vm.adminUser, keyName: seed.tenantKeyName, fingerprint: seed.hostKey.fingerprint },
   });
 }
 

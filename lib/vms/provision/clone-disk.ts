@@ -23,7 +23,11 @@ export interface VmDisk {
 /** The clone on the host (idempotent: an existing disk is kept). */
 export async function cloneVmDisk(prisma: PrismaClient, vm: PlacedVm): Promise<VmDisk> {
   const copy = await prisma.imageCopy.findUnique({ where: { imageId_hostId: { imageId: vm.imageId, hostId: vm.host.id } } });
-  if (!copy) throw new AppError("NOT_FOUND", `Image ${vm.image.name} is not on host ${vm.host.name}`);
+  if (!copy)
+    throw new AppError("NOT_FOUND", `Image ${vm.image.name} is not on host ${vm.host.name}`, {
+      key: "error.image.notOnHost",
+      params: { image: vm.image.name, host: vm.host.name },
+    });
   const disk = await createCloneVolume({
     ...vmHostContext(vm, prisma),
     storagePool: vm.pool.name,
@@ -45,6 +49,8 @@ export async function recordVmDisk(opts: { prisma: PrismaClient; vm: PlacedVm; d
     vmId: vm.id,
     kind: "disk",
     message: `Disk ${disk.name} (${vm.diskGb} GB, copy-on-write of ${disk.baseVolume}) on ${vm.host.name}/${vm.pool.name}`,
+    key: "event.disk",
+    params: { disk: disk.name, size: vm.diskGb, base: disk.baseVolume, host: vm.host.name, pool: vm.pool.name },
   });
 }
 

@@ -13,7 +13,10 @@ const DIRECT_BOOT_CMDLINE = "root=/dev/vda rw console=ttyS0";
 
 async function domainSpec(prisma: Parameters<typeof loadVm>[0], vm: PlacedVm) {
   if (vm.host.accelerator === "UNKNOWN") {
-    throw new AppError("CONFLICT", `Host ${vm.host.name}: its accelerator (KVM or TCG) has not been probed yet; run host discovery`);
+    throw new AppError("CONFLICT", `Host ${vm.host.name}: its accelerator (KVM or TCG) has not been probed yet; run host discovery`, {
+      key: "error.host.acceleratorUnprobed",
+      params: { host: vm.host.name },
+    });
   }
   const copy = await prisma.imageCopy.findUnique({ where: { imageId_hostId: { imageId: vm.imageId, hostId: vm.host.id } } });
   return {
@@ -47,6 +50,8 @@ export const defineStartStep: StepDefinition<ProvisionVmPayload> = {
       vmId: vm.id,
       kind: "started",
       message: `Domain ${vm.domainName} defined and started on ${vm.host.name} with ${how}`,
+      key: spec.type === "kvm" ? "event.startedKvm" : "event.startedTcg",
+      params: { domain: vm.domainName, host: vm.host.name },
     });
     return { accelerator: spec.type };
   },

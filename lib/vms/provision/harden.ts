@@ -23,6 +23,8 @@ export const hardenStep: StepDefinition<ProvisionVmPayload> = {
       message: r.changed
         ? `Hardening converged: ${r.changes.length} change(s) (${r.changes.slice(0, 5).join(", ")})`
         : "Hardening: the guest already matched (set up by cloud-init)",
+      key: r.changed ? "event.hardenedChanged" : "event.hardenedUnchanged",
+      params: r.changed ? { count: r.changes.length, changes: r.changes.slice(0, 5).join(", ") } : {},
     });
     return { changed: r.changed, changes: r.changes.length };
   },

@@ -25,6 +25,16 @@ export const hostNetworkStep: StepDefinition<ProvisionVmPayload> = {
       vmId: vm.id,
       kind: "network",
       message: `Tap ${nic.tap} on ${vm.host.name}, ${what}; the host lets it send only from ${nic.mac}, ${[nic.ipv4, nic.ipv6].filter(Boolean).join(" and ")}`,
+      key: nic.mode !== "routed" ? "event.networkBridged" : nic.ipv6RoutedPrefix ? "event.networkRoutedV6" : "event.networkRouted",
+      params: {
+        tap: nic.tap,
+        host: vm.host.name,
+        ipv4: nic.ipv4,
+        ipv6Prefix: nic.ipv6RoutedPrefix,
+        bridge: nic.bridge,
+        mac: nic.mac,
+        addresses: [nic.ipv4, nic.ipv6].filter((a): a is string => Boolean(a)),
+      },
     });
     return { tap: nic.tap, mode: nic.mode };
   },

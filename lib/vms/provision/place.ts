@@ -62,6 +62,8 @@ export const placeStep: StepDefinition<ProvisionVmPayload> = {
       vmId: vm.id,
       kind: "placed",
       message: `Placed on ${result.hostName}${result.moved ? " (moved from the reserved host)" : ""}: ${result.note}`,
+      key: result.moved ? "event.placedMoved" : "event.placed",
+      params: { host: result.hostName, note: result.note },
     });
     return result;
   },

@@ -18,6 +18,15 @@ export const readyStep: StepDefinition<ProvisionVmPayload> = {
         message: vm.ipAddress
           ? `Ready: ssh ${vm.adminUser}@${vm.ipAddress}${vm.ipv6Address ? ` or ssh ${vm.adminUser}@${vm.ipv6Address}` : ""}`
           : `Ready: ssh -p ${vm.sshPort} ${vm.adminUser}@${vm.sshHost ?? "127.0.0.1"} on ${vm.host?.name ?? "its host"}`,
+        key: vm.ipAddress ? (vm.ipv6Address ? "event.readyDual" : "event.readyPublic") : "event.readyForwarded",
+        params: {
+          user: vm.adminUser,
+          ipv4: vm.ipAddress,
+          ipv6: vm.ipv6Address,
+          port: vm.sshPort,
+          address: vm.sshHost ?? "127.0.0.1",
+          host: vm.host?.name ?? "its host",
+        },
       });
     }
     return { state: "RUNNING" };

@@ -15,11 +15,14 @@ export const reserveStep: StepDefinition<ProvisionVmPayload> = {
   async run({ prisma, payload }) {
     const vm = await loadVm(prisma, payload.vmId);
     if (vm.state !== "PENDING" && vm.state !== "PROVISIONING") {
-      throw new AppError("CONFLICT", `VM ${vm.name} is ${vm.state.toLowerCase()}; it cannot be provisioned`);
+      throw new AppError("CONFLICT", `VM ${vm.name} is ${vm.state.toLowerCase()}; it cannot be provisioned`, {
+        key: "error.vm.cannotProvision",
+        params: { name: vm.name, vmState: vm.state },
+      });
     }
     if (vm.state === "PENDING") {
       await prisma.virtualMachine.update({ where: { id: vm.id }, data: { state: "PROVISIONING", lastError: null } });
-      await addVmEvent({ prisma, vmId: vm.id, kind: "provisioning", message: "Provisioning started" });
+      await addVmEvent({ prisma, vmId: vm.id, kind: "provisioning", message: "Provisioning started", key: "event.provisioning" });
     }
     return { name: vm.name };
   },
@@ -57,7 +60,14 @@ export const reserveStep: StepDefinition<ProvisionVmPayload> = {
     });
     if (n.count === 0) return;
     if (!left) {
-      await addVmEvent({ prisma, vmId: payload.vmId, kind: "failed", message: `Provisioning failed and was rolled back: ${cause}` });
+      await addVmEvent({
+        prisma,
+        vmId: payload.vmId,
+        kind: "failed",
+        message: `Provisioning failed and was rolled back: ${cause}`,
+        key: "event.failed",
+        params: { cause },
+      });
       return;
     }
     await addVmEvent({

@@ -45,6 +45,8 @@ export const verifyStep: StepDefinition<ProvisionVmPayload> = {
       vmId: vm.id,
       kind: "verified",
       message: `Hardening report: ${report.passed} passed, ${report.failed} failed${failing.length ? ` (${failing.slice(0, 5).join(", ")})` : ""}`,
+      key: failing.length ? "event.verifiedFailing" : "event.verified",
+      params: { passed: report.passed, failed: report.failed, failing: failing.slice(0, 5).join(", ") },
     });
     return { reportId: row.id, passed: report.passed, failed: report.failed };
   },

@@ -30,6 +30,8 @@ export const waitSshStep: StepDefinition<ProvisionVmPayload> = {
       vmId: vm.id,
       kind: "ssh-ready",
       message: `SSH answers with the pinned host key ${vm.guestHostKeyFingerprint} (after ${(answered.elapsedMs / 1000).toFixed(1)} s in this attempt); cloud-init: ${status}`,
+      key: "event.sshReady",
+      params: { fingerprint: vm.guestHostKeyFingerprint, seconds: (answered.elapsedMs / 1000).toFixed(1), status },
     });
     return { elapsedMs: answered.elapsedMs, attempts: answered.attempts, cloudInit: status };
   },

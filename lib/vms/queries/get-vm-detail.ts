@@ -34,7 +34,7 @@ export async function getVmDetail(opts: TeamRequest & { vmId: string }) {
         },
       })
     : null;
-  if (!vm || vm.teamId !== team.id) throw notFound("VM not found");
+  if (!vm || vm.teamId !== team.id) throw notFound("VM not found", { key: "error.vm.notFound" });
   const jobRows = await prisma.job.findMany({ where: { vmId: vm.id }, orderBy: { createdAt: "desc" }, take: 10, select: { id: true } });
   const jobs = (await Promise.all(jobRows.map((j) => getJobSnapshot({ prisma, jobId: j.id })))).filter((j) => j !== null);
   const { reports, teamId: _teamId, events, leftovers, ...rest } = vm;

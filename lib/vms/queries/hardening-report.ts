@@ -9,9 +9,9 @@ export async function latestVmHardeningReport(opts: TeamRequest & { vmId: string
   const vm = /^[0-9a-f-]{36}$/i.test(opts.vmId)
     ? await prisma.virtualMachine.findUnique({ where: { id: opts.vmId }, select: { id: true, name: true, teamId: true } })
     : null;
-  if (!vm || vm.teamId !== team.id) throw notFound("VM not found");
+  if (!vm || vm.teamId !== team.id) throw notFound("VM not found", { key: "error.vm.notFound" });
   const r = await prisma.hardeningReport.findFirst({ where: { vmId: vm.id, scope: "guest" }, orderBy: { createdAt: "desc" } });
-  if (!r) throw notFound(`${vm.name} has no hardening report yet`);
+  if (!r) throw notFound(`${vm.name} has no hardening report yet`, { key: "error.vm.noHardeningReport", params: { name: vm.name } });
   return {
     vm: vm.name,
     vmId: vm.id,

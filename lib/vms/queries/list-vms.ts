@@ -1,6 +1,6 @@
 import { requireTeam } from "../../access/team-access";
-import { findPage, listOrder, type PageRequest } from "../../core/pagination";
-import type { Prisma } from "../../generated/prisma/client";
+import { listOrder, type Page, type PageRequest, pageOf, pagePosition } from "../../core/pagination";
+import { Prisma, type VmState } from "../../generated/prisma/client";
 import type { TeamRequest } from "../shared/find-team-vm";
 
 /** What a VM list row shows (and the detail view starts from). */
@@ -27,18 +27,103 @@ export const VM_SUMMARY = {
   host: { select: { name: true } },
 } as const;
 
+export type VmSummary = Prisma.VirtualMachineGetPayload<{ select: typeof VM_SUMMARY }>;
+
 const VM_ORDER = listOrder<Prisma.VirtualMachineWhereInput, Prisma.VirtualMachineOrderByWithRelationInput>("vms", [
   { field: "createdAt", dir: "desc", kind: "time" },
   { field: "id", dir: "desc", kind: "uuid" },
 ]);
 
-/** A page of the team's VMs, newest first; deleted ones stay listed as history unless `live`. */
-export async function listVms(opts: TeamRequest & { page: PageRequest; live?: boolean }) {
+/** One row of the page query: the VM's columns and its relations' flattened (`region_code`…). */
+interface VmRow {
+  id: string;
+  name: string;
+  state: VmState;
+  vcpus: number;
+  memoryMb: number;
+  diskGb: number;
+  sshHost: string | null;
+  sshPort: number | null;
+  ipAddress: string | null;
+  ipv6Address: string | null;
+  ipv6Prefix: string | null;
+  adminUser: string;
+  lastError: string | null;
+  createdAt: Date;
+  readyAt: Date | null;
+  deletedAt: Date | null;
+  region_code: string;
+  region_name: string;
+  region_city: string;
+  region_country: string;
+  region_jurisdiction: VmSummary["region"]["jurisdiction"];
+  plan_code: string;
+  plan_name: string;
+  image_slug: string;
+  image_name: string;
+  host_name: string | null;
+}
+
+/**
+ * A page of the team's VMs, newest first; deleted ones stay listed as history unless `live`.
+ *
+ * The API's busiest list, so it is one SQL query rather than Prisma's findMany with its relations
+ * (five queries, one per relation, and Prisma's per-row work): the VM rows joined to their region,
+ * plan, image and host, read along the (teamId, createdAt desc, id desc) index from the cursor's
+ * position. It returns exactly what `findMany({ select: VM_SUMMARY })` would (a test compares the two
+ * on both databases); the cursor is the ordinary keyset cursor of lib/core/pagination.
+ */
+export async function listVms(opts: TeamRequest & { page: PageRequest; live?: boolean }): Promise<Page<VmSummary>> {
   const { team } = await requireTeam({ prisma: opts.prisma, principal: opts.principal, slug: opts.teamSlug, need: "read" });
-  return findPage({
-    order: VM_ORDER,
-    page: opts.page,
-    where: { teamId: team.id, ...(opts.live ? { state: { not: "DELETED" } } : {}) },
-    find: (query) => opts.prisma.virtualMachine.findMany({ ...query, select: VM_SUMMARY }),
-  });
+  const { after, take } = pagePosition(VM_ORDER, opts.page);
+  const position = after
+    ? Prisma.sql`AND (v."createdAt", v."id") < (${(after[0] as Date).toISOString()}::timestamp(3), ${after[1] as string}::uuid)`
+    : Prisma.empty;
+  const live = opts.live ? Prisma.sql`AND v."state" <> 'DELETED'` : Prisma.empty;
+  const rows = await opts.prisma.$queryRaw<VmRow[]>`
+    SELECT v."id", v."name", v."state"::text AS "state", v."vcpus", v."memoryMb", v."diskGb", v."sshHost", v."sshPort",
+           v."ipAddress", v."ipv6Address", v."ipv6Prefix", v."adminUser", v."lastError", v."createdAt", v."readyAt", v."deletedAt",
+           r."code" AS "region_code", r."name" AS "region_name", r."city" AS "region_city", r."country" AS "region_country",
+           r."jurisdiction"::text AS "region_jurisdiction", p."code" AS "plan_code", p."name" AS "plan_name",
+           i."slug" AS "image_slug", i."name" AS "image_name", h."name" AS "host_name"
+    FROM "VirtualMachine" v
+    JOIN "Region" r ON r."id" = v."regionId"
+    JOIN "Plan" p ON p."id" = v."planId"
+    JOIN "Image" i ON i."id" = v."imageId"
+    LEFT JOIN "Host" h ON h."id" = v."hostId"
+    WHERE v."teamId" = ${team.id}::uuid ${live} ${position}
+    ORDER BY v."createdAt" DESC, v."id" DESC
+    LIMIT ${take}`;
+  return pageOf(VM_ORDER, opts.page, rows.map(toSummary));
+}
+
+function toSummary(r: VmRow): VmSummary {
+  return {
+    id: r.id,
+    name: r.name,
+    state: r.state,
+    vcpus: r.vcpus,
+    memoryMb: r.memoryMb,
+    diskGb: r.diskGb,
+    sshHost: r.sshHost,
+    sshPort: r.sshPort,
+    ipAddress: r.ipAddress,
+    ipv6Address: r.ipv6Address,
+    ipv6Prefix: r.ipv6Prefix,
+    adminUser: r.adminUser,
+    lastError: r.lastError,
+    createdAt: r.createdAt,
+    readyAt: r.readyAt,
+    deletedAt: r.deletedAt,
+    region: {
+      code: r.region_code,
+      name: r.region_name,
+      city: r.region_city,
+      country: r.region_country,
+      jurisdiction: r.region_jurisdiction,
+    },
+    plan: { code: r.plan_code, name: r.plan_name },
+    image: { slug: r.image_slug, name: r.image_name },
+    host: r.host_name === null ? null : { name: r.host_name },
+  };
 }

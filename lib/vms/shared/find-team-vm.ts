@@ -20,6 +20,6 @@ export interface VmRequest extends TeamRequest {
 export async function findTeamVm(opts: VmRequest) {
   const { team } = await requireTeam({ prisma: opts.prisma, principal: opts.principal, slug: opts.teamSlug, need: "operate" });
   const vm = /^[0-9a-f-]{36}$/i.test(opts.vmId) ? await opts.prisma.virtualMachine.findUnique({ where: { id: opts.vmId } }) : null;
-  if (!vm || vm.teamId !== team.id) throw notFound("VM not found");
+  if (!vm || vm.teamId !== team.id) throw notFound("VM not found", { key: "error.vm.notFound" });
   return { team, vm };
 }

@@ -24,7 +24,11 @@ export function guestTargetThrough(opts: { vm: GuestRow; host: Pick<Host, "netwo
   const own = host.networkMode !== "USER_FORWARD";
   const address = own ? vm.ipAddress : (vm.sshHost ?? "127.0.0.1");
   const port = own ? 22 : vm.sshPort;
-  if (!address || !port) throw new AppError("CONFLICT", `VM ${vm.name} has no SSH address recorded`);
+  if (!address || !port)
+    throw new AppError("CONFLICT", `VM ${vm.name} has no SSH address recorded`, {
+      key: "error.vm.noSshAddress",
+      params: { name: vm.name },
+    });
   return {
     label: vm.name,
     host: address,
@@ -39,7 +43,10 @@ export function guestTargetThrough(opts: { vm: GuestRow; host: Pick<Host, "netwo
 /** A VM being provisioned, through its host over the shared pool (lab hosts: the forwarded port). */
 export function guestTarget(vm: PlacedVm): SshTarget {
   if (!vm.mgmtKeyEnc || !vm.guestHostKeyFingerprint || !(vm.sshPort || vm.ipAddress)) {
-    throw new AppError("CONFLICT", `VM ${vm.name}: no management key, guest host key or SSH address recorded yet`);
+    throw new AppError("CONFLICT", `VM ${vm.name}: no management key, guest host key or SSH address recorded yet`, {
+      key: "error.vm.notReachableYet",
+      params: { name: vm.name },
+    });
   }
   return guestTargetThrough({ vm, host: vm.host, via: hostTarget(vm.host) });
 }

@@ -7,8 +7,16 @@ import type { LoadedVm } from "./load-vm";
  * the guest role of its cluster role. A k3s cluster re-applies it with its nodes' addresses.
  */
 export function hardeningInputOf(vm: LoadedVm) {
-  if (!vm.sshKey) throw new AppError("VALIDATION", `The SSH key chosen for ${vm.name} was deleted; order again with another key`);
-  if (!vm.mgmtPublicKey) throw new AppError("CONFLICT", `VM ${vm.name} has no management key recorded (was it provisioned by Skjold?)`);
+  if (!vm.sshKey)
+    throw new AppError("VALIDATION", `The SSH key chosen for ${vm.name} was deleted; order again with another key`, {
+      key: "error.vm.sshKeyDeleted",
+      params: { name: vm.name },
+    });
+  if (!vm.mgmtPublicKey)
+    throw new AppError("CONFLICT", `VM ${vm.name} has no management key recorded (was it provisioned by Skjold?)`, {
+      key: "error.vm.noManagementKey",
+      params: { name: vm.name },
+    });
   return {
     adminUser: vm.adminUser,
     sshPublicKey: vm.sshKey.publicKey,

@@ -10,14 +10,15 @@ export async function loadVm(prisma: PrismaClient, vmId: string) {
     where: { id: vmId },
     include: { host: true, pool: true, region: true, image: true, plan: true, sshKey: true, team: { select: { id: true, slug: true } } },
   });
-  if (!vm) throw new AppError("NOT_FOUND", `VM ${vmId} no longer exists`);
+  if (!vm) throw new AppError("NOT_FOUND", `VM ${vmId} no longer exists`, { key: "error.vm.gone", params: { vmId } });
   return vm;
 }
 export type LoadedVm = Awaited<ReturnType<typeof loadVm>>;
 export type PlacedVm = LoadedVm & { host: NonNullable<LoadedVm["host"]>; pool: NonNullable<LoadedVm["pool"]> };
 
 export function requirePlaced(vm: LoadedVm): PlacedVm {
-  if (!vm.host || !vm.pool) throw new AppError("CONFLICT", `VM ${vm.name} has no host yet`);
+  if (!vm.host || !vm.pool)
+    throw new AppError("CONFLICT", `VM ${vm.name} has no host yet`, { key: "error.vm.noHost", params: { name: vm.name } });
   return vm as PlacedVm;
 }
 

@@ -17,8 +17,12 @@ export async function verifyVmNow(opts: VmRequest): Promise<{ jobId: string }> {
         select: { id: true, name: true, teamId: true, state: true, hostId: true },
       })
     : null;
-  if (!vm || vm.teamId !== team.id) throw notFound("VM not found");
-  if (vm.state !== "RUNNING") throw new AppError("CONFLICT", `${vm.name} is ${vm.state.toLowerCase()}: only a running VM can be checked.`);
+  if (!vm || vm.teamId !== team.id) throw notFound("VM not found", { key: "error.vm.notFound" });
+  if (vm.state !== "RUNNING")
+    throw new AppError("CONFLICT", `${vm.name} is ${vm.state.toLowerCase()}: only a running VM can be checked.`, {
+      key: "error.vm.verifyNotRunning",
+      params: { name: vm.name, vmState: vm.state },
+    });
   const pending = await opts.prisma.job.findFirst({
     where: { vmId: vm.id, kind: verifyVmJob.name, state: { in: ["QUEUED", "RUNNING"] } },
     select: { id: true },

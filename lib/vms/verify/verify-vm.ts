@@ -44,10 +44,14 @@ export async function verifyVm(opts: { prisma: PrismaClient; vmId: string; pool?
       host: true,
     },
   });
-  if (!vm) throw new AppError("NOT_FOUND", "No such VM");
+  if (!vm) throw new AppError("NOT_FOUND", "No such VM", { key: "error.vm.noSuchVm" });
   if (vm.state !== "RUNNING" && vm.state !== "PROVISIONING")
-    throw new AppError("CONFLICT", `VM ${vm.name} is ${vm.state.toLowerCase()}: only a running VM can be verified`);
-  if (!vm.host) throw new AppError("CONFLICT", `VM ${vm.name} is not placed on a host`);
+    throw new AppError("CONFLICT", `VM ${vm.name} is ${vm.state.toLowerCase()}: only a running VM can be verified`, {
+      key: "error.vm.verifyWrongState",
+      params: { name: vm.name, vmState: vm.state },
+    });
+  if (!vm.host)
+    throw new AppError("CONFLICT", `VM ${vm.name} is not placed on a host`, { key: "error.vm.notPlaced", params: { name: vm.name } });
 
   const ctx = hostContext(vm.host, opts.pool, { prisma });
   const role = guestRoleOf(vm.clusterRole);

@@ -29,7 +29,11 @@ export const personaliseStep: StepDefinition<ProvisionVmPayload> = {
   key: "personalise",
   async run({ prisma, payload, signal }) {
     const vm = requirePlaced(await loadVm(prisma, payload.vmId));
-    if (!vm.team || !vm.warmClaimedAt) throw new AppError("CONFLICT", `VM ${vm.name} was not taken from a warm pool`);
+    if (!vm.team || !vm.warmClaimedAt)
+      throw new AppError("CONFLICT", `VM ${vm.name} was not taken from a warm pool`, {
+        key: "error.vm.notFromWarmPool",
+        params: { name: vm.name },
+      });
     const hostKey = await pendingHostKey(prisma, vm);
     const seed = await buildVmSeedVolume(prisma, vm, { hostKey });
     const script = buildPersonaliseScript({
@@ -64,6 +68,8 @@ export const personaliseStep: StepDefinition<ProvisionVmPayload> = {
       vmId: vm.id,
       kind: "personalised",
       message: `Served from the warm pool: hostname ${vm.name}, new host key ${hostKey.fingerprint} (the warm boot's removed), machine-id, random seed and cloud-init instance id replaced${how === "resumed" ? " (resumed after an interruption)" : ""}`,
+      key: how === "resumed" ? "event.personalisedResumed" : "event.personalised",
+      params: { name: vm.name, fingerprint: hostKey.fingerprint },
     });
     return { guestHostKeyFingerprint: hostKey.fingerprint, resumed: how === "resumed" };
   },

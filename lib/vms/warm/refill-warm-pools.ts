@@ -121,21 +121,30 @@ async function discardDeadGuests(prisma: PrismaClient, report: RefillReport): Pr
       .then((ds) => new Set(ds.filter((d) => d.state === "running").map((d) => d.name)))
       .catch(() => null);
     if (!running) continue;
-    for (const g of guests)
-      if (!running.has(g.domainName)) await discard(prisma, g.id, `its domain no longer runs on ${host.name}`, report);
+    for (const g of guests) if (!running.has(g.domainName)) await discard({ prisma, vmId: g.id, report, deadOn: host.name });
   }
   const failed = await prisma.virtualMachine.findMany({ where: { ...WARM_GUEST, state: "FAILED" }, select: { id: true } });
-  for (const g of failed) await discard(prisma, g.id, "its boot failed", report);
+  for (const g of failed) await discard({ prisma, vmId: g.id, report });
 }
 
-async function discard(prisma: PrismaClient, vmId: string, reason: string, report: RefillReport): Promise<void> {
+/** A ready guest whose domain died on `deadOn`, or (without it) one whose boot failed. */
+async function discard(opts: { prisma: PrismaClient; vmId: string; report: RefillReport; deadOn?: string }): Promise<void> {
+  const { prisma, vmId, report, deadOn } = opts;
+  const reason = deadOn ? `its domain no longer runs on ${deadOn}` : "its boot failed";
   // The state moves first, atomically, so an order can no longer take it.
   const moved = await prisma.virtualMachine.updateMany({
     where: { id: vmId, teamId: null, state: { in: ["RUNNING", "FAILED"] } },
     data: { state: "DELETING" },
   });
   if (moved.count === 0) return;
-  await addVmEvent({ prisma, vmId, kind: "warm-discarded", message: `Warm guest discarded: ${reason}` });
+  await addVmEvent({
+    prisma,
+    vmId,
+    kind: "warm-discarded",
+    message: `Warm guest discarded: ${reason}`,
+    key: deadOn ? "event.warmDiscardedDead" : "event.warmDiscardedFailed",
+    params: deadOn ? { host: deadOn } : {},
+  });
   await enqueueJob({ prisma, kind: deleteVmJob, payload: { vmId }, dedupeKey: `vm.delete:${vmId}`, vmId });
   report.discarded.push({ vmId, reason });
 }

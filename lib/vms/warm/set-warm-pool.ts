@@ -25,9 +25,21 @@ export async function setWarmPool(opts: {
     opts.prisma.plan.findUnique({ where: { code: input.plan } }),
     opts.prisma.image.findUnique({ where: { slug: input.image } }),
   ]);
-  if (!region) throw new AppError("VALIDATION", `Warm pool: region: no region ${input.region}`);
-  if (!plan) throw new AppError("VALIDATION", `Warm pool: plan: no plan ${input.plan}`);
-  if (!image) throw new AppError("VALIDATION", `Warm pool: image: no image ${input.image}`);
+  if (!region)
+    throw new AppError("VALIDATION", `Warm pool: region: no region ${input.region}`, {
+      key: "error.warmPool.noRegion",
+      params: { code: input.region },
+    });
+  if (!plan)
+    throw new AppError("VALIDATION", `Warm pool: plan: no plan ${input.plan}`, {
+      key: "error.warmPool.noPlan",
+      params: { code: input.plan },
+    });
+  if (!image)
+    throw new AppError("VALIDATION", `Warm pool: image: no image ${input.image}`, {
+      key: "error.warmPool.noImage",
+      params: { slug: input.image },
+    });
   return opts.prisma.$transaction(async (tx) => {
     const key = { regionId: region.id, planId: plan.id, imageId: image.id };
     const before = await tx.warmPool.findUnique({ where: { regionId_planId_imageId: key }, select: { size: true } });

@@ -4,6 +4,7 @@ import { listAuditEvents } from "@/lib/audit/list-audit";
 import { AppError } from "@/lib/core/errors";
 import { DEFAULT_PAGE_SIZE } from "@/lib/core/pagination";
 import { getPrisma } from "@/lib/db";
+import { errorText } from "@/app/_i18n/lib-text";
 import { getT, pageTitle } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
 
@@ -21,7 +22,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     result = await listAuditEvents({ prisma: await getPrisma(), filter, page: { limit: DEFAULT_PAGE_SIZE, cursor: one("cursor") } });
   } catch (e) {
     if (!(e instanceof AppError)) throw e;
-    error = e.message;
+    error = errorText(e, t);
   }
   const next = new URLSearchParams(
     Object.entries({ ...filter, cursor: result.nextCursor ?? undefined }).filter(([, v]) => v) as [string, string][],

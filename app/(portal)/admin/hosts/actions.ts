@@ -18,6 +18,7 @@ import { driftCount } from "@/lib/hosts/drift";
 import { setHostOutageWait } from "@/lib/hosts/set-host-outage-wait";
 import { formatDuration } from "@/lib/jobs/decide-after-failure";
 import { getPrisma } from "@/lib/db";
+import { fieldText } from "@/app/_i18n/lib-text";
 import { getT } from "@/app/_i18n/server";
 import { formObject, runAction, type ActionState } from "@/app/_server/actions";
 import { requestMeta, requireUser } from "@/app/_server/request";
@@ -93,8 +94,8 @@ export async function driftItemAction(_p: ActionState, form: FormData): Promise<
     const r = await op({ ...(await ctx()), hostId: hostIdOf(form), input });
     done(hostIdOf(form));
     const refused = "refused" in r ? r.refused : [];
-    if (refused.length) return { ok: false, error: refused.map((x) => `${x.name}: ${x.reason}`).join("; ") };
     const t = await translate();
+    if (refused.length) return { ok: false, error: refused.map((x) => `${x.name}: ${fieldText(x.reason, t)}`).join("; ") };
     return {
       message: "cleaned" in r ? t("hosts.cleaned", { names: r.cleaned.join(", ") }) : t("hosts.adopted", { names: r.adopted.join(", ") }),
     };

@@ -6,7 +6,8 @@ import { listHosts } from "@/lib/hosts";
 import { getQuarantine } from "@/lib/network/get-quarantine";
 import { ipPoolsByRegion } from "@/lib/network/ip-pools-by-region";
 import { lookUpAddress } from "@/lib/network/look-up-address";
-import { getT, pageTitle } from "@/app/_i18n/server";
+import { errorText } from "@/app/_i18n/lib-text";
+import { getT, pageTitle, type T } from "@/app/_i18n/server";
 import { requireUser, type UserPrincipal } from "@/app/_server/request";
 import { setQuarantineAction } from "./actions";
 import { AddressLookup, type Lookup } from "./address-lookup";
@@ -18,7 +19,7 @@ export const generateMetadata = pageTitle("admin.networks");
 type Search = { address?: string | string[]; at?: string | string[] };
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)?.trim() ?? "";
 
-async function lookUp(principal: UserPrincipal, search: Search): Promise<Lookup> {
+async function lookUp(principal: UserPrincipal, search: Search, t: T): Promise<Lookup> {
   const address = one(search.address);
   const at = one(search.at);
   if (!address) return { state: "none" };
@@ -26,7 +27,7 @@ async function lookUp(principal: UserPrincipal, search: Search): Promise<Lookup>
     const result = await lookUpAddress({ prisma: await getPrisma(), principal, input: { address, at: at || undefined } });
     return { state: "found", address, at, result };
   } catch (e) {
-    if (e instanceof AppError && e.code === "VALIDATION") return { state: "refused", address, at, message: e.message };
+    if (e instanceof AppError && e.code === "VALIDATION") return { state: "refused", address, at, message: errorText(e, t) };
     throw e;
   }
 }
@@ -38,7 +39,7 @@ export default async function NetworksPage({ searchParams }: { searchParams: Pro
   const { regions } = await ipPoolsByRegion({ prisma, principal: user });
   const hosts = await readAllPages((page) => listHosts({ prisma, principal: user, page }));
   const quarantine = await getQuarantine({ prisma, principal: user });
-  const lookup = await lookUp(user, await searchParams);
+  const lookup = await lookUp(user, await searchParams, t);
   const withPools = regions.filter((r) => r.pools.length > 0);
   const withoutPools = regions.filter((r) => r.pools.length === 0);
   const routedHosts = hosts.filter((h) => h.networkMode === "ROUTED").map((h) => ({ name: h.name, region: h.region.code }));

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { DataTable } from "@/components/data-table";
 import { StatusBadge } from "@/components/status-badge";
 import { controlResultSchema } from "@/lib/guest/report";
+import { controlTitle, evidenceText } from "@/app/_i18n/lib-text";
 import type { T } from "@/app/_i18n/server";
 
 // The latest hardening report: one row per control with what was read on the machine.
@@ -53,7 +54,7 @@ export function HardeningReportCard(props: {
                 header: t("vm.control"),
                 cell: (c) => (
                   <>
-                    {c.title} <div className="mono muted">{c.id}</div>
+                    {controlTitle(c, t)} <div className="mono muted">{c.id}</div>
                   </>
                 ),
               },
@@ -66,7 +67,10 @@ export function HardeningReportCard(props: {
                 key: "evidence",
                 header: t("vm.evidence"),
                 className: "mono",
-                cell: (c) => (c.evidence.length > 300 ? `${c.evidence.slice(0, 300)}…` : c.evidence),
+                cell: (c) => {
+                  const evidence = evidenceText(c.evidence, t);
+                  return evidence.length > 300 ? `${evidence.slice(0, 300)}…` : evidence;
+                },
               },
               { key: "reference", header: t("vm.reference"), cell: (c) => c.references.join(", ") },
             ]}

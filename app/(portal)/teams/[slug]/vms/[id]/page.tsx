@@ -7,6 +7,7 @@ import { requireTeam, roleCan } from "@/lib/access/team-access";
 import { AppError } from "@/lib/core/errors";
 import { getPrisma } from "@/lib/db";
 import { getVmDetail } from "@/lib/vms/queries/get-vm-detail";
+import { storedErrorText } from "@/app/_i18n/lib-text";
 import { getT, pageTitle, type T } from "@/app/_i18n/server";
 import { jobStateLabels, stepNameLabels, stepStateLabels } from "@/app/_i18n/state-labels";
 import { vmEventText } from "@/app/_i18n/vm-outage-text";
@@ -62,7 +63,7 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
       </div>
       {vm.state === "FAILED" && vm.lastError ? (
         <p className="alert error" role="alert" data-testid="vm-last-error">
-          {vm.lastError}
+          {storedErrorText(vm.lastError, t)}
         </p>
       ) : null}
       <LeftoversNote vm={vm} t={t} />

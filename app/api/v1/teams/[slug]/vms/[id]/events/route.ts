@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { notFound } from "@/lib/core/errors";
 import { getVmDetail } from "@/lib/vms/queries/get-vm-detail";
+import { errorText } from "@/app/_i18n/lib-text";
+import { getT } from "@/app/_i18n/server";
 import { apiRoute } from "@/app/_server/api";
 import { SSE_HEADERS, streamJobEvents } from "./sse";
 
@@ -11,5 +13,10 @@ export const GET = apiRoute<{ slug: string; id: string }>(async ({ prisma, princ
   const wanted = req.nextUrl.searchParams.get("job");
   const job = wanted ? vm.jobs.find((j) => j.id === wanted) : vm.jobs[0];
   if (!job) throw notFound(wanted ? "That job does not belong to this VM" : "This VM has no job to follow");
-  return new Response(streamJobEvents({ prisma, jobId: job.id, signal: req.signal }), { headers: SSE_HEADERS });
+  // A person's browser (the VM page) reads the failure in its user's language; an API client in English.
+  const t = principal.kind === "user" ? (await getT(principal.locale)).t : null;
+  const failureText = t
+    ? (err: unknown) => (err instanceof Error && err.name === "AppError" ? errorText(err, t) : t("error.stream.failed"))
+    : undefined;
+  return new Response(streamJobEvents({ prisma, jobId: job.id, signal: req.signal, failureText }), { headers: SSE_HEADERS });
 });

@@ -24,6 +24,8 @@ export function streamJobEvents(opts: {
   jobId: string;
   signal: AbortSignal;
   heartbeatMs?: number;
+  /** The failure's text for the reader (the portal's page words it in its user's language); English by default. */
+  failureText?: (err: unknown) => string;
 }): ReadableStream<Uint8Array> {
   const stop = new AbortController();
   const abort = () => stop.abort();
@@ -47,7 +49,11 @@ export function streamJobEvents(opts: {
         if (!stop.signal.aborted)
           send(
             frame("failure", {
-              message: err instanceof Error && err.name === "AppError" ? err.message : "The progress stream failed; reload the page.",
+              message: opts.failureText
+                ? opts.failureText(err)
+                : err instanceof Error && err.name === "AppError"
+                  ? err.message
+                  : "The progress stream failed; reload the page.",
             }),
           );
       } finally {
