@@ -512,6 +512,7 @@ describe("scale-out: 2 portals + 3 workers on one PostgreSQL", () => {
           "latency.rollup",
           "residency.verify",
           "vms.finish-rollbacks",
+          "vms.refill-warm-pools",
         ]);
         const probe = rows.find((r) => r.name === "latency.probe")!;
         expect(probe.runs).toBeGreaterThanOrEqual(Math.max(1, Math.floor(elapsedSec / 60) - 1));

@@ -12,6 +12,7 @@ import { PortalLocationInputSchema } from "../residency/portal-location";
 import { OrderClusterInput } from "../clusters/order/schemas";
 import { OrderVmInput } from "../vms/order/schemas";
 import { VmPowerActionSchema } from "../vms/power/schemas";
+import { SetWarmPoolInput } from "../vms/warm/schemas";
 import { AddSshKeyInput } from "../users/ssh-keys";
 import { AddSigningKeyInput } from "../teams/signing-keys";
 import { UpdateClusterInput } from "../clusters/api-access/set-cluster-api-access";
@@ -232,6 +233,18 @@ const API_PATHS: Paths = {
     post: {
       summary: "Add a host (paste a private key or generate a pair); reads its host key for confirmation",
       body: AddHostInput,
+      roles: "platform admin",
+    },
+  },
+  "/api/v1/admin/warm-pools": {
+    get: {
+      summary:
+        "Warm pools per region, plan and image: size, ready, warming and failed guests, orders served and their median seconds to SSH-ready",
+      roles: "platform admin",
+    },
+    put: {
+      summary: "Set how many warm guests to keep for a region, plan and image (0 turns the pool off); audited",
+      body: SetWarmPoolInput,
       roles: "platform admin",
     },
   },

@@ -21,7 +21,7 @@ export interface VmAddresses {
   guest: { ipv4: GuestAddress | null; ipv6: GuestAddress | null; dns: string[] };
 }
 
-const NO_PUBLIC_ADDRESSES: VmAddresses = {
+export const NO_PUBLIC_ADDRESSES: VmAddresses = {
   ipv4: null,
   ipv6Address: null,
   ipv6Prefix: null,

@@ -50,7 +50,7 @@ export async function updateIpPool(opts: {
     const orphaned = held.filter((l) => !isUnitOf(shapeOf(next), l.address));
     if (orphaned.length)
       throw poolRefusal(
-        orphaned.slice(0, 5).map((l) => orphanProblem(next, l.address, l.vm ? `${l.vm.name} (team ${l.vm.team.slug})` : "a VM")),
+        orphaned.slice(0, 5).map((l) => orphanProblem(next, l.address, l.vm ? `${l.vm.name} (team ${l.vm.team?.slug ?? "none"})` : "a VM")),
       );
     if (
       input.name &&

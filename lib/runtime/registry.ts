@@ -15,6 +15,9 @@ import { powerVmJob } from "../vms/power/power-vm-job";
 import { finishRollbacksTask } from "../vms/provision/finish-rollbacks-task";
 import { provisionVmJob, provisionVmJobV1, provisionVmJobV2 } from "../vms/provision/provision-vm-job";
 import { verifyVmJob } from "../vms/verify/verify-vm-job";
+import { personaliseVmJob } from "../vms/warm/personalise-vm-job";
+import { refillWarmPoolsTask } from "../vms/warm/refill-task";
+import { warmVmJob } from "../vms/warm/warm-vm-job";
 
 // The application's jobs and schedules: what `scripts/worker.ts` (and an inline worker) runs. It
 // lives here, above every domain, so lib/jobs (the engine) never imports the jobs it runs.
@@ -28,6 +31,8 @@ export const jobRegistry = createJobRegistry(
   powerVmJob,
   deleteVmJob,
   verifyVmJob,
+  warmVmJob,
+  personaliseVmJob,
   provisionClusterJob,
   verifyClusterJob,
 )
@@ -56,6 +61,7 @@ const scheduledTasks: readonly ScheduledTask[] = [
   finishRollbacksTask,
   ledgerVerificationTask,
   databaseStatisticsTask,
+  refillWarmPoolsTask,
 ];
 
 export function listSchedules(): readonly ScheduledTask[] {

@@ -238,7 +238,7 @@ describe("200 orders at once on postgres", () => {
         sessionId: "00000000-0000-0000-0000-000000000000",
       });
     }
-    for (const vm of vms) await deleteVm({ prisma: db.prisma, principal: tenants.get(vm.teamId)!, teamSlug: vm.team.slug, vmId: vm.id });
+    for (const vm of vms) await deleteVm({ prisma: db.prisma, principal: tenants.get(vm.teamId!)!, teamSlug: vm.team!.slug, vmId: vm.id });
     // Each delete really asks the lab host (over SSH) for the domain and volumes it then finds absent.
     const workers = [1, 2].map((i) =>
       startWorker({ prisma: db.prisma, registry: jobRegistry, workerId: `racer-${i}`, concurrency: 4, pollMs: 20, log: () => undefined }),

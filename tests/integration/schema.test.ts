@@ -26,6 +26,7 @@ const MODELS = [
   "ipLease",
   "addressEvent",
   "virtualMachine",
+  "warmPool",
   "vmEvent",
   "cluster",
   "hardeningReport",

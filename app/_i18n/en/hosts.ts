@@ -51,6 +51,7 @@ export const hosts = {
   "hosts.notNvme": "not NVMe",
   "hosts.noImages": "No image registered on this host yet.",
   "hosts.noVms": "None.",
+  "hosts.warmGuest": "warm pool (no team, no tenant data)",
   "hosts.pinnedChanged":
     "Pinned: {fingerprint}. The host now presents a different key. This is a reinstalled host or someone in the middle: find out which before you confirm.",
   "hosts.presents": "The host presents:",

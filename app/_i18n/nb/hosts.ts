@@ -52,6 +52,7 @@ export const hosts: Translation<typeof en> = {
   "hosts.notNvme": "ikke NVMe",
   "hosts.noImages": "Ingen avbildning er registrert på denne verten ennå.",
   "hosts.noVms": "Ingen.",
+  "hosts.warmGuest": "varm reserve (intet team, ingen kundedata)",
   "hosts.pinnedChanged":
     "Låst: {fingerprint}. Verten viser nå en annen nøkkel. Enten er verten installert på nytt, eller noen står i mellom: finn ut hvilket før du bekrefter.",
   "hosts.presents": "Verten viser:",

@@ -24,6 +24,12 @@ export const vmEvents: Translation<typeof en> = {
   "event.readyPublic": "Klar: ssh {user}@{ipv4}",
   "event.readyDual": "Klar: ssh {user}@{ipv4} eller ssh {user}@{ipv6}",
   "event.readyForwarded": "Klar: ssh -p {port} {user}@{address} på {host}",
+  "event.personalised":
+    "Levert fra den varme reserven: vertsnavn {name}, ny vertsnøkkel {fingerprint} (nøkkelen fra den varme oppstarten fjernet), machine-id, tilfeldighetsfrø og cloud-init-instans-ID byttet",
+  "event.personalisedResumed":
+    "Levert fra den varme reserven: vertsnavn {name}, ny vertsnøkkel {fingerprint} (nøkkelen fra den varme oppstarten fjernet), machine-id, tilfeldighetsfrø og cloud-init-instans-ID byttet (fortsatt etter et avbrudd)",
+  "event.warmDiscardedDead": "Varm gjest forkastet: domenet kjører ikke lenger på {host}",
+  "event.warmDiscardedFailed": "Varm gjest forkastet: oppstarten feilet",
   "event.power.started": "Startet; libvirt melder {state}",
   "event.power.shutDown": "Slått av; libvirt melder {state}",
   "event.power.shutDownForced": "Slått av (tvunget av etter at gjesten ikke stoppet i tide); libvirt melder {state}",

@@ -15,7 +15,7 @@ export async function deleteVm(opts: VmRequest): Promise<{ jobId: string }> {
   if (vm.state === "DELETED")
     throw new AppError("CONFLICT", `${vm.name} is already deleted.`, { key: "error.vm.alreadyDeleted", params: { name: vm.name } });
   const running = await opts.prisma.job.findMany({
-    where: { vmId: vm.id, kind: "vm.provision", state: { in: ["QUEUED", "RUNNING"] } },
+    where: { vmId: vm.id, kind: { in: ["vm.provision", "vm.personalise", "vm.warm"] }, state: { in: ["QUEUED", "RUNNING"] } },
     select: { id: true },
   });
   for (const job of running)

@@ -10,6 +10,8 @@ import { LIVE_VM_STATES, loadPlacementHosts, lockRegion } from "../../placement/
 import { assertRegionAllowed } from "../../residency/policy";
 import { PLACEMENT_STRATEGY } from "../provision/place";
 import { provisionVmJob } from "../provision/provision-vm-job";
+import { claimWarmGuest } from "../warm/claim-warm-guest";
+import { personaliseVmJob } from "../warm/personalise-vm-job";
 import { capacityRefusal } from "./capacity-refusal";
 import { resolveOrderCatalog } from "./catalog";
 import { quotaRefusal } from "./quota";
@@ -60,6 +62,52 @@ export async function placeOrder(opts: PlaceOrderOptions): Promise<{ vm: Virtual
           params: { name: input.name },
         });
 
+      // A ready warm guest that fits is taken first (row lock, skip locked): no boot on the tenant's clock.
+      const warm = await claimWarmGuest({
+        tx,
+        regionId: region.id,
+        planId: plan.id,
+        imageId: image.id,
+        teamId: team.id,
+        name: input.name,
+        sshKeyId: sshKey.id,
+        createdById: principal.userId,
+      });
+      const ordered = `Ordered: ${plan.name} in ${region.name} with ${image.name}, key ${sshKey.name}`;
+      const details = { region: region.code, plan: plan.code, image: image.slug };
+      // The VM's first event, its job and the audit line, the same for both paths.
+      const record = async (o: { vm: VirtualMachine; event: string; kind: typeof provisionVmJob; audit: Record<string, unknown> }) => {
+        await tx.vmEvent.create({ data: { vmId: o.vm.id, kind: "ordered", message: `${ordered}; ${o.event}` } });
+        const { jobId } = await enqueueJob({
+          prisma: tx,
+          kind: o.kind,
+          payload: { vmId: o.vm.id },
+          teamId: team.id,
+          vmId: o.vm.id,
+          hostId: o.vm.hostId ?? undefined,
+        });
+        await recordAudit({
+          prisma: tx,
+          ...actorOf(principal),
+          action: "vm.order",
+          teamId: team.id,
+          targetType: "vm",
+          targetId: o.vm.id,
+          details: { name: o.vm.name, ...details, ...o.audit, jobId },
+          meta: opts.meta,
+        });
+        return jobId;
+      };
+      if (warm) {
+        const jobId = await record({
+          vm: warm,
+          event: `served from the warm pool (${warm.domainName})`,
+          kind: personaliseVmJob,
+          audit: { warm: true },
+        });
+        return { vm: warm, jobId };
+      }
+
       await lockRegion(tx, region.id);
       const placed = placeVm({
         hosts: await loadPlacementHosts({ tx, regionId: region.id, imageId: image.id }),
@@ -90,40 +138,12 @@ export async function placeOrder(opts: PlaceOrderOptions): Promise<{ vm: Virtual
         },
       });
       const host = await tx.host.findUniqueOrThrow({ where: { id: placed.hostId } });
-      const addresses = await assignVmAddresses({ tx, vm, teamSlug: team.slug, host, regionCode: region.code });
-      await tx.vmEvent.create({
-        data: {
-          vmId: vm.id,
-          kind: "ordered",
-          message: `Ordered: ${plan.name} in ${region.name} with ${image.name}, key ${sshKey.name}; host ${placed.hostName} reserved${addressNote(addresses)}`,
-        },
-      });
-      const { jobId } = await enqueueJob({
-        prisma: tx,
+      const addresses = await assignVmAddresses({ tx, vm: { ...vm, teamId: team.id }, teamSlug: team.slug, host, regionCode: region.code });
+      const jobId = await record({
+        vm,
+        event: `host ${placed.hostName} reserved${addressNote(addresses)}`,
         kind: provisionVmJob,
-        payload: { vmId: vm.id },
-        teamId: team.id,
-        vmId: vm.id,
-        hostId: placed.hostId,
-      });
-      await recordAudit({
-        prisma: tx,
-        ...actorOf(principal),
-        action: "vm.order",
-        teamId: team.id,
-        targetType: "vm",
-        targetId: vm.id,
-        details: {
-          name: vm.name,
-          region: region.code,
-          plan: plan.code,
-          image: image.slug,
-          host: placed.hostName,
-          ipv4: addresses.ipv4,
-          ipv6: addresses.ipv6Prefix ?? addresses.ipv6Address,
-          jobId,
-        },
-        meta: opts.meta,
+        audit: { host: placed.hostName, ipv4: addresses.ipv4, ipv6: addresses.ipv6Prefix ?? addresses.ipv6Address },
       });
       return { vm: { ...vm, ipAddress: addresses.ipv4, ipv6Address: addresses.ipv6Address, ipv6Prefix: addresses.ipv6Prefix }, jobId };
     },

@@ -4,7 +4,7 @@ import { encryptSecret } from "../../core/secrets";
 import { guestRoleOf } from "../../guest/guest-role";
 import type { StepDefinition } from "../../jobs/define";
 import { createSeedVolume, deleteVolume } from "../../libvirt/volumes";
-import { generateKeyPair } from "../../ssh/keygen";
+import { generateKeyPair, type GeneratedKeyPair } from "../../ssh/keygen";
 import { loadVm, requirePlaced, vmHostContext, type PlacedVm } from "../shared/load-vm";
 import { addVmEvent } from "../shared/vm-events";
 import { closeVmLocations, openVmLocation } from "../shared/vm-locations";
@@ -24,10 +24,15 @@ export interface VmSeed {
   tenantKeyName: string;
 }
 
-/** Builds the seed and puts it on the host; the VM's row learns its management key (once) here. */
-export async function buildVmSeedVolume(prisma: PrismaClient, vm: PlacedVm): Promise<VmSeed> {
-  const tenantKey = vm.sshKey;
-  if (!tenantKey)
+/**
+ * Builds the seed and puts it on the host; the VM's row learns its management key (once) here. A warm
+ * guest (no team yet) is seeded with Skjold's management key only; personalisation rebuilds the seed
+ * of a claimed one with the tenant's key, the host key it installs and a new instance id.
+ */
+export async function buildVmSeedVolume(prisma: PrismaClient, vm: PlacedVm, personalised?: { hostKey: GeneratedKeyPair }): Promise<VmSeed> {
+  const warm = !vm.teamId;
+  const tenantKey = warm ? null : vm.sshKey;
+  if (!warm && !tenantKey)
     throw new AppError("VALIDATION", `The SSH key chosen for ${vm.name} was deleted; order again with another key`, {
       key: "error.vm.sshKeyDeleted",
       params: { name: vm.name },
@@ -42,12 +47,12 @@ export async function buildVmSeedVolume(prisma: PrismaClient, vm: PlacedVm): Pro
     managementPublicKey = mgmt.publicKey;
   }
   // A fresh guest host key on every run: the seed is replaced as a whole with it.
-  const hostKey = generateKeyPair({ comment: `root@${vm.name}` });
+  const hostKey = personalised?.hostKey ?? generateKeyPair({ comment: `root@${vm.name}` });
   const seed = buildVmSeed({
     hostname: vm.name,
-    instanceId: vm.domainName,
+    instanceId: instanceIdOf(vm),
     adminUser: vm.adminUser,
-    tenantPublicKey: tenantKey.publicKey,
+    tenantPublicKey: tenantKey?.publicKey ?? managementPublicKey,
     managementPublicKey,
     hostKey,
     role: guestRoleOf(vm.clusterRole),
@@ -59,7 +64,12 @@ export async function buildVmSeedVolume(prisma: PrismaClient, vm: PlacedVm): Pro
     name: seedVolumeName(vm.domainName),
     ...seed,
   });
-  return { name: vol.name, path: vol.path, hostKey, tenantKeyName: tenantKey.name };
+  return { name: vol.name, path: vol.path, hostKey, tenantKeyName: tenantKey?.name ?? "none (warm guest: management key only)" };
+}
+
+/** cloud-init's instance id: the domain's name, and a new one once a warm guest is handed to a team. */
+export function instanceIdOf(vm: Pick<PlacedVm, "domainName" | "warmClaimedAt">): string {
+  return vm.warmClaimedAt ? `${vm.domainName}-${vm.warmClaimedAt.getTime().toString(36)}` : vm.domainName;
 }
 
 /** Pins the guest host key the seed carries, and opens the seed in the ledger. */

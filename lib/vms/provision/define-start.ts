@@ -33,7 +33,7 @@ async function domainSpec(prisma: Parameters<typeof loadVm>[0], vm: PlacedVm) {
     ...(isPublicMode(vm.host.networkMode)
       ? { taps: [{ dev: tapOf(vm.domainName), mac: vmMac(vm) }] }
       : { network: { mode: "user-forward" as const, sshPort: vm.sshPort!, mac: vmMac(vm) } }),
-    description: `Skjold VM ${vm.name} of team ${vm.team.slug} (${vm.id})`,
+    description: vm.team ? `Skjold VM ${vm.name} of team ${vm.team.slug} (${vm.id})` : `Skjold warm guest ${vm.name} (${vm.id})`,
   };
 }
 

@@ -1,6 +1,8 @@
 import { AppError } from "../../core/errors";
 import type { StepDefinition } from "../../jobs/define";
 import { placeVm } from "../../placement/place-vm";
+import { placeWarmGuest } from "../../placement/warm-pool";
+import { NO_PUBLIC_ADDRESSES } from "../../network/allocate-vm-addresses";
 import { loadPlacementHosts, lockRegion } from "../../placement/region-snapshot";
 import { removeVmFromHost } from "../delete/remove-vm-from-host";
 import { addressNote, assignVmAddresses, releaseAddressesOfVm } from "../shared/assign-vm-addresses";
@@ -25,7 +27,13 @@ export const placeStep: StepDefinition<ProvisionVmPayload> = {
         // The addresses this VM took on its reserved host count as its own room there.
         const reserved = hosts.filter((h) => h.id === vm.hostId).map((h) => (vm.ipAddress ? { ...h, addressProblem: null } : h));
         const kept = reserved.length ? placeVm({ hosts: reserved, request, strategy: PLACEMENT_STRATEGY }) : null;
-        const placed = kept?.ok ? kept : placeVm({ hosts, request, strategy: PLACEMENT_STRATEGY });
+        // A warm guest (no team) stays on the host the refill chose, and only while an ordinary order
+        // of its plan would still fit there beside it.
+        const placed = !vm.team
+          ? placeWarmGuest({ hosts: reserved, request })
+          : kept?.ok
+            ? kept
+            : placeVm({ hosts, request, strategy: PLACEMENT_STRATEGY });
         if (!placed.ok) throw new AppError("NO_CAPACITY", placed.explanation);
         const moved = placed.hostId !== vm.hostId;
         await tx.virtualMachine.update({
@@ -36,7 +44,9 @@ export const placeStep: StepDefinition<ProvisionVmPayload> = {
         // unused, and the new host's are taken. On the same host this returns what the VM holds.
         if (moved) await releaseAddressesOfVm({ tx, vmId: vm.id, quarantine: false });
         const host = await tx.host.findUniqueOrThrow({ where: { id: placed.hostId } });
-        const addresses = await assignVmAddresses({ tx, vm, teamSlug: vm.team.slug, host, regionCode: vm.region.code });
+        const addresses = vm.team
+          ? await assignVmAddresses({ tx, vm: { ...vm, teamId: vm.team.id }, teamSlug: vm.team.slug, host, regionCode: vm.region.code })
+          : NO_PUBLIC_ADDRESSES;
         return {
           hostId: placed.hostId,
           poolId: placed.poolId,

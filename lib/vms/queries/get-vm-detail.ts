@@ -16,6 +16,7 @@ export async function getVmDetail(opts: TeamRequest & { vmId: string }) {
         select: {
           ...VM_SUMMARY,
           teamId: true,
+          warmClaimedAt: true,
           domainName: true,
           diskVolume: true,
           seedVolume: true,
@@ -45,6 +46,11 @@ export async function getVmDetail(opts: TeamRequest & { vmId: string }) {
     events: events.map((e) => ({ ...e, id: e.id.toString() })),
     hardeningReport: reports[0] ?? null,
     jobs,
+    /** the order's time: a VM served from the warm pool was booted before it was ordered */
+    orderedAt: vm.warmClaimedAt ?? vm.createdAt,
+    servedWarm: vm.warmClaimedAt !== null,
+    /** seconds from the order to SSH-ready (hardened, reported on, handed over) */
+    sshReadySeconds: vm.readyAt ? (vm.readyAt.getTime() - (vm.warmClaimedAt ?? vm.createdAt).getTime()) / 1000 : null,
     ...describeSshAccess(vm),
   };
 }

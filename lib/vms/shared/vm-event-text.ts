@@ -29,6 +29,12 @@ export const vmEventText = {
   "event.readyPublic": "Ready: ssh {user}@{ipv4}",
   "event.readyDual": "Ready: ssh {user}@{ipv4} or ssh {user}@{ipv6}",
   "event.readyForwarded": "Ready: ssh -p {port} {user}@{address} on {host}",
+  "event.personalised":
+    "Served from the warm pool: hostname {name}, new host key {fingerprint} (the warm boot's removed), machine-id, random seed and cloud-init instance id replaced",
+  "event.personalisedResumed":
+    "Served from the warm pool: hostname {name}, new host key {fingerprint} (the warm boot's removed), machine-id, random seed and cloud-init instance id replaced (resumed after an interruption)",
+  "event.warmDiscardedDead": "Warm guest discarded: its domain no longer runs on {host}",
+  "event.warmDiscardedFailed": "Warm guest discarded: its boot failed",
   "event.power.started": "Started; libvirt reports {state}",
   "event.power.shutDown": "Shut down; libvirt reports {state}",
   "event.power.shutDownForced": "Shut down (forced off after the guest did not stop in time); libvirt reports {state}",

@@ -14,6 +14,8 @@ export async function openVmLocation(opts: {
   path: string;
 }): Promise<void> {
   const { prisma, vm } = opts;
+  // A warm guest (no team yet) holds no tenant data: its entries open when an order takes it.
+  if (!vm.teamId) return;
   const last = await prisma.dataLocation.findFirst({
     where: { resourceId: vm.id, resourceKind: opts.kind, hostName: vm.host.name, path: opts.path },
     orderBy: { seq: "desc" },

@@ -93,7 +93,7 @@ export function HostSections({ host, t }: { host: HostDetail; t: T }) {
           {host.vms.map((v) => (
             <li
               key={v.id}
-            >{`${v.name} (${v.domainName}) — ${v.team.name} — ${t(`vmState.${v.state}`)} — ${v.vcpus} vCPU, ${v.memoryMb} MiB, ${v.diskGb} GiB`}</li>
+            >{`${v.name} (${v.domainName}) — ${v.team ? v.team.name : t("hosts.warmGuest")} — ${t(`vmState.${v.state}`)} — ${v.vcpus} vCPU, ${v.memoryMb} MiB, ${v.diskGb} GiB`}</li>
           ))}
         </ul>
       </section>

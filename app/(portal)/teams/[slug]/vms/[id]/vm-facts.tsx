@@ -17,6 +17,10 @@ export interface VmFactsView {
   ipv6Prefix?: string | null;
   createdAt: Date;
   readyAt: Date | null;
+  /** the order's time (a warm-served VM was booted before it) */
+  orderedAt?: Date;
+  servedWarm?: boolean;
+  sshReadySeconds?: number | null;
 }
 
 const when = (d: Date | null) => (d ? `${d.toISOString().replace("T", " ").slice(0, 19)} UTC` : "–");
@@ -60,8 +64,18 @@ export function VmFacts({ vm, t }: { vm: VmFactsView; t: T }) {
       ) : null}
       <dt>{t("common.created")}</dt>
       <dd>
-        {when(vm.createdAt)} {vm.readyAt ? <span className="muted">{t("vm.readyAt", { time: when(vm.readyAt) })}</span> : null}
+        {when(vm.orderedAt ?? vm.createdAt)}{" "}
+        {vm.readyAt ? <span className="muted">{t("vm.readyAt", { time: when(vm.readyAt) })}</span> : null}
       </dd>
+      {vm.sshReadySeconds != null ? (
+        <>
+          <dt>{t("vm.sshReady")}</dt>
+          <dd data-testid="vm-ssh-ready" data-warm={vm.servedWarm ? "1" : "0"}>
+            {t("vm.sshReadyAfter", { seconds: vm.sshReadySeconds.toFixed(1) })}
+            {vm.servedWarm ? <span className="badge"> {t("vm.servedWarm")}</span> : null}
+          </dd>
+        </>
+      ) : null}
     </dl>
   );
 }

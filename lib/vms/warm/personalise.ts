@@ -1,0 +1,131 @@
+import { randomBytes } from "node:crypto";
+import { AppError } from "../../core/errors";
+import { decryptSecret, encryptSecret } from "../../core/secrets";
+import { buildPersonaliseScript } from "../../guest/personalise-script";
+import { runRootScript } from "../../guest/shell";
+import type { StepDefinition } from "../../jobs/define";
+import { sharedSshPool } from "../../hosts/host-target";
+import { generateKeyPair, type GeneratedKeyPair } from "../../ssh/keygen";
+import { createSshPool } from "../../ssh/pool";
+import { removeVmFromHost } from "../delete/remove-vm-from-host";
+import { buildVmSeedVolume, instanceIdOf, recordVmSeed } from "../provision/build-seed";
+import type { ProvisionVmPayload } from "../provision/payload";
+import { waitForGuestSsh } from "../provision/wait-for-guest-ssh";
+import { guestTarget } from "../shared/guest-target";
+import { loadVm, requirePlaced, vmHostContext, type PlacedVm } from "../shared/load-vm";
+import { addVmEvent } from "../shared/vm-events";
+import { vmGuestShell } from "../shared/vm-guest-shell";
+import { closeVmLocations, openVmLocation } from "../shared/vm-locations";
+
+// A warm guest taken by an order becomes the tenant's machine while it runs, over its management SSH
+// connection. The new host key is generated and stored (encrypted) before the guest is touched, so a
+// run resumed after a crash installs the same key and still knows the guest whichever key it
+// presents; the seed on the host is rebuilt with the tenant's key, that host key and a new instance
+// id (a reboot keeps the identity); then the running guest is rewritten in one exec and the new key
+// pinned. Nothing is handed out before the steps after this one (hardening, its report) pass; a
+// permanent failure discards the guest (its compensation), it is never put back in the pool.
+
+export const personaliseStep: StepDefinition<ProvisionVmPayload> = {
+  key: "personalise",
+  async run({ prisma, payload, signal }) {
+    const vm = requirePlaced(await loadVm(prisma, payload.vmId));
+    if (!vm.team || !vm.warmClaimedAt)
+      throw new AppError("CONFLICT", `VM ${vm.name} was not taken from a warm pool`, {
+        key: "error.vm.notFromWarmPool",
+        params: { name: vm.name },
+      });
+    const hostKey = await pendingHostKey(prisma, vm);
+    const seed = await buildVmSeedVolume(prisma, vm, { hostKey });
+    const script = buildPersonaliseScript({
+      hostname: vm.name,
+      instanceId: instanceIdOf(vm),
+      hostKey,
+      machineId: randomBytes(16).toString("hex"),
+      entropy: randomBytes(512).toString("base64"),
+      randomSeed: randomBytes(512).toString("base64"),
+    });
+    const how = await runOnGuest({ vm, newFingerprint: hostKey.fingerprint, script });
+    // sshd reloads at the end of the script: the new key answers before it is pinned, so the steps
+    // after this one meet a listening sshd instead of a refused connection and a retry.
+    await waitForGuestSsh({
+      pool: sharedSshPool(),
+      target: guestTarget({ ...vm, guestHostKeyFingerprint: hostKey.fingerprint }),
+      timeoutMs: 120_000,
+      phaseMs: 15_000,
+      intervalMs: 100,
+      signal,
+    });
+    await recordVmSeed({ prisma, vm, seed });
+    await prisma.virtualMachine.update({ where: { id: vm.id }, data: { pendingHostKeyEnc: null } });
+    // Handed to a team now: the ledger holds the disk and the seed from here on.
+    const placed = requirePlaced(await loadVm(prisma, vm.id));
+    if (placed.diskVolume) {
+      const path = `${placed.pool.path.replace(/\/+$/, "")}/${placed.diskVolume}`;
+      await openVmLocation({ prisma, vm: placed, kind: "VM_DISK", volume: placed.diskVolume, path });
+    }
+    await addVmEvent({
+      prisma,
+      vmId: vm.id,
+      kind: "personalised",
+      message: `Served from the warm pool: hostname ${vm.name}, new host key ${hostKey.fingerprint} (the warm boot's removed), machine-id, random seed and cloud-init instance id replaced${how === "resumed" ? " (resumed after an interruption)" : ""}`,
+      key: how === "resumed" ? "event.personalisedResumed" : "event.personalised",
+      params: { name: vm.name, fingerprint: hostKey.fingerprint },
+    });
+    return { guestHostKeyFingerprint: hostKey.fingerprint, resumed: how === "resumed" };
+  },
+  // Discarded, never both: what the warm guest has on the host goes; the VM fails (reserve's undo).
+  async compensate({ prisma, payload }) {
+    const vm = requirePlaced(await loadVm(prisma, payload.vmId));
+    await removeVmFromHost({
+      ctx: vmHostContext(vm, prisma),
+      domainName: vm.domainName,
+      storagePool: vm.pool.name,
+      networkMode: vm.host.networkMode,
+    });
+    await closeVmLocations({ prisma, vmId: vm.id });
+  },
+};
+
+/** The host key this personalisation installs: made once and stored encrypted before the guest is touched. */
+async function pendingHostKey(prisma: Parameters<typeof loadVm>[0], vm: PlacedVm): Promise<GeneratedKeyPair> {
+  if (vm.pendingHostKeyEnc) return JSON.parse(decryptSecret(vm.pendingHostKeyEnc)) as GeneratedKeyPair;
+  const key = generateKeyPair({ comment: `root@${vm.name}` });
+  const stored = await prisma.virtualMachine.updateMany({
+    where: { id: vm.id, pendingHostKeyEnc: null },
+    data: { pendingHostKeyEnc: encryptSecret(JSON.stringify(key)) },
+  });
+  if (stored.count === 1) return key;
+  const again = await prisma.virtualMachine.findUniqueOrThrow({ where: { id: vm.id }, select: { pendingHostKeyEnc: true } });
+  return JSON.parse(decryptSecret(again.pendingHostKeyEnc!)) as GeneratedKeyPair;
+}
+
+/**
+ * Runs the script as root with the warm key pinned; when the guest already presents the new key (an
+ * earlier run got that far before it was interrupted), with the new key pinned instead.
+ */
+async function runOnGuest(opts: { vm: PlacedVm; newFingerprint: string; script: string }): Promise<"first" | "resumed"> {
+  const { vm } = opts;
+  // A pool of its own, closed after: no connection made under the warm identity outlives it.
+  const pool = createSshPool();
+  const run = async (fingerprint: string | null) => {
+    const shell = vmGuestShell({ vm: { ...vm, guestHostKeyFingerprint: fingerprint }, step: "personalise the warm guest", pool });
+    const { stdout } = await runRootScript({ shell, privilege: "sudo", script: opts.script, what: "Personalisation" });
+    if (!stdout.includes("SKJOLD_DONE")) throw new Error("personalisation script ended without its completion marker");
+  };
+  try {
+    if (vm.guestHostKeyFingerprint === opts.newFingerprint) {
+      await run(opts.newFingerprint);
+      return "resumed";
+    }
+    try {
+      await run(vm.guestHostKeyFingerprint);
+      return "first";
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== "HOST_KEY_MISMATCH") throw err;
+      await run(opts.newFingerprint);
+      return "resumed";
+    }
+  } finally {
+    await pool.close();
+  }
+}
