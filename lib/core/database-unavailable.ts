@@ -1,6 +1,7 @@
 // Recognises "the database cannot be reached" among thrown values, as they really look (see
 // scripts/dev/db-outage-shapes.ts, which prints them against a closed port and a stopped server):
 // - pg, raw: a socket error (ECONNREFUSED, ECONNRESET…), "Connection terminated unexpectedly",
+//   "Client has encountered a connection error and is not queryable" (a transaction's client after it broke),
 //   pg-pool's connect timeout, or a server error of class 08 (connection exception) or 57P01–57P03
 //   (admin/crash shutdown, cannot connect now) or 53300 (too many connections);
 // - Prisma 7 over @prisma/adapter-pg: P1001 (cannot reach), P1002, P1017 (server closed the
@@ -17,6 +18,9 @@ const MESSAGES = [
   /^Connection terminated$/,
   /Connection terminated (unexpectedly|due to connection timeout)/,
   /timeout exceeded when trying to connect/,
+  // pg, a client of an open transaction whose connection broke: every later query on it says so
+  // (seen in CI when PostgreSQL stopped while a team was being created).
+  /^Client has encountered a connection error and is not queryable$/,
 ];
 
 function isServerConnectionCode(code: unknown): boolean {

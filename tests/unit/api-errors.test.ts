@@ -51,6 +51,7 @@ describe("a database outage is a 503", () => {
     ["pg: cannot connect now", Object.assign(new Error("the database system is starting up"), { code: "57P03", severity: "FATAL" })],
     ["pg: connection terminated", new Error("Connection terminated unexpectedly")],
     ["pg-pool: connect timeout", new Error("timeout exceeded when trying to connect")],
+    ["pg: a transaction's client after its connection broke", new Error("Client has encountered a connection error and is not queryable")],
     ["Prisma P1001", prismaError({ code: "P1001", ...adapter({ kind: "DatabaseNotReachable", host: "127.0.0.1", port: 5432 }) })],
     ["Prisma P1017", prismaError({ code: "P1017" })],
     ["Prisma raw query, not reachable", prismaError({ code: "P2010", ...adapter({ kind: "DatabaseNotReachable" }) })],
