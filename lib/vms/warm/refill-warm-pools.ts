@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { PrismaClient } from "../../generated/prisma/client";
+import type { Prisma, PrismaClient, VmState } from "../../generated/prisma/client";
 import { hostContext, sharedSshPool } from "../../hosts/host-target";
 import { enqueueJob } from "../../jobs/enqueue";
 import { listDomains } from "../../libvirt/domains";
@@ -23,19 +23,25 @@ export interface RefillReport {
 /** Warm guests: booted for a pool and not handed to any team. */
 export const WARM_GUEST = { warmPoolId: { not: null }, teamId: null } as const;
 
+/** A warm guest that holds its place in its pool: warming (PENDING, PROVISIONING) or ready (RUNNING). */
+const HELD: VmState[] = ["PENDING", "PROVISIONING", "RUNNING"];
+
+type PoolRow = Prisma.WarmPoolGetPayload<{ include: { region: true; plan: true; image: true } }>;
+
 export async function refillWarmPools(opts: { prisma: PrismaClient }): Promise<RefillReport> {
   const { prisma } = opts;
   const report: RefillReport = { started: [], discarded: [], skipped: [] };
   await discardDeadGuests(prisma, report);
   const pools = await prisma.warmPool.findMany({ include: { region: true, plan: true, image: true }, orderBy: { createdAt: "asc" } });
+  // Every pool's guests counted in one query, by pool and state.
+  const counts = await prisma.virtualMachine.groupBy({
+    by: ["warmPoolId", "state"],
+    where: { ...WARM_GUEST, state: { in: HELD } },
+    _count: { _all: true },
+  });
   for (const pool of pools) {
     const label = `${pool.region.code}/${pool.plan.code}/${pool.image.slug}`;
-    const counts = await prisma.virtualMachine.groupBy({
-      by: ["state"],
-      where: { ...WARM_GUEST, warmPoolId: pool.id, state: { in: ["PENDING", "PROVISIONING", "RUNNING"] } },
-      _count: { _all: true },
-    });
-    const n = (s: string) => counts.find((c) => c.state === s)?._count._all ?? 0;
+    const n = (s: VmState) => counts.find((c) => c.warmPoolId === pool.id && c.state === s)?._count._all ?? 0;
     const lacking = warmShortfall({ size: pool.size, ready: n("RUNNING"), warming: n("PENDING") + n("PROVISIONING") });
     for (let i = 0; i < lacking; i++) {
       const started = await startWarmGuest({ prisma, pool });
@@ -49,12 +55,6 @@ export async function refillWarmPools(opts: { prisma: PrismaClient }): Promise<R
   return report;
 }
 
-type PoolRow = Awaited<ReturnType<PrismaClient["warmPool"]["findMany"]>>[number] & {
-  region: { id: string; code: string };
-  plan: { id: string; vcpus: number; memoryMb: number; diskGb: number };
-  image: { id: string; adminUser: string };
-};
-
 async function startWarmGuest(opts: {
   prisma: PrismaClient;
   pool: PoolRow;
@@ -66,7 +66,7 @@ async function startWarmGuest(opts: {
       await lockRegion(tx, pool.regionId);
       // Under the lock, counted again: two refills never start the same missing guest twice.
       const live = await tx.virtualMachine.count({
-        where: { ...WARM_GUEST, warmPoolId: pool.id, state: { in: ["PENDING", "PROVISIONING", "RUNNING"] } },
+        where: { ...WARM_GUEST, warmPoolId: pool.id, state: { in: HELD } },
       });
       if (live >= pool.size) return { ok: false as const, reason: "full" };
       const placed = placeWarmGuest({ hosts: await loadPlacementHosts({ tx, regionId: pool.regionId, imageId: pool.imageId }), request });
