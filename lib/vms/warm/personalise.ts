@@ -57,11 +57,11 @@ export const personaliseStep: StepDefinition<ProvisionVmPayload> = {
     });
     await recordVmSeed({ prisma, vm, seed });
     await prisma.virtualMachine.update({ where: { id: vm.id }, data: { pendingHostKeyEnc: null } });
-    // Handed to a team now: the ledger holds the disk and the seed from here on.
-    const placed = requirePlaced(await loadVm(prisma, vm.id));
-    if (placed.diskVolume) {
-      const path = `${placed.pool.path.replace(/\/+$/, "")}/${placed.diskVolume}`;
-      await openVmLocation({ prisma, vm: placed, kind: "VM_DISK", volume: placed.diskVolume, path });
+    // Handed to a team now: the ledger holds the disk and the seed from here on (the seed's entry is
+    // recordVmSeed's; the disk is the one the warm boot cloned, unchanged since).
+    if (vm.diskVolume) {
+      const path = `${vm.pool.path.replace(/\/+$/, "")}/${vm.diskVolume}`;
+      await openVmLocation({ prisma, vm, kind: "VM_DISK", volume: vm.diskVolume, path });
     }
     await addVmEvent({
       prisma,
