@@ -25,6 +25,7 @@ import {
   ReconcileInput,
   RegisterImageInput,
 } from "../hosts/schemas";
+import { FirewallRuleSetInput, VmFirewallInput } from "../firewall/schemas";
 import { CreateIpPoolInput, QuarantineInput, UpdateIpPoolInput } from "../network/pool-input";
 
 // The /api/v1 contract. Request bodies come from the same zod schemas the handlers validate with,
@@ -69,6 +70,33 @@ const API_PATHS: Paths = {
   },
   "/api/v1/teams/{slug}/signing-keys/{id}": {
     delete: { summary: "Remove a signing key; images signed only with it are refused from then on", roles: "owner" },
+  },
+  "/api/v1/teams/{slug}/firewall-rule-sets": {
+    get: { summary: "The team's firewall rule sets, by name, with their rules and how many VMs have each", roles: "any member", list: true },
+    post: {
+      summary: `Create a rule set: inbound allow rules (tcp/udp with a port range, icmp; source prefixes) and the outbound default; 201`,
+      body: FirewallRuleSetInput,
+      roles: "owner, member",
+    },
+  },
+  "/api/v1/teams/{slug}/firewall-rule-sets/{id}": {
+    put: {
+      summary: "Replace a rule set; every VM that has it gets a vm.firewall job (jobIds) and follows within seconds",
+      body: FirewallRuleSetInput,
+      roles: "owner, member",
+    },
+    delete: { summary: "Delete a rule set no VM has (409 naming the VMs otherwise)", roles: "owner, member" },
+  },
+  "/api/v1/teams/{slug}/vms/{id}/firewall": {
+    get: {
+      summary: "The VM's rule sets and the effective rules its host enforces; enforced is false on a lab-trial host",
+      roles: "any member",
+    },
+    put: {
+      summary: "Set the VM's rule sets ([] removes its host firewall): 202 with the vm.firewall jobId; 409 on a lab-trial host",
+      body: VmFirewallInput,
+      roles: "owner, member",
+    },
   },
   "/api/v1/teams/{slug}/vms": {
     get: { summary: "The team's virtual machines, newest first (deleted ones stay as history)", roles: "any member", list: true },

@@ -126,6 +126,13 @@ export const errorText = {
   "error.vm.noSshAddress": "VM {name} has no SSH address recorded",
   "error.vm.noSuchVm": "No such VM",
   "error.vm.notFound": "VM not found",
+  "error.firewall.notFound": "Rule set not found",
+  "error.firewall.nameTaken": "The team already has a rule set named {name}",
+  "error.firewall.inUse": "Rule set {name} is applied to {vms}; take it off them first",
+  "error.firewall.vmState": "{name} is {vmState}; its firewall cannot change.",
+  "error.firewall.notEnforced":
+    "{name} runs on {host}, a lab-trial host (user-mode networking, no tap of its own): a host firewall cannot be enforced there",
+  "error.firewall.unknownSet": "VM firewall: ruleSetIds.{index}: is not one of the team's rule sets",
   "error.vm.notPlaced": "VM {name} is not placed on a host",
   "error.vm.notReachableYet": "VM {name}: no management key, guest host key or SSH address recorded yet",
   "error.vm.notRunningStart": "VM {name} is not running; start it instead",

@@ -1,5 +1,12 @@
 import { quoteArg } from "../ssh/quote";
 import { buildGuestFilter, buildGuestFilterRemoval, type GuestNicFilter } from "./antispoof";
+import {
+  buildVmFirewall,
+  buildVmFirewallChainDeletion,
+  buildVmFirewallRemoval,
+  type VmFirewallPolicy,
+  type VmFirewallTarget,
+} from "./firewall-nft";
 
 // The host side of a guest's NIC, as one script for `sh -s` on the host (one SSH round trip). Skjold
 // makes the tap itself (persistent, `managed='no'` in the domain), so its routes, bridge port and
@@ -43,13 +50,37 @@ export function buildGuestNicSetup(nic: GuestNicSetup): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** Removes the tap (its routes and bridge port go with it) and its filter. Safe to repeat. */
-export function buildGuestNicRemoval(opts: { tap: string; mode: GuestNicSetup["mode"] }): string {
+/** The lines that take a tap's firewall away: elements and rules in one batch, then its empty chains. */
+function firewallRemovalLines(target: Pick<VmFirewallTarget, "tap" | "mode" | "ipv4" | "ipv6">): string[] {
+  return [
+    `sudo -n nft -f - ${heredoc("SKJOLD_NFT", buildVmFirewallRemoval(target))}`,
+    // Refused only while a stale element (a bridged guest removed without its addresses) names them.
+    `sudo -n nft -f - ${heredoc("SKJOLD_NFT", buildVmFirewallChainDeletion(target.tap))} 2>/dev/null || true`,
+  ];
+}
+
+/**
+ * Removes the tap (its routes and bridge port go with it), its anti-spoofing filter and its firewall.
+ * A bridged guest's firewall is keyed by its addresses: pass them when they are known. Safe to repeat.
+ */
+export function buildGuestNicRemoval(opts: { tap: string; mode: GuestNicSetup["mode"]; ipv4?: string | null; ipv6?: string | null }): string {
   const tap = quoteArg(opts.tap);
   return [
     "set -eu",
     `if ip link show dev ${tap} >/dev/null 2>&1; then sudo -n ip link del dev ${tap}; fi`,
     `sudo -n nft -f - ${heredoc("SKJOLD_NFT", buildGuestFilterRemoval(opts))}`,
+    ...firewallRemovalLines(opts),
     "",
   ].join("\n");
+}
+
+/**
+ * Installs or replaces a VM's firewall on its host in one `nft -f` batch (both chains flushed and
+ * filled together), or, with no policy, takes it away. Safe to repeat.
+ */
+export function buildGuestFirewallScript(opts: { target: VmFirewallTarget; policy: VmFirewallPolicy | null }): string {
+  const lines = ["set -eu"];
+  if (opts.policy) lines.push(`sudo -n nft -f - ${heredoc("SKJOLD_NFT", buildVmFirewall(opts.target, opts.policy))}`);
+  else lines.push(...firewallRemovalLines(opts.target));
+  return `${lines.join("\n")}\n`;
 }

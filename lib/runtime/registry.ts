@@ -18,6 +18,7 @@ import { verifyVmJob } from "../vms/verify/verify-vm-job";
 import { personaliseVmJob } from "../vms/warm/personalise-vm-job";
 import { refillWarmPoolsTask } from "../vms/warm/refill-task";
 import { warmVmJob } from "../vms/warm/warm-vm-job";
+import { firewallVmJob } from "../vms/firewall/firewall-vm-job";
 
 // The application's jobs and schedules: what `scripts/worker.ts` (and an inline worker) runs. It
 // lives here, above every domain, so lib/jobs (the engine) never imports the jobs it runs.
@@ -32,6 +33,7 @@ export const jobRegistry = createJobRegistry(
   deleteVmJob,
   verifyVmJob,
   warmVmJob,
+  firewallVmJob,
   personaliseVmJob,
   provisionClusterJob,
   verifyClusterJob,

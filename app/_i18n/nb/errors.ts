@@ -123,6 +123,13 @@ export const errors: Translation<typeof en> = {
   "error.vm.noSshAddress": "VM-en {name} har ingen SSH-adresse registrert",
   "error.vm.noSuchVm": "VM-en finnes ikke",
   "error.vm.notFound": "Fant ikke VM-en",
+  "error.firewall.notFound": "Fant ikke regelsettet",
+  "error.firewall.nameTaken": "Teamet har allerede et regelsett som heter {name}",
+  "error.firewall.inUse": "Regelsettet {name} brukes av {vms}; ta det av dem først",
+  "error.firewall.vmState": "{name} er {vmState}; brannmuren kan ikke endres.",
+  "error.firewall.notEnforced":
+    "{name} kjører på {host}, en laboratorievert (brukermodus-nettverk, uten eget tap-grensesnitt): en brannmur på verten kan ikke håndheves der",
+  "error.firewall.unknownSet": "VM-brannmur: ruleSetIds.{index}: er ikke et av teamets regelsett",
   "error.vm.notPlaced": "VM-en {name} er ikke plassert på en vert",
   "error.vm.notReachableYet": "VM-en {name}: ingen administrasjonsnøkkel, vertsnøkkel for gjesten eller SSH-adresse er registrert ennå",
   "error.vm.notRunningStart": "VM-en {name} kjører ikke; start den i stedet",

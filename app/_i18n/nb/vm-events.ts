@@ -23,6 +23,9 @@ export const vmEvents: Translation<typeof en> = {
   "event.verifiedFailing": "Herdingsrapport: {passed} bestått, {failed} feilet ({failing})",
   "event.readyPublic": "Klar: ssh {user}@{ipv4}",
   "event.readyDual": "Klar: ssh {user}@{ipv4} eller ssh {user}@{ipv6}",
+  "event.firewallApplied": "Brannmur på {host}: {rules} innkommende regel(er) fra {sets}; utgående tillatt",
+  "event.firewallAppliedDeny": "Brannmur på {host}: {rules} innkommende regel(er) fra {sets}; utgående avvist",
+  "event.firewallRemoved": "Brannmuren er fjernet på {host}: ingen regelsett i bruk",
   "event.readyForwarded": "Klar: ssh -p {port} {user}@{address} på {host}",
   "event.personalised":
     "Levert fra den varme reserven: vertsnavn {name}, ny vertsnøkkel {fingerprint} (nøkkelen fra den varme oppstarten fjernet), machine-id, tilfeldighetsfrø og cloud-init-instans-ID byttet",

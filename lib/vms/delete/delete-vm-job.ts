@@ -22,7 +22,7 @@ export const deleteVmJob = defineJob({
       key: "await-provisioning",
       async run({ prisma, payload }) {
         const busy = await prisma.job.count({
-          where: { vmId: payload.vmId, kind: { in: ["vm.provision", "vm.power", "vm.personalise", "vm.warm"] }, finishedAt: null },
+          where: { vmId: payload.vmId, kind: { in: ["vm.provision", "vm.power", "vm.personalise", "vm.warm", "vm.firewall"] }, finishedAt: null },
         });
         if (busy > 0)
           throw new AppError("BUSY", "waiting for the VM's running job to finish or roll back", {
@@ -52,6 +52,7 @@ export const deleteVmJob = defineJob({
           domainName: vm.domainName,
           storagePool: placed.pool.name,
           networkMode: placed.host.networkMode,
+          addresses: { ipv4: vm.ipAddress, ipv6: vm.ipv6Address },
         });
         await addVmEvent({
           prisma,

@@ -1,5 +1,6 @@
 import type { StepDefinition } from "../../jobs/define";
 import { applyGuestNic, removeGuestNic } from "../../network/guest-nic";
+import { applyVmFirewall } from "../firewall/apply-vm-firewall";
 import { loadVm, requirePlaced, vmHostContext } from "../shared/load-vm";
 import { addVmEvent } from "../shared/vm-events";
 import { guestNicOf, isPublicMode, tapOf } from "../shared/vm-nic";
@@ -7,13 +8,14 @@ import type { ProvisionVmPayload } from "./payload";
 
 // The host side of the VM's public NIC, before the domain exists: Skjold's own tap with the
 // guest's routes (routed) or its bridge port (bridged), and the anti-spoofing filter that pins the
-// guest to its MAC and addresses. A lab host on user-mode networking has nothing to do here.
+// guest to its MAC and addresses, then the VM's firewall (its team's rule sets applied to it), so
+// the guest's first packet already meets both. A lab host on user-mode networking has nothing to do here.
 
 export const hostNetworkStep: StepDefinition<ProvisionVmPayload> = {
   key: "host-network",
   async run({ prisma, payload }) {
     const vm = requirePlaced(await loadVm(prisma, payload.vmId));
-    if (!isPublicMode(vm.host.networkMode)) return { tap: null, mode: null };
+    if (!isPublicMode(vm.host.networkMode)) return { tap: null, mode: null, firewall: [] };
     const nic = guestNicOf(vm, vm.host);
     await applyGuestNic({ ...vmHostContext(vm, prisma), nic });
     const what =
@@ -36,7 +38,8 @@ export const hostNetworkStep: StepDefinition<ProvisionVmPayload> = {
         addresses: [nic.ipv4, nic.ipv6].filter((a): a is string => Boolean(a)),
       },
     });
-    return { tap: nic.tap, mode: nic.mode };
+    const firewall = await applyVmFirewall({ prisma, vm, quietWhenNone: true });
+    return { tap: nic.tap, mode: nic.mode, firewall: firewall.sets };
   },
   async compensate({ prisma, payload }) {
     const vm = requirePlaced(await loadVm(prisma, payload.vmId));
@@ -45,6 +48,8 @@ export const hostNetworkStep: StepDefinition<ProvisionVmPayload> = {
       ...vmHostContext(vm, prisma),
       tap: tapOf(vm.domainName),
       mode: vm.host.networkMode === "ROUTED" ? "routed" : "bridged",
+      ipv4: vm.ipAddress,
+      ipv6: vm.ipv6Address,
     });
   },
 };

@@ -28,6 +28,9 @@ export const vmEventText = {
   "event.verifiedFailing": "Hardening report: {passed} passed, {failed} failed ({failing})",
   "event.readyPublic": "Ready: ssh {user}@{ipv4}",
   "event.readyDual": "Ready: ssh {user}@{ipv4} or ssh {user}@{ipv6}",
+  "event.firewallApplied": "Firewall on {host}: {rules} inbound rule(s) from {sets}; outbound allow",
+  "event.firewallAppliedDeny": "Firewall on {host}: {rules} inbound rule(s) from {sets}; outbound deny",
+  "event.firewallRemoved": "Firewall removed on {host}: no rule set applied",
   "event.readyForwarded": "Ready: ssh -p {port} {user}@{address} on {host}",
   "event.personalised":
     "Served from the warm pool: hostname {name}, new host key {fingerprint} (the warm boot's removed), machine-id, random seed and cloud-init instance id replaced",
