@@ -9,6 +9,12 @@ import { placeOrder } from "@/lib/vms/order/place-order";
 import { getVmDetail } from "@/lib/vms/queries/get-vm-detail";
 import { latestVmHardeningReport } from "@/lib/vms/queries/hardening-report";
 import { removeVmFromHost } from "@/lib/vms/delete/remove-vm-from-host";
+import { createRuleSet } from "@/lib/vms/firewall/create-rule-set";
+import { getVmFirewall } from "@/lib/vms/firewall/get-vm-firewall";
+import { setVmFirewall } from "@/lib/vms/firewall/set-vm-firewall";
+import { updateRuleSet } from "@/lib/vms/firewall/update-rule-set";
+import { loadVm, requirePlaced } from "@/lib/vms/shared/load-vm";
+import { vmGuestShell } from "@/lib/vms/shared/vm-guest-shell";
 import { createPostgresDatabase } from "@/tests/helpers/jobs-processes";
 import { inNetns, onboardNetLab, SPOOF_SENDER, sshFromClient, watchWhile } from "@/tests/helpers/net-lab";
 import { makeTenant, waitForJob } from "@/tests/helpers/provision-lab";
@@ -269,6 +275,115 @@ describe("VMs with their own addresses on routed and bridged lab hosts", () => {
     }
   });
 
+  // The host firewall (issue 14), on the same two booted guests: a listener on 8080 in each guest,
+  // opened in the guest's own nftables, then the team's rule set decides on the host who reaches it.
+  describe("host firewall", () => {
+    const team = () => ({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug });
+    /** A TCP handshake with addr:8080 from a lab namespace (python3; 4 s): true when it connects. */
+    const reaches = (ns: string, addr: string) =>
+      inNetns(ns, ["python3", "-c", `import socket;socket.create_connection(('${addr}',8080),timeout=4).close()`], {
+        allowFailure: true,
+      }).status === 0;
+    /** Waits for the VM's newest vm.firewall job; returns how long the change took to be enforced. */
+    const applied = async (vmIds: string[], since: number) => {
+      for (const vmId of vmIds) {
+        const job = await db.prisma.job.findFirstOrThrow({ where: { vmId, kind: "vm.firewall" }, orderBy: { createdAt: "desc" } });
+        worker.wake();
+        const end = await waitForJob(db, job.id, () => false, 120_000);
+        expect(end.state, end.lastError ?? "").toBe("SUCCEEDED");
+      }
+      return Date.now() - since;
+    };
+    const timings: string[] = [];
+    let webId = "";
+    const web = (rules: object[], outbound: "allow" | "deny" = "allow") => ({ name: "web", outbound, rules });
+    const sshRule = () => ({ protocol: "tcp", fromPort: 22, sources: [`${env.net.client.ipv4}/32`] });
+    const webRule = () => ({ protocol: "tcp", fromPort: 8080, toPort: 8080, sources: [`${env.net.client.ipv4}/32`] });
+
+    it("starts a listener on 8080 in each guest, open in the guest's own nftables and, with no rule set, from everywhere", async () => {
+      for (const id of [vms.routed.id, vms.bridged.id]) {
+        const vm = await detail(id);
+        const r = ssh(
+          vm,
+          vm.ipAddress!,
+          "sudo nft add rule inet skjold input tcp dport 8080 accept && (setsid python3 -m http.server 8080 --bind :: </dev/null >/dev/null 2>&1 &) && sleep 2 && echo started",
+        );
+        expect(r.stdout.trim(), r.stderr).toBe("started");
+        expect(reaches(env.net.client.netns, vm.ipAddress!), `${vm.name} from the client`).toBe(true);
+        expect(reaches(env.net.upstream.netns, vm.ipAddress!), `${vm.name} from the upstream`).toBe(true);
+        expect((await getVmFirewall({ ...team(), vmId: id })).effective).toBeNull();
+      }
+    });
+
+    it("lets TCP 8080 in from the rule's CIDR only, on both hosts, and keeps Skjold's management SSH working", { timeout: 300_000 }, async () => {
+      const set = await createRuleSet({ ...team(), input: web([webRule(), sshRule()]) });
+      webId = set.id;
+      const t0 = Date.now();
+      for (const id of [vms.routed.id, vms.bridged.id]) await setVmFirewall({ ...team(), vmId: id, input: { ruleSetIds: [webId] } });
+      timings.push(`apply to 2 VMs: ${await applied([vms.routed.id, vms.bridged.id], t0)} ms`);
+      for (const id of [vms.routed.id, vms.bridged.id]) {
+        const vm = await detail(id);
+        expect(reaches(env.net.client.netns, vm.ipAddress!), `${vm.name} from the client's IPv4`).toBe(true);
+        expect(reaches(env.net.upstream.netns, vm.ipAddress!), `${vm.name} from the upstream (not in the CIDR)`).toBe(false);
+        expect(reaches(env.net.client.netns, vm.ipv6Address!), `${vm.name} from the client's IPv6 (not in the CIDR)`).toBe(false);
+        // Skjold reaches the guest as it always does (straight on lab-h1, through lab-h2 on the bridged one).
+        const shell = vmGuestShell({ vm: requirePlaced(await loadVm(db.prisma, id)), step: "firewall check" });
+        expect((await shell.exec("echo managed")).stdout.trim()).toBe("managed");
+        const fw = await getVmFirewall({ ...team(), vmId: id });
+        expect(fw).toMatchObject({ enforced: true, ruleSets: [{ name: "web", outbound: "allow" }] });
+        expect(fw.effective?.inbound.map((r) => r.fromPort)).toEqual([8080, 22]);
+      }
+      const audit = await db.prisma.auditEvent.findMany({ where: { action: { startsWith: "firewall." } }, select: { action: true } });
+      expect(audit.map((a) => a.action)).toContain("firewall.ruleset.create");
+      expect(await db.prisma.auditEvent.count({ where: { action: "vm.firewall.set" } })).toBe(2);
+    });
+
+    it("cannot be undone by the guest's root: the rules are on the host", async () => {
+      for (const id of [vms.routed.id, vms.bridged.id]) {
+        const vm = await detail(id);
+        const r = ssh(vm, vm.ipAddress!, "sudo nft flush ruleset && sudo nft list ruleset | wc -l");
+        expect(r.stdout.trim(), r.stderr).toBe("0");
+        expect(reaches(env.net.upstream.netns, vm.ipAddress!), `${vm.name} from the upstream after the guest flushed its nftables`).toBe(false);
+        expect(reaches(env.net.client.netns, vm.ipAddress!)).toBe(true);
+      }
+    });
+
+    it("denies new outbound connections when the set says so, replies to what came in still flow", async () => {
+      const t0 = Date.now();
+      await updateRuleSet({ ...team(), ruleSetId: webId, input: web([webRule(), sshRule()], "deny") });
+      timings.push(`outbound deny: ${await applied([vms.routed.id, vms.bridged.id], t0)} ms`);
+      for (const id of [vms.routed.id, vms.bridged.id]) {
+        const vm = await detail(id);
+        const r = ssh(vm, vm.ipAddress!, `ping -c 1 -W 2 ${env.net.client.ipv4} >/dev/null && echo out || echo blocked`);
+        expect(r.stdout.trim(), `${vm.name}: ${r.stderr}`).toBe("blocked");
+      }
+      await updateRuleSet({ ...team(), ruleSetId: webId, input: web([webRule(), sshRule()]) });
+      await applied([vms.routed.id, vms.bridged.id], Date.now());
+      const vm = await detail(vms.routed.id);
+      expect(ssh(vm, vm.ipAddress!, `ping -c 1 -W 2 ${env.net.client.ipv4} >/dev/null && echo out || echo blocked`).stdout.trim()).toBe("out");
+    });
+
+    it("closes 8080 on the running VMs within seconds when the rule is removed, and opens everything when the set is taken off", async () => {
+      const t0 = Date.now();
+      const updated = await updateRuleSet({ ...team(), ruleSetId: webId, input: web([sshRule()]) });
+      expect(updated.jobIds).toHaveLength(2);
+      timings.push(`rule removed: ${await applied([vms.routed.id, vms.bridged.id], t0)} ms`);
+      for (const id of [vms.routed.id, vms.bridged.id]) {
+        const vm = await detail(id);
+        expect(reaches(env.net.client.netns, vm.ipAddress!), `${vm.name} from the client, its rule removed`).toBe(false);
+      }
+      // The routed VM's set taken off: the host's chains go, 8080 answers again (the guest's own nftables were flushed).
+      const routed = await detail(vms.routed.id);
+      const t1 = Date.now();
+      await setVmFirewall({ ...team(), vmId: routed.id, input: { ruleSetIds: [] } });
+      timings.push(`set taken off: ${await applied([routed.id], t1)} ms`);
+      expect(reaches(env.net.upstream.netns, routed.ipAddress!)).toBe(true);
+      const h1 = env.hosts.find((h) => h.mode === "routed")!;
+      expect(inNetns(h1.netns, ["nft", "list", "table", "inet", "skjold_guests"]).stdout).not.toContain(`in_sk${routed.domainName.slice(4)}`);
+      console.log(`firewall change → enforced (job done), TCG lab: ${timings.join("; ")}`);
+    });
+  });
+
   it("deletes a VM with its tap and filter, and its addresses rest in quarantine", async () => {
     const vm = await detail(vms.bridged.id);
     const { jobId } = await deleteVm({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, vmId: vm.id });
@@ -279,6 +394,10 @@ describe("VMs with their own addresses on routed and bridged lab hosts", () => {
     const tap = `sk${vm.domainName.replace(/^skj-/, "")}`;
     expect(inNetns(h2.netns, ["ip", "link", "show", "dev", tap], { allowFailure: true }).status).not.toBe(0);
     expect(inNetns(h2.netns, ["nft", "list", "map", "bridge", "skjold_guests", "ingress"]).stdout).not.toContain(tap);
+    // Its firewall (the "web" set is still applied to it) went with it: chains and address elements.
+    const fw = inNetns(h2.netns, ["nft", "list", "table", "inet", "skjold_guests"]).stdout;
+    expect(fw).not.toContain(`in_${tap}`);
+    expect(fw).not.toContain(vm.ipAddress!);
     const leases = await db.prisma.ipLease.findMany({ where: { address: { in: [vm.ipAddress!, vm.ipv6Address!] } } });
     expect(leases).toHaveLength(2);
     for (const l of leases) {

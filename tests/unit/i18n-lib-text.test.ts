@@ -373,6 +373,7 @@ describe("text lib/ words for a person", () => {
       "lib/residency/operator-settings.ts",
       "lib/residency/portal-location.ts",
       "lib/audit/",
+      "lib/firewall/",
     ];
     const CHECKS = new Set(["min", "max", "length", "regex", "refine", "superRefine", "email", "int", "positive", "nonnegative"]);
     const messages = new Set<string>();

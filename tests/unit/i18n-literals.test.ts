@@ -69,6 +69,8 @@ const NEUTRAL_TEXTS: Record<string, string> = {
   rs1: "an example probe target name",
   "NIX Oslo": "an example exchange (a proper name)",
   "osl1-v4-a": "an example pool name",
+  web: "an example firewall rule set name",
+  "tcp 443 0.0.0.0/0, ::/0\ntcp 22 198.51.100.0/24\nicmp 0.0.0.0/0, ::/0": "example firewall rules (protocols, ports, prefixes)",
 };
 
 /** Props whose text a user reads (DataTable's columns carry their headers and cells). */

@@ -8,6 +8,7 @@ export { clusters } from "./clusters";
 export { hosts } from "./hosts";
 export { admin } from "./admin";
 export { networks } from "./networks";
+export { firewall } from "./firewall";
 export { latency } from "./latency";
 export { residency } from "./residency";
 export { errors } from "./errors";

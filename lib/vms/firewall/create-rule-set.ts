@@ -13,7 +13,7 @@ export const nameTaken = (name: string) =>
   new AppError("CONFLICT", `The team already has a rule set named ${name}`, {
     key: "error.firewall.nameTaken",
     params: { name },
-    details: [{ path: "name", message: "is taken" }],
+    details: [{ path: "name", message: "taken" }],
   });
 
 /** Members: a new firewall rule set for the team (applied to no VM yet). */

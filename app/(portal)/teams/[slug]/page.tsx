@@ -72,6 +72,9 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
         <Link className="button secondary" href={`/teams/${team.slug}/clusters`}>
           {t("team.clusters")}
         </Link>
+        <Link className="button secondary" href={`/teams/${team.slug}/firewall`}>
+          {t("team.firewall")}
+        </Link>
         <Link className="button secondary" href={`/teams/${team.slug}/signing-keys`}>
           {t("team.signingKeys")}
         </Link>

@@ -8,6 +8,7 @@ import { VmPowerActionSchema } from "@/lib/vms/power/schemas";
 import { deleteVm } from "@/lib/vms/delete/delete-vm";
 import { verifyVmNow } from "@/lib/vms/verify/verify-vm-now";
 import { vmPowerAction } from "@/lib/vms/power/vm-power-action";
+import { setVmFirewall } from "@/lib/vms/firewall/set-vm-firewall";
 import { getT } from "@/app/_i18n/server";
 import { runAction, type ActionState } from "@/app/_server/actions";
 import { requestMeta, requireUser } from "@/app/_server/request";
@@ -43,5 +44,18 @@ export async function verifyAction(slug: string, vmId: string, _p: ActionState):
   return runAction(async () => {
     await verifyVmNow({ ...(await ctx()), teamSlug: slug, vmId });
     revalidatePath(`/teams/${slug}/vms/${vmId}`);
+  });
+}
+
+/** The VM's rule sets as ticked on its page, replacing what it had (none ticked: no host firewall). */
+export async function vmFirewallAction(slug: string, vmId: string, _p: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    const c = await ctx();
+    const ruleSetIds = form.getAll("ruleSetId").map(String);
+    const { ruleSets } = await setVmFirewall({ ...c, teamSlug: slug, vmId, input: { ruleSetIds } });
+    revalidatePath(`/teams/${slug}/vms/${vmId}`);
+    const vm = await getVmDetail({ ...c, teamSlug: slug, vmId });
+    const { t } = await getT(c.principal.locale);
+    return { message: ruleSets.length ? t("firewall.applied", { name: vm.name, sets: ruleSets.join(", ") }) : t("firewall.appliedNone", { name: vm.name }) };
   });
 }

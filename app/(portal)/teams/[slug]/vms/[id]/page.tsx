@@ -6,6 +6,9 @@ import { StatusBadge } from "@/components/status-badge";
 import { requireTeam, roleCan } from "@/lib/access/team-access";
 import { AppError } from "@/lib/core/errors";
 import { getPrisma } from "@/lib/db";
+import { readAllPages } from "@/lib/core/pagination";
+import { getVmFirewall } from "@/lib/vms/firewall/get-vm-firewall";
+import { listRuleSets } from "@/lib/vms/firewall/list-rule-sets";
 import { getVmDetail } from "@/lib/vms/queries/get-vm-detail";
 import { storedErrorText } from "@/app/_i18n/lib-text";
 import { getT, pageTitle, type T } from "@/app/_i18n/server";
@@ -15,6 +18,7 @@ import { requireUser } from "@/app/_server/request";
 import { deleteVmAction, powerAction, verifyAction } from "./actions";
 import { CopyLine } from "./copy-button";
 import { DeleteVmDialog } from "./delete-dialog";
+import { FirewallSection } from "./firewall-section";
 import { HardeningReportCard } from "./hardening-report";
 import { LeftoversNote } from "./leftovers-note";
 import { VmFacts } from "./vm-facts";
@@ -52,6 +56,8 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
   const vm = await getVmDetail({ prisma, principal: user, teamSlug: slug, vmId: id }).catch(hide);
   const snapshot = vm.jobs[0] ?? null;
   const operate = roleCan(role, "operate") && vm.state !== "DELETED" && vm.state !== "DELETING";
+  const firewall = await getVmFirewall({ prisma, principal: user, teamSlug: slug, vmId: id });
+  const ruleSets = operate ? await readAllPages((page) => listRuleSets({ prisma, principal: user, teamSlug: slug, page })) : [];
   return (
     <div className="stack">
       <p className="muted">
@@ -137,6 +143,15 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
           </ol>
         </section>
       </div>
+      <FirewallSection
+        t={t}
+        slug={slug}
+        vmId={vm.id}
+        host={vm.host?.name ?? null}
+        firewall={firewall}
+        sets={ruleSets}
+        operate={operate && vm.state !== "FAILED"}
+      />
       <HardeningReportCard report={vm.hardeningReport} t={t}>
         {vm.state === "RUNNING" ? (
           <ActionForm

@@ -1,0 +1,36 @@
+// The host firewall (issue 14): the team's rule sets page and the VM page's firewall section.
+export const firewall = {
+  "firewall.title": "Firewall rule sets",
+  "firewall.intro":
+    "A rule set lets traffic in to the VMs it is applied to; everything else is dropped on the host, outside the guest's reach, in addition to the guest's own firewall. A VM without rule sets has no host firewall.",
+  "firewall.sets": "Rule sets of {team}",
+  "firewall.none": "No rule sets yet.",
+  "firewall.rules": "Inbound rules",
+  "firewall.outbound": "Outbound",
+  "firewall.outboundAllow": "allow",
+  "firewall.outboundDeny": "deny (replies only)",
+  "firewall.vmCount": "VMs",
+  "firewall.create": "Create rule set",
+  "firewall.save": "Save",
+  "firewall.delete": "Delete",
+  "firewall.confirmDelete": "Delete rule set {name}?",
+  "firewall.rulesHint":
+    "One rule per line: protocol (tcp, udp or icmp), a port or range (not for icmp), then source prefixes separated by commas; # starts a note. At most 50 rules. A refusal names rules.N: N counts lines from 0.",
+  "firewall.created": "Rule set {name} created.",
+  "firewall.saved": "Rule set {name} saved; {count} VM(s) follow within seconds.",
+  "firewall.deleted": "Rule set deleted.",
+  "firewall.noRules": "no inbound rules: nothing new gets in",
+  "firewall.membersOnly": "Owners and members manage rule sets.",
+  "firewall.vmTitle": "Firewall",
+  "firewall.vmNone": "No rule set applied: the host lets everything through to the guest's own firewall.",
+  "firewall.vmNotEnforced":
+    "Not enforced on this host: {host} is a lab-trial host (user-mode networking, no tap of its own), so only the guest's own firewall applies.",
+  "firewall.vmEffective": "Effective on the host: inbound from these rules only (and replies), outbound {outbound}.",
+  "firewall.vmSsh": "Skjold's own SSH path to the guest stays open.",
+  "firewall.apply": "Apply rule sets",
+  "firewall.applied": "Firewall update queued for {name}: {sets}.",
+  "firewall.appliedNone": "Firewall removal queued for {name}.",
+  "firewall.manage": "Manage rule sets",
+  "firewall.from": "from",
+  "team.firewall": "Firewall",
+} as const;
