@@ -72,7 +72,11 @@ const API_PATHS: Paths = {
     delete: { summary: "Remove a signing key; images signed only with it are refused from then on", roles: "owner" },
   },
   "/api/v1/teams/{slug}/firewall-rule-sets": {
-    get: { summary: "The team's firewall rule sets, by name, with their rules and how many VMs have each", roles: "any member", list: true },
+    get: {
+      summary: "The team's firewall rule sets, by name, with their rules and how many VMs have each",
+      roles: "any member",
+      list: true,
+    },
     post: {
       summary: `Create a rule set: inbound allow rules (tcp/udp with a port range, icmp; source prefixes) and the outbound default; 201`,
       body: FirewallRuleSetInput,

@@ -39,7 +39,8 @@ export function parseRuleLines(text: string): unknown[] {
 export function formatRuleLines(rules: FirewallRule[]): string {
   return rules
     .map((r) => {
-      const ports = r.protocol === "icmp" ? "" : r.toPort != null && r.toPort !== r.fromPort ? ` ${r.fromPort}-${r.toPort}` : ` ${r.fromPort}`;
+      const ports =
+        r.protocol === "icmp" ? "" : r.toPort != null && r.toPort !== r.fromPort ? ` ${r.fromPort}-${r.toPort}` : ` ${r.fromPort}`;
       return `${r.protocol}${ports} ${r.sources.join(", ")}${r.description ? `  # ${r.description}` : ""}`;
     })
     .join("\n");

@@ -50,7 +50,8 @@ const T = `inet ${GUEST_TABLE}`;
 
 /** Neighbour discovery (and MLD, for snooping bridges) that a bridged guest must send and receive. */
 const ND_IN = "icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-advert, nd-redirect, mld-listener-query } return";
-const ND_OUT = "icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit, mld-listener-report, mld2-listener-report } return";
+const ND_OUT =
+  "icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit, mld-listener-report, mld2-listener-report } return";
 
 function checkTap(tap: string): void {
   if (!TAP.test(tap)) throw new Error(`tap name ${tap} is not one of Skjold's`);
@@ -195,7 +196,8 @@ export function buildVmFirewallRemoval(target: Pick<VmFirewallTarget, "tap" | "m
   const inChain = inChainOf(target.tap);
   const outChain = outChainOf(target.tap);
   const lines = [`table ${T} {`, ...MAPS, "}", ...declare(T, [inChain, outChain])];
-  for (const e of elements(target)) lines.push(`add element ${T} ${e.map} { ${e.key} : jump ${e.chain} }`, `delete element ${T} ${e.map} { ${e.key} }`);
+  for (const e of elements(target))
+    lines.push(`add element ${T} ${e.map} { ${e.key} : jump ${e.chain} }`, `delete element ${T} ${e.map} { ${e.key} }`);
   lines.push(`flush chain ${T} ${inChain}`, `flush chain ${T} ${outChain}`);
   return `${lines.join("\n")}\n`;
 }

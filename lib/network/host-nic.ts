@@ -63,7 +63,12 @@ function firewallRemovalLines(target: Pick<VmFirewallTarget, "tap" | "mode" | "i
  * Removes the tap (its routes and bridge port go with it), its anti-spoofing filter and its firewall.
  * A bridged guest's firewall is keyed by its addresses: pass them when they are known. Safe to repeat.
  */
-export function buildGuestNicRemoval(opts: { tap: string; mode: GuestNicSetup["mode"]; ipv4?: string | null; ipv6?: string | null }): string {
+export function buildGuestNicRemoval(opts: {
+  tap: string;
+  mode: GuestNicSetup["mode"];
+  ipv4?: string | null;
+  ipv6?: string | null;
+}): string {
   const tap = quoteArg(opts.tap);
   return [
     "set -eu",

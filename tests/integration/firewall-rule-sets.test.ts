@@ -123,7 +123,9 @@ describe.each(DB_KINDS)("firewall rule sets (%s)", (kind) => {
 
   it("re-applies an edited set on every placed VM that has it, and refuses to delete a set in use", async () => {
     const [set] = (await listRuleSets({ ...as(member), page: { limit: 50 } })).items;
-    const bad = await refusal(updateRuleSet({ ...as(member), ruleSetId: set!.id, input: { ...web, rules: [{ protocol: "tcp", sources: ["::/0"] }] } }));
+    const bad = await refusal(
+      updateRuleSet({ ...as(member), ruleSetId: set!.id, input: { ...web, rules: [{ protocol: "tcp", sources: ["::/0"] }] } }),
+    );
     expect((bad.details as { path: string }[])[0]!.path).toBe("rules.0.fromPort");
     const updated = await updateRuleSet({ ...as(member), ruleSetId: set!.id, input: { ...web, outbound: "allow", rules: [] } });
     expect(updated.jobIds).toHaveLength(1);

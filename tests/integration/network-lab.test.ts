@@ -315,7 +315,9 @@ describe("VMs with their own addresses on routed and bridged lab hosts", () => {
       }
     });
 
-    it("lets TCP 8080 in from the rule's CIDR only, on both hosts, and keeps Skjold's management SSH working", { timeout: 300_000 }, async () => {
+    it("lets TCP 8080 in from the rule's CIDR only, on both hosts, and keeps Skjold's management SSH working", {
+      timeout: 300_000,
+    }, async () => {
       const set = await createRuleSet({ ...team(), input: web([webRule(), sshRule()]) });
       webId = set.id;
       const t0 = Date.now();
@@ -343,7 +345,9 @@ describe("VMs with their own addresses on routed and bridged lab hosts", () => {
         const vm = await detail(id);
         const r = ssh(vm, vm.ipAddress!, "sudo nft flush ruleset && sudo nft list ruleset | wc -l");
         expect(r.stdout.trim(), r.stderr).toBe("0");
-        expect(reaches(env.net.upstream.netns, vm.ipAddress!), `${vm.name} from the upstream after the guest flushed its nftables`).toBe(false);
+        expect(reaches(env.net.upstream.netns, vm.ipAddress!), `${vm.name} from the upstream after the guest flushed its nftables`).toBe(
+          false,
+        );
         expect(reaches(env.net.client.netns, vm.ipAddress!)).toBe(true);
       }
     });
@@ -360,7 +364,9 @@ describe("VMs with their own addresses on routed and bridged lab hosts", () => {
       await updateRuleSet({ ...team(), ruleSetId: webId, input: web([webRule(), sshRule()]) });
       await applied([vms.routed.id, vms.bridged.id], Date.now());
       const vm = await detail(vms.routed.id);
-      expect(ssh(vm, vm.ipAddress!, `ping -c 1 -W 2 ${env.net.client.ipv4} >/dev/null && echo out || echo blocked`).stdout.trim()).toBe("out");
+      expect(ssh(vm, vm.ipAddress!, `ping -c 1 -W 2 ${env.net.client.ipv4} >/dev/null && echo out || echo blocked`).stdout.trim()).toBe(
+        "out",
+      );
     });
 
     it("closes 8080 on the running VMs within seconds when the rule is removed, and opens everything when the set is taken off", async () => {
@@ -379,7 +385,9 @@ describe("VMs with their own addresses on routed and bridged lab hosts", () => {
       timings.push(`set taken off: ${await applied([routed.id], t1)} ms`);
       expect(reaches(env.net.upstream.netns, routed.ipAddress!)).toBe(true);
       const h1 = env.hosts.find((h) => h.mode === "routed")!;
-      expect(inNetns(h1.netns, ["nft", "list", "table", "inet", "skjold_guests"]).stdout).not.toContain(`in_sk${routed.domainName.slice(4)}`);
+      expect(inNetns(h1.netns, ["nft", "list", "table", "inet", "skjold_guests"]).stdout).not.toContain(
+        `in_sk${routed.domainName.slice(4)}`,
+      );
       console.log(`firewall change → enforced (job done), TCG lab: ${timings.join("; ")}`);
     });
   });

@@ -27,6 +27,8 @@ const MODELS = [
   "addressEvent",
   "virtualMachine",
   "warmPool",
+  "firewallRuleSet",
+  "vmFirewallRuleSet",
   "vmEvent",
   "cluster",
   "hardeningReport",

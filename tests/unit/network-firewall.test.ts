@@ -14,7 +14,13 @@ import { buildGuestFirewallScript, buildGuestNicRemoval } from "@/lib/network/ho
 // applied for real on the network lab (tests/integration/network-lab.test.ts); here: what it says.
 
 const routed: VmFirewallTarget = { tap: "sk0123456789ab", mode: "routed", directSsh: false };
-const bridged: VmFirewallTarget = { tap: "sk0123456789ab", mode: "bridged", directSsh: false, ipv4: "203.0.113.200", ipv6: "2001:db8:0:1::1000" };
+const bridged: VmFirewallTarget = {
+  tap: "sk0123456789ab",
+  mode: "bridged",
+  directSsh: false,
+  ipv4: "203.0.113.200",
+  ipv6: "2001:db8:0:1::1000",
+};
 const policy: VmFirewallPolicy = {
   outbound: "allow",
   inbound: [
@@ -62,8 +68,12 @@ describe("host firewall nft", () => {
 
   it("refuses what must never reach a root shell: another tap name, a bad prefix, a reversed range", () => {
     expect(() => buildVmFirewall({ ...routed, tap: "eth0; reboot" }, policy)).toThrow(/not one of Skjold's/);
-    expect(() => buildVmFirewall(routed, { ...policy, inbound: [{ ...policy.inbound[0]!, sources: ["1.2.3.4/8"] }] })).toThrow(/not a prefix/);
-    expect(() => buildVmFirewall(routed, { ...policy, inbound: [{ ...policy.inbound[0]!, fromPort: 9, toPort: 8 }] })).toThrow(/port range/);
+    expect(() => buildVmFirewall(routed, { ...policy, inbound: [{ ...policy.inbound[0]!, sources: ["1.2.3.4/8"] }] })).toThrow(
+      /not a prefix/,
+    );
+    expect(() => buildVmFirewall(routed, { ...policy, inbound: [{ ...policy.inbound[0]!, fromPort: 9, toPort: 8 }] })).toThrow(
+      /port range/,
+    );
     expect(() => buildVmFirewall({ ...bridged, ipv4: "2001:db8::1" }, policy)).toThrow(/not an IPv4/);
   });
 
@@ -117,7 +127,9 @@ describe("rule set input", () => {
     expect(paths({ ...ok, rules: [{ ...ok.rules[0], sources: ["198.51.100.9/24"] }] })).toEqual([
       "rules.0.sources.0: 198.51.100.9/24 has host bits set; did you mean 198.51.100.0/24?",
     ]);
-    expect(paths({ ...ok, rules: [{ ...ok.rules[0], sources: ["10.0.0.0/33"] }] })[0]).toMatch(/^rules\.0\.sources\.0: 10\.0\.0\.0\/33 is not a prefix/);
+    expect(paths({ ...ok, rules: [{ ...ok.rules[0], sources: ["10.0.0.0/33"] }] })[0]).toMatch(
+      /^rules\.0\.sources\.0: 10\.0\.0\.0\/33 is not a prefix/,
+    );
     expect(paths({ ...ok, rules: [{ ...ok.rules[0], sources: [] }] })[0]).toMatch(/^rules\.0\.sources: name at least one source/);
     expect(paths({ ...ok, rules: [{ protocol: "icmp", fromPort: 8, sources: ["::/0"] }] })).toEqual([
       "rules.0.fromPort: ICMP has no ports; leave the port range out",

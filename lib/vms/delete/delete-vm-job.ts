@@ -22,7 +22,11 @@ export const deleteVmJob = defineJob({
       key: "await-provisioning",
       async run({ prisma, payload }) {
         const busy = await prisma.job.count({
-          where: { vmId: payload.vmId, kind: { in: ["vm.provision", "vm.power", "vm.personalise", "vm.warm", "vm.firewall"] }, finishedAt: null },
+          where: {
+            vmId: payload.vmId,
+            kind: { in: ["vm.provision", "vm.power", "vm.personalise", "vm.warm", "vm.firewall"] },
+            finishedAt: null,
+          },
         });
         if (busy > 0)
           throw new AppError("BUSY", "waiting for the VM's running job to finish or roll back", {

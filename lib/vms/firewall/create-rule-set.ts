@@ -6,8 +6,7 @@ import { FirewallRuleSetInput } from "../../firewall/schemas";
 import type { TeamRequest } from "../shared/find-team-vm";
 import { ruleSetView, type RuleSetView } from "./rule-set-view";
 
-export const isUniqueViolation = (err: unknown) =>
-  typeof err === "object" && err !== null && (err as { code?: string }).code === "P2002";
+export const isUniqueViolation = (err: unknown) => typeof err === "object" && err !== null && (err as { code?: string }).code === "P2002";
 
 export const nameTaken = (name: string) =>
   new AppError("CONFLICT", `The team already has a rule set named ${name}`, {

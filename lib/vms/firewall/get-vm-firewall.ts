@@ -10,7 +10,10 @@ import { firewallEnforceable, vmFirewallPolicy } from "./vm-firewall-policy";
 export async function getVmFirewall(opts: VmRequest) {
   const { team } = await requireTeam({ prisma: opts.prisma, principal: opts.principal, slug: opts.teamSlug, need: "read" });
   const vm = /^[0-9a-f-]{36}$/i.test(opts.vmId)
-    ? await opts.prisma.virtualMachine.findUnique({ where: { id: opts.vmId }, include: { host: { select: { name: true, networkMode: true } } } })
+    ? await opts.prisma.virtualMachine.findUnique({
+        where: { id: opts.vmId },
+        include: { host: { select: { name: true, networkMode: true } } },
+      })
     : null;
   if (!vm || vm.teamId !== team.id) throw notFound("VM not found", { key: "error.vm.notFound" });
   const { sets, policy } = await vmFirewallPolicy(opts.prisma, vm.id);

@@ -11,7 +11,9 @@ import { ruleSetView, type RuleSetView } from "./rule-set-view";
 /** Finds the team's rule set by id; another team's is simply not found. */
 export async function findTeamRuleSet(opts: TeamRequest & { ruleSetId: string }) {
   const { team } = await requireTeam({ prisma: opts.prisma, principal: opts.principal, slug: opts.teamSlug, need: "operate" });
-  const row = /^[0-9a-f-]{36}$/i.test(opts.ruleSetId) ? await opts.prisma.firewallRuleSet.findUnique({ where: { id: opts.ruleSetId } }) : null;
+  const row = /^[0-9a-f-]{36}$/i.test(opts.ruleSetId)
+    ? await opts.prisma.firewallRuleSet.findUnique({ where: { id: opts.ruleSetId } })
+    : null;
   if (!row || row.teamId !== team.id) throw notFound("Rule set not found", { key: "error.firewall.notFound" });
   return { team, row };
 }

@@ -79,8 +79,8 @@ export default async function FirewallPage({ params }: { params: Promise<{ slug:
               cell: (s) =>
                 s.rules.length ? (
                   <ul className="flush">
-                    {s.rules.map((r, i) => (
-                      <li key={i} className="mono">
+                    {s.rules.map((r) => (
+                      <li key={`${ruleText(r)} ${r.sources.join(",")}`} className="mono">
                         {ruleText(r)} {t("firewall.from")} {r.sources.join(", ")}
                       </li>
                     ))}

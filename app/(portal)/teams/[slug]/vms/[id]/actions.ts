@@ -56,6 +56,10 @@ export async function vmFirewallAction(slug: string, vmId: string, _p: ActionSta
     revalidatePath(`/teams/${slug}/vms/${vmId}`);
     const vm = await getVmDetail({ ...c, teamSlug: slug, vmId });
     const { t } = await getT(c.principal.locale);
-    return { message: ruleSets.length ? t("firewall.applied", { name: vm.name, sets: ruleSets.join(", ") }) : t("firewall.appliedNone", { name: vm.name }) };
+    return {
+      message: ruleSets.length
+        ? t("firewall.applied", { name: vm.name, sets: ruleSets.join(", ") })
+        : t("firewall.appliedNone", { name: vm.name }),
+    };
   });
 }

@@ -37,8 +37,8 @@ export function FirewallSection(props: {
           </p>
           {fw.effective.inbound.length ? (
             <ul className="mono">
-              {fw.effective.inbound.map((r, i) => (
-                <li key={i}>
+              {fw.effective.inbound.map((r) => (
+                <li key={`${ruleText(r)} ${r.sources.join(",")}`}>
                   {ruleText(r)} {t("firewall.from")} {r.sources.join(", ")}
                 </li>
               ))}
