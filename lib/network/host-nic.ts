@@ -55,7 +55,7 @@ function firewallRemovalLines(target: Pick<VmFirewallTarget, "tap" | "mode" | "i
   return [
     `sudo -n nft -f - ${heredoc("SKJOLD_NFT", buildVmFirewallRemoval(target))}`,
     // Refused only while a stale element (a bridged guest removed without its addresses) names them.
-    `sudo -n nft -f - ${heredoc("SKJOLD_NFT", buildVmFirewallChainDeletion(target.tap))} 2>/dev/null || true`,
+    `{ sudo -n nft -f - 2>/dev/null || true; } ${heredoc("SKJOLD_NFT", buildVmFirewallChainDeletion(target.tap))}`,
   ];
 }
 

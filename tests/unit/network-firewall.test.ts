@@ -8,6 +8,10 @@ import {
   type VmFirewallPolicy,
   type VmFirewallTarget,
 } from "@/lib/network/firewall-nft";
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { buildGuestFirewallScript, buildGuestNicRemoval } from "@/lib/network/host-nic";
 
 // The host firewall's nft text (issue 14) and the rule-set input it is built from. The text is
@@ -84,7 +88,7 @@ describe("host firewall nft", () => {
     expect(buildVmFirewallChainDeletion(routed.tap)).toContain("delete chain inet skjold_guests out_sk0123456789ab");
     const nic = buildGuestNicRemoval({ tap: routed.tap, mode: "bridged", ipv4: bridged.ipv4, ipv6: bridged.ipv6 });
     expect(nic).toContain("delete element inet skjold_guests to_guest4 { 203.0.113.200 }");
-    expect(nic).toMatch(/delete chain inet skjold_guests out_sk0123456789ab\nSKJOLD_NFT 2>\/dev\/null \|\| true/);
+    expect(nic).toContain("{ sudo -n nft -f - 2>/dev/null || true; } <<'SKJOLD_NFT'");
     expect(buildGuestFirewallScript({ target: routed, policy: null })).toContain("flush chain inet skjold_guests in_sk0123456789ab");
     expect(buildGuestFirewallScript({ target: routed, policy })).toContain("sudo -n nft -f - <<'SKJOLD_NFT'");
   });
@@ -157,5 +161,40 @@ describe("rule lines of the portal's form", () => {
     expect(parseRuleLines(formatRuleLines(rules))).toEqual(parseRuleLines(text));
     const bad = FirewallRuleSetInput.safeParse({ name: "x", rules: parseRuleLines("tcp 90-80 ::/0") });
     expect(bad.error?.issues[0]?.path.join(".")).toBe("rules.0.toPort");
+  });
+});
+
+describe("the host scripts as a shell reads them", () => {
+  /** Runs a script with a stand-in `sudo` (and `ip`) that keeps each nft batch it is handed; returns them. */
+  function batches(script: string, failNft = false): { status: number | null; batches: string[] } {
+    const dir = mkdtempSync(path.join(tmpdir(), "skjold-fw-"));
+    try {
+      const sudo = path.join(dir, "sudo");
+      writeFileSync(
+        sudo,
+        `#!/bin/sh\nn=$(ls ${dir}/batch-* 2>/dev/null | wc -l)\ncat > ${dir}/batch-$n\n${failNft ? "exit 1" : "exit 0"}\n`,
+      );
+      writeFileSync(path.join(dir, "ip"), "#!/bin/sh\nexit 1\n");
+      chmodSync(sudo, 0o755);
+      chmodSync(path.join(dir, "ip"), 0o755);
+      const r = spawnSync("sh", ["-s"], { input: script, env: { ...process.env, PATH: `${dir}:/usr/bin:/bin` }, encoding: "utf8" });
+      const files = readdirSync(dir)
+        .filter((f) => f.startsWith("batch-"))
+        .sort();
+      return { status: r.status, batches: files.map((f) => readFileSync(path.join(dir, f), "utf8")) };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  it("hands nft each batch whole, and a refused chain deletion does not fail the removal", () => {
+    const apply = batches(buildGuestFirewallScript({ target: routed, policy }));
+    expect(apply).toEqual({ status: 0, batches: [buildVmFirewall(routed, policy)] });
+    const removal = batches(buildGuestFirewallScript({ target: bridged, policy: null }));
+    expect(removal).toEqual({ status: 0, batches: [buildVmFirewallRemoval(bridged), buildVmFirewallChainDeletion(bridged.tap)] });
+    // The removal's own batch failing fails the script (set -e); only the chain deletion may fail.
+    expect(batches(buildGuestFirewallScript({ target: bridged, policy: null }), true).status).not.toBe(0);
+    const nic = batches(buildGuestNicRemoval({ tap: bridged.tap, mode: "bridged", ipv4: bridged.ipv4, ipv6: bridged.ipv6 }));
+    expect(nic.status).toBe(0);
+    expect(nic.batches.slice(1)).toEqual([buildVmFirewallRemoval(bridged), buildVmFirewallChainDeletion(bridged.tap)]);
   });
 });

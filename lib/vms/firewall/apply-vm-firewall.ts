@@ -8,12 +8,15 @@ import { vmFirewallPolicy, vmFirewallTarget } from "./vm-firewall-policy";
 /**
  * Puts the VM's stored firewall on its host (one SSH exec, one nft batch), or takes it away when no
  * rule set is applied, and tells the VM's timeline. Reads the sets at the moment it runs, so the last
- * run wins whatever order changes came in. Nothing to do on a lab-trial host (no tap of its own).
+ * run wins whatever order changes came in. Nothing to do on a lab-trial host (no tap of its own), nor
+ * (`skipWhenNone`, provisioning) for a VM without rule sets.
  */
-export async function applyVmFirewall(opts: { prisma: PrismaClient; vm: PlacedVm; quietWhenNone?: boolean }) {
+export async function applyVmFirewall(opts: { prisma: PrismaClient; vm: PlacedVm; skipWhenNone?: boolean }) {
   const { prisma, vm } = opts;
   if (!isPublicMode(vm.host.networkMode)) return { enforced: false, sets: [] as string[], outbound: null, rules: 0 };
   const { sets, policy } = await vmFirewallPolicy(prisma, vm.id);
+  // A VM being provisioned without rule sets has no firewall on its host to take away.
+  if (!policy && opts.skipWhenNone) return { enforced: true, sets: [] as string[], outbound: null, rules: 0 };
   const guest = vmFirewallTarget(vm, vm.host);
   await applyGuestFirewall({ ...vmHostContext(vm, prisma), guest, policy });
   const names = sets.map((s) => s.name);
@@ -27,7 +30,7 @@ export async function applyVmFirewall(opts: { prisma: PrismaClient; vm: PlacedVm
       key: policy.outbound === "deny" ? "event.firewallAppliedDeny" : "event.firewallApplied",
       params: { host: vm.host.name, rules, sets: names.join(", ") },
     });
-  } else if (!opts.quietWhenNone) {
+  } else {
     await addVmEvent({
       prisma,
       vmId: vm.id,

@@ -38,7 +38,7 @@ export const hostNetworkStep: StepDefinition<ProvisionVmPayload> = {
         addresses: [nic.ipv4, nic.ipv6].filter((a): a is string => Boolean(a)),
       },
     });
-    const firewall = await applyVmFirewall({ prisma, vm, quietWhenNone: true });
+    const firewall = await applyVmFirewall({ prisma, vm, skipWhenNone: true });
     return { tap: nic.tap, mode: nic.mode, firewall: firewall.sets };
   },
   async compensate({ prisma, payload }) {
