@@ -11,6 +11,7 @@ import { PolicyChangeInput } from "../residency/policy-input";
 import { PortalLocationInputSchema } from "../residency/portal-location";
 import { OrderClusterInput } from "../clusters/order/schemas";
 import { OrderVmInput } from "../vms/order/schemas";
+import { ResizeVmInput } from "../vms/resize/schemas";
 import { VmPowerActionSchema } from "../vms/power/schemas";
 import { SetWarmPoolInput } from "../vms/warm/schemas";
 import { AddSshKeyInput } from "../users/ssh-keys";
@@ -87,6 +88,14 @@ const API_PATHS: Paths = {
   },
   "/api/v1/teams/{slug}/vms/{id}/actions": {
     post: { summary: "Power action: 202 with the jobId", body: z.strictObject({ action: VmPowerActionSchema }), roles: "owner, member" },
+  },
+  "/api/v1/teams/{slug}/vms/{id}/resize": {
+    post: {
+      summary:
+        "Change the VM's plan: 202 with the vm.resize jobId. The disk grows (online when it runs, with its filesystem); vCPUs and memory apply at the next start; a smaller disk, the quota or the host's room refuse it",
+      body: ResizeVmInput,
+      roles: "owner, member",
+    },
   },
   "/api/v1/teams/{slug}/vms/{id}/verify": {
     post: {

@@ -113,6 +113,20 @@ export const errorText = {
   "error.unavailable":
     "The database is unavailable for the moment. Retry in {seconds} seconds; if it lasts, quote this id to your operator: {id}",
   "error.vm.alreadyDeleted": "{name} is already deleted.",
+  "error.vm.resizeNoVolumeSize": "virsh vol-info gave no capacity for {volume}: {output}",
+  "error.vm.resizeDiskShort": "{volume} is {now} bytes after growing it to {bytes}",
+  "error.vm.resizeFilesystemShort": "the guest's root filesystem is {size} bytes after growing it to a {bytes}-byte disk",
+  "error.vm.resizeShrink":
+    "Plan {plan} has a {planDisk} GB disk and {name}'s is {vmDisk} GB: a disk cannot shrink. Pick a plan with at least {minDisk} GB.",
+  "error.vm.resizeSame": "{name} already has {plan}'s size; nothing to change.",
+  "error.vm.resizeHostUnknown": "{name}'s host has not reported its capacity yet; try again later.",
+  "error.vm.resizeNoVcpus":
+    "{name}'s host {host} has no room for {plan}: its other VMs use {used} of {cap} vCPUs and the new plan needs {needs}.",
+  "error.vm.resizeNoMemory":
+    "{name}'s host {host} has no room for {plan}: its other VMs use {used} of {cap} MiB and the new plan needs {needs} MiB.",
+  "error.vm.resizeNoDisk": "{name}'s host {host} has {free} GiB free in its storage pool; {plan}'s disk needs {more} GiB more.",
+  "error.vm.resizeWrongState": "{name} is {vmState}; a running or stopped VM can change its plan.",
+  "error.vm.planNotFound": "Plan {plan} does not exist or is no longer offered.",
   "error.vm.busy": "{name} is busy ({job}); try again when it has finished.",
   "error.vm.busyPower": "{name} is busy (another power action); try again when it has finished.",
   "error.vm.cannotProvision": "VM {name} is {vmState}; it cannot be provisioned",

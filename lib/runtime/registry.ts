@@ -12,6 +12,7 @@ import { ledgerVerificationTask } from "../residency/run-verification";
 import { deleteVmJob } from "../vms/delete/delete-vm-job";
 import { addHostBackEvent, addHostWaitingEvent } from "../vms/shared/host-outage-events";
 import { powerVmJob } from "../vms/power/power-vm-job";
+import { resizeVmJob } from "../vms/resize/resize-vm-job";
 import { finishRollbacksTask } from "../vms/provision/finish-rollbacks-task";
 import { provisionVmJob, provisionVmJobV1, provisionVmJobV2 } from "../vms/provision/provision-vm-job";
 import { verifyVmJob } from "../vms/verify/verify-vm-job";
@@ -29,6 +30,7 @@ export const jobRegistry = createJobRegistry(
   provisionVmJobV2,
   provisionVmJobV1,
   powerVmJob,
+  resizeVmJob,
   deleteVmJob,
   verifyVmJob,
   warmVmJob,

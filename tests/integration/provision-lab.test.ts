@@ -15,6 +15,7 @@ import { latestVmHardeningReport } from "@/lib/vms/queries/hardening-report";
 import { deleteVm } from "@/lib/vms/delete/delete-vm";
 import { verifyVmNow } from "@/lib/vms/verify/verify-vm-now";
 import { vmPowerAction } from "@/lib/vms/power/vm-power-action";
+import { resizeVm } from "@/lib/vms/resize/resize-vm";
 import { openEntries } from "@/lib/residency/open-entries";
 import { createPostgresDatabase } from "@/tests/helpers/jobs-processes";
 import { findOrphans, makeTenant, onboardLabHost, tenantTarget, waitForJob } from "@/tests/helpers/provision-lab";
@@ -164,6 +165,58 @@ describe("ordering a VM on the lab host", () => {
       ["hardening.verified", expect.stringMatching(/^Hardening verified: \d+ pass, 0 fail/)],
     ]);
     expect(await db.prisma.auditEvent.count({ where: { action: "vm.verify", targetId: vmId } })).toBe(2);
+  }, 300_000);
+
+  it("changes the running VM's plan: the disk and its filesystem grow online, vCPUs and memory wait for the next start", async () => {
+    const ctx = { prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, vmId };
+    await db.prisma.plan.createMany({
+      data: [
+        { code: "nano-plus", name: "Nano plus", vcpus: 2, memoryMb: 768, diskGb: 12 },
+        { code: "nano-slim", name: "Nano slim", vcpus: 1, memoryMb: 512, diskGb: 8 },
+      ],
+    });
+    const detail = await getVmDetail(ctx);
+    const asTenant = tenantTarget(env.lab, detail, tenant.privateKey);
+    const rootSize = async () =>
+      Number(
+        (await sharedSshPool().exec({ target: asTenant, argv: ["df", "-B1", "--output=size", "/"], step: "root size" })).stdout.split(
+          "\n",
+        )[1],
+      );
+    const before = await rootSize();
+    expect(before).toBeLessThan(10.5 * 2 ** 30);
+    // A smaller disk is refused in words before anything is queued.
+    const shrink = await resizeVm({ ...ctx, input: { planCode: "nano-slim" } }).catch((e: unknown) => e);
+    expect(shrink).toMatchObject({ code: "VALIDATION", message: expect.stringContaining("a disk cannot shrink") });
+    expect(await db.prisma.job.count({ where: { vmId, kind: "vm.resize" } })).toBe(0);
+
+    const { jobId } = await resizeVm({ ...ctx, input: { planCode: "nano-plus" } });
+    // The row holds the new size at once (quota and the host's room count it).
+    expect(await db.prisma.virtualMachine.findUniqueOrThrow({ where: { id: vmId } })).toMatchObject({
+      vcpus: 2,
+      memoryMb: 768,
+      diskGb: 12,
+    });
+    worker.wake();
+    const end = await waitForJob(db, jobId, () => false);
+    expect(end.state, end.lastError ?? "").toBe("SUCCEEDED");
+    const after = await rootSize();
+    expect(after).toBeGreaterThan(11 * 2 ** 30);
+    expect(after).toBeGreaterThan(before);
+    // The running guest keeps its vCPUs and memory; the persistent definition has the new ones.
+    const vm = await db.prisma.virtualMachine.findUniqueOrThrow({ where: { id: vmId } });
+    const inactive = execFileSync("virsh", ["-q", "-c", "qemu:///system", "dumpxml", "--inactive", vm.domainName], { encoding: "utf8" });
+    expect(inactive).toMatch(/<vcpu[^>]*>2<\/vcpu>/);
+    expect(inactive).toMatch(/<memory unit='KiB'>786432<\/memory>/);
+    const live = execFileSync("virsh", ["-q", "-c", "qemu:///system", "dumpxml", vm.domainName], { encoding: "utf8" });
+    expect(live).toMatch(/<vcpu[^>]*>1<\/vcpu>/);
+    const [event] = await db.prisma.vmEvent.findMany({ where: { vmId, kind: "resized" } });
+    expect(event?.message).toBe(
+      "Resized to Nano plus: 2 vCPUs, 768 MiB, 12 GB disk; the disk and its filesystem grew online; vCPUs and memory apply at the next start (shut down, then start)",
+    );
+    expect(await db.prisma.auditEvent.count({ where: { action: "vm.resize", targetId: vmId } })).toBe(1);
+    // The same plan again: nothing to change.
+    expect(await resizeVm({ ...ctx, input: { planCode: "nano-plus" } }).catch((e: unknown) => e)).toMatchObject({ code: "CONFLICT" });
   }, 300_000);
 
   it("forces the VM off through a power job", async () => {

@@ -36,6 +36,8 @@ export const vmEvents: Translation<typeof en> = {
   "event.power.alreadyOff": "Var allerede av; libvirt melder {state}",
   "event.power.rebootRequested": "Omstart bedt om; libvirt melder {state}",
   "event.power.forcedOff": "Tvunget av; libvirt melder {state}",
+  "event.resized": "Endret til {plan}: {vcpus} vCPU-er, {memoryMb} MiB, {diskGb} GB disk; {how}",
+  "event.resizeFailed": "Endringen til {plan} feilet og ble rullet tilbake: {cause}",
   "event.deleting": "Slettingen har startet",
   "event.removed": "Domenet {domain}, disken og frøet er fjernet fra {host}",
   "event.deleted": "Slettet; historikken blir stående",

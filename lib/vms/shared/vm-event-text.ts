@@ -41,6 +41,8 @@ export const vmEventText = {
   "event.power.alreadyOff": "Already off; libvirt reports {state}",
   "event.power.rebootRequested": "Reboot requested; libvirt reports {state}",
   "event.power.forcedOff": "Forced off; libvirt reports {state}",
+  "event.resized": "Resized to {plan}: {vcpus} vCPUs, {memoryMb} MiB, {diskGb} GB disk; {how}",
+  "event.resizeFailed": "Resize to {plan} failed and was undone: {cause}",
   "event.deleting": "Deletion started",
   "event.removed": "Domain {domain}, its disk and its seed removed from {host}",
   "event.deleted": "Deleted; its history stays",

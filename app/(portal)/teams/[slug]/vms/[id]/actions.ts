@@ -8,6 +8,7 @@ import { VmPowerActionSchema } from "@/lib/vms/power/schemas";
 import { deleteVm } from "@/lib/vms/delete/delete-vm";
 import { verifyVmNow } from "@/lib/vms/verify/verify-vm-now";
 import { vmPowerAction } from "@/lib/vms/power/vm-power-action";
+import { resizeVm } from "@/lib/vms/resize/resize-vm";
 import { getT } from "@/app/_i18n/server";
 import { runAction, type ActionState } from "@/app/_server/actions";
 import { requestMeta, requireUser } from "@/app/_server/request";
@@ -42,6 +43,14 @@ export async function deleteVmAction(slug: string, vmId: string, _p: ActionState
 export async function verifyAction(slug: string, vmId: string, _p: ActionState): Promise<ActionState> {
   return runAction(async () => {
     await verifyVmNow({ ...(await ctx()), teamSlug: slug, vmId });
+    revalidatePath(`/teams/${slug}/vms/${vmId}`);
+  });
+}
+
+/** A change of plan (a "vm.resize" job); refusals (a smaller disk, quota, the host's room) come back in words. */
+export async function resizeAction(slug: string, vmId: string, _p: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    await resizeVm({ ...(await ctx()), teamSlug: slug, vmId, input: { planCode: String(form.get("planCode") ?? "") } });
     revalidatePath(`/teams/${slug}/vms/${vmId}`);
   });
 }

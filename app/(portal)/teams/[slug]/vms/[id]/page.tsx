@@ -12,7 +12,7 @@ import { getT, pageTitle, type T } from "@/app/_i18n/server";
 import { jobStateLabels, stepNameLabels, stepStateLabels } from "@/app/_i18n/state-labels";
 import { vmEventText } from "@/app/_i18n/vm-outage-text";
 import { requireUser } from "@/app/_server/request";
-import { deleteVmAction, powerAction, verifyAction } from "./actions";
+import { deleteVmAction, powerAction, resizeAction, verifyAction } from "./actions";
 import { CopyLine } from "./copy-button";
 import { DeleteVmDialog } from "./delete-dialog";
 import { HardeningReportCard } from "./hardening-report";
@@ -52,6 +52,10 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
   const vm = await getVmDetail({ prisma, principal: user, teamSlug: slug, vmId: id }).catch(hide);
   const snapshot = vm.jobs[0] ?? null;
   const operate = roleCan(role, "operate") && vm.state !== "DELETED" && vm.state !== "DELETING";
+  const resizable = operate && (vm.state === "RUNNING" || vm.state === "STOPPED");
+  const plans = resizable
+    ? await prisma.plan.findMany({ where: { active: true }, orderBy: [{ vcpus: "asc" }, { memoryMb: "asc" }, { diskGb: "asc" }] })
+    : [];
   return (
     <div className="stack">
       <p className="muted">
@@ -122,6 +126,27 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
               }}
             />
           </div>
+          {resizable ? (
+            <>
+              <h3 className="gap-above">{t("vm.resizeTitle")}</h3>
+              <p className="muted">{t("vm.resizeHint")}</p>
+              <ActionForm
+                action={resizeAction.bind(null, slug, vm.id)}
+                submit={t("vm.resizeSubmit")}
+                variant="secondary"
+                inline
+                testId="resize-form"
+              >
+                <select name="planCode" defaultValue={vm.plan.code} aria-label={t("vm.plan")}>
+                  {plans.map((p) => (
+                    <option key={p.code} value={p.code}>
+                      {t("vm.resizePlanOption", { name: p.name, vcpus: p.vcpus, memoryMb: p.memoryMb, diskGb: p.diskGb })}
+                    </option>
+                  ))}
+                </select>
+              </ActionForm>
+            </>
+          ) : null}
         </section>
       ) : null}
       <div className="grid">
