@@ -163,6 +163,26 @@ describe("ordering a VM", () => {
     expect(report.controls.length).toBeGreaterThan(30);
   });
 
+  it("changes the plan on the VM page: the disk grows on the running VM, a smaller one is refused in words", {
+    timeout: 300_000,
+  }, async () => {
+    const form = page.getByTestId("resize-form");
+    await form.getByRole("combobox").selectOption("small");
+    await form.getByRole("button", { name: "Change plan" }).click();
+    const progress = page.getByTestId("job-progress");
+    await expect.poll(() => progress.textContent(), { timeout: 60_000 }).toContain("vm.resize");
+    await expect.poll(() => progress.getAttribute("data-job-state"), { timeout: 240_000, interval: 1_000 }).toBe("SUCCEEDED");
+    await page.reload();
+    expect(await page.getByTestId("vm-events").textContent()).toContain(
+      "Resized to Small: 1 vCPUs, 2048 MiB, 25 GB disk; the disk and its filesystem grew online; vCPUs and memory apply at the next start",
+    );
+    await page.getByTestId("resize-form").getByRole("combobox").selectOption("nano");
+    await page.getByTestId("resize-form").getByRole("button", { name: "Change plan" }).click();
+    await expect
+      .poll(() => page.getByRole("alert").allTextContents(), { timeout: 30_000 })
+      .toContain(`Plan Nano has a 10 GB disk and ${vmName}'s is 25 GB: a disk cannot shrink. Pick a plan with at least 25 GB.`);
+  });
+
   it("deletes the VM only after its name is typed into the confirmation dialog", { timeout: 300_000 }, async () => {
     await page.getByRole("button", { name: "Delete VM" }).click();
     const dialog = page.getByTestId("delete-dialog");
