@@ -110,6 +110,11 @@ export const errors: Translation<typeof en> = {
   "error.unavailable":
     "Databasen er utilgjengelig for øyeblikket. Prøv igjen om {seconds} sekunder; hvis det varer, oppgi denne ID-en til operatøren din: {id}",
   "error.vm.alreadyDeleted": "{name} er allerede slettet.",
+  "error.vm.bootEmergencyShell":
+    "Gjesten stoppet i et nødskall under oppstart («{line}»): et filsystem eller en tjeneste den trenger, feilet; konsollens siste linjer står på VM-ens side",
+  "error.vm.bootKernelPanic": "Gjestens kjerne fikk panikk under oppstart («{line}»); konsollens siste linjer står på VM-ens side",
+  "error.vm.bootNoDevice":
+    "Gjesten fant ingen oppstartbar enhet på disken sin: avbildningen {image} har ingen oppstartslaster, så den må registreres med kjernen og initrd (Admin → Avbildninger)",
   "error.vm.busy": "{name} er opptatt ({job}); prøv igjen når det er ferdig.",
   "error.vm.busyPower": "{name} er opptatt (en annen strømhandling); prøv igjen når den er ferdig.",
   "error.vm.cannotProvision": "VM-en {name} har tilstanden «{vmState}»; den kan ikke klargjøres",
