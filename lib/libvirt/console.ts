@@ -1,6 +1,7 @@
 import { StringDecoder } from "node:string_decoder";
 import type { Client, ClientChannel } from "ssh2";
 import { assertDomainName, quoteCommand } from "../ssh/quote";
+import { targetKey } from "../ssh/target";
 import type { HostContext } from "./virsh";
 
 // Reads a domain's serial console through `virsh console` on the host, over the host's pooled SSH
@@ -13,12 +14,17 @@ import type { HostContext } from "./virsh";
 const ATTACHED = /Escape character is|Connected to domain/;
 /** What virsh prints before the guest's own output; a console whose header is longer is not virsh's. */
 const HEADER_MAX = 4_096;
+/**
+ * Consoles open at once per host from this process. Each holds an SSH session on the host's pooled
+ * connection for as long as a boot is watched; sshd allows 10 sessions per connection by default
+ * (MaxSessions), and the steps' own commands need theirs. Past this a boot is waited for unwatched.
+ */
+const MAX_TAPS_PER_HOST = 4;
+const openTaps = new Map<string, number>();
 
 export interface ConsoleTap {
   /** true once virsh is connected to the console; false when it could not attach (then it has closed) */
   readonly attached: Promise<boolean>;
-  /** resolves when the console has ended: closed here, by the host, or because the domain stopped */
-  readonly ended: Promise<void>;
   close(): void;
 }
 
@@ -26,19 +32,26 @@ export async function tapConsole(
   ctx: HostContext & { name: string; onText: (text: string) => void; attachTimeoutMs?: number },
 ): Promise<ConsoleTap> {
   const name = assertDomainName(ctx.name);
-  let endedResolve!: () => void;
-  const ended = new Promise<void>((r) => (endedResolve = r));
   let attachedResolve!: (ok: boolean) => void;
   const attached = new Promise<boolean>((r) => (attachedResolve = r));
-  const failed = (): ConsoleTap => (attachedResolve(false), endedResolve(), { attached, ended, close: () => undefined });
+  const failed = (): ConsoleTap => (attachedResolve(false), { attached, close: () => undefined });
+  // A place among the host's consoles, held from here until the tap ends.
+  const host = targetKey(ctx.target);
+  if ((openTaps.get(host) ?? 0) >= MAX_TAPS_PER_HOST) return failed();
+  openTaps.set(host, (openTaps.get(host) ?? 0) + 1);
+  const leave = () => {
+    const left = (openTaps.get(host) ?? 1) - 1;
+    if (left > 0) openTaps.set(host, left);
+    else openTaps.delete(host);
+  };
 
   let lease: { release: () => void; connection: Client };
   try {
     const { ssh, release } = await ctx.pool.lease(ctx.target, `read the console of ${name}`);
-    if (!ssh.connection) return (release(), failed());
-    lease = { release, connection: ssh.connection };
+    if (!ssh.connection) return release(), leave(), failed();
+    lease = { connection: ssh.connection, release: () => (release(), leave()) };
   } catch {
-    return failed();
+    return leave(), failed();
   }
 
   let channel: ClientChannel | undefined;
@@ -51,7 +64,6 @@ export async function tapConsole(
     attachedResolve(false);
     channel?.close();
     lease.release();
-    endedResolve();
   };
 
   const decoder = new StringDecoder("utf8");
@@ -100,5 +112,5 @@ export async function tapConsole(
   } catch {
     close();
   }
-  return { attached, ended, close };
+  return { attached, close };
 }
