@@ -48,10 +48,10 @@ export async function tapConsole(
   let lease: { release: () => void; connection: Client };
   try {
     const { ssh, release } = await ctx.pool.lease(ctx.target, `read the console of ${name}`);
-    if (!ssh.connection) return release(), leave(), failed();
+    if (!ssh.connection) return (release(), leave(), failed());
     lease = { connection: ssh.connection, release: () => (release(), leave()) };
   } catch {
-    return leave(), failed();
+    return (leave(), failed());
   }
 
   let channel: ClientChannel | undefined;

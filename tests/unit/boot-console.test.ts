@@ -1,6 +1,10 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { LOCALES, type MessageKey } from "@/app/_i18n/dictionaries";
+import { storedErrorText } from "@/app/_i18n/lib-text";
+import { vmEventText } from "@/app/_i18n/vm-outage-text";
+import { errorMessage } from "@/lib/core/error-text";
 import { cleanConsoleLine, createConsoleTranscript, recogniseBootFailure } from "@/lib/guest/boot-console";
 
 // The console samples are what `virsh console` printed on the lab host (QEMU 7.2 under TCG, SeaBIOS
@@ -101,5 +105,28 @@ describe("reading a booting guest's console", () => {
     const huge = createConsoleTranscript();
     huge.push("y".repeat(100_000));
     expect(huge.tail(40)).toEqual(["y".repeat(300)]);
+  });
+
+  it("words a failed boot in the reader's language: the VM's error, its boot-failed event and the rollback's cause", () => {
+    const t = (locale: keyof typeof LOCALES) => (key: MessageKey, vars?: Record<string, string>) =>
+      Object.entries(vars ?? {}).reduce((s, [k, v]) => s.replaceAll(`{${k}}`, v), LOCALES[locale][key]);
+    const reason = errorMessage("error.vm.bootNoDevice", { image: "debian-12" });
+    expect(reason).toBe(
+      "The guest found no bootable device on its disk: image debian-12 has no boot loader, so it must be registered with its kernel and initrd (Admin → Images)",
+    );
+    expect(storedErrorText(reason, t("nb"))).toMatch(/^Gjesten fant ingen oppstartbar enhet på disken sin: avbildningen debian-12 /);
+    const failed = { kind: "failed", message: "x", data: { text: { key: "event.failed", params: { cause: reason } } } };
+    expect(vmEventText(failed, t("en"))).toBe(`Provisioning failed and was rolled back: ${reason}`);
+    expect(vmEventText(failed, t("nb"))).toContain("Gjesten fant ingen oppstartbar enhet");
+    const panic = errorMessage("error.vm.bootKernelPanic", { line: "Kernel panic - not syncing: VFS: Unable to mount root fs" });
+    expect(storedErrorText(panic, t("nb"))).toBe(
+      "Gjestens kjerne fikk panikk under oppstart («Kernel panic - not syncing: VFS: Unable to mount root fs»); konsollens siste linjer står på VM-ens side",
+    );
+    const bootFailed = {
+      kind: "boot-failed",
+      message: "x",
+      data: { text: { key: "event.bootFailed", params: { line: "No bootable device." } } },
+    };
+    expect(vmEventText(bootFailed, t("nb"))).toBe("Gjesten kan ikke starte: konsollen sier «No bootable device.»");
   });
 });
