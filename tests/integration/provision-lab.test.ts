@@ -220,7 +220,7 @@ describe("ordering a VM on the lab host", () => {
       console.info(`[boot-diagnosis] order → FAILED (rolled back) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       const reason =
         "The guest found no bootable device on its disk: image debian-12 has no boot loader, so it must be registered with its kernel and initrd (Admin → Images)";
-      expect(end.state, `${end.lastError}\n${logs.join("\n")}`).toBe("FAILED");
+      expect(end.state, `${end.lastError}\n${logs.join("\n")}`).toBe("ROLLED_BACK");
       expect(end.lastError).toBe(reason);
       expect(end.attempts).toBe(1);
       expect(end.steps.find((st) => st.key === "wait-ssh")).toMatchObject({ state: "FAILED", attempts: 1 });
