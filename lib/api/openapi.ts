@@ -81,7 +81,8 @@ const API_PATHS: Paths = {
   },
   "/api/v1/teams/{slug}/vms/{id}": {
     get: {
-      summary: "One VM: region, host, address, ssh command, guest host key, jobs with steps, events, latest hardening report",
+      summary:
+        "One VM: region, host, address, ssh command, guest host key, jobs with steps, events, latest hardening report, and `bootConsole` (the serial console's last lines when its boot failed or SSH never answered)",
       roles: "any member",
     },
     delete: { summary: "Delete the VM (domain, disk, seed): 202 with the jobId", roles: "owner, member" },

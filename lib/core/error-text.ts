@@ -127,6 +127,11 @@ export const errorText = {
   "error.vm.resizeNoDisk": "{name}'s host {host} has {free} GiB free in its storage pool; {plan}'s disk needs {more} GiB more.",
   "error.vm.resizeWrongState": "{name} is {vmState}; a running or stopped VM can change its plan.",
   "error.vm.planNotFound": "Plan {plan} does not exist or is no longer offered.",
+  "error.vm.bootEmergencyShell":
+    "The guest stopped in an emergency shell while booting (\"{line}\"): a file system or a service it needs failed; the console's last lines are on the VM's page",
+  "error.vm.bootKernelPanic": "The guest's kernel panicked while booting (\"{line}\"); the console's last lines are on the VM's page",
+  "error.vm.bootNoDevice":
+    "The guest found no bootable device on its disk: image {image} has no boot loader, so it must be registered with its kernel and initrd (Admin → Images)",
   "error.vm.busy": "{name} is busy ({job}); try again when it has finished.",
   "error.vm.busyPower": "{name} is busy (another power action); try again when it has finished.",
   "error.vm.cannotProvision": "VM {name} is {vmState}; it cannot be provisioned",

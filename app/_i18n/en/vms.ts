@@ -21,6 +21,8 @@ export const vms = {
   "vm.hostKey": "Guest SSH host key",
   "vm.hostKeyHint": "ssh shows this fingerprint on your first connection: it must match.",
   "vm.notReady": "Not reachable yet.",
+  "vm.console": "The console's last lines",
+  "vm.consoleHint": "What the guest's serial console showed last ({at} UTC).",
   "vm.progress": "Provisioning steps",
   "vm.step": "Step",
   "vm.duration": "Duration",

@@ -124,6 +124,11 @@ export const errors: Translation<typeof en> = {
   "error.vm.resizeNoDisk": "Verten {host} til {name} har {free} GiB ledig i lagringspoolen; disken til {plan} trenger {more} GiB til.",
   "error.vm.resizeWrongState": "{name} har tilstanden «{vmState}»; en VM som kjører eller er stoppet kan bytte plan.",
   "error.vm.planNotFound": "Planen {plan} finnes ikke eller tilbys ikke lenger.",
+  "error.vm.bootEmergencyShell":
+    "Gjesten stoppet i et nødskall under oppstart («{line}»): et filsystem eller en tjeneste den trenger, feilet; konsollens siste linjer står på VM-ens side",
+  "error.vm.bootKernelPanic": "Gjestens kjerne fikk panikk under oppstart («{line}»); konsollens siste linjer står på VM-ens side",
+  "error.vm.bootNoDevice":
+    "Gjesten fant ingen oppstartbar enhet på disken sin: avbildningen {image} har ingen oppstartslaster, så den må registreres med kjernen og initrd (Admin → Avbildninger)",
   "error.vm.busy": "{name} er opptatt ({job}); prøv igjen når det er ferdig.",
   "error.vm.busyPower": "{name} er opptatt (en annen strømhandling); prøv igjen når den er ferdig.",
   "error.vm.cannotProvision": "VM-en {name} har tilstanden «{vmState}»; den kan ikke klargjøres",

@@ -17,6 +17,8 @@ export const vmEvents: Translation<typeof en> = {
   "event.startedTcg":
     "Domenet {domain} er definert og startet på {host} med TCG (programvareemulering: denne verten har ingen fungerende KVM)",
   "event.sshReady": "SSH svarer med den festede vertsnøkkelen {fingerprint} (etter {seconds} s i dette forsøket); cloud-init: {status}",
+  "event.sshTimeout": "SSH svarte ikke innen {seconds} s; konsollens siste linjer er tatt vare på",
+  "event.bootFailed": "Gjesten kan ikke starte: konsollen sier «{line}»",
   "event.hardenedChanged": "Herdingen er fullført: {count} endring(er) ({changes})",
   "event.hardenedUnchanged": "Herding: gjesten var allerede i samsvar (satt opp av cloud-init)",
   "event.verified": "Herdingsrapport: {passed} bestått, {failed} feilet",

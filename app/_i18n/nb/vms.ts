@@ -23,6 +23,8 @@ export const vms: Translation<typeof en> = {
   "vm.hostKey": "Gjestens SSH-vertsnøkkel",
   "vm.hostKeyHint": "ssh viser dette fingeravtrykket første gang du kobler til: det må stemme.",
   "vm.notReady": "Ikke tilgjengelig ennå.",
+  "vm.console": "Konsollens siste linjer",
+  "vm.consoleHint": "Det gjestens seriekonsoll viste sist ({at} UTC).",
   "vm.progress": "Klargjøringstrinn",
   "vm.step": "Trinn",
   "vm.duration": "Varighet",

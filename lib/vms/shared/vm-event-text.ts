@@ -22,6 +22,8 @@ export const vmEventText = {
   "event.startedKvm": "Domain {domain} defined and started on {host} with KVM",
   "event.startedTcg": "Domain {domain} defined and started on {host} with TCG (software emulation: this host offers no working KVM)",
   "event.sshReady": "SSH answers with the pinned host key {fingerprint} (after {seconds} s in this attempt); cloud-init: {status}",
+  "event.sshTimeout": "SSH did not answer within {seconds} s; the console's last lines are kept",
+  "event.bootFailed": 'The guest cannot boot: its console says "{line}"',
   "event.hardenedChanged": "Hardening converged: {count} change(s) ({changes})",
   "event.hardenedUnchanged": "Hardening: the guest already matched (set up by cloud-init)",
   "event.verified": "Hardening report: {passed} passed, {failed} failed",

@@ -70,6 +70,15 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
           {storedErrorText(vm.lastError, t)}
         </p>
       ) : null}
+      {vm.state === "FAILED" && vm.bootConsole ? (
+        <section className="card" aria-labelledby="vm-console">
+          <h2 id="vm-console">{t("vm.console")}</h2>
+          <p className="muted">{t("vm.consoleHint", { at: vm.bootConsole.at.toISOString().replace("T", " ").slice(0, 19) })}</p>
+          <pre className="console-tail" data-testid="vm-boot-console">
+            {vm.bootConsole.lines.join("\n")}
+          </pre>
+        </section>
+      ) : null}
       <LeftoversNote vm={vm} t={t} />
       <section className="card" aria-label={vm.name}>
         <VmFacts vm={vm} t={t} />
