@@ -1,16 +1,21 @@
 import { z } from "zod";
 import { fromZod } from "../core/errors";
-import { SCRIPT_PRELUDE, shQuote } from "./script-lib";
+import { adminUserSchema, sshPublicKeySchema } from "./inputs";
+import { SCRIPT_PRELUDE, putFile, shQuote } from "./script-lib";
 
 // What makes a warm guest one tenant's machine, as one POSIX sh script run as root in one SSH exec
 // (pure). Everything that identifies the machine is replaced: the SSH host keys (the image's and the
 // warm boot's removed, Skjold's new one installed), the hostname, /etc/machine-id, the random seed
 // (Skjold's fresh bytes mixed into the kernel pool and saved for the next boot) and cloud-init's
-// instance id. Safe to run again with the same input; sshd is reloaded last, so the connection that
+// instance id; the admin user's authorized_keys becomes the tenant's key and Skjold's management key
+// (the guest was hardened when it warmed: nothing else of the hardening depends on the tenant). Safe to run again with the same input; sshd is reloaded last, so the connection that
 // runs it stays up and every new one meets the new key.
 
 export const PersonaliseInput = z.strictObject({
   hostname: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/),
+  adminUser: adminUserSchema,
+  /** the admin user's keys, in order: the tenant's, then Skjold's management key */
+  authorizedKeys: z.array(sshPublicKeySchema).min(1).max(21),
   instanceId: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/),
   // the key pair as generated (its fingerprint, if given, is not needed here)
   hostKey: z.object({
@@ -40,6 +45,13 @@ export function buildPersonaliseScript(input: PersonaliseInput): string {
     `for k in /etc/ssh/ssh_host_*; do [ -e "$k" ] && rm -f "$k"; done`,
     "mv /etc/ssh/.skjold-new-host-key /etc/ssh/ssh_host_ed25519_key",
     `printf '%s\\n' ${shQuote(p.hostKey.publicKey)} > /etc/ssh/ssh_host_ed25519_key.pub; chmod 644 /etc/ssh/ssh_host_ed25519_key.pub`,
+    "# the admin user's keys: the tenant's and Skjold's management key, nothing else",
+    `home=$(getent passwd ${shQuote(p.adminUser)} | cut -d: -f6); grp=$(id -gn ${shQuote(p.adminUser)})`,
+    '[ -d "$home/.ssh" ] || die "the admin user has no ~/.ssh: the warm guest was not hardened"',
+    putFile(
+      { path: "~/.ssh/authorized_keys", mode: "600", content: `${p.authorizedKeys.join("\n")}\n`, apply: "none" },
+      { path: '"$home/.ssh/authorized_keys"', owner: shQuote(p.adminUser), group: '"$grp"' },
+    ),
     "# hostname",
     `printf '%s\\n' "$hn" > /etc/hostname; hostname "$hn"`,
     `sed -i '/^127\\.0\\.1\\.1[[:space:]]/d' /etc/hosts; printf '127.0.1.1 %s\\n' "$hn" >> /etc/hosts`,

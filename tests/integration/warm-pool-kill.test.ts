@@ -72,6 +72,8 @@ describe("personalisation survives a killed worker", () => {
     const claimed = requirePlaced(await loadVm(db.prisma, vm.id));
     const script = buildPersonaliseScript({
       hostname: "kill-warm",
+      adminUser: claimed.adminUser,
+      authorizedKeys: [tenant.sshKey.publicKey, claimed.mgmtPublicKey!],
       instanceId: instanceIdOf(claimed),
       hostKey: newKey,
       machineId: "0123456789abcdef0123456789abcdef",

@@ -37,7 +37,7 @@ describe("the warm pool on the lab host", () => {
   let admin: Awaited<ReturnType<typeof makeUser>>;
   let tenant: Awaited<ReturnType<typeof makeTenant>>;
   const logs: string[] = [];
-  const identities: { hostKey: string; machineId: string; seed: string; vmId: string }[] = [];
+  const identities: { hostKey: string; machineId: string; seed: string; instanceId: string; vmId: string }[] = [];
   let firstWarmKey = "";
 
   const start = () => startWorker({ prisma: db.prisma, registry: jobRegistry, pollMs: 100, leaseMs: 10_000, log: (l) => logs.push(l) });
@@ -68,6 +68,7 @@ describe("the warm pool on the lab host", () => {
     hostKey: (await detailOf(vmId)).guestHostKey!,
     machineId: await asTenant(vmId, ["cat", "/etc/machine-id"]),
     seed: await asTenant(vmId, ["sudo", "-n", "sha256sum", "/var/lib/systemd/random-seed"]),
+    instanceId: await asTenant(vmId, ["cat", "/var/lib/cloud/data/instance-id"]),
   });
 
   beforeAll(async () => {
@@ -90,6 +91,10 @@ describe("the warm pool on the lab host", () => {
   it("boots a warm guest with the management key only, on no team and no residency ledger", async () => {
     const guest = await warmUp();
     expect(guest).toMatchObject({ state: "RUNNING", teamId: null, sshKeyId: null, hostId: env.host.id });
+    // Hardened before it is ready in the pool, with the management key as the admin user's only key.
+    const warmJob = await db.prisma.job.findFirstOrThrow({ where: { kind: "vm.warm", vmId: guest.id } });
+    expect(warmJob.version).toBe(2);
+    expect(await db.prisma.vmEvent.count({ where: { vmId: guest.id, kind: "hardened" } })).toBe(1);
     firstWarmKey = guest.guestHostKeyFingerprint!;
     expect(await db.prisma.dataLocation.count({ where: { resourceId: guest.id } })).toBe(0);
     expect(await getDomainState({ pool: sharedSshPool(), target: env.lab.target, name: guest.domainName })).toBe("running");
@@ -104,7 +109,8 @@ describe("the warm pool on the lab host", () => {
     worker.wake();
     const end = await waitForJob(db, jobId, () => false);
     expect(end.state, `${end.lastError}\n${logs.slice(-20).join("\n")}`).toBe("SUCCEEDED");
-    expect(end.steps.map((s) => s.key)).toEqual(["reserve", "personalise", "harden", "verify", "ready"]);
+    // Hardened when it warmed: the order only personalises, then the report is made and must pass.
+    expect(end.steps.map((s) => s.key)).toEqual(["reserve", "personalise", "verify", "ready"]);
 
     const detail = await detailOf(vm.id);
     expect(detail).toMatchObject({ state: "RUNNING", name: "web-1", servedWarm: true });
@@ -173,6 +179,7 @@ describe("the warm pool on the lab host", () => {
     expect(b!.hostKey).not.toBe(a!.hostKey);
     expect(b!.machineId).not.toBe(a!.machineId);
     expect(b!.seed).not.toBe(a!.seed);
+    expect(b!.instanceId).not.toBe(a!.instanceId);
     expect(await listWarmPools({ prisma: db.prisma, principal: admin.principal })).toEqual([
       expect.objectContaining({ size: 1, ready: 0, served: 2, medianServedSeconds: expect.any(Number) }),
     ]);

@@ -77,8 +77,12 @@ describe("placeWarmGuest", () => {
 
 describe("buildPersonaliseScript", () => {
   const key = generateKeyPair({ comment: "root@web-1" });
+  const tenantKey = generateKeyPair({ comment: "tenant" }).publicKey;
+  const mgmtKey = generateKeyPair({ comment: "skjold-mgmt" }).publicKey;
   const input = {
     hostname: "web-1",
+    adminUser: "skjold",
+    authorizedKeys: [tenantKey, mgmtKey],
     instanceId: "skj-0123456789ab-m1",
     hostKey: key,
     machineId: "0123456789abcdef0123456789abcdef",
@@ -98,7 +102,23 @@ describe("buildPersonaliseScript", () => {
     expect(script).not.toContain("OPENSSH PRIVATE KEY");
   });
 
+  it("writes the admin user's authorized_keys as the tenant's key then the management key, nothing else of the hardening", () => {
+    const script = buildPersonaliseScript(input);
+    const put = script.split("\n").find((l) => l.startsWith('put "$home/.ssh/authorized_keys"'));
+    expect(put).toBeDefined();
+    const b64 = put!.split(" ").at(-1)!.replace(/'/g, "");
+    expect(Buffer.from(b64, "base64").toString()).toBe(`${tenantKey}\n${mgmtKey}\n`);
+    expect(put).toMatch(/ '?600'? '?skjold'? "\$grp" /);
+    // The hardening itself ran when the guest warmed: no sysctl, firewall or sshd drop-in here.
+    expect(script).not.toMatch(/sysctl -w|nft -f|sshd_config\.d/);
+    expect(script.indexOf("authorized_keys")).toBeLessThan(script.lastIndexOf("systemctl reload ssh"));
+  });
+
   it.each([
+    ["adminUser", "root"],
+    ["adminUser", "a;b"],
+    ["authorizedKeys", ["ssh-ed25519 AAAA; rm -rf /"]],
+    ["authorizedKeys", []],
     ["hostname", "web;reboot"],
     ["hostname", "$(id)"],
     ["instanceId", "a b"],

@@ -8,6 +8,7 @@ import { sharedSshPool } from "../../hosts/host-target";
 import { generateKeyPair, type GeneratedKeyPair } from "../../ssh/keygen";
 import { createSshPool } from "../../ssh/pool";
 import { removeVmFromHost } from "../delete/remove-vm-from-host";
+import { hardeningInputOf } from "../shared/hardening-input";
 import { buildVmSeedVolume, instanceIdOf, recordVmSeed } from "../provision/build-seed";
 import type { ProvisionVmPayload } from "../provision/payload";
 import { waitForGuestSsh } from "../provision/wait-for-guest-ssh";
@@ -22,7 +23,9 @@ import { closeVmLocations, openVmLocation } from "../shared/vm-locations";
 // run resumed after a crash installs the same key and still knows the guest whichever key it
 // presents; the seed on the host is rebuilt with the tenant's key, that host key and a new instance
 // id (a reboot keeps the identity); then the running guest is rewritten in one exec and the new key
-// pinned. Nothing is handed out before the steps after this one (hardening, its report) pass; a
+// pinned; the seed and the guest are rewritten at the same time. The guest was hardened when it warmed,
+// so the script also writes the admin user's keys (the tenant's and the management key) and nothing
+// else of the hardening. Nothing is handed out before the hardening report after this step passes; a
 // permanent failure discards the guest (its compensation), it is never put back in the pool.
 
 export const personaliseStep: StepDefinition<ProvisionVmPayload> = {
@@ -35,16 +38,25 @@ export const personaliseStep: StepDefinition<ProvisionVmPayload> = {
         params: { name: vm.name },
       });
     const hostKey = await pendingHostKey(prisma, vm);
-    const seed = await buildVmSeedVolume(prisma, vm, { hostKey });
+    const keys = hardeningInputOf(vm);
     const script = buildPersonaliseScript({
       hostname: vm.name,
+      adminUser: keys.adminUser,
+      authorizedKeys: [keys.sshPublicKey, ...keys.extraSshPublicKeys],
       instanceId: instanceIdOf(vm),
       hostKey,
       machineId: randomBytes(16).toString("hex"),
       entropy: randomBytes(512).toString("base64"),
       randomSeed: randomBytes(512).toString("base64"),
     });
-    const how = await runOnGuest({ vm, newFingerprint: hostKey.fingerprint, script });
+    // The seed on the host and the running guest are independent (both carry the stored pending key,
+    // both are safe to redo): one round trip to each, at the same time.
+    const t0 = performance.now();
+    const timed = async <T>(p: Promise<T>): Promise<[T, number]> => [await p, Math.round(performance.now() - t0)];
+    const [[seed, seedMs], [how, scriptMs]] = await Promise.all([
+      timed(buildVmSeedVolume(prisma, vm, { hostKey })),
+      timed(runOnGuest({ vm, newFingerprint: hostKey.fingerprint, script })),
+    ]);
     // sshd reloads at the end of the script: the new key answers before it is pinned, so the steps
     // after this one meet a listening sshd instead of a refused connection and a retry.
     await waitForGuestSsh({
@@ -55,6 +67,7 @@ export const personaliseStep: StepDefinition<ProvisionVmPayload> = {
       intervalMs: 100,
       signal,
     });
+    const answeredMs = Math.round(performance.now() - t0);
     await recordVmSeed({ prisma, vm, seed });
     await prisma.virtualMachine.update({ where: { id: vm.id }, data: { pendingHostKeyEnc: null } });
     // Handed to a team now: the ledger holds the disk and the seed from here on (the seed's entry is
@@ -71,7 +84,8 @@ export const personaliseStep: StepDefinition<ProvisionVmPayload> = {
       key: how === "resumed" ? "event.personalisedResumed" : "event.personalised",
       params: { name: vm.name, fingerprint: hostKey.fingerprint },
     });
-    return { guestHostKeyFingerprint: hostKey.fingerprint, resumed: how === "resumed" };
+    // Where the time went (ms from the start of the seed and the script): for docs/benchmarks/warm-pool.md.
+    return { guestHostKeyFingerprint: hostKey.fingerprint, resumed: how === "resumed", seedMs, scriptMs, answeredMs };
   },
   // Discarded, never both: what the warm guest has on the host goes; the VM fails (reserve's undo).
   async compensate({ prisma, payload }) {
