@@ -38,6 +38,7 @@ export function buildPersonaliseScript(input: PersonaliseInput): string {
   const p = parsed.data;
   return [
     SCRIPT_PRELUDE,
+    "t0=$(date +%s%N)",
     `hn=${shQuote(p.hostname)}; iid=${shQuote(p.instanceId)}; mid=${shQuote(p.machineId)}`,
     "# SSH host key: every key the image or the warm boot made goes; Skjold's new key is the only one",
     `printf '%s' ${shQuote(b64(p.hostKey.privateKey))} | base64 -d > /etc/ssh/.skjold-new-host-key`,
@@ -67,9 +68,15 @@ export function buildPersonaliseScript(input: PersonaliseInput): string {
     `if [ -n "$old" ] && [ "$old" != "$iid" ] && [ -d "/var/lib/cloud/instances/$old" ] && [ ! -e "/var/lib/cloud/instances/$iid" ]; then mv "/var/lib/cloud/instances/$old" "/var/lib/cloud/instances/$iid"; fi`,
     `if [ -d "/var/lib/cloud/instances/$iid" ]; then ln -sfn "/var/lib/cloud/instances/$iid" /var/lib/cloud/instance; rm -f "/var/lib/cloud/instances/$iid/obj.pkl"; fi`,
     `if [ -d /var/lib/cloud/data ]; then printf '%s\\n' "$iid" > /var/lib/cloud/data/instance-id; printf '%s\\n' "$iid" > /var/lib/cloud/data/previous-instance-id; fi`,
-    "# sshd reads the new key for every new connection; this one stays up",
+    "# sshd restarts its listener on the new key (SIGHUP, what `systemctl reload ssh` sends after its own",
+    "# sshd -t); this connection stays up. The script returns once the new listener is up, so the next",
+    "# connection meets the new key at once instead of a refused port and a retry.",
     "sshd -t >/dev/null 2>&1 || die 'sshd rejects the new host key'",
-    'systemctl reload ssh 2>/dev/null || systemctl reload sshd 2>/dev/null || kill -HUP "$(cat /run/sshd.pid)"',
+    `ino() { ss -Hltne 'sport = :22' 2>/dev/null | sed -n 's/.* ino:\\([0-9]*\\).*/\\1/p' | head -n 1; }`,
+    "before=$(ino); pid=$(cat /run/sshd.pid 2>/dev/null || true)",
+    'if [ -n "$pid" ] && kill -HUP "$pid" 2>/dev/null; then :; else systemctl reload ssh 2>/dev/null || systemctl reload sshd; fi',
+    'i=0; while [ "$i" -lt 200 ]; do now=$(ino); [ -n "$now" ] && [ "$now" != "$before" ] && break; sleep 0.05; i=$((i + 1)); done',
+    'echo "SKJOLD_ELAPSED_MS $(( ($(date +%s%N) - t0) / 1000000 ))"',
     "echo SKJOLD_DONE",
     "",
   ].join("\n");

@@ -9,6 +9,8 @@
 //    --orders 0 skips this part (its boots).
 // The VMs are deleted at the end; the database is a fresh PostgreSQL one, dropped after.
 import { openDatabase } from "@/lib/db/connect";
+import { guestEvidenceSections } from "@/lib/guest/verify/guest-evidence";
+import { createSshPool } from "@/lib/ssh/pool";
 import { sharedSshPool } from "@/lib/hosts/host-target";
 import { getJobSnapshot } from "@/lib/jobs/watch";
 import { startWorker } from "@/lib/jobs/worker";
@@ -69,6 +71,31 @@ async function orderToLogin(name: string): Promise<{ ms: number; warm: boolean; 
   return { ms: performance.now() - started, warm: row.warmClaimedAt !== null, vmId: vm.id, jobId };
 }
 
+/** Where the hardening report's exec goes: a fresh connection's login, then each section's command on the guest. */
+async function profileEvidence(vmId: string): Promise<string> {
+  const row = await db.prisma.virtualMachine.findUniqueOrThrow({ where: { id: vmId } });
+  const fresh = createSshPool();
+  try {
+    const target = tenantTarget(env.lab, row, tenant.privateKey);
+    const t0 = performance.now();
+    await fresh.exec({ target, argv: ["true"], step: "login" });
+    const login = performance.now() - t0;
+    const script = guestEvidenceSections(row.adminUser)
+      .map((x) => `s=$(date +%s%N); { ${x.command}; } >/dev/null 2>&1; echo "${x.name} $(( ($(date +%s%N) - s) / 1000000 ))"`)
+      .join("\n");
+    const t1 = performance.now();
+    const out = await fresh.exec({ target, argv: ["sudo", "-n", "sh", "-c", script], step: "profile" });
+    const exec = performance.now() - t1;
+    const parts = out.stdout
+      .trim()
+      .split("\n")
+      .map((l) => `${l.split(" ")[0]} ${l.split(" ")[1]} ms`);
+    return `fresh login ${s(login)}; one exec ${s(exec)}: ${parts.join(", ")}`;
+  } finally {
+    await fresh.close();
+  }
+}
+
 /** Each step's time (from the job's own timestamps), with what the step measured inside itself. */
 async function stepTimes(jobId: string): Promise<string> {
   const snap = (await getJobSnapshot({ prisma: db.prisma, jobId, includeOutputs: true }))!;
@@ -92,6 +119,7 @@ try {
   if (!warm.warm || cold.warm) throw new Error("the first order should be served warm and the second cold");
   console.log(`order → first tenant SSH login: warm ${s(warm.ms)}, cold ${s(cold.ms)} → warm/cold ${(warm.ms / cold.ms).toFixed(3)}`);
   console.log(`  warm-served job: ${await stepTimes(warm.jobId)}`);
+  console.log(`  verify's evidence, on the guest: ${await profileEvidence(warm.vmId)}`);
   if (orders > 0) {
     await setSize(poolSize);
     await warmUp(poolSize);

@@ -11,7 +11,6 @@ import { removeVmFromHost } from "../delete/remove-vm-from-host";
 import { hardeningInputOf } from "../shared/hardening-input";
 import { buildVmSeedVolume, instanceIdOf, recordVmSeed } from "../provision/build-seed";
 import type { ProvisionVmPayload } from "../provision/payload";
-import { waitForGuestSsh } from "../provision/wait-for-guest-ssh";
 import { guestTarget } from "../shared/guest-target";
 import { loadVm, requirePlaced, vmHostContext, type PlacedVm } from "../shared/load-vm";
 import { addVmEvent } from "../shared/vm-events";
@@ -53,20 +52,13 @@ export const personaliseStep: StepDefinition<ProvisionVmPayload> = {
     // both are safe to redo): one round trip to each, at the same time.
     const t0 = performance.now();
     const timed = async <T>(p: Promise<T>): Promise<[T, number]> => [await p, Math.round(performance.now() - t0)];
-    const [[seed, seedMs], [how, scriptMs]] = await Promise.all([
+    const [[seed, seedMs], [{ how, guestMs }, scriptMs]] = await Promise.all([
       timed(buildVmSeedVolume(prisma, vm, { hostKey })),
       timed(runOnGuest({ vm, newFingerprint: hostKey.fingerprint, script })),
     ]);
-    // sshd reloads at the end of the script: the new key answers before it is pinned, so the steps
-    // after this one meet a listening sshd instead of a refused connection and a retry.
-    await waitForGuestSsh({
-      pool: sharedSshPool(),
-      target: guestTarget({ ...vm, guestHostKeyFingerprint: hostKey.fingerprint }),
-      timeoutMs: 120_000,
-      phaseMs: 15_000,
-      intervalMs: 100,
-      signal,
-    });
+    // The script returns once sshd listens on the new key: one login with it, on the shared pool, whose
+    // connection the hardening report (the next step) reuses. A retry covers a listener still coming up.
+    await firstLoginWithNewKey({ vm, fingerprint: hostKey.fingerprint, signal });
     const answeredMs = Math.round(performance.now() - t0);
     await recordVmSeed({ prisma, vm, seed });
     await prisma.virtualMachine.update({ where: { id: vm.id }, data: { pendingHostKeyEnc: null } });
@@ -85,7 +77,7 @@ export const personaliseStep: StepDefinition<ProvisionVmPayload> = {
       params: { name: vm.name, fingerprint: hostKey.fingerprint },
     });
     // Where the time went (ms from the start of the seed and the script): for docs/benchmarks/warm-pool.md.
-    return { guestHostKeyFingerprint: hostKey.fingerprint, resumed: how === "resumed", seedMs, scriptMs, answeredMs };
+    return { guestHostKeyFingerprint: hostKey.fingerprint, resumed: how === "resumed", seedMs, scriptMs, guestMs, answeredMs };
   },
   // Discarded, never both: what the warm guest has on the host goes; the VM fails (reserve's undo).
   async compensate({ prisma, payload }) {
@@ -117,7 +109,11 @@ async function pendingHostKey(prisma: Parameters<typeof loadVm>[0], vm: PlacedVm
  * Runs the script as root with the warm key pinned; when the guest already presents the new key (an
  * earlier run got that far before it was interrupted), with the new key pinned instead.
  */
-async function runOnGuest(opts: { vm: PlacedVm; newFingerprint: string; script: string }): Promise<"first" | "resumed"> {
+async function runOnGuest(opts: {
+  vm: PlacedVm;
+  newFingerprint: string;
+  script: string;
+}): Promise<{ how: "first" | "resumed"; guestMs: number | null }> {
   const { vm } = opts;
   // A pool of its own, closed after: no connection made under the warm identity outlives it.
   const pool = createSshPool();
@@ -125,21 +121,36 @@ async function runOnGuest(opts: { vm: PlacedVm; newFingerprint: string; script: 
     const shell = vmGuestShell({ vm: { ...vm, guestHostKeyFingerprint: fingerprint }, step: "personalise the warm guest", pool });
     const { stdout } = await runRootScript({ shell, privilege: "sudo", script: opts.script, what: "Personalisation" });
     if (!stdout.includes("SKJOLD_DONE")) throw new Error("personalisation script ended without its completion marker");
+    // how long the script itself ran on the guest (the rest of the exec is the connection and sudo)
+    const ms = /^SKJOLD_ELAPSED_MS (\d+)$/m.exec(stdout)?.[1];
+    return ms ? Number(ms) : null;
   };
   try {
-    if (vm.guestHostKeyFingerprint === opts.newFingerprint) {
-      await run(opts.newFingerprint);
-      return "resumed";
-    }
+    if (vm.guestHostKeyFingerprint === opts.newFingerprint) return { how: "resumed", guestMs: await run(opts.newFingerprint) };
     try {
-      await run(vm.guestHostKeyFingerprint);
-      return "first";
+      return { how: "first", guestMs: await run(vm.guestHostKeyFingerprint) };
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== "HOST_KEY_MISMATCH") throw err;
-      await run(opts.newFingerprint);
-      return "resumed";
+      return { how: "resumed", guestMs: await run(opts.newFingerprint) };
     }
   } finally {
     await pool.close();
+  }
+}
+
+/** The first login with the new key (on the shared pool: the next steps reuse the connection); retried while the listener comes up. */
+async function firstLoginWithNewKey(opts: { vm: PlacedVm; fingerprint: string; signal?: AbortSignal }): Promise<void> {
+  const target = guestTarget({ ...opts.vm, guestHostKeyFingerprint: opts.fingerprint });
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      await sharedSshPool().exec({ target, argv: ["true"], step: "log in with the new host key", timeoutMs: 30_000 });
+      return;
+    } catch (err) {
+      // Waiting cannot fix another key than the one just installed.
+      if (err instanceof AppError && err.code === "HOST_KEY_MISMATCH") throw err;
+      if (Date.now() > deadline || opts.signal?.aborted) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
 }
