@@ -22,6 +22,7 @@ let passed = 0,
   skipped = 0;
 const failures = [];
 const flaky = []; // passed only on vitest's retry
+const slowest = []; // per project: the files that took longest
 
 function run(label, cmd, cmdArgs, env = {}) {
   console.log(`\n━━ ${label}: ${cmd} ${cmdArgs.join(" ")}`);
@@ -50,6 +51,13 @@ function vitest(project) {
   failed += r.numFailedTests;
   skipped += r.numPendingTests + (r.numTodoTests ?? 0);
   if (r.numTotalTests === 0) failures.push(`${project}: no tests ran`);
+  // Where the run's minutes went: the CI budget is spent by a few files that boot guests.
+  const spent = (r.testResults ?? [])
+    .map((f) => ({ name: path.relative(root, f.name), s: ((f.endTime ?? 0) - (f.startTime ?? 0)) / 1000 }))
+    .sort((a, b) => b.s - a.s);
+  const total = spent.reduce((sum, f) => sum + f.s, 0);
+  slowest.push(`${project}: ${Math.round(total)} s in ${spent.length} files; slowest:`);
+  for (const f of spent.slice(0, 12)) slowest.push(`  ${f.s.toFixed(0).padStart(5)} s  ${f.name}`);
   // Name every failed test in the closing summary: a CI log is often read from its tail only.
   for (const file of r.testResults ?? []) {
     for (const t of file.assertionResults ?? []) {
@@ -90,6 +98,7 @@ if (want("integration")) {
 }
 if (want("e2e")) vitest("e2e");
 
+if (slowest.length) console.log(`\n━━ time\n${slowest.join("\n")}`);
 if (flaky.length) console.log(`\n━━ flaky (failed once, passed on retry)\n  - ${flaky.join("\n  - ")}`);
 console.log(`\n━━ summary${failures.length ? `\nproblems:\n  - ${failures.join("\n  - ")}` : ""}`);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);

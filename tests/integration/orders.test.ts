@@ -6,11 +6,12 @@ import { getVmDetail } from "@/lib/vms/queries/get-vm-detail";
 import { listVms } from "@/lib/vms/queries/list-vms";
 import { orderOptions } from "@/lib/vms/order/order-options";
 import { deleteVm } from "@/lib/vms/delete/delete-vm";
+import { reserveStep } from "@/lib/vms/provision/reserve";
 import { vmPowerAction } from "@/lib/vms/power/vm-power-action";
 import { jobRegistry } from "@/lib/runtime/registry";
 import { startWorker } from "@/lib/jobs/worker";
 import { DB_KINDS, freshDatabase } from "@/tests/helpers/db";
-import { makeUser } from "@/tests/helpers/factories";
+import { makeUser, makeVms } from "@/tests/helpers/factories";
 import { makeTenant, onboardLabHost } from "@/tests/helpers/provision-lab";
 
 // Ordering without booting anything: validation, quota, residency policy, capacity and the races
@@ -189,6 +190,38 @@ describe.each(DB_KINDS)("ordering a VM (%s)", (kind) => {
     expect(again.jobId).toBe(first.jobId);
     const jobs = await db.prisma.job.findMany({ where: { vmId: vm!.id }, orderBy: { createdAt: "asc" } });
     expect(jobs.map((j) => `${j.kind}:${j.state}`)).toEqual(["vm.provision:CANCELLED", "vm.delete:QUEUED"]);
+  });
+
+  it("a rollback whose job recorded no error names the step that failed, or says its workers stopped", async () => {
+    const region = await db.prisma.region.findUniqueOrThrow({ where: { code: "osl1" } });
+    const rollBackWith = async (steps: { key: string; state: "FAILED" | "COMPENSATED"; error?: string }[]) => {
+      const [vm] = await makeVms(db.prisma, { teamId: tenant.team.id, regionId: region.id, count: 1, prefix: "cause" });
+      await db.prisma.virtualMachine.update({ where: { id: vm!.id }, data: { state: "PROVISIONING" } });
+      const job = await db.prisma.job.create({
+        data: { kind: "vm.provision", payload: { vmId: vm!.id }, state: "RUNNING", vmId: vm!.id, teamId: tenant.team.id },
+      });
+      await db.prisma.jobStep.createMany({ data: steps.map((s, seq) => ({ jobId: job.id, seq, ...s })) });
+      await reserveStep.compensate!({
+        prisma: db.prisma,
+        payload: { vmId: vm!.id },
+        outputs: {},
+        output: null,
+        job: { id: job.id, kind: job.kind, attempt: 6, maxAttempts: 6 },
+        signal: new AbortController().signal,
+        log: () => {},
+      });
+      const row = await db.prisma.virtualMachine.findUniqueOrThrow({ where: { id: vm!.id } });
+      await db.prisma.virtualMachine.delete({ where: { id: vm!.id } });
+      return row;
+    };
+    const byStep = await rollBackWith([
+      { key: "reserve", state: "COMPENSATED" },
+      { key: "wait-ssh", state: "FAILED", error: "no answer on port 22 after 600 s" },
+    ]);
+    expect(byStep).toMatchObject({ state: "FAILED", lastError: "wait-ssh: no answer on port 22 after 600 s" });
+    const byNothing = await rollBackWith([{ key: "reserve", state: "COMPENSATED" }]);
+    expect(byNothing.lastError).toBe("its workers stopped before any step reported an error");
+    expect(byNothing.lastError).not.toMatch(/Provisioning failed/);
   });
 });
 

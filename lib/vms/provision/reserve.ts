@@ -28,7 +28,6 @@ export const reserveStep: StepDefinition<ProvisionVmPayload> = {
   },
   async compensate({ prisma, payload, job }) {
     const row = await prisma.job.findUnique({ where: { id: job.id }, select: { lastError: true, state: true } });
-    const cause = row?.state === "CANCELLED" ? "Cancelled" : (row?.lastError ?? "Provisioning failed");
     // This step is undone last: every later step's compensation has run. One that could not finish
     // (its host unreachable) left its step SUCCEEDED with the error, and the VM must not claim a clean
     // rollback: it says what may remain on the host, and finish-rollbacks.ts removes that once the
@@ -38,6 +37,14 @@ export const reserveStep: StepDefinition<ProvisionVmPayload> = {
       orderBy: { seq: "desc" },
       select: { key: true, state: true, attempts: true, error: true },
     });
+    // A job that gave up without its own error (a lease lost past its attempts, say) is explained by the
+    // last step that failed, never by the words "Provisioning failed" twice.
+    const stepError = steps.find((s) => s.state === "FAILED" && s.error && !s.error.startsWith(ROLLBACK_FAILED));
+    const cause =
+      row?.state === "CANCELLED"
+        ? "Cancelled"
+        : (row?.lastError ??
+          (stepError ? `${stepError.key}: ${stepError.error}` : "its workers stopped before any step reported an error"));
     const unfinished = steps
       .filter((s) => s.state === "SUCCEEDED" && s.error?.startsWith(ROLLBACK_FAILED))
       .map((s) => `${s.key}: ${s.error!.slice(ROLLBACK_FAILED.length)}`)
