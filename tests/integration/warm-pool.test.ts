@@ -157,6 +157,11 @@ describe.each(DB_KINDS)("warm pools (%s)", (kind) => {
     // the failures below count.
     await db.prisma.host.update({ where: { id: env.host.id }, data: { cpuCount: 64, memoryMb: 1_000_000 } });
     await db.prisma.$executeRaw`UPDATE "WarmPool" SET "updatedAt" = now() - interval '1 hour'`;
+    // The boots the tests above made ready, older still: the failures below are the pool's newest.
+    await db.prisma.job.updateMany({
+      where: { kind: "vm.warm", finishedAt: { not: null } },
+      data: { finishedAt: new Date(Date.now() - 2 * 3_600_000) },
+    });
     const failBoots = async (agoMs: number) => {
       const at = new Date(Date.now() - agoMs);
       const ids = (await warmGuests()).filter((g) => g.state === "PENDING").map((g) => g.id);
