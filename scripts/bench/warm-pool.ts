@@ -66,7 +66,13 @@ async function orderToLogin(name: string): Promise<{ ms: number; warm: boolean; 
     await sleep(10);
   }
   const row = await db.prisma.virtualMachine.findUniqueOrThrow({ where: { id: vm.id } });
-  const out = await pool.exec({ target: tenantTarget(env.lab, row, tenant.privateKey), argv: ["hostname"], step: "tenant login" });
+  // A pool of its own: the shared pool keys connections by user, address and pinned host key, not by
+  // the private key, so it would hand back the worker's management connection (same user) instead of
+  // a login with the tenant's key.
+  const own = createSshPool();
+  const out = await own
+    .exec({ target: tenantTarget(env.lab, row, tenant.privateKey), argv: ["hostname"], step: "tenant login" })
+    .finally(() => own.close());
   if (out.stdout.trim() !== name) throw new Error(`logged in to ${out.stdout.trim()}, not ${name}`);
   return { ms: performance.now() - started, warm: row.warmClaimedAt !== null, vmId: vm.id, jobId };
 }
