@@ -1,6 +1,6 @@
 import { requireTeam } from "../../access/team-access";
 import { listOrder, type Page, type PageRequest, pageOf, pagePosition } from "../../core/pagination";
-import { Prisma, type VmState } from "../../generated/prisma/client";
+import type { Prisma, VmState } from "../../generated/prisma/client";
 import type { TeamRequest } from "../shared/find-team-vm";
 
 /** What a VM list row shows (and the detail view starts from). */
@@ -70,30 +70,17 @@ interface VmRow {
  * The API's busiest list, so it is one SQL query rather than Prisma's findMany with its relations
  * (five queries, one per relation, and Prisma's per-row work): the VM rows joined to their region,
  * plan, image and host, read along the (teamId, createdAt desc, id desc) index from the cursor's
- * position. It returns exactly what `findMany({ select: VM_SUMMARY })` would (a test compares the two
+ * position. The query lives in the database as `skjold_vm_page` (migration
+ * 20261209090000_vm_page_function), which plans it once per connection instead of once per request;
+ * its columns are VmRow's. It returns exactly what `findMany({ select: VM_SUMMARY })` would (a test compares the two
  * on both databases); the cursor is the ordinary keyset cursor of lib/core/pagination.
  */
 export async function listVms(opts: TeamRequest & { page: PageRequest; live?: boolean }): Promise<Page<VmSummary>> {
   const { team } = await requireTeam({ prisma: opts.prisma, principal: opts.principal, slug: opts.teamSlug, need: "read" });
   const { after, take } = pagePosition(VM_ORDER, opts.page);
-  const position = after
-    ? Prisma.sql`AND (v."createdAt", v."id") < (${(after[0] as Date).toISOString()}::timestamp(3), ${after[1] as string}::uuid)`
-    : Prisma.empty;
-  const live = opts.live ? Prisma.sql`AND v."state" <> 'DELETED'` : Prisma.empty;
+  const [afterAt, afterId] = after ? [(after[0] as Date).toISOString(), after[1] as string] : [null, null];
   const rows = await opts.prisma.$queryRaw<VmRow[]>`
-    SELECT v."id", v."name", v."state"::text AS "state", v."vcpus", v."memoryMb", v."diskGb", v."sshHost", v."sshPort",
-           v."ipAddress", v."ipv6Address", v."ipv6Prefix", v."adminUser", v."lastError", v."createdAt", v."readyAt", v."deletedAt",
-           r."code" AS "region_code", r."name" AS "region_name", r."city" AS "region_city", r."country" AS "region_country",
-           r."jurisdiction"::text AS "region_jurisdiction", p."code" AS "plan_code", p."name" AS "plan_name",
-           i."slug" AS "image_slug", i."name" AS "image_name", h."name" AS "host_name"
-    FROM "VirtualMachine" v
-    JOIN "Region" r ON r."id" = v."regionId"
-    JOIN "Plan" p ON p."id" = v."planId"
-    JOIN "Image" i ON i."id" = v."imageId"
-    LEFT JOIN "Host" h ON h."id" = v."hostId"
-    WHERE v."teamId" = ${team.id}::uuid ${live} ${position}
-    ORDER BY v."createdAt" DESC, v."id" DESC
-    LIMIT ${take}`;
+    SELECT * FROM skjold_vm_page(${team.id}::uuid, ${opts.live === true}, ${afterAt}::timestamp(3), ${afterId}::uuid, ${take}::integer)`;
   return pageOf(VM_ORDER, opts.page, rows.map(toSummary));
 }
 
