@@ -150,6 +150,7 @@ export const errorText = {
   "error.vm.notRunningStart": "VM {name} is not running; start it instead",
   "error.vm.powerWrongState": "{name} is {vmState}; power actions work on a running or stopped VM.",
   "error.vm.sshKeyDeleted": "The SSH key chosen for {name} was deleted; order again with another key",
+  "error.vm.warmReportFailing": "The warm guest taken for {name} fails its hardening report ({failing}): discarded",
   "error.vm.notFromWarmPool": "VM {name} was not taken from a warm pool",
   "error.warmPool.noRegion": "Warm pool: region: no region {code}",
   "error.warmPool.noPlan": "Warm pool: plan: no plan {code}",

@@ -147,6 +147,7 @@ export const errors: Translation<typeof en> = {
   "error.vm.notRunningStart": "VM-en {name} kjører ikke; start den i stedet",
   "error.vm.powerWrongState": "{name} har tilstanden «{vmState}»; strømhandlinger virker på en VM som kjører eller er stoppet.",
   "error.vm.sshKeyDeleted": "SSH-nøkkelen som ble valgt for {name}, er slettet; bestill på nytt med en annen nøkkel",
+  "error.vm.warmReportFailing": "Den varme gjesten som ble tatt for {name}, består ikke herdingsrapporten ({failing}): forkastet",
   "error.vm.notFromWarmPool": "VM-en {name} ble ikke tatt fra en varm reserve",
   "error.warmPool.noRegion": "Varm reserve: region: ingen region {code}",
   "error.warmPool.noPlan": "Varm reserve: plan: ingen plan {code}",
