@@ -3,7 +3,7 @@ import { formatDuration } from "@/lib/jobs/decide-after-failure";
 import { formatSince } from "@/lib/placement/place-vm";
 import { type Leftover, VmLeftovers } from "@/lib/vms/provision/leftovers";
 import type { MessageKey } from "./dictionaries";
-import { keyedEventText } from "./lib-text";
+import { keyedEventText, storedErrorText } from "./lib-text";
 
 // A VM's outage story in the reader's language (docs/hosts.md, "Outages"): the events about waiting
 // for its host and about an incomplete rollback are worded from their values (`VmEvent.data`); other
@@ -15,6 +15,7 @@ const Waiting = z.object({ host: z.string(), since: z.string(), limitSeconds: z.
 const Back = z.object({ host: z.string() });
 const Incomplete = VmLeftovers.extend({ cause: z.string() });
 const Removed = z.object({ host: z.string(), items: VmLeftovers.shape.items });
+const Failed = z.object({ text: z.object({ key: z.literal("event.failed"), params: z.object({ cause: z.string() }) }) });
 
 export function leftoverItemsText(items: readonly Leftover[], t: Translate): string {
   return items
@@ -48,6 +49,11 @@ export function vmEventText(e: { kind: string; message: string; data?: unknown }
   if (e.kind === "leftovers-removed") {
     const d = Removed.safeParse(e.data);
     if (d.success) return t("outage.eventLeftoversRemoved", { host: d.data.host, items: leftoverItemsText(d.data.items, t) });
+  }
+  if (e.kind === "failed") {
+    // The cause is the job's stored error, English only: worded by the error template whose English it is.
+    const d = Failed.safeParse(e.data);
+    if (d.success) return t("event.failed", { cause: storedErrorText(d.data.text.params.cause, t) });
   }
   return keyedEventText(e.data, t) ?? e.message;
 }

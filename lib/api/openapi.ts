@@ -11,6 +11,7 @@ import { PolicyChangeInput } from "../residency/policy-input";
 import { PortalLocationInputSchema } from "../residency/portal-location";
 import { OrderClusterInput } from "../clusters/order/schemas";
 import { OrderVmInput } from "../vms/order/schemas";
+import { ResizeVmInput } from "../vms/resize/schemas";
 import { VmPowerActionSchema } from "../vms/power/schemas";
 import { SetWarmPoolInput } from "../vms/warm/schemas";
 import { AddSshKeyInput } from "../users/ssh-keys";
@@ -112,13 +113,22 @@ const API_PATHS: Paths = {
   },
   "/api/v1/teams/{slug}/vms/{id}": {
     get: {
-      summary: "One VM: region, host, address, ssh command, guest host key, jobs with steps, events, latest hardening report",
+      summary:
+        "One VM: region, host, address, ssh command, guest host key, jobs with steps, events, latest hardening report, and `bootConsole` (the serial console's last lines when its boot failed or SSH never answered)",
       roles: "any member",
     },
     delete: { summary: "Delete the VM (domain, disk, seed): 202 with the jobId", roles: "owner, member" },
   },
   "/api/v1/teams/{slug}/vms/{id}/actions": {
     post: { summary: "Power action: 202 with the jobId", body: z.strictObject({ action: VmPowerActionSchema }), roles: "owner, member" },
+  },
+  "/api/v1/teams/{slug}/vms/{id}/resize": {
+    post: {
+      summary:
+        "Change the VM's plan: 202 with the vm.resize jobId. The disk grows (online when it runs, with its filesystem); vCPUs and memory apply at the next start; a smaller disk, the quota or the host's room refuse it",
+      body: ResizeVmInput,
+      roles: "owner, member",
+    },
   },
   "/api/v1/teams/{slug}/vms/{id}/verify": {
     post: {

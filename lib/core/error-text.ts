@@ -113,6 +113,25 @@ export const errorText = {
   "error.unavailable":
     "The database is unavailable for the moment. Retry in {seconds} seconds; if it lasts, quote this id to your operator: {id}",
   "error.vm.alreadyDeleted": "{name} is already deleted.",
+  "error.vm.resizeNoVolumeSize": "virsh vol-info gave no capacity for {volume}: {output}",
+  "error.vm.resizeDiskShort": "{volume} is {now} bytes after growing it to {bytes}",
+  "error.vm.resizeFilesystemShort": "the guest's root filesystem is {size} bytes after growing it to a {bytes}-byte disk",
+  "error.vm.resizeShrink":
+    "Plan {plan} has a {planDisk} GB disk and {name}'s is {vmDisk} GB: a disk cannot shrink. Pick a plan with at least {minDisk} GB.",
+  "error.vm.resizeSame": "{name} already has {plan}'s size; nothing to change.",
+  "error.vm.resizeHostUnknown": "{name}'s host has not reported its capacity yet; try again later.",
+  "error.vm.resizeNoVcpus":
+    "{name}'s host {host} has no room for {plan}: its other VMs use {used} of {cap} vCPUs and the new plan needs {needs}.",
+  "error.vm.resizeNoMemory":
+    "{name}'s host {host} has no room for {plan}: its other VMs use {used} of {cap} MiB and the new plan needs {needs} MiB.",
+  "error.vm.resizeNoDisk": "{name}'s host {host} has {free} GiB free in its storage pool; {plan}'s disk needs {more} GiB more.",
+  "error.vm.resizeWrongState": "{name} is {vmState}; a running or stopped VM can change its plan.",
+  "error.vm.planNotFound": "Plan {plan} does not exist or is no longer offered.",
+  "error.vm.bootEmergencyShell":
+    "The guest stopped in an emergency shell while booting (\"{line}\"): a file system or a service it needs failed; the console's last lines are on the VM's page",
+  "error.vm.bootKernelPanic": "The guest's kernel panicked while booting (\"{line}\"); the console's last lines are on the VM's page",
+  "error.vm.bootNoDevice":
+    "The guest found no bootable device on its disk: image {image} has no boot loader, so it must be registered with its kernel and initrd (Admin → Images)",
   "error.vm.busy": "{name} is busy ({job}); try again when it has finished.",
   "error.vm.busyPower": "{name} is busy (another power action); try again when it has finished.",
   "error.vm.cannotProvision": "VM {name} is {vmState}; it cannot be provisioned",
@@ -138,6 +157,7 @@ export const errorText = {
   "error.vm.notRunningStart": "VM {name} is not running; start it instead",
   "error.vm.powerWrongState": "{name} is {vmState}; power actions work on a running or stopped VM.",
   "error.vm.sshKeyDeleted": "The SSH key chosen for {name} was deleted; order again with another key",
+  "error.vm.warmReportFailing": "The warm guest taken for {name} fails its hardening report ({failing}): discarded",
   "error.vm.notFromWarmPool": "VM {name} was not taken from a warm pool",
   "error.warmPool.noRegion": "Warm pool: region: no region {code}",
   "error.warmPool.noPlan": "Warm pool: plan: no plan {code}",

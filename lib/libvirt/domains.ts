@@ -14,36 +14,54 @@ export async function defineDomain(ctx: HostContext & { spec: DomainSpec }): Pro
   return ctx.spec.name;
 }
 
-// Define and start in one round trip; a domain that is already running is left running (a step
-// that runs again), any other failure to start is reported as virsh's own error. The XML carries no
-// UUID, so libvirt refuses to define a name it already has ("already exists with uuid"): a running
-// one is left as it is, a stopped one (an earlier run of the step) is defined anew.
+// Define and start in one round trip; a domain that is already running (or paused, started so by an
+// earlier run) is left as it is (a step that runs again), any other failure to start is reported as
+// virsh's own error. The XML carries no UUID, so libvirt refuses to define a name it already has
+// ("already exists with uuid"): an active one is left as it is, a stopped one (an earlier run of the
+// step) is defined anew. `$2` = paused starts its CPUs stopped: the caller attaches to the serial
+// console first and resumes it (resumeDomain), so nothing the firmware prints is missed.
 const DEFINE_START_SCRIPT = `name=$1
 dir=$(mktemp -d /tmp/skjold.XXXXXXXXXX) || fail mktemp
 trap 'rm -rf -- "$dir"' EXIT
+active() { case "$(virsh domstate -- "$name" 2>/dev/null)" in running|paused) return 0;; esac; return 1; }
 cat >"$dir/domain.xml"
 if ! virsh define "$dir/domain.xml" >/dev/null 2>"$dir/err"; then
   grep -q 'already exists with uuid' "$dir/err" || { cat "$dir/err" >&2; fail "virsh define"; }
-  if [ "$(virsh domstate -- "$name" 2>/dev/null)" = running ]; then printf 'state already-running\\n'; exit 0; fi
+  if active; then printf 'state already-running\\n'; exit 0; fi
   virsh undefine --nvram -- "$name" >/dev/null || fail "virsh undefine"
   virsh define "$dir/domain.xml" >/dev/null || fail "virsh define"
 fi
-if ! virsh start -- "$name" >/dev/null 2>"$dir/err"; then
-  [ "$(virsh domstate -- "$name" 2>/dev/null)" = running ] || { cat "$dir/err" >&2; fail "virsh start"; }
+if [ "$2" = paused ]; then set -- --paused; else set --; fi
+if ! virsh start "$@" -- "$name" >/dev/null 2>"$dir/err"; then
+  active || { cat "$dir/err" >&2; fail "virsh start"; }
   printf 'state already-running\\n'
   exit 0
 fi
 printf 'state started\\n'
 `;
 
-/** Defines (creates or updates) the domain from a spec and starts it unless it runs already: one round trip. */
-export async function defineAndStartDomain(ctx: HostContext & { spec: DomainSpec }): Promise<"started" | "already-running"> {
+/**
+ * Defines (creates or updates) the domain from a spec and starts it unless it runs already: one round
+ * trip. With `paused`, its CPUs wait until resumeDomain (the console is attached in between).
+ */
+export async function defineAndStartDomain(
+  ctx: HostContext & { spec: DomainSpec; paused?: boolean },
+): Promise<"started" | "already-running"> {
   const xml = buildDomainXml(ctx.spec);
   const name = assertDomainName(ctx.spec.name);
   const step = `define and start domain ${name}`;
-  const r = await runHostScript({ ...ctx, step, script: DEFINE_START_SCRIPT, args: [name], stdin: xml, timeoutMs: 120_000 });
+  const args = [name, ctx.paused ? "paused" : "running"];
+  const r = await runHostScript({ ...ctx, step, script: DEFINE_START_SCRIPT, args, stdin: xml, timeoutMs: 120_000 });
   if (!r.ok) throw hostScriptError({ ...ctx, step }, r);
   return parseOrFail(z.enum(["started", "already-running"]), r.values.state, `how ${name} was started`);
+}
+
+/** Lets a paused domain's CPUs run; nothing to do for one that runs (or is off: that is not this call's to fix). */
+export async function resumeDomain(ctx: HostContext & { name: string }): Promise<"resumed" | "not-paused"> {
+  const name = assertDomainName(ctx.name);
+  if ((await getDomainState({ ...ctx, name })) !== "paused") return "not-paused";
+  await runVirsh({ ...ctx, args: ["resume", "--", name], step: `resume domain ${name}` });
+  return "resumed";
 }
 
 export async function startDomain(ctx: HostContext & { name: string }): Promise<void> {

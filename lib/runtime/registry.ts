@@ -12,13 +12,14 @@ import { ledgerVerificationTask } from "../residency/run-verification";
 import { deleteVmJob } from "../vms/delete/delete-vm-job";
 import { addHostBackEvent, addHostWaitingEvent } from "../vms/shared/host-outage-events";
 import { powerVmJob } from "../vms/power/power-vm-job";
+import { resizeVmJob } from "../vms/resize/resize-vm-job";
 import { finishRollbacksTask } from "../vms/provision/finish-rollbacks-task";
 import { provisionVmJob, provisionVmJobV1, provisionVmJobV2 } from "../vms/provision/provision-vm-job";
 import { verifyVmJob } from "../vms/verify/verify-vm-job";
-import { personaliseVmJob } from "../vms/warm/personalise-vm-job";
+import { personaliseVmJob, personaliseVmJobV1 } from "../vms/warm/personalise-vm-job";
 import { refillWarmPoolsTask } from "../vms/warm/refill-task";
-import { warmVmJob } from "../vms/warm/warm-vm-job";
 import { firewallVmJob } from "../vms/firewall/firewall-vm-job";
+import { warmVmJob, warmVmJobV1 } from "../vms/warm/warm-vm-job";
 
 // The application's jobs and schedules: what `scripts/worker.ts` (and an inline worker) runs. It
 // lives here, above every domain, so lib/jobs (the engine) never imports the jobs it runs.
@@ -30,11 +31,14 @@ export const jobRegistry = createJobRegistry(
   provisionVmJobV2,
   provisionVmJobV1,
   powerVmJob,
+  resizeVmJob,
   deleteVmJob,
   verifyVmJob,
   warmVmJob,
   firewallVmJob,
+  warmVmJobV1,
   personaliseVmJob,
+  personaliseVmJobV1,
   provisionClusterJob,
   verifyClusterJob,
 )

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { FingerprintSchema } from "./fingerprint";
 
@@ -39,8 +40,13 @@ export function targetLabel(t: SshTarget): string {
   return t.via ? `${self} via ${targetLabel(t.via)}` : self;
 }
 
-/** Pool key: one connection per (user, address, pinned key, route). */
+/**
+ * Pool key: one connection per (user, address, pinned host key, the key it logs in with, route). The
+ * login key is part of it (as a digest, never the key): a connection authenticated with Skjold's
+ * management key must never serve a caller that holds another key, e.g. a tenant's.
+ */
 export function targetKey(t: SshTarget): string {
-  const self = `${t.username}@${t.host}:${t.port}#${t.hostKeyFingerprint ?? "unpinned"}`;
+  const login = createHash("sha256").update(t.privateKey).digest("base64url").slice(0, 16);
+  const self = `${t.username}@${t.host}:${t.port}#${t.hostKeyFingerprint ?? "unpinned"}#${login}`;
   return t.via ? `${self}>${targetKey(t.via)}` : self;
 }

@@ -36,10 +36,12 @@ define)
 undefine)
   rm -f "$d/domains/$3" ;;
 start)
+  state=running
+  [ "$1" = --paused ] && { state=paused; shift; }
   name=$2
-  [ "$(cat "$d/domains/$name")" = running ] && { echo "error: Requested operation is not valid: domain is already running" >&2; exit 1; }
+  case "$(cat "$d/domains/$name")" in running|paused) echo "error: Requested operation is not valid: domain is already running" >&2; exit 1 ;; esac
   [ "$name" = nostart ] && { echo "error: internal error: qemu unexpectedly closed the monitor" >&2; exit 1; }
-  echo running >"$d/domains/$name" ;;
+  echo "$state" >"$d/domains/$name" ;;
 domstate)
   cat "$d/domains/$2" 2>/dev/null || { echo "error: failed to get domain '$2'" >&2; exit 1; } ;;
 *) echo "error: fake virsh does not know $cmd" >&2; exit 1 ;;

@@ -129,6 +129,14 @@ describe("the define-and-start script", () => {
     expect(readFileSync(`${dir}/domains/dom-1`, "utf8").trim()).toBe("running");
   });
 
+  it("starts paused when asked (the console is attached before it runs); run again, it leaves the paused domain as it is", async () => {
+    expect(await defineAndStartDomain({ pool, target, spec: spec("dom-3"), paused: true })).toBe("started");
+    expect(readFileSync(`${dir}/calls`, "utf8")).toMatch(/start --paused -- dom-3\n/);
+    expect(readFileSync(`${dir}/domains/dom-3`, "utf8").trim()).toBe("paused");
+    expect(await defineAndStartDomain({ pool, target, spec: spec("dom-3"), paused: true })).toBe("already-running");
+    expect(readFileSync(`${dir}/calls`, "utf8")).not.toMatch(/undefine --nvram -- dom-3\n/);
+  });
+
   it("defines anew and starts a domain an earlier run defined but did not start", async () => {
     mkdirSync(`${dir}/domains`, { recursive: true });
     writeFileSync(`${dir}/domains/dom-2`, "shut off\n");

@@ -7,6 +7,7 @@ import { listVms } from "@/lib/vms/queries/list-vms";
 import { orderOptions } from "@/lib/vms/order/order-options";
 import { deleteVm } from "@/lib/vms/delete/delete-vm";
 import { reserveStep } from "@/lib/vms/provision/reserve";
+import { resizeVm } from "@/lib/vms/resize/resize-vm";
 import { vmPowerAction } from "@/lib/vms/power/vm-power-action";
 import { jobRegistry } from "@/lib/runtime/registry";
 import { startWorker } from "@/lib/jobs/worker";
@@ -190,6 +191,45 @@ describe.each(DB_KINDS)("ordering a VM (%s)", (kind) => {
     expect(again.jobId).toBe(first.jobId);
     const jobs = await db.prisma.job.findMany({ where: { vmId: vm!.id }, orderBy: { createdAt: "asc" } });
     expect(jobs.map((j) => `${j.kind}:${j.state}`)).toEqual(["vm.provision:CANCELLED", "vm.delete:QUEUED"]);
+  });
+
+  it("refuses a plan change beyond the team's quota, for a VM not running or busy, and for a viewer", async () => {
+    const region = await db.prisma.region.findUniqueOrThrow({ where: { code: "osl1" } });
+    const owner = await makeTenant(db.prisma, { maxVms: 5, maxVcpus: 3, maxMemoryMb: 8192, maxDiskGb: 100 });
+    await db.prisma.host.update({ where: { id: env.host.id }, data: { cpuCount: 32, memoryMb: 65_536 } }); // room: the quota decides
+    const [vm] = await makeVms(db.prisma, { teamId: owner.team.id, regionId: region.id, hostId: env.host.id, count: 1, prefix: "big" });
+    await db.prisma.virtualMachine.update({ where: { id: vm!.id }, data: { state: "RUNNING", poolId: env.pool.id } });
+    await makeVms(db.prisma, { teamId: owner.team.id, regionId: region.id, count: 1, prefix: "other" }); // 1 vCPU, 512 MiB, 10 GB
+    const ctx = { prisma: db.prisma, principal: owner.principal, teamSlug: owner.team.slug, vmId: vm!.id };
+    // medium: 2 vCPUs; with the other VM's 1 that is the quota's 3, so it fits; large (4) does not.
+    const quota = await refusal(resizeVm({ ...ctx, input: { planCode: "large" } }));
+    expect(quota).toMatchObject({
+      code: "QUOTA_EXCEEDED",
+      message: "Your team's quota allows 3 vCPUs; 1 is in use and this plan needs 4.",
+    });
+    expect((await refusal(resizeVm({ ...ctx, input: { planCode: "nope" } }))).message).toBe(
+      "Plan nope does not exist or is no longer offered.",
+    );
+    expect((await refusal(resizeVm({ ...ctx, input: { planCode: "Medium; reboot" } }))).code).toBe("VALIDATION");
+    const viewer = await makeUser(db.prisma);
+    await db.prisma.membership.create({ data: { teamId: owner.team.id, userId: viewer.user.id, role: "VIEWER" } });
+    expect((await refusal(resizeVm({ ...ctx, principal: viewer.principal, input: { planCode: "medium" } }))).code).toBe("FORBIDDEN");
+    const { jobId } = await resizeVm({ ...ctx, input: { planCode: "medium" } });
+    expect(await db.prisma.virtualMachine.findUniqueOrThrow({ where: { id: vm!.id } })).toMatchObject({
+      vcpus: 2,
+      memoryMb: 4096,
+      diskGb: 50,
+    });
+    // Its job is queued (no worker here): another change waits for it.
+    expect((await refusal(resizeVm({ ...ctx, input: { planCode: "small" } }))).message).toBe(
+      "big is busy (vm.resize); try again when it has finished.",
+    );
+    await db.prisma.job.update({ where: { id: jobId }, data: { state: "SUCCEEDED", finishedAt: new Date() } });
+    await db.prisma.virtualMachine.update({ where: { id: vm!.id }, data: { state: "PROVISIONING" } });
+    expect((await refusal(resizeVm({ ...ctx, input: { planCode: "large" } }))).message).toBe(
+      "big is provisioning; a running or stopped VM can change its plan.",
+    );
+    expect(await db.prisma.auditEvent.count({ where: { action: "vm.resize", targetId: vm!.id } })).toBe(1);
   });
 
   it("a rollback whose job recorded no error names the step that failed, or says its workers stopped", async () => {

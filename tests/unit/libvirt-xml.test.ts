@@ -40,6 +40,15 @@ describe("buildDomainXml", () => {
     expect(d.cpu).toBeUndefined();
   });
 
+  it("boots from the disk's own boot loader with SeaBIOS on the serial console too, so a disk without one says so there", () => {
+    const { kernel: _kernel, ...fromDisk } = base;
+    const d = parse(buildDomainXml(fromDisk)).domain;
+    expect(d.os.boot).toEqual({ "@dev": "hd" });
+    expect(d.os.bios).toEqual({ "@useserial": "yes" });
+    expect(d.os.kernel).toBeUndefined();
+    expect(parse(buildDomainXml(base)).domain.os.bios).toBeUndefined();
+  });
+
   it("forwards 127.0.0.1:PORT to the guest's port 22 with a virtio-net-pci at an explicit PCI slot", () => {
     const d = parse(buildDomainXml(base)).domain;
     expect(d["@xmlns:qemu"]).toBe("http://libvirt.org/schemas/domain/qemu/1.0");

@@ -6,6 +6,7 @@ import { placeWarmGuest, warmShortfall } from "@/lib/placement/warm-pool";
 import { generateKeyPair } from "@/lib/ssh/keygen";
 import { instanceIdOf } from "@/lib/vms/provision/build-seed";
 import { median } from "@/lib/vms/warm/list-warm-pools";
+import { warmBackoffMs, warmPoolHealth } from "@/lib/vms/warm/pool-health";
 
 const GIB = 2 ** 30;
 
@@ -77,8 +78,12 @@ describe("placeWarmGuest", () => {
 
 describe("buildPersonaliseScript", () => {
   const key = generateKeyPair({ comment: "root@web-1" });
+  const tenantKey = generateKeyPair({ comment: "tenant" }).publicKey;
+  const mgmtKey = generateKeyPair({ comment: "skjold-mgmt" }).publicKey;
   const input = {
     hostname: "web-1",
+    adminUser: "skjold",
+    authorizedKeys: [tenantKey, mgmtKey],
     instanceId: "skj-0123456789ab-m1",
     hostKey: key,
     machineId: "0123456789abcdef0123456789abcdef",
@@ -98,7 +103,23 @@ describe("buildPersonaliseScript", () => {
     expect(script).not.toContain("OPENSSH PRIVATE KEY");
   });
 
+  it("writes the admin user's authorized_keys as the tenant's key then the management key, nothing else of the hardening", () => {
+    const script = buildPersonaliseScript(input);
+    const put = script.split("\n").find((l) => l.startsWith('put "$home/.ssh/authorized_keys"'));
+    expect(put).toBeDefined();
+    const b64 = put!.split(" ").at(-1)!.replace(/'/g, "");
+    expect(Buffer.from(b64, "base64").toString()).toBe(`${tenantKey}\n${mgmtKey}\n`);
+    expect(put).toMatch(/ '?600'? '?skjold'? "\$grp" /);
+    // The hardening itself ran when the guest warmed: no sysctl, firewall or sshd drop-in here.
+    expect(script).not.toMatch(/sysctl -w|nft -f|sshd_config\.d/);
+    expect(script.indexOf("authorized_keys")).toBeLessThan(script.lastIndexOf("systemctl reload ssh"));
+  });
+
   it.each([
+    ["adminUser", "root"],
+    ["adminUser", "a;b"],
+    ["authorizedKeys", ["ssh-ed25519 AAAA; rm -rf /"]],
+    ["authorizedKeys", []],
     ["hostname", "web;reboot"],
     ["hostname", "$(id)"],
     ["instanceId", "a b"],
@@ -121,5 +142,36 @@ describe("instanceIdOf and median", () => {
     expect(median([])).toBeNull();
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 2, 3])).toBe(2.5);
+  });
+});
+
+describe("a failing warm pool's backoff", () => {
+  const now = new Date("2026-12-09T12:00:00Z");
+  const ago = (s: number) => new Date(now.getTime() - s * 1000);
+  const boot = (state: string, secondsAgo: number) => ({
+    state,
+    finishedAt: ago(secondsAgo),
+    lastError: state === "FAILED" ? `e${secondsAgo}` : null,
+  });
+
+  it("waits a minute after one failure, doubling to half an hour", () => {
+    expect([0, 1, 2, 3, 5, 6, 40].map(warmBackoffMs)).toEqual([0, 60_000, 120_000, 240_000, 960_000, 1_800_000, 1_800_000]);
+  });
+
+  it("counts the failures in a row since the last success or the admin's last change, the newest first", () => {
+    const boots = [boot("FAILED", 10), boot("CANCELLED", 20), boot("FAILED", 30), boot("SUCCEEDED", 40), boot("FAILED", 50)];
+    expect(warmPoolHealth({ boots, since: ago(3600), now })).toEqual({
+      failures: 2,
+      lastError: "e10",
+      lastFailureAt: ago(10),
+      retryAt: new Date(ago(10).getTime() + 120_000),
+    });
+    expect(warmPoolHealth({ boots, since: ago(25), now }).failures).toBe(1);
+    expect(warmPoolHealth({ boots: [boot("SUCCEEDED", 5), ...boots], since: ago(3600), now })).toMatchObject({
+      failures: 0,
+      retryAt: null,
+    });
+    // The wait is over: still failing, free to boot.
+    expect(warmPoolHealth({ boots: [boot("FAILED", 61)], since: ago(3600), now })).toMatchObject({ failures: 1, retryAt: null });
   });
 });

@@ -110,6 +110,25 @@ export const errors: Translation<typeof en> = {
   "error.unavailable":
     "Databasen er utilgjengelig for øyeblikket. Prøv igjen om {seconds} sekunder; hvis det varer, oppgi denne ID-en til operatøren din: {id}",
   "error.vm.alreadyDeleted": "{name} er allerede slettet.",
+  "error.vm.resizeNoVolumeSize": "virsh vol-info oppga ingen kapasitet for {volume}: {output}",
+  "error.vm.resizeDiskShort": "{volume} er {now} byte etter at den ble utvidet til {bytes}",
+  "error.vm.resizeFilesystemShort": "rotfilsystemet i gjesten er {size} byte etter at disken ble utvidet til {bytes} byte",
+  "error.vm.resizeShrink":
+    "Planen {plan} har en disk på {planDisk} GB, og disken til {name} er {vmDisk} GB: en disk kan ikke krympe. Velg en plan med minst {minDisk} GB.",
+  "error.vm.resizeSame": "{name} har allerede størrelsen til {plan}; ingenting å endre.",
+  "error.vm.resizeHostUnknown": "Verten til {name} har ikke rapportert kapasiteten sin ennå; prøv igjen senere.",
+  "error.vm.resizeNoVcpus":
+    "Verten {host} til {name} har ikke plass til {plan}: de andre VM-ene bruker {used} av {cap} vCPU-er, og den nye planen trenger {needs}.",
+  "error.vm.resizeNoMemory":
+    "Verten {host} til {name} har ikke plass til {plan}: de andre VM-ene bruker {used} av {cap} MiB, og den nye planen trenger {needs} MiB.",
+  "error.vm.resizeNoDisk": "Verten {host} til {name} har {free} GiB ledig i lagringspoolen; disken til {plan} trenger {more} GiB til.",
+  "error.vm.resizeWrongState": "{name} har tilstanden «{vmState}»; en VM som kjører eller er stoppet kan bytte plan.",
+  "error.vm.planNotFound": "Planen {plan} finnes ikke eller tilbys ikke lenger.",
+  "error.vm.bootEmergencyShell":
+    "Gjesten stoppet i et nødskall under oppstart («{line}»): et filsystem eller en tjeneste den trenger, feilet; konsollens siste linjer står på VM-ens side",
+  "error.vm.bootKernelPanic": "Gjestens kjerne fikk panikk under oppstart («{line}»); konsollens siste linjer står på VM-ens side",
+  "error.vm.bootNoDevice":
+    "Gjesten fant ingen oppstartbar enhet på disken sin: avbildningen {image} har ingen oppstartslaster, så den må registreres med kjernen og initrd (Admin → Avbildninger)",
   "error.vm.busy": "{name} er opptatt ({job}); prøv igjen når det er ferdig.",
   "error.vm.busyPower": "{name} er opptatt (en annen strømhandling); prøv igjen når den er ferdig.",
   "error.vm.cannotProvision": "VM-en {name} har tilstanden «{vmState}»; den kan ikke klargjøres",
@@ -135,6 +154,7 @@ export const errors: Translation<typeof en> = {
   "error.vm.notRunningStart": "VM-en {name} kjører ikke; start den i stedet",
   "error.vm.powerWrongState": "{name} har tilstanden «{vmState}»; strømhandlinger virker på en VM som kjører eller er stoppet.",
   "error.vm.sshKeyDeleted": "SSH-nøkkelen som ble valgt for {name}, er slettet; bestill på nytt med en annen nøkkel",
+  "error.vm.warmReportFailing": "Den varme gjesten som ble tatt for {name}, består ikke herdingsrapporten ({failing}): forkastet",
   "error.vm.notFromWarmPool": "VM-en {name} ble ikke tatt fra en varm reserve",
   "error.warmPool.noRegion": "Varm reserve: region: ingen region {code}",
   "error.warmPool.noPlan": "Varm reserve: plan: ingen plan {code}",

@@ -17,6 +17,8 @@ export const vmEvents: Translation<typeof en> = {
   "event.startedTcg":
     "Domenet {domain} er definert og startet på {host} med TCG (programvareemulering: denne verten har ingen fungerende KVM)",
   "event.sshReady": "SSH svarer med den festede vertsnøkkelen {fingerprint} (etter {seconds} s i dette forsøket); cloud-init: {status}",
+  "event.sshTimeout": "SSH svarte ikke innen {seconds} s; konsollens siste linjer er tatt vare på",
+  "event.bootFailed": "Gjesten kan ikke starte: konsollen sier «{line}»",
   "event.hardenedChanged": "Herdingen er fullført: {count} endring(er) ({changes})",
   "event.hardenedUnchanged": "Herding: gjesten var allerede i samsvar (satt opp av cloud-init)",
   "event.verified": "Herdingsrapport: {passed} bestått, {failed} feilet",
@@ -39,6 +41,8 @@ export const vmEvents: Translation<typeof en> = {
   "event.power.alreadyOff": "Var allerede av; libvirt melder {state}",
   "event.power.rebootRequested": "Omstart bedt om; libvirt melder {state}",
   "event.power.forcedOff": "Tvunget av; libvirt melder {state}",
+  "event.resized": "Endret til {plan}: {vcpus} vCPU-er, {memoryMb} MiB, {diskGb} GB disk; {how}",
+  "event.resizeFailed": "Endringen til {plan} feilet og ble rullet tilbake: {cause}",
   "event.deleting": "Slettingen har startet",
   "event.removed": "Domenet {domain}, disken og frøet er fjernet fra {host}",
   "event.deleted": "Slettet; historikken blir stående",

@@ -83,6 +83,9 @@ export function buildDomainXml(input: DomainSpec): string {
     os.ele("cmdline").txt(spec.kernel.cmdline);
   } else {
     os.ele("boot", { dev: "hd" });
+    // SeaBIOS on the serial console too (libvirt: `-machine graphics=off`), so "No bootable device"
+    // reaches the console Skjold reads while the guest boots (lib/vms/provision/watch-boot-console.ts).
+    os.ele("bios", { useserial: "yes" });
   }
   const features = root.ele("features");
   features.ele("acpi");

@@ -11,7 +11,7 @@ import { assertRegionAllowed } from "../../residency/policy";
 import { PLACEMENT_STRATEGY } from "../provision/place";
 import { provisionVmJob } from "../provision/provision-vm-job";
 import { claimWarmGuest } from "../warm/claim-warm-guest";
-import { personaliseVmJob } from "../warm/personalise-vm-job";
+import { personaliseJobFor } from "../warm/personalise-vm-job";
 import { capacityRefusal } from "./capacity-refusal";
 import { resolveOrderCatalog } from "./catalog";
 import { quotaRefusal } from "./quota";
@@ -102,7 +102,7 @@ export async function placeOrder(opts: PlaceOrderOptions): Promise<{ vm: Virtual
         const jobId = await record({
           vm: warm,
           event: `served from the warm pool (${warm.domainName})`,
-          kind: personaliseVmJob,
+          kind: await personaliseJobFor(tx, warm.id),
           audit: { warm: true },
         });
         return { vm: warm, jobId };

@@ -43,7 +43,8 @@ export const defineStartStep: StepDefinition<ProvisionVmPayload> = {
     const vm = requirePlaced(await loadVm(prisma, payload.vmId));
     const ctx = vmHostContext(vm, prisma);
     const spec = await domainSpec(prisma, vm);
-    await defineAndStartDomain({ ...ctx, spec });
+    // Paused: wait-ssh attaches to its serial console first, then resumes it (nothing printed is missed).
+    await defineAndStartDomain({ ...ctx, spec, paused: true });
     const how = spec.type === "kvm" ? "KVM" : "TCG (software emulation: this host offers no working KVM)";
     await addVmEvent({
       prisma,

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { requireTeam } from "../../access/team-access";
 import { notFound } from "../../core/errors";
 import { getJobSnapshot } from "../../jobs/watch";
@@ -5,6 +6,18 @@ import type { TeamRequest } from "../shared/find-team-vm";
 import { VM_SUMMARY } from "./list-vms";
 import { VmLeftovers } from "../provision/leftovers";
 import { describeSshAccess } from "./ssh-access";
+
+/** The console's last lines an event kept (wait-ssh: a boot that failed, SSH that never answered). */
+const KeptConsole = z.object({ console: z.array(z.string().max(1_000)).max(200) });
+
+/** The latest console lines the VM's timeline kept, with when. */
+function lastKeptConsole(events: readonly { at: Date; data: unknown }[]) {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const kept = KeptConsole.safeParse(events[i]!.data);
+    if (kept.success && kept.data.console.length > 0) return { at: events[i]!.at, lines: kept.data.console };
+  }
+  return null;
+}
 
 /** One VM with its jobs (steps included), events, latest hardening report and how to SSH to it. */
 export async function getVmDetail(opts: TeamRequest & { vmId: string }) {
@@ -45,6 +58,8 @@ export async function getVmDetail(opts: TeamRequest & { vmId: string }) {
     leftovers: left.success ? left.data : null,
     events: events.map((e) => ({ ...e, id: e.id.toString() })),
     hardeningReport: reports[0] ?? null,
+    /** what the guest's serial console showed last when its boot failed or SSH never answered */
+    bootConsole: lastKeptConsole(events),
     jobs,
     /** the order's time: a VM served from the warm pool was booted before it was ordered */
     orderedAt: vm.warmClaimedAt ?? vm.createdAt,

@@ -4,10 +4,12 @@ import type { LoadedVm } from "./load-vm";
 
 /**
  * The hardening input of a VM as Skjold provisioned it: its tenant's key, Skjold's management key and
- * the guest role of its cluster role. A k3s cluster re-applies it with its nodes' addresses.
+ * the guest role of its cluster role. A k3s cluster re-applies it with its nodes' addresses. A warm
+ * guest (no team yet) has the management key in the tenant key's place, as its seed has.
  */
 export function hardeningInputOf(vm: LoadedVm) {
-  if (!vm.sshKey)
+  const tenantKey = vm.teamId ? (vm.sshKey?.publicKey ?? null) : null;
+  if (vm.teamId && !tenantKey)
     throw new AppError("VALIDATION", `The SSH key chosen for ${vm.name} was deleted; order again with another key`, {
       key: "error.vm.sshKeyDeleted",
       params: { name: vm.name },
@@ -19,7 +21,7 @@ export function hardeningInputOf(vm: LoadedVm) {
     });
   return {
     adminUser: vm.adminUser,
-    sshPublicKey: vm.sshKey.publicKey,
+    sshPublicKey: tenantKey ?? vm.mgmtPublicKey,
     extraSshPublicKeys: [vm.mgmtPublicKey],
     role: guestRoleOf(vm.clusterRole),
   };

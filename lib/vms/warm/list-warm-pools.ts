@@ -1,6 +1,7 @@
 import type { Principal } from "../../access/principal";
 import { requireAdmin } from "../../access/team-access";
 import type { PrismaClient } from "../../generated/prisma/client";
+import { readWarmPoolHealth, type WarmPoolHealth } from "./pool-health";
 import { WARM_GUEST } from "./refill-warm-pools";
 
 export interface WarmPoolView {
@@ -17,6 +18,8 @@ export interface WarmPoolView {
   /** median and last seconds from the order to SSH-ready of those orders (null before the first) */
   medianServedSeconds: number | null;
   lastServedSeconds: number | null;
+  /** warm boots failed in a row (0: healthy), the last one's error, and when the refill tries again (null: now) */
+  failing: { failures: number; lastError: string | null; retryAt: string | null } | null;
 }
 
 /** How many last orders served warm the median is taken over. */
@@ -31,6 +34,7 @@ export async function listWarmPools(opts: { prisma: PrismaClient; principal: Pri
     orderBy: { createdAt: "asc" },
   });
   const counts = await prisma.virtualMachine.groupBy({ by: ["warmPoolId", "state"], where: WARM_GUEST, _count: { _all: true } });
+  const health = await readWarmPoolHealth({ prisma, pools });
   const out: WarmPoolView[] = [];
   for (const p of pools) {
     const n = (states: string[]) =>
@@ -55,9 +59,15 @@ export async function listWarmPools(opts: { prisma: PrismaClient; principal: Pri
       served,
       medianServedSeconds: median(seconds),
       lastServedSeconds: seconds[0] ?? null,
+      failing: failingOf(health.get(p.id)),
     });
   }
   return out;
+}
+
+function failingOf(h: WarmPoolHealth | undefined): WarmPoolView["failing"] {
+  if (!h || h.failures === 0) return null;
+  return { failures: h.failures, lastError: h.lastError, retryAt: h.retryAt?.toISOString() ?? null };
 }
 
 export function median(xs: number[]): number | null {

@@ -8,11 +8,13 @@ import { placeWarmGuest, warmShortfall } from "../../placement/warm-pool";
 import { deleteVmJob } from "../delete/delete-vm-job";
 import { addVmEvent } from "../shared/vm-events";
 import { newGuestMac } from "../shared/vm-nic";
+import { readWarmPoolHealth } from "./pool-health";
 import { warmVmJob } from "./warm-vm-job";
 
 // The warm pools' refill: guests that died or failed are discarded, then each pool is topped up to
 // its size, one guest at a time under the region lock, on a host where an ordinary order of the same
-// plan still fits beside it. A pool never holds more than its size.
+// plan still fits beside it. A pool never holds more than its size. A pool whose warm boots keep
+// failing backs off (pool-health.ts): after each failure in a row it waits twice as long.
 
 export interface RefillReport {
   started: { pool: string; vmId: string; host: string }[];
@@ -39,10 +41,19 @@ export async function refillWarmPools(opts: { prisma: PrismaClient }): Promise<R
     where: { ...WARM_GUEST, state: { in: HELD } },
     _count: { _all: true },
   });
+  const health = await readWarmPoolHealth({ prisma, pools });
   for (const pool of pools) {
     const label = `${pool.region.code}/${pool.plan.code}/${pool.image.slug}`;
     const n = (s: VmState) => counts.find((c) => c.warmPoolId === pool.id && c.state === s)?._count._all ?? 0;
     const lacking = warmShortfall({ size: pool.size, ready: n("RUNNING"), warming: n("PENDING") + n("PROVISIONING") });
+    const failing = health.get(pool.id);
+    if (lacking > 0 && failing?.retryAt) {
+      report.skipped.push({
+        pool: label,
+        reason: `backing off: ${failing.failures} warm boot(s) failed in a row, next one at ${failing.retryAt.toISOString()}`,
+      });
+      continue;
+    }
     for (let i = 0; i < lacking; i++) {
       const started = await startWarmGuest({ prisma, pool });
       if (!started.ok) {

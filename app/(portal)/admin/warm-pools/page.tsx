@@ -31,6 +31,23 @@ export default async function WarmPoolsPage() {
             { key: "ready", header: t("warm.ready"), cell: (p) => p.ready },
             { key: "warming", header: t("warm.warming"), cell: (p) => p.warming },
             { key: "failed", header: t("warm.failed"), cell: (p) => p.failed },
+            {
+              key: "health",
+              header: t("warm.health"),
+              cell: (p) =>
+                p.failing ? (
+                  <span className="badge bad" data-testid="warm-failing" title={p.failing.lastError ?? undefined}>
+                    {p.failing.retryAt
+                      ? t("warm.failingBackoff", {
+                          failures: p.failing.failures,
+                          at: new Date(p.failing.retryAt).toISOString().slice(11, 19),
+                        })
+                      : t("warm.failingRetry", { failures: p.failing.failures })}
+                  </span>
+                ) : (
+                  t("warm.healthy")
+                ),
+            },
             { key: "served", header: t("warm.served"), cell: (p) => p.served },
             { key: "median", header: t("warm.medianServed"), cell: (p) => secs(p.medianServedSeconds) },
             { key: "last", header: t("warm.lastServed"), cell: (p) => secs(p.lastServedSeconds) },

@@ -9,6 +9,7 @@ import { deleteVm } from "@/lib/vms/delete/delete-vm";
 import { verifyVmNow } from "@/lib/vms/verify/verify-vm-now";
 import { vmPowerAction } from "@/lib/vms/power/vm-power-action";
 import { setVmFirewall } from "@/lib/vms/firewall/set-vm-firewall";
+import { resizeVm } from "@/lib/vms/resize/resize-vm";
 import { getT } from "@/app/_i18n/server";
 import { runAction, type ActionState } from "@/app/_server/actions";
 import { requestMeta, requireUser } from "@/app/_server/request";
@@ -61,5 +62,13 @@ export async function vmFirewallAction(slug: string, vmId: string, _p: ActionSta
         ? t("firewall.applied", { name: vm.name, sets: ruleSets.join(", ") })
         : t("firewall.appliedNone", { name: vm.name }),
     };
+  });
+}
+
+/** A change of plan (a "vm.resize" job); refusals (a smaller disk, quota, the host's room) come back in words. */
+export async function resizeAction(slug: string, vmId: string, _p: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    await resizeVm({ ...(await ctx()), teamSlug: slug, vmId, input: { planCode: String(form.get("planCode") ?? "") } });
+    revalidatePath(`/teams/${slug}/vms/${vmId}`);
   });
 }

@@ -15,7 +15,7 @@ import { getT, pageTitle, type T } from "@/app/_i18n/server";
 import { jobStateLabels, stepNameLabels, stepStateLabels } from "@/app/_i18n/state-labels";
 import { vmEventText } from "@/app/_i18n/vm-outage-text";
 import { requireUser } from "@/app/_server/request";
-import { deleteVmAction, powerAction, verifyAction } from "./actions";
+import { deleteVmAction, powerAction, resizeAction, verifyAction } from "./actions";
 import { CopyLine } from "./copy-button";
 import { DeleteVmDialog } from "./delete-dialog";
 import { FirewallSection } from "./firewall-section";
@@ -58,6 +58,10 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
   const operate = roleCan(role, "operate") && vm.state !== "DELETED" && vm.state !== "DELETING";
   const firewall = await getVmFirewall({ prisma, principal: user, teamSlug: slug, vmId: id });
   const ruleSets = operate ? await readAllPages((page) => listRuleSets({ prisma, principal: user, teamSlug: slug, page })) : [];
+  const resizable = operate && (vm.state === "RUNNING" || vm.state === "STOPPED");
+  const plans = resizable
+    ? await prisma.plan.findMany({ where: { active: true }, orderBy: [{ vcpus: "asc" }, { memoryMb: "asc" }, { diskGb: "asc" }] })
+    : [];
   return (
     <div className="stack">
       <p className="muted">
@@ -71,6 +75,15 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
         <p className="alert error" role="alert" data-testid="vm-last-error">
           {storedErrorText(vm.lastError, t)}
         </p>
+      ) : null}
+      {vm.state === "FAILED" && vm.bootConsole ? (
+        <section className="card" aria-labelledby="vm-console">
+          <h2 id="vm-console">{t("vm.console")}</h2>
+          <p className="muted">{t("vm.consoleHint", { at: vm.bootConsole.at.toISOString().replace("T", " ").slice(0, 19) })}</p>
+          <pre className="console-tail" data-testid="vm-boot-console">
+            {vm.bootConsole.lines.join("\n")}
+          </pre>
+        </section>
       ) : null}
       <LeftoversNote vm={vm} t={t} />
       <section className="card" aria-label={vm.name}>
@@ -128,6 +141,27 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
               }}
             />
           </div>
+          {resizable ? (
+            <>
+              <h3 className="gap-above">{t("vm.resizeTitle")}</h3>
+              <p className="muted">{t("vm.resizeHint")}</p>
+              <ActionForm
+                action={resizeAction.bind(null, slug, vm.id)}
+                submit={t("vm.resizeSubmit")}
+                variant="secondary"
+                inline
+                testId="resize-form"
+              >
+                <select name="planCode" defaultValue={vm.plan.code} aria-label={t("vm.plan")}>
+                  {plans.map((p) => (
+                    <option key={p.code} value={p.code}>
+                      {t("vm.resizePlanOption", { name: p.name, vcpus: p.vcpus, memoryMb: p.memoryMb, diskGb: p.diskGb })}
+                    </option>
+                  ))}
+                </select>
+              </ActionForm>
+            </>
+          ) : null}
         </section>
       ) : null}
       <div className="grid">
