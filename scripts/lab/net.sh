@@ -158,6 +158,11 @@ net_host_links() {
     ip -n "$ns" link set br0 type bridge mcast_snooping 0
     ip -n "$ns" link set uplink master br0
     ip -n "$ns" link set br0 up
+    # The host firewall on a bridge needs conntrack (docs/networking.md "Firewall"): bridged frames
+    # pass through the inet forward hook only with br_netfilter and bridge-nf-call-ip(6)tables = 1.
+    modprobe br_netfilter 2>/dev/null || true
+    in_ns "$ns" sysctl -qw net.bridge.bridge-nf-call-iptables=1 net.bridge.bridge-nf-call-ip6tables=1 \
+      || die "br_netfilter is not available: bridged hosts need it for the host firewall"
     dev=br0
   else
     in_ns "$ns" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1

@@ -30,7 +30,8 @@ export async function setVmFirewall(opts: VmRequest & { input: unknown }): Promi
     );
   const ids = parsed.data.ruleSetIds;
   const sets = await prisma.firewallRuleSet.findMany({ where: { id: { in: ids }, teamId: team.id }, select: { id: true, name: true } });
-  const missing = ids.findIndex((id) => !sets.some((s) => s.id === id));
+  const known = new Set(sets.map((s) => s.id));
+  const missing = ids.findIndex((id) => !known.has(id));
   if (missing >= 0)
     throw new AppError("VALIDATION", `VM firewall: ruleSetIds.${missing}: is not one of the team's rule sets`, {
       key: "error.firewall.unknownSet",
