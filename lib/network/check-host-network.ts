@@ -2,7 +2,8 @@ import { z } from "zod";
 import type { HostContext } from "../libvirt/virsh";
 
 // Whether a host can really give its guests addresses in the mode an admin chose: the uplink or
-// bridge exists (and a bridge is a bridge), a routed host forwards IPv4 and IPv6, /dev/net/tun is
+// bridge exists (and a bridge is a bridge), a routed host forwards IPv4 and IPv6, a bridged one hands
+// its frames to netfilter (the host firewall needs conntrack on them), /dev/net/tun is
 // there, and Skjold's host user may run `ip` and `nft` as root. One SSH exec, parsed strictly.
 
 export type HostNetworkMode = "USER_FORWARD" | "ROUTED" | "BRIDGED";
@@ -12,6 +13,8 @@ dev=$1
 if [ -n "$dev" ]; then printf 'link=%s\\n' "$(ip -j -d link show dev "$dev" 2>/dev/null | tr -d '\\n')"; else echo 'link='; fi
 printf 'forward4=%s\\n' "$(cat /proc/sys/net/ipv4/ip_forward 2>/dev/null)"
 printf 'forward6=%s\\n' "$(cat /proc/sys/net/ipv6/conf/all/forwarding 2>/dev/null)"
+printf 'bridge_nf4=%s\\n' "$(cat /proc/sys/net/bridge/bridge-nf-call-iptables 2>/dev/null)"
+printf 'bridge_nf6=%s\\n' "$(cat /proc/sys/net/bridge/bridge-nf-call-ip6tables 2>/dev/null)"
 [ -c /dev/net/tun ] && echo tun=yes || echo tun=no
 sudo -n ip -V >/dev/null 2>&1 && echo sudo_ip=yes || echo sudo_ip=no
 sudo -n nft list tables >/dev/null 2>&1 && echo sudo_nft=yes || echo sudo_nft=no
@@ -25,6 +28,8 @@ export interface HostNetworkFacts {
   link: z.infer<typeof LinkSchema>[number] | null;
   forward4: boolean;
   forward6: boolean;
+  /** bridged frames pass the inet hooks (br_netfilter, bridge-nf-call-ip(6)tables = 1): the host firewall needs it */
+  bridgeNf: boolean;
   tun: boolean;
   sudoIp: boolean;
   sudoNft: boolean;
@@ -45,6 +50,7 @@ function parseHostNetworkFacts(stdout: string): HostNetworkFacts {
     link,
     forward4: kv.get("forward4") === "1",
     forward6: kv.get("forward6") === "1",
+    bridgeNf: kv.get("bridge_nf4") === "1" && kv.get("bridge_nf6") === "1",
     tun: kv.get("tun") === "yes",
     sudoIp: kv.get("sudo_ip") === "yes",
     sudoNft: kv.get("sudo_nft") === "yes",
@@ -68,6 +74,12 @@ export function hostNetworkProblems(opts: {
   if (mode === "ROUTED" && !facts.forward4) out.push({ field: "uplink", message: "IPv4 forwarding is off (sysctl net.ipv4.ip_forward=1)" });
   if (mode === "ROUTED" && !facts.forward6)
     out.push({ field: "uplink", message: "IPv6 forwarding is off (sysctl net.ipv6.conf.all.forwarding=1)" });
+  if (mode === "BRIDGED" && !facts.bridgeNf)
+    out.push({
+      field: "bridge",
+      message:
+        "bridged frames bypass the host firewall: load br_netfilter and set net.bridge.bridge-nf-call-iptables=1 and net.bridge.bridge-nf-call-ip6tables=1",
+    });
   if (!facts.tun) out.push({ field: "networkMode", message: "/dev/net/tun is missing, so no tap can be made" });
   if (!facts.sudoIp || !facts.sudoNft) {
     out.push({
