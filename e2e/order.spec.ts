@@ -191,9 +191,12 @@ describe("ordering a VM", () => {
     await form.getByRole("combobox").selectOption("small");
     await form.getByRole("button", { name: "Change plan" }).click();
     const progress = page.getByTestId("job-progress");
-    await expect.poll(() => progress.textContent(), { timeout: 60_000 }).toContain("vm.resize");
+    // A refusal shows as an alert: the poll's failure then says which.
+    const seen = async () => `${(await page.getByRole("alert").allTextContents()).join(" | ")} ${await progress.textContent()}`;
+    await expect.poll(seen, { timeout: 60_000 }).toContain("vm.resize");
     await expect.poll(() => progress.getAttribute("data-job-state"), { timeout: 240_000, interval: 1_000 }).toBe("SUCCEEDED");
     await page.reload();
+    await page.screenshot({ path: ".skjold/reports/vm-resized.png", fullPage: true });
     expect(await page.getByTestId("vm-events").textContent()).toContain(
       "Resized to Small: 1 vCPUs, 2048 MiB, 25 GB disk; the disk and its filesystem grew online; vCPUs and memory apply at the next start",
     );
