@@ -104,7 +104,9 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
         )}
       </section>
       {snapshot ? (
+        // Keyed by the job: a new job (an action just taken) gets a card of its own, never the last one's steps and state.
         <JobProgress
+          key={snapshot.id}
           initial={snapshot}
           eventsUrl={`/api/v1/teams/${slug}/vms/${vm.id}/events?job=${snapshot.id}`}
           labels={{
