@@ -1,6 +1,7 @@
 import { actorOf, recordAudit } from "../../audit/record-audit";
 import { AppError, fromZod } from "../../core/errors";
 import { enqueueJob } from "../../jobs/enqueue";
+import { assertVmIdle } from "../shared/assert-vm-idle";
 import { findTeamVm, type VmRequest } from "../shared/find-team-vm";
 import { powerVmJob } from "./power-vm-job";
 import { VmPowerActionSchema, type VmPowerAction } from "./schemas";
@@ -16,13 +17,7 @@ export async function vmPowerAction(opts: VmRequest & { action: VmPowerAction })
       params: { name: vm.name, vmState: vm.state },
     });
   }
-  const busy = await opts.prisma.job.findFirst({ where: { vmId: vm.id, finishedAt: null }, select: { kind: true } });
-  if (busy)
-    throw new AppError(
-      "CONFLICT",
-      `${vm.name} is busy (${busy.kind === "vm.power" ? "another power action" : busy.kind}); try again when it has finished.`,
-      { key: busy.kind === "vm.power" ? "error.vm.busyPower" : "error.vm.busy", params: { name: vm.name, job: busy.kind } },
-    );
+  await assertVmIdle(opts.prisma, vm, powerVmJob.name);
   const { jobId } = await enqueueJob({
     prisma: opts.prisma,
     kind: powerVmJob,

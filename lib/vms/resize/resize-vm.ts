@@ -4,6 +4,7 @@ import { enqueueJob } from "../../jobs/enqueue";
 import { loadPlacementHosts, lockRegion } from "../../placement/region-snapshot";
 import { quotaRefusal } from "../order/quota";
 import { readTeamUsage, teamLimits } from "../order/team-usage";
+import { assertVmIdle } from "../shared/assert-vm-idle";
 import { findTeamVm, type VmRequest } from "../shared/find-team-vm";
 import { hostRoomRefusal, planChangeRefusal, type ResizeRefusal } from "./resize-refusal";
 import { resizeVmJob } from "./resize-vm-job";
@@ -19,12 +20,7 @@ import { ResizeVmInput } from "./schemas";
 export async function resizeVm(opts: VmRequest & { input: unknown }): Promise<{ jobId: string }> {
   const parsed = ResizeVmInput.safeParse(opts.input);
   if (!parsed.success) throw fromZod(parsed.error, "Resize");
-  const { team, vm } = await findTeamVm(opts);
-  if (vm.state !== "RUNNING" && vm.state !== "STOPPED")
-    throw new AppError("CONFLICT", `${vm.name} is ${vm.state.toLowerCase()}; a running or stopped VM can change its plan.`, {
-      key: "error.vm.resizeWrongState",
-      params: { name: vm.name, vmState: vm.state },
-    });
+  const { team, vm: found } = await findTeamVm(opts);
   const plan = await opts.prisma.plan.findFirst({ where: { code: parsed.data.planCode, active: true } });
   if (!plan)
     throw new AppError("VALIDATION", `Plan ${parsed.data.planCode} does not exist or is no longer offered.`, {
@@ -32,34 +28,23 @@ export async function resizeVm(opts: VmRequest & { input: unknown }): Promise<{ 
       params: { plan: parsed.data.planCode },
       details: { field: "planCode" },
     });
-  if (!vm.hostId || !vm.poolId)
-    throw new AppError("CONFLICT", `VM ${vm.name} has no host yet`, { key: "error.vm.noHost", params: { name: vm.name } });
-  const from = { planId: vm.planId, vcpus: vm.vcpus, memoryMb: vm.memoryMb, diskGb: vm.diskGb };
   const to = { planId: plan.id, vcpus: plan.vcpus, memoryMb: plan.memoryMb, diskGb: plan.diskGb };
 
   return opts.prisma.$transaction(async (tx) => {
     const [limits] = await tx.$queryRaw<{ maxVms: number; maxVcpus: number; maxMemoryMb: number; maxDiskGb: number }[]>`
       SELECT "maxVms", "maxVcpus", "maxMemoryMb", "maxDiskGb" FROM "Team" WHERE id = ${team.id}::uuid FOR UPDATE`;
-    await lockRegion(tx, vm.regionId);
-    const busy = await tx.job.findFirst({ where: { vmId: vm.id, finishedAt: null }, select: { kind: true } });
-    if (busy)
-      throw new AppError("CONFLICT", `${vm.name} is busy (${busy.kind}); try again when it has finished.`, {
-        key: "error.vm.busy",
-        params: { name: vm.name, job: busy.kind },
+    await lockRegion(tx, found.regionId);
+    // The row as the locks leave it (a resize that finished since it was read outside is seen here).
+    const vm = await tx.virtualMachine.findUniqueOrThrow({ where: { id: found.id } });
+    if (vm.state !== "RUNNING" && vm.state !== "STOPPED")
+      throw new AppError("CONFLICT", `${vm.name} is ${vm.state.toLowerCase()}; a running or stopped VM can change its plan.`, {
+        key: "error.vm.resizeWrongState",
+        params: { name: vm.name, vmState: vm.state },
       });
-    const current = await tx.virtualMachine.findUniqueOrThrow({ where: { id: vm.id } });
-    if (
-      current.vcpus !== from.vcpus ||
-      current.memoryMb !== from.memoryMb ||
-      current.diskGb !== from.diskGb ||
-      current.state !== vm.state
-    ) {
-      const job = resizeVmJob.name;
-      throw new AppError("CONFLICT", `${vm.name} is busy (${job}); try again when it has finished.`, {
-        key: "error.vm.busy",
-        params: { name: vm.name, job },
-      });
-    }
+    if (!vm.hostId || !vm.poolId)
+      throw new AppError("CONFLICT", `VM ${vm.name} has no host yet`, { key: "error.vm.noHost", params: { name: vm.name } });
+    await assertVmIdle(tx, vm, resizeVmJob.name);
+    const from = { planId: vm.planId, vcpus: vm.vcpus, memoryMb: vm.memoryMb, diskGb: vm.diskGb };
     const sizes = {
       name: vm.name,
       from,
@@ -84,7 +69,7 @@ export async function resizeVm(opts: VmRequest & { input: unknown }): Promise<{ 
     const quota = quotaRefusal({ limits: teamLimits(limits!), used: others, request: to });
     if (quota) throw new AppError("QUOTA_EXCEEDED", quota.message, { key: quota.key, params: quota.params });
     const hosts = await loadPlacementHosts({ tx, regionId: vm.regionId, imageId: vm.imageId, excludeVmId: vm.id });
-    const room = hostRoomRefusal({ ...sizes, host: hosts.find((h) => h.id === vm.hostId), poolId: vm.poolId! });
+    const room = hostRoomRefusal({ ...sizes, host: hosts.find((h) => h.id === vm.hostId), poolId: vm.poolId });
     if (room) throw refuse(room);
 
     await tx.virtualMachine.update({ where: { id: vm.id }, data: to });
