@@ -27,6 +27,8 @@ import {
   RegisterImageInput,
 } from "../hosts/schemas";
 import { FirewallRuleSetInput, VmFirewallInput } from "../firewall/schemas";
+import { CreateBackupTargetInput } from "../backup-targets/schemas";
+import { BackupVmInput } from "../vms/backup/schemas";
 import { CreateIpPoolInput, QuarantineInput, UpdateIpPoolInput } from "../network/pool-input";
 
 // The /api/v1 contract. Request bodies come from the same zod schemas the handlers validate with,
@@ -127,6 +129,32 @@ const API_PATHS: Paths = {
       summary:
         "Change the VM's plan: 202 with the vm.resize jobId. The disk grows (online when it runs, with its filesystem); vCPUs and memory apply at the next start; a smaller disk, the quota or the host's room refuse it",
       body: ResizeVmInput,
+      roles: "owner, member",
+    },
+  },
+  "/api/v1/teams/{slug}/vms/{id}/backups": {
+    get: {
+      summary:
+        "The VM's backups, newest first: kind (full/incremental), state (GOOD only once complete and checksummed), target and its region, country and jurisdiction, size, bytes moved, sha256, parent",
+      roles: "any member",
+    },
+    post: {
+      summary:
+        "Back up a running VM to a backup target: 202 with backupId and the vm.backup jobId; a target outside the team's residency policy is refused (409 POLICY_VIOLATION) before anything is recorded or copied",
+      body: BackupVmInput,
+      roles: "owner, member",
+    },
+  },
+  "/api/v1/teams/{slug}/vms/{id}/backups/{backupId}": {
+    delete: {
+      summary: "Delete the backup from its target (not one a later backup builds on); its ledger entry closes: 202 with the jobId",
+      roles: "owner, member",
+    },
+  },
+  "/api/v1/teams/{slug}/vms/{id}/backups/{backupId}/restore": {
+    post: {
+      summary:
+        "Restore the backup into its VM: every file's sha256 is checked first (a changed file refuses the restore), then the VM is stopped, its disk written back and started again if it ran: 202 with the vm.restore jobId",
       roles: "owner, member",
     },
   },
@@ -275,6 +303,14 @@ const API_PATHS: Paths = {
     post: {
       summary: "Add a host (paste a private key or generate a pair); reads its host key for confirmation",
       body: AddHostInput,
+      roles: "platform admin",
+    },
+  },
+  "/api/v1/admin/backup-targets": {
+    get: { summary: "Backup targets: host, storage pool, region, country and jurisdiction", roles: "platform admin" },
+    post: {
+      summary: "Register a host's storage pool as a backup target (reached with the host's pinned SSH key; in the host's region); audited",
+      body: CreateBackupTargetInput,
       roles: "platform admin",
     },
   },

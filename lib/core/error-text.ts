@@ -7,6 +7,25 @@
 // tests/unit/i18n-lib-text.test.ts checks that each keyed AppError's message reads as its key does.
 
 export const errorText = {
+  "error.backup.targetOutsidePolicy":
+    'Backup target {target} ({where}) is outside this team\'s residency policy "{policy}": nothing was copied.',
+  "error.backup.noTarget": "There is no active backup target named {target}.",
+  "error.backup.vmNotRunning": "{name} is {vmState}: a backup is taken of a running VM.",
+  "error.backup.notFound": "Backup not found",
+  "error.backup.notGood": "Backup {backup} is {state}: only a complete, checksummed backup can be restored.",
+  "error.backup.vmWrongState": "{name} is {vmState}; a running or stopped VM can be restored.",
+  "error.backup.tampered":
+    "Backup {backup} of {name} on {target} does not match the checksum recorded when it was taken (recorded {recorded}, now {found}): it was changed or damaged, so nothing was restored.",
+  "error.backup.fileMissing": "Backup {backup} of {name} is no longer on {target}: nothing was restored.",
+  "error.backup.copyMismatch": "Backup {backup}: the copy on {target} reads back as {found}, not {sent} as sent; it is copied again.",
+  "error.backup.restoreFileGone": "The assembled disk {file} is gone from the VM's host; the restore must fetch the backup again.",
+  "error.backup.hasChildren": "Backup {backup} is the base of {count} later backup(s): delete those first.",
+  "error.backup.busy": "Backup {backup} is {state}; try again when it has finished.",
+  "error.backupTarget.noHost": "Backup target: no host {host}",
+  "error.backupTarget.noPool": "Backup target: host {host} has no storage pool {pool}",
+  "error.backupTarget.nameTaken": "A backup target named {name} already exists",
+  "error.ssh.streamStart": "{target}: {step}: could not start {command}",
+  "error.ssh.streamFailed": "{target}: {step}: {command} failed: {why}",
   "error.account.totpAdminsOnly": "Two-factor sign-in is available to platform admins.",
   "error.account.totpStartFirst": "Start two-factor setup first.",
   "error.account.wrongPassword": "Your current password is not correct.",

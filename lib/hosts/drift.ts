@@ -12,6 +12,8 @@ export interface DriftInput {
   volumes: ReadonlyArray<{ pool: string; name: string; path: string }>;
   vms: ReadonlyArray<{ id: string; name: string; domainName: string; state: string; diskVolume: string | null; seedVolume: string | null }>;
   imageVolumes: ReadonlyArray<{ pool: string; volume: string }>;
+  /** backup files kept on this host as a backup target (not reported as missing: that is the restore's check) */
+  backupVolumes?: ReadonlyArray<{ pool: string; volume: string }>;
   adopted: { domains: readonly string[]; volumes: readonly string[] };
 }
 
@@ -49,10 +51,17 @@ export function computeDrift(input: DriftInput): Drift {
   const liveVms = input.vms.filter((v) => v.state !== "DELETED" && v.state !== "FAILED");
   const knownDomains = new Set([...liveVms.map((v) => v.domainName), ...input.adopted.domains]);
   const knownVolumeNames = new Set(liveVms.flatMap((v) => [v.diskVolume, v.seedVolume]).filter((n): n is string => Boolean(n)));
-  const knownVolumes = new Set([...input.imageVolumes.map((i) => volumeKey(i.pool, i.volume)), ...input.adopted.volumes]);
+  const knownVolumes = new Set([
+    ...input.imageVolumes.map((i) => volumeKey(i.pool, i.volume)),
+    ...(input.backupVolumes ?? []).map((b) => volumeKey(b.pool, b.volume)),
+    ...input.adopted.volumes,
+  ]);
+  // A backup's scratch file on the VM's host is named after the domain: it is the live VM's.
+  const scratchOf = liveVms.map((v) => `${v.domainName}-bk-`);
   const libvirtDomains = new Set(input.domains.map((d) => d.name));
 
-  const isKnownVolume = (v: { pool: string; name: string }) => knownVolumes.has(volumeKey(v.pool, v.name)) || knownVolumeNames.has(v.name);
+  const isKnownVolume = (v: { pool: string; name: string }) =>
+    knownVolumes.has(volumeKey(v.pool, v.name)) || knownVolumeNames.has(v.name) || scratchOf.some((p) => v.name.startsWith(p));
   const ownedBy = (disks: readonly string[]) =>
     input.volumes
       .filter(

@@ -22,13 +22,17 @@ export interface ReconcileOptions {
 export async function reconcileHostNow(opts: ReconcileOptions): Promise<Drift> {
   const host = await loadHost(opts.prisma, opts.hostId);
   const pools = await opts.prisma.storagePool.findMany({ where: { hostId: host.id } });
-  const [vms, copies, adopted] = await Promise.all([
+  const [vms, copies, adopted, backups] = await Promise.all([
     opts.prisma.virtualMachine.findMany({
       where: { hostId: host.id },
       select: { id: true, name: true, domainName: true, state: true, diskVolume: true, seedVolume: true },
     }),
     opts.prisma.imageCopy.findMany({ where: { hostId: host.id }, include: { pool: { select: { name: true } } } }),
     readAdopted({ prisma: opts.prisma, hostId: host.id }),
+    opts.prisma.backup.findMany({
+      where: { state: { not: "DELETED" }, target: { pool: { hostId: host.id } } },
+      select: { volume: true, target: { select: { pool: { select: { name: true } } } } },
+    }),
   ]);
   const known = new Set([...vms.map((v) => v.domainName), ...adopted.domains]);
   const drift = await runOnHost({ prisma: opts.prisma, host, sshPool: opts.sshPool }, async (ctx) => {
@@ -47,6 +51,7 @@ export async function reconcileHostNow(opts: ReconcileOptions): Promise<Drift> {
       volumes,
       vms,
       imageVolumes: copies.map((c) => ({ pool: c.pool.name, volume: c.volume })),
+      backupVolumes: backups.map((b) => ({ pool: b.target.pool.name, volume: b.volume })),
       adopted,
     });
     return { ...found, unregisteredImages: await withBootFiles(ctx, found.unregisteredImages, pools) };

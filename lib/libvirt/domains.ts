@@ -28,7 +28,7 @@ cat >"$dir/domain.xml"
 if ! virsh define "$dir/domain.xml" >/dev/null 2>"$dir/err"; then
   grep -q 'already exists with uuid' "$dir/err" || { cat "$dir/err" >&2; fail "virsh define"; }
   if active; then printf 'state already-running\\n'; exit 0; fi
-  virsh undefine --nvram -- "$name" >/dev/null || fail "virsh undefine"
+  virsh undefine --nvram --checkpoints-metadata -- "$name" >/dev/null || fail "virsh undefine"
   virsh define "$dir/domain.xml" >/dev/null || fail "virsh define"
 fi
 if [ "$2" = paused ]; then set -- --paused; else set --; fi
@@ -114,7 +114,7 @@ export async function undefineDomain(ctx: HostContext & { name: string; removeSt
   const name = assertDomainName(ctx.name);
   if ((await getDomainState({ ...ctx, name })) === null) return;
   await destroyDomain({ ...ctx, name });
-  const args = ["undefine", "--nvram", ...(ctx.removeStorage ? ["--remove-all-storage"] : []), "--", name];
+  const args = ["undefine", "--nvram", "--checkpoints-metadata", ...(ctx.removeStorage ? ["--remove-all-storage"] : []), "--", name];
   await runVirsh({ ...ctx, args, step: `undefine ${name}` });
 }
 

@@ -13,6 +13,9 @@ import { deleteVmJob } from "../vms/delete/delete-vm-job";
 import { addHostBackEvent, addHostWaitingEvent } from "../vms/shared/host-outage-events";
 import { powerVmJob } from "../vms/power/power-vm-job";
 import { resizeVmJob } from "../vms/resize/resize-vm-job";
+import { backupVmJob } from "../vms/backup/backup-vm-job";
+import { deleteBackupJob } from "../vms/backup/delete-backup-job";
+import { restoreVmJob } from "../vms/backup/restore-vm-job";
 import { finishRollbacksTask } from "../vms/provision/finish-rollbacks-task";
 import { provisionVmJob, provisionVmJobV1, provisionVmJobV2 } from "../vms/provision/provision-vm-job";
 import { verifyVmJob } from "../vms/verify/verify-vm-job";
@@ -32,6 +35,9 @@ export const jobRegistry = createJobRegistry(
   provisionVmJobV1,
   powerVmJob,
   resizeVmJob,
+  backupVmJob,
+  restoreVmJob,
+  deleteBackupJob,
   deleteVmJob,
   verifyVmJob,
   warmVmJob,

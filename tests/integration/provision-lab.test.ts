@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,6 +17,9 @@ import { verifyVmNow } from "@/lib/vms/verify/verify-vm-now";
 import { vmPowerAction } from "@/lib/vms/power/vm-power-action";
 import { resizeVm } from "@/lib/vms/resize/resize-vm";
 import { openEntries } from "@/lib/residency/open-entries";
+import { backupVm } from "@/lib/vms/backup/backup-vm";
+import { deleteBackup } from "@/lib/vms/backup/delete-backup";
+import { restoreBackup } from "@/lib/vms/backup/restore-backup";
 import { createPostgresDatabase } from "@/tests/helpers/jobs-processes";
 import { findOrphans, makeTenant, onboardLabHost, tenantTarget, waitForJob } from "@/tests/helpers/provision-lab";
 
@@ -219,6 +222,58 @@ describe("ordering a VM on the lab host", () => {
     expect(await resizeVm({ ...ctx, input: { planCode: "nano-plus" } }).catch((e: unknown) => e)).toMatchObject({ code: "CONFLICT" });
   }, 300_000);
 
+  // Backups (issue 16) on the same booted guest, to a target in the lab host's own pool: full, then
+  // incremental after a change; the bytes each moved are what the job measured on the way.
+  const marker = "/home/skjold/backup-marker.txt";
+  const nonce = `${process.pid}-${Date.now()}`;
+  const backupIds: string[] = [];
+
+  it("backs the running VM up to a backup target: full first, then an incremental one that moves fewer bytes", async () => {
+    const ctx = { prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, vmId };
+    await db.prisma.backupTarget.create({ data: { name: "lab-backups", poolId: env.pool.id, regionId: env.host.regionId } });
+    const detail = await getVmDetail(ctx);
+    const asTenant = tenantTarget(env.lab, detail, tenant.privateKey);
+    const write = (text: string) =>
+      sharedSshPool().exec({
+        target: asTenant,
+        argv: ["sh", "-c", `printf '%s\\n' "$1" >"$2" && sync`, "sh", text, marker],
+        step: "write marker",
+      });
+    const backUp = async () => {
+      const started = Date.now();
+      const { backupId, jobId } = await backupVm({ ...ctx, input: { target: "lab-backups" } });
+      worker.wake();
+      const end = await waitForJob(db, jobId, () => false);
+      expect(end.state, `${end.lastError}\n${logs.join("\n")}`).toBe("SUCCEEDED");
+      console.info(`[backup] ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      backupIds.push(backupId);
+      return db.prisma.backup.findUniqueOrThrow({ where: { id: backupId } });
+    };
+    await write(`original-${nonce}`);
+    const full = await backUp();
+    await write(`changed-${nonce}`);
+    const inc = await backUp();
+    expect(full).toMatchObject({ kind: "FULL", state: "GOOD", parentId: null, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(inc).toMatchObject({ kind: "INCREMENTAL", state: "GOOD", parentId: full.id, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    console.info(`[backup] full moved ${full.bytesMoved} bytes, incremental ${inc.bytesMoved} bytes`);
+    expect(Number(inc.bytesMoved)).toBeLessThan(Number(full.bytesMoved));
+    expect(Number(full.sizeBytes)).toBe(12 * 2 ** 30);
+    // Each is on the target with the recorded checksum, in the ledger, and no scratch file is left.
+    const onTarget = (await listVolumes({ pool: sharedSshPool(), target: env.lab.target, storagePool: env.lab.pool })).map((v) => v.name);
+    expect(onTarget).toEqual(expect.arrayContaining([full.volume, inc.volume]));
+    expect(onTarget.filter((v) => v.startsWith(`${detail.domainName}-bk-`))).toEqual([]);
+    const ledger = await db.prisma.dataLocation.findMany({ where: { resourceKind: "BACKUP" }, orderBy: { seq: "asc" } });
+    expect(openEntries(ledger).map((e) => [e.resourceId, e.hostName, e.poolName, e.regionCode, e.teamId])).toEqual([
+      [full.id, env.host.name, env.pool.name, "osl1", tenant.team.id],
+      [inc.id, env.host.name, env.pool.name, "osl1", tenant.team.id],
+    ]);
+    const events = await db.prisma.vmEvent.findMany({ where: { vmId, kind: "backup" }, orderBy: { id: "asc" } });
+    expect(events.map((e) => e.message)).toEqual([
+      expect.stringMatching(/^Backup [0-9a-f]{8} \(full\) on lab-backups: \d+ bytes moved, sha256 [0-9a-f]{64}$/),
+      expect.stringMatching(/^Backup [0-9a-f]{8} \(incremental\) on lab-backups: \d+ bytes moved, sha256 [0-9a-f]{64}$/),
+    ]);
+  }, 300_000);
+
   it("forces the VM off through a power job", async () => {
     const { jobId } = await vmPowerAction({
       prisma: db.prisma,
@@ -236,6 +291,91 @@ describe("ordering a VM on the lab host", () => {
       (e: unknown) => e,
     );
     expect(refused).toMatchObject({ code: "CONFLICT", message: "web-1 is stopped: only a running VM can be checked." });
+  }, 120_000);
+
+  it("restores a backup in place: a tampered file is refused first; then the first backup, and the incremental chain, bring back their content", async () => {
+    const ctx = { prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, vmId };
+    const [fullId, incId] = backupIds;
+    const vm = await db.prisma.virtualMachine.findUniqueOrThrow({ where: { id: vmId } });
+    const restore = async (backupId: string) => {
+      const started = Date.now();
+      const { jobId } = await restoreBackup({ ...ctx, backupId });
+      worker.wake();
+      const end = await waitForJob(db, jobId, () => false);
+      console.info(`[restore] ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      return end;
+    };
+    // The guest's file as the restored disk holds it (the VM stays off: it was off before).
+    const markerOnDisk = () => {
+      const dir = mkdtempSync(path.join(tmpdir(), "skjold-restore-check-"));
+      try {
+        execFileSync("qemu-img", ["convert", "-O", "raw", `${env.lab.poolPath}/${vm.domainName}.qcow2`, `${dir}/disk.raw`]);
+        return execFileSync("debugfs", ["-R", `cat ${marker}`, `${dir}/disk.raw`], {
+          encoding: "utf8",
+          stdio: ["ignore", "pipe", "ignore"],
+        }).trim();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+    expect(markerOnDisk()).toBe(`changed-${nonce}`);
+
+    // One byte of the full backup changed on the target: refused in words before the VM is touched.
+    const full = await db.prisma.backup.findUniqueOrThrow({ where: { id: fullId! } });
+    const fd = openSync(full.path!, "r+");
+    const byte = Buffer.alloc(1);
+    readSync(fd, byte, 0, 1, 4096);
+    writeSync(fd, Buffer.from([byte[0]! ^ 0xff]), 0, 1, 4096);
+    try {
+      const refused = await restore(fullId!);
+      expect(refused.state).toBe("ROLLED_BACK");
+      expect(refused.lastError).toMatch(
+        new RegExp(
+          `^Backup ${fullId!.slice(0, 8)} of web-1 on lab-backups does not match the checksum recorded when it was taken \\(recorded ${full.sha256}, now [0-9a-f]{64}\\): it was changed or damaged, so nothing was restored\\.$`,
+        ),
+      );
+      expect(refused.steps.find((st) => st.key === "fetch")?.state).not.toBe("SUCCEEDED");
+      expect(markerOnDisk()).toBe(`changed-${nonce}`);
+    } finally {
+      writeSync(fd, byte, 0, 1, 4096);
+      closeSync(fd);
+    }
+
+    const first = await restore(fullId!);
+    expect(first.state, first.lastError ?? "").toBe("SUCCEEDED");
+    expect(markerOnDisk()).toBe(`original-${nonce}`);
+    expect(await db.prisma.virtualMachine.findUniqueOrThrow({ where: { id: vmId } })).toMatchObject({ state: "STOPPED" });
+    const second = await restore(incId!);
+    expect(second.state, second.lastError ?? "").toBe("SUCCEEDED");
+    expect(markerOnDisk()).toBe(`changed-${nonce}`);
+    const events = await db.prisma.vmEvent.findMany({
+      where: { vmId, kind: { in: ["restored", "restore-failed"] } },
+      orderBy: { id: "asc" },
+    });
+    expect(events.map((e) => e.kind)).toEqual(["restore-failed", "restored", "restored"]);
+    expect(await db.prisma.auditEvent.count({ where: { action: "vm.restore", targetId: vmId } })).toBe(3);
+  }, 300_000);
+
+  it("deletes the backups, newest first: files gone from the target, ledger entries closed", async () => {
+    const ctx = { prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, vmId };
+    const [fullId, incId] = backupIds;
+    // The full one is the base of the incremental: refused while that exists.
+    expect(await deleteBackup({ ...ctx, backupId: fullId! }).catch((e: unknown) => e)).toMatchObject({
+      code: "CONFLICT",
+      message: `Backup ${fullId!.slice(0, 8)} is the base of 1 later backup(s): delete those first.`,
+    });
+    for (const backupId of [incId!, fullId!]) {
+      const { jobId } = await deleteBackup({ ...ctx, backupId });
+      worker.wake();
+      expect((await waitForJob(db, jobId, () => false)).state).toBe("SUCCEEDED");
+    }
+    const rows = await db.prisma.backup.findMany({ where: { vmId } });
+    expect(rows.map((b) => b.state)).toEqual(["DELETED", "DELETED"]);
+    const onTarget = (await listVolumes({ pool: sharedSshPool(), target: env.lab.target, storagePool: env.lab.pool })).map((v) => v.name);
+    expect(onTarget.filter((v) => v.startsWith("skjold-backup-"))).toEqual([]);
+    const ledger = await db.prisma.dataLocation.findMany({ where: { resourceKind: "BACKUP" }, orderBy: { seq: "asc" } });
+    expect(openEntries(ledger)).toEqual([]);
+    expect(ledger.map((e) => e.action)).toEqual(["OPEN", "OPEN", "CLOSE", "CLOSE"]);
   }, 120_000);
 
   it("deletes the VM: no domain, no volumes, ledger closed, the row kept as history", async () => {

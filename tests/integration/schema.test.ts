@@ -29,6 +29,8 @@ const MODELS = [
   "warmPool",
   "firewallRuleSet",
   "vmFirewallRuleSet",
+  "backupTarget",
+  "backup",
   "vmEvent",
   "cluster",
   "hardeningReport",

@@ -19,6 +19,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
         <Link href="/admin/latency">{t("admin.latency")}</Link>
         <Link href="/admin/plans">{t("admin.plans")}</Link>
         <Link href="/admin/warm-pools">{t("admin.warmPools")}</Link>
+        <Link href="/admin/backup-targets">{t("admin.backupTargets")}</Link>
         <Link href="/admin/users">{t("admin.users")}</Link>
         <Link href="/admin/audit">{t("admin.audit")}</Link>
         <Link href="/admin/residency">{t("admin.residency")}</Link>

@@ -66,4 +66,15 @@ export const admin = {
   "warm.save": "Save",
   "warm.saved": "Warm pool {pool} now keeps {size} guest(s).",
   "warm.sizeHint": "0 turns the pool off",
+  "admin.backupTargets": "Backup targets",
+  "backupTarget.intro":
+    "A backup target is a registered host's storage pool. Skjold reaches it with that host's pinned SSH key, and it lies in the host's region: a team's backups go only to targets inside its residency policy, and each one is in the residency ledger.",
+  "backupTarget.none": "No backup target yet.",
+  "backupTarget.name": "Name",
+  "backupTarget.host": "Host",
+  "backupTarget.pool": "Storage pool",
+  "backupTarget.where": "Region, country, jurisdiction",
+  "backupTarget.add": "Add a backup target",
+  "backupTarget.create": "Add",
+  "backupTarget.created": "Backup target {name} added in {region}.",
 } as const;

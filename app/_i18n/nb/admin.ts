@@ -68,4 +68,15 @@ export const admin: Translation<typeof en> = {
   "warm.save": "Lagre",
   "warm.saved": "Den varme reserven {pool} holder nå {size} gjest(er).",
   "warm.sizeHint": "0 slår reserven av",
+  "admin.backupTargets": "Sikkerhetskopimål",
+  "backupTarget.intro":
+    "Et sikkerhetskopimål er en lagringspool på en registrert vert. Skjold når den med vertens festede SSH-nøkkel, og den ligger i vertens region: et teams sikkerhetskopier går bare til mål innenfor teamets lagringspolicy, og hver av dem står i lagringsloggen.",
+  "backupTarget.none": "Ingen sikkerhetskopimål ennå.",
+  "backupTarget.name": "Navn",
+  "backupTarget.host": "Vert",
+  "backupTarget.pool": "Lagringspool",
+  "backupTarget.where": "Region, land, jurisdiksjon",
+  "backupTarget.add": "Legg til et sikkerhetskopimål",
+  "backupTarget.create": "Legg til",
+  "backupTarget.created": "Sikkerhetskopimålet {name} er lagt til i {region}.",
 };

@@ -2,6 +2,28 @@ import type { errors as en } from "../en/errors";
 import type { Translation } from "../translation";
 
 export const errors: Translation<typeof en> = {
+  "error.backup.targetOutsidePolicy":
+    "Sikkerhetskopimålet {target} ({where}) ligger utenfor teamets lagringspolicy «{policy}»: ingenting ble kopiert.",
+  "error.backup.noTarget": "Det finnes ikke noe aktivt sikkerhetskopimål med navnet {target}.",
+  "error.backup.vmNotRunning": "{name} har tilstanden «{vmState}»: en sikkerhetskopi tas av en VM som kjører.",
+  "error.backup.notFound": "Fant ikke sikkerhetskopien",
+  "error.backup.notGood":
+    "Sikkerhetskopi {backup} har tilstanden {state}: bare en fullstendig, kontrollsummert sikkerhetskopi kan gjenopprettes.",
+  "error.backup.vmWrongState": "{name} har tilstanden «{vmState}»; en VM som kjører eller er stoppet, kan gjenopprettes.",
+  "error.backup.tampered":
+    "Sikkerhetskopi {backup} av {name} på {target} samsvarer ikke med kontrollsummen som ble registrert da den ble tatt (registrert {recorded}, nå {found}): den er endret eller skadet, så ingenting ble gjenopprettet.",
+  "error.backup.fileMissing": "Sikkerhetskopi {backup} av {name} finnes ikke lenger på {target}: ingenting ble gjenopprettet.",
+  "error.backup.copyMismatch":
+    "Sikkerhetskopi {backup}: kopien på {target} leses tilbake som {found}, ikke {sent} slik den ble sendt; den kopieres på nytt.",
+  "error.backup.restoreFileGone":
+    "Den sammensatte disken {file} er borte fra VM-ens vert; gjenopprettingen må hente sikkerhetskopien på nytt.",
+  "error.backup.hasChildren": "Sikkerhetskopi {backup} er grunnlaget for {count} senere sikkerhetskopi(er): slett dem først.",
+  "error.backup.busy": "Sikkerhetskopi {backup} har tilstanden {state}; prøv igjen når den er ferdig.",
+  "error.backupTarget.noHost": "Sikkerhetskopimål: ingen vert {host}",
+  "error.backupTarget.noPool": "Sikkerhetskopimål: verten {host} har ingen lagringspool {pool}",
+  "error.backupTarget.nameTaken": "Et sikkerhetskopimål med navnet {name} finnes allerede",
+  "error.ssh.streamStart": "{target}: {step}: kunne ikke starte {command}",
+  "error.ssh.streamFailed": "{target}: {step}: {command} feilet: {why}",
   "error.account.totpAdminsOnly": "Totrinnsinnlogging er tilgjengelig for plattformadministratorer.",
   "error.account.totpStartFirst": "Start oppsettet av totrinnsinnlogging først.",
   "error.account.wrongPassword": "Det nåværende passordet ditt er ikke riktig.",

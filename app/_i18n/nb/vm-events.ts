@@ -2,6 +2,12 @@ import type { vmEvents as en } from "../en/vm-events";
 import type { Translation } from "../translation";
 
 export const vmEvents: Translation<typeof en> = {
+  "event.backupDone": "Sikkerhetskopi {backup} ({kind}) på {target}: {bytes} byte flyttet, sha256 {sha256}",
+  "event.backupChainBroken": "Kjeden av sikkerhetskopier er brutt ({why}): denne sikkerhetskopien er en full kopi",
+  "event.backupFailed": "Sikkerhetskopi {backup} på {target} feilet og ble fjernet: {cause}",
+  "event.restored": "Gjenopprettet fra sikkerhetskopi {backup} ({files} fil(er), kontrollsummer bekreftet)",
+  "event.restoreFailed": "Gjenoppretting fra sikkerhetskopi {backup} feilet og ble angret: {cause}",
+  "event.backupDeleted": "Sikkerhetskopi {backup} slettet fra {target}",
   "event.provisioning": "Klargjøringen har startet",
   "event.failed": "Klargjøringen feilet og ble rullet tilbake: {cause}",
   "event.placed": "Plassert på {host}: {note}",

@@ -8,6 +8,12 @@ import type { TextParams } from "../../core/error-text";
 // from their own `data` (app/_i18n/vm-outage-text.ts).
 
 export const vmEventText = {
+  "event.backupDone": "Backup {backup} ({kind}) on {target}: {bytes} bytes moved, sha256 {sha256}",
+  "event.backupChainBroken": "The backup chain is broken ({why}): this backup is a full one",
+  "event.backupFailed": "Backup {backup} on {target} failed and was removed: {cause}",
+  "event.restored": "Restored from backup {backup} ({files} file(s), checksums verified)",
+  "event.restoreFailed": "Restore from backup {backup} failed and was undone: {cause}",
+  "event.backupDeleted": "Backup {backup} deleted from {target}",
   "event.provisioning": "Provisioning started",
   "event.failed": "Provisioning failed and was rolled back: {cause}",
   "event.placed": "Placed on {host}: {note}",
