@@ -132,6 +132,12 @@ const API_PATHS: Paths = {
       roles: "owner, member",
     },
   },
+  "/api/v1/teams/{slug}/backup-targets": {
+    get: {
+      summary: "Backup targets with their region, country and jurisdiction, and whether the team's residency policy allows each",
+      roles: "any member",
+    },
+  },
   "/api/v1/teams/{slug}/vms/{id}/backups": {
     get: {
       summary:

@@ -10,6 +10,9 @@ import { verifyVmNow } from "@/lib/vms/verify/verify-vm-now";
 import { vmPowerAction } from "@/lib/vms/power/vm-power-action";
 import { setVmFirewall } from "@/lib/vms/firewall/set-vm-firewall";
 import { resizeVm } from "@/lib/vms/resize/resize-vm";
+import { backupVm } from "@/lib/vms/backup/backup-vm";
+import { deleteBackup } from "@/lib/vms/backup/delete-backup";
+import { restoreBackup } from "@/lib/vms/backup/restore-backup";
 import { getT } from "@/app/_i18n/server";
 import { runAction, type ActionState } from "@/app/_server/actions";
 import { requestMeta, requireUser } from "@/app/_server/request";
@@ -69,6 +72,30 @@ export async function vmFirewallAction(slug: string, vmId: string, _p: ActionSta
 export async function resizeAction(slug: string, vmId: string, _p: ActionState, form: FormData): Promise<ActionState> {
   return runAction(async () => {
     await resizeVm({ ...(await ctx()), teamSlug: slug, vmId, input: { planCode: String(form.get("planCode") ?? "") } });
+    revalidatePath(`/teams/${slug}/vms/${vmId}`);
+  });
+}
+
+/** A backup to the chosen target (a "vm.backup" job); a target outside the team's policy is refused in words. */
+export async function backupAction(slug: string, vmId: string, _p: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    await backupVm({ ...(await ctx()), teamSlug: slug, vmId, input: { target: String(form.get("target") ?? "") } });
+    revalidatePath(`/teams/${slug}/vms/${vmId}`);
+  });
+}
+
+/** Restores the backup in place (a "vm.restore" job: checksums first, then stop, write back, start). */
+export async function restoreBackupAction(slug: string, vmId: string, backupId: string, _p: ActionState): Promise<ActionState> {
+  return runAction(async () => {
+    await restoreBackup({ ...(await ctx()), teamSlug: slug, vmId, backupId });
+    revalidatePath(`/teams/${slug}/vms/${vmId}`);
+  });
+}
+
+/** Deletes the backup from its target (a "vm.backup-delete" job). */
+export async function deleteBackupAction(slug: string, vmId: string, backupId: string, _p: ActionState): Promise<ActionState> {
+  return runAction(async () => {
+    await deleteBackup({ ...(await ctx()), teamSlug: slug, vmId, backupId });
     revalidatePath(`/teams/${slug}/vms/${vmId}`);
   });
 }

@@ -19,6 +19,9 @@ import { deleteVmAction, powerAction, resizeAction, verifyAction } from "./actio
 import { CopyLine } from "./copy-button";
 import { DeleteVmDialog } from "./delete-dialog";
 import { FirewallSection } from "./firewall-section";
+import { BackupsSection } from "./backups-section";
+import { listVmBackups } from "@/lib/vms/backup/list-backups";
+import { listTeamBackupTargets } from "@/lib/backup-targets/list-team-backup-targets";
 import { HardeningReportCard } from "./hardening-report";
 import { LeftoversNote } from "./leftovers-note";
 import { VmFacts } from "./vm-facts";
@@ -58,6 +61,8 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
   const operate = roleCan(role, "operate") && vm.state !== "DELETED" && vm.state !== "DELETING";
   const firewall = await getVmFirewall({ prisma, principal: user, teamSlug: slug, vmId: id });
   const ruleSets = operate ? await readAllPages((page) => listRuleSets({ prisma, principal: user, teamSlug: slug, page })) : [];
+  const backups = await listVmBackups({ prisma, principal: user, teamSlug: slug, vmId: id });
+  const backupTargets = operate ? await listTeamBackupTargets({ prisma, principal: user, teamSlug: slug }) : [];
   const resizable = operate && (vm.state === "RUNNING" || vm.state === "STOPPED");
   const plans = resizable
     ? await prisma.plan.findMany({ where: { active: true }, orderBy: [{ vcpus: "asc" }, { memoryMb: "asc" }, { diskGb: "asc" }] })
@@ -187,6 +192,15 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
         firewall={firewall}
         sets={ruleSets}
         operate={operate && vm.state !== "FAILED"}
+      />
+      <BackupsSection
+        t={t}
+        slug={slug}
+        vmId={vm.id}
+        running={vm.state === "RUNNING"}
+        operate={operate && vm.state !== "FAILED"}
+        backups={backups}
+        targets={backupTargets}
       />
       <HardeningReportCard report={vm.hardeningReport} t={t}>
         {vm.state === "RUNNING" ? (
