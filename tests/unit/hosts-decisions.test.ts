@@ -33,6 +33,24 @@ describe("computeDrift", () => {
     expect(d).toEqual({ unknownDomains: [], missingDomains: [], orphanVolumes: [], missingVolumes: [], unregisteredImages: [] });
   });
 
+  it("knows a backup target's files and a live VM's backup scratch file; a deleted VM's scratch file is an orphan", () => {
+    const d = computeDrift({
+      ...base,
+      domains: [{ name: "skj-web", state: "running" }],
+      volumes: [
+        vol("skj-web-disk.qcow2"),
+        vol("skj-web-seed.img"),
+        vol("skj-web-bk-0123456789abcdef.qcow2"),
+        vol("skjold-backup-aa-bb.qcow2"),
+        vol("skj-old-bk-0123456789abcdef.qcow2"),
+      ],
+      vms: [vm({}), vm({ id: "o", domainName: "skj-old", state: "DELETED", diskVolume: null, seedVolume: null })],
+      backupVolumes: [{ pool: "nvme", volume: "skjold-backup-aa-bb.qcow2" }],
+    });
+    expect(d.orphanVolumes.map((v) => v.name)).toEqual(["skj-old-bk-0123456789abcdef.qcow2"]);
+    expect(d.missingVolumes).toEqual([]);
+  });
+
   it("marks only skj- objects cleanable, ignores the probe's transient domains and keeps base images out of the orphans", () => {
     const d = computeDrift({
       ...base,

@@ -38,7 +38,7 @@ if ! running; then
   fi
 fi
 while running; do sleep 0.3; done
-if [ "$(virsh domjobinfo --completed "$dom" 2>/dev/null | sed -n 's/^Job type: *//p')" = "Failed" ]; then
+if virsh domjobinfo --completed "$dom" 2>/dev/null | grep -q '^Job type: *Failed'; then
   virsh checkpoint-delete "$dom" "$cp" >/dev/null 2>&1
   fail backup
 fi
