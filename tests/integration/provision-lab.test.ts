@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -310,6 +310,8 @@ describe("ordering a VM on the lab host", () => {
       const dir = mkdtempSync(path.join(tmpdir(), "skjold-restore-check-"));
       try {
         execFileSync("qemu-img", ["convert", "-O", "raw", `${env.lab.poolPath}/${vm.domainName}.qcow2`, `${dir}/disk.raw`]);
+        // A crash-consistent copy: replay the ext4 journal on it first, as mounting it would.
+        spawnSync("e2fsck", ["-fy", "-E", "journal_only", `${dir}/disk.raw`], { stdio: "ignore" });
         return execFileSync("debugfs", ["-R", `cat ${marker}`, `${dir}/disk.raw`], {
           encoding: "utf8",
           stdio: ["ignore", "pipe", "ignore"],

@@ -120,7 +120,7 @@ const UPLOAD_SCRIPT = `pool=$1 vol=$2
 virsh pool-refresh "$pool" >/dev/null
 virsh vol-delete --pool "$pool" "$vol" >/dev/null 2>&1
 virsh vol-create-as "$pool" "$vol" 0 --format raw >/dev/null || exit 1
-exec virsh vol-upload --pool "$pool" "$vol" /dev/stdin
+virsh vol-upload --pool "$pool" "$vol" /dev/stdin
 `;
 
 const shArgv = (script: string, args: string[]) => [
