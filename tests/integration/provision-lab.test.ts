@@ -311,7 +311,7 @@ describe("ordering a VM on the lab host", () => {
       try {
         execFileSync("qemu-img", ["convert", "-O", "raw", `${env.lab.poolPath}/${vm.domainName}.qcow2`, `${dir}/disk.raw`]);
         // A crash-consistent copy: replay the ext4 journal on it first, as mounting it would.
-        spawnSync("e2fsck", ["-fy", "-E", "journal_only", `${dir}/disk.raw`], { stdio: "ignore" });
+        spawnSync("e2fsck", ["-y", "-E", "journal_only", `${dir}/disk.raw`], { stdio: "ignore" });
         return execFileSync("debugfs", ["-R", `cat ${marker}`, `${dir}/disk.raw`], {
           encoding: "utf8",
           stdio: ["ignore", "pipe", "ignore"],
