@@ -95,6 +95,8 @@ export async function streamBetween(opts: {
   let sink: RunningCommand | undefined;
   try {
     sink = opts.to ? await start(opts.to) : undefined;
+    // The sink's own stdout is not wanted, but must be read: its channel closes only once drained.
+    sink?.channel.resume();
     const abort = () => {
       source.channel.close();
       sink?.channel.close();

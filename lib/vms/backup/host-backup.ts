@@ -170,7 +170,7 @@ virsh pool-refresh "$pool" >/dev/null || fail pool-refresh
 p=$(virsh vol-path --pool "$pool" "$vol") || fail missing
 sum=$( { virsh vol-download --pool "$pool" "$vol" /dev/stdout; echo $? >"$dir/rc"; } | sha256sum | cut -d' ' -f1)
 [ "$(cat "$dir/rc")" = 0 ] || fail vol-download
-printf 'sha256 %s\\npath %s\\n' "$sum" "$p"
+printf 'digest %s\\npath %s\\n' "$sum" "$p"
 `;
 
 /** The volume's sha256 and path on its host; null when it is not there. */
@@ -187,7 +187,9 @@ export async function volumeDigest(
   });
   if (!r.ok && r.what === "missing") return null;
   if (!r.ok) throw hostScriptError({ ...ctx, step }, r);
-  return { sha256: r.values.sha256!, path: r.values.path! };
+  const sha256 = r.values.digest ?? "";
+  if (!/^[0-9a-f]{64}$/.test(sha256)) throw hostScriptError({ ...ctx, step }, { what: "sha256sum", why: JSON.stringify(sha256) });
+  return { sha256, path: r.values.path! };
 }
 
 /** A private directory of the SSH user on the host, for the files of one restore. */
