@@ -59,7 +59,7 @@ async function backUp(n: number, from: string | null) {
     checkpoint: `bench-cp-${n}`,
     from,
   });
-  if (!begun.ok) throw new Error(`backup ${n}: chain broken: ${begun.why}`);
+  if (!begun.ok) throw new Error(`backup ${n} could not begin: ${JSON.stringify(begun)}`);
   const target = `${dom}-target-${n}.qcow2`;
   const sent = await copyVolume({
     from: { ...ctx, storagePool: lab.pool, volume: scratch },

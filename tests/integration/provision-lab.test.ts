@@ -230,7 +230,11 @@ describe("ordering a VM on the lab host", () => {
 
   it("backs the running VM up to a backup target: full first, then an incremental one that moves fewer bytes", async () => {
     const ctx = { prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, vmId };
-    await db.prisma.backupTarget.create({ data: { name: "lab-backups", poolId: env.pool.id, regionId: env.host.regionId } });
+    await db.prisma.backupTarget.upsert({
+      where: { name: "lab-backups" },
+      update: {},
+      create: { name: "lab-backups", poolId: env.pool.id, regionId: env.host.regionId },
+    });
     const detail = await getVmDetail(ctx);
     const asTenant = tenantTarget(env.lab, detail, tenant.privateKey);
     const write = (text: string) =>

@@ -108,6 +108,7 @@ describe("buildVolumeXml", () => {
     expect(v.name).toBe("vm-web-1.qcow2");
     expect(v.capacity).toEqual({ "@unit": "bytes", "#": String(10 * 2 ** 30) });
     expect(v.target.format["@type"]).toBe("qcow2");
+    expect(v.target.compat).toBe("1.1"); // qcow2 v3: it can hold the dirty bitmaps of incremental backups
     expect(v.target.permissions.mode).toBe("0600");
     expect(v.backingStore.path).toBe("/var/lib/skjold-lab/pool/base.qcow2");
   });

@@ -2,6 +2,8 @@ import type { vmEvents as en } from "../en/vm-events";
 import type { Translation } from "../translation";
 
 export const vmEvents: Translation<typeof en> = {
+  "event.backupFullOnly":
+    "VM-ens disk er qcow2 v2, som ikke kan registrere endrede blokker: denne sikkerhetskopien er en full kopi, og det samme gjelder alle senere til disken gjenopprettes fra en sikkerhetskopi (som skriver den som v3)",
   "event.backupDone": "Sikkerhetskopi {backup} ({kind}) på {target}: {bytes} byte flyttet, sha256 {sha256}",
   "event.backupChainBroken": "Kjeden av sikkerhetskopier er brutt ({why}): denne sikkerhetskopien er en full kopi",
   "event.backupFailed": "Sikkerhetskopi {backup} på {target} feilet og ble fjernet: {cause}",

@@ -30,6 +30,9 @@ export function buildVolumeXml(input: VolumeSpec): string {
   vol.ele("allocation", { unit: "bytes" }).txt("0");
   const target = vol.ele("target");
   target.ele("format", { type: spec.format });
+  // qcow2 v3 (compat 1.1): libvirt's default is v2 (0.10), which cannot hold the persistent dirty
+  // bitmaps that incremental backups are made from (docs/backups.md).
+  if (spec.format === "qcow2") target.ele("compat").txt("1.1");
   target.ele("permissions").ele("mode").txt(spec.mode);
   if (spec.backing) {
     const b = vol.ele("backingStore");

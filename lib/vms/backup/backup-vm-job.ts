@@ -82,13 +82,19 @@ export const backupVmJob = defineJob({
           checkpoint: backup.checkpoint,
         };
         let kind = backup.kind;
-        let r = await beginBackup({ ...args, from: backup.parent?.checkpoint ?? null });
-        if (!r.ok) {
+        const toFull = async () => {
+          await prisma.backup.update({ where: { id: backup.id }, data: { kind: "FULL", parentId: null } });
+          kind = "FULL";
+        };
+        // A parent taken without a checkpoint (a qcow2 v2 disk) leaves nothing to build on.
+        const from = backup.parent?.checkpoint || null;
+        if (backup.parent && !from) await toFull();
+        let r = await beginBackup({ ...args, from });
+        if (!r.ok && "chainBroken" in r) {
           // No checkpoint or no usable bitmap: after a host crash, a forced power-off or a restore.
           // The chain starts again from a full backup, and the VM's timeline says why.
           await dropCheckpoints({ ...ctx, domain: vm.domainName });
-          await prisma.backup.update({ where: { id: backup.id }, data: { kind: "FULL", parentId: null } });
-          kind = "FULL";
+          await toFull();
           await addVmEvent({
             prisma,
             vmId: vm.id,
@@ -98,8 +104,23 @@ export const backupVmJob = defineJob({
             params: { why: r.why },
           });
           r = await beginBackup({ ...args, from: null });
-          if (!r.ok) throw new Error(`a full backup reported a broken chain: ${r.why}`);
         }
+        if (!r.ok && "noBitmaps" in r) {
+          // A qcow2 v2 disk (made before Skjold created v3 disks) cannot hold a dirty bitmap: a full
+          // backup without a checkpoint; a restore writes the disk back as v3.
+          await toFull();
+          await prisma.backup.update({ where: { id: backup.id }, data: { checkpoint: "" } });
+          await addVmEvent({
+            prisma,
+            vmId: vm.id,
+            kind: "backup-full-only",
+            message:
+              "The VM's disk is qcow2 v2, which cannot record changed blocks: this backup is a full one, and so is every later one until the disk is restored from a backup (which writes it as v3)",
+            key: "event.backupFullOnly",
+          });
+          r = await beginBackup({ ...args, checkpoint: null, from: null });
+        }
+        if (!r.ok) throw new Error("libvirt's backup could not start after falling back to a full backup");
         await prisma.backup.update({ where: { id: backup.id }, data: { sizeBytes: BigInt(r.capacityBytes) } });
         return { kind, fileBytes: r.fileBytes, capacityBytes: r.capacityBytes };
       },

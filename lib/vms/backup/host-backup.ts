@@ -21,7 +21,7 @@ dir=$(mktemp -d /tmp/skjold.XXXXXXXXXX) || fail mktemp
 trap 'rm -rf -- "$dir"' EXIT
 running() { virsh domjobinfo "$dom" 2>/dev/null | grep -q '^Operation: *Backup'; }
 if ! running; then
-  if virsh checkpoint-info "$dom" "$cp" >/dev/null 2>&1 && [ -e "$path" ]; then
+  if [ -n "$cp" ] && virsh checkpoint-info "$dom" "$cp" >/dev/null 2>&1 && [ -e "$path" ]; then
     echo "resumed yes"
   else
     virsh checkpoint-delete "$dom" "$cp" >/dev/null 2>&1
@@ -33,13 +33,21 @@ if ! running; then
       inc="<incremental>$from</incremental>"
     fi
     printf "<domainbackup mode='push'>%s<disks><disk name='vda' type='file'><target file='%s'/><driver type='qcow2'/></disk></disks></domainbackup>" "$inc" "$path" >"$dir/b.xml"
-    printf "<domaincheckpoint><name>%s</name><disks><disk name='vda' checkpoint='bitmap'/></disks></domaincheckpoint>" "$cp" >"$dir/c.xml"
-    virsh backup-begin "$dom" "$dir/b.xml" "$dir/c.xml" >/dev/null || fail backup-begin
+    if [ -n "$cp" ]; then
+      printf "<domaincheckpoint><name>%s</name><disks><disk name='vda' checkpoint='bitmap'/></disks></domaincheckpoint>" "$cp" >"$dir/c.xml"
+      virsh backup-begin "$dom" "$dir/b.xml" "$dir/c.xml" >/dev/null 2>"$dir/err" || {
+        cat "$dir/err" >&2
+        grep -q 'qcow2 v2' "$dir/err" && fail no-bitmaps
+        fail backup-begin
+      }
+    else
+      virsh backup-begin "$dom" "$dir/b.xml" >/dev/null || fail backup-begin
+    fi
   fi
 fi
 while running; do sleep 0.3; done
 if virsh domjobinfo --completed "$dom" 2>/dev/null | grep -q '^Job type: *Failed'; then
-  virsh checkpoint-delete "$dom" "$cp" >/dev/null 2>&1
+  [ -z "$cp" ] || virsh checkpoint-delete "$dom" "$cp" >/dev/null 2>&1
   fail backup
 fi
 [ -e "$path" ] || fail no-file
@@ -54,15 +62,26 @@ const DROP_CHECKPOINTS = `for c in $(virsh checkpoint-list --roots --name "$dom"
 done
 `;
 
-export type BackupBegin = { ok: true; fileBytes: number; capacityBytes: number } | { ok: false; chainBroken: true; why: string };
+export type BackupBegin =
+  | { ok: true; fileBytes: number; capacityBytes: number }
+  | { ok: false; chainBroken: true; why: string }
+  | { ok: false; noBitmaps: true };
 
 /**
- * Takes the backup on the VM's host into `scratch` (a volume of the VM's pool) with checkpoint `cp`.
- * With `from`, only the blocks written since that checkpoint; a missing checkpoint or a bitmap qemu
- * cannot use (a host crash, a forced power-off, a restored disk) comes back as `chainBroken`.
+ * Takes the backup on the VM's host into `scratch` (a volume of the VM's pool) with checkpoint `cp`
+ * (none: `checkpoint` null). With `from`, only the blocks written since that checkpoint; a missing
+ * checkpoint or a bitmap qemu cannot use (a host crash, a forced power-off, a restored disk) comes
+ * back as `chainBroken`; a qcow2 v2 disk, which cannot hold a bitmap, as `noBitmaps`.
  */
 export async function beginBackup(
-  ctx: HostContext & { domain: string; storagePool: string; poolPath: string; scratch: string; checkpoint: string; from: string | null },
+  ctx: HostContext & {
+    domain: string;
+    storagePool: string;
+    poolPath: string;
+    scratch: string;
+    checkpoint: string | null;
+    from: string | null;
+  },
 ): Promise<BackupBegin> {
   const path = assertRemotePath(`${ctx.poolPath.replace(/\/+$/, "")}/${assertVolumeName(ctx.scratch)}`);
   const step = `back up ${ctx.domain}`;
@@ -75,12 +94,13 @@ export async function beginBackup(
       assertPoolName(ctx.storagePool),
       ctx.scratch,
       path,
-      assertVolumeName(ctx.checkpoint),
+      ctx.checkpoint ? assertVolumeName(ctx.checkpoint) : "",
       ctx.from ? assertVolumeName(ctx.from) : "",
     ],
     timeoutMs: LONG,
   });
   if (r.ok) return { ok: true, fileBytes: Number(r.values.file), capacityBytes: Number(r.values.capacity) };
+  if (r.what === "no-bitmaps") return { ok: false, noBitmaps: true };
   const broken =
     ctx.from !== null && (r.what === "no-checkpoint" || (r.what !== "mktemp" && /checkpoint|bitmap|inconsistent/i.test(r.why)));
   if (broken) return { ok: false, chainBroken: true, why: r.what === "no-checkpoint" ? `no checkpoint ${ctx.from}` : r.why };

@@ -8,6 +8,8 @@ import type { TextParams } from "../../core/error-text";
 // from their own `data` (app/_i18n/vm-outage-text.ts).
 
 export const vmEventText = {
+  "event.backupFullOnly":
+    "The VM's disk is qcow2 v2, which cannot record changed blocks: this backup is a full one, and so is every later one until the disk is restored from a backup (which writes it as v3)",
   "event.backupDone": "Backup {backup} ({kind}) on {target}: {bytes} bytes moved, sha256 {sha256}",
   "event.backupChainBroken": "The backup chain is broken ({why}): this backup is a full one",
   "event.backupFailed": "Backup {backup} on {target} failed and was removed: {cause}",
