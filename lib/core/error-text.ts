@@ -19,6 +19,8 @@ export const errorText = {
   "error.backup.fileMissing": "Backup {backup} of {name} is no longer on {target}: nothing was restored.",
   "error.backup.copyMismatch": "Backup {backup}: the copy on {target} reads back as {found}, not {sent} as sent; it is copied again.",
   "error.backup.restoreFileGone": "The assembled disk {file} is gone from the VM's host; the restore must fetch the backup again.",
+  "error.backup.incrementalRestore":
+    "Backup {backup} is incremental: restoring a chain is not yet safe (a block zeroed since the backup before it could come back with its old content), so for now only a full backup can be restored.",
   "error.backup.hasChildren": "Backup {backup} is the base of {count} later backup(s): delete those first.",
   "error.backup.busy": "Backup {backup} is {state}; try again when it has finished.",
   "error.backupTarget.noHost": "Backup target: no host {host}",

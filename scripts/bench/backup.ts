@@ -9,7 +9,16 @@
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { createSshPool } from "@/lib/ssh/pool";
-import { beginBackup, copyVolume, removeVolume, volumeDigest } from "@/lib/vms/backup/host-backup";
+import {
+  assembleChain,
+  beginBackup,
+  copyVolume,
+  copyVolumeToFile,
+  makeRestoreDir,
+  removeRestoreDir,
+  removeVolume,
+  volumeDigest,
+} from "@/lib/vms/backup/host-backup";
 import { getLab } from "@/tests/helpers/lab";
 
 const arg = (name: string, dflt: number) => Number(process.argv[process.argv.indexOf(name) + 1]) || dflt;
@@ -74,13 +83,31 @@ async function backUp(n: number, from: string | null) {
 try {
   const full = await backUp(1, null);
   const changed = Math.round((diskGiB * 1024 * MiB) / 100);
-  virsh("qemu-monitor-command", "--hmp", dom, `qemu-io -d virtio-disk0 "write -P 0x33 ${MiB} ${changed}"`);
+  const said = virsh("qemu-monitor-command", "--hmp", dom, `qemu-io -d virtio-disk0 "write -P 0x33 ${MiB} ${changed}"`).trim();
+  if (!/^wrote \d+\/\d+ bytes/m.test(said)) throw new Error(`qemu-io did not write: ${said.slice(0, 300)}`);
   const inc = await backUp(2, "bench-cp-1");
   const f = (b: number) => `${(b / MiB).toFixed(1)} MiB`;
   console.log(`disk ${diskGiB} GiB, ${dataGiB} GiB written; then ${f(changed)} (1 % of the disk) rewritten through qemu`);
   console.log(`full:        ${f(full.bytes)} moved in ${(full.ms / 1000).toFixed(2)} s`);
   console.log(`incremental: ${f(inc.bytes)} moved in ${(inc.ms / 1000).toFixed(2)} s`);
   console.log(`incremental / full: bytes ${(inc.bytes / full.bytes).toFixed(4)}×, time ${(inc.ms / full.ms).toFixed(3)}×`);
+  // Correctness: the chain put together as a restore does it equals the live disk (nothing wrote since).
+  const dir = await makeRestoreDir(ctx);
+  try {
+    for (const n of [1, 2])
+      await copyVolumeToFile({
+        from: { ...ctx, storagePool: lab.pool, volume: `${dom}-target-${n}.qcow2` },
+        to: { ...ctx, path: `${dir}/f${n - 1}.qcow2` },
+      });
+    await assembleChain({ ...ctx, dir, files: 2, basePath: null, sizeBytes: diskGiB * 2 ** 30 });
+    console.log(execFileSync("qemu-img", ["map", "--output=json", `${dir}/f1.qcow2`], { encoding: "utf8" }).slice(0, 1500));
+    const same = execFileSync("sh", ["-c", `qemu-img compare -U -f qcow2 -F qcow2 ${disk} ${dir}/disk.qcow2; echo "exit $?"`], {
+      encoding: "utf8",
+    });
+    console.log(`restored chain vs the live disk: ${same.trim()}`);
+  } finally {
+    await removeRestoreDir({ ...ctx, dir });
+  }
 } finally {
   cleanUp();
   await pool.close();

@@ -297,7 +297,7 @@ describe("ordering a VM on the lab host", () => {
     expect(refused).toMatchObject({ code: "CONFLICT", message: "web-1 is stopped: only a running VM can be checked." });
   }, 120_000);
 
-  it("restores a backup in place: a tampered file is refused first; then the first backup, and the incremental chain, bring back their content", async () => {
+  it("restores a full backup in place: a tampered file is refused first, then the original content is back; an incremental one is refused for now", async () => {
     const ctx = { prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, vmId };
     const [fullId, incId] = backupIds;
     const vm = await db.prisma.virtualMachine.findUniqueOrThrow({ where: { id: vmId } });
@@ -351,15 +351,17 @@ describe("ordering a VM on the lab host", () => {
     expect(first.state, first.lastError ?? "").toBe("SUCCEEDED");
     expect(markerOnDisk()).toBe(`original-${nonce}`);
     expect(await db.prisma.virtualMachine.findUniqueOrThrow({ where: { id: vmId } })).toMatchObject({ state: "STOPPED" });
-    const second = await restore(incId!);
-    expect(second.state, second.lastError ?? "").toBe("SUCCEEDED");
-    expect(markerOnDisk()).toBe(`changed-${nonce}`);
+    // An incremental chain is refused for now, in words, before anything is queued (docs/backups.md).
+    expect(await restoreBackup({ ...ctx, backupId: incId! }).catch((e: unknown) => e)).toMatchObject({
+      code: "CONFLICT",
+      key: "error.backup.incrementalRestore",
+    });
     const events = await db.prisma.vmEvent.findMany({
       where: { vmId, kind: { in: ["restored", "restore-failed"] } },
       orderBy: { id: "asc" },
     });
-    expect(events.map((e) => e.kind)).toEqual(["restore-failed", "restored", "restored"]);
-    expect(await db.prisma.auditEvent.count({ where: { action: "vm.restore", targetId: vmId } })).toBe(3);
+    expect(events.map((e) => e.kind)).toEqual(["restore-failed", "restored"]);
+    expect(await db.prisma.auditEvent.count({ where: { action: "vm.restore", targetId: vmId } })).toBe(2);
   }, 300_000);
 
   it("deletes the backups, newest first: files gone from the target, ledger entries closed", async () => {

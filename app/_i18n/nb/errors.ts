@@ -17,6 +17,8 @@ export const errors: Translation<typeof en> = {
     "Sikkerhetskopi {backup}: kopien på {target} leses tilbake som {found}, ikke {sent} slik den ble sendt; den kopieres på nytt.",
   "error.backup.restoreFileGone":
     "Den sammensatte disken {file} er borte fra VM-ens vert; gjenopprettingen må hente sikkerhetskopien på nytt.",
+  "error.backup.incrementalRestore":
+    "Sikkerhetskopi {backup} er inkrementell: å gjenopprette en kjede er ennå ikke trygt (en blokk som er nullstilt siden sikkerhetskopien før, kan komme tilbake med sitt gamle innhold), så foreløpig kan bare en full sikkerhetskopi gjenopprettes.",
   "error.backup.hasChildren": "Sikkerhetskopi {backup} er grunnlaget for {count} senere sikkerhetskopi(er): slett dem først.",
   "error.backup.busy": "Sikkerhetskopi {backup} har tilstanden {state}; prøv igjen når den er ferdig.",
   "error.backupTarget.noHost": "Sikkerhetskopimål: ingen vert {host}",

@@ -20,6 +20,17 @@ export async function restoreBackup(opts: VmRequest & { backupId: string }): Pro
       `Backup ${backup.id.slice(0, 8)} is ${backup.state.toLowerCase()}: only a complete, checksummed backup can be restored.`,
       { key: "error.backup.notGood", params: { backup: backup.id.slice(0, 8), state: backup.state.toLowerCase() } },
     );
+  // An incremental file holds the blocks written since its parent, but a block zeroed since then is
+  // left unwritten in it (QEMU skips zero writes to a qcow2 without a backing file), so a chain put
+  // back together could bring old data back there (docs/backups.md, "What is left").
+  if (backup.kind === "INCREMENTAL") {
+    const id = backup.id.slice(0, 8);
+    throw new AppError(
+      "CONFLICT",
+      `Backup ${id} is incremental: restoring a chain is not yet safe (a block zeroed since the backup before it could come back with its old content), so for now only a full backup can be restored.`,
+      { key: "error.backup.incrementalRestore", params: { backup: id } },
+    );
+  }
   return opts.prisma.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM "VirtualMachine" WHERE id = ${found.id}::uuid FOR UPDATE`;
     const vm = await tx.virtualMachine.findUniqueOrThrow({ where: { id: found.id } });
