@@ -160,7 +160,7 @@ const API_PATHS: Paths = {
   "/api/v1/teams/{slug}/vms/{id}/backups/{backupId}/restore": {
     post: {
       summary:
-        "Restore the backup into its VM: every file's sha256 is checked first (a changed file refuses the restore), then the VM is stopped, its disk written back and started again if it ran: 202 with the vm.restore jobId",
+        "Restore a full backup into its VM (an incremental one is refused for now): every file's sha256 is checked first (a changed file refuses the restore), then the VM is stopped, its disk written back and started again if it ran: 202 with the vm.restore jobId",
       roles: "owner, member",
     },
   },

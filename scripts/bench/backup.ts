@@ -83,7 +83,13 @@ async function backUp(n: number, from: string | null) {
 try {
   const full = await backUp(1, null);
   const changed = Math.round((diskGiB * 1024 * MiB) / 100);
-  const said = virsh("qemu-monitor-command", "--hmp", dom, `qemu-io -d virtio-disk0 "write -P 0x33 ${MiB} ${changed}"`).trim();
+  // The disk's format node (the dirty bitmaps live there), written as a guest's write would be.
+  const blocks = JSON.parse(virsh("qemu-monitor-command", dom, '{"execute":"query-block"}')) as {
+    return: { qdev?: string; inserted?: { "node-name": string } }[];
+  };
+  const node = blocks.return.find((b) => b.qdev?.includes("virtio-disk0"))?.inserted?.["node-name"];
+  if (!node) throw new Error(`no node for vda in ${JSON.stringify(blocks).slice(0, 300)}`);
+  const said = virsh("qemu-monitor-command", "--hmp", dom, `qemu-io ${node} "write -P 0x33 ${MiB} ${changed}"`).trim();
   if (!/^wrote \d+\/\d+ bytes/m.test(said)) throw new Error(`qemu-io did not write: ${said.slice(0, 300)}`);
   const inc = await backUp(2, "bench-cp-1");
   const f = (b: number) => `${(b / MiB).toFixed(1)} MiB`;

@@ -44,13 +44,15 @@ export function BackupsSection(props: {
             cell: (b) =>
               props.operate && b.state === "GOOD" ? (
                 <div className="row">
-                  <ActionForm
-                    action={restoreBackupAction.bind(null, props.slug, props.vmId, b.id)}
-                    submit={t("backup.restore")}
-                    confirm={t("backup.restoreConfirm")}
-                    variant="secondary"
-                    inline
-                  />
+                  {b.kind === "FULL" ? (
+                    <ActionForm
+                      action={restoreBackupAction.bind(null, props.slug, props.vmId, b.id)}
+                      submit={t("backup.restore")}
+                      confirm={t("backup.restoreConfirm")}
+                      variant="secondary"
+                      inline
+                    />
+                  ) : null}
                   <ActionForm
                     action={deleteBackupAction.bind(null, props.slug, props.vmId, b.id)}
                     submit={t("backup.delete")}
