@@ -46,7 +46,9 @@ function cleanUp() {
 
 cleanUp();
 execFileSync("qemu-img", ["create", "-q", "-f", "qcow2", disk, `${diskGiB}G`]);
-execFileSync("qemu-io", ["-f", "qcow2", "-c", `write -P 0x5a 0 ${dataGiB}G`, disk], { stdio: "ignore" });
+// qemu-io takes at most 2 GiB per request: the data is written 1 GiB at a time.
+const writes = Array.from({ length: dataGiB }, (_, i) => ["-c", `write -P 0x5a ${i}G 1G`]).flat();
+execFileSync("qemu-io", ["-f", "qcow2", ...writes, disk], { stdio: "ignore" });
 writeFileSync(
   `/tmp/${dom}.xml`,
   `<domain type='qemu'><name>${dom}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
