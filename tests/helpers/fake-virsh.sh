@@ -34,7 +34,8 @@ define)
   echo "shut off" >"$d/domains/$name"
   echo "Domain '$name' defined from $1" ;;
 undefine)
-  rm -f "$d/domains/$3" ;;
+  for a; do name=$a; done # the domain is the last argument, after the flags and --
+  rm -f "$d/domains/$name" ;;
 start)
   state=running
   [ "$1" = --paused ] && { state=paused; shift; }

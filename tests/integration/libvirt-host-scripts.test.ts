@@ -134,14 +134,14 @@ describe("the define-and-start script", () => {
     expect(readFileSync(`${dir}/calls`, "utf8")).toMatch(/start --paused -- dom-3\n/);
     expect(readFileSync(`${dir}/domains/dom-3`, "utf8").trim()).toBe("paused");
     expect(await defineAndStartDomain({ pool, target, spec: spec("dom-3"), paused: true })).toBe("already-running");
-    expect(readFileSync(`${dir}/calls`, "utf8")).not.toMatch(/undefine --nvram -- dom-3\n/);
+    expect(readFileSync(`${dir}/calls`, "utf8")).not.toMatch(/undefine --nvram --checkpoints-metadata -- dom-3\n/);
   });
 
   it("defines anew and starts a domain an earlier run defined but did not start", async () => {
     mkdirSync(`${dir}/domains`, { recursive: true });
     writeFileSync(`${dir}/domains/dom-2`, "shut off\n");
     expect(await defineAndStartDomain({ pool, target, spec: spec("dom-2") })).toBe("started");
-    expect(readFileSync(`${dir}/calls`, "utf8")).toMatch(/undefine --nvram -- dom-2\n/);
+    expect(readFileSync(`${dir}/calls`, "utf8")).toMatch(/undefine --nvram --checkpoints-metadata -- dom-2\n/);
     expect(readFileSync(`${dir}/domains/dom-2`, "utf8").trim()).toBe("running");
   });
 
