@@ -211,6 +211,22 @@ export const errorText = {
     "Cluster {name} needs {nodes} nodes (1 server, {agents} agent); node {node} was refused: {reason} Nothing was ordered.",
   "error.cluster.nodeRefusedAgentsNothingOrdered":
     "Cluster {name} needs {nodes} nodes (1 server, {agents} agents); node {node} was refused: {reason} Nothing was ordered.",
+  "error.pool.inUse": "Pool {name} ({cidr}) cannot be deleted: {reasons}. Delete those VMs first, and wait for the quarantine to end.",
+  "error.pool.heldOne": "1 address is held by VMs ({holders})",
+  "error.pool.held": "{count} addresses are held by VMs ({holders})",
+  "error.pool.restingOne": "1 address is in quarantine until {until} UTC",
+  "error.pool.resting": "{count} addresses are in quarantine until {until} UTC",
+  "error.pool.holder": "{address} by {vm}",
+  "error.residency.portalMoveRefused":
+    "Cannot move the portal to {region} ({regionCode}, {jurisdiction}): it would hold the account data of {count} team(s) outside their residency policy: {teams}.",
+  "error.residency.teamPolicy": "{slug} ({policy})",
+  "error.residency.policyChangeRefused":
+    'Cannot change the residency policy to "{policy}": {count} resource(s) are outside it: {resources}. Move or delete them first.',
+  "error.residency.resourceIn": "{name} in {regionCode} ({jurisdiction})",
+  "error.list.and": "{first} and {second}",
+  "error.list.next": "{first}, {rest}",
+  "error.list.more": "{items}, …",
+  "error.list.andMore": "{items} and {more} more",
 } as const;
 
 export type ErrorKey = keyof typeof errorText;
@@ -235,4 +251,22 @@ const written = (value: TextParams[string]) => (value !== null && typeof value =
 /** The English of `key` with its {placeholders} filled: the message of an AppError made from a key alone. */
 export function errorMessage(key: ErrorKey, params: TextParams = {}): string {
   return errorText[key].replace(/\{(\w+)\}/g, (all, name: string) => (name in params ? written(params[name]) : all));
+}
+
+/** A keyed text to put inside another's {placeholder}: English as its message, the key to word it by. */
+export function nestedText(key: ErrorKey, params: TextParams = {}): NestedError {
+  return { message: errorMessage(key, params), code: "TEXT", key, params };
+}
+
+/**
+ * Items as one value, joined with ", " ("a, b, c"), each worded by its own key; `more` items left out
+ * are said as "…" (`more: true`) or "and N more" (a count).
+ */
+export function listText(items: readonly NestedError[], more: boolean | number = false): NestedError {
+  if (items.length === 0) throw new Error("listText needs at least one item");
+  let list = items[items.length - 1]!;
+  for (let i = items.length - 2; i >= 0; i--) list = nestedText("error.list.next", { first: items[i]!, rest: list });
+  if (more === true) return nestedText("error.list.more", { items: list });
+  if (typeof more === "number" && more > 0) return nestedText("error.list.andMore", { items: list, more });
+  return list;
 }

@@ -206,4 +206,20 @@ export const errors: Translation<typeof en> = {
     "Klyngen {name} trenger {nodes} noder (1 server, {agents} agent); noden {node} ble avvist: {reason} Ingenting ble bestilt.",
   "error.cluster.nodeRefusedAgentsNothingOrdered":
     "Klyngen {name} trenger {nodes} noder (1 server, {agents} agenter); noden {node} ble avvist: {reason} Ingenting ble bestilt.",
+  "error.pool.inUse": "Utvalget {name} ({cidr}) kan ikke slettes: {reasons}. Slett de VM-ene først, og vent til karantenen er over.",
+  "error.pool.heldOne": "1 adresse brukes av VM-er ({holders})",
+  "error.pool.held": "{count} adresser brukes av VM-er ({holders})",
+  "error.pool.restingOne": "1 adresse er i karantene til {until} UTC",
+  "error.pool.resting": "{count} adresser er i karantene til {until} UTC",
+  "error.pool.holder": "{address} av {vm}",
+  "error.residency.portalMoveRefused":
+    "Portalen kan ikke flyttes til {region} ({regionCode}, {jurisdiction}): den ville da holde kontodataene til {count} team utenfor deres regel for dataplassering: {teams}.",
+  "error.residency.teamPolicy": "{slug} ({policy})",
+  "error.residency.policyChangeRefused":
+    "Regelen for dataplassering kan ikke endres til «{policy}»: {count} ressurs(er) ligger utenfor den: {resources}. Flytt eller slett dem først.",
+  "error.residency.resourceIn": "{name} i {regionCode} ({jurisdiction})",
+  "error.list.and": "{first} og {second}",
+  "error.list.next": "{first}, {rest}",
+  "error.list.more": "{items}, …",
+  "error.list.andMore": "{items} og {more} til",
 };

@@ -15,3 +15,5 @@ export { errors } from "./errors";
 export { vmEvents } from "./vm-events";
 export { controls } from "./controls";
 export { validation } from "./validation";
+export { jobs } from "./jobs";
+export { placement } from "./placement";

@@ -7,10 +7,11 @@ import { requireTeam, roleCan } from "@/lib/access/team-access";
 import { AppError } from "@/lib/core/errors";
 import { getPrisma } from "@/lib/db";
 import { readAllPages } from "@/lib/core/pagination";
+import { listPlans } from "@/lib/catalog/catalog";
 import { getVmFirewall } from "@/lib/vms/firewall/get-vm-firewall";
 import { listRuleSets } from "@/lib/vms/firewall/list-rule-sets";
 import { getVmDetail } from "@/lib/vms/queries/get-vm-detail";
-import { storedErrorText } from "@/app/_i18n/lib-text";
+import { jobErrorText, wordJobErrors } from "@/app/_i18n/lib-text";
 import { getT, pageTitle, type T } from "@/app/_i18n/server";
 import { jobStateLabels, stepNameLabels, stepStateLabels } from "@/app/_i18n/state-labels";
 import { vmEventText } from "@/app/_i18n/vm-outage-text";
@@ -54,14 +55,12 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
   };
   const { role } = await requireTeam({ prisma, principal: user, slug, need: "read" }).catch(hide);
   const vm = await getVmDetail({ prisma, principal: user, teamSlug: slug, vmId: id }).catch(hide);
-  const snapshot = vm.jobs[0] ?? null;
+  const snapshot = vm.jobs[0] ? wordJobErrors(vm.jobs[0], (stored) => jobErrorText(stored, t)) : null;
   const operate = roleCan(role, "operate") && vm.state !== "DELETED" && vm.state !== "DELETING";
   const firewall = await getVmFirewall({ prisma, principal: user, teamSlug: slug, vmId: id });
   const ruleSets = operate ? await readAllPages((page) => listRuleSets({ prisma, principal: user, teamSlug: slug, page })) : [];
   const resizable = operate && (vm.state === "RUNNING" || vm.state === "STOPPED");
-  const plans = resizable
-    ? await prisma.plan.findMany({ where: { active: true }, orderBy: [{ vcpus: "asc" }, { memoryMb: "asc" }, { diskGb: "asc" }] })
-    : [];
+  const plans = resizable ? await readAllPages((page) => listPlans({ prisma, activeOnly: true, page })) : [];
   return (
     <div className="stack">
       <p className="muted">
@@ -73,7 +72,7 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
       </div>
       {vm.state === "FAILED" && vm.lastError ? (
         <p className="alert error" role="alert" data-testid="vm-last-error">
-          {storedErrorText(vm.lastError, t)}
+          {jobErrorText(vm.lastError, t)}
         </p>
       ) : null}
       {vm.state === "FAILED" && vm.bootConsole ? (
