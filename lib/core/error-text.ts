@@ -129,6 +129,8 @@ export const errorText = {
   "error.vm.planNotFound": "Plan {plan} does not exist or is no longer offered.",
   "error.vm.bootEmergencyShell":
     "The guest stopped in an emergency shell while booting (\"{line}\"): a file system or a service it needs failed; the console's last lines are on the VM's page",
+  "error.vm.bootGrubRescue":
+    "The guest's boot loader stopped at GRUB's rescue prompt (\"{line}\"): it cannot find its own files on the disk; the console's last lines are on the VM's page",
   "error.vm.bootKernelPanic": "The guest's kernel panicked while booting (\"{line}\"); the console's last lines are on the VM's page",
   "error.vm.bootNoDevice":
     "The guest found no bootable device on its disk: image {image} has no boot loader, so it must be registered with its kernel and initrd (Admin → Images)",

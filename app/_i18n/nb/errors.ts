@@ -126,6 +126,8 @@ export const errors: Translation<typeof en> = {
   "error.vm.planNotFound": "Planen {plan} finnes ikke eller tilbys ikke lenger.",
   "error.vm.bootEmergencyShell":
     "Gjesten stoppet i et nødskall under oppstart («{line}»): et filsystem eller en tjeneste den trenger, feilet; konsollens siste linjer står på VM-ens side",
+  "error.vm.bootGrubRescue":
+    "Gjestens oppstartslaster stoppet ved GRUBs redningsledetekst («{line}»): den finner ikke sine egne filer på disken; konsollens siste linjer står på VM-ens side",
   "error.vm.bootKernelPanic": "Gjestens kjerne fikk panikk under oppstart («{line}»); konsollens siste linjer står på VM-ens side",
   "error.vm.bootNoDevice":
     "Gjesten fant ingen oppstartbar enhet på disken sin: avbildningen {image} har ingen oppstartslaster, så den må registreres med kjernen og initrd (Admin → Avbildninger)",
