@@ -26,7 +26,7 @@ export function consoleKeystrokes(data: string): string {
 export const ConsolePasswordSchema = z.object({
   password: z
     .string()
-    .min(12, "must be at least 12 characters")
+    .min(12)
     .max(128)
     .regex(/^[^\x00-\x1f\x7f]+$/, "must not contain control characters"),
 });
