@@ -74,6 +74,12 @@ function ConsoleView(props: SerialConsoleProps & { reopen: () => void }) {
         const { reason } = JSON.parse((e as MessageEvent<string>).data) as { reason: ConsoleEndReason };
         setStatus({ kind: "ended", text: labels.ended[reason] ?? labels.ended.closed });
       });
+      // EventSource retries a dropped stream by itself; one the server refuses (the session is gone) stays closed.
+      events.addEventListener("error", () => {
+        if (ended || events.readyState !== EventSource.CLOSED) return;
+        ended = true;
+        setStatus({ kind: "ended", text: labels.ended.closed });
+      });
       // Keystrokes in order, one post at a time; a session that is gone ends the view.
       let queue = Promise.resolve();
       const send = (data: string) => {
