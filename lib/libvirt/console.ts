@@ -24,7 +24,30 @@ const HEADER_MAX = 4_096;
  * (MaxSessions), and the steps' own commands need theirs. Past this a boot is waited for unwatched.
  */
 const MAX_TAPS_PER_HOST = 4;
+/** People's consoles open at once per host from this process (one per VM, shared by its viewers): the same sessions. */
+const MAX_CONSOLES_PER_HOST = 3;
 const openTaps = new Map<string, number>();
+const openConsoles = new Map<string, number>();
+
+/** A place among a host's consoles of one kind, or null when they are all taken; `leave` gives it back. */
+function takePlace(counts: Map<string, number>, host: string, max: number): { leave: () => void } | null {
+  if ((counts.get(host) ?? 0) >= max) return null;
+  counts.set(host, (counts.get(host) ?? 0) + 1);
+  return {
+    leave: () => {
+      const left = (counts.get(host) ?? 1) - 1;
+      if (left > 0) counts.set(host, left);
+      else counts.delete(host);
+    },
+  };
+}
+
+const NOT_ATTACHED: InteractiveConsole = {
+  attached: Promise.resolve(false),
+  ended: Promise.resolve(),
+  write: () => undefined,
+  close: () => undefined,
+};
 
 export interface ConsoleTap {
   /** true once virsh is connected to the console; false when it could not attach (then it has closed) */
@@ -45,16 +68,10 @@ type ConsoleContext = HostContext & { name: string; onText: (text: string) => vo
 export async function tapConsole(ctx: ConsoleContext): Promise<ConsoleTap> {
   const name = assertDomainName(ctx.name);
   // A place among the host's consoles, held from here until the tap ends.
-  const host = targetKey(ctx.target);
-  if ((openTaps.get(host) ?? 0) >= MAX_TAPS_PER_HOST) return { attached: Promise.resolve(false), close: () => undefined };
-  openTaps.set(host, (openTaps.get(host) ?? 0) + 1);
-  const leave = () => {
-    const left = (openTaps.get(host) ?? 1) - 1;
-    if (left > 0) openTaps.set(host, left);
-    else openTaps.delete(host);
-  };
+  const place = takePlace(openTaps, targetKey(ctx.target), MAX_TAPS_PER_HOST);
+  if (!place) return NOT_ATTACHED;
   const c = await attachConsole(ctx, { name, step: `read the console of ${name}`, attached: ATTACHED, term: "dumb", rows: 50, cols: 200 });
-  void c.ended.then(leave);
+  void c.ended.then(place.leave);
   return { attached: c.attached, close: c.close };
 }
 
@@ -63,9 +80,11 @@ export async function tapConsole(ctx: ConsoleContext): Promise<ConsoleTap> {
  * programs draw), input written to the channel, output handed on as it arrives. One interactive
  * console per VM is shared by its viewers (lib/vms/console), so the portal never forces out its own.
  */
-export function openConsole(ctx: ConsoleContext): Promise<InteractiveConsole> {
+export async function openConsole(ctx: ConsoleContext): Promise<InteractiveConsole> {
   const name = assertDomainName(ctx.name);
-  return attachConsole(ctx, {
+  const place = takePlace(openConsoles, targetKey(ctx.target), MAX_CONSOLES_PER_HOST);
+  if (!place) return NOT_ATTACHED;
+  const c = await attachConsole(ctx, {
     name,
     step: `open the console of ${name}`,
     attached: ATTACHED_INTERACTIVE,
@@ -73,6 +92,8 @@ export function openConsole(ctx: ConsoleContext): Promise<InteractiveConsole> {
     rows: 24,
     cols: 80,
   });
+  void c.ended.then(place.leave);
+  return c;
 }
 
 async function attachConsole(
