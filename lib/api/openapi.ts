@@ -11,6 +11,7 @@ import { PolicyChangeInput } from "../residency/policy-input";
 import { PortalLocationInputSchema } from "../residency/portal-location";
 import { OrderClusterInput } from "../clusters/order/schemas";
 import { OrderVmInput } from "../vms/order/schemas";
+import { ConsoleIdleInput, ConsoleInputSchema, ConsolePasswordSchema } from "../vms/console/schemas";
 import { ResizeVmInput } from "../vms/resize/schemas";
 import { VmPowerActionSchema } from "../vms/power/schemas";
 import { SetWarmPoolInput } from "../vms/warm/schemas";
@@ -148,6 +149,38 @@ const API_PATHS: Paths = {
     get: {
       summary: "text/event-stream of the VM's latest job (or ?job=<id>): `snapshot` events, heartbeat comments, a final `end` event",
       roles: "any member",
+    },
+  },
+  "/api/v1/teams/{slug}/vms/{id}/console": {
+    post: {
+      summary:
+        "Open a serial console session on the running VM (a signed-in person, not a token): 201 `{ sessionId, idleMinutes }`; at most 3 per VM; audited when it opens and ends",
+      roles: "owner, member",
+    },
+  },
+  "/api/v1/teams/{slug}/vms/{id}/console/{session}": {
+    get: {
+      summary:
+        "text/event-stream of the session's console: `replay` (recent output) first, then `output` events (JSON strings), heartbeat comments every 15 s, a final `end` with the reason",
+      roles: "the session's own person",
+    },
+  },
+  "/api/v1/teams/{slug}/vms/{id}/console/{session}/input": {
+    post: {
+      summary: "Keystrokes for the serial console (at most 4 KiB); 204",
+      body: ConsoleInputSchema,
+      roles: "the session's own person",
+    },
+  },
+  "/api/v1/teams/{slug}/vms/{id}/console/{session}/close": {
+    post: { summary: "End the console session (audited with its duration); 204", roles: "the session's own person" },
+  },
+  "/api/v1/teams/{slug}/vms/{id}/console-password": {
+    post: {
+      summary:
+        "Set the guest admin user's password for logging in on the serial console (sent on chpasswd's stdin, never stored; SSH stays key-only); 204",
+      body: ConsolePasswordSchema,
+      roles: "owner, member",
     },
   },
   "/api/v1/teams/{slug}/clusters": {
@@ -298,6 +331,14 @@ const API_PATHS: Paths = {
     put: {
       summary: "Set that wait, 0 (fail as soon as attempts run out) to a day; audited; jobs already waiting use it at their next try",
       body: HostOutageWaitInput,
+      roles: "platform admin",
+    },
+  },
+  "/api/v1/admin/console/idle": {
+    get: { summary: "How long a console session may go without a keystroke (minutes) and the default", roles: "platform admin" },
+    put: {
+      summary: "Set that limit, 1 to 1440 minutes; audited; sessions opened from then on use it",
+      body: ConsoleIdleInput,
       roles: "platform admin",
     },
   },

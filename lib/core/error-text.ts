@@ -129,6 +129,8 @@ export const errorText = {
   "error.vm.planNotFound": "Plan {plan} does not exist or is no longer offered.",
   "error.vm.bootEmergencyShell":
     "The guest stopped in an emergency shell while booting (\"{line}\"): a file system or a service it needs failed; the console's last lines are on the VM's page",
+  "error.vm.bootGrubRescue":
+    "The guest's boot loader stopped at GRUB's rescue prompt (\"{line}\"): it cannot find its own files on the disk; the console's last lines are on the VM's page",
   "error.vm.bootKernelPanic": "The guest's kernel panicked while booting (\"{line}\"); the console's last lines are on the VM's page",
   "error.vm.bootNoDevice":
     "The guest found no bootable device on its disk: image {image} has no boot loader, so it must be registered with its kernel and initrd (Admin → Images)",
@@ -144,6 +146,12 @@ export const errorText = {
   "error.vm.noManagementKey": "VM {name} has no management key recorded (was it provisioned by Skjold?)",
   "error.vm.noSshAddress": "VM {name} has no SSH address recorded",
   "error.vm.noSuchVm": "No such VM",
+  "error.console.peopleOnly": "The console is for a signed-in person, not an API token.",
+  "error.console.notRunning": "{name} is {vmState}; the console works on a running VM.",
+  "error.console.tooMany": "{name} already has {max} console sessions open; close one first.",
+  "error.console.unavailable": "The console of {name} could not be opened on its host; try again in a moment.",
+  "error.console.sessionNotFound": "Console session not found",
+  "error.console.passwordFailed": "The console password could not be set on {name}: the guest refused it (exit {code}).",
   "error.vm.notFound": "VM not found",
   "error.firewall.notFound": "Rule set not found",
   "error.firewall.nameTaken": "The team already has a rule set named {name}",

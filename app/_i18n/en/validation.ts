@@ -24,6 +24,8 @@ export const validation = {
   "invalid.Host key": "Host key",
   "invalid.Host network": "Host network",
   "invalid.Host outage wait": "Host outage wait",
+  "invalid.Console password": "Console password",
+  "invalid.Console idle limit": "Console idle limit",
   "invalid.Image": "Image",
   "invalid.Pool": "Pool",
   "invalid.Quarantine": "Quarantine",

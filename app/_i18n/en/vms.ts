@@ -85,4 +85,29 @@ export const vms = {
     "Lab trial (user-mode networking, no address of its own): the guest's SSH is forwarded to port {port} on {host}'s loopback; this works on {host} itself (the lab host is this machine).",
   "vm.sshLabJump":
     "Lab trial (user-mode networking, no address of its own): the guest is reachable only through its host {host}, and the jump needs an account on that host.",
+  "vm.serialConsole": "Serial console",
+  "vm.serialConsoleHint":
+    "Log in on the VM's serial console in the browser, as with a keyboard on the machine; for when SSH does not let you in.",
+  "vm.openConsole": "Open console",
+  "console.title": "Console",
+  "console.heading": "Serial console of {name}",
+  "console.membersOnly":
+    "Only the team's members and owners can use the console: what it shows and what is typed on it can hold anything on the machine.",
+  "console.notRunning": "The VM is {state}; the console works on a running VM.",
+  "console.connecting": "Connecting to the console…",
+  "console.live": "Connected. Press Enter for the login prompt.",
+  "console.failed": "The console could not be opened; try again in a moment.",
+  "console.openAgain": "Open again",
+  "console.hint":
+    "The session ends when you leave this page, after the idle limit without typing, or when you sign out. Every session is recorded in the audit log.",
+  "console.endedClosed": "The console session has ended.",
+  "console.endedIdle": "The console session ended after the idle limit without typing.",
+  "console.endedSignedOut": "The console session ended: your sign-in ended or your role in the team changed.",
+  "console.endedConsole": "The console session ended: the VM's console closed (was it stopped?).",
+  "console.passwordTitle": "Set console password",
+  "console.passwordHint":
+    "The admin user {user} logs in with SSH keys only. This password works on the serial console alone (SSH keeps refusing passwords); it goes straight to the guest and Skjold does not keep it.",
+  "console.passwordLabel": "New password (12–128 characters)",
+  "console.passwordSubmit": "Set password",
+  "console.passwordSet": "The console password is set.",
 } as const;

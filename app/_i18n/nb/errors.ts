@@ -126,6 +126,8 @@ export const errors: Translation<typeof en> = {
   "error.vm.planNotFound": "Planen {plan} finnes ikke eller tilbys ikke lenger.",
   "error.vm.bootEmergencyShell":
     "Gjesten stoppet i et nødskall under oppstart («{line}»): et filsystem eller en tjeneste den trenger, feilet; konsollens siste linjer står på VM-ens side",
+  "error.vm.bootGrubRescue":
+    "Gjestens oppstartslaster stoppet ved GRUBs redningsledetekst («{line}»): den finner ikke sine egne filer på disken; konsollens siste linjer står på VM-ens side",
   "error.vm.bootKernelPanic": "Gjestens kjerne fikk panikk under oppstart («{line}»); konsollens siste linjer står på VM-ens side",
   "error.vm.bootNoDevice":
     "Gjesten fant ingen oppstartbar enhet på disken sin: avbildningen {image} har ingen oppstartslaster, så den må registreres med kjernen og initrd (Admin → Avbildninger)",
@@ -141,6 +143,12 @@ export const errors: Translation<typeof en> = {
   "error.vm.noManagementKey": "VM-en {name} har ingen administrasjonsnøkkel registrert (ble den klargjort av Skjold?)",
   "error.vm.noSshAddress": "VM-en {name} har ingen SSH-adresse registrert",
   "error.vm.noSuchVm": "VM-en finnes ikke",
+  "error.console.peopleOnly": "Konsollen er for en innlogget person, ikke et API-token.",
+  "error.console.notRunning": "{name} har tilstanden «{vmState}»; konsollen virker på en VM som kjører.",
+  "error.console.tooMany": "{name} har allerede {max} åpne konsolløkter; lukk en først.",
+  "error.console.unavailable": "Konsollen til {name} kunne ikke åpnes på verten; prøv igjen om litt.",
+  "error.console.sessionNotFound": "Fant ikke konsolløkten",
+  "error.console.passwordFailed": "Konsollpassordet kunne ikke settes på {name}: gjesten avviste det (avslutningskode {code}).",
   "error.vm.notFound": "Fant ikke VM-en",
   "error.firewall.notFound": "Fant ikke regelsettet",
   "error.firewall.nameTaken": "Teamet har allerede et regelsett som heter {name}",

@@ -23,6 +23,8 @@ export const validation: Translation<typeof en> = {
   "invalid.Host key": "Vertsnøkkel",
   "invalid.Host network": "Vertsnettverk",
   "invalid.Host outage wait": "Ventetid ved vertsbrudd",
+  "invalid.Console password": "Konsollpassord",
+  "invalid.Console idle limit": "Tomgangsgrense for konsollen",
   "invalid.Image": "Image",
   "invalid.Pool": "Utvalg",
   "invalid.Quarantine": "Karantene",

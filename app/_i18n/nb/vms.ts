@@ -87,4 +87,29 @@ export const vms: Translation<typeof en> = {
     "Labforsøk (nettverk i brukermodus, ingen egen adresse): gjestens SSH er videresendt til port {port} på loopback hos {host}; dette virker på {host} selv (labverten er denne maskinen).",
   "vm.sshLabJump":
     "Labforsøk (nettverk i brukermodus, ingen egen adresse): gjesten kan bare nås gjennom verten {host}, og hoppet krever en konto på den verten.",
+  "vm.serialConsole": "Seriekonsoll",
+  "vm.serialConsoleHint":
+    "Logg inn på VM-ens seriekonsoll i nettleseren, som med et tastatur på maskinen; for når SSH ikke slipper deg inn.",
+  "vm.openConsole": "Åpne konsollen",
+  "console.title": "Konsoll",
+  "console.heading": "Seriekonsollen til {name}",
+  "console.membersOnly":
+    "Bare teamets medlemmer og eiere kan bruke konsollen: det den viser og det som skrives på den, kan inneholde hva som helst på maskinen.",
+  "console.notRunning": "VM-en har tilstanden «{state}»; konsollen virker på en VM som kjører.",
+  "console.connecting": "Kobler til konsollen …",
+  "console.live": "Tilkoblet. Trykk Enter for innloggingsledeteksten.",
+  "console.failed": "Konsollen kunne ikke åpnes; prøv igjen om litt.",
+  "console.openAgain": "Åpne igjen",
+  "console.hint":
+    "Økten avsluttes når du forlater siden, etter tomgangsgrensen uten tastetrykk, eller når du logger ut. Hver økt føres i revisjonsloggen.",
+  "console.endedClosed": "Konsolløkten er avsluttet.",
+  "console.endedIdle": "Konsolløkten ble avsluttet etter tomgangsgrensen uten tastetrykk.",
+  "console.endedSignedOut": "Konsolløkten ble avsluttet: innloggingen din utløp, eller rollen din i teamet ble endret.",
+  "console.endedConsole": "Konsolløkten ble avsluttet: VM-ens konsoll ble lukket (ble den stoppet?).",
+  "console.passwordTitle": "Sett konsollpassord",
+  "console.passwordHint":
+    "Administratorbrukeren {user} logger inn med SSH-nøkler alene. Dette passordet virker bare på seriekonsollen (SSH avviser fortsatt passord); det går rett til gjesten, og Skjold tar ikke vare på det.",
+  "console.passwordLabel": "Nytt passord (12–128 tegn)",
+  "console.passwordSubmit": "Sett passord",
+  "console.passwordSet": "Konsollpassordet er satt.",
 };

@@ -1,27 +1,23 @@
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { ActionForm } from "@/components/action-form";
 import { JobProgress } from "@/components/job-progress";
 import { StatusBadge } from "@/components/status-badge";
-import { requireTeam, roleCan } from "@/lib/access/team-access";
-import { AppError } from "@/lib/core/errors";
-import { getPrisma } from "@/lib/db";
+import { roleCan } from "@/lib/access/team-access";
 import { readAllPages } from "@/lib/core/pagination";
 import { listPlans } from "@/lib/catalog/catalog";
 import { getVmFirewall } from "@/lib/vms/firewall/get-vm-firewall";
 import { listRuleSets } from "@/lib/vms/firewall/list-rule-sets";
-import { getVmDetail } from "@/lib/vms/queries/get-vm-detail";
 import { jobErrorText, wordJobErrors } from "@/app/_i18n/lib-text";
-import { getT, pageTitle, type T } from "@/app/_i18n/server";
+import { pageTitle, type T } from "@/app/_i18n/server";
 import { jobStateLabels, stepNameLabels, stepStateLabels } from "@/app/_i18n/state-labels";
 import { vmEventText } from "@/app/_i18n/vm-outage-text";
-import { requireUser } from "@/app/_server/request";
 import { deleteVmAction, powerAction, resizeAction, verifyAction } from "./actions";
 import { CopyLine } from "./copy-button";
 import { DeleteVmDialog } from "./delete-dialog";
 import { FirewallSection } from "./firewall-section";
 import { HardeningReportCard } from "./hardening-report";
 import { LeftoversNote } from "./leftovers-note";
+import { loadVmPage } from "./load-vm-page";
 import { VmFacts } from "./vm-facts";
 
 export const generateMetadata = pageTitle("vm.title");
@@ -45,16 +41,7 @@ function sshNote(
 }
 
 export default async function VmPage({ params }: { params: Promise<{ slug: string; id: string }> }) {
-  const { slug, id } = await params;
-  const user = await requireUser();
-  const prisma = await getPrisma();
-  const { t } = await getT(user.locale);
-  const hide = (e: unknown): never => {
-    if (e instanceof AppError && (e.code === "NOT_FOUND" || e.code === "VALIDATION")) notFound();
-    throw e;
-  };
-  const { role } = await requireTeam({ prisma, principal: user, slug, need: "read" }).catch(hide);
-  const vm = await getVmDetail({ prisma, principal: user, teamSlug: slug, vmId: id }).catch(hide);
+  const { slug, id, user, prisma, t, role, vm } = await loadVmPage(params);
   const snapshot = vm.jobs[0] ? wordJobErrors(vm.jobs[0], (stored) => jobErrorText(stored, t)) : null;
   const operate = roleCan(role, "operate") && vm.state !== "DELETED" && vm.state !== "DELETING";
   const firewall = await getVmFirewall({ prisma, principal: user, teamSlug: slug, vmId: id });
@@ -120,6 +107,15 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
             stepNames: stepNameLabels(t),
           }}
         />
+      ) : null}
+      {operate && vm.state === "RUNNING" ? (
+        <section className="card" aria-labelledby="vm-serial-console">
+          <h2 id="vm-serial-console">{t("vm.serialConsole")}</h2>
+          <p className="muted">{t("vm.serialConsoleHint")}</p>
+          <Link className="button secondary" href={`/teams/${slug}/vms/${vm.id}/console`} data-testid="open-console">
+            {t("vm.openConsole")}
+          </Link>
+        </section>
       ) : null}
       {operate ? (
         <section className="card" aria-labelledby="vm-actions">
