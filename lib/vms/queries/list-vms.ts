@@ -90,7 +90,11 @@ export async function listVms(opts: TeamRequest & { page: PageRequest; live?: bo
 }
 
 /** A row as json_agg writes it: timestamps as ISO text without a zone (the columns are UTC timestamp(3)). */
-type VmJsonRow = Omit<VmRow, "createdAt" | "readyAt" | "deletedAt"> & { createdAt: string; readyAt: string | null; deletedAt: string | null };
+type VmJsonRow = Omit<VmRow, "createdAt" | "readyAt" | "deletedAt"> & {
+  createdAt: string;
+  readyAt: string | null;
+  deletedAt: string | null;
+};
 
 const utcDate = (text: string) => new Date(`${text}Z`);
 
