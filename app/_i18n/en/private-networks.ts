@@ -21,5 +21,6 @@ export const privateNetworks = {
   "pnet.created": "Private network {name} created: {cidr}, VNI {vni}.",
   "pnet.deleted": "Private network deleted.",
   "pnet.membersOnly": "Owners and members manage private networks.",
+  "order.privateNetworks": "Private networks (a second network card on each)",
   "team.privateNetworks": "Private networks",
 };

@@ -23,5 +23,6 @@ export const privateNetworks: Translation<typeof en> = {
   "pnet.created": "Det private nettverket {name} er opprettet: {cidr}, VNI {vni}.",
   "pnet.deleted": "Det private nettverket er slettet.",
   "pnet.membersOnly": "Eiere og medlemmer administrerer private nettverk.",
+  "order.privateNetworks": "Private nettverk (et ekstra nettverkskort for hvert)",
   "team.privateNetworks": "Private nettverk",
 };
