@@ -27,6 +27,7 @@ import {
   RegisterImageInput,
 } from "../hosts/schemas";
 import { CreatePrivateNetworkInput } from "../network/private/schemas";
+import { AttachPrivateNetworkInput } from "../vms/private/change-private-network";
 import { FirewallRuleSetInput, VmFirewallInput } from "../firewall/schemas";
 import { CreateIpPoolInput, QuarantineInput, UpdateIpPoolInput } from "../network/pool-input";
 
@@ -109,6 +110,20 @@ const API_PATHS: Paths = {
   "/api/v1/teams/{slug}/private-networks/{id}": {
     get: { summary: "One private network with its members", roles: "any member" },
     delete: { summary: "Delete a private network no VM is on (409 naming the VMs otherwise)", roles: "owner, member" },
+  },
+  "/api/v1/teams/{slug}/vms/{id}/private-networks": {
+    post: {
+      summary:
+        "Put a running or stopped VM on one more of the team's private networks in its region: its address now ({ jobId, ipv4 }), the NIC hot-plugged and addressed by a vm.private-nic job; 202",
+      body: AttachPrivateNetworkInput,
+      roles: "owner, member",
+    },
+  },
+  "/api/v1/teams/{slug}/vms/{id}/private-networks/{networkId}": {
+    delete: {
+      summary: "Take the VM off a private network (a vm.private-nic job; the address is free when it is done); 202",
+      roles: "owner, member",
+    },
   },
   "/api/v1/teams/{slug}/vms/{id}/firewall": {
     get: {

@@ -21,6 +21,7 @@ import { deletePrivateNetwork } from "@/lib/network/private/delete-private-netwo
 import { getPrivateNetwork } from "@/lib/network/private/list-private-networks";
 import { bridgeOfVni, buildSegmentSetup, vxlanOfVni } from "@/lib/network/private/private-host-script";
 import type { PrivateNetworkView } from "@/lib/network/private/private-network-view";
+import { attachPrivateNetwork, detachPrivateNetwork } from "@/lib/vms/private/change-private-network";
 import { createPostgresDatabase } from "@/tests/helpers/jobs-processes";
 import { ECHO, inNetns, onboardNetLab, SPOOF_SENDER, sshFromClient, watchWhile } from "@/tests/helpers/net-lab";
 import { makeTenant, waitForJob } from "@/tests/helpers/provision-lab";
@@ -333,6 +334,28 @@ describe("VMs with their own addresses on routed and bridged lab hosts", () => {
       const nic = await db.prisma.privateNic.findFirstOrThrow({ where: { vmId: vm.id } });
       expect(chain).toContain(`ether saddr != ${nic.mac} drop`);
       expect(inNetns(h2.netns, ["ip", "-o", "link", "show", "dev", tap]).stdout).toContain(`master ${bridgeOfVni(backend.vni)}`);
+    });
+
+    it("cuts the network when the NIC is detached from the running VM, and reconnects it when attached again", {
+      timeout: 240_000,
+    }, async () => {
+      const { bridged } = await members();
+      const from = await detail(vms.routed.id);
+      const echo = (address: string) => ssh(from, from.ipAddress!, `sudo python3 - ${address}`, ECHO).stdout.trim();
+      const finish = async (jobId: string) => {
+        worker.wake();
+        const end = await waitForJob(db, jobId, () => false, 180_000);
+        expect(end.state, `${end.lastError}\n${logs.slice(-20).join("\n")}`).toBe("SUCCEEDED");
+      };
+      await finish((await detachPrivateNetwork({ ...team(), vmId: vms.bridged.id, networkId: backend.id })).jobId);
+      expect(echo(bridged.ipv4), "routed-1 → bridged-1, detached").toBe("none");
+      const h2 = env.hosts.find((h) => h.mode === "bridged")!;
+      expect(inNetns(h2.netns, ["ip", "link", "show", "dev", bridgeOfVni(backend.vni)], { allowFailure: true }).status).not.toBe(0);
+      const again = await attachPrivateNetwork({ ...team(), vmId: vms.bridged.id, input: { networkId: backend.id } });
+      expect(again.ipv4).toBe(bridged.ipv4);
+      await finish(again.jobId);
+      expect(echo(bridged.ipv4), "routed-1 → bridged-1, attached again").toBe("reply");
+      expect(echo(bridged.ipv6!), "routed-1 → bridged-1's ULA, attached again").toBe("reply");
     });
   });
 

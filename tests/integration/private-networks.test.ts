@@ -5,6 +5,7 @@ import { assignPrivateNics } from "@/lib/network/private/assign-private-nics";
 import { createPrivateNetwork } from "@/lib/network/private/create-private-network";
 import { deletePrivateNetwork } from "@/lib/network/private/delete-private-network";
 import { getPrivateNetwork, listPrivateNetworks } from "@/lib/network/private/list-private-networks";
+import { attachPrivateNetwork, detachPrivateNetwork } from "@/lib/vms/private/change-private-network";
 import { DB_KINDS, freshDatabase } from "@/tests/helpers/db";
 import { makeTeam, makeUser, makeVms } from "@/tests/helpers/factories";
 
@@ -171,6 +172,28 @@ describe.each(DB_KINDS)("private networks (%s)", (kind) => {
     );
     expect(labErr.message).toMatch(/need a routed or bridged host; pn-lab/);
     expect(await db.prisma.privateNic.count({ where: { vmId: vms[5]!.id } })).toBe(0);
+  });
+
+  it("attaches a running VM to one more network (next free slot) and detaches it through a vm.private-nic job", async () => {
+    const [vm] = await makeVms(db.prisma, { teamId: team.id, regionId: region.id, hostId: host.id, count: 1, prefix: "later-1" });
+    const net = await create({ name: "later", cidr: "10.77.0.0/24" });
+    const attach = () => attachPrivateNetwork({ ...as(member), vmId: vm!.id, input: { networkId: net.id } });
+    // Only a running or stopped VM.
+    expect((await refusal(attach())).message).toMatch(/^later-1 is pending; its private networks cannot change now\.$/);
+    await db.prisma.virtualMachine.update({ where: { id: vm!.id }, data: { state: "RUNNING" } });
+    const { jobId, ipv4 } = await attach();
+    expect(ipv4).toBe("10.77.0.2");
+    const job = await db.prisma.job.findUniqueOrThrow({ where: { id: jobId } });
+    expect(job).toMatchObject({ kind: "vm.private-nic", payload: { vmId: vm!.id, networkId: net.id, action: "attach" } });
+    // One job at a time, and never the same network twice.
+    expect((await refusal(attach())).message).toMatch(/busy \(vm\.private-nic\)/);
+    await db.prisma.job.update({ where: { id: jobId }, data: { state: "SUCCEEDED", finishedAt: new Date() } });
+    expect((await refusal(attach())).message).toBe("The VM is already on private network later");
+    expect((await db.prisma.privateNic.findFirstOrThrow({ where: { vmId: vm!.id } })).slot).toBe(1);
+    const detach = await detachPrivateNetwork({ ...as(member), vmId: vm!.id, networkId: net.id });
+    expect((await db.prisma.job.findUniqueOrThrow({ where: { id: detach.jobId } })).payload).toMatchObject({ action: "detach" });
+    expect((await refusal(detachPrivateNetwork({ ...as(viewer), vmId: vm!.id, networkId: net.id }))).status).toBe(403);
+    expect(await db.prisma.auditEvent.count({ where: { targetId: vm!.id, action: { startsWith: "vm.private-network." } } })).toBe(2);
   });
 
   it("refuses to delete a network while VMs use it, naming them; deletes it once they are gone", async () => {

@@ -4,7 +4,9 @@ import { buildGuestNetworkConfig } from "@/lib/network/guest-network-config";
 import {
   allPrivateTapsOf,
   bridgeOfVni,
+  buildGuestPrivateNicUp,
   buildPrivateNicRemoval,
+  buildPrivateNicXml,
   buildPrivateNicSetup,
   buildSegmentRemoval,
   buildSegmentSetup,
@@ -113,6 +115,29 @@ describe("private network host scripts", () => {
     expect(seg).toContain("ip -o link show master skb4100");
     expect(seg.indexOf("still has ports")).toBeLessThan(seg.indexOf("ip link del dev skx4100"));
     expect(seg).toContain("sudo -n ip link del dev skb4100");
+  });
+});
+
+describe("attaching a private NIC later", () => {
+  it("hot-plugs Skjold's tap as a virtio NIC with its MAC", () => {
+    expect(buildPrivateNicXml({ tap: "sq0123456789ab", mac: "52:54:00:aa:bb:cc" })).toBe(
+      "<interface type='ethernet'>\n  <mac address='52:54:00:aa:bb:cc'/>\n  <target dev='sq0123456789ab' managed='no'/>\n  <model type='virtio'/>\n</interface>\n",
+    );
+    expect(() => buildPrivateNicXml({ tap: "sk0123456789ab", mac: "52:54:00:aa:bb:cc" })).toThrow(/not a private NIC/);
+    expect(() => buildPrivateNicXml({ tap: "sq0123456789ab", mac: "52:54:00:AA:BB:CC'/>" })).toThrow(/MAC/);
+  });
+
+  it("addresses it in the guest by its MAC and keeps it across reboots", () => {
+    const s = buildGuestPrivateNicUp({ slot: 2, mac: "52:54:00:aa:bb:cc", ipv4: "10.0.0.5", prefixLen: 24, ipv6: "fd12::5" });
+    expect(s).toContain(`[ "$(cat "$d/address")" = 52:54:00:aa:bb:cc ]`);
+    expect(s).toContain(`> /etc/network/interfaces.d/60-skjold-private-2`);
+    expect(s).toContain(`"    address 10.0.0.5/24" "    mtu 1450"`);
+    expect(s).toContain(`ip addr replace 10.0.0.5/24 dev "$dev"`);
+    expect(s).toContain(`ip -6 addr replace fd12::5/64 dev "$dev" nodad`);
+    expect(s).not.toMatch(/gateway/);
+    expect(() =>
+      buildGuestPrivateNicUp({ slot: 2, mac: "52:54:00:aa:bb:cc", ipv4: "10.0.0.5; reboot", prefixLen: 24, ipv6: null }),
+    ).toThrow();
   });
 });
 

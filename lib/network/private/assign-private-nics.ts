@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { AppError } from "../../core/errors";
 import type { Host, Prisma } from "../../generated/prisma/client";
 import { parseIp } from "../ip";
-import { pickPrivateAddress, ulaAddressOf } from "./private-range";
+import { MAX_PRIVATE_NICS, pickPrivateAddress, ulaAddressOf } from "./private-range";
 
 // A VM's NICs on its team's private networks, taken inside the order's transaction: each network's
 // row locked (in id order, so two orders never wait on each other crosswise), its lowest free address
@@ -66,6 +66,9 @@ export async function assignPrivateNics(opts: {
   for (const id of [...ids].sort()) await tx.$queryRaw`SELECT id FROM "PrivateNetwork" WHERE id = ${id}::uuid FOR UPDATE`;
   const rows = await tx.privateNetwork.findMany({ where: { id: { in: ids } } });
   const out: AssignedPrivateNic[] = [];
+  // Slots the VM's NICs already hold (a NIC attached later takes the lowest free one).
+  const held = await tx.privateNic.findMany({ where: { vmId: vm.id }, select: { slot: true, networkId: true } });
+  const usedSlots = new Set(held.map((h) => h.slot));
   for (const [index, id] of ids.entries()) {
     const net = rows.find((r) => r.id === id);
     if (!net || net.teamId !== vm.teamId || net.regionId !== vm.regionId)
@@ -86,7 +89,18 @@ export async function assignPrivateNics(opts: {
         params: { name: net.name },
       });
     const ipv6 = net.ipv6Prefix ? ulaAddressOf(net.ipv6Prefix, net.cidr, ipv4) : null;
-    const slot = index + 1;
+    if (held.some((h) => h.networkId === id))
+      throw new AppError("CONFLICT", `The VM is already on private network ${net.name}`, {
+        key: "error.privateNetwork.alreadyOn",
+        params: { name: net.name },
+      });
+    const slot = [1, 2, 3, 4].find((n) => !usedSlots.has(n));
+    if (slot === undefined)
+      throw new AppError("CONFLICT", `A VM has at most ${MAX_PRIVATE_NICS} private network cards`, {
+        key: "error.privateNetwork.tooMany",
+        params: { max: MAX_PRIVATE_NICS },
+      });
+    usedSlots.add(slot);
     await tx.privateNic.create({ data: { networkId: id, vmId: vm.id, slot, mac: await newNicMac(tx), ipv4, ipv6 } });
     out.push({ networkId: id, networkName: net.name, slot, ipv4, ipv6 });
   }

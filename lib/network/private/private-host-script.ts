@@ -125,3 +125,51 @@ export function buildPrivateNicRemoval(taps: readonly string[]): string {
   }
   return `${lines.join("\n")}\n`;
 }
+
+const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
+const TAP = /^s[pqrs][0-9a-f]{12}$/;
+
+/** The libvirt interface of a private NIC (for attach-device / detach-device): Skjold's tap, virtio. */
+export function buildPrivateNicXml(nic: { tap: string; mac: string }): string {
+  if (!TAP.test(nic.tap)) throw new Error(`tap name ${nic.tap} is not a private NIC's`);
+  if (!MAC.test(nic.mac)) throw new Error(`MAC ${nic.mac} is not lower-case colon hex`);
+  return `<interface type='ethernet'>\n  <mac address='${nic.mac}'/>\n  <target dev='${nic.tap}' managed='no'/>\n  <model type='virtio'/>\n</interface>\n`;
+}
+
+/** Where the guest keeps a NIC attached after its first boot (cloud-init configured only those it booted with). */
+export const guestPrivateNicFile = (slot: number) => `/etc/network/interfaces.d/60-skjold-private-${slot}`;
+
+/**
+ * Run as root in the guest after a private NIC was hot-plugged: finds it by MAC (waiting up to 20 s
+ * for the kernel to announce it), addresses it now and writes the ifupdown stanza that keeps it so
+ * across reboots. Gateway-less, MTU 1450.
+ */
+export function buildGuestPrivateNicUp(nic: { slot: number; mac: string; ipv4: string; prefixLen: number; ipv6: string | null }): string {
+  if (!MAC.test(nic.mac)) throw new Error(`MAC ${nic.mac} is not lower-case colon hex`);
+  checkV4(nic.ipv4, "address");
+  if (!Number.isInteger(nic.prefixLen) || nic.prefixLen < 8 || nic.prefixLen > 29) throw new Error(`prefix length ${nic.prefixLen}`);
+  if (nic.ipv6 && parseIp(nic.ipv6)?.family !== 6) throw new Error(`${nic.ipv6} is not IPv6`);
+  const file = guestPrivateNicFile(nic.slot);
+  const stanza = [
+    "auto $dev",
+    "iface $dev inet static",
+    `    address ${nic.ipv4}/${nic.prefixLen}`,
+    `    mtu ${PRIVATE_MTU}`,
+    ...(nic.ipv6 ? ["iface $dev inet6 static", `    address ${nic.ipv6}/64`, "    dad-attempts 0"] : []),
+  ];
+  return [
+    "set -eu",
+    "dev=",
+    "for i in $(seq 1 20); do",
+    `  for d in /sys/class/net/*; do [ "$(cat "$d/address")" = ${quoteArg(nic.mac)} ] && dev=$(basename "$d"); done`,
+    '  [ -n "$dev" ] && break; sleep 1',
+    "done",
+    `[ -n "$dev" ] || { echo "no NIC with MAC ${nic.mac}" >&2; exit 1; }`,
+    `printf '%s\\n' ${stanza.map((l) => `"${l}"`).join(" ")} > ${quoteArg(file)}`,
+    `ip link set dev "$dev" mtu ${PRIVATE_MTU} up`,
+    `ip addr replace ${quoteArg(`${nic.ipv4}/${nic.prefixLen}`)} dev "$dev"`,
+    ...(nic.ipv6 ? [`ip -6 addr replace ${quoteArg(`${nic.ipv6}/64`)} dev "$dev" nodad`] : []),
+    'echo "$dev"',
+    "",
+  ].join("\n");
+}

@@ -25,7 +25,7 @@ export const deleteVmJob = defineJob({
         const busy = await prisma.job.count({
           where: {
             vmId: payload.vmId,
-            kind: { in: ["vm.provision", "vm.power", "vm.personalise", "vm.warm", "vm.firewall"] },
+            kind: { in: ["vm.provision", "vm.power", "vm.personalise", "vm.warm", "vm.firewall", "vm.private-nic"] },
             finishedAt: null,
           },
         });

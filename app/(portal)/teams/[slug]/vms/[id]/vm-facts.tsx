@@ -75,7 +75,10 @@ export function VmFacts({ vm, t }: { vm: VmFactsView; t: T }) {
               {vm.privateNics.map((n) => (
                 <li key={n.slot} className="mono">
                   {guestNic(n.slot)} {n.ipv4}
-                  {n.ipv6 ? ` ${n.ipv6}` : ""} <span className="muted">· {n.network.name} ({n.network.cidr})</span>
+                  {n.ipv6 ? ` ${n.ipv6}` : ""}{" "}
+                  <span className="muted">
+                    · {n.network.name} ({n.network.cidr})
+                  </span>
                 </li>
               ))}
             </ul>
