@@ -80,6 +80,8 @@ describe("private network host scripts", () => {
     // Itself is never its own peer; the list is sorted and deduplicated.
     expect(s).toContain("want='203.0.113.236 203.0.113.237'");
     expect(s).toContain('sudo -n bridge fdb append 00:00:00:00:00:00 dev skx4100 dst "$p"');
+    // `bridge` is in /usr/sbin: read through sudo, outside a pipeline, so a failure stops the script.
+    expect(s).toContain("fdb=$(sudo -n bridge fdb show dev skx4100)");
     expect(s).toContain('sudo -n bridge fdb del 00:00:00:00:00:00 dev skx4100 dst "$p"');
     // Every creation tolerates a device made by a concurrent run.
     expect(s).toMatch(/\|\| sudo -n ip link add skx4100 .* \|\| ip link show dev skx4100/);

@@ -73,7 +73,11 @@ export function buildSegmentSetup(seg: PrivateSegment): string {
     `sudo -n ip link set dev ${vx} addrgenmode none`,
     `sudo -n ip link set dev ${vx} mtu ${PRIVATE_MTU} master ${br} up`,
     `want=${quoteArg(peers.join(" "))}`,
-    `have=$(bridge fdb show dev ${vx} | awk '$1 == "${ZERO_MAC}" && $2 == "dst" { print $3 }')`,
+    // \`bridge\` lives in /usr/sbin, outside an unprivileged SSH session's PATH: through sudo (its
+    // secure_path), and read into a variable first so that a failure stops the script (set -e) instead
+    // of reading as "no peers" inside a pipeline.
+    `fdb=$(sudo -n bridge fdb show dev ${vx})`,
+    `have=$(printf '%s\\n' "$fdb" | awk '$1 == "${ZERO_MAC}" && $2 == "dst" { print $3 }')`,
     `for p in $have; do case " $want " in *" $p "*) ;; *) sudo -n bridge fdb del ${ZERO_MAC} dev ${vx} dst "$p" ;; esac; done`,
     `for p in $want; do case " $have " in *" $p "*) ;; *) sudo -n bridge fdb append ${ZERO_MAC} dev ${vx} dst "$p" ;; esac; done`,
     "",
