@@ -22,5 +22,12 @@ export const privateNetworks = {
   "pnet.deleted": "Private network deleted.",
   "pnet.membersOnly": "Owners and members manage private networks.",
   "order.privateNetworks": "Private networks (a second network card on each)",
+  "pnet.detach": "Detach",
+  "pnet.attach": "Attach to network",
+  "pnet.confirmDetach": "Detach this VM from {name}? Its address there is freed.",
+  "pnet.vmNone": "Not on any private network.",
+  "pnet.manage": "Manage private networks",
+  "pnet.attaching": "Attaching as {ipv4}; the network card is plugged in within seconds.",
+  "pnet.detaching": "Detaching; the network card is unplugged within seconds.",
   "team.privateNetworks": "Private networks",
 };

@@ -24,5 +24,12 @@ export const privateNetworks: Translation<typeof en> = {
   "pnet.deleted": "Det private nettverket er slettet.",
   "pnet.membersOnly": "Eiere og medlemmer administrerer private nettverk.",
   "order.privateNetworks": "Private nettverk (et ekstra nettverkskort for hvert)",
+  "pnet.detach": "Koble fra",
+  "pnet.attach": "Koble til nettverk",
+  "pnet.confirmDetach": "Koble denne VM-en fra {name}? Adressen der blir ledig.",
+  "pnet.vmNone": "Ikke på noe privat nettverk.",
+  "pnet.manage": "Administrer private nettverk",
+  "pnet.attaching": "Kobler til som {ipv4}; nettverkskortet kobles inn i løpet av sekunder.",
+  "pnet.detaching": "Kobler fra; nettverkskortet kobles ut i løpet av sekunder.",
   "team.privateNetworks": "Private nettverk",
 };

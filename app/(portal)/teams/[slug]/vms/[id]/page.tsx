@@ -19,6 +19,8 @@ import { deleteVmAction, powerAction, resizeAction, verifyAction } from "./actio
 import { CopyLine } from "./copy-button";
 import { DeleteVmDialog } from "./delete-dialog";
 import { FirewallSection } from "./firewall-section";
+import { PrivateNetworksSection } from "./private-networks-section";
+import { listPrivateNetworks } from "@/lib/network/private/list-private-networks";
 import { HardeningReportCard } from "./hardening-report";
 import { LeftoversNote } from "./leftovers-note";
 import { VmFacts } from "./vm-facts";
@@ -59,6 +61,13 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
   const firewall = await getVmFirewall({ prisma, principal: user, teamSlug: slug, vmId: id });
   const ruleSets = operate ? await readAllPages((page) => listRuleSets({ prisma, principal: user, teamSlug: slug, page })) : [];
   const resizable = operate && (vm.state === "RUNNING" || vm.state === "STOPPED");
+  // Private networks change on a running or stopped VM of a routed or bridged host (a lab-trial host has none).
+  const networksChangeable = resizable && (vm.host?.networkMode === "ROUTED" || vm.host?.networkMode === "BRIDGED");
+  const privateNetworks = networksChangeable
+    ? (await readAllPages((page) => listPrivateNetworks({ prisma, principal: user, teamSlug: slug, page }))).filter(
+        (n) => n.regionCode === vm.region.code,
+      )
+    : [];
   const plans = resizable
     ? await prisma.plan.findMany({ where: { active: true }, orderBy: [{ vcpus: "asc" }, { memoryMb: "asc" }, { diskGb: "asc" }] })
     : [];
@@ -179,6 +188,16 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
           </ol>
         </section>
       </div>
+      {vm.privateNics.length || privateNetworks.length ? (
+        <PrivateNetworksSection
+          t={t}
+          slug={slug}
+          vmId={vm.id}
+          nics={vm.privateNics}
+          networks={privateNetworks}
+          operate={networksChangeable}
+        />
+      ) : null}
       <FirewallSection
         t={t}
         slug={slug}

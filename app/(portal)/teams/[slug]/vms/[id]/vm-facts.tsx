@@ -26,7 +26,7 @@ export interface VmFactsView {
 }
 
 /** The guest's name for its private NIC in slot n (cloud-init names it by its MAC). */
-const guestNic = (slot: number) => `eth${slot}`;
+export const guestNic = (slot: number) => `eth${slot}`;
 
 const when = (d: Date | null) => (d ? `${d.toISOString().replace("T", " ").slice(0, 19)} UTC` : "–");
 
