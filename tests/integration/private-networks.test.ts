@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { AppError } from "@/lib/core/errors";
 import type { Database } from "@/lib/db/connect";
 import { assignPrivateNics } from "@/lib/network/private/assign-private-nics";
@@ -6,13 +6,20 @@ import { createPrivateNetwork } from "@/lib/network/private/create-private-netwo
 import { deletePrivateNetwork } from "@/lib/network/private/delete-private-network";
 import { getPrivateNetwork, listPrivateNetworks } from "@/lib/network/private/list-private-networks";
 import { attachPrivateNetwork, detachPrivateNetwork } from "@/lib/vms/private/change-private-network";
+import { createSession } from "@/lib/auth/session";
 import { DB_KINDS, freshDatabase } from "@/tests/helpers/db";
+import { callRoute, useDatabaseForRoutes } from "@/tests/helpers/route-call";
 import { makeTeam, makeUser, makeVms } from "@/tests/helpers/factories";
 
 // A team's private networks on both databases (the host side runs on the network lab in
 // network-lab.test.ts): every refusal names its field and stores nothing, overlaps only count within
 // the team and region, VNIs stay unique when creations race, addresses come from the range after the
 // reserved .1, and a network in use cannot be deleted. All audited.
+
+vi.mock("server-only", () => ({}));
+
+const networksRoute = await import("@/app/api/v1/teams/[slug]/private-networks/route");
+const networkRoute = await import("@/app/api/v1/teams/[slug]/private-networks/[id]/route");
 
 const refusal = async (p: Promise<unknown>) =>
   (await p.then(
@@ -53,6 +60,43 @@ describe.each(DB_KINDS)("private networks (%s)", (kind) => {
     })) as typeof host;
   });
   afterAll(async () => db?.close());
+
+  it("answers over HTTP: 422 naming the field for a bad range, 409 for an overlap, 201 with the VNI, 403 for a viewer", async () => {
+    useDatabaseForRoutes(db);
+    const session = (await createSession({ prisma: db.prisma, userId: member.user.id, mfaVerified: true })).token;
+    const viewing = (await createSession({ prisma: db.prisma, userId: viewer.user.id, mfaVerified: true })).token;
+    const post = (body: object, as = session) =>
+      callRoute({
+        handler: networksRoute.POST,
+        method: "POST",
+        path: `/api/v1/teams/${team.slug}/private-networks`,
+        params: { slug: team.slug },
+        as: { session: as },
+        body: JSON.stringify(body),
+        contentType: "application/json",
+      });
+    const bad = await post({ name: "http", regionCode: "osl8", cidr: "10.60.0.0/31" });
+    expect(bad.status).toBe(422);
+    expect(bad.json).toMatchObject({
+      error: { code: "VALIDATION", details: [{ path: "cidr", message: expect.stringMatching(/\/31 is too small/) }] },
+    });
+    const made = await post({ name: "http", regionCode: "osl8", cidr: "10.60.0.0/24" });
+    expect(made.status, JSON.stringify(made.json)).toBe(201);
+    expect(made.json).toMatchObject({ name: "http", cidr: "10.60.0.0/24", vni: expect.any(Number), members: [] });
+    const overlap = await post({ name: "http2", regionCode: "osl8", cidr: "10.60.0.128/25" });
+    expect(overlap.status).toBe(409);
+    expect(overlap.json).toMatchObject({ error: { details: [{ path: "cidr" }] } });
+    expect((await post({ name: "v", regionCode: "osl8" }, viewing)).status).toBe(403);
+    const id = String(made.json!.id);
+    const del = await callRoute({
+      handler: networkRoute.DELETE,
+      method: "DELETE",
+      path: `/api/v1/teams/${team.slug}/private-networks/${id}`,
+      params: { slug: team.slug, id },
+      as: { session },
+    });
+    expect(del.status, JSON.stringify(del.json)).toBe(200);
+  });
 
   const as = (who: { principal: Awaited<ReturnType<typeof makeUser>>["principal"] }, slug = team.slug) => ({
     prisma: db.prisma,
@@ -113,7 +157,8 @@ describe.each(DB_KINDS)("private networks (%s)", (kind) => {
     expect(suggested.ipv6Prefix).toMatch(/^fd[0-9a-f]{2}:[0-9a-f]{1,4}:[0-9a-f]{1,4}::\/64$/);
     // Another team cannot read it.
     expect((await refusal(getPrivateNetwork({ ...as(other, otherTeam.slug), networkId: suggested.id }))).status).toBe(404);
-    expect(await db.prisma.auditEvent.count({ where: { action: "private-network.create", teamId: team.id } })).toBe(3);
+    // http (the HTTP test), backend, backend in brg8, cache.
+    expect(await db.prisma.auditEvent.count({ where: { action: "private-network.create", teamId: team.id } })).toBe(4);
   });
 
   it("gives every network of a region its own VNI when creations race", async () => {
