@@ -59,15 +59,18 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
   const snapshot = vm.jobs[0] ?? null;
   const operate = roleCan(role, "operate") && vm.state !== "DELETED" && vm.state !== "DELETING";
   const firewall = await getVmFirewall({ prisma, principal: user, teamSlug: slug, vmId: id });
-  const ruleSets = operate ? await readAllPages((page) => listRuleSets({ prisma, principal: user, teamSlug: slug, page })) : [];
-  const resizable = operate && (vm.state === "RUNNING" || vm.state === "STOPPED");
   // Private networks change on a running or stopped VM of a routed or bridged host (a lab-trial host has none).
-  const networksChangeable = resizable && (vm.host?.networkMode === "ROUTED" || vm.host?.networkMode === "BRIDGED");
+  const networksChangeable =
+    operate &&
+    (vm.state === "RUNNING" || vm.state === "STOPPED") &&
+    (vm.host?.networkMode === "ROUTED" || vm.host?.networkMode === "BRIDGED");
   const privateNetworks = networksChangeable
     ? (await readAllPages((page) => listPrivateNetworks({ prisma, principal: user, teamSlug: slug, page }))).filter(
         (n) => n.regionCode === vm.region.code,
       )
     : [];
+  const ruleSets = operate ? await readAllPages((page) => listRuleSets({ prisma, principal: user, teamSlug: slug, page })) : [];
+  const resizable = operate && (vm.state === "RUNNING" || vm.state === "STOPPED");
   const plans = resizable
     ? await prisma.plan.findMany({ where: { active: true }, orderBy: [{ vcpus: "asc" }, { memoryMb: "asc" }, { diskGb: "asc" }] })
     : [];
