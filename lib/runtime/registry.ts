@@ -20,6 +20,7 @@ import { personaliseVmJob, personaliseVmJobV1 } from "../vms/warm/personalise-vm
 import { refillWarmPoolsTask } from "../vms/warm/refill-task";
 import { firewallVmJob } from "../vms/firewall/firewall-vm-job";
 import { privateNicJob } from "../vms/private/private-nic-job";
+import { convergePrivateNetworksTask } from "../vms/private/converge-private-networks";
 import { warmVmJob, warmVmJobV1 } from "../vms/warm/warm-vm-job";
 
 // The application's jobs and schedules: what `scripts/worker.ts` (and an inline worker) runs. It
@@ -66,6 +67,7 @@ const scheduledTasks: readonly ScheduledTask[] = [
   ...latencyScheduledTasks(),
   hostHealthTask,
   reconcileAllHostsTask,
+  convergePrivateNetworksTask,
   finishRollbacksTask,
   ledgerVerificationTask,
   databaseStatisticsTask,

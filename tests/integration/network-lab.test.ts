@@ -22,6 +22,7 @@ import { getPrivateNetwork } from "@/lib/network/private/list-private-networks";
 import { bridgeOfVni, buildSegmentSetup, vxlanOfVni } from "@/lib/network/private/private-host-script";
 import type { PrivateNetworkView } from "@/lib/network/private/private-network-view";
 import { attachPrivateNetwork, detachPrivateNetwork } from "@/lib/vms/private/change-private-network";
+import { convergePrivateNetworks } from "@/lib/vms/private/converge-private-networks";
 import { createPostgresDatabase } from "@/tests/helpers/jobs-processes";
 import { ECHO, inNetns, onboardNetLab, SPOOF_SENDER, sshFromClient, watchWhile } from "@/tests/helpers/net-lab";
 import { makeTenant, waitForJob } from "@/tests/helpers/provision-lab";
@@ -335,6 +336,28 @@ describe("VMs with their own addresses on routed and bridged lab hosts", () => {
       const nic = await db.prisma.privateNic.findFirstOrThrow({ where: { vmId: vm.id } });
       expect(chain).toContain(`ether saddr != ${nic.mac} drop`);
       expect(inNetns(h2.netns, ["ip", "-o", "link", "show", "dev", tap]).stdout).toContain(`master ${bridgeOfVni(backend.vni)}`);
+    });
+
+    it("finds a VXLAN device and a tap's bridge port removed by hand as drift and puts them back", { timeout: 120_000 }, async () => {
+      const { bridged } = await members();
+      const from = await detail(vms.routed.id);
+      const echo = (address: string) => ssh(from, from.ipAddress!, `sudo python3 - ${address}`, ECHO).stdout.trim();
+      expect(await convergePrivateNetworks({ prisma: db.prisma })).toEqual([]);
+      const h1 = env.hosts.find((h) => h.mode === "routed")!;
+      const tap = `sp${from.domainName.replace(/^skj-/, "")}`;
+      inNetns(h1.netns, ["ip", "link", "del", vxlanOfVni(backend.vni)]);
+      inNetns(h1.netns, ["ip", "link", "set", "dev", tap, "nomaster"]);
+      expect(echo(bridged.ipv4), "routed-1 → bridged-1 with lab-h1's VXLAN device gone").toBe("none");
+      const h2 = env.hosts.find((h) => h.mode === "bridged")!;
+      expect((await convergePrivateNetworks({ prisma: db.prisma })).sort()).toEqual(
+        [
+          `backend: lab-h1: created ${vxlanOfVni(backend.vni)}`,
+          `backend: lab-h1: added peer ${h2.address}`,
+          `backend: lab-h1: attached ${tap} to ${bridgeOfVni(backend.vni)} (routed-1)`,
+        ].sort(),
+      );
+      expect(echo(bridged.ipv4), "routed-1 → bridged-1, put back").toBe("reply");
+      expect(await convergePrivateNetworks({ prisma: db.prisma })).toEqual([]);
     });
 
     it("cuts the network when the NIC is detached from the running VM, and reconnects it when attached again", {

@@ -66,10 +66,11 @@ export function buildSegmentSetup(seg: PrivateSegment): string {
   const peers = [...new Set(seg.peers.map((p) => checkV4(p, "peer")))].filter((p) => p !== seg.local).sort();
   return [
     "set -eu",
-    `ip link show dev ${br} >/dev/null 2>&1 || sudo -n ip link add ${br} type bridge mcast_snooping 0 || ip link show dev ${br} >/dev/null`,
+    // Each change is printed ("created …", "added peer …", "removed peer …"): a run that prints nothing found the segment as it should be.
+    `if ! ip link show dev ${br} >/dev/null 2>&1; then sudo -n ip link add ${br} type bridge mcast_snooping 0 && echo "created ${bridgeOfVni(seg.vni)}" || ip link show dev ${br} >/dev/null; fi`,
     `sudo -n ip link set dev ${br} addrgenmode none`,
     `sudo -n ip link set dev ${br} mtu ${PRIVATE_MTU} up`,
-    `ip link show dev ${vx} >/dev/null 2>&1 || sudo -n ip link add ${vx} type vxlan id ${seg.vni} local ${local} dstport ${VXLAN_PORT} || ip link show dev ${vx} >/dev/null`,
+    `if ! ip link show dev ${vx} >/dev/null 2>&1; then sudo -n ip link add ${vx} type vxlan id ${seg.vni} local ${local} dstport ${VXLAN_PORT} && echo "created ${vxlanOfVni(seg.vni)}" || ip link show dev ${vx} >/dev/null; fi`,
     `sudo -n ip link set dev ${vx} addrgenmode none`,
     `sudo -n ip link set dev ${vx} mtu ${PRIVATE_MTU} master ${br} up`,
     `want=${quoteArg(peers.join(" "))}`,
@@ -78,8 +79,8 @@ export function buildSegmentSetup(seg: PrivateSegment): string {
     // of reading as "no peers" inside a pipeline.
     `fdb=$(sudo -n bridge fdb show dev ${vx})`,
     `have=$(printf '%s\\n' "$fdb" | awk '$1 == "${ZERO_MAC}" && $2 == "dst" { print $3 }')`,
-    `for p in $have; do case " $want " in *" $p "*) ;; *) sudo -n bridge fdb del ${ZERO_MAC} dev ${vx} dst "$p" ;; esac; done`,
-    `for p in $want; do case " $have " in *" $p "*) ;; *) sudo -n bridge fdb append ${ZERO_MAC} dev ${vx} dst "$p" ;; esac; done`,
+    `for p in $have; do case " $want " in *" $p "*) ;; *) sudo -n bridge fdb del ${ZERO_MAC} dev ${vx} dst "$p"; echo "removed peer $p" ;; esac; done`,
+    `for p in $want; do case " $have " in *" $p "*) ;; *) sudo -n bridge fdb append ${ZERO_MAC} dev ${vx} dst "$p"; echo "added peer $p" ;; esac; done`,
     "",
   ].join("\n");
 }
@@ -114,6 +115,8 @@ export function buildPrivateNicSetup(nic: PrivateNicSetup): string {
     "set -eu",
     `ip link show dev ${tap} >/dev/null 2>&1 || sudo -n ip tuntap add dev ${tap} mode tap`,
     `sudo -n nft -f - ${heredoc("SKJOLD_NFT", filter)}`,
+    // Said when the tap was not on its bridge (made now, or taken off by hand): a converge reports it.
+    `ip -o link show dev ${tap} | grep -q ${quoteArg(` master ${bridgeOfVni(nic.vni)} `)} || echo "attached ${nic.tap} to ${bridgeOfVni(nic.vni)}"`,
     `sudo -n ip link set dev ${tap} mtu ${PRIVATE_MTU} master ${quoteArg(bridgeOfVni(nic.vni))} up`,
     "",
   ].join("\n");

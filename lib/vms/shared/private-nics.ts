@@ -31,29 +31,33 @@ async function memberHosts(prisma: PrismaClient, networkId: string, exceptVmId?:
   return [...hosts.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** Makes or converges the network's segment on every member host, each flooding to all the others. */
+/**
+ * Makes or converges the network's segment on every member host, each flooding to all the others.
+ * Returns the member hosts and what had to change on them ("lab-h1: created skx4096"): nothing, when
+ * every segment was as it should be.
+ */
 export async function syncPrivateSegment(opts: { prisma: PrismaClient; networkId: string; vni: number; exceptVmId?: string }) {
   const hosts = await memberHosts(opts.prisma, opts.networkId, opts.exceptVmId);
+  const changes: string[] = [];
   for (const host of hosts) {
     const ctx = hostContext(host, sharedSshPool(), { prisma: opts.prisma });
-    await ctx.pool.exec({
+    const r = await ctx.pool.exec({
       target: ctx.target,
       argv: ["sh", "-s"],
       stdin: buildSegmentSetup({ vni: opts.vni, local: host.address, peers: hosts.map((h) => h.address) }),
       step: `private network VNI ${opts.vni}`,
     });
+    for (const line of r.stdout.split("\n").filter(Boolean)) changes.push(`${host.name}: ${line}`);
   }
-  return hosts.map((h) => h.name);
+  return { hosts: hosts.map((h) => h.name), changes };
 }
 
 /** The segments of the VM's networks (on its host and its peers), then its taps with their anti-spoofing chains. */
 export async function applyPrivateNics(opts: { prisma: PrismaClient; ctx: HostContext; domainName: string; nics: LoadedPrivateNic[] }) {
   const spans: { network: string; hosts: string[] }[] = [];
   for (const nic of opts.nics) {
-    spans.push({
-      network: nic.network.name,
-      hosts: await syncPrivateSegment({ prisma: opts.prisma, networkId: nic.networkId, vni: nic.network.vni }),
-    });
+    const { hosts } = await syncPrivateSegment({ prisma: opts.prisma, networkId: nic.networkId, vni: nic.network.vni });
+    spans.push({ network: nic.network.name, hosts });
     const tap = privateTapOf(opts.domainName, nic.slot);
     await opts.ctx.pool.exec({
       target: opts.ctx.target,
