@@ -359,28 +359,6 @@ describe("VMs with their own addresses on routed and bridged lab hosts", () => {
       expect(echo(bridged.ipv4), "routed-1 → bridged-1, put back").toBe("reply");
       expect(await convergePrivateNetworks({ prisma: db.prisma })).toEqual([]);
     });
-
-    it("cuts the network when the NIC is detached from the running VM, and reconnects it when attached again", {
-      timeout: 240_000,
-    }, async () => {
-      const { bridged } = await members();
-      const from = await detail(vms.routed.id);
-      const echo = (address: string) => ssh(from, from.ipAddress!, `sudo python3 - ${address}`, ECHO).stdout.trim();
-      const finish = async (jobId: string) => {
-        worker.wake();
-        const end = await waitForJob(db, jobId, () => false, 180_000);
-        expect(end.state, `${end.lastError}\n${logs.slice(-20).join("\n")}`).toBe("SUCCEEDED");
-      };
-      await finish((await detachPrivateNetwork({ ...team(), vmId: vms.bridged.id, networkId: backend.id })).jobId);
-      expect(echo(bridged.ipv4), "routed-1 → bridged-1, detached").toBe("none");
-      const h2 = env.hosts.find((h) => h.mode === "bridged")!;
-      expect(inNetns(h2.netns, ["ip", "link", "show", "dev", bridgeOfVni(backend.vni)], { allowFailure: true }).status).not.toBe(0);
-      const again = await attachPrivateNetwork({ ...team(), vmId: vms.bridged.id, input: { networkId: backend.id } });
-      expect(again.ipv4).toBe(bridged.ipv4);
-      await finish(again.jobId);
-      expect(echo(bridged.ipv4), "routed-1 → bridged-1, attached again").toBe("reply");
-      expect(echo(bridged.ipv6!), "routed-1 → bridged-1's ULA, attached again").toBe("reply");
-    });
   });
 
   /** Runs the spoofing sender in `attacker`, pretending to be `victim`, and returns what the internet side saw. */
@@ -591,6 +569,53 @@ describe("VMs with their own addresses on routed and bridged lab hosts", () => {
       );
       console.log(`firewall change → enforced (job done), TCG lab: ${timings.join("; ")}`);
     });
+  });
+
+  it("cuts the network when the NIC is detached from the running VM, and reconnects it when attached again", {
+    timeout: 240_000,
+  }, async () => {
+    const net = await getPrivateNetwork({
+      prisma: db.prisma,
+      principal: tenant.principal,
+      teamSlug: tenant.team.slug,
+      networkId: backend.id,
+    });
+    const bridged = net.members.find((m) => m.vmId === vms.bridged.id)!;
+    const team = () => ({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug });
+    const from = await detail(vms.routed.id);
+    const echo = (address: string) => ssh(from, from.ipAddress!, `sudo python3 - ${address}`, ECHO).stdout.trim();
+    const finish = async (jobId: string) => {
+      worker.wake();
+      const end = await waitForJob(db, jobId, () => false, 180_000);
+      expect(end.state, `${end.lastError}\n${logs.slice(-20).join("\n")}`).toBe("SUCCEEDED");
+    };
+    await finish((await detachPrivateNetwork({ ...team(), vmId: vms.bridged.id, networkId: backend.id })).jobId);
+    expect(echo(bridged.ipv4), "routed-1 → bridged-1, detached").toBe("none");
+    const h2 = env.hosts.find((h) => h.mode === "bridged")!;
+    expect(inNetns(h2.netns, ["ip", "link", "show", "dev", bridgeOfVni(backend.vni)], { allowFailure: true }).status).not.toBe(0);
+    const again = await attachPrivateNetwork({ ...team(), vmId: vms.bridged.id, input: { networkId: backend.id } });
+    expect(again.ipv4).toBe(bridged.ipv4);
+    await finish(again.jobId);
+    // The NIC is new (a new MAC): routed-1 may still hold the old one for bridged-1's address until
+    // its neighbour entry is probed again (the guest announces nothing), a few seconds.
+    const settles = (address: string) => {
+      for (let i = 0; i < 4; i++) if (echo(address) === "reply") return "reply";
+      return "none";
+    };
+    expect(settles(bridged.ipv4), "routed-1 → bridged-1, attached again").toBe("reply");
+    expect(settles(bridged.ipv6!), "routed-1 → bridged-1's ULA, attached again").toBe("reply");
+    // Skjold still reaches the guest as it always does (through lab-h2).
+    const shell = vmGuestShell({ vm: requirePlaced(await loadVm(db.prisma, vms.bridged.id)), step: "after hot-plug" });
+    const managed = await shell.exec("echo managed").catch((e: Error) => ({ stdout: e.message }));
+    if (managed.stdout.trim() !== "managed") {
+      const h2ns = env.hosts.find((h) => h.mode === "bridged")!.netns;
+      const diag = [
+        inNetns(h2ns, ["ip", "route", "get", (await detail(vms.bridged.id)).ipAddress!], { allowFailure: true }).stdout,
+        inNetns(h2ns, ["ip", "neigh", "show"], { allowFailure: true }).stdout,
+        ssh(await detail(vms.bridged.id), (await detail(vms.bridged.id)).ipAddress!, "ip -br addr; ip route; ip -6 route").stdout,
+      ].join("\n");
+      expect.fail(`management SSH to bridged-1 after the hot-plug: ${managed.stdout}\n${diag}`);
+    }
   });
 
   it("deletes a VM with its tap and filter, and its addresses rest in quarantine", async () => {
