@@ -27,6 +27,8 @@ import {
   ReconcileInput,
   RegisterImageInput,
 } from "../hosts/schemas";
+import { CreatePrivateNetworkInput } from "../network/private/schemas";
+import { AttachPrivateNetworkInput } from "../vms/private/change-private-network";
 import { FirewallRuleSetInput, VmFirewallInput } from "../firewall/schemas";
 import { CreateIpPoolInput, QuarantineInput, UpdateIpPoolInput } from "../network/pool-input";
 
@@ -92,6 +94,37 @@ const API_PATHS: Paths = {
       roles: "owner, member",
     },
     delete: { summary: "Delete a rule set no VM has (409 naming the VMs otherwise)", roles: "owner, member" },
+  },
+  "/api/v1/teams/{slug}/private-networks": {
+    get: {
+      summary: "The team's private networks in every region, by name, with their range, ULA /64, VNI and members' addresses",
+      roles: "any member",
+      list: true,
+    },
+    post: {
+      summary:
+        "Create a private network in a region: an IPv4 range /8…/29 of private space (left out: the first free 10.x.y.0/24) not overlapping the team's other networks there, optionally an IPv6 ULA /64 (or auto); Skjold picks its VNI; 201",
+      body: CreatePrivateNetworkInput,
+      roles: "owner, member",
+    },
+  },
+  "/api/v1/teams/{slug}/private-networks/{id}": {
+    get: { summary: "One private network with its members", roles: "any member" },
+    delete: { summary: "Delete a private network no VM is on (409 naming the VMs otherwise)", roles: "owner, member" },
+  },
+  "/api/v1/teams/{slug}/vms/{id}/private-networks": {
+    post: {
+      summary:
+        "Put a running or stopped VM on one more of the team's private networks in its region: its address now ({ jobId, ipv4 }), the NIC hot-plugged and addressed by a vm.private-nic job; 202",
+      body: AttachPrivateNetworkInput,
+      roles: "owner, member",
+    },
+  },
+  "/api/v1/teams/{slug}/vms/{id}/private-networks/{networkId}": {
+    delete: {
+      summary: "Take the VM off a private network (a vm.private-nic job; the address is free when it is done); 202",
+      roles: "owner, member",
+    },
   },
   "/api/v1/teams/{slug}/vms/{id}/firewall": {
     get: {

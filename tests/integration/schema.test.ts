@@ -29,6 +29,8 @@ const MODELS = [
   "warmPool",
   "firewallRuleSet",
   "vmFirewallRuleSet",
+  "privateNetwork",
+  "privateNic",
   "vmEvent",
   "cluster",
   "hardeningReport",

@@ -9,6 +9,7 @@ export { hosts } from "./hosts";
 export { admin } from "./admin";
 export { networks } from "./networks";
 export { firewall } from "./firewall";
+export { privateNetworks } from "./private-networks";
 export { latency } from "./latency";
 export { residency } from "./residency";
 export { errors } from "./errors";

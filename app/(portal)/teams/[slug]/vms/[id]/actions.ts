@@ -10,6 +10,7 @@ import { verifyVmNow } from "@/lib/vms/verify/verify-vm-now";
 import { vmPowerAction } from "@/lib/vms/power/vm-power-action";
 import { setVmFirewall } from "@/lib/vms/firewall/set-vm-firewall";
 import { resizeVm } from "@/lib/vms/resize/resize-vm";
+import { attachPrivateNetwork, detachPrivateNetwork } from "@/lib/vms/private/change-private-network";
 import { getT } from "@/app/_i18n/server";
 import { runAction, type ActionState } from "@/app/_server/actions";
 import { requestMeta, requireUser } from "@/app/_server/request";
@@ -70,5 +71,23 @@ export async function resizeAction(slug: string, vmId: string, _p: ActionState, 
   return runAction(async () => {
     await resizeVm({ ...(await ctx()), teamSlug: slug, vmId, input: { planCode: String(form.get("planCode") ?? "") } });
     revalidatePath(`/teams/${slug}/vms/${vmId}`);
+  });
+}
+
+export async function attachPrivateNetworkAction(slug: string, vmId: string, _p: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    const c = await ctx();
+    const { ipv4 } = await attachPrivateNetwork({ ...c, teamSlug: slug, vmId, input: { networkId: String(form.get("networkId") ?? "") } });
+    revalidatePath(`/teams/${slug}/vms/${vmId}`);
+    return { message: (await getT(c.principal.locale)).t("pnet.attaching", { ipv4 }) };
+  });
+}
+
+export async function detachPrivateNetworkAction(slug: string, vmId: string, networkId: string, _p: ActionState): Promise<ActionState> {
+  return runAction(async () => {
+    const c = await ctx();
+    await detachPrivateNetwork({ ...c, teamSlug: slug, vmId, networkId });
+    revalidatePath(`/teams/${slug}/vms/${vmId}`);
+    return { message: (await getT(c.principal.locale)).t("pnet.detaching") };
   });
 }

@@ -15,6 +15,8 @@ import { deleteVmAction, powerAction, resizeAction, verifyAction } from "./actio
 import { CopyLine } from "./copy-button";
 import { DeleteVmDialog } from "./delete-dialog";
 import { FirewallSection } from "./firewall-section";
+import { PrivateNetworksSection } from "./private-networks-section";
+import { listPrivateNetworks } from "@/lib/network/private/list-private-networks";
 import { HardeningReportCard } from "./hardening-report";
 import { LeftoversNote } from "./leftovers-note";
 import { loadVmPage } from "./load-vm-page";
@@ -45,6 +47,16 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
   const snapshot = vm.jobs[0] ? wordJobErrors(vm.jobs[0], (stored) => jobErrorText(stored, t)) : null;
   const operate = roleCan(role, "operate") && vm.state !== "DELETED" && vm.state !== "DELETING";
   const firewall = await getVmFirewall({ prisma, principal: user, teamSlug: slug, vmId: id });
+  // Private networks change on a running or stopped VM of a routed or bridged host (a lab-trial host has none).
+  const networksChangeable =
+    operate &&
+    (vm.state === "RUNNING" || vm.state === "STOPPED") &&
+    (vm.host?.networkMode === "ROUTED" || vm.host?.networkMode === "BRIDGED");
+  const privateNetworks = networksChangeable
+    ? (await readAllPages((page) => listPrivateNetworks({ prisma, principal: user, teamSlug: slug, page }))).filter(
+        (n) => n.regionCode === vm.region.code,
+      )
+    : [];
   const ruleSets = operate ? await readAllPages((page) => listRuleSets({ prisma, principal: user, teamSlug: slug, page })) : [];
   const resizable = operate && (vm.state === "RUNNING" || vm.state === "STOPPED");
   const plans = resizable ? await readAllPages((page) => listPlans({ prisma, activeOnly: true, page })) : [];
@@ -174,6 +186,16 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
           </ol>
         </section>
       </div>
+      {vm.privateNics.length || privateNetworks.length ? (
+        <PrivateNetworksSection
+          t={t}
+          slug={slug}
+          vmId={vm.id}
+          nics={vm.privateNics}
+          networks={privateNetworks}
+          operate={networksChangeable}
+        />
+      ) : null}
       <FirewallSection
         t={t}
         slug={slug}
