@@ -207,6 +207,25 @@ describe("ordering a VM", () => {
       .toContain(`Plan Nano has a 10 GB disk and ${vmName}'s is 25 GB: a disk cannot shrink. Pick a plan with at least 25 GB.`);
   });
 
+  it("opens the serial console from the VM page and shows the guest's login prompt, with no WebSocket", { timeout: 180_000 }, async () => {
+    const sockets: string[] = [];
+    page.on("websocket", (ws) => sockets.push(ws.url()));
+    await page.getByTestId("open-console").click();
+    await page.waitForURL(/\/console$/);
+    await expect.poll(() => page.getByTestId("console-status").textContent(), { timeout: 60_000 }).toContain("Connected");
+    await page.getByTestId("serial-console").click();
+    await page.keyboard.press("Enter");
+    const rows = page.locator("[data-testid=serial-console] .xterm-rows");
+    await expect.poll(() => rows.textContent(), { timeout: 120_000, interval: 1_000 }).toMatch(/login:/);
+    await page.screenshot({ path: ".skjold/reports/vm-console.png", fullPage: true });
+    expect(sockets).toEqual([]);
+    // Leaving the page closes the session; the audit log holds when it opened and how long it lasted.
+    await page.goto(vmPath);
+    const audit = async () =>
+      ((await api("GET", "/api/v1/admin/audit?action=vm.console.close")).body?.items ?? []).map((e: { action: string }) => e.action);
+    await expect.poll(audit, { timeout: 90_000, interval: 2_000 }).toContain("vm.console.close");
+  });
+
   it("deletes the VM only after its name is typed into the confirmation dialog", { timeout: 300_000 }, async () => {
     await page.getByRole("button", { name: "Delete VM" }).click();
     const dialog = page.getByTestId("delete-dialog");

@@ -2,16 +2,16 @@ import { z } from "zod";
 import type { NestedError } from "@/lib/core/error-text";
 import { AppError, type ErrorKey, type PublicError, RETRY_AFTER_SECONDS, toPublicError } from "@/lib/core/errors";
 import type { EventParams } from "@/lib/vms/shared/vm-event-text";
+import type { JobSnapshot } from "@/lib/jobs/watch";
 import { en, type MessageKey } from "./dictionaries";
-import { orderRefusalText } from "./order-refusal";
+import { orderRefusalText, placementText } from "./order-refusal";
+import { byEnglish, templatePattern, type Translate } from "./templates";
 
 // Text that lib/ words in English, in the reader's language: an AppError by its `key` and `params`
 // (lib/core/error-text.ts), a VM event by the key in its `data`. Where lib/ stores or sends only the
 // English (a hardening control's title and evidence, a validation refusal's field messages), the
 // dictionary's template whose English it is words it, its values read back from the text. What has
 // neither (old rows, errors not yet keyed) is shown as lib/ wrote it: an English page reads as before.
-
-type Translate = (key: MessageKey, vars?: Record<string, string>) => string;
 
 /** Params that hold an enum value rather than text: worded by the dictionary key they prefix. */
 const ENUM_PARAMS: Record<string, string> = {
@@ -79,27 +79,6 @@ export function keyedEventText(data: unknown, t: Translate): string | null {
   return libText({ key: text.data.text.key as MessageKey, params: text.data.text.params }, t);
 }
 
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/** The English template as a pattern that gives back its values: "runs on {node}" → /^runs on (?<node>.+?)$/. */
-function templatePattern(template: string): RegExp {
-  const parts = template.split(/\{(\w+)\}/);
-  return new RegExp(`^${parts.map((p, i) => (i % 2 ? `(?<${p}>.+?)` : escapeRegExp(p))).join("")}$`, "s");
-}
-
-/** The key (of those `among` takes) whose English `text` is, with the values read back from it, in the reader's words; null when none is. */
-function byEnglish(among: (key: string) => boolean, text: string, t: Translate): string | null {
-  // The template with the most words of its own first: "at least {n} characters" before "at least {n}".
-  const candidates = (Object.keys(en) as MessageKey[])
-    .filter(among)
-    .sort((a, b) => en[b].replace(/\{\w+\}/g, "").length - en[a].replace(/\{\w+\}/g, "").length);
-  for (const key of candidates) {
-    const values = templatePattern(en[key]).exec(text);
-    if (values) return t(key, { ...values.groups });
-  }
-  return null;
-}
-
 /**
  * A hardening control's title in the reader's language. The report stores the English title; the
  * dictionary has it under `control.<id>` (a node's `[name]` left out of the id), or under a variant
@@ -159,4 +138,69 @@ function validationText(err: AppError, t: Translate): string | null {
   const what = err.message.slice(0, -english.length - 2);
   const words = issues.data.map((i) => (i.path ? `${i.path}: ${fieldText(i.message, t)}` : fieldText(i.message, t))).join("; ");
   return `${`invalid.${what}` in en ? t(`invalid.${what}` as MessageKey) : what}: ${words}`;
+}
+
+/** "1 h 5 min" (lib/jobs' formatDuration) in the reader's units; seconds and minutes read the same in both languages. */
+function durationText(text: string, t: Translate): string {
+  return text.replace(/\b(\d+) h\b/g, (_, n: string) => t("jobError.hours", { n }));
+}
+
+/** The engine's wrappers around a failure, outermost first; `error`/`cause` hold the failure inside. */
+const JOB_WRAPPERS = ["jobError.rollbackIncomplete", "jobError.gaveUp", "jobError.waitedOut", "jobError.rollbackFailed"] as const;
+const JOB_PLAIN = [
+  "jobError.cancelled",
+  "jobError.cancelledWhileRunning",
+  "jobError.workerStopped",
+  "jobError.workersStopped",
+  "jobError.unexpected",
+] as const;
+
+/**
+ * A job's or a step's stored failure (and a VM's rollback reason, which quotes it) in the reader's
+ * language: the engine's own words around it ("… (gave up after 3 attempts)", "clone-disk: …",
+ * "…; rollback incomplete: …") from the `jobError.*` templates, the refusal inside by storedErrorText.
+ * What no template reads is kept as stored, as storedErrorText keeps it.
+ */
+export function jobErrorText(text: string, t: Translate, depth = 0): string {
+  if (depth > 4) return text;
+  for (const key of JOB_WRAPPERS) {
+    const v = templatePattern(en[key]).exec(text)?.groups;
+    if (!v) continue;
+    const inner = (s: string | undefined) => (s === undefined ? "" : jobErrorText(s, t, depth + 1));
+    return t(key, {
+      ...v,
+      error: inner(v.error),
+      cause: inner(v.cause),
+      unfinished:
+        v.unfinished === undefined
+          ? ""
+          : v.unfinished
+              .split("; ")
+              .map((part) => inner(part))
+              .join("; "),
+      waited: durationText(v.waited ?? "", t),
+      limit: durationText(v.limit ?? "", t),
+    });
+  }
+  for (const key of JOB_PLAIN) {
+    const match = templatePattern(en[key]).exec(text);
+    if (match) return t(key, { ...match.groups });
+  }
+  const placed = placementText(text, t);
+  if (placed !== null) return placed;
+  // "clone-disk: <error>": the step by its name on the page, when it is one of ours.
+  const atStep = /^([a-z][a-z0-9-]*): (.+)$/s.exec(text);
+  if (atStep && `jobStep.${atStep[1]}` in en) {
+    return t("jobError.atStep", { step: t(`jobStep.${atStep[1]}` as MessageKey), error: jobErrorText(atStep[2]!, t, depth + 1) });
+  }
+  return storedErrorText(text, t);
+}
+
+/** A job's snapshot with its job's and steps' stored errors worded by `errorText` (the live progress card's). */
+export function wordJobErrors(snapshot: JobSnapshot, errorText: (stored: string) => string): JobSnapshot {
+  return {
+    ...snapshot,
+    lastError: snapshot.lastError === null ? null : errorText(snapshot.lastError),
+    steps: snapshot.steps.map((s) => ({ ...s, error: s.error === null ? null : errorText(s.error) })),
+  };
 }

@@ -3,7 +3,7 @@ import { formatDuration } from "@/lib/jobs/decide-after-failure";
 import { formatSince } from "@/lib/placement/place-vm";
 import { type Leftover, VmLeftovers } from "@/lib/vms/provision/leftovers";
 import type { MessageKey } from "./dictionaries";
-import { keyedEventText, storedErrorText } from "./lib-text";
+import { jobErrorText, keyedEventText } from "./lib-text";
 
 // A VM's outage story in the reader's language (docs/hosts.md, "Outages"): the events about waiting
 // for its host and about an incomplete rollback are worded from their values (`VmEvent.data`); other
@@ -53,7 +53,7 @@ export function vmEventText(e: { kind: string; message: string; data?: unknown }
   if (e.kind === "failed") {
     // The cause is the job's stored error, English only: worded by the error template whose English it is.
     const d = Failed.safeParse(e.data);
-    if (d.success) return t("event.failed", { cause: storedErrorText(d.data.text.params.cause, t) });
+    if (d.success) return t("event.failed", { cause: jobErrorText(d.data.text.params.cause, t) });
   }
   return keyedEventText(e.data, t) ?? e.message;
 }

@@ -11,6 +11,7 @@ import { PolicyChangeInput } from "../residency/policy-input";
 import { PortalLocationInputSchema } from "../residency/portal-location";
 import { OrderClusterInput } from "../clusters/order/schemas";
 import { OrderVmInput } from "../vms/order/schemas";
+import { ConsoleIdleInput, ConsoleInputSchema, ConsolePasswordSchema } from "../vms/console/schemas";
 import { ResizeVmInput } from "../vms/resize/schemas";
 import { VmPowerActionSchema } from "../vms/power/schemas";
 import { SetWarmPoolInput } from "../vms/warm/schemas";
@@ -26,6 +27,8 @@ import {
   ReconcileInput,
   RegisterImageInput,
 } from "../hosts/schemas";
+import { CreatePrivateNetworkInput } from "../network/private/schemas";
+import { AttachPrivateNetworkInput } from "../vms/private/change-private-network";
 import { FirewallRuleSetInput, VmFirewallInput } from "../firewall/schemas";
 import { CreateBackupTargetInput } from "../backup-targets/schemas";
 import { BackupVmInput } from "../vms/backup/schemas";
@@ -93,6 +96,37 @@ const API_PATHS: Paths = {
       roles: "owner, member",
     },
     delete: { summary: "Delete a rule set no VM has (409 naming the VMs otherwise)", roles: "owner, member" },
+  },
+  "/api/v1/teams/{slug}/private-networks": {
+    get: {
+      summary: "The team's private networks in every region, by name, with their range, ULA /64, VNI and members' addresses",
+      roles: "any member",
+      list: true,
+    },
+    post: {
+      summary:
+        "Create a private network in a region: an IPv4 range /8…/29 of private space (left out: the first free 10.x.y.0/24) not overlapping the team's other networks there, optionally an IPv6 ULA /64 (or auto); Skjold picks its VNI; 201",
+      body: CreatePrivateNetworkInput,
+      roles: "owner, member",
+    },
+  },
+  "/api/v1/teams/{slug}/private-networks/{id}": {
+    get: { summary: "One private network with its members", roles: "any member" },
+    delete: { summary: "Delete a private network no VM is on (409 naming the VMs otherwise)", roles: "owner, member" },
+  },
+  "/api/v1/teams/{slug}/vms/{id}/private-networks": {
+    post: {
+      summary:
+        "Put a running or stopped VM on one more of the team's private networks in its region: its address now ({ jobId, ipv4 }), the NIC hot-plugged and addressed by a vm.private-nic job; 202",
+      body: AttachPrivateNetworkInput,
+      roles: "owner, member",
+    },
+  },
+  "/api/v1/teams/{slug}/vms/{id}/private-networks/{networkId}": {
+    delete: {
+      summary: "Take the VM off a private network (a vm.private-nic job; the address is free when it is done); 202",
+      roles: "owner, member",
+    },
   },
   "/api/v1/teams/{slug}/vms/{id}/firewall": {
     get: {
@@ -182,6 +216,38 @@ const API_PATHS: Paths = {
     get: {
       summary: "text/event-stream of the VM's latest job (or ?job=<id>): `snapshot` events, heartbeat comments, a final `end` event",
       roles: "any member",
+    },
+  },
+  "/api/v1/teams/{slug}/vms/{id}/console": {
+    post: {
+      summary:
+        "Open a serial console session on the running VM (a signed-in person, not a token): 201 `{ sessionId, idleMinutes }`; at most 3 per VM; audited when it opens and ends",
+      roles: "owner, member",
+    },
+  },
+  "/api/v1/teams/{slug}/vms/{id}/console/{session}": {
+    get: {
+      summary:
+        "text/event-stream of the session's console: `replay` (recent output) first, then `output` events (JSON strings), heartbeat comments every 15 s, a final `end` with the reason",
+      roles: "the session's own person",
+    },
+  },
+  "/api/v1/teams/{slug}/vms/{id}/console/{session}/input": {
+    post: {
+      summary: "Keystrokes for the serial console (at most 4 KiB); 204",
+      body: ConsoleInputSchema,
+      roles: "the session's own person",
+    },
+  },
+  "/api/v1/teams/{slug}/vms/{id}/console/{session}/close": {
+    post: { summary: "End the console session (audited with its duration); 204", roles: "the session's own person" },
+  },
+  "/api/v1/teams/{slug}/vms/{id}/console-password": {
+    post: {
+      summary:
+        "Set the guest admin user's password for logging in on the serial console (sent on chpasswd's stdin, never stored; SSH stays key-only); 204",
+      body: ConsolePasswordSchema,
+      roles: "owner, member",
     },
   },
   "/api/v1/teams/{slug}/clusters": {
@@ -340,6 +406,14 @@ const API_PATHS: Paths = {
     put: {
       summary: "Set that wait, 0 (fail as soon as attempts run out) to a day; audited; jobs already waiting use it at their next try",
       body: HostOutageWaitInput,
+      roles: "platform admin",
+    },
+  },
+  "/api/v1/admin/console/idle": {
+    get: { summary: "How long a console session may go without a keystroke (minutes) and the default", roles: "platform admin" },
+    put: {
+      summary: "Set that limit, 1 to 1440 minutes; audited; sessions opened from then on use it",
+      body: ConsoleIdleInput,
       roles: "platform admin",
     },
   },

@@ -122,6 +122,17 @@ type TokenWithTeam = Team & {
   token_revokedAt: Date | null;
 };
 
+const DATE_COLUMNS = ["createdAt", "updatedAt", "token_lastUsedAt", "token_expiresAt", "token_revokedAt"] as const;
+
+/** The JSON row with its timestamps as Dates, as the driver would have given them. */
+function tokenRow(json: Record<string, unknown>): TokenWithTeam {
+  for (const column of DATE_COLUMNS) {
+    const value = json[column];
+    json[column] = typeof value === "string" ? new Date(`${value}Z`) : null;
+  }
+  return json as unknown as TokenWithTeam;
+}
+
 /**
  * Resolves `Authorization: Bearer skj_…` to a principal, or null. Every API call by a token starts
  * here, so it is one query: the token and its team together (the principal carries the team, and
@@ -131,12 +142,16 @@ type TokenWithTeam = Team & {
 export async function authenticateApiToken(opts: { prisma: PrismaClient; header: string | null }): Promise<Principal | null> {
   const m = opts.header?.match(/^Bearer (\S{1,200})$/);
   if (!m || !TOKEN_RE.test(m[1]!)) return null;
-  const [row] = await opts.prisma.$queryRaw<TokenWithTeam[]>`
-    SELECT a."id" AS "token_id", a."teamId" AS "token_teamId", a."createdById" AS "token_createdById", a."name" AS "token_name",
-           a."prefix" AS "token_prefix", a."role"::text AS "token_role", a."lastUsedAt" AS "token_lastUsedAt",
-           a."expiresAt" AS "token_expiresAt", a."revokedAt" AS "token_revokedAt", t.*
-    FROM "ApiToken" a JOIN "Team" t ON t."id" = a."teamId"
-    WHERE a."tokenHash" = ${sha256Hex(m[1]!)}`;
+  // One JSON value rather than 22 columns: the embedded database's driver decodes each field on its own
+  // (see listVms). Timestamps come as UTC ISO text without a zone and become Dates again here.
+  const [result] = await opts.prisma.$queryRaw<{ row: string }[]>`
+    SELECT row_to_json(x)::text AS "row" FROM (
+      SELECT a."id" AS "token_id", a."teamId" AS "token_teamId", a."createdById" AS "token_createdById", a."name" AS "token_name",
+             a."prefix" AS "token_prefix", a."role"::text AS "token_role", a."lastUsedAt" AS "token_lastUsedAt",
+             a."expiresAt" AS "token_expiresAt", a."revokedAt" AS "token_revokedAt", t.*
+      FROM "ApiToken" a JOIN "Team" t ON t."id" = a."teamId"
+      WHERE a."tokenHash" = ${sha256Hex(m[1]!)}) x`;
+  const row = result ? tokenRow(JSON.parse(result.row) as Record<string, unknown>) : undefined;
   if (!row || row.token_revokedAt || (row.token_expiresAt && row.token_expiresAt.getTime() < Date.now())) return null;
   if (!row.token_lastUsedAt || Date.now() - row.token_lastUsedAt.getTime() > 60_000) {
     await opts.prisma.apiToken.update({ where: { id: row.token_id }, data: { lastUsedAt: new Date() } });

@@ -150,6 +150,8 @@ export const errorText = {
   "error.vm.planNotFound": "Plan {plan} does not exist or is no longer offered.",
   "error.vm.bootEmergencyShell":
     "The guest stopped in an emergency shell while booting (\"{line}\"): a file system or a service it needs failed; the console's last lines are on the VM's page",
+  "error.vm.bootGrubRescue":
+    "The guest's boot loader stopped at GRUB's rescue prompt (\"{line}\"): it cannot find its own files on the disk; the console's last lines are on the VM's page",
   "error.vm.bootKernelPanic": "The guest's kernel panicked while booting (\"{line}\"); the console's last lines are on the VM's page",
   "error.vm.bootNoDevice":
     "The guest found no bootable device on its disk: image {image} has no boot loader, so it must be registered with its kernel and initrd (Admin → Images)",
@@ -165,7 +167,32 @@ export const errorText = {
   "error.vm.noManagementKey": "VM {name} has no management key recorded (was it provisioned by Skjold?)",
   "error.vm.noSshAddress": "VM {name} has no SSH address recorded",
   "error.vm.noSuchVm": "No such VM",
+  "error.console.peopleOnly": "The console is for a signed-in person, not an API token.",
+  "error.console.notRunning": "{name} is {vmState}; the console works on a running VM.",
+  "error.console.tooMany": "{name} already has {max} console sessions open; close one first.",
+  "error.console.unavailable": "The console of {name} could not be opened on its host; try again in a moment.",
+  "error.console.sessionNotFound": "Console session not found",
+  "error.console.passwordFailed": "The console password could not be set on {name}: the guest refused it (exit {code}).",
   "error.vm.notFound": "VM not found",
+  "error.privateNetwork.alreadyOn": "The VM is already on private network {name}",
+  "error.privateNetwork.tooMany": "A VM has at most {max} private network cards",
+  "error.privateNetwork.notOn": "{vm} is not on private network {name}",
+  "error.privateNetwork.vmState": "{name} is {vmState}; its private networks cannot change now.",
+  "error.privateNetwork.guestFailed": "{name}: addressing its private network card failed: {why}",
+  "error.privateNetwork.nicGone": "{name}: its private network card was taken away while it was being attached",
+  "error.privateNetwork.full": "Private network {name} has no free address left",
+  "error.privateNetwork.hostCannot": "Private networks need a routed or bridged host; {host} is a lab-trial host (user-mode networking)",
+  "error.privateNetwork.inUse": "Private network {name} is in use by {vms}; delete them or take them off it first",
+  "error.privateNetwork.nameTaken": "The team already has a private network named {name} in {region}",
+  "error.privateNetwork.noMac": "Could not find a free MAC address for a private network card; try again",
+  "error.privateNetwork.noSuggestion": "Private network: cidr: no free 10.x.y.0/24 is left; name a range",
+  "error.privateNetwork.noUnderlay": "Host {host}: its address {address} is not an IPv4 address, which the VXLAN of private networks needs",
+  "error.privateNetwork.noVni": "Region {region} has no free VNI left",
+  "error.privateNetwork.notFound": "Private network not found",
+  "error.privateNetwork.overlap":
+    "Private network: cidr: {cidr} overlaps {other} ({otherCidr}), another of the team's networks in {region}",
+  "error.privateNetwork.unknownForOrder": "Order: privateNetworkIds.{index}: is not one of the team's private networks in {region}",
+  "error.privateNetwork.unknownRegion": "Private network: regionCode: {region} is not a region",
   "error.firewall.notFound": "Rule set not found",
   "error.firewall.nameTaken": "The team already has a rule set named {name}",
   "error.firewall.inUse": "Rule set {name} is applied to {vms}; take it off them first",
@@ -232,6 +259,22 @@ export const errorText = {
     "Cluster {name} needs {nodes} nodes (1 server, {agents} agent); node {node} was refused: {reason} Nothing was ordered.",
   "error.cluster.nodeRefusedAgentsNothingOrdered":
     "Cluster {name} needs {nodes} nodes (1 server, {agents} agents); node {node} was refused: {reason} Nothing was ordered.",
+  "error.pool.inUse": "Pool {name} ({cidr}) cannot be deleted: {reasons}. Delete those VMs first, and wait for the quarantine to end.",
+  "error.pool.heldOne": "1 address is held by VMs ({holders})",
+  "error.pool.held": "{count} addresses are held by VMs ({holders})",
+  "error.pool.restingOne": "1 address is in quarantine until {until} UTC",
+  "error.pool.resting": "{count} addresses are in quarantine until {until} UTC",
+  "error.pool.holder": "{address} by {vm}",
+  "error.residency.portalMoveRefused":
+    "Cannot move the portal to {region} ({regionCode}, {jurisdiction}): it would hold the account data of {count} team(s) outside their residency policy: {teams}.",
+  "error.residency.teamPolicy": "{slug} ({policy})",
+  "error.residency.policyChangeRefused":
+    'Cannot change the residency policy to "{policy}": {count} resource(s) are outside it: {resources}. Move or delete them first.',
+  "error.residency.resourceIn": "{name} in {regionCode} ({jurisdiction})",
+  "error.list.and": "{first} and {second}",
+  "error.list.next": "{first}, {rest}",
+  "error.list.more": "{items}, …",
+  "error.list.andMore": "{items} and {more} more",
 } as const;
 
 export type ErrorKey = keyof typeof errorText;
@@ -256,4 +299,22 @@ const written = (value: TextParams[string]) => (value !== null && typeof value =
 /** The English of `key` with its {placeholders} filled: the message of an AppError made from a key alone. */
 export function errorMessage(key: ErrorKey, params: TextParams = {}): string {
   return errorText[key].replace(/\{(\w+)\}/g, (all, name: string) => (name in params ? written(params[name]) : all));
+}
+
+/** A keyed text to put inside another's {placeholder}: English as its message, the key to word it by. */
+export function nestedText(key: ErrorKey, params: TextParams = {}): NestedError {
+  return { message: errorMessage(key, params), code: "TEXT", key, params };
+}
+
+/**
+ * Items as one value, joined with ", " ("a, b, c"), each worded by its own key; `more` items left out
+ * are said as "…" (`more: true`) or "and N more" (a count).
+ */
+export function listText(items: readonly NestedError[], more: boolean | number = false): NestedError {
+  if (items.length === 0) throw new Error("listText needs at least one item");
+  let list = items[items.length - 1]!;
+  for (let i = items.length - 2; i >= 0; i--) list = nestedText("error.list.next", { first: items[i]!, rest: list });
+  if (more === true) return nestedText("error.list.more", { items: list });
+  if (typeof more === "number" && more > 0) return nestedText("error.list.andMore", { items: list, more });
+  return list;
 }

@@ -2,7 +2,7 @@
 // terminal's escape sequences, the last lines kept, and the lines that mean the guest cannot boot
 // on its own. Pure: provisioning feeds it what `virsh console` printed (lib/libvirt/console.ts).
 
-export type BootFailureKind = "no-bootable-device" | "kernel-panic" | "emergency-shell";
+export type BootFailureKind = "no-bootable-device" | "kernel-panic" | "emergency-shell" | "grub-rescue";
 
 export interface BootFailure {
   kind: BootFailureKind;
@@ -24,6 +24,8 @@ const BOOT_FAILURES: readonly { kind: BootFailureKind; pattern: RegExp; prompt?:
   // Debian's initramfs when it cannot find or mount the root file system
   { kind: "emergency-shell", pattern: /\bDropping to a shell!/ },
   { kind: "emergency-shell", pattern: /^\(initramfs\)\s*$/, prompt: true },
+  // GRUB that cannot find its own modules or configuration ("error: unknown filesystem." then the prompt)
+  { kind: "grub-rescue", pattern: /^grub rescue>\s*$/, prompt: true },
 ];
 
 /**

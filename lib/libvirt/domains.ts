@@ -136,3 +136,25 @@ export async function listDomains(ctx: HostContext): Promise<DomainSummary[]> {
       return { name: m[1], state: parseOrFail(DomainStateSchema, m[2], `the state of ${m[1]}`) };
     });
 }
+
+/**
+ * Hot-plugs (`attach`) or unplugs (`detach`) a device on a domain, live when it runs and in its
+ * persistent definition either way. Safe to repeat: `present` says whether the device (found by
+ * `marker` in the domain's XML, e.g. its MAC) is there already, and nothing is done when it is as asked.
+ */
+export async function changeDomainDevice(
+  ctx: HostContext & { name: string; action: "attach" | "detach"; xml: string; marker: string },
+): Promise<"changed" | "already"> {
+  const name = assertDomainName(ctx.name);
+  const dump = await runVirsh({ ...ctx, args: ["dumpxml", "--inactive", "--", name], step: `read ${name}` });
+  const present = dump.stdout.includes(ctx.marker);
+  if (present === (ctx.action === "attach")) return "already";
+  const running = (await getDomainState(ctx)) === "running";
+  await runVirshWithXml({
+    ...ctx,
+    args: [`${ctx.action}-device`, ...(running ? ["--live"] : []), "--config", "--", name],
+    xml: ctx.xml,
+    step: `${ctx.action} a device on ${name}`,
+  });
+  return "changed";
+}

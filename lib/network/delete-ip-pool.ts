@@ -2,11 +2,11 @@ import { requireAdmin } from "../access/team-access";
 import { actorOf, recordAudit } from "../audit/record-audit";
 import type { Principal, RequestMeta } from "../access/principal";
 import { AppError } from "../core/errors";
+import { errorMessage, listText, nestedText, type NestedError } from "../core/error-text";
 import type { PrismaClient } from "../generated/prisma/client";
 import { lockPool, poolNotFound } from "./pool-record";
 
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-const utc = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+const utc = (d: Date) => d.toISOString().slice(0, 16).replace("T", " ");
 
 /**
  * Admin: deletes a pool none of whose addresses is held or resting in quarantine. Its lease rows go
@@ -37,20 +37,30 @@ export async function deleteIpPool(opts: {
     const resting = await tx.ipLease.count({ where: restingWhere });
     const lastRest = await tx.ipLease.aggregate({ where: restingWhere, _max: { quarantineUntil: true } });
     if (held > 0 || resting > 0) {
-      const reasons: string[] = [];
-      if (held > 0)
+      const reasons: NestedError[] = [];
+      if (held > 0) {
+        const who = holders.map((h) => nestedText("error.pool.holder", { address: h.address, vm: h.vm?.name ?? "?" }));
+        const list = listText(who, held > holders.length);
         reasons.push(
-          `${plural(held, "address is", "addresses are")} held by VMs (${holders.map((h) => `${h.address} by ${h.vm?.name ?? "?"}`).join(", ")}${held > holders.length ? ", …" : ""})`,
+          held === 1 ? nestedText("error.pool.heldOne", { holders: list }) : nestedText("error.pool.held", { count: held, holders: list }),
         );
-      if (resting > 0)
-        reasons.push(`${plural(resting, "address is", "addresses are")} in quarantine until ${utc(lastRest._max.quarantineUntil!)}`);
-      throw new AppError(
-        "CONFLICT",
-        `Pool ${pool.name} (${pool.cidr}) cannot be deleted: ${reasons.join(" and ")}. Delete those VMs first, and wait for the quarantine to end.`,
-        {
-          details: { held, quarantined: resting },
-        },
-      );
+      }
+      if (resting > 0) {
+        const until = utc(lastRest._max.quarantineUntil!);
+        reasons.push(
+          resting === 1 ? nestedText("error.pool.restingOne", { until }) : nestedText("error.pool.resting", { count: resting, until }),
+        );
+      }
+      const params = {
+        name: pool.name,
+        cidr: pool.cidr,
+        reasons: reasons.length === 2 ? nestedText("error.list.and", { first: reasons[0]!, second: reasons[1]! }) : reasons[0]!,
+      };
+      throw new AppError("CONFLICT", errorMessage("error.pool.inUse", params), {
+        key: "error.pool.inUse",
+        params,
+        details: { held, quarantined: resting },
+      });
     }
     await tx.ipLease.deleteMany({ where: { poolId: pool.id } });
     await tx.ipPool.delete({ where: { id: pool.id } });

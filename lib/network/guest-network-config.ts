@@ -13,9 +13,11 @@ export interface GuestNicAddressing {
   mac: string;
   /** the interface name the guest gives the NIC */
   name: string;
-  ipv4?: { address: string; prefixLen: number; gateway: string } | null;
-  ipv6?: { address: string; prefixLen: number; gateway: string } | null;
+  /** a private NIC has no gateway: its network is on-link only */
+  ipv4?: { address: string; prefixLen: number; gateway?: string | null } | null;
+  ipv6?: { address: string; prefixLen: number; gateway?: string | null } | null;
   dns?: readonly string[];
+  mtu?: number;
 }
 
 export function buildGuestNetworkConfig(nics: readonly GuestNicAddressing[]): string {
@@ -26,17 +28,21 @@ export function buildGuestNetworkConfig(nics: readonly GuestNicAddressing[]): st
       subnets.push({
         type: "static",
         address: `${nic.ipv4.address}/${nic.ipv4.prefixLen}`,
-        gateway: nic.ipv4.gateway,
+        ...(nic.ipv4.gateway ? { gateway: nic.ipv4.gateway } : {}),
         ...(nic.dns?.length ? { dns_nameservers: [...nic.dns] } : {}),
       });
     }
     if (nic.ipv6) {
       if (parseIp(nic.ipv6.address)?.family !== 6) throw new Error(`${nic.ipv6.address} is not IPv6`);
-      subnets.push({ type: "static6", address: `${nic.ipv6.address}/${nic.ipv6.prefixLen}`, gateway: nic.ipv6.gateway });
+      subnets.push({
+        type: "static6",
+        address: `${nic.ipv6.address}/${nic.ipv6.prefixLen}`,
+        ...(nic.ipv6.gateway ? { gateway: nic.ipv6.gateway } : {}),
+      });
     }
     // A NIC without addresses is still brought up (link-local only) so that it can be addressed later.
     if (subnets.length === 0) subnets.push({ type: "manual", control: "auto" });
-    return { type: "physical", name: nic.name, mac_address: nic.mac, subnets };
+    return { type: "physical", name: nic.name, mac_address: nic.mac, ...(nic.mtu ? { mtu: nic.mtu } : {}), subnets };
   });
   return stringify({ version: 1, config }, { lineWidth: 0 });
 }

@@ -26,7 +26,7 @@ export interface GuestNicSetup extends GuestNicFilter {
 
 const IFNAME = /^[A-Za-z][A-Za-z0-9_.-]{0,14}$/;
 
-function heredoc(tag: string, body: string): string {
+export function heredoc(tag: string, body: string): string {
   if (body.split("\n").includes(tag)) throw new Error(`here-document body contains its tag ${tag}`);
   return `<<'${tag}'\n${body}${body.endsWith("\n") ? "" : "\n"}${tag}`;
 }

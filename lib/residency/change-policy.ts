@@ -2,6 +2,7 @@ import { z } from "zod";
 import { recordAudit } from "../audit/record-audit";
 import type { RequestMeta } from "../access/principal";
 import { AppError, fromZod } from "../core/errors";
+import { listText, nestedText } from "../core/error-text";
 import type { PrismaClient } from "../generated/prisma/client";
 import { ResidencyPolicy, type Jurisdiction } from "../generated/prisma/enums";
 import { readLedgerHead } from "./append";
@@ -71,13 +72,17 @@ export async function changeResidencyPolicy(
       });
     }
     if (violations.length > 0) {
-      const names = violations.slice(0, 10).map((v) => `${v.name} in ${v.regionCode} (${v.jurisdiction})`);
-      const more = violations.length > 10 ? ` and ${violations.length - 10} more` : "";
+      const resources = listText(
+        violations
+          .slice(0, 10)
+          .map((v) => nestedText("error.residency.resourceIn", { name: v.name, regionCode: v.regionCode, jurisdiction: v.jurisdiction })),
+        Math.max(0, violations.length - 10),
+      );
+      const params = { policy, count: violations.length, resources };
       throw new AppError(
         "POLICY_VIOLATION",
-        `Cannot change the residency policy to "${POLICY_LABELS[policy]}": ${violations.length} resource(s) are outside it: ` +
-          `${names.join(", ")}${more}. Move or delete them first.`,
-        { details: { policy, current, violations } },
+        `Cannot change the residency policy to "${POLICY_LABELS[policy]}": ${violations.length} resource(s) are outside it: ${resources.message}. Move or delete them first.`,
+        { key: "error.residency.policyChangeRefused", params, details: { policy, current, violations } },
       );
     }
     await tx.team.update({ where: { id: teamId }, data: { residencyPolicy: policy } });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { RequestMeta } from "../access/principal";
 import { AppError, fromZod } from "../core/errors";
+import { errorMessage, listText } from "../core/error-text";
 import type { Prisma, PrismaClient } from "../generated/prisma/client";
 import type { ResidencyPolicy } from "../generated/prisma/enums";
 import { recordAudit, type AuditInput } from "../audit/record-audit";
@@ -98,15 +99,27 @@ export async function changePortalLocation(opts: {
       SELECT slug, "residencyPolicy"::text AS policy FROM "Team" ORDER BY id FOR UPDATE`;
     const refused = teams.filter((t) => !isJurisdictionAllowed(t.policy, region.jurisdiction));
     if (refused.length) {
-      const names = refused
-        .slice(0, 10)
-        .map((t) => `${t.slug} (${POLICY_LABELS[t.policy]})`)
-        .join(", ");
-      throw new AppError(
-        "POLICY_VIOLATION",
-        `Cannot move the portal to ${region.name} (${region.code}, ${region.jurisdiction}): it would hold the account data of ${refused.length} team(s) outside their residency policy: ${names}${refused.length > 10 ? " …" : ""}.`,
-        { details: { region: region.code, teams: refused.map((t) => ({ slug: t.slug, policy: t.policy })) } },
+      const teamsText = listText(
+        refused.slice(0, 10).map((t) => ({
+          message: `${t.slug} (${POLICY_LABELS[t.policy]})`,
+          code: "TEXT",
+          key: "error.residency.teamPolicy" as const,
+          params: { slug: t.slug, policy: t.policy },
+        })),
+        refused.length > 10,
       );
+      const params = {
+        region: region.name,
+        regionCode: region.code,
+        jurisdiction: region.jurisdiction,
+        count: refused.length,
+        teams: teamsText,
+      };
+      throw new AppError("POLICY_VIOLATION", errorMessage("error.residency.portalMoveRefused", params), {
+        key: "error.residency.portalMoveRefused",
+        params,
+        details: { region: region.code, teams: refused.map((t) => ({ slug: t.slug, policy: t.policy })) },
+      });
     }
     const previous = await tx.setting.findUnique({ where: { key: PORTAL_LOCATION_SETTING } });
     await tx.setting.upsert({

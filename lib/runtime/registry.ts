@@ -22,6 +22,8 @@ import { verifyVmJob } from "../vms/verify/verify-vm-job";
 import { personaliseVmJob, personaliseVmJobV1 } from "../vms/warm/personalise-vm-job";
 import { refillWarmPoolsTask } from "../vms/warm/refill-task";
 import { firewallVmJob } from "../vms/firewall/firewall-vm-job";
+import { privateNicJob } from "../vms/private/private-nic-job";
+import { convergePrivateNetworksTask } from "../vms/private/converge-private-networks";
 import { warmVmJob, warmVmJobV1 } from "../vms/warm/warm-vm-job";
 
 // The application's jobs and schedules: what `scripts/worker.ts` (and an inline worker) runs. It
@@ -42,6 +44,7 @@ export const jobRegistry = createJobRegistry(
   verifyVmJob,
   warmVmJob,
   firewallVmJob,
+  privateNicJob,
   warmVmJobV1,
   personaliseVmJob,
   personaliseVmJobV1,
@@ -70,6 +73,7 @@ const scheduledTasks: readonly ScheduledTask[] = [
   ...latencyScheduledTasks(),
   hostHealthTask,
   reconcileAllHostsTask,
+  convergePrivateNetworksTask,
   finishRollbacksTask,
   ledgerVerificationTask,
   databaseStatisticsTask,

@@ -10,7 +10,7 @@
 // them; the figure is the median over the rounds of each route's requests/s over health's in that round.
 // Target: the 50-row page at ≥ 0.5× health. Before lists were paged, the whole list (1,000 rows in one
 // response) ran at 0.07–0.1× health (docs/benchmarks/portal.md).
-// Run: npx tsx scripts/bench/api-lists.ts [--seconds 8] [--clients 50] [--rounds 3]   (after `next build`)
+// Run: npx tsx scripts/bench/api-lists.ts [--seconds 8] [--clients 50] [--rounds 3] [--embedded-only]   (after `next build`)
 import { firstAnswer, type LoadResult, load, numberArg, prepareDatabase, startPortal, stopPortal, type DbKind } from "./portal-harness";
 
 const SECONDS = numberArg("seconds", 8);
@@ -78,7 +78,8 @@ async function benchOne(kind: DbKind) {
 }
 
 const results = [];
-for (const kind of ["embedded", "postgres"] as const) results.push(await benchOne(kind));
+const only = process.argv.includes("--embedded-only");
+for (const kind of only ? (["embedded"] as const) : (["embedded", "postgres"] as const)) results.push(await benchOne(kind));
 
 console.log(
   `\nAPI list benchmark: a team of ${VMS} VMs, ${CLIENTS} concurrent clients, ${SECONDS} s per route per round, ${ROUNDS} rounds, ${new Date().toISOString()}`,

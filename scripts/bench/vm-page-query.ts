@@ -53,6 +53,11 @@ async function benchOne(kind: DbKind) {
       "SELECT 1": () => db.prisma.$queryRawUnsafe("SELECT 1"),
       "first page, inline": () => db.prisma.$queryRawUnsafe(INLINE(""), team.id),
       "first page, function": () => db.prisma.$queryRaw`SELECT * FROM skjold_vm_page(${team.id}::uuid, false, NULL, NULL, 50)`,
+      "first page, function as one json": async () => {
+        const [row] = await db.prisma.$queryRaw<{ page: string }[]>`
+          SELECT coalesce(json_agg(p), '[]')::text AS page FROM skjold_vm_page(${team.id}::uuid, false, NULL, NULL, 50) p`;
+        return JSON.parse(row!.page);
+      },
       "last page, inline": () =>
         db.prisma.$queryRawUnsafe(INLINE(`AND (v."createdAt", v."id") < ($2::timestamp(3), $3::uuid)`), team.id, at, after!.id),
       "last page, function": () =>
@@ -71,7 +76,7 @@ async function benchOne(kind: DbKind) {
 console.log(`VM page query: a team of 1,000 VMs, ${CALLS} calls per block, ${ROUNDS} rounds, ${new Date().toISOString()}`);
 console.log("| database | query | ms per call (median) | × inline |");
 console.log("|---|---|---|---|");
-for (const kind of ["embedded", "postgres"] as const) {
+for (const kind of process.argv.includes("--embedded-only") ? (["embedded"] as const) : (["embedded", "postgres"] as const)) {
   const { ms } = await benchOne(kind);
   for (const [name, v] of Object.entries(ms)) {
     const inline = name.startsWith("first") ? ms["first page, inline"]! : name.startsWith("last") ? ms["last page, inline"]! : null;

@@ -217,3 +217,5 @@ export async function watchWhile(
 
 /** The spoofing sender's script, to run as root inside a guest (python3 - ARGS < script). */
 export const SPOOF_SENDER = readFileSync(path.join(SPOOF_DIR, "spoof-sender.py"), "utf8");
+/** An ICMP echo from a guest (`sudo python3 - <address>`: "reply" or "none"), the image having no ping. */
+export const ECHO = readFileSync(path.join(SPOOF_DIR, "echo.py"), "utf8");

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "@/lib/db/connect";
 import { hostContext, sharedSshPool } from "@/lib/hosts/host-target";
@@ -15,8 +16,15 @@ import { setVmFirewall } from "@/lib/vms/firewall/set-vm-firewall";
 import { updateRuleSet } from "@/lib/vms/firewall/update-rule-set";
 import { loadVm, requirePlaced } from "@/lib/vms/shared/load-vm";
 import { vmGuestShell } from "@/lib/vms/shared/vm-guest-shell";
+import { createPrivateNetwork } from "@/lib/network/private/create-private-network";
+import { deletePrivateNetwork } from "@/lib/network/private/delete-private-network";
+import { getPrivateNetwork } from "@/lib/network/private/list-private-networks";
+import { bridgeOfVni, buildSegmentSetup, vxlanOfVni } from "@/lib/network/private/private-host-script";
+import type { PrivateNetworkView } from "@/lib/network/private/private-network-view";
+import { attachPrivateNetwork, detachPrivateNetwork } from "@/lib/vms/private/change-private-network";
+import { convergePrivateNetworks } from "@/lib/vms/private/converge-private-networks";
 import { createPostgresDatabase } from "@/tests/helpers/jobs-processes";
-import { inNetns, onboardNetLab, SPOOF_SENDER, sshFromClient, watchWhile } from "@/tests/helpers/net-lab";
+import { ECHO, inNetns, onboardNetLab, SPOOF_SENDER, sshFromClient, watchWhile } from "@/tests/helpers/net-lab";
 import { makeTenant, waitForJob } from "@/tests/helpers/provision-lab";
 
 // Two real orders on the network lab, one on the routed host and one on the bridged host, each
@@ -32,6 +40,9 @@ describe("VMs with their own addresses on routed and bridged lab hosts", () => {
   let env: Awaited<ReturnType<typeof onboardNetLab>>;
   let tenant: Awaited<ReturnType<typeof makeTenant>>;
   const vms: Record<"routed" | "bridged", { id: string; jobId: string }> = {} as never;
+  // Both guests also join the team's private network "backend" at order time (issue 14): a second
+  // NIC each, on a VXLAN segment between lab-h1 and lab-h2.
+  let backend: PrivateNetworkView;
   const logs: string[] = [];
 
   const detail = (vmId: string) => getVmDetail({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, vmId });
@@ -51,12 +62,25 @@ describe("VMs with their own addresses on routed and bridged lab hosts", () => {
     db = await openDatabase({ kind: "postgres", url: target.url, poolSize: 8 });
     env = await onboardNetLab(db.prisma);
     tenant = await makeTenant(db.prisma);
+    backend = await createPrivateNetwork({
+      prisma: db.prisma,
+      principal: tenant.principal,
+      teamSlug: tenant.team.slug,
+      input: { name: "backend", regionCode: "osl1", cidr: "10.20.0.0/24", ipv6Prefix: "fd14:14:14:14::/64" },
+    });
     const order = (name: string) =>
       placeOrder({
         prisma: db.prisma,
         principal: tenant.principal,
         teamSlug: tenant.team.slug,
-        input: { name, regionCode: "osl1", planCode: "nano", imageSlug: "debian-12", sshKeyId: tenant.sshKey.id },
+        input: {
+          name,
+          regionCode: "osl1",
+          planCode: "nano",
+          imageSlug: "debian-12",
+          sshKeyId: tenant.sshKey.id,
+          privateNetworkIds: [backend.id],
+        },
       });
     // Spread placement: the first order goes to lab-h1 (routed; both empty, by name), the second to lab-h2.
     const a = await order("routed-1");
@@ -87,6 +111,13 @@ describe("VMs with their own addresses on routed and bridged lab hosts", () => {
         await removeVmFromHost({ ctx, domainName: vm.domainName, storagePool: vm.pool.name, networkMode: vm.host.networkMode }).catch(
           () => undefined,
         );
+      }
+      // …and the private networks' bridges and VXLAN devices.
+      for (const net of await db.prisma.privateNetwork.findMany()) {
+        for (const h of env?.net.hosts ?? []) {
+          for (const dev of [vxlanOfVni(net.vni), bridgeOfVni(net.vni)])
+            inNetns(h.netns, ["ip", "link", "del", dev], { allowFailure: true });
+        }
       }
     }
     await db?.close();
@@ -189,6 +220,145 @@ describe("VMs with their own addresses on routed and bridged lab hosts", () => {
         { from: bridged.ipAddress, tag: `hello-${bridged.name}` },
       ]),
     );
+  });
+
+  // Private networks (issue 14), on the same two guests: each has eth1 on team A's "backend" network.
+  describe("private network", () => {
+    const team = () => ({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug });
+    const members = async () => {
+      const net = await getPrivateNetwork({ ...team(), networkId: backend.id });
+      const of = (id: string) => net.members.find((m) => m.vmId === id)!;
+      return { net, routed: of(vms.routed.id), bridged: of(vms.bridged.id) };
+    };
+
+    it("gives each VM an address of the range (.1 kept back) and a ULA address of the same host number", async () => {
+      const { net, routed, bridged } = await members();
+      expect(net).toMatchObject({ cidr: "10.20.0.0/24", ipv6Prefix: "fd14:14:14:14::/64" });
+      expect([routed.ipv4, bridged.ipv4].sort()).toEqual(["10.20.0.2", "10.20.0.3"]);
+      for (const m of [routed, bridged]) expect(m.ipv6).toBe(`fd14:14:14:14::${m.ipv4.split(".")[3]}`);
+      // The VM page lists it: eth1, its addresses and the network.
+      expect((await detail(vms.routed.id)).privateNics).toEqual([
+        { slot: 1, ipv4: routed.ipv4, ipv6: routed.ipv6, network: { id: backend.id, name: "backend", cidr: "10.20.0.0/24" } },
+      ]);
+      const events = (await detail(vms.routed.id)).events.map((e) => e.message);
+      expect(events.some((m) => m.startsWith(`On private network backend as ${routed.ipv4} (VNI ${net.vni}`))).toBe(true);
+    });
+
+    it("lets the two VMs on two hosts ping and TCP-connect on their private addresses across the VXLAN", { timeout: 120_000 }, async () => {
+      const { routed, bridged } = await members();
+      for (const [fromId, to] of [
+        [vms.routed.id, bridged],
+        [vms.bridged.id, routed],
+      ] as const) {
+        const from = await detail(fromId);
+        for (const address of [to.ipv4, to.ipv6!]) {
+          // An ICMP echo (the image has no ping), then a TCP handshake with the other guest's sshd.
+          const echo = ssh(from, from.ipAddress!, `sudo python3 - ${address}`, ECHO);
+          expect(echo.stdout.trim(), `${from.name} pings ${address}: ${echo.stderr}`).toBe("reply");
+          const r = ssh(
+            from,
+            from.ipAddress!,
+            `python3 -c "import socket,sys;sys.stdout.write(socket.create_connection(('${address}',22),timeout=15).recv(7).decode())"`,
+          );
+          expect(r.stdout, `${from.name} → ${address}: ${r.stderr}`).toBe("SSH-2.0");
+        }
+        // The private NIC is gateway-less and inside VXLAN's MTU.
+        const link = ssh(from, from.ipAddress!, "ip -o link show eth1");
+        expect(link.stdout).toContain("mtu 1450");
+        const routes = ssh(from, from.ipAddress!, "ip -4 route show dev eth1; ip -6 route show dev eth1");
+        expect(routes.stdout, routes.stdout).not.toMatch(/^default/m);
+      }
+      // Each host floods the segment to the other one only.
+      const [h1, h2] = env.net.hosts;
+      const zero = (ns: string) =>
+        inNetns(ns, ["bridge", "fdb", "show", "dev", vxlanOfVni(backend.vni)])
+          .stdout.split("\n")
+          .filter((l) => l.startsWith("00:00:00:00:00:00"));
+      expect(zero(h1!.netns)).toEqual([`00:00:00:00:00:00 dst ${h2!.address} self permanent`]);
+      expect(zero(h2!.netns)).toEqual([`00:00:00:00:00:00 dst ${h1!.address} self permanent`]);
+    });
+
+    it("keeps another team's network with the same range apart: its own VNI and bridge reach nothing of team A's", {
+      timeout: 120_000,
+    }, async () => {
+      const other = await makeTenant(db.prisma);
+      const b = await createPrivateNetwork({
+        prisma: db.prisma,
+        principal: other.principal,
+        teamSlug: other.team.slug,
+        input: { name: "backend", regionCode: "osl1", cidr: "10.20.0.0/24" },
+      });
+      expect(b.vni).not.toBe(backend.vni);
+      const { routed, bridged } = await members();
+      // No third guest boots here: a stand-in namespace plays team B's VM on lab-h1, where team A's
+      // routed-1 runs. B's segment is made on lab-h1 as Skjold would (flooding to lab-h2 as well).
+      const [h1, h2] = env.net.hosts;
+      inNetns(h1!.netns, ["sh", "-s"], {
+        input: buildSegmentSetup({ vni: b.vni, local: h1!.address, peers: [h2!.address] }).replaceAll("sudo -n ", ""),
+      });
+      const ns = "skjlab-pnb";
+      const sh = (cmd: string) => spawnSync("sh", ["-c", cmd], { encoding: "utf8" });
+      sh(
+        `ip netns del ${ns} 2>/dev/null; ip netns add ${ns} && ip link add pnb0 type veth peer name pnbh && ip link set pnb0 netns ${ns} && ip link set pnbh netns ${h1!.netns}`,
+      );
+      try {
+        inNetns(ns, ["sh", "-c", "ip link set lo up && ip link set pnb0 mtu 1450 up && ip addr add 10.20.0.9/24 dev pnb0"]);
+        const pings = (label: string) =>
+          [routed.ipv4, bridged.ipv4].map(
+            (a) =>
+              `${label} → ${a}: ${inNetns(ns, ["ping", "-c", "2", "-W", "2", a], { allowFailure: true }).status === 0 ? "reached" : "nothing"}`,
+          );
+        inNetns(h1!.netns, ["ip", "link", "set", "pnbh", "mtu", "1450", "master", bridgeOfVni(b.vni), "up"]);
+        expect(pings("team B")).toEqual([`team B → ${routed.ipv4}: nothing`, `team B → ${bridged.ipv4}: nothing`]);
+        // The stand-in is not blind: plugged into team A's bridge instead, it reaches both (locally and over the VXLAN).
+        inNetns(h1!.netns, ["ip", "link", "set", "pnbh", "master", bridgeOfVni(backend.vni)]);
+        expect(pings("on A's bridge")).toEqual([`on A's bridge → ${routed.ipv4}: reached`, `on A's bridge → ${bridged.ipv4}: reached`]);
+      } finally {
+        sh(`ip netns del ${ns}`);
+        for (const dev of [vxlanOfVni(b.vni), bridgeOfVni(b.vni)]) inNetns(h1!.netns, ["ip", "link", "del", dev], { allowFailure: true });
+      }
+    });
+
+    it("refuses to delete the network while VMs use it, naming them", async () => {
+      await expect(deletePrivateNetwork({ ...team(), networkId: backend.id })).rejects.toMatchObject({
+        code: "CONFLICT",
+        message: expect.stringMatching(/^Private network backend is in use by (routed-1, bridged-1|bridged-1, routed-1);/),
+      });
+    });
+
+    it("pins the private NIC to its own MAC and addresses on the host", async () => {
+      const vm = await detail(vms.bridged.id);
+      const tap = `sp${vm.domainName.replace(/^skj-/, "")}`;
+      const h2 = env.hosts.find((h) => h.mode === "bridged")!;
+      const { bridged } = await members();
+      const chain = inNetns(h2.netns, ["nft", "list", "chain", "bridge", "skjold_guests", `vm_${tap}`]).stdout;
+      expect(chain).toContain(`ip saddr != ${bridged.ipv4} drop`);
+      const nic = await db.prisma.privateNic.findFirstOrThrow({ where: { vmId: vm.id } });
+      expect(chain).toContain(`ether saddr != ${nic.mac} drop`);
+      expect(inNetns(h2.netns, ["ip", "-o", "link", "show", "dev", tap]).stdout).toContain(`master ${bridgeOfVni(backend.vni)}`);
+    });
+
+    it("finds a VXLAN device and a tap's bridge port removed by hand as drift and puts them back", { timeout: 120_000 }, async () => {
+      const { bridged } = await members();
+      const from = await detail(vms.routed.id);
+      const echo = (address: string) => ssh(from, from.ipAddress!, `sudo python3 - ${address}`, ECHO).stdout.trim();
+      expect(await convergePrivateNetworks({ prisma: db.prisma })).toEqual([]);
+      const h1 = env.hosts.find((h) => h.mode === "routed")!;
+      const tap = `sp${from.domainName.replace(/^skj-/, "")}`;
+      inNetns(h1.netns, ["ip", "link", "del", vxlanOfVni(backend.vni)]);
+      inNetns(h1.netns, ["ip", "link", "set", "dev", tap, "nomaster"]);
+      expect(echo(bridged.ipv4), "routed-1 → bridged-1 with lab-h1's VXLAN device gone").toBe("none");
+      const h2 = env.hosts.find((h) => h.mode === "bridged")!;
+      expect((await convergePrivateNetworks({ prisma: db.prisma })).sort()).toEqual(
+        [
+          `backend: lab-h1: created ${vxlanOfVni(backend.vni)}`,
+          `backend: lab-h1: added peer ${h2.address}`,
+          `backend: lab-h1: attached ${tap} to ${bridgeOfVni(backend.vni)} (routed-1)`,
+        ].sort(),
+      );
+      expect(echo(bridged.ipv4), "routed-1 → bridged-1, put back").toBe("reply");
+      expect(await convergePrivateNetworks({ prisma: db.prisma })).toEqual([]);
+    });
   });
 
   /** Runs the spoofing sender in `attacker`, pretending to be `victim`, and returns what the internet side saw. */
@@ -401,6 +571,53 @@ describe("VMs with their own addresses on routed and bridged lab hosts", () => {
     });
   });
 
+  it("cuts the network when the NIC is detached from the running VM, and reconnects it when attached again", {
+    timeout: 240_000,
+  }, async () => {
+    const net = await getPrivateNetwork({
+      prisma: db.prisma,
+      principal: tenant.principal,
+      teamSlug: tenant.team.slug,
+      networkId: backend.id,
+    });
+    const bridged = net.members.find((m) => m.vmId === vms.bridged.id)!;
+    const team = () => ({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug });
+    const from = await detail(vms.routed.id);
+    const echo = (address: string) => ssh(from, from.ipAddress!, `sudo python3 - ${address}`, ECHO).stdout.trim();
+    const finish = async (jobId: string) => {
+      worker.wake();
+      const end = await waitForJob(db, jobId, () => false, 180_000);
+      expect(end.state, `${end.lastError}\n${logs.slice(-20).join("\n")}`).toBe("SUCCEEDED");
+    };
+    await finish((await detachPrivateNetwork({ ...team(), vmId: vms.bridged.id, networkId: backend.id })).jobId);
+    expect(echo(bridged.ipv4), "routed-1 → bridged-1, detached").toBe("none");
+    const h2 = env.hosts.find((h) => h.mode === "bridged")!;
+    expect(inNetns(h2.netns, ["ip", "link", "show", "dev", bridgeOfVni(backend.vni)], { allowFailure: true }).status).not.toBe(0);
+    const again = await attachPrivateNetwork({ ...team(), vmId: vms.bridged.id, input: { networkId: backend.id } });
+    expect(again.ipv4).toBe(bridged.ipv4);
+    await finish(again.jobId);
+    // The NIC is new (a new MAC): routed-1 may still hold the old one for bridged-1's address until
+    // its neighbour entry is probed again (the guest announces nothing), a few seconds.
+    const settles = (address: string) => {
+      for (let i = 0; i < 4; i++) if (echo(address) === "reply") return "reply";
+      return "none";
+    };
+    expect(settles(bridged.ipv4), "routed-1 → bridged-1, attached again").toBe("reply");
+    expect(settles(bridged.ipv6!), "routed-1 → bridged-1's ULA, attached again").toBe("reply");
+    // Skjold still reaches the guest as it always does (through lab-h2).
+    const shell = vmGuestShell({ vm: requirePlaced(await loadVm(db.prisma, vms.bridged.id)), step: "after hot-plug" });
+    const managed = await shell.exec("echo managed").catch((e: Error) => ({ stdout: e.message }));
+    if (managed.stdout.trim() !== "managed") {
+      const h2ns = env.hosts.find((h) => h.mode === "bridged")!.netns;
+      const diag = [
+        inNetns(h2ns, ["ip", "route", "get", (await detail(vms.bridged.id)).ipAddress!], { allowFailure: true }).stdout,
+        inNetns(h2ns, ["ip", "neigh", "show"], { allowFailure: true }).stdout,
+        ssh(await detail(vms.bridged.id), (await detail(vms.bridged.id)).ipAddress!, "ip -br addr; ip route; ip -6 route").stdout,
+      ].join("\n");
+      expect.fail(`management SSH to bridged-1 after the hot-plug: ${managed.stdout}\n${diag}`);
+    }
+  });
+
   it("deletes a VM with its tap and filter, and its addresses rest in quarantine", async () => {
     const vm = await detail(vms.bridged.id);
     const { jobId } = await deleteVm({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, vmId: vm.id });
@@ -423,5 +640,17 @@ describe("VMs with their own addresses on routed and bridged lab hosts", () => {
     }
     const after = await detail(vm.id);
     expect(after.events.at(-1)?.message).toMatch(/its addresses rest until/);
+    // Its private NIC went, and with it lab-h2's membership of "backend": bridge and VXLAN device
+    // removed there, lab-h1 no longer floods to lab-h2, the address is free again.
+    expect(inNetns(h2.netns, ["ip", "link", "show", "dev", `sp${tap.slice(2)}`], { allowFailure: true }).status).not.toBe(0);
+    expect(inNetns(h2.netns, ["ip", "link", "show", "dev", bridgeOfVni(backend.vni)], { allowFailure: true }).status).not.toBe(0);
+    const h1 = env.hosts.find((h) => h.mode === "routed")!;
+    const flood = inNetns(h1.netns, ["bridge", "fdb", "show", "dev", vxlanOfVni(backend.vni)]).stdout.split("\n");
+    expect(flood.filter((l) => l.startsWith("00:00:00:00:00:00"))).toEqual([]);
+    expect(
+      (
+        await getPrivateNetwork({ prisma: db.prisma, principal: tenant.principal, teamSlug: tenant.team.slug, networkId: backend.id })
+      ).members.map((m) => m.vmId),
+    ).toEqual([vms.routed.id]);
   });
 });

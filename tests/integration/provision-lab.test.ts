@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
+import { randomBytes, randomInt } from "node:crypto";
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -20,6 +21,12 @@ import { openEntries } from "@/lib/residency/open-entries";
 import { backupVm } from "@/lib/vms/backup/backup-vm";
 import { deleteBackup } from "@/lib/vms/backup/delete-backup";
 import { restoreBackup } from "@/lib/vms/backup/restore-backup";
+import { createSession, revokeAllSessions } from "@/lib/auth/session";
+import { sha256Hex } from "@/lib/core/secrets";
+import type { ConsoleSession } from "@/lib/vms/console/console-hub";
+import { openVmConsole } from "@/lib/vms/console/open-vm-console";
+import { setConsolePassword } from "@/lib/vms/console/set-console-password";
+import { makeTeam, makeUser } from "@/tests/helpers/factories";
 import { createPostgresDatabase } from "@/tests/helpers/jobs-processes";
 import { findOrphans, makeTenant, onboardLabHost, tenantTarget, waitForJob } from "@/tests/helpers/provision-lab";
 
@@ -276,6 +283,105 @@ describe("ordering a VM on the lab host", () => {
       expect.stringMatching(/^Backup [0-9a-f]{8} \(full\) on lab-backups: \d+ bytes moved, sha256 [0-9a-f]{64}$/),
       expect.stringMatching(/^Backup [0-9a-f]{8} \(incremental\) on lab-backups: \d+ bytes moved, sha256 [0-9a-f]{64}$/),
     ]);
+  }, 300_000);
+
+  // The browser console's path without the browser: the portal's lib opens the VM's serial console
+  // over the host's pooled SSH connection (virsh console), a password set through the portal logs
+  // the admin user in on it, a command's output comes back; closing leaves no virsh on the host.
+  it("opens the serial console: a console password logs in, a command's output comes back, and every way a session ends is audited", async () => {
+    const ctx = { prisma: db.prisma, teamSlug: tenant.team.slug, vmId };
+    const signIn = async (userId: string) => {
+      const { token } = await createSession({ prisma: db.prisma, userId, mfaVerified: true });
+      return (await db.prisma.session.findUniqueOrThrow({ where: { tokenHash: sha256Hex(token) } })).id;
+    };
+    const person = { ...tenant.principal, sessionId: await signIn(tenant.user.id) };
+    const vm = await db.prisma.virtualMachine.findUniqueOrThrow({ where: { id: vmId } });
+    const virshLeft = async () =>
+      (await sharedSshPool().exec({ target: env.lab.target, argv: ["ps", "-eo", "args"], step: "list processes" })).stdout
+        .split("\n")
+        .filter((l) => l.includes("virsh") && l.includes(" console ") && l.includes(vm.domainName));
+
+    // Viewers and auditors may not open it (403), another team does not see the VM (404), tokens are refused.
+    const viewer = await makeUser(db.prisma);
+    await db.prisma.membership.create({ data: { userId: viewer.user.id, teamId: tenant.team.id, role: "VIEWER" } });
+    expect(await openVmConsole({ ...ctx, principal: viewer.principal }).catch((e: unknown) => e)).toMatchObject({ code: "FORBIDDEN" });
+    expect(
+      await setConsolePassword({ ...ctx, principal: viewer.principal, input: { password: "x".repeat(16) } }).catch((e: unknown) => e),
+    ).toMatchObject({
+      code: "FORBIDDEN",
+    });
+    const stranger = await makeUser(db.prisma);
+    const other = await makeTeam(db.prisma, [{ userId: stranger.user.id, role: "OWNER" }]);
+    expect(await openVmConsole({ ...ctx, teamSlug: other.slug, principal: stranger.principal }).catch((e: unknown) => e)).toMatchObject({
+      code: "NOT_FOUND",
+    });
+
+    const password = `Skj-${randomBytes(12).toString("base64url")}`;
+    await setConsolePassword({ ...ctx, principal: person, input: { password } });
+    const { session } = await openVmConsole({ ...ctx, principal: person, checkEveryMs: 500 });
+    let screen = "";
+    session.subscribe((e) => {
+      if (e.kind !== "end") screen += e.text;
+    });
+    const waitFor = async (pattern: RegExp, from: number, ms = 120_000) => {
+      const until = Date.now() + ms;
+      while (!pattern.test(screen.slice(from))) {
+        if (Date.now() > until) throw new Error(`console never showed ${pattern}; it showed:\n${screen.slice(-1500)}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      return screen.length;
+    };
+    let at = screen.length;
+    session.input("\r");
+    // A serial console is like a keyboard on the machine: a shell left logged in is still there.
+    at = await waitFor(/(login: *|\$ *)$/, at);
+    if (!/login: *$/.test(screen)) {
+      session.input("exit\r");
+      at = await waitFor(/login: *$/, at);
+    }
+    session.input("skjold\r");
+    at = await waitFor(/Password: *$/, at);
+    session.input(`${password}\r`);
+    at = await waitFor(/\$ *$/, at);
+    const n = randomInt(1_000_000);
+    // The typed line shows $((6*7)); only the shell's output shows 42.
+    session.input(`echo skjold-$((6*7))-${n}\r`);
+    await waitFor(new RegExp(`skjold-42-${n}`), at);
+    session.input("exit\r");
+    await waitFor(/login: *$/, at);
+    session.end("closed");
+    expect(await session.ended).toBe("closed");
+    for (let i = 0; i < 40 && (await virshLeft()).length > 0; i++) await new Promise((r) => setTimeout(r, 250));
+    expect(await virshLeft()).toEqual([]);
+
+    // The admin's idle limit (tiny here) ends a session nobody types in; a revoked sign-in ends one too.
+    const idle = await openVmConsole({ ...ctx, principal: person, idleMs: 1_500 });
+    expect(await idle.session.ended).toBe("idle");
+    const revoked = await openVmConsole({ ...ctx, principal: person, checkEveryMs: 300 });
+    await revokeAllSessions({ prisma: db.prisma, userId: tenant.user.id });
+    expect(await revoked.session.ended).toBe("signed-out");
+    for (let i = 0; i < 40 && (await virshLeft()).length > 0; i++) await new Promise((r) => setTimeout(r, 250));
+    expect(await virshLeft()).toEqual([]);
+
+    // Audited: who, when, for how long and why it ended; the password is nowhere in the audit log.
+    await new Promise((r) => setTimeout(r, 200));
+    const audit = await db.prisma.auditEvent.findMany({
+      where: { targetId: vmId, action: { startsWith: "vm.console" } },
+      orderBy: { id: "asc" },
+    });
+    expect(audit.map((a) => [a.action, a.actorLabel, (a.details as { reason?: string }).reason])).toEqual([
+      ["vm.console.password", tenant.user.email, undefined],
+      ["vm.console.open", tenant.user.email, undefined],
+      ["vm.console.close", tenant.user.email, "closed"],
+      ["vm.console.open", tenant.user.email, undefined],
+      ["vm.console.close", tenant.user.email, "idle"],
+      ["vm.console.open", tenant.user.email, undefined],
+      ["vm.console.close", tenant.user.email, "signed-out"],
+    ]);
+    const closed = audit[2]!.details as { sessionId: string; durationSeconds: number };
+    expect(closed.sessionId).toBe((session as ConsoleSession).id);
+    expect(closed.durationSeconds).toBeGreaterThanOrEqual(0);
+    expect(JSON.stringify(audit.map((a) => a.details))).not.toContain(password);
   }, 300_000);
 
   it("forces the VM off through a power job", async () => {

@@ -31,6 +31,8 @@ const MODELS = [
   "vmFirewallRuleSet",
   "backupTarget",
   "backup",
+  "privateNetwork",
+  "privateNic",
   "vmEvent",
   "cluster",
   "hardeningReport",

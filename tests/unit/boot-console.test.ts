@@ -87,6 +87,17 @@ describe("reading a booting guest's console", () => {
     expect(createConsoleTranscript().push("\r\n(initramfs) ")).toEqual({ kind: "emergency-shell", line: "(initramfs)" });
   });
 
+  it("sees GRUB's rescue prompt, as a disk whose boot loader lost its files prints it", () => {
+    // What GRUB 2 prints on a serial console when its /boot/grub files are gone (written as GRUB words it, not captured here).
+    const captured =
+      "Booting from Hard Disk...\r\nGRUB loading.\r\nWelcome to GRUB!\r\n\r\nerror: file `/boot/grub/i386-pc/normal.mod' not found.\r\nEntering rescue mode...\r\ngrub rescue> ";
+    const t = createConsoleTranscript();
+    expect(t.push(captured)).toEqual({ kind: "grub-rescue", line: "grub rescue>" });
+    expect(t.tail(2)).toEqual(["Entering rescue mode...", "grub rescue>"]);
+    expect(recogniseBootFailure("grub rescue> ", { partial: true })).toEqual({ kind: "grub-rescue", line: "grub rescue>" });
+    expect(recogniseBootFailure("echo grub rescue> is a prompt")).toBeNull();
+  });
+
   it("cleans a line as a terminal shows it: escapes, rewritten spinners, control characters", () => {
     expect(cleanConsoleLine("\x1b[0;32m  OK  \x1b[0m] Started \x1b[0;1;39mssh.service\x1b[0m\r")).toBe("  OK  ] Started ssh.service");
     expect(cleanConsoleLine("[    *] A start job is running for /dev/vdb\r\x1b[K[   **] A start job is running for /dev/vdc")).toBe(

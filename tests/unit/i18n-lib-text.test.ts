@@ -4,9 +4,22 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { en, LOCALES, type MessageKey } from "@/app/_i18n/dictionaries";
 import { z } from "zod";
-import { controlTitle, errorText, evidenceText, fieldText, keyedEventText, storedErrorText } from "@/app/_i18n/lib-text";
+import {
+  controlTitle,
+  errorText,
+  evidenceText,
+  fieldText,
+  jobErrorText,
+  keyedEventText,
+  libText,
+  storedErrorText,
+} from "@/app/_i18n/lib-text";
+const libTextOf = (n: NestedError, t: (key: MessageKey, vars?: Record<string, string>) => string) =>
+  libText({ key: n.key!, params: n.params }, t);
+import { decideAfterFailure } from "@/lib/jobs/decide-after-failure";
 import { vmEventText } from "@/app/_i18n/vm-outage-text";
 import { AppError, fromZod } from "@/lib/core/errors";
+import { errorMessage, listText, nestedText, type NestedError } from "@/lib/core/error-text";
 import { quotaRefusal } from "@/lib/vms/order/quota";
 import { evaluateGuestControls } from "@/lib/guest/verify/guest-controls";
 import { parseGuestEvidence } from "@/lib/guest/verify/guest-evidence";
@@ -35,7 +48,10 @@ const UNKEYED: Record<string, { count: number; why: string }> = {
   "lib/core/errors.ts": { count: 1, why: "fromZod, worded by lib-text's validationText; field messages not in validation.ts stay English" },
   "lib/vms/order/catalog.ts": { count: 1, why: "an order field refusal, worded by validationText" },
   "lib/vms/order/capacity-refusal.ts": { count: 1, why: "worded from its details by app/_i18n/order-refusal.ts" },
-  "lib/vms/provision/place.ts": { count: 1, why: "placement's explanation (lib/placement), shown in a job's error" },
+  "lib/vms/provision/place.ts": {
+    count: 1,
+    why: "placement's explanation, read back host by host by placementText (app/_i18n/order-refusal.ts)",
+  },
   "lib/clusters/provision/wait-node.ts": { count: 3, why: "a cluster job's internals, stored as its error" },
   "lib/clusters/shared/fail-cluster-on.ts": { count: 1, why: "re-throws another error's message" },
   "lib/clusters/shared/load-cluster.ts": { count: 2, why: "a cluster job's internals (k3s artifacts, nodes)" },
@@ -43,11 +59,8 @@ const UNKEYED: Record<string, { count: number; why: string }> = {
   "lib/clusters/provision/k3s-server.ts": { count: 1, why: "a cluster job's internals" },
   "lib/hosts/set-host-network.ts": { count: 2, why: "network rule problems (admin form), worded by validationText" },
   "lib/hosts/boot-sector.ts": { count: 1, why: "operator diagnostics: host output" },
-  "lib/network/delete-ip-pool.ts": { count: 1, why: "admin form, lists holders and quarantine; next step" },
   "lib/network/pool-record.ts": { count: 1, why: "pool rule problems (admin form), worded by validationText" },
   "lib/network/release-vm-addresses.ts": { count: 1, why: "an invariant broken: INTERNAL, never a user's" },
-  "lib/residency/change-policy.ts": { count: 1, why: "the policy page words it from its details (residency.policyRefused)" },
-  "lib/residency/portal-location.ts": { count: 1, why: "admin residency form, lists teams; next step" },
   "lib/residency/record.ts": { count: 1, why: "residency ledger internals (a team id)" },
   "lib/residency/report-query.ts": { count: 1, why: "API-only: report query parameters" },
   "lib/residency/settings.ts": { count: 2, why: "operator configuration (settings, environment)" },
@@ -413,5 +426,81 @@ describe("text lib/ words for a person", () => {
     // Looks like "VM {name} is {vmState}", but "gone: x" is no state: kept as stored.
     expect(storedErrorText("VM web-1 is gone: x", t("nb"))).toBe("VM web-1 is gone: x");
     expect(storedErrorText("osl-kvm-01: define: connection lost twice", t("nb"))).toBe("osl-kvm-01: define: connection lost twice");
+  });
+
+  it("words a job's stored failure: the engine's words around it and the refusal inside, each in the reader's language", () => {
+    const t = (locale: "en" | "nb") => (key: MessageKey, vars?: Record<string, string>) =>
+      Object.entries(vars ?? {}).reduce((s, [k, v]) => s.replaceAll(`{${k}}`, v), LOCALES[locale][key] as string);
+    const retry = { baseDelayMs: 1000, maxDelayMs: 60_000 };
+    const gaveUp = decideAfterFailure({
+      error: "VM web-1 is stopped",
+      transient: true,
+      attempts: 3,
+      maxAttempts: 3,
+      retry,
+      outage: null,
+      waitedMs: null,
+    });
+    if (gaveUp.action !== "fail") throw new Error("expected the engine to give up");
+    expect(jobErrorText(gaveUp.error, t("nb"))).toBe("VM-en web-1 har tilstanden «stoppet» (ga opp etter 3 forsøk)");
+    expect(jobErrorText(gaveUp.error, t("en"))).toBe(gaveUp.error);
+    const outage = { key: "h", subject: "osl-kvm-01", since: new Date(), limitMs: 2 * 3600_000 };
+    const waited = decideAfterFailure({
+      error: "VM web-1 is stopped",
+      transient: true,
+      attempts: 1,
+      maxAttempts: 3,
+      retry,
+      outage,
+      waitedMs: 3_900_000 + 2 * 3600_000,
+    });
+    if (waited.action !== "fail") throw new Error("expected the engine to give up waiting");
+    expect(jobErrorText(waited.error, t("nb"))).toBe(
+      "VM-en web-1 har tilstanden «stoppet» (ventet 3 t 5 min på at osl-kvm-01 skulle svare igjen; grensen er 2 t)",
+    );
+    // A VM's rollback reason: the step by its name, what the rollback left, the engine's own words.
+    const reason = "wait-ssh: VM web-1 is stopped (gave up after 3 attempts); rollback incomplete: define-start: the job's worker stopped";
+    expect(jobErrorText(reason, t("nb"))).toBe(
+      `${LOCALES.nb["jobStep.wait-ssh"]}: VM-en web-1 har tilstanden «stoppet» (ga opp etter 3 forsøk); tilbakerullingen ble ikke fullført: ${LOCALES.nb["jobStep.define-start"]}: jobbens arbeider stoppet`,
+    );
+    expect(jobErrorText(reason, t("en"))).toBe(
+      reason.replace("wait-ssh", LOCALES.en["jobStep.wait-ssh"]).replace("define-start", LOCALES.en["jobStep.define-start"]),
+    );
+    expect(jobErrorText("Unexpected error; quote this id to your operator: 1234-ab", t("nb"))).toBe(
+      "Uventet feil; oppgi denne id-en til driftsansvarlig: 1234-ab",
+    );
+    // Nothing of ours in it: kept as stored.
+    expect(jobErrorText("osl-kvm-01: define: connection lost twice", t("nb"))).toBe("osl-kvm-01: define: connection lost twice");
+  });
+
+  it("words a refusal that lists things (a pool's holders, teams and their policies) item by item", () => {
+    const t = (key: MessageKey, vars?: Record<string, string>) =>
+      Object.entries(vars ?? {}).reduce((s, [k, v]) => s.replaceAll(`{${k}}`, v), LOCALES.nb[key] as string);
+    const holders = listText(
+      [
+        nestedText("error.pool.holder", { address: "198.51.100.5", vm: "web-1" }),
+        nestedText("error.pool.holder", { address: "198.51.100.6", vm: "db-1" }),
+      ],
+      true,
+    );
+    const params = {
+      name: "edge",
+      cidr: "198.51.100.0/24",
+      reasons: nestedText("error.list.and", {
+        first: nestedText("error.pool.held", { count: 3, holders }),
+        second: nestedText("error.pool.restingOne", { until: "2026-12-02 10:00" }),
+      }),
+    };
+    const err = new AppError("CONFLICT", errorMessage("error.pool.inUse", params), { key: "error.pool.inUse", params });
+    expect(err.message).toBe(
+      "Pool edge (198.51.100.0/24) cannot be deleted: 3 addresses are held by VMs (198.51.100.5 by web-1, 198.51.100.6 by db-1, …) and 1 address is in quarantine until 2026-12-02 10:00 UTC. Delete those VMs first, and wait for the quarantine to end.",
+    );
+    expect(errorText(err, t)).toBe(
+      "Utvalget edge (198.51.100.0/24) kan ikke slettes: 3 adresser brukes av VM-er (198.51.100.5 av web-1, 198.51.100.6 av db-1, …) og 1 adresse er i karantene til 2026-12-02 10:00 UTC. Slett de VM-ene først, og vent til karantenen er over.",
+    );
+    const teams = listText([
+      { message: "acme (Norway only)", code: "TEXT", key: "error.residency.teamPolicy", params: { slug: "acme", policy: "NORWAY_ONLY" } },
+    ]);
+    expect(libTextOf(teams, t)).toBe(`acme (${LOCALES.nb["residency.policyName.NORWAY_ONLY"]})`);
   });
 });

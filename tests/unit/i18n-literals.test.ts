@@ -59,6 +59,7 @@ const NEUTRAL_TEXTS: Record<string, string> = {
   br0: "an example bridge",
   "ci-2026": "an example key name",
   laptop: "an example key name",
+  backend: "an example private network name",
   "ssh-ed25519 AAAAC3Nza… you@laptop": "an example public key",
   "-----BEGIN PUBLIC KEY-----\n…\n-----END PUBLIC KEY-----": "the PEM frame of a public key",
   "auth.sign_in": "an example audit action (a code)",

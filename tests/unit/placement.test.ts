@@ -3,7 +3,9 @@ import { AppError } from "@/lib/core/errors";
 import { placeVm, type PlacementHost } from "@/lib/placement/place-vm";
 import { capacityRefusal } from "@/lib/vms/order/capacity-refusal";
 import { LOCALES, type MessageKey } from "@/app/_i18n/dictionaries";
-import { orderRefusalText } from "@/app/_i18n/order-refusal";
+import { orderRefusalText, placementReasonText, placementText } from "@/app/_i18n/order-refusal";
+import { jobErrorText } from "@/app/_i18n/lib-text";
+import { placeWarmGuest } from "@/lib/placement/warm-pool";
 
 const GIB = 2 ** 30;
 
@@ -193,7 +195,7 @@ describe("refusals name their cause", () => {
     );
     expect(err.message).toContain("off: offline: Skjold cannot reach it over SSH");
     expect(translate("nb", err)).toMatch(
-      /^Oslo \(osl1\) har ikke plass til en Nano-VM med Debian 12 akkurat nå \(full: vCPUs full .*; off er frakoblet: /,
+      /^Oslo \(osl1\) har ikke plass til en Nano-VM med Debian 12 akkurat nå \(full: vCPU-ene er fulle \(8 av 8 i bruk, 2 trengs\); off er frakoblet: /,
     );
   });
 
@@ -202,5 +204,50 @@ describe("refusals name their cause", () => {
     expect(placed.cause).toBe("no-hosts");
     expect(err.message).toBe("Oslo (osl1) has no hosts to place VMs on yet. Nothing was ordered; try another region.");
     expect(translate("en", new AppError("QUOTA_EXCEEDED", "x", { details: { vcpus: 2 } }))).toBeNull();
+  });
+});
+
+describe("placement's refusal in the reader's language", () => {
+  const t = (locale: "en" | "nb") => (key: MessageKey, vars?: Record<string, string>) =>
+    Object.entries(vars ?? {}).reduce((out, [k, v]) => out.replaceAll(`{${k}}`, v), LOCALES[locale][key] as string);
+  const since = new Date("2026-12-07T11:02:00Z");
+  const hosts = [
+    host("other", { regionCode: "fra1" }),
+    host("off", { status: "OFFLINE", unhealthySince: since }),
+    host("off2", { status: "OFFLINE" }),
+    host("err", { status: "ERROR", unhealthySince: since }),
+    host("key", { status: "KEY_MISMATCH" }),
+    host("pending", { status: "PENDING_KEY" }),
+    host("drain", { draining: true }),
+    host("new", { cpuCount: 0 }),
+    host("noimg", { imagePoolIds: [] }),
+    host("cpu", { usedVcpus: 8 }),
+    host("mem", { usedMemoryMb: 16_000 }),
+    host("disk", { pools: [{ id: "pool-disk", name: "nvme", availableBytes: BigInt(3 * GIB) }], imagePoolIds: ["pool-disk"] }),
+    host("ports", { networkMode: "USER_FORWARD", freePorts: 0 }),
+    host("net", { networkProblem: "bridge br0 missing" }),
+    host("addr", { addressProblem: "pool edge is full" }),
+  ];
+
+  it("has Norwegian for every reason placeVm writes, and reads its English back unchanged", () => {
+    const refused = placeVm({ hosts, request, strategy: "spread" });
+    if (refused.ok) throw new Error("expected a refusal");
+    const warm = placeWarmGuest({ hosts: [host("routed"), host("busy", { networkMode: "USER_FORWARD", freePorts: 1 })], request });
+    if (warm.ok) throw new Error("expected a refusal");
+    const fits = placeVm({ hosts: [host("a")], request, strategy: "spread" }).verdicts;
+    const reasons = [...refused.verdicts, ...warm.verdicts, ...fits].map((v) => v.reason);
+    expect(reasons).toHaveLength(18);
+    expect(reasons.filter((r) => placementReasonText(r, t("nb")) === r)).toEqual([]);
+    expect(reasons.filter((r) => placementReasonText(r, t("en")) !== r)).toEqual([]);
+    expect(placementText(refused.explanation, t("en"))).toBe(refused.explanation);
+    const nb = placementText(refused.explanation, t("nb"))!;
+    expect(nb).toMatch(
+      /^Ingen vert i osl1 kan ta denne VM-en \(other: i regionen fra1, ikke osl1; off: frakoblet siden 2026-12-07 11:02 UTC: /,
+    );
+    expect(nb).toContain("cpu: vCPU-ene er fulle (8 av 8 i bruk, 2 trengs)");
+    // As a provisioning job stores it (place.ts throws the explanation), and as the VM's rollback quotes it.
+    expect(jobErrorText(`place: ${refused.explanation} (gave up after 3 attempts)`, t("nb"))).toBe(
+      `${LOCALES.nb["jobStep.place"]}: ${nb} (ga opp etter 3 forsøk)`,
+    );
   });
 });

@@ -129,4 +129,9 @@ export const hosts = {
   "outage.itemDomain": "domain {name}",
   "outage.itemVolume": "volume {pool}/{name}",
   "outage.itemTap": "tap {name} with its filter",
+  "consoleIdle.title": "Console sessions",
+  "consoleIdle.help":
+    "A VM's serial console session in the browser ends after this long without a keystroke (output from the guest does not count). Sessions opened from now on use it.",
+  "consoleIdle.minutes": "Idle limit (minutes)",
+  "consoleIdle.saved": "Console sessions now end after {minutes} minutes without a keystroke.",
 } as const;

@@ -129,4 +129,9 @@ export const hosts: Translation<typeof en> = {
   "outage.itemDomain": "domenet {name}",
   "outage.itemVolume": "volumet {pool}/{name}",
   "outage.itemTap": "tap-grensesnittet {name} med filteret sitt",
+  "consoleIdle.title": "Konsolløkter",
+  "consoleIdle.help":
+    "En økt på VM-ens seriekonsoll i nettleseren avsluttes etter så lang tid uten tastetrykk (utdata fra gjesten teller ikke). Økter som åpnes fra nå av, bruker grensen.",
+  "consoleIdle.minutes": "Tomgangsgrense (minutter)",
+  "consoleIdle.saved": "Konsolløkter avsluttes nå etter {minutes} minutter uten tastetrykk.",
 };

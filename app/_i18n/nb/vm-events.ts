@@ -21,6 +21,9 @@ export const vmEvents: Translation<typeof en> = {
   "event.networkRoutedV6":
     "Tap-grensesnitt {tap} på {host}, {ipv4}/32 og {ipv6Prefix} rutet til den; verten lar den bare sende fra {mac}, {addresses}",
   "event.networkBridged": "Tap-grensesnitt {tap} på {host}, på broen {bridge}; verten lar den bare sende fra {mac}, {addresses}",
+  "event.privateAttached": "Koblet til det private nettverket {network} som {ipv4} (VNI {vni})",
+  "event.privateDetached": "Koblet fra det private nettverket {network} ({ipv4} er ledig igjen)",
+  "event.privateNetwork": "På det private nettverket {network} som {ipv4} (VNI {vni}, over {hosts})",
   "event.startedKvm": "Domenet {domain} er definert og startet på {host} med KVM",
   "event.startedTcg":
     "Domenet {domain} er definert og startet på {host} med TCG (programvareemulering: denne verten har ingen fungerende KVM)",

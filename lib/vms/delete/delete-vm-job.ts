@@ -6,6 +6,7 @@ import { addVmEvent } from "../shared/vm-events";
 import { closeVmLocations } from "../shared/vm-locations";
 import { releaseVmAddresses } from "../../network/release-vm-addresses";
 import { removeVmFromHost } from "./remove-vm-from-host";
+import { leavePrivateSegments, loadPrivateNics } from "../shared/private-nics";
 
 // Deleting a VM removes what it has on its host and closes its residency entries; the row, its
 // events, jobs and reports stay as history (state DELETED).
@@ -24,7 +25,7 @@ export const deleteVmJob = defineJob({
         const busy = await prisma.job.count({
           where: {
             vmId: payload.vmId,
-            kind: { in: ["vm.provision", "vm.power", "vm.personalise", "vm.warm", "vm.firewall"] },
+            kind: { in: ["vm.provision", "vm.power", "vm.personalise", "vm.warm", "vm.firewall", "vm.private-nic"] },
             finishedAt: null,
           },
         });
@@ -58,6 +59,14 @@ export const deleteVmJob = defineJob({
           networkMode: placed.host.networkMode,
           addresses: { ipv4: vm.ipAddress, ipv6: vm.ipv6Address },
         });
+        // Its private networks leave the host when it was their last member there; the other hosts stop flooding to it.
+        await leavePrivateSegments({
+          prisma,
+          ctx: vmHostContext(placed, prisma),
+          vmId: vm.id,
+          hostId: placed.host.id,
+          nics: await loadPrivateNics(prisma, vm.id),
+        });
         await addVmEvent({
           prisma,
           vmId: vm.id,
@@ -89,6 +98,8 @@ export const deleteVmJob = defineJob({
           // tenant at once; the row keeps them as history.
           const released = await prisma.$transaction(async (tx) => {
             await tx.virtualMachine.update({ where: { id: vm.id }, data: { state: "DELETED", deletedAt: new Date(), sshPort: null } });
+            // Its private addresses are free again at once (a private range is the team's own, nobody else's).
+            await tx.privateNic.deleteMany({ where: { vmId: vm.id } });
             return releaseVmAddresses({ tx, vmId: vm.id, quarantine: vm.readyAt !== null });
           });
           const until = released[0]?.quarantineUntil;

@@ -4,6 +4,7 @@ import { deleteVolume } from "../../libvirt/volumes";
 import type { HostContext } from "../../libvirt/virsh";
 import { removeGuestNic } from "../../network/guest-nic";
 import { isPublicMode, tapOf } from "../shared/vm-nic";
+import { removePrivateTaps } from "../shared/private-nics";
 import { diskVolumeName, seedVolumeName } from "../shared/volume-names";
 
 /**
@@ -25,6 +26,7 @@ export async function removeVmFromHost(opts: {
     await deleteVolume({ ...ctx, storagePool: opts.storagePool, volume });
   }
   if (isPublicMode(opts.networkMode)) {
+    await removePrivateTaps({ ctx, domainName });
     await removeGuestNic({
       ...ctx,
       tap: tapOf(domainName),

@@ -19,6 +19,7 @@ import { OrderVmInput } from "./schemas";
 import { readTeamUsage, teamLimits } from "./team-usage";
 import { addressNote, assignVmAddresses } from "../shared/assign-vm-addresses";
 import { newGuestMac } from "../shared/vm-nic";
+import { assignPrivateNics } from "../../network/private/assign-private-nics";
 
 export interface PlaceOrderOptions {
   prisma: PrismaClient;
@@ -63,16 +64,19 @@ export async function placeOrder(opts: PlaceOrderOptions): Promise<{ vm: Virtual
         });
 
       // A ready warm guest that fits is taken first (row lock, skip locked): no boot on the tenant's clock.
-      const warm = await claimWarmGuest({
-        tx,
-        regionId: region.id,
-        planId: plan.id,
-        imageId: image.id,
-        teamId: team.id,
-        name: input.name,
-        sshKeyId: sshKey.id,
-        createdById: principal.userId,
-      });
+      const privateNetworkIds = input.privateNetworkIds ?? [];
+      const warm = privateNetworkIds.length
+        ? null
+        : await claimWarmGuest({
+            tx,
+            regionId: region.id,
+            planId: plan.id,
+            imageId: image.id,
+            teamId: team.id,
+            name: input.name,
+            sshKeyId: sshKey.id,
+            createdById: principal.userId,
+          });
       const ordered = `Ordered: ${plan.name} in ${region.name} with ${image.name}, key ${sshKey.name}`;
       const details = { region: region.code, plan: plan.code, image: image.slug };
       // The VM's first event, its job and the audit line, the same for both paths.
@@ -139,11 +143,24 @@ export async function placeOrder(opts: PlaceOrderOptions): Promise<{ vm: Virtual
       });
       const host = await tx.host.findUniqueOrThrow({ where: { id: placed.hostId } });
       const addresses = await assignVmAddresses({ tx, vm: { ...vm, teamId: team.id }, teamSlug: team.slug, host, regionCode: region.code });
+      const nics = await assignPrivateNics({
+        tx,
+        vm: { id: vm.id, teamId: team.id, regionId: region.id },
+        regionCode: region.code,
+        host,
+        networkIds: privateNetworkIds,
+      });
+      const privateNote = nics.map((n) => `; ${n.ipv4} on private network ${n.networkName}`).join("");
       const jobId = await record({
         vm,
-        event: `host ${placed.hostName} reserved${addressNote(addresses)}`,
+        event: `host ${placed.hostName} reserved${addressNote(addresses)}${privateNote}`,
         kind: provisionVmJob,
-        audit: { host: placed.hostName, ipv4: addresses.ipv4, ipv6: addresses.ipv6Prefix ?? addresses.ipv6Address },
+        audit: {
+          host: placed.hostName,
+          ipv4: addresses.ipv4,
+          ipv6: addresses.ipv6Prefix ?? addresses.ipv6Address,
+          ...(nics.length ? { privateNetworks: nics.map((n) => ({ name: n.networkName, ipv4: n.ipv4, ipv6: n.ipv6 })) } : {}),
+        },
       });
       return { vm: { ...vm, ipAddress: addresses.ipv4, ipv6Address: addresses.ipv6Address, ipv6Prefix: addresses.ipv6Prefix }, jobId };
     },

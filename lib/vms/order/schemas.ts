@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { uuid } from "../../core/validation";
+import { MAX_PRIVATE_NICS } from "../../network/private/private-range";
 
 // What a tenant sends to order a VM (browser form and POST /api/v1/teams/{slug}/vms alike).
 
@@ -23,5 +24,11 @@ export const OrderVmInput = z.strictObject({
     .max(40, "must be at most 40 characters")
     .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, "is not a known image"),
   sshKeyId: uuid,
+  /** the team's private networks in the region to put the VM on (a NIC each, eth1…eth4), in order */
+  privateNetworkIds: z
+    .array(uuid)
+    .max(MAX_PRIVATE_NICS, `at most ${MAX_PRIVATE_NICS} private networks`)
+    .refine((ids) => new Set(ids).size === ids.length, "names a network twice")
+    .optional(),
 });
 export type OrderVmInput = z.infer<typeof OrderVmInput>;

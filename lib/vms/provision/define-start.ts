@@ -4,6 +4,8 @@ import { defineAndStartDomain, undefineDomain } from "../../libvirt/domains";
 import { loadVm, requirePlaced, vmHostContext, type PlacedVm } from "../shared/load-vm";
 import { addVmEvent } from "../shared/vm-events";
 import { isPublicMode, tapOf, vmMac } from "../shared/vm-nic";
+import { loadPrivateNics } from "../shared/private-nics";
+import { privateTapOf } from "../../network/private/private-host-script";
 import { diskVolumeName, seedVolumeName } from "../shared/volume-names";
 import type { ProvisionVmPayload } from "./payload";
 
@@ -31,7 +33,12 @@ async function domainSpec(prisma: Parameters<typeof loadVm>[0], vm: PlacedVm) {
     seed: { pool: vm.pool.name, volume: seedVolumeName(vm.domainName) },
     // A public NIC is the tap host-network made; a lab NIC is qemu's user-mode network.
     ...(isPublicMode(vm.host.networkMode)
-      ? { taps: [{ dev: tapOf(vm.domainName), mac: vmMac(vm) }] }
+      ? {
+          taps: [
+            { dev: tapOf(vm.domainName), mac: vmMac(vm) },
+            ...(await loadPrivateNics(prisma, vm.id)).map((n) => ({ dev: privateTapOf(vm.domainName, n.slot), mac: n.mac })),
+          ],
+        }
       : { network: { mode: "user-forward" as const, sshPort: vm.sshPort!, mac: vmMac(vm) } }),
     description: vm.team ? `Skjold VM ${vm.name} of team ${vm.team.slug} (${vm.id})` : `Skjold warm guest ${vm.name} (${vm.id})`,
   };

@@ -5,6 +5,8 @@ import { ROUTED_GATEWAY_V4, ROUTED_GATEWAY_V6 } from "../../network/host-nic";
 import { shapeOfRow } from "../../network/pool-record";
 import type { PlacedVm } from "../shared/load-vm";
 import { isPublicMode, vmMac } from "../shared/vm-nic";
+import { loadPrivateNics } from "../shared/private-nics";
+import { PRIVATE_MTU } from "../../network/private/private-host-script";
 
 // What the guest configures on its NIC, from the units it holds: on a routed host a /32 and the ::1
 // of its /64 with the host as on-link gateway; on a bridged host the segment's prefix and router.
@@ -24,5 +26,13 @@ export async function guestNetworkConfigOf(prisma: PrismaClient, vm: PlacedVm): 
     else nic.ipv6 = entry;
     nic.dns = [...new Set([...(nic.dns ?? []), ...lease.pool.dns])].slice(0, 3);
   }
-  return buildGuestNetworkConfig([nic]);
+  // Private NICs: gateway-less, their network's prefix only, MTU inside VXLAN's overhead.
+  const privates = (await loadPrivateNics(prisma, vm.id)).map((p) => ({
+    mac: p.mac,
+    name: `eth${p.slot}`,
+    mtu: PRIVATE_MTU,
+    ipv4: { address: p.ipv4, prefixLen: Number(p.network.cidr.split("/")[1]) },
+    ipv6: p.ipv6 ? { address: p.ipv6, prefixLen: 64 } : null,
+  }));
+  return buildGuestNetworkConfig([nic, ...privates]);
 }

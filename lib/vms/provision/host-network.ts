@@ -4,6 +4,7 @@ import { applyVmFirewall } from "../firewall/apply-vm-firewall";
 import { loadVm, requirePlaced, vmHostContext } from "../shared/load-vm";
 import { addVmEvent } from "../shared/vm-events";
 import { guestNicOf, isPublicMode, tapOf } from "../shared/vm-nic";
+import { applyPrivateNics, leavePrivateSegments, loadPrivateNics, removePrivateTaps } from "../shared/private-nics";
 import type { ProvisionVmPayload } from "./payload";
 
 // The host side of the VM's public NIC, before the domain exists: Skjold's own tap with the
@@ -15,7 +16,7 @@ export const hostNetworkStep: StepDefinition<ProvisionVmPayload> = {
   key: "host-network",
   async run({ prisma, payload }) {
     const vm = requirePlaced(await loadVm(prisma, payload.vmId));
-    if (!isPublicMode(vm.host.networkMode)) return { tap: null, mode: null, firewall: [] };
+    if (!isPublicMode(vm.host.networkMode)) return { tap: null, mode: null, firewall: [], private: [] };
     const nic = guestNicOf(vm, vm.host);
     await applyGuestNic({ ...vmHostContext(vm, prisma), nic });
     const what =
@@ -39,11 +40,28 @@ export const hostNetworkStep: StepDefinition<ProvisionVmPayload> = {
       },
     });
     const firewall = await applyVmFirewall({ prisma, vm, skipWhenNone: true });
-    return { tap: nic.tap, mode: nic.mode, firewall: firewall.sets };
+    // Its private networks: each one's segment on this host and its peers, then the VM's tap on it.
+    const nics = await loadPrivateNics(prisma, vm.id);
+    const spans = await applyPrivateNics({ prisma, ctx: vmHostContext(vm, prisma), domainName: vm.domainName, nics });
+    for (const [i, nic] of nics.entries()) {
+      const hosts = spans[i]!.hosts.join(", ");
+      await addVmEvent({
+        prisma,
+        vmId: vm.id,
+        kind: "network",
+        message: `On private network ${nic.network.name} as ${nic.ipv4} (VNI ${nic.network.vni}, spanning ${hosts})`,
+        key: "event.privateNetwork",
+        params: { network: nic.network.name, ipv4: nic.ipv4, vni: nic.network.vni, hosts },
+      });
+    }
+    return { tap: nic.tap, mode: nic.mode, firewall: firewall.sets, private: nics.map((n) => n.network.name) };
   },
   async compensate({ prisma, payload }) {
     const vm = requirePlaced(await loadVm(prisma, payload.vmId));
     if (!isPublicMode(vm.host.networkMode)) return;
+    const ctx = vmHostContext(vm, prisma);
+    await removePrivateTaps({ ctx, domainName: vm.domainName });
+    await leavePrivateSegments({ prisma, ctx, vmId: vm.id, hostId: vm.host.id, nics: await loadPrivateNics(prisma, vm.id) });
     await removeGuestNic({
       ...vmHostContext(vm, prisma),
       tap: tapOf(vm.domainName),

@@ -5,7 +5,7 @@ import { collectGuestEvidence } from "../../guest/verify/guest-evidence";
 import type { StepDefinition } from "../../jobs/define";
 import { summariseControls } from "../../guest/report";
 import { loadVm, requirePlaced, vmHostContext } from "../shared/load-vm";
-import { vmNetworkControls } from "../shared/network-controls";
+import { privateAddressesOf, vmNetworkControls } from "../shared/network-controls";
 import { addVmEvent } from "../shared/vm-events";
 import { vmGuestShell } from "../shared/vm-guest-shell";
 import type { ProvisionVmPayload } from "./payload";
@@ -27,6 +27,7 @@ export const verifyStep: StepDefinition<ProvisionVmPayload> = {
       ctx: vmHostContext(vm, prisma),
       vm,
       host: vm.host,
+      privateAddresses: await privateAddressesOf(prisma, vm.id),
       guestAddresses: evidence.globalAddresses,
     });
     const networkMs = Math.round(performance.now() - t0) - evidenceMs;

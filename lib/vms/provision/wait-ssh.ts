@@ -34,6 +34,12 @@ function bootFailureError(failure: BootFailure, vm: PlacedVm): AppError {
       `The guest's kernel panicked while booting ("${line}"); the console's last lines are on the VM's page`,
       { key: "error.vm.bootKernelPanic", params: { line } },
     );
+  if (failure.kind === "grub-rescue")
+    return new AppError(
+      "CONFLICT",
+      `The guest's boot loader stopped at GRUB's rescue prompt ("${line}"): it cannot find its own files on the disk; the console's last lines are on the VM's page`,
+      { key: "error.vm.bootGrubRescue", params: { line } },
+    );
   return new AppError(
     "CONFLICT",
     `The guest stopped in an emergency shell while booting ("${line}"): a file system or a service it needs failed; the console's last lines are on the VM's page`,

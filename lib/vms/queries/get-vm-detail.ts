@@ -42,6 +42,10 @@ export async function getVmDetail(opts: TeamRequest & { vmId: string }) {
           leftoversRemovedAt: true,
           host: { select: { name: true, address: true, port: true, username: true, networkMode: true, accelerator: true } },
           sshKey: { select: { id: true, name: true, fingerprint: true } },
+          privateNics: {
+            orderBy: { slot: "asc" },
+            select: { slot: true, ipv4: true, ipv6: true, network: { select: { id: true, name: true, cidr: true } } },
+          },
           events: { orderBy: { id: "asc" }, take: 500, select: { id: true, at: true, kind: true, message: true, data: true } },
           reports: { orderBy: { createdAt: "desc" }, take: 1 },
         },

@@ -27,6 +27,9 @@ export const vmEventText = {
   "event.networkRoutedV6":
     "Tap {tap} on {host}, {ipv4}/32 and {ipv6Prefix} routed to it; the host lets it send only from {mac}, {addresses}",
   "event.networkBridged": "Tap {tap} on {host}, on bridge {bridge}; the host lets it send only from {mac}, {addresses}",
+  "event.privateAttached": "Attached to private network {network} as {ipv4} (VNI {vni})",
+  "event.privateDetached": "Detached from private network {network} ({ipv4} is free again)",
+  "event.privateNetwork": "On private network {network} as {ipv4} (VNI {vni}, spanning {hosts})",
   "event.startedKvm": "Domain {domain} defined and started on {host} with KVM",
   "event.startedTcg": "Domain {domain} defined and started on {host} with TCG (software emulation: this host offers no working KVM)",
   "event.sshReady": "SSH answers with the pinned host key {fingerprint} (after {seconds} s in this attempt); cloud-init: {status}",

@@ -9,7 +9,7 @@ import { hostContext } from "../../hosts/host-target";
 import { createGuestShell } from "../../ssh/guest-shell";
 import type { SshPool } from "../../ssh/pool";
 import { guestTargetThrough } from "../shared/guest-target";
-import { vmNetworkControls } from "../shared/network-controls";
+import { privateAddressesOf, vmNetworkControls } from "../shared/network-controls";
 
 // Re-runs the evidence collection on a VM (one SSH exec through its host as a jump, as the admin
 // user with Skjold's management key and the guest's pinned host key) and stores a HardeningReport
@@ -63,7 +63,13 @@ export async function verifyVm(opts: { prisma: PrismaClient; vmId: string; pool?
   });
   const evidence = await collectGuestEvidence({ shell, adminUser: vm.adminUser, privilege: "sudo" });
   const guest = evaluateGuestControls({ evidence, expect: { role, adminUser: vm.adminUser } });
-  const network = await vmNetworkControls({ ctx, vm, host: vm.host, guestAddresses: evidence.globalAddresses });
+  const network = await vmNetworkControls({
+    ctx,
+    vm,
+    host: vm.host,
+    guestAddresses: evidence.globalAddresses,
+    privateAddresses: await privateAddressesOf(prisma, vm.id),
+  });
   const current = summariseControls("guest", [...guest.controls, ...network]);
 
   const last = await prisma.hardeningReport.findFirst({

@@ -16,6 +16,7 @@ import {
 } from "@/lib/hosts";
 import { driftCount } from "@/lib/hosts/drift";
 import { setHostOutageWait } from "@/lib/hosts/set-host-outage-wait";
+import { setConsoleIdle } from "@/lib/vms/console/set-console-idle";
 import { formatDuration } from "@/lib/jobs/decide-after-failure";
 import { getPrisma } from "@/lib/db";
 import { fieldText } from "@/app/_i18n/lib-text";
@@ -124,5 +125,17 @@ export async function setOutageWaitAction(_p: ActionState, form: FormData): Prom
     const { waitSeconds } = await setHostOutageWait({ ...c, input: { waitSeconds: seconds } });
     revalidatePath("/admin/hosts");
     return { message: t("outage.waitSaved", { limit: formatDuration(waitSeconds * 1000) }) };
+  });
+}
+
+/** The console sessions' idle limit, in minutes. */
+export async function setConsoleIdleAction(_p: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    const c = await ctx();
+    const { t } = await getT(c.principal.locale);
+    const raw = String(form.get("idleMinutes") ?? "").trim();
+    const { idleMinutes } = await setConsoleIdle({ ...c, input: { idleMinutes: /^\d+$/.test(raw) ? Number(raw) : raw } });
+    revalidatePath("/admin/hosts");
+    return { message: t("consoleIdle.saved", { minutes: idleMinutes }) };
   });
 }

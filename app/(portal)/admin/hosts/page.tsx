@@ -10,6 +10,8 @@ import { formatSince } from "@/lib/placement/place-vm";
 import { getT, pageTitle } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
 import { ago } from "./format";
+import { readConsoleIdleMinutes } from "@/lib/vms/console/idle-setting";
+import { ConsoleIdleCard } from "./console-idle-card";
 import { OutageWaitCard } from "./outage-wait-card";
 
 export const generateMetadata = pageTitle("admin.hosts");
@@ -22,6 +24,7 @@ export default async function HostsPage() {
   const prisma = await getPrisma();
   const hosts = await readAllPages((page) => listHosts({ prisma, principal: user, page }));
   const outageWait = await getHostOutageWait({ prisma, principal: user });
+  const consoleIdleMinutes = await readConsoleIdleMinutes({ prisma });
   return (
     <>
       <div className="row">
@@ -113,6 +116,7 @@ export default async function HostsPage() {
         />
       </section>
       <OutageWaitCard wait={outageWait} t={t} />
+      <ConsoleIdleCard idleMinutes={consoleIdleMinutes} t={t} />
     </>
   );
 }

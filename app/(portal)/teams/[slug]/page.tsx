@@ -75,6 +75,9 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
         <Link className="button secondary" href={`/teams/${team.slug}/firewall`}>
           {t("team.firewall")}
         </Link>
+        <Link className="button secondary" href={`/teams/${team.slug}/networks`}>
+          {t("team.privateNetworks")}
+        </Link>
         <Link className="button secondary" href={`/teams/${team.slug}/signing-keys`}>
           {t("team.signingKeys")}
         </Link>

@@ -7,6 +7,13 @@ import { placeOrder } from "@/lib/vms/order/place-order";
 import { formObject, runAction, type ActionState } from "@/app/_server/actions";
 import { requestMeta, requireUser } from "@/app/_server/request";
 
+/** The form's fields as the API's order: the private networks ticked, as a list (left out when none). */
+function orderOf(form: FormData) {
+  const ids = form.getAll("privateNetworkIds").map(String);
+  const { privateNetworkIds: _one, ...rest } = formObject(form);
+  return ids.length ? { ...rest, privateNetworkIds: ids } : rest;
+}
+
 /** Places the order and goes to the new VM's page, where its provisioning shows live. */
 export async function placeOrderAction(slug: string, _p: ActionState, form: FormData): Promise<ActionState> {
   let target = "";
@@ -16,7 +23,7 @@ export async function placeOrderAction(slug: string, _p: ActionState, form: Form
       prisma: await getPrisma(),
       principal: user,
       teamSlug: slug,
-      input: formObject(form),
+      input: orderOf(form),
       meta: await requestMeta(),
     });
     revalidatePath(`/teams/${slug}/vms`);

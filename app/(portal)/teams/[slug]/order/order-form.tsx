@@ -14,6 +14,8 @@ export interface OrderFormProps {
   images: { slug: string; name: string }[];
   sshKeys: { id: string; name: string; keyType: string; fingerprint: string }[];
   quota: { limits: QuotaFigures; used: QuotaFigures };
+  /** the team's private networks; those of the chosen region are offered */
+  privateNetworks: { id: string; name: string; regionCode: string; cidr: string }[];
   regionLabels: RegionPickerLabels;
   labels: Record<
     | "plan"
@@ -29,7 +31,8 @@ export interface OrderFormProps {
     | "perMonth"
     | "vcpus"
     | "memory"
-    | "disk",
+    | "disk"
+    | "privateNetworks",
     string
   >;
   action: FormAction;
@@ -83,6 +86,22 @@ export function OrderForm(props: OrderFormProps) {
           </label>
         ))}
       </fieldset>
+      {props.privateNetworks.some((n) => n.regionCode === region) ? (
+        <fieldset className="choices" data-testid="private-network-picker">
+          <legend>{L.privateNetworks}</legend>
+          {props.privateNetworks
+            .filter((n) => n.regionCode === region)
+            .map((n) => (
+              <label key={n.id} className="choice">
+                <input type="checkbox" name="privateNetworkIds" value={n.id} />
+                <span className="choice-body">
+                  <span className="choice-title">{n.name}</span>
+                  <span className="mono">{n.cidr}</span>
+                </span>
+              </label>
+            ))}
+        </fieldset>
+      ) : null}
       <div className="grid">
         <label>
           {L.image}

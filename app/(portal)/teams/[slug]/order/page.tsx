@@ -4,6 +4,8 @@ import { AppError } from "@/lib/core/errors";
 import { getPrisma } from "@/lib/db";
 import { nixLatencyByRegion } from "@/lib/latency/nix-latency";
 import { orderOptions } from "@/lib/vms/order/order-options";
+import { readAllPages } from "@/lib/core/pagination";
+import { listPrivateNetworks } from "@/lib/network/private/list-private-networks";
 import { regionLatencyLabels } from "@/app/(portal)/regions/labels";
 import { getT, pageTitle } from "@/app/_i18n/server";
 import { requireUser } from "@/app/_server/request";
@@ -40,6 +42,7 @@ export default async function OrderPage({ params }: { params: Promise<{ slug: st
   }
   const policy = t(`policy.${options.policy}`);
   const latency = await nixLatencyByRegion({ prisma });
+  const networks = await readAllPages((page) => listPrivateNetworks({ prisma, principal: user, teamSlug: slug, page }));
   return (
     <div className="stack">
       {header}
@@ -68,6 +71,7 @@ export default async function OrderPage({ params }: { params: Promise<{ slug: st
           images={options.images.map((i) => ({ slug: i.slug, name: i.name }))}
           sshKeys={options.sshKeys.map((k) => ({ id: k.id, name: k.name, keyType: k.keyType, fingerprint: k.fingerprint }))}
           quota={options.quota}
+          privateNetworks={networks.map((n) => ({ id: n.id, name: n.name, regionCode: n.regionCode, cidr: n.cidr }))}
           action={placeOrderAction.bind(null, slug)}
           regionLabels={{
             legend: t("order.region"),
@@ -94,6 +98,7 @@ export default async function OrderPage({ params }: { params: Promise<{ slug: st
             vcpus: t("plans.vcpus"),
             memory: t("plans.memory"),
             disk: t("plans.disk"),
+            privateNetworks: t("order.privateNetworks"),
           }}
         />
       </section>

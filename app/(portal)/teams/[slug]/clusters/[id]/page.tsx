@@ -5,7 +5,7 @@ import { StatusBadge } from "@/components/status-badge";
 import { requireTeam, roleCan } from "@/lib/access/team-access";
 import { getCluster } from "@/lib/clusters/queries/get-cluster";
 import { getPrisma } from "@/lib/db";
-import { storedErrorText } from "@/app/_i18n/lib-text";
+import { jobErrorText } from "@/app/_i18n/lib-text";
 import { getT, pageTitle } from "@/app/_i18n/server";
 import { notFoundIfMissing, requireUser } from "@/app/_server/request";
 import { HardeningReportCard } from "@/app/(portal)/teams/[slug]/vms/[id]/hardening-report";
@@ -42,7 +42,7 @@ export default async function ClusterPage({ params }: { params: Promise<{ slug: 
       </div>
       {c.lastError ? (
         <p className="alert error" role="alert">
-          {storedErrorText(c.lastError, t)}
+          {jobErrorText(c.lastError, t)}
         </p>
       ) : null}
       {canOperate && c.state === "FAILED" ? (
@@ -146,7 +146,7 @@ export default async function ClusterPage({ params }: { params: Promise<{ slug: 
               cell: (n) => (
                 <>
                   <StatusBadge of="vm" state={n.state} label={t(`vmState.${n.state}`)} exposeState />
-                  {n.lastError ? <div className="step-error">{storedErrorText(n.lastError, t)}</div> : null}
+                  {n.lastError ? <div className="step-error">{jobErrorText(n.lastError, t)}</div> : null}
                 </>
               ),
             },

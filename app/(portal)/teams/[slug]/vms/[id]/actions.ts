@@ -13,6 +13,7 @@ import { resizeVm } from "@/lib/vms/resize/resize-vm";
 import { backupVm } from "@/lib/vms/backup/backup-vm";
 import { deleteBackup } from "@/lib/vms/backup/delete-backup";
 import { restoreBackup } from "@/lib/vms/backup/restore-backup";
+import { attachPrivateNetwork, detachPrivateNetwork } from "@/lib/vms/private/change-private-network";
 import { getT } from "@/app/_i18n/server";
 import { runAction, type ActionState } from "@/app/_server/actions";
 import { requestMeta, requireUser } from "@/app/_server/request";
@@ -97,5 +98,23 @@ export async function deleteBackupAction(slug: string, vmId: string, backupId: s
   return runAction(async () => {
     await deleteBackup({ ...(await ctx()), teamSlug: slug, vmId, backupId });
     revalidatePath(`/teams/${slug}/vms/${vmId}`);
+  });
+}
+
+export async function attachPrivateNetworkAction(slug: string, vmId: string, _p: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    const c = await ctx();
+    const { ipv4 } = await attachPrivateNetwork({ ...c, teamSlug: slug, vmId, input: { networkId: String(form.get("networkId") ?? "") } });
+    revalidatePath(`/teams/${slug}/vms/${vmId}`);
+    return { message: (await getT(c.principal.locale)).t("pnet.attaching", { ipv4 }) };
+  });
+}
+
+export async function detachPrivateNetworkAction(slug: string, vmId: string, networkId: string, _p: ActionState): Promise<ActionState> {
+  return runAction(async () => {
+    const c = await ctx();
+    await detachPrivateNetwork({ ...c, teamSlug: slug, vmId, networkId });
+    revalidatePath(`/teams/${slug}/vms/${vmId}`);
+    return { message: (await getT(c.principal.locale)).t("pnet.detaching") };
   });
 }

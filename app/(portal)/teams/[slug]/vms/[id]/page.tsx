@@ -1,20 +1,16 @@
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { ActionForm } from "@/components/action-form";
 import { JobProgress } from "@/components/job-progress";
 import { StatusBadge } from "@/components/status-badge";
-import { requireTeam, roleCan } from "@/lib/access/team-access";
-import { AppError } from "@/lib/core/errors";
-import { getPrisma } from "@/lib/db";
+import { roleCan } from "@/lib/access/team-access";
 import { readAllPages } from "@/lib/core/pagination";
+import { listPlans } from "@/lib/catalog/catalog";
 import { getVmFirewall } from "@/lib/vms/firewall/get-vm-firewall";
 import { listRuleSets } from "@/lib/vms/firewall/list-rule-sets";
-import { getVmDetail } from "@/lib/vms/queries/get-vm-detail";
-import { storedErrorText } from "@/app/_i18n/lib-text";
-import { getT, pageTitle, type T } from "@/app/_i18n/server";
+import { jobErrorText, wordJobErrors } from "@/app/_i18n/lib-text";
+import { pageTitle, type T } from "@/app/_i18n/server";
 import { jobStateLabels, stepNameLabels, stepStateLabels } from "@/app/_i18n/state-labels";
 import { vmEventText } from "@/app/_i18n/vm-outage-text";
-import { requireUser } from "@/app/_server/request";
 import { deleteVmAction, powerAction, resizeAction, verifyAction } from "./actions";
 import { CopyLine } from "./copy-button";
 import { DeleteVmDialog } from "./delete-dialog";
@@ -22,8 +18,11 @@ import { FirewallSection } from "./firewall-section";
 import { BackupsSection } from "./backups-section";
 import { listVmBackups } from "@/lib/vms/backup/list-backups";
 import { listTeamBackupTargets } from "@/lib/backup-targets/list-team-backup-targets";
+import { PrivateNetworksSection } from "./private-networks-section";
+import { listPrivateNetworks } from "@/lib/network/private/list-private-networks";
 import { HardeningReportCard } from "./hardening-report";
 import { LeftoversNote } from "./leftovers-note";
+import { loadVmPage } from "./load-vm-page";
 import { VmFacts } from "./vm-facts";
 
 export const generateMetadata = pageTitle("vm.title");
@@ -47,26 +46,25 @@ function sshNote(
 }
 
 export default async function VmPage({ params }: { params: Promise<{ slug: string; id: string }> }) {
-  const { slug, id } = await params;
-  const user = await requireUser();
-  const prisma = await getPrisma();
-  const { t } = await getT(user.locale);
-  const hide = (e: unknown): never => {
-    if (e instanceof AppError && (e.code === "NOT_FOUND" || e.code === "VALIDATION")) notFound();
-    throw e;
-  };
-  const { role } = await requireTeam({ prisma, principal: user, slug, need: "read" }).catch(hide);
-  const vm = await getVmDetail({ prisma, principal: user, teamSlug: slug, vmId: id }).catch(hide);
-  const snapshot = vm.jobs[0] ?? null;
+  const { slug, id, user, prisma, t, role, vm } = await loadVmPage(params);
+  const snapshot = vm.jobs[0] ? wordJobErrors(vm.jobs[0], (stored) => jobErrorText(stored, t)) : null;
   const operate = roleCan(role, "operate") && vm.state !== "DELETED" && vm.state !== "DELETING";
   const firewall = await getVmFirewall({ prisma, principal: user, teamSlug: slug, vmId: id });
+  // Private networks change on a running or stopped VM of a routed or bridged host (a lab-trial host has none).
+  const networksChangeable =
+    operate &&
+    (vm.state === "RUNNING" || vm.state === "STOPPED") &&
+    (vm.host?.networkMode === "ROUTED" || vm.host?.networkMode === "BRIDGED");
+  const privateNetworks = networksChangeable
+    ? (await readAllPages((page) => listPrivateNetworks({ prisma, principal: user, teamSlug: slug, page }))).filter(
+        (n) => n.regionCode === vm.region.code,
+      )
+    : [];
   const ruleSets = operate ? await readAllPages((page) => listRuleSets({ prisma, principal: user, teamSlug: slug, page })) : [];
   const backups = await listVmBackups({ prisma, principal: user, teamSlug: slug, vmId: id });
   const backupTargets = operate ? await listTeamBackupTargets({ prisma, principal: user, teamSlug: slug }) : [];
   const resizable = operate && (vm.state === "RUNNING" || vm.state === "STOPPED");
-  const plans = resizable
-    ? await prisma.plan.findMany({ where: { active: true }, orderBy: [{ vcpus: "asc" }, { memoryMb: "asc" }, { diskGb: "asc" }] })
-    : [];
+  const plans = resizable ? await readAllPages((page) => listPlans({ prisma, activeOnly: true, page })) : [];
   return (
     <div className="stack">
       <p className="muted">
@@ -78,7 +76,7 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
       </div>
       {vm.state === "FAILED" && vm.lastError ? (
         <p className="alert error" role="alert" data-testid="vm-last-error">
-          {storedErrorText(vm.lastError, t)}
+          {jobErrorText(vm.lastError, t)}
         </p>
       ) : null}
       {vm.state === "FAILED" && vm.bootConsole ? (
@@ -126,6 +124,15 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
             stepNames: stepNameLabels(t),
           }}
         />
+      ) : null}
+      {operate && vm.state === "RUNNING" ? (
+        <section className="card" aria-labelledby="vm-serial-console">
+          <h2 id="vm-serial-console">{t("vm.serialConsole")}</h2>
+          <p className="muted">{t("vm.serialConsoleHint")}</p>
+          <Link className="button secondary" href={`/teams/${slug}/vms/${vm.id}/console`} data-testid="open-console">
+            {t("vm.openConsole")}
+          </Link>
+        </section>
       ) : null}
       {operate ? (
         <section className="card" aria-labelledby="vm-actions">
@@ -184,6 +191,16 @@ export default async function VmPage({ params }: { params: Promise<{ slug: strin
           </ol>
         </section>
       </div>
+      {vm.privateNics.length || privateNetworks.length ? (
+        <PrivateNetworksSection
+          t={t}
+          slug={slug}
+          vmId={vm.id}
+          nics={vm.privateNics}
+          networks={privateNetworks}
+          operate={networksChangeable}
+        />
+      ) : null}
       <FirewallSection
         t={t}
         slug={slug}

@@ -15,6 +15,8 @@ export interface VmFactsView {
   ipAddress?: string | null;
   ipv6Address?: string | null;
   ipv6Prefix?: string | null;
+  /** its NICs on the team's private networks (eth1…) */
+  privateNics?: { slot: number; ipv4: string; ipv6: string | null; network: { id: string; name: string; cidr: string } }[];
   createdAt: Date;
   readyAt: Date | null;
   /** the order's time (a warm-served VM was booted before it) */
@@ -22,6 +24,9 @@ export interface VmFactsView {
   servedWarm?: boolean;
   sshReadySeconds?: number | null;
 }
+
+/** The guest's name for its private NIC in slot n (cloud-init names it by its MAC). */
+export const guestNic = (slot: number) => `eth${slot}`;
 
 const when = (d: Date | null) => (d ? `${d.toISOString().replace("T", " ").slice(0, 19)} UTC` : "–");
 
@@ -59,6 +64,24 @@ export function VmFacts({ vm, t }: { vm: VmFactsView; t: T }) {
           <dd className="mono" data-testid="vm-ipv6">
             {vm.ipv6Address}
             {vm.ipv6Prefix ? <span className="muted"> · {t("vm.ipv6Routed", { prefix: vm.ipv6Prefix })}</span> : null}
+          </dd>
+        </>
+      ) : null}
+      {vm.privateNics?.length ? (
+        <>
+          <dt>{t("pnet.title")}</dt>
+          <dd data-testid="vm-private-networks">
+            <ul className="flush">
+              {vm.privateNics.map((n) => (
+                <li key={n.slot} className="mono">
+                  {guestNic(n.slot)} {n.ipv4}
+                  {n.ipv6 ? ` ${n.ipv6}` : ""}{" "}
+                  <span className="muted">
+                    · {n.network.name} ({n.network.cidr})
+                  </span>
+                </li>
+              ))}
+            </ul>
           </dd>
         </>
       ) : null}

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { notFound } from "@/lib/core/errors";
 import { getVmDetail } from "@/lib/vms/queries/get-vm-detail";
-import { errorText } from "@/app/_i18n/lib-text";
+import { errorText, jobErrorText } from "@/app/_i18n/lib-text";
 import { getT } from "@/app/_i18n/server";
 import { apiRoute } from "@/app/_server/api";
 import { SSE_HEADERS, streamJobEvents } from "./sse";
@@ -18,5 +18,8 @@ export const GET = apiRoute<{ slug: string; id: string }>(async ({ prisma, princ
   const failureText = t
     ? (err: unknown) => (err instanceof Error && err.name === "AppError" ? errorText(err, t) : t("error.stream.failed"))
     : undefined;
-  return new Response(streamJobEvents({ prisma, jobId: job.id, signal: req.signal, failureText }), { headers: SSE_HEADERS });
+  const jobErrors = t ? (stored: string) => jobErrorText(stored, t) : undefined;
+  return new Response(streamJobEvents({ prisma, jobId: job.id, signal: req.signal, failureText, errorText: jobErrors }), {
+    headers: SSE_HEADERS,
+  });
 });

@@ -1,5 +1,6 @@
 import type { DbClient, JobSnapshot } from "@/lib/jobs";
 import { watchJob } from "@/lib/jobs";
+import { wordJobErrors } from "@/app/_i18n/lib-text";
 
 // A job's progress as Server-Sent Events: one `snapshot` event per change (the job with its steps),
 // a comment line every `heartbeatMs` so proxies keep the connection open, and a final `end` event
@@ -26,6 +27,8 @@ export function streamJobEvents(opts: {
   heartbeatMs?: number;
   /** The failure's text for the reader (the portal's page words it in its user's language); English by default. */
   failureText?: (err: unknown) => string;
+  /** A stored job or step error for the reader (the page's user's language); as stored by default. */
+  errorText?: (stored: string) => string;
 }): ReadableStream<Uint8Array> {
   const stop = new AbortController();
   const abort = () => stop.abort();
@@ -42,7 +45,7 @@ export function streamJobEvents(opts: {
       try {
         for await (const snapshot of watchJob({ prisma: opts.prisma, jobId: opts.jobId, signal: stop.signal })) {
           last = snapshot;
-          send(frame("snapshot", snapshot));
+          send(frame("snapshot", opts.errorText ? wordJobErrors(snapshot, opts.errorText) : snapshot));
         }
         if (last?.done) send(frame("end", { state: last.state }));
       } catch (err) {

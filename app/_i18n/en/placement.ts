@@ -1,0 +1,28 @@
+// Placement's refusal (lib/placement/place-vm.ts) as a job stores it and an order refusal lists it:
+// read back by placementText. The English must read as place-vm.ts writes it (tested).
+export const placement = {
+  "placement.noHost": "No host in {region} can take this VM ({why}).",
+  "placement.noHealthyHost": "No healthy host in {region} can take this VM ({why}).",
+  "placement.noHosts": "no hosts",
+  "placement.hostReason": "{host}: {reason}",
+  "placement.otherRegion": "in region {region}, not {wanted}",
+  "placement.offline": "offline: Skjold cannot reach it over SSH",
+  "placement.offlineSince": "offline since {since}: Skjold cannot reach it over SSH",
+  "placement.failing": "failing: libvirt or discovery error",
+  "placement.failingSince": "failing since {since}: libvirt or discovery error",
+  "placement.keyMismatch": "stopped: its SSH host key changed and an admin must check it",
+  "placement.keyMismatchSince": "stopped since {since}: its SSH host key changed and an admin must check it",
+  "placement.pendingKey": "waiting for an admin to confirm its SSH host key",
+  "placement.draining": "draining",
+  "placement.notDiscovered": "capacity not discovered yet",
+  "placement.noImage": "does not have the image",
+  "placement.vcpusFull": "vCPUs full ({used} of {cap} in use, {needed} needed)",
+  "placement.memoryFull": "memory full ({used} of {total} MiB in use, {needed} needed)",
+  "placement.poolFull": "pool {pool} has {free} GiB free, {needed} needed",
+  "placement.noForwardPort": "no free SSH forward port",
+  "placement.networkNotReady": "network not ready ({problem})",
+  "placement.noPublicAddress": "no public address: {problem}",
+  "placement.fits": "fits: {load} % loaded after placing",
+  "placement.warmUserModeOnly": "warm guests are kept on user-mode hosts only",
+  "placement.warmKeepsPort": "no forwarded port would be left for an ordinary order",
+} as const;
