@@ -510,6 +510,7 @@ describe("scale-out: 2 portals + 3 workers on one PostgreSQL", () => {
           "hosts.reconcile",
           "latency.probe",
           "latency.rollup",
+          "private-networks.converge",
           "residency.verify",
           "vms.finish-rollbacks",
           "vms.refill-warm-pools",
