@@ -55,7 +55,7 @@ async function benchOne(kind: DbKind) {
       "first page, function": () => db.prisma.$queryRaw`SELECT * FROM skjold_vm_page(${team.id}::uuid, false, NULL, NULL, 50)`,
       "first page, function as one json": async () => {
         const [row] = await db.prisma.$queryRaw<{ page: string }[]>`
-          SELECT coalesce(json_agg(p), '[]')::text AS page FROM skjold_vm_page(${team.id}::uuid, false, NULL, NULL, 50) p`;
+          SELECT coalesce(json_agg(p ORDER BY p."createdAt" DESC, p."id" DESC), '[]')::text AS page FROM skjold_vm_page(${team.id}::uuid, false, NULL, NULL, 50) p`;
         return JSON.parse(row!.page);
       },
       "last page, inline": () =>
